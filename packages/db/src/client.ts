@@ -1,0 +1,66 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema/index';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** An open database: the drizzle handle the runtime uses, plus raw-row access for functions. */
+export interface DatabaseHandle {
+  readonly driver: 'pglite' | 'postgres';
+  readonly db: Database;
+  /** Runs one statement outside any transaction and returns its rows. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  /** Connection string of the runtime login role (`foyer_login`). */
+  url: string;
+  max?: number;
+}
+
+export function openPostgres({ url, max = 10 }: PostgresOptions): DatabaseHandle {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'foyer' },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    driver: 'postgres',
+    db,
+    async rows<T extends Record<string, unknown>>(query: SQL) {
+      return (await db.execute(query)) as unknown as T[];
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Wraps an embedded PGlite. PGlite always connects as a superuser, so the session steps down to
+ * `foyer_login` once migrations have run: from then on it has exactly the rights a server
+ * connected to PostgreSQL has, and `withActor` switches roles the same way.
+ */
+export async function openPglite(pg: PGlite): Promise<DatabaseHandle> {
+  await pg.exec('SET ROLE foyer_login');
+  const db = drizzlePglite(pg, { schema }) as unknown as Database;
+  return {
+    driver: 'pglite',
+    db,
+    async rows<T extends Record<string, unknown>>(query: SQL) {
+      const result = (await db.execute(query)) as unknown as { rows: T[] };
+      return result.rows;
+    },
+    close: () => pg.close(),
+  };
+}
+
+/** Opens (creating if needed) an embedded database in `dataDir`, or in memory when omitted. */
+export async function createPglite(dataDir?: string): Promise<PGlite> {
+  return PGlite.create(dataDir ? { dataDir } : {});
+}

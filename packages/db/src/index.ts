@@ -1,0 +1,9 @@
+export type { Actor, TenantActor } from './actor';
+export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
+export { createPglite, openPglite, openPostgres } from './client';
+export { migratePgliteDatabase, migratePostgresDatabase, migrationsFolder } from './migrate';
+export * as schema from './schema/index';
+export type { HostLookup, HostTenantRow, TenantLogo } from './system';
+export { ensureTenant, tenantForHost, tenantLogo } from './system';
+export type { Tx } from './with-actor';
+export { withActor } from './with-actor';

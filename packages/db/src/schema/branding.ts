@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { check, customType, foreignKey, text } from 'drizzle-orm/pg-core';
+import { app } from './app';
+import { tenantIdColumn, tenantWall, updatedAt } from './columns';
+import { tenants } from './platform';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+export const themes = ['light', 'dark', 'system'] as const;
+
+/** One row per tenant: how its portal, emails and documents look. */
+export const branding = app.table(
+  'branding',
+  {
+    tenantId: tenantIdColumn().primaryKey(),
+    displayName: text('display_name').notNull(),
+    primaryColor: text('primary_color').notNull().default('#4f46e5'),
+    accentColor: text('accent_color').notNull().default('#0ea5e9'),
+    theme: text('theme', { enum: themes }).notNull().default('light'),
+    logoMime: text('logo_mime'),
+    logoData: bytea('logo_data'),
+    /** Hex SHA-256 of the logo bytes: the logo URL's cache key. */
+    logoSha256: text('logo_sha256'),
+    welcomeText: text('welcome_text'),
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    website: text('website'),
+    address: text('address'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    check('branding_primary_hex', sql`${t.primaryColor} ~ '^#[0-9a-fA-F]{6}$'`),
+    check('branding_accent_hex', sql`${t.accentColor} ~ '^#[0-9a-fA-F]{6}$'`),
+    check('branding_theme_known', sql`${t.theme} in ('light', 'dark', 'system')`),
+    check('branding_logo_mime', sql`${t.logoMime} is null or ${t.logoMime} in ('image/png', 'image/jpeg', 'image/webp')`),
+    ...tenantWall('branding', t.tenantId),
+  ],
+);

@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import { check, foreignKey, index, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { app } from './app';
+import { clients } from './clients';
+import { createdAt, idColumn, tenantIdColumn, tenantWall } from './columns';
+import { tenants } from './platform';
+
+export const userRoles = ['admin', 'staff', 'client'] as const;
+export const userStatuses = ['active', 'deactivated'] as const;
+
+/** A person in one tenant: email is unique per tenant, case-insensitively. */
+export const users = app.table(
+  'users',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: userRoles }).notNull(),
+    /** Set exactly when role is `client`. */
+    clientId: uuid('client_id'),
+    /** argon2id PHC string; null until the person sets a password. */
+    passwordHash: text('password_hash'),
+    status: text('status', { enum: userStatuses }).notNull().default('active'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [clients.tenantId, clients.id] }),
+    uniqueIndex('users_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
+    index('users_tenant_client_idx').on(t.tenantId, t.clientId),
+    check('users_role_known', sql`${t.role} in ('admin', 'staff', 'client')`),
+    check('users_status_known', sql`${t.status} in ('active', 'deactivated')`),
+    check('users_client_iff_client_role', sql`(${t.role} = 'client') = (${t.clientId} is not null)`),
+    ...tenantWall('users', t.tenantId),
+  ],
+);

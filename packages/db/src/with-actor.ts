@@ -1,0 +1,24 @@
+import { sql } from 'drizzle-orm';
+import type { TenantActor } from './actor';
+import type { Database } from './client';
+
+/** A transaction handle: the only way request work touches the database. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+const roleOf = (actor: TenantActor) => (actor.kind === 'client' ? 'foyer_client' : 'foyer_team');
+
+const userOf = (actor: TenantActor) => (actor.kind === 'apikey' ? '' : actor.userId);
+
+/**
+ * The one door for request work: one transaction whose first statement switches to the actor's
+ * runtime role and sets the tenant and user context, with bound parameters, all transaction-local.
+ * After COMMIT (or ROLLBACK) nothing of it remains on the connection.
+ */
+export function withActor<T>(db: Database, actor: TenantActor, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('role', ${roleOf(actor)}, true), set_config('app.tenant_id', ${actor.tenantId}, true), set_config('app.user_id', ${userOf(actor)}, true), set_config('app.role', ${actor.kind}, true)`,
+    );
+    return work(tx);
+  });
+}
