@@ -38,5 +38,7 @@ DO $$
 BEGIN
   EXECUTE format('GRANT CREATE, CONNECT ON DATABASE %I TO foyer_owner', current_database());
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO foyer_login', current_database());
+  -- Runtime roles get no scratch space of their own: no temporary tables.
+  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
 END
 $$;

@@ -2,18 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { migratePostgresDatabase } from '@foyer/db';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Superuser URL of this run's own, freshly migrated PostgreSQL database. */
-    postgresUrl: string;
-  }
-}
+import './provided';
 
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Creates one database for this run on the test server, migrates it, and drops it afterwards. */
-export default async function setup(project: TestProject) {
+export async function setup(project: TestProject) {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     await admin`select 1`;

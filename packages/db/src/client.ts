@@ -45,9 +45,16 @@ export function openPostgres({ url, max = 10 }: PostgresOptions): DatabaseHandle
  * Wraps an embedded PGlite. PGlite always connects as a superuser, so the session steps down to
  * `foyer_login` once migrations have run: from then on it has exactly the rights a server
  * connected to PostgreSQL has, and `withActor` switches roles the same way.
+ *
+ * It steps down with SET SESSION AUTHORIZATION, not SET ROLE: PostgreSQL checks a role switch
+ * against the session user, so after a mere SET ROLE the session user would still be the
+ * superuser, `set_config('role', …)` could reach any role (foyer_system included) and
+ * `RESET ROLE` would return to the superuser. With the session user `foyer_login`, both behave
+ * as on a server connection. (An explicit `SET SESSION AUTHORIZATION <superuser>` still works,
+ * since PGlite authenticated as one; nothing in the runtime issues it.)
  */
 export async function openPglite(pg: PGlite): Promise<DatabaseHandle> {
-  await pg.exec('SET ROLE foyer_login');
+  await pg.exec('SET SESSION AUTHORIZATION foyer_login');
   const db = drizzlePglite(pg, { schema }) as unknown as Database;
   return {
     driver: 'pglite',

@@ -1,3 +1,5 @@
+// The query-building helpers of the same drizzle instance, for packages that build SQL.
+export { and, eq, type SQL, sql } from 'drizzle-orm';
 export type { Actor, TenantActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';

@@ -27,7 +27,10 @@ type RawHostTenant = {
 
 export type HostLookup = { slug: string } | { hostname: string };
 
-export async function tenantForHost(handle: DatabaseHandle, lookup: HostLookup): Promise<HostTenantRow | null> {
+export async function tenantForHost(
+  handle: DatabaseHandle,
+  lookup: HostLookup,
+): Promise<HostTenantRow | null> {
   const slug = 'slug' in lookup ? lookup.slug : null;
   const hostname = 'hostname' in lookup ? lookup.hostname : null;
   const [row] = await handle.rows<RawHostTenant>(

@@ -35,7 +35,10 @@ export const branding = app.table(
     check('branding_primary_hex', sql`${t.primaryColor} ~ '^#[0-9a-fA-F]{6}$'`),
     check('branding_accent_hex', sql`${t.accentColor} ~ '^#[0-9a-fA-F]{6}$'`),
     check('branding_theme_known', sql`${t.theme} in ('light', 'dark', 'system')`),
-    check('branding_logo_mime', sql`${t.logoMime} is null or ${t.logoMime} in ('image/png', 'image/jpeg', 'image/webp')`),
+    check(
+      'branding_logo_mime',
+      sql`${t.logoMime} is null or ${t.logoMime} in ('image/png', 'image/jpeg', 'image/webp')`,
+    ),
     ...tenantWall('branding', t.tenantId),
   ],
 );

@@ -46,7 +46,10 @@ export const tasks = app.table(
       columns: [t.tenantId, t.projectId],
       foreignColumns: [projects.tenantId, projects.id],
     }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.statusId], foreignColumns: [taskStatuses.tenantId, taskStatuses.id] }),
+    foreignKey({
+      columns: [t.tenantId, t.statusId],
+      foreignColumns: [taskStatuses.tenantId, taskStatuses.id],
+    }),
     index('tasks_tenant_project_idx').on(t.tenantId, t.projectId, t.position),
     ...tenantWall('tasks', t.tenantId),
   ],

@@ -1,0 +1,446 @@
+import { randomUUID } from 'node:crypto';
+import { type Database, eq, type SQL, schema, sql, type TenantActor, type Tx, withActor } from '@foyer/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectForeignKeyViolation,
+  expectPermissionDenied,
+  expectRlsViolation,
+  findPgFailure,
+  pgFailure,
+  required,
+  SqlState,
+} from '../support/assert';
+import { insertableColumns, tablesChildrenFirst, tablesIn } from '../support/catalog';
+import { drivers, openTestDatabase, type TestDatabase, txRows } from '../support/databases';
+import { createTenant, type TenantFixture } from '../support/tenants';
+
+/**
+ * The tenant wall, exercised: two tenants with a row in every app table, and the team role of one
+ * trying to reach the other. Tables are enumerated from the catalog, so a new table is covered
+ * (and fails here until the fixture in support/tenants.ts fills it).
+ */
+
+const appTable = (table: string): SQL => sql`${sql.identifier('app')}.${sql.identifier(table)}`;
+
+async function tenantIdsIn(tx: Tx, table: string): Promise<string[]> {
+  const rows = await txRows<{ tenant_id: string }>(tx, sql`select tenant_id::text from ${appTable(table)}`);
+  return rows.map((row) => row.tenant_id);
+}
+
+/** A transaction as foyer_team with whatever context `tenant` gives: none at all when null. */
+function asTeamWith<T>(db: Database, tenant: string | null, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      tenant === null
+        ? sql`select set_config('role', 'foyer_team', true)`
+        : sql`select set_config('role', 'foyer_team', true), set_config('app.tenant_id', ${tenant}, true)`,
+    );
+    return work(tx);
+  });
+}
+
+class Rollback extends Error {}
+
+/** Runs `work` through withActor and rolls it back: for allows that must leave no trace. */
+async function rolledBack<T>(db: Database, actor: TenantActor, work: (tx: Tx) => Promise<T>): Promise<T> {
+  let result: T | undefined;
+  let done = false;
+  try {
+    await withActor(db, actor, async (tx) => {
+      result = await work(tx);
+      done = true;
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  if (!done) throw new Error('work did not complete');
+  return result as T;
+}
+
+/** Every row of every app table that `actor` can see, as text: to prove nothing changed. */
+async function snapshot(
+  db: Database,
+  actor: TenantActor,
+  tables: string[],
+): Promise<Record<string, string[]>> {
+  return withActor(db, actor, async (tx) => {
+    const result: Record<string, string[]> = {};
+    for (const table of tables) {
+      const rows = await txRows<{ row: string }>(
+        tx,
+        sql`select to_jsonb(x)::text as row from ${appTable(table)} x order by 1`,
+      );
+      result[table] = rows.map((row) => row.row);
+    }
+    return result;
+  });
+}
+
+interface SessionState extends Record<string, unknown> {
+  user: string;
+  tenant: string | null;
+  user_id: string | null;
+  role: string | null;
+}
+
+const sessionState = sql`select current_user::text as user, current_setting('app.tenant_id', true) as tenant,
+  current_setting('app.user_id', true) as user_id, current_setting('app.role', true) as role`;
+
+describe.each(drivers)('tenant wall on %s', (driver) => {
+  let t: TestDatabase;
+  let tables: string[];
+  let childrenFirst: string[];
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+    // Read up front: on PGlite the superuser door cannot be used while a withActor is open.
+    tables = await tablesIn(t.superuser);
+    childrenFirst = await tablesChildrenFirst(t.superuser);
+  });
+  afterAll(() => t.close());
+
+  async function twoTenants(): Promise<[TenantFixture, TenantFixture]> {
+    return [await createTenant(t), await createTenant(t)];
+  }
+
+  it('the team of A reads every app table with rows of A only', async () => {
+    const [a, b] = await twoTenants();
+    expect(tables.length).toBeGreaterThan(0);
+    // B really has rows everywhere, so "none of B" below is not vacuous.
+    for (const table of tables) {
+      const [row] = await t.superuser<{ rows: number }>(
+        `select count(*)::int as rows from app."${table}" where tenant_id = $1`,
+        [b.id],
+      );
+      expect(required(row, 'a count').rows, `rows of B in app.${table}`).toBeGreaterThan(0);
+    }
+    for (const [own, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const seen = await withActor(t.handle.db, own.admin, async (tx) => {
+        const result: Record<string, string[]> = {};
+        for (const table of tables) result[table] = await tenantIdsIn(tx, table);
+        return result;
+      });
+      for (const table of tables) {
+        const ids = required(seen[table], table);
+        expect(
+          ids.length,
+          `rows of its own tenant in app.${table} (fill it in support/tenants.ts)`,
+        ).toBeGreaterThan(0);
+        expect(new Set(ids), `app.${table}`).toEqual(new Set([own.id]));
+        expect(ids, `app.${table}`).not.toContain(other.id);
+      }
+    }
+  });
+
+  it('the team of A cannot insert rows of B into any app table; the same row for A passes the wall', async () => {
+    const [a, b] = await twoTenants();
+    for (const table of tables) {
+      const columns = await insertableColumns(t.superuser, 'app', table);
+      // A copy of one of A's rows, with tenant_id replaced (and a fresh uuid id where there is one).
+      const copyAs = (tenantId: string) =>
+        sql`insert into ${appTable(table)} (${sql.join(
+          columns.map((column) => sql.identifier(column.name)),
+          sql`, `,
+        )}) select ${sql.join(
+          columns.map((column) =>
+            column.name === 'tenant_id'
+              ? sql`${tenantId}::uuid`
+              : column.name === 'id' && column.type === 'uuid'
+                ? sql`gen_random_uuid()`
+                : sql.identifier(column.name),
+          ),
+          sql`, `,
+        )} from ${appTable(table)} where tenant_id = ${a.id}::uuid limit 1`;
+
+      await expectRlsViolation(
+        withActor(t.handle.db, a.admin, (tx) => tx.execute(copyAs(b.id))),
+        table,
+      );
+      // For A the row gets past RLS: it is inserted, or stopped only by a unique key.
+      const outcome = await rolledBack(t.handle.db, a.admin, (tx) => tx.execute(copyAs(a.id))).then(
+        () => 'inserted',
+        (error: unknown) => findPgFailure(error)?.code ?? String(error),
+      );
+      expect([`inserted`, SqlState.uniqueViolation], `app.${table}`).toContain(outcome);
+    }
+  });
+
+  it('typed inserts with B as tenant fail for clients, projects, users and tasks; with A they succeed', async () => {
+    const [a, b] = await twoTenants();
+    const rows = (tenantId: string) => ({
+      client: { tenantId, name: 'Intruder' },
+      project: { tenantId, clientId: a.clientId, name: 'Intrusion' },
+      user: { tenantId, email: `${randomUUID()}@intruder.test`, name: 'Intruder', role: 'staff' as const },
+      task: { tenantId, projectId: a.projectId, statusId: a.statusId, title: 'Intrusion' },
+    });
+    type Attempt = readonly [table: string, insert: (tx: Tx) => Promise<unknown[]>];
+    const attempts = (tenantId: string): Attempt[] => {
+      const row = rows(tenantId);
+      return [
+        ['clients', async (tx) => tx.insert(schema.clients).values(row.client).returning()],
+        ['projects', async (tx) => tx.insert(schema.projects).values(row.project).returning()],
+        ['users', async (tx) => tx.insert(schema.users).values(row.user).returning()],
+        ['tasks', async (tx) => tx.insert(schema.tasks).values(row.task).returning()],
+      ];
+    };
+    for (const [table, insert] of attempts(b.id)) {
+      await expectRlsViolation(withActor(t.handle.db, a.admin, insert), table);
+    }
+    for (const [, insert] of attempts(a.id)) {
+      await expect(withActor(t.handle.db, a.admin, insert)).resolves.toHaveLength(1);
+    }
+  });
+
+  it('the team of A cannot move A rows to B; rewriting them as A is allowed', async () => {
+    const [a, b] = await twoTenants();
+    for (const table of tables) {
+      // Without a WHERE clause only the UPDATE policy's WITH CHECK judges the new row; with one,
+      // the SELECT policy does too. Both must refuse.
+      for (const where of [sql``, sql` where tenant_id = ${a.id}::uuid`]) {
+        await expectRlsViolation(
+          withActor(t.handle.db, a.admin, (tx) =>
+            tx.execute(sql`update ${appTable(table)} set tenant_id = ${b.id}::uuid${where}`),
+          ),
+          table,
+        );
+      }
+      const kept = await withActor(t.handle.db, a.admin, (tx) =>
+        txRows(
+          tx,
+          sql`update ${appTable(table)} set tenant_id = ${a.id}::uuid where tenant_id = ${a.id}::uuid returning 1`,
+        ),
+      );
+      expect(kept.length, `app.${table}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('the team of A updates and deletes no row of B, which stays untouched', async () => {
+    const [a, b] = await twoTenants();
+    const before = await snapshot(t.handle.db, b.admin, tables);
+
+    await withActor(t.handle.db, a.admin, async (tx) => {
+      const { clients, projects, users, tasks } = schema;
+      expect(
+        await tx.update(clients).set({ name: 'Taken' }).where(eq(clients.id, b.clientId)).returning(),
+      ).toEqual([]);
+      expect(
+        await tx.update(projects).set({ name: 'Taken' }).where(eq(projects.id, b.projectId)).returning(),
+      ).toEqual([]);
+      expect(
+        await tx.update(users).set({ name: 'Taken' }).where(eq(users.id, b.admin.userId)).returning(),
+      ).toEqual([]);
+      expect(
+        await tx.update(tasks).set({ title: 'Taken' }).where(eq(tasks.id, b.taskId)).returning(),
+      ).toEqual([]);
+      expect(await tx.delete(tasks).where(eq(tasks.id, b.taskId)).returning()).toEqual([]);
+      expect(await tx.delete(projects).where(eq(projects.id, b.projectId)).returning()).toEqual([]);
+      expect(await tx.delete(users).where(eq(users.id, b.client.userId)).returning()).toEqual([]);
+      expect(await tx.delete(clients).where(eq(clients.id, b.clientId)).returning()).toEqual([]);
+      for (const table of tables) {
+        const touched = await txRows(
+          tx,
+          sql`update ${appTable(table)} set tenant_id = tenant_id where tenant_id = ${b.id}::uuid returning 1`,
+        );
+        expect(touched, `update app.${table}`).toEqual([]);
+      }
+      for (const table of childrenFirst) {
+        const deleted = await txRows(
+          tx,
+          sql`delete from ${appTable(table)} where tenant_id = ${b.id}::uuid returning 1`,
+        );
+        expect(deleted, `delete app.${table}`).toEqual([]);
+      }
+    });
+
+    // The same statements do reach A's own rows (rolled back, so A keeps them).
+    const deletedOwn = await rolledBack(t.handle.db, a.admin, async (tx) => {
+      const counts: Record<string, number> = {};
+      for (const table of childrenFirst) {
+        const rows = await txRows(
+          tx,
+          sql`delete from ${appTable(table)} where tenant_id = ${a.id}::uuid returning 1`,
+        );
+        counts[table] = rows.length;
+      }
+      return counts;
+    });
+    for (const table of tables)
+      expect(deletedOwn[table], `own rows deleted from app.${table}`).toBeGreaterThan(0);
+
+    const after = await snapshot(t.handle.db, b.admin, tables);
+    expect(after).toEqual(before);
+    for (const table of tables) expect(after[table]?.length, `app.${table} of B`).toBeGreaterThan(0);
+  });
+
+  it('UPDATE and DELETE without a WHERE clause reach only A rows', async () => {
+    // No WHERE and no RETURNING: no SELECT rights are needed, so only the UPDATE and DELETE
+    // policies' USING stand between these statements and B's rows.
+    const [a, b] = await twoTenants();
+    const before = await snapshot(t.handle.db, b.admin, tables);
+    await withActor(t.handle.db, a.admin, async (tx) => {
+      for (const table of tables)
+        await tx.execute(sql`update ${appTable(table)} set tenant_id = ${a.id}::uuid`);
+      for (const table of childrenFirst) await tx.execute(sql`delete from ${appTable(table)}`);
+    });
+    expect(await snapshot(t.handle.db, b.admin, tables)).toEqual(before);
+    // They did reach A's own rows: A is empty now.
+    const emptied = await snapshot(t.handle.db, a.admin, tables);
+    expect(emptied).toEqual(Object.fromEntries(tables.map((table) => [table, []])));
+  });
+
+  it("a child pointing at another tenant's parent is a foreign key violation", async () => {
+    const [a, b] = await twoTenants();
+    const task = { tenantId: a.id, projectId: a.projectId, statusId: a.statusId, title: 'Cross' };
+    await expectForeignKeyViolation(
+      withActor(t.handle.db, a.admin, (tx) =>
+        tx.insert(schema.tasks).values({ ...task, projectId: b.projectId }),
+      ),
+    );
+    await expectForeignKeyViolation(
+      withActor(t.handle.db, a.admin, (tx) =>
+        tx.insert(schema.tasks).values({ ...task, statusId: b.statusId }),
+      ),
+    );
+    await expectForeignKeyViolation(
+      withActor(t.handle.db, a.admin, (tx) =>
+        tx.insert(schema.projects).values({ tenantId: a.id, clientId: b.clientId, name: 'Cross' }),
+      ),
+    );
+    await expectForeignKeyViolation(
+      withActor(t.handle.db, a.admin, (tx) =>
+        tx.insert(schema.users).values({
+          tenantId: a.id,
+          email: `${randomUUID()}@cross.test`,
+          name: 'Cross',
+          role: 'client',
+          clientId: b.clientId,
+        }),
+      ),
+    );
+    // With A's own parents the same rows are fine.
+    await expect(
+      withActor(t.handle.db, a.admin, (tx) => tx.insert(schema.tasks).values(task).returning()),
+    ).resolves.toHaveLength(1);
+    await expect(
+      withActor(t.handle.db, a.admin, (tx) =>
+        tx.insert(schema.projects).values({ tenantId: a.id, clientId: a.clientId, name: 'Own' }).returning(),
+      ),
+    ).resolves.toHaveLength(1);
+  });
+
+  it('without a tenant context, or with a garbage one, every app table reads empty', async () => {
+    const [a] = await twoTenants();
+    const counts = (tx: Tx) =>
+      Promise.all(tables.map(async (table) => (await tenantIdsIn(tx, table)).length)).then((lengths) =>
+        Object.fromEntries(tables.map((table, index) => [table, lengths[index]])),
+      );
+    const empty = Object.fromEntries(tables.map((table) => [table, 0]));
+
+    expect(await asTeamWith(t.handle.db, null, counts)).toEqual(empty);
+    expect(await asTeamWith(t.handle.db, '', counts)).toEqual(empty);
+    expect(await asTeamWith(t.handle.db, randomUUID(), counts)).toEqual(empty);
+    expect(await withActor(t.handle.db, { ...a.admin, tenantId: '' }, counts)).toEqual(empty);
+    // Something that is not a uuid at all fails outright.
+    const failure = await pgFailure(asTeamWith(t.handle.db, 'not-a-uuid', counts));
+    expect(failure.code).toBe(SqlState.invalidTextRepresentation);
+
+    // Nor can a context-less transaction write.
+    await expectRlsViolation(
+      asTeamWith(t.handle.db, null, (tx) =>
+        tx.insert(schema.clients).values({ tenantId: a.id, name: 'Orphan' }),
+      ),
+      'clients',
+    );
+
+    // The same reads with A's context see A's rows in every table.
+    const own = await asTeamWith(t.handle.db, a.id, counts);
+    for (const table of tables) expect(own[table], `app.${table}`).toBeGreaterThan(0);
+  });
+
+  it('foyer_client has no table grants yet: a client actor cannot read projects', async () => {
+    const [a] = await twoTenants();
+    await expectPermissionDenied(
+      withActor(t.handle.db, a.client, (tx) => tx.select().from(schema.projects)),
+      /permission denied for table projects/,
+    );
+    const [who] = await withActor(t.handle.db, a.client, (tx) =>
+      txRows<{ user: string }>(tx, sql`select current_user::text as user`),
+    );
+    expect(required(who, 'a row').user).toBe('foyer_client');
+    // The admin of the same tenant reads them.
+    await expect(
+      withActor(t.handle.db, a.admin, (tx) => tx.select().from(schema.projects)),
+    ).resolves.toHaveLength(1);
+  });
+
+  describe('after COMMIT nothing remains on the connection', () => {
+    // One connection, so every transaction and every check in between share it.
+    let single: TestDatabase;
+    beforeAll(async () => {
+      single = driver === 'postgres' ? await openTestDatabase('postgres', { max: 1 }) : t;
+    });
+    afterAll(async () => {
+      if (single !== t) await single.close();
+    });
+
+    // SECURITY.md asks for 10,000 on a pool of one: PostgreSQL runs them (~6 s on 2 cores).
+    // PGlite, a single session anyway, slows down over a long run (10,000 took ~16 s), so 2,000.
+    const iterations = driver === 'postgres' ? 10_000 : 2_000;
+
+    it(`alternating tenants ${iterations} times leaves no role and no context behind`, async () => {
+      const [a, b] = await twoTenants();
+      const db = single.handle.db;
+      for (let i = 0; i < iterations; i++) {
+        const tenant = i % 2 === 0 ? a : b;
+        const [seen] = await withActor(db, tenant.admin, (tx) =>
+          txRows<{ tenant: string; total: number; own: number }>(
+            tx,
+            sql`select current_setting('app.tenant_id', true) as tenant,
+                  (select count(*)::int from app.clients) as total,
+                  (select count(*)::int from app.clients where tenant_id = ${tenant.id}::uuid) as own`,
+          ),
+        );
+        if (seen?.tenant !== tenant.id || seen.total !== 1 || seen.own !== 1) {
+          expect({ iteration: i, ...seen }).toEqual({ iteration: i, tenant: tenant.id, total: 1, own: 1 });
+        }
+        if (i % 500 === 499) {
+          const [state] = await single.handle.rows<SessionState>(sessionState);
+          expect({ iteration: i, ...state }).toEqual({
+            iteration: i,
+            user: 'foyer_login',
+            tenant: '',
+            user_id: '',
+            role: '',
+          });
+        }
+      }
+    });
+
+    it('a withActor whose work throws rolls back and leaves no context', async () => {
+      const [a] = await twoTenants();
+      const db = single.handle.db;
+      const name = `ghost-${randomUUID()}`;
+      await expect(
+        withActor(db, a.admin, async (tx) => {
+          await tx.insert(schema.clients).values({ tenantId: a.id, name });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      const [state] = await single.handle.rows<SessionState>(sessionState);
+      expect(state).toEqual({ user: 'foyer_login', tenant: '', user_id: '', role: '' });
+      await expectPermissionDenied(single.handle.rows(sql`select * from app.clients`));
+      const names = await withActor(db, a.admin, (tx) => tx.select().from(schema.clients));
+      expect(names.map((client) => client.name)).not.toContain(name);
+
+      // A failing statement inside the work rolls back the same way.
+      await expectRlsViolation(
+        withActor(db, a.admin, (tx) => tx.insert(schema.clients).values({ tenantId: randomUUID(), name })),
+      );
+      const [afterError] = await single.handle.rows<SessionState>(sessionState);
+      expect(afterError).toEqual({ user: 'foyer_login', tenant: '', user_id: '', role: '' });
+    });
+  });
+});

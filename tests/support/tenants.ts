@@ -1,0 +1,101 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { schema, withActor } from '@foyer/db';
+import { required } from './assert';
+import type { TestDatabase } from './databases';
+
+/** Tenants made by one test, never shared: random slugs, fresh ids, no demo data. */
+
+export interface AdminActor {
+  kind: 'admin';
+  tenantId: string;
+  userId: string;
+}
+
+export interface ClientActor {
+  kind: 'client';
+  tenantId: string;
+  userId: string;
+  clientId: string;
+}
+
+export interface TenantRow {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface TenantFixture extends TenantRow {
+  admin: AdminActor;
+  /** The client user of `clientId`, as an actor. */
+  client: ClientActor;
+  clientId: string;
+  projectId: string;
+  statusId: string;
+  taskId: string;
+}
+
+export type BrandingInput = Partial<Omit<typeof schema.branding.$inferInsert, 'tenantId'>>;
+
+/** A slug no other test (or earlier run on the same server) has used. */
+export function randomSlug(prefix = 't'): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A `platform.tenants` row only, inserted as the superuser (runtime roles cannot). */
+export async function insertTenant(
+  t: TestDatabase,
+  options: { slug?: string; name?: string; status?: 'active' | 'suspended' } = {},
+): Promise<TenantRow> {
+  const slug = options.slug ?? randomSlug();
+  const name = options.name ?? `Tenant ${slug}`;
+  const status = options.status ?? 'active';
+  const [row] = await t.superuser<{ id: string }>(
+    `insert into platform.tenants (slug, name, status, suspended_at)
+     values ($1, $2, $3, case when $3 = 'suspended' then now() end)
+     returning id::text`,
+    [slug, name, status],
+  );
+  return { id: required(row, `a tenant row for ${slug}`).id, slug, name };
+}
+
+/**
+ * A tenant with one row in every app table, written the way the server writes: through
+ * `withActor` as an admin of that tenant. Extend this when a table is added to `app`; the
+ * tenant-wall test insists that every table has rows of the tenant under test.
+ */
+export async function createTenant(
+  t: TestDatabase,
+  options: { slug?: string; name?: string; branding?: BrandingInput } = {},
+): Promise<TenantFixture> {
+  const tenant = await insertTenant(t, options);
+  const tenantId = tenant.id;
+  const admin: AdminActor = { kind: 'admin', tenantId, userId: randomUUID() };
+  const clientId = randomUUID();
+  const client: ClientActor = { kind: 'client', tenantId, userId: randomUUID(), clientId };
+  const projectId = randomUUID();
+  const statusId = randomUUID();
+  const taskId = randomUUID();
+
+  await withActor(t.handle.db, admin, async (tx) => {
+    await tx.insert(schema.branding).values({ tenantId, displayName: tenant.name, ...options.branding });
+    await tx.insert(schema.clients).values({ tenantId, id: clientId, name: `Client of ${tenant.slug}` });
+    await tx.insert(schema.users).values([
+      { tenantId, id: admin.userId, email: `admin@${tenant.slug}.test`, name: 'Admin', role: 'admin' },
+      {
+        tenantId,
+        id: client.userId,
+        email: `client@${tenant.slug}.test`,
+        name: 'Client',
+        role: 'client',
+        clientId,
+      },
+    ]);
+    await tx.insert(schema.projects).values({ tenantId, id: projectId, clientId, name: 'Website' });
+    await tx
+      .insert(schema.taskStatuses)
+      .values({ tenantId, id: statusId, name: 'To do', kind: 'todo', position: 0 });
+    await tx.insert(schema.tasks).values({ tenantId, id: taskId, projectId, statusId, title: 'Kick-off' });
+  });
+
+  return { ...tenant, admin, client, clientId, projectId, statusId, taskId };
+}
