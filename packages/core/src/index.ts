@@ -1,3 +1,11 @@
+export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
+export { brandingFromStored, initialsOf, logoPath, platformBranding } from './branding/resolve';
 export type { BrandContact, Branding, Theme } from './branding/types';
 export { THEMES } from './branding/types';
 export type { RequestPlatform, TenantStatus, TenantSummary } from './site';
+export type { ApplyResult, LogoFile } from './tenants/apply';
+export { applyTenant, sniffImage } from './tenants/apply';
+export type { TenantDeclaration } from './tenants/load';
+export { loadTenantDeclarations } from './tenants/load';
+export type { TenantManifest } from './tenants/manifest';
+export { tenantManifest } from './tenants/manifest';

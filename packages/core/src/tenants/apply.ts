@@ -1,0 +1,178 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type DatabaseHandle, ensureTenant, schema, type Tx, withActor } from '@foyer/db';
+import { and, eq, sql } from 'drizzle-orm';
+import type { TenantManifest } from './manifest';
+
+const { branding, clients, projects, taskStatuses, tasks, users } = schema;
+
+export interface LogoFile {
+  mime: 'image/png' | 'image/jpeg' | 'image/webp';
+  data: Uint8Array;
+}
+
+export interface ApplyResult {
+  slug: string;
+  tenantId: string;
+  /** false when `onlyMissing` found the tenant already there and left it alone. */
+  applied: boolean;
+  created: boolean;
+}
+
+const DEFAULT_BOARD = [
+  { name: 'To do', kind: 'todo' },
+  { name: 'In progress', kind: 'in_progress' },
+  { name: 'In review', kind: 'review' },
+  { name: 'Done', kind: 'done' },
+] as const;
+
+/** Reads a logo's type from its first bytes, never from the file name. */
+export function sniffImage(data: Uint8Array): LogoFile['mime'] | null {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => data[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...data.subarray(8, 12)) === 'WEBP')
+    return 'image/webp';
+  return null;
+}
+
+/**
+ * Creates or updates one declared agency. Idempotent: applying the same manifest twice leaves
+ * the same rows. With `onlyMissing`, an agency that already exists is left exactly as its
+ * people have changed it.
+ */
+export async function applyTenant(
+  handle: DatabaseHandle,
+  manifest: TenantManifest,
+  options: { logo?: LogoFile | null; onlyMissing?: boolean } = {},
+): Promise<ApplyResult> {
+  const { tenantId, created } = await ensureTenant(handle, { slug: manifest.slug, name: manifest.name });
+  if (options.onlyMissing && !created) return { slug: manifest.slug, tenantId, applied: false, created };
+
+  // Provisioning acts as the tenant's admin; the admin row itself is upserted below.
+  const actor = { kind: 'admin', tenantId, userId: randomUUID() } as const;
+  await withActor(handle.db, actor, async (tx) => {
+    await upsertBranding(tx, tenantId, manifest, options.logo ?? null);
+    await upsertUser(tx, tenantId, { ...manifest.admin, role: 'admin', clientId: null });
+    const clientId = await findOrInsert(
+      tx.select({ id: clients.id }).from(clients).where(eq(clients.name, manifest.client.name)),
+      () => tx.insert(clients).values({ tenantId, name: manifest.client.name }).returning({ id: clients.id }),
+    );
+    await upsertUser(tx, tenantId, { ...manifest.client.contact, role: 'client', clientId });
+    const projectId = await findOrInsert(
+      tx
+        .select({ id: projects.id })
+        .from(projects)
+        .where(and(eq(projects.clientId, clientId), eq(projects.name, manifest.project.name))),
+      () =>
+        tx
+          .insert(projects)
+          .values({
+            tenantId,
+            clientId,
+            name: manifest.project.name,
+            description: manifest.project.description ?? null,
+          })
+          .returning({ id: projects.id }),
+    );
+    const board = await ensureBoard(tx, tenantId);
+    for (const [position, task] of manifest.project.tasks.entries()) {
+      const statusId = board.get(task.status);
+      if (!statusId) throw new Error(`no board column of kind ${task.status}`);
+      const [existing] = await tx
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(and(eq(tasks.projectId, projectId), eq(tasks.title, task.title)));
+      if (existing) {
+        await tx
+          .update(tasks)
+          .set({ statusId, clientVisible: task.clientVisible, position })
+          .where(eq(tasks.id, existing.id));
+      } else {
+        await tx.insert(tasks).values({
+          tenantId,
+          projectId,
+          statusId,
+          title: task.title,
+          clientVisible: task.clientVisible,
+          position,
+        });
+      }
+    }
+  });
+  return { slug: manifest.slug, tenantId, applied: true, created };
+}
+
+async function findOrInsert(
+  find: Promise<{ id: string }[]>,
+  insert: () => Promise<{ id: string }[]>,
+): Promise<string> {
+  const [found] = await find;
+  if (found) return found.id;
+  const [inserted] = await insert();
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted.id;
+}
+
+async function upsertBranding(tx: Tx, tenantId: string, manifest: TenantManifest, logo: LogoFile | null) {
+  const values = {
+    displayName: manifest.brand.displayName ?? manifest.name,
+    primaryColor: manifest.brand.primaryColor,
+    accentColor: manifest.brand.accentColor,
+    theme: manifest.brand.theme,
+    welcomeText: manifest.brand.welcomeText ?? null,
+    contactEmail: manifest.contact.email ?? null,
+    contactPhone: manifest.contact.phone ?? null,
+    website: manifest.contact.website ?? null,
+    address: manifest.contact.address ?? null,
+    logoMime: logo?.mime ?? null,
+    logoData: logo?.data ?? null,
+    logoSha256: logo ? createHash('sha256').update(logo.data).digest('hex') : null,
+    updatedAt: new Date(),
+  };
+  await tx
+    .insert(branding)
+    .values({ tenantId, ...values })
+    .onConflictDoUpdate({ target: branding.tenantId, set: values });
+}
+
+async function upsertUser(
+  tx: Tx,
+  tenantId: string,
+  person: { name: string; email: string; role: 'admin' | 'client'; clientId: string | null },
+) {
+  const [existing] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${person.email})`);
+  if (existing) {
+    await tx
+      .update(users)
+      .set({ name: person.name, role: person.role, clientId: person.clientId })
+      .where(eq(users.id, existing.id));
+    return;
+  }
+  await tx.insert(users).values({
+    tenantId,
+    email: person.email,
+    name: person.name,
+    role: person.role,
+    clientId: person.clientId,
+  });
+}
+
+/** The tenant's board columns by kind, creating the default board the first time. */
+async function ensureBoard(tx: Tx, tenantId: string): Promise<Map<string, string>> {
+  let rows = await tx
+    .select({ id: taskStatuses.id, kind: taskStatuses.kind })
+    .from(taskStatuses)
+    .orderBy(taskStatuses.position);
+  if (rows.length === 0) {
+    rows = await tx
+      .insert(taskStatuses)
+      .values(DEFAULT_BOARD.map((column, position) => ({ tenantId, ...column, position })))
+      .returning({ id: taskStatuses.id, kind: taskStatuses.kind });
+  }
+  const byKind = new Map<string, string>();
+  for (const row of rows) if (!byKind.has(row.kind)) byKind.set(row.kind, row.id);
+  return byKind;
+}
