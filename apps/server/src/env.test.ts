@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, originFor, repoRoot } from './env';
+
+describe('loadConfig', () => {
+  it('has working defaults for a fresh machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      platformDomain: 'localhost',
+      publicScheme: 'http',
+      publicPort: 3000,
+      trustedProxies: null,
+      databaseUrl: null,
+      databaseLoginUrl: null,
+    });
+    expect(config.dataDir).toBe(`${repoRoot}.data`);
+  });
+
+  it('derives the login URL from DATABASE_URL and makes the data directory absolute', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://postgres:secret@db.internal:5432/foyer',
+      FOYER_DATA_DIR: 'relative/data',
+      PORT: '8080',
+      PUBLIC_PORT: '443',
+      PUBLIC_SCHEME: 'https',
+      PLATFORM_DOMAIN: 'Portal.Example.COM',
+    });
+    expect(config.databaseLoginUrl).toBe('postgres://foyer_login:secret@db.internal:5432/foyer');
+    expect(config.dataDir).toBe(`${process.cwd()}/relative/data`);
+    expect(config.platformDomain).toBe('portal.example.com');
+    expect(originFor(config, 'acme.portal.example.com')).toBe('https://acme.portal.example.com');
+    expect(originFor({ publicScheme: 'http', publicPort: 3000 }, 'localhost')).toBe('http://localhost:3000');
+    expect(originFor({ publicScheme: 'http', publicPort: 80 }, 'localhost')).toBe('http://localhost');
+  });
+
+  it('keeps an explicit login URL', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://postgres@h/db',
+      DATABASE_LOGIN_URL: 'postgresql://app:pw@pgbouncer:6432/db',
+    });
+    expect(config.databaseLoginUrl).toBe('postgresql://app:pw@pgbouncer:6432/db');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: null });
+  });
+
+  it('accepts trusted proxies as addresses and CIDR ranges', () => {
+    const { trustedProxies } = loadConfig({ TRUSTED_PROXY: '10.0.0.0/8, ::1' });
+    expect(trustedProxies?.check('10.1.2.3', 'ipv4')).toBe(true);
+    expect(trustedProxies?.check('11.1.2.3', 'ipv4')).toBe(false);
+    expect(trustedProxies?.check('::1', 'ipv6')).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['PUBLIC_PORT', '0'],
+    ['PLATFORM_DOMAIN', 'localhost:3000'],
+    ['PLATFORM_DOMAIN', 'https://example.com'],
+    ['PUBLIC_SCHEME', 'ftp'],
+    ['TRUSTED_PROXY', '10.0.0.0/99'],
+    ['TRUSTED_PROXY', 'proxy.internal'],
+    ['DATABASE_URL', 'mysql://root@localhost/db'],
+    ['DATABASE_LOGIN_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(name);
+  });
+});

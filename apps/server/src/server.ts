@@ -1,0 +1,55 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createPglite,
+  type DatabaseHandle,
+  migratePgliteDatabase,
+  migratePostgresDatabase,
+  openPglite,
+  openPostgres,
+} from '@foyer/db';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import type { Config } from './env';
+import type { Logger } from './log';
+import { loadWebApp } from './web';
+
+/**
+ * Opens the configured database, migrating first when this process has the means to:
+ * always on embedded PGlite, and on PostgreSQL when DATABASE_URL (a superuser URL) is given.
+ */
+export async function openDatabase(config: Config, options: { migrate: boolean } = { migrate: true }) {
+  if (!config.databaseLoginUrl) {
+    const dir = join(config.dataDir, 'pglite');
+    await mkdir(dir, { recursive: true });
+    const pg = await createPglite(dir);
+    if (options.migrate) await migratePgliteDatabase(pg);
+    return openPglite(pg);
+  }
+  if (options.migrate && config.databaseUrl) await migratePostgresDatabase(config.databaseUrl);
+  return openPostgres({ url: config.databaseLoginUrl });
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, db: DatabaseHandle, log: Logger): Promise<RunningServer> {
+  const web = await loadWebApp();
+  const app = createApp({ config, db, pages: web, assets: web.assets, log });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return {
+    url: `http://${config.host}:${config.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would otherwise hold the process open for their idle timeout.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,69 @@
+import { type Branding, brandingFromStored, type TenantSummary } from '@foyer/core';
+import { type DatabaseHandle, type HostLookup, tenantForHost } from '@foyer/db';
+import { type Config, originFor } from './env';
+import type { HostMatch } from './host';
+
+export interface ResolvedTenant {
+  tenant: TenantSummary;
+  branding: Branding;
+}
+
+interface Entry {
+  expires: number;
+  value: Promise<ResolvedTenant | null>;
+}
+
+/**
+ * Host -> tenant, cached per host for a few seconds (unknown hosts too, so a flood of random
+ * names costs one query each per TTL, not one per request). Concurrent lookups of one host
+ * share a single query.
+ */
+export class TenantDirectory {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly config: Pick<Config, 'platformDomain' | 'publicScheme' | 'publicPort'>,
+    private readonly options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+  ) {}
+
+  lookup(match: Extract<HostMatch, { kind: 'subdomain' | 'custom' }>): Promise<ResolvedTenant | null> {
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.entries.get(match.host);
+    if (cached && cached.expires > now) return cached.value;
+
+    const query: HostLookup = match.kind === 'subdomain' ? { slug: match.slug } : { hostname: match.host };
+    const value = this.load(query);
+    this.entries.delete(match.host);
+    this.entries.set(match.host, { expires: now + (this.options.ttlMs ?? 10_000), value });
+    // A failed lookup is not remembered: the next request asks again.
+    value.catch(() => this.entries.delete(match.host));
+    const max = this.options.maxEntries ?? 10_000;
+    if (this.entries.size > max) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    return value;
+  }
+
+  /** Forgets every cached host, e.g. after a tenant's status, domain or branding changed. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private async load(query: HostLookup): Promise<ResolvedTenant | null> {
+    const row = await tenantForHost(this.handle, query);
+    if (!row) return null;
+    const host = row.primaryDomain ?? `${row.slug}.${this.config.platformDomain}`;
+    return {
+      tenant: {
+        id: row.tenantId,
+        slug: row.slug,
+        name: row.name,
+        status: row.status,
+        origin: originFor(this.config, host),
+      },
+      branding: brandingFromStored(row.name, row.branding),
+    };
+  }
+}
