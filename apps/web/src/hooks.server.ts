@@ -1,0 +1,32 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { requirePlatform } from '$lib/server/platform';
+
+export const handle: Handle = ({ event, resolve }) => {
+  // Fail before any load runs, so the cause is this message rather than a TypeError somewhere.
+  requirePlatform(event.platform);
+  return resolve(event);
+};
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+  const requestId = event.platform?.requestId;
+  // Unknown paths arrive here as 404s; they are not faults worth a log line.
+  if (status !== 404) {
+    console.error(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'error',
+        message: 'page request failed',
+        requestId,
+        status,
+        method: event.request.method,
+        // The path only: query strings can carry tokens.
+        path: event.url.pathname,
+        error:
+          error instanceof Error
+            ? { name: error.name, message: error.message, stack: error.stack }
+            : String(error),
+      }),
+    );
+  }
+  return { message: 'Something went wrong', requestId };
+};
