@@ -1,0 +1,46 @@
+// Starts the real server for the browser tests, on PGlite in a fresh data directory, or with
+// E2E_DATABASE=postgres on a fresh PostgreSQL database that is dropped again on shutdown.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+
+const cli = new URL('../../apps/server/dist/cli.js', import.meta.url).pathname;
+const env = { ...process.env, FOYER_DATA_DIR: mkdtempSync(join(tmpdir(), 'foyer-e2e-')) };
+delete env.DATABASE_URL;
+delete env.DATABASE_LOGIN_URL;
+
+let dropDatabase = async () => {};
+if (process.env.E2E_DATABASE === 'postgres') {
+  const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const name = `foyer_e2e_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+  dropDatabase = async () => {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end({ timeout: 5 });
+  };
+}
+
+const server = spawn(process.execPath, [cli, 'start'], { env, stdio: 'inherit' });
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  server.kill(signal);
+  await new Promise((resolve) => server.once('exit', resolve));
+  await dropDatabase();
+  process.exit(0);
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+server.on('exit', async (code) => {
+  if (stopping) return;
+  await dropDatabase();
+  process.exit(code ?? 1);
+});
