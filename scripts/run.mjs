@@ -52,7 +52,7 @@ function newer(a, b) {
   return existsSync(a) && (!existsSync(b) || statSync(a).mtimeMs > statSync(b).mtimeMs);
 }
 
-function prepare() {
+function prepare({ before = () => {} } = {}) {
   checkNode();
   const [pnpm, pre] = pnpmCommand();
   const pnpmRun = (args, what) => must(pnpm, [...pre, ...args], what);
@@ -61,6 +61,7 @@ function prepare() {
     step('Installing dependencies');
     pnpmRun(['install', '--frozen-lockfile'], 'Installing dependencies');
   }
+  before();
   step('Building');
   pnpmRun(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], 'The build');
   return { pnpm, pre };
@@ -99,9 +100,32 @@ function readJson(file) {
   }
 }
 
+/** Fails at once, before any build, when the tests' PostgreSQL is not there. */
+function checkPostgres() {
+  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const probe = `import('postgres').then(async ({ default: postgres }) => {
+    const sql = postgres(process.argv[1], { max: 1, connect_timeout: 5, onnotice: () => {} });
+    try { await sql\`select 1\`; } finally { await sql.end({ timeout: 1 }); }
+  }).catch((e) => { console.error(e.message); process.exit(1); });`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe, url], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    fail(
+      `The tests need a PostgreSQL superuser at TEST_DATABASE_URL (${url}), and none answered: ${result.stderr.trim()}\n` +
+        '  Start PostgreSQL 15+ locally, or set TEST_DATABASE_URL=postgres://user@host:port/db.',
+    );
+  }
+}
+
 function test() {
-  const { pnpm, pre } = prepare();
-  ensureChromium();
+  const { pnpm, pre } = prepare({
+    before: () => {
+      checkPostgres();
+      ensureChromium();
+    },
+  });
   const results = join(root, '.data/test-results');
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
