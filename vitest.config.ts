@@ -9,6 +9,8 @@ export default defineConfig({
     alias: {
       '@foyer/db': src('db'),
       '@foyer/core': src('core'),
+      '@foyer/auth': src('auth'),
+      '@foyer/email': src('email'),
     },
   },
   test: {

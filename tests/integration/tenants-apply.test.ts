@@ -87,13 +87,14 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
     expect(row?.primary_color).toBe('#000000');
   });
 
-  it('stores no password in clear', async () => {
+  it('stores the declared passwords as argon2id hashes only', async () => {
     const rows = await t.superuser<{ password_hash: string | null }>(
       'select password_hash from app.users u join platform.tenants t on t.id = u.tenant_id where t.slug = $1',
       [declaration.manifest.slug],
     );
     expect(rows.length).toBe(2);
     for (const row of rows) {
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
       expect(row.password_hash).not.toBe(declaration.manifest.admin.password);
       expect(row.password_hash).not.toBe(declaration.manifest.client.contact.password);
     }

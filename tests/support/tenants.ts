@@ -95,6 +95,28 @@ export async function createTenant(
       .insert(schema.taskStatuses)
       .values({ tenantId, id: statusId, name: 'To do', kind: 'todo', position: 0 });
     await tx.insert(schema.tasks).values({ tenantId, id: taskId, projectId, statusId, title: 'Kick-off' });
+    const inAnHour = new Date(Date.now() + 3_600_000);
+    await tx.insert(schema.sessions).values({
+      tenantId,
+      id: randomBytes(32).toString('hex'),
+      userId: admin.userId,
+      expiresAt: inAnHour,
+    });
+    await tx.insert(schema.userTokens).values({
+      tenantId,
+      userId: admin.userId,
+      purpose: 'password_reset',
+      tokenHash: randomBytes(32).toString('hex'),
+      expiresAt: inAnHour,
+    });
+    await tx.insert(schema.invitations).values({
+      tenantId,
+      email: `staff@${tenant.slug}.test`,
+      role: 'staff',
+      tokenHash: randomBytes(32).toString('hex'),
+      invitedBy: admin.userId,
+      expiresAt: inAnHour,
+    });
   });
 
   return { ...tenant, admin, client, clientId, projectId, statusId, taskId };

@@ -12,7 +12,9 @@ import type { PageRenderer } from './web';
 const echoPages: PageRenderer = {
   async respond(request, platform) {
     if (new URL(request.url).pathname === '/boom') throw new Error('renderer exploded: secret detail');
-    return Response.json({ url: request.url, platform });
+    // The core context holds live handles; everything else is plain data worth asserting on.
+    const { core: _core, ...visible } = platform;
+    return Response.json({ url: request.url, platform: visible });
   },
 };
 

@@ -1,12 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type { Branding, RequestPlatform, TenantSummary } from '@foyer/core';
-import { platformBranding } from '@foyer/core';
+import { join } from 'node:path';
+import { operatorCookieName, sessionCookieName, sessionCookieOptions } from '@foyer/auth';
+import type {
+  Branding,
+  CoreContext,
+  RequestPlatform,
+  ResolvedSession,
+  SignedInOperator,
+  TenantSummary,
+} from '@foyer/core';
+import { platformBranding, resolveOperator, resolveSession } from '@foyer/core';
 import { type DatabaseHandle, tenantLogo } from '@foyer/db';
+import { createFileMailer } from '@foyer/email';
 import { type Context, Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { type CookieOptions, serialize } from 'hono/utils/cookie';
+import { createApi } from './api/index';
+import { AppError, problem } from './api/problem';
 import { type Config, originFor } from './env';
 import { resolveHost } from './host';
 import { errorFields, type Logger } from './log';
-import { errorPage, suspendedPage, unknownHostPage } from './pages';
+import { errorPage, forbiddenPage, suspendedPage, unknownHostPage } from './pages';
 import { TenantDirectory } from './tenants';
 import type { PageRenderer, StaticAsset } from './web';
 
@@ -23,6 +37,13 @@ export type AppEnv = {
     /** The Host the client asked for: X-Forwarded-Host when a trusted proxy sent the request. */
     rawHost: string | undefined;
     viaProxy: boolean;
+    /** The signed-in session on a tenant host, if any. */
+    session: ResolvedSession | null;
+    /** The signed-in operator on the platform host, if any. */
+    operator: SignedInOperator | null;
+    core: CoreContext;
+    /** Set-Cookie values the session layer wants on the final response (renewal, clearing). */
+    pendingCookies: { name: string; value: string }[];
   };
 };
 
@@ -33,6 +54,7 @@ export interface AppDeps {
   assets?: Map<string, StaticAsset>;
   log: Logger;
   tenants?: TenantDirectory;
+  core?: CoreContext;
 }
 
 /** Policy for everything Hono renders itself; SvelteKit sets its own, with nonces, on pages. */
@@ -40,6 +62,8 @@ const DEFAULT_CSP =
   "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 const LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
 
@@ -64,6 +88,32 @@ function setSecurityHeaders(headers: Headers, config: Config) {
 }
 
 /**
+ * Adds the session layer's cookies to the final response, unless the response sets the same
+ * cookie itself (a sign-in replacing a stale cookie must win).
+ */
+function appendPendingCookies(c: Context<AppEnv>) {
+  const pending = c.get('pendingCookies');
+  if (pending.length === 0) return;
+  const own = c.res.headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')));
+  const extra = pending.filter(({ name }) => !own.includes(name));
+  if (extra.length === 0) return;
+  try {
+    for (const { value } of extra) c.res.headers.append('set-cookie', value);
+  } catch {
+    c.res = new Response(c.res.body, c.res);
+    for (const { value } of extra) c.res.headers.append('set-cookie', value);
+  }
+}
+
+/** The origin the browser used for this request: what its Origin header must equal. */
+function publicOrigin(c: Context<AppEnv>, config: Config): string {
+  const url = new URL(c.req.url);
+  const rawHost = c.get('rawHost');
+  if (c.get('viaProxy') && rawHost) return `${config.publicScheme}://${rawHost}`;
+  return url.origin;
+}
+
+/**
  * The request as the browser made it: behind a trusted proxy, its URL carries the public scheme
  * and host, so SvelteKit's origin checks compare like with like.
  */
@@ -84,14 +134,28 @@ function publicRequest(c: Context<AppEnv>, config: Config): Request {
   } as RequestInit);
 }
 
+export function createCoreContext(config: Config, db: DatabaseHandle): CoreContext {
+  return {
+    db,
+    mailer: createFileMailer({ dir: join(config.dataDir, 'mail'), domain: config.platformDomain }),
+    platformOrigin: originFor(config, config.platformDomain),
+    tenantOriginForSlug: (slug) => originFor(config, `${slug}.${config.platformDomain}`),
+    mailFrom: `no-reply@${config.platformDomain}`,
+    now: () => new Date(),
+  };
+}
+
 /**
  * The front door. Middleware order is fixed here: request id and log line -> security headers ->
- * /healthz -> tenant from host -> (session, from Foundation B) -> routes -> pages.
+ * /healthz -> tenant from host -> brand and build assets -> CSRF -> session -> API -> pages.
  */
 export function createApp(deps: AppDeps) {
   const { config, db, log } = deps;
   const tenants = deps.tenants ?? new TenantDirectory(db, config);
+  const core = deps.core ?? createCoreContext(config, db);
   const platformOrigin = originFor(config, config.platformDomain);
+  const sessionCookie = sessionCookieName(config.publicScheme);
+  const operatorCookie = operatorCookieName(config.publicScheme);
   const logos = new Map<string, { mime: string; data: Uint8Array }>();
   const app = new Hono<AppEnv>();
 
@@ -108,9 +172,14 @@ export function createApp(deps: AppDeps) {
       'rawHost',
       (viaProxy && firstHeaderValue(c.req.header('x-forwarded-host'))) || c.req.header('host'),
     );
+    c.set('core', core);
+    c.set('session', null);
+    c.set('operator', null);
+    c.set('pendingCookies', []);
     try {
       await next();
     } finally {
+      appendPendingCookies(c);
       // A Response from fetch() or Response.redirect() has immutable headers: copy it first.
       try {
         setSecurityHeaders(c.res.headers, config);
@@ -178,20 +247,90 @@ export function createApp(deps: AppDeps) {
     });
   });
 
+  // Sibling tenants' subdomains are same-site, so SameSite=Lax alone does not stop one tenant's
+  // page from posting to another's: every unsafe request must come from this exact origin,
+  // whatever its Content-Type. Requests authenticated by an API key instead of a cookie, and
+  // payment webhooks (signed), are exempt.
+  app.use('*', async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method) || c.req.path.startsWith('/webhooks/')) return next();
+    const cookieless = !c.req.header('cookie');
+    if (cookieless && c.req.header('authorization')?.startsWith('Bearer ')) return next();
+    if (c.req.header('origin') !== publicOrigin(c, config)) {
+      log.warn('cross-origin request refused', {
+        requestId: c.get('requestId'),
+        origin: c.req.header('origin') ?? null,
+      });
+      if (c.req.path.startsWith('/api/')) {
+        return problem(c, new AppError('cross-origin', 403, 'Unsafe requests must come from this site.'));
+      }
+      return c.html(forbiddenPage, 403);
+    }
+    return next();
+  });
+
+  const cookieOptions = sessionCookieOptions(config.publicScheme);
+  const cookieBase: CookieOptions = {
+    path: cookieOptions.path,
+    httpOnly: cookieOptions.httpOnly,
+    sameSite: cookieOptions.sameSite,
+    secure: cookieOptions.secure,
+  };
+  const queueCookie = (c: Context<AppEnv>, name: string, value: string, options: CookieOptions) => {
+    c.get('pendingCookies').push({ name, value: serialize(name, value, options) });
+  };
+  const clearCookie = (c: Context<AppEnv>, name: string) =>
+    queueCookie(c, name, '', { ...cookieBase, maxAge: 0, expires: new Date(0) });
+
+  app.use('*', async (c, next) => {
+    const site = c.get('site');
+    if (site.kind === 'tenant') {
+      const token = getCookie(c, sessionCookie);
+      if (token) {
+        const session = await resolveSession(core, site.tenant.id, token);
+        c.set('session', session);
+        if (!session) clearCookie(c, sessionCookie);
+        else if (session.renewedUntil) {
+          queueCookie(c, sessionCookie, token, { ...cookieBase, expires: session.renewedUntil });
+        }
+      }
+    } else {
+      const token = getCookie(c, operatorCookie);
+      if (token) {
+        const operator = await resolveOperator(core, token);
+        c.set('operator', operator);
+        if (!operator) clearCookie(c, operatorCookie);
+      }
+    }
+    return next();
+  });
+
+  app.route('/api/v1', createApi(log));
+
   app.all('*', async (c) => {
     const site = c.get('site');
+    const session = c.get('session');
     const platform: RequestPlatform = {
       tenant: site.kind === 'tenant' ? site.tenant : null,
       branding: site.kind === 'tenant' ? site.branding : platformBranding,
-      actor: null,
+      actor: session?.actor ?? null,
+      user: session?.user ?? null,
+      sessionId: session?.sessionId ?? null,
+      operator: c.get('operator'),
+      core,
+      clientAddress: c.get('clientAddress'),
       requestId: c.get('requestId'),
       platformOrigin,
+      sessionCookie,
+      secureCookies: config.publicScheme === 'https',
     };
     return deps.pages.respond(publicRequest(c, config), platform, c.get('clientAddress'));
   });
 
   app.onError((error, c) => {
     log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, ...errorFields(error) });
+    if (c.req.path.startsWith('/api/')) {
+      return problem(c, new AppError('internal', 500, 'Something went wrong on our side.'));
+    }
     return c.html(errorPage, 500);
   });
 

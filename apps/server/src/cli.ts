@@ -1,6 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hashPassword, passwordProblem } from '@foyer/auth';
 import { applyTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
-import type { DatabaseHandle } from '@foyer/db';
+import {
+  countOperatorsPglite,
+  type DatabaseHandle,
+  migratePostgresDatabase,
+  upsertOperatorPglite,
+  upsertOperatorPostgres,
+} from '@foyer/db';
 import { type Config, ConfigError, loadConfig, originFor, repoRoot } from './env';
 import { createLogger } from './log';
 import { openDatabase, startServer } from './server';
@@ -10,7 +18,30 @@ const usage = `Usage: foyer <command>
   start                 migrate, add any missing demo agencies from tenants/, and serve
   migrate               create roles and apply database migrations (needs DATABASE_URL on PostgreSQL)
   tenants apply [dir]   create or update the agencies declared in dir (default: tenants/)
+  operators create <email> <name>
+                        create a platform operator (or reset one); the password is read from
+                        standard input (on PostgreSQL this needs DATABASE_URL, a superuser URL)
 `;
+
+const demoOperatorFile = join(repoRoot, 'tenants', 'operator.json');
+
+async function readDemoOperator(): Promise<{ email: string; name: string; password: string } | null> {
+  try {
+    return JSON.parse(await readFile(demoOperatorFile, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password (at least 10 characters): ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    if (process.stdin.isTTY && chunk.toString().includes('\n')) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
 
 async function applyAll(db: DatabaseHandle, declarations: TenantDeclaration[], onlyMissing: boolean) {
   const results = [];
@@ -20,13 +51,21 @@ async function applyAll(db: DatabaseHandle, declarations: TenantDeclaration[], o
   return results;
 }
 
-function printWelcome(config: Config, declarations: TenantDeclaration[]) {
+function printWelcome(
+  config: Config,
+  declarations: TenantDeclaration[],
+  operator: { email: string; password: string } | null,
+) {
   const lines = [
     '',
     `  Foyer is running (data in ${config.dataDir}${config.databaseLoginUrl ? ', database on PostgreSQL' : ''})`,
     '',
     `  Platform          ${originFor(config, config.platformDomain)}`,
   ];
+  if (operator)
+    lines.push(
+      `      operator  ${operator.email}  /  ${operator.password}   (${originFor(config, config.platformDomain)}/operator)`,
+    );
   for (const { manifest } of declarations) {
     lines.push(
       `  ${manifest.name.padEnd(18)}${originFor(config, `${manifest.slug}.${config.platformDomain}`)}`,
@@ -63,12 +102,49 @@ async function main(argv: string[]) {
       }
       return;
     }
+    case 'operators': {
+      const [email, ...nameParts] = argv.slice(2);
+      const name = nameParts.join(' ').trim();
+      if (sub !== 'create' || !email || !name) break;
+      const password = await readPassword();
+      const problem = passwordProblem(password, { email, name });
+      if (problem) throw new Error(problem);
+      const operator = { email, name, passwordHash: await hashPassword(password) };
+      if (config.databaseLoginUrl) {
+        if (!config.databaseUrl)
+          throw new Error('Creating an operator on PostgreSQL needs DATABASE_URL (a superuser URL).');
+        await migratePostgresDatabase(config.databaseUrl);
+        await upsertOperatorPostgres(config.databaseUrl, operator);
+      } else {
+        const db = await openDatabase(config, {
+          asSuperuser: (pg) => upsertOperatorPglite(pg, operator).then(() => {}),
+        });
+        await db.close();
+      }
+      process.stdout.write(
+        `Operator ${email} can now sign in at ${originFor(config, config.platformDomain)}/operator\n`,
+      );
+      return;
+    }
     case 'start': {
       const declarations = await loadTenantDeclarations(join(repoRoot, 'tenants'));
-      const db = await openDatabase(config);
+      // On embedded defaults only, the first start adds the demo operator declared beside the
+      // demo agencies. A PostgreSQL deployment gets operators from `foyer operators create`.
+      const demo = config.databaseLoginUrl ? null : await readDemoOperator();
+      const db = await openDatabase(config, {
+        asSuperuser: async (pg) => {
+          if (demo && (await countOperatorsPglite(pg)) === 0) {
+            await upsertOperatorPglite(pg, {
+              email: demo.email,
+              name: demo.name,
+              passwordHash: await hashPassword(demo.password),
+            });
+          }
+        },
+      });
       await applyAll(db, declarations, true);
       const server = await startServer(config, db, log);
-      printWelcome(config, declarations);
+      printWelcome(config, declarations, demo);
       const stop = async () => {
         await server.close();
         await db.close();

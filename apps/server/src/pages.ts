@@ -33,3 +33,8 @@ export const suspendedPage = neutralPage(
 );
 
 export const errorPage = neutralPage('Something went wrong', 'Please try again in a moment.');
+
+export const forbiddenPage = neutralPage(
+  'Request refused',
+  'This form was sent from another site, so it was not accepted. Go back, reload the page and try again.',
+);

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import {
   createPglite,
   type DatabaseHandle,
@@ -7,6 +8,7 @@ import {
   migratePostgresDatabase,
   openPglite,
   openPostgres,
+  type PGlite,
 } from '@foyer/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
@@ -18,15 +20,20 @@ import { loadWebApp } from './web';
  * Opens the configured database, migrating first when this process has the means to:
  * always on embedded PGlite, and on PostgreSQL when DATABASE_URL (a superuser URL) is given.
  */
-export async function openDatabase(config: Config, options: { migrate: boolean } = { migrate: true }) {
+export async function openDatabase(
+  config: Config,
+  options: { migrate?: boolean; asSuperuser?: (pg: PGlite) => Promise<void> } = {},
+) {
   if (!config.databaseLoginUrl) {
     const dir = join(config.dataDir, 'pglite');
     await mkdir(dir, { recursive: true });
     const pg = await createPglite(dir);
-    if (options.migrate) await migratePgliteDatabase(pg);
+    if (options.migrate ?? true) await migratePgliteDatabase(pg);
+    // The embedded session is still the superuser here; openPglite steps it down for good.
+    await options.asSuperuser?.(pg);
     return openPglite(pg);
   }
-  if (options.migrate && config.databaseUrl) await migratePostgresDatabase(config.databaseUrl);
+  if ((options.migrate ?? true) && config.databaseUrl) await migratePostgresDatabase(config.databaseUrl);
   return openPostgres({ url: config.databaseLoginUrl });
 }
 

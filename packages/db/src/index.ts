@@ -1,11 +1,15 @@
 // The query-building helpers of the same drizzle instance, for packages that build SQL.
+
+export type { PGlite } from '@electric-sql/pglite';
 export { and, eq, type SQL, sql } from 'drizzle-orm';
 export type { Actor, TenantActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';
 export { migratePgliteDatabase, migratePostgresDatabase, migrationsFolder } from './migrate';
+export { countOperatorsPglite, upsertOperatorPglite, upsertOperatorPostgres } from './operators';
 export * as schema from './schema/index';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
 export { ensureTenant, tenantForHost, tenantLogo } from './system';
+export * from './system-auth';
 export type { Tx } from './with-actor';
 export { withActor } from './with-actor';

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { hashPassword } from '@foyer/auth';
 import { type DatabaseHandle, ensureTenant, schema, type Tx, withActor } from '@foyer/db';
 import { and, eq, sql } from 'drizzle-orm';
+import { ensureBoard } from './board';
 import type { TenantManifest } from './manifest';
 
-const { branding, clients, projects, taskStatuses, tasks, users } = schema;
+const { branding, clients, projects, tasks, users } = schema;
 
 export interface LogoFile {
   mime: 'image/png' | 'image/jpeg' | 'image/webp';
@@ -17,13 +19,6 @@ export interface ApplyResult {
   applied: boolean;
   created: boolean;
 }
-
-const DEFAULT_BOARD = [
-  { name: 'To do', kind: 'todo' },
-  { name: 'In progress', kind: 'in_progress' },
-  { name: 'In review', kind: 'review' },
-  { name: 'Done', kind: 'done' },
-] as const;
 
 /** Reads a logo's type from its first bytes, never from the file name. */
 export function sniffImage(data: Uint8Array): LogoFile['mime'] | null {
@@ -135,19 +130,30 @@ async function upsertBranding(tx: Tx, tenantId: string, manifest: TenantManifest
     .onConflictDoUpdate({ target: branding.tenantId, set: values });
 }
 
+/**
+ * Creates or updates a declared person. The declared password is set only while the account
+ * has none, so a password its owner changed is never put back.
+ */
 async function upsertUser(
   tx: Tx,
   tenantId: string,
-  person: { name: string; email: string; role: 'admin' | 'client'; clientId: string | null },
+  person: {
+    name: string;
+    email: string;
+    password: string;
+    role: 'admin' | 'client';
+    clientId: string | null;
+  },
 ) {
   const [existing] = await tx
-    .select({ id: users.id })
+    .select({ id: users.id, passwordHash: users.passwordHash })
     .from(users)
     .where(sql`lower(${users.email}) = lower(${person.email})`);
+  const passwordHash = existing?.passwordHash ?? (await hashPassword(person.password));
   if (existing) {
     await tx
       .update(users)
-      .set({ name: person.name, role: person.role, clientId: person.clientId })
+      .set({ name: person.name, role: person.role, clientId: person.clientId, passwordHash })
       .where(eq(users.id, existing.id));
     return;
   }
@@ -157,22 +163,6 @@ async function upsertUser(
     name: person.name,
     role: person.role,
     clientId: person.clientId,
+    passwordHash,
   });
-}
-
-/** The tenant's board columns by kind, creating the default board the first time. */
-async function ensureBoard(tx: Tx, tenantId: string): Promise<Map<string, string>> {
-  let rows = await tx
-    .select({ id: taskStatuses.id, kind: taskStatuses.kind })
-    .from(taskStatuses)
-    .orderBy(taskStatuses.position);
-  if (rows.length === 0) {
-    rows = await tx
-      .insert(taskStatuses)
-      .values(DEFAULT_BOARD.map((column, position) => ({ tenantId, ...column, position })))
-      .returning({ id: taskStatuses.id, kind: taskStatuses.kind });
-  }
-  const byKind = new Map<string, string>();
-  for (const row of rows) if (!byKind.has(row.kind)) byKind.set(row.kind, row.id);
-  return byKind;
 }

@@ -7,7 +7,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/;
 const person = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
-  /** Demo password, hashed when applied once sign-in exists; never stored in clear. */
+  /** Demo password: stored only as its argon2id hash. */
   password: z.string().min(12).max(128),
 });
 

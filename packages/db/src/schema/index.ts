@@ -4,5 +4,7 @@ export * from './clients';
 export * from './platform';
 export * from './projects';
 export * from './roles';
+export * from './sessions';
 export * from './tasks';
+export * from './tokens';
 export * from './users';

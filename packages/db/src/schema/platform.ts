@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 
 /** Global tables. Runtime roles cannot read this schema; only app_system functions can. */
@@ -40,3 +40,40 @@ export const domains = platform.table(
     check('domains_hostname_lowercase', sql`${t.hostname} = lower(${t.hostname})`),
   ],
 );
+
+/** People who run the platform. They belong to no tenant. */
+export const operators = platform.table(
+  'operators',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('operators_email_idx').on(sql`lower(${t.email})`)],
+);
+
+export const operatorSessions = platform.table(
+  'operator_sessions',
+  {
+    /** SHA-256 (hex) of the cookie's token. */
+    id: text('id').primaryKey(),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('operator_sessions_operator_idx').on(t.operatorId)],
+);
+
+/** Fixed-window counters for throttling sign-ins and reset requests, by account and by IP. */
+export const throttle = platform.table('throttle', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  hits: integer('hits').notNull(),
+});

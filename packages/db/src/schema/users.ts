@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { app } from './app';
 import { clients } from './clients';
-import { createdAt, idColumn, tenantIdColumn, tenantWall } from './columns';
+import { actorIsAdmin, createdAt, idColumn, isCurrentUser, tenantIdColumn, walledPolicies } from './columns';
 import { tenants } from './platform';
+import { clientRole, teamRole } from './roles';
 
 export const userRoles = ['admin', 'staff', 'client'] as const;
 export const userStatuses = ['active', 'deactivated'] as const;
@@ -33,6 +34,18 @@ export const users = app.table(
     check('users_role_known', sql`${t.role} in ('admin', 'staff', 'client')`),
     check('users_status_known', sql`${t.status} in ('active', 'deactivated')`),
     check('users_client_iff_client_role', sql`(${t.role} = 'client') = (${t.clientId} is not null)`),
-    ...tenantWall('users', t.tenantId),
+    // The team reads its whole tenant's people; only admins add or remove them, and a member
+    // changes only their own row unless they are an admin.
+    ...walledPolicies('users', 'team', teamRole, t.tenantId, {
+      select: true,
+      insert: actorIsAdmin,
+      update: sql`(${isCurrentUser(t.id)} or ${actorIsAdmin})`,
+      delete: actorIsAdmin,
+    }),
+    // A client sees and edits only their own account (column grants narrow the edit further).
+    ...walledPolicies('users', 'client', clientRole, t.tenantId, {
+      select: isCurrentUser(t.id),
+      update: isCurrentUser(t.id),
+    }),
   ],
 );

@@ -1,0 +1,25 @@
+export type { CookieOptions } from './cookies';
+export { operatorCookieName, sessionCookieName, sessionCookieOptions } from './cookies';
+export {
+  ARGON2,
+  burnPasswordCheck,
+  hashPassword,
+  needsRehash,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordProblem,
+  verifyPassword,
+} from './passwords';
+export {
+  EMAIL_CHANGE_LIFETIME_MS,
+  HANDOFF_LIFETIME_MS,
+  INVITATION_LIFETIME_MS,
+  isExpired,
+  needsTouch,
+  RESET_LIFETIME_MS,
+  renewal,
+  SESSION_LIFETIME_MS,
+  SESSION_RENEW_BELOW_MS,
+  sessionExpiry,
+} from './sessions';
+export { generateToken, hashToken, looksLikeToken, TOKEN_BYTES } from './tokens';

@@ -1,0 +1,89 @@
+import {
+  generateToken,
+  hashPassword,
+  hashToken,
+  looksLikeToken,
+  passwordProblem,
+  RESET_LIFETIME_MS,
+} from '@foyer/auth';
+import {
+  requestPasswordReset as issueResetToken,
+  resetPassword as redeemResetToken,
+  throttleHit,
+} from '@foyer/db';
+import type { ClientInfo, CoreContext, TenantSite } from '../context';
+import { CoreError, invalid } from '../errors';
+import { accountNotice } from '../mail/notices';
+import { emailSchema } from './validation';
+
+export const RESET_LIMITS = {
+  perAccount: { limit: 5, windowSeconds: 60 * 60 },
+  perIp: { limit: 30, windowSeconds: 60 * 60 },
+} as const;
+
+/**
+ * "Forgot your password?". Always resolves the same way, whether or not the account exists or
+ * the request was throttled, so the answer reveals nothing; only a malformed address is refused.
+ */
+export async function requestPasswordReset(
+  ctx: CoreContext,
+  site: TenantSite,
+  rawEmail: string,
+  client: ClientInfo,
+): Promise<void> {
+  const parsed = emailSchema.safeParse(rawEmail);
+  if (!parsed.success) throw invalid({ email: 'Enter a valid email address.' });
+  const email = parsed.data.toLowerCase();
+  const tenantId = site.tenant.id;
+  const [accountOk, ipOk] = await Promise.all([
+    throttleHit(
+      ctx.db,
+      `reset:${tenantId}:${email}`,
+      RESET_LIMITS.perAccount.limit,
+      RESET_LIMITS.perAccount.windowSeconds,
+    ),
+    throttleHit(ctx.db, `reset-ip:${client.ip}`, RESET_LIMITS.perIp.limit, RESET_LIMITS.perIp.windowSeconds),
+  ]);
+  if (!accountOk || !ipOk) return;
+
+  const token = generateToken();
+  const account = await issueResetToken(ctx.db, {
+    tenantId,
+    email,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(ctx.now().getTime() + RESET_LIFETIME_MS),
+  });
+  if (!account) return;
+  const url = new URL('/reset-password', site.tenant.origin);
+  url.searchParams.set('token', token);
+  await ctx.mailer.send(
+    accountNotice(ctx, site.branding, {
+      to: account.email,
+      subject: `Reset your ${site.branding.displayName} password`,
+      greeting: `Hi ${account.name},`,
+      lines: [
+        'Someone asked to reset the password of your account. If it was you, choose a new password with the link below.',
+      ],
+      action: { label: 'Choose a new password', url: url.toString() },
+      footer:
+        'The link works once and expires in 30 minutes. If you didn’t ask for this, ignore this email: your password stays as it is.',
+    }),
+  );
+}
+
+/** Sets a new password from a reset link. Single use; ends every session of the account. */
+export async function resetPassword(
+  ctx: CoreContext,
+  site: TenantSite,
+  token: string,
+  password: string,
+): Promise<void> {
+  const problem = passwordProblem(password);
+  if (problem) throw invalid({ password: problem });
+  const userId = looksLikeToken(token)
+    ? await redeemResetToken(ctx.db, site.tenant.id, hashToken(token), await hashPassword(password))
+    : null;
+  if (!userId) {
+    throw new CoreError('expired', 'This reset link has expired or was already used. Ask for a new one.');
+  }
+}

@@ -1,0 +1,72 @@
+import { generateToken, HANDOFF_LIFETIME_MS, hashPassword, hashToken, passwordProblem } from '@foyer/auth';
+import { signUpTenant, slugAvailable, withActor } from '@foyer/db';
+import { z } from 'zod';
+import type { CoreContext } from '../context';
+import { invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
+import { ensureBoard } from '../tenants/board';
+import { actorFor } from './sessions';
+import { emailSchema, fieldErrors, nameSchema, passwordInput, slugProblem } from './validation';
+
+export const signUpInput = z.object({
+  agencyName: nameSchema('your agency’s name'),
+  slug: z.string().trim().toLowerCase(),
+  name: nameSchema('your name'),
+  email: emailSchema,
+  password: passwordInput,
+});
+export type SignUpInput = z.input<typeof signUpInput>;
+
+/** Is this workspace address free? Answers the live check on the sign-up form. */
+export async function checkSlug(
+  ctx: CoreContext,
+  raw: string,
+): Promise<{ available: boolean; message: string | null }> {
+  const slug = raw.trim().toLowerCase();
+  const problem = slugProblem(slug);
+  if (problem) return { available: false, message: problem };
+  if (!(await slugAvailable(ctx.db, slug))) return { available: false, message: 'This address is taken.' };
+  return { available: true, message: null };
+}
+
+/**
+ * Creates an agency and its first admin. Returns where to send the browser: the new host with a
+ * one-time hand-off token (cookies are per host, so the session is opened there).
+ */
+export async function signUp(
+  ctx: CoreContext,
+  raw: SignUpInput,
+): Promise<{ tenantId: string; slug: string; handoffUrl: string }> {
+  const parsed = signUpInput.safeParse(raw);
+  const fields = parsed.success ? {} : fieldErrors(parsed.error);
+  const input = parsed.success ? parsed.data : null;
+  const slug = (raw.slug ?? '').trim().toLowerCase();
+  const slugIssue = slugProblem(slug);
+  if (slugIssue) fields.slug ??= slugIssue;
+  const passwordIssue = passwordProblem(raw.password ?? '', { email: raw.email, name: raw.name });
+  if (passwordIssue) fields.password ??= passwordIssue;
+  if (!input || Object.keys(fields).length > 0) throw invalid(fields);
+
+  if (!(await slugAvailable(ctx.db, slug))) throw invalid({ slug: 'This address is taken.' });
+  const handoff = generateToken();
+  let created: { tenantId: string; userId: string };
+  try {
+    created = await signUpTenant(ctx.db, {
+      slug,
+      name: input.agencyName,
+      adminName: input.name,
+      email: input.email,
+      passwordHash: await hashPassword(input.password),
+      handoffHash: hashToken(handoff),
+      handoffExpires: new Date(ctx.now().getTime() + HANDOFF_LIFETIME_MS),
+    });
+  } catch (error) {
+    // Someone took the address between the check and the insert.
+    if (sqlState(error) === UNIQUE_VIOLATION) throw invalid({ slug: 'This address is taken.' });
+    throw error;
+  }
+  const admin = actorFor(created.tenantId, { userId: created.userId, role: 'admin', clientId: null });
+  await withActor(ctx.db.db, admin, (tx) => ensureBoard(tx, created.tenantId));
+  const url = new URL('/auth/handoff', ctx.tenantOriginForSlug(slug));
+  url.searchParams.set('token', handoff);
+  return { tenantId: created.tenantId, slug, handoffUrl: url.toString() };
+}

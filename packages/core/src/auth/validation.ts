@@ -1,0 +1,104 @@
+import { PASSWORD_MAX_LENGTH } from '@foyer/auth';
+import { z } from 'zod';
+
+export const SLUG = /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/;
+
+/** Addresses that name the platform's own hosts and services, or could be mistaken for them. */
+export const RESERVED_SLUGS = new Set([
+  'www',
+  'app',
+  'admin',
+  'api',
+  'mail',
+  'email',
+  'smtp',
+  'imap',
+  'pop',
+  'ftp',
+  'operator',
+  'operators',
+  'static',
+  'assets',
+  'cdn',
+  'files',
+  'media',
+  'img',
+  'images',
+  'status',
+  'help',
+  'support',
+  'docs',
+  'blog',
+  'login',
+  'signin',
+  'signup',
+  'register',
+  'auth',
+  'oauth',
+  'sso',
+  'account',
+  'accounts',
+  'billing',
+  'pay',
+  'payments',
+  'webhooks',
+  'events',
+  'dashboard',
+  'portal',
+  'platform',
+  'foyer',
+  'system',
+  'root',
+  'localhost',
+  'test',
+  'dev',
+  'staging',
+  'internal',
+  'security',
+  'abuse',
+  'postmaster',
+  'hostmaster',
+  'webmaster',
+  'noreply',
+  'no-reply',
+  'tls',
+  'dns',
+  'ns1',
+  'ns2',
+  'mx',
+]);
+
+/** Why a workspace address cannot be used (before asking the database), or null. */
+export function slugProblem(slug: string): string | null {
+  if (slug.length < 3) return 'Use at least 3 characters.';
+  if (slug.length > 40) return 'Use at most 40 characters.';
+  if (!SLUG.test(slug))
+    return 'Use lower-case letters, digits and dashes, starting and ending with a letter or digit.';
+  if (slug.includes('--')) return 'Don’t use two dashes in a row.';
+  if (RESERVED_SLUGS.has(slug)) return 'This address is reserved. Choose another.';
+  return null;
+}
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, 'Use at most 254 characters.')
+  .pipe(z.email('Enter a valid email address.'));
+
+export const nameSchema = (what: string) =>
+  z.string().trim().min(1, `Enter ${what}.`).max(120, 'Use at most 120 characters.');
+
+/** Passwords are never trimmed; the policy itself lives in @foyer/auth. */
+export const passwordInput = z
+  .string()
+  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`);
+
+/** Field -> first message, from a zod error. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || 'form';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

@@ -1,0 +1,287 @@
+import {
+  generateToken,
+  hashPassword,
+  hashToken,
+  INVITATION_LIFETIME_MS,
+  looksLikeToken,
+  passwordProblem,
+} from '@foyer/auth';
+import {
+  acceptInvitation as acceptInvitationToken,
+  and,
+  eq,
+  invitationForToken as findInvitation,
+  schema,
+  sql,
+  type TenantActor,
+  type Tx,
+  withActor,
+} from '@foyer/db';
+import { z } from 'zod';
+import { actorFor, openSession } from '../auth/sessions';
+import { emailSchema, fieldErrors, nameSchema, passwordInput } from '../auth/validation';
+import type { ClientInfo, CoreContext, TenantSite } from '../context';
+import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
+import { accountNotice } from '../mail/notices';
+
+const { invitations, sessions, users } = schema;
+
+export type TeamRole = 'admin' | 'staff';
+
+export interface TeamMember {
+  id: string;
+  name: string;
+  email: string;
+  role: TeamRole;
+  status: 'active' | 'deactivated';
+  createdAt: Date;
+}
+
+export interface PendingInvitation {
+  id: string;
+  email: string;
+  role: TeamRole;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+function requireAdmin(actor: TenantActor): asserts actor is TenantActor & { kind: 'admin'; userId: string } {
+  if (actor.kind !== 'admin') throw new CoreError('forbidden', 'Only admins manage the team.');
+}
+
+export async function listTeam(
+  ctx: CoreContext,
+  actor: TenantActor,
+): Promise<{ members: TeamMember[]; invitations: PendingInvitation[] }> {
+  requireAdmin(actor);
+  return withActor(ctx.db.db, actor, async (tx) => {
+    const members = await tx
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        status: users.status,
+        createdAt: users.createdAt,
+      })
+      .from(users)
+      .where(sql`${users.role} in ('admin', 'staff')`)
+      .orderBy(users.name);
+    const pending = await tx
+      .select({
+        id: invitations.id,
+        email: invitations.email,
+        role: invitations.role,
+        expiresAt: invitations.expiresAt,
+        createdAt: invitations.createdAt,
+      })
+      .from(invitations)
+      .where(sql`${invitations.acceptedAt} is null and ${invitations.expiresAt} > now()`)
+      .orderBy(invitations.createdAt);
+    return { members: members as TeamMember[], invitations: pending };
+  });
+}
+
+const inviteInput = z.object({ email: emailSchema, role: z.enum(['admin', 'staff'], 'Choose a role.') });
+
+/** Invites someone to the team by email; the link lets them choose a name and password. */
+export async function inviteMember(
+  ctx: CoreContext,
+  actor: TenantActor,
+  site: TenantSite,
+  raw: { email: string; role: string },
+): Promise<PendingInvitation> {
+  requireAdmin(actor);
+  const parsed = inviteInput.safeParse(raw);
+  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+  const { email, role } = parsed.data;
+  const token = generateToken();
+  const invitation = await withActor(ctx.db.db, actor, async (tx) => {
+    const [existing] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`);
+    if (existing) throw invalid({ email: 'Someone with this email is already in this workspace.' });
+    // A new invitation to the same address replaces any earlier one.
+    await tx
+      .delete(invitations)
+      .where(sql`lower(${invitations.email}) = lower(${email}) and ${invitations.acceptedAt} is null`);
+    const [row] = await tx
+      .insert(invitations)
+      .values({
+        tenantId: actor.tenantId,
+        email,
+        role,
+        tokenHash: hashToken(token),
+        invitedBy: actor.userId,
+        expiresAt: new Date(ctx.now().getTime() + INVITATION_LIFETIME_MS),
+      })
+      .returning({
+        id: invitations.id,
+        email: invitations.email,
+        role: invitations.role,
+        expiresAt: invitations.expiresAt,
+        createdAt: invitations.createdAt,
+      });
+    const [inviter] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
+    if (!row) throw new Error('invitation insert returned no row');
+    return { row, inviter: inviter?.name ?? site.branding.displayName };
+  });
+  const url = new URL('/invite', site.tenant.origin);
+  url.searchParams.set('token', token);
+  await ctx.mailer.send(
+    accountNotice(ctx, site.branding, {
+      to: email,
+      subject: `${invitation.inviter} invited you to ${site.branding.displayName}`,
+      greeting: 'Hello,',
+      lines: [
+        `${invitation.inviter} invited you to join ${site.branding.displayName} as ${role === 'admin' ? 'an admin' : 'a team member'}.`,
+        'Choose your name and a password to get started.',
+      ],
+      action: { label: 'Accept the invitation', url: url.toString() },
+      footer: 'The link works once and expires in 7 days.',
+    }),
+  );
+  return invitation.row;
+}
+
+export async function revokeInvitation(
+  ctx: CoreContext,
+  actor: TenantActor,
+  invitationId: string,
+): Promise<void> {
+  requireAdmin(actor);
+  const removed = await withActor(ctx.db.db, actor, (tx) =>
+    tx
+      .delete(invitations)
+      .where(and(eq(invitations.tenantId, actor.tenantId), eq(invitations.id, invitationId)))
+      .returning({ id: invitations.id }),
+  );
+  if (removed.length === 0) throw new CoreError('not_found', 'That invitation no longer exists.');
+}
+
+/** The invitation behind a link, to greet the person before they accept. */
+export async function invitationForToken(ctx: CoreContext, site: TenantSite, token: string) {
+  return looksLikeToken(token) ? findInvitation(ctx.db, site.tenant.id, hashToken(token)) : null;
+}
+
+const acceptInput = z.object({ name: nameSchema('your name'), password: passwordInput });
+
+/** Accepts an invitation: creates the member and signs them in. */
+export async function acceptInvitation(
+  ctx: CoreContext,
+  site: TenantSite,
+  token: string,
+  raw: { name: string; password: string },
+  client: ClientInfo,
+) {
+  const parsed = acceptInput.safeParse(raw);
+  const fields = parsed.success ? {} : fieldErrors(parsed.error);
+  const invitation = await invitationForToken(ctx, site, token);
+  if (!invitation)
+    throw new CoreError('expired', 'This invitation has expired or was already used. Ask for a new one.');
+  const problem = passwordProblem(raw.password ?? '', { email: invitation.email, name: raw.name });
+  if (problem) fields.password ??= problem;
+  if (!parsed.success || Object.keys(fields).length > 0) throw invalid(fields);
+  let accepted: Awaited<ReturnType<typeof acceptInvitationToken>>;
+  try {
+    accepted = await acceptInvitationToken(ctx.db, {
+      tenantId: site.tenant.id,
+      tokenHash: hashToken(token),
+      name: parsed.data.name,
+      passwordHash: await hashPassword(parsed.data.password),
+    });
+  } catch (error) {
+    if (sqlState(error) === UNIQUE_VIOLATION)
+      throw new CoreError('conflict', 'An account with this email already exists here. Sign in instead.');
+    throw error;
+  }
+  if (!accepted)
+    throw new CoreError('expired', 'This invitation has expired or was already used. Ask for a new one.');
+  const actor = actorFor(site.tenant.id, { userId: accepted.userId, role: accepted.role, clientId: null });
+  return { ...(await openSession(ctx, actor, client)), actor };
+}
+
+/**
+ * Locks the tenant's active admins until the transaction ends, so two concurrent demotions
+ * cannot each see the other as the remaining admin.
+ */
+async function activeAdminsLocked(tx: Tx): Promise<string[]> {
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`${users.role} = 'admin' and ${users.status} = 'active'`)
+    .for('update');
+  return rows.map((r) => r.id);
+}
+
+async function teamMember(tx: Tx, tenantId: string, userId: string) {
+  const [member] = await tx
+    .select({ id: users.id, role: users.role, status: users.status })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId), sql`${users.role} in ('admin', 'staff')`));
+  if (!member) throw new CoreError('not_found', 'That team member doesn’t exist.');
+  return member;
+}
+
+const LAST_ADMIN = 'A workspace needs at least one active admin. Make someone else an admin first.';
+
+export async function changeRole(
+  ctx: CoreContext,
+  actor: TenantActor,
+  userId: string,
+  role: string,
+): Promise<void> {
+  requireAdmin(actor);
+  if (role !== 'admin' && role !== 'staff') throw invalid({ role: 'Choose admin or staff.' });
+  await withActor(ctx.db.db, actor, async (tx) => {
+    const admins = await activeAdminsLocked(tx);
+    const member = await teamMember(tx, actor.tenantId, userId);
+    if (member.role === role) return;
+    if (role === 'staff' && admins.includes(userId) && admins.length <= 1)
+      throw new CoreError('conflict', LAST_ADMIN);
+    await tx
+      .update(users)
+      .set({ role })
+      .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId)));
+  });
+}
+
+/** Deactivating ends the member's sessions at once; reactivating lets them sign in again. */
+export async function setMemberActive(
+  ctx: CoreContext,
+  actor: TenantActor,
+  userId: string,
+  active: boolean,
+): Promise<void> {
+  requireAdmin(actor);
+  await withActor(ctx.db.db, actor, async (tx) => {
+    const admins = await activeAdminsLocked(tx);
+    await teamMember(tx, actor.tenantId, userId);
+    if (!active && admins.includes(userId) && admins.length <= 1) throw new CoreError('conflict', LAST_ADMIN);
+    await tx
+      .update(users)
+      .set({ status: active ? 'active' : 'deactivated' })
+      .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId)));
+    if (!active)
+      await tx
+        .delete(sessions)
+        .where(and(eq(sessions.tenantId, actor.tenantId), eq(sessions.userId, userId)));
+  });
+}
+
+/** Ends every session of a member (an admin action), e.g. after a lost laptop. */
+export async function endMemberSessions(
+  ctx: CoreContext,
+  actor: TenantActor,
+  userId: string,
+): Promise<number> {
+  requireAdmin(actor);
+  const ended = await withActor(ctx.db.db, actor, (tx) =>
+    tx
+      .delete(sessions)
+      .where(and(eq(sessions.tenantId, actor.tenantId), eq(sessions.userId, userId)))
+      .returning({ id: sessions.id }),
+  );
+  return ended.length;
+}

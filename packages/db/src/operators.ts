@@ -1,0 +1,42 @@
+import type { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+
+/**
+ * Operators are created from the command line, with the superuser connection migrations use:
+ * the runtime login role cannot create one, so a compromised server cannot mint itself an
+ * operator. Creating an existing email resets that operator's name and password.
+ */
+const upsert = `insert into platform.operators (email, name, password_hash) values ($1, $2, $3)
+  on conflict (lower(email)) do update set name = excluded.name, password_hash = excluded.password_hash
+  returning id, (xmax = 0) as created`;
+
+type Operator = { email: string; name: string; passwordHash: string };
+
+export async function upsertOperatorPostgres(superuserUrl: string, operator: Operator) {
+  const sql = postgres(superuserUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql.unsafe<{ id: string; created: boolean }[]>(upsert, [
+      operator.email,
+      operator.name,
+      operator.passwordHash,
+    ]);
+    return row;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** On PGlite: call before `openPglite`, while the session is still the superuser. */
+export async function upsertOperatorPglite(pg: PGlite, operator: Operator) {
+  const result = await pg.query<{ id: string; created: boolean }>(upsert, [
+    operator.email,
+    operator.name,
+    operator.passwordHash,
+  ]);
+  return result.rows[0];
+}
+
+export async function countOperatorsPglite(pg: PGlite): Promise<number> {
+  const result = await pg.query<{ n: number }>('select count(*)::int as n from platform.operators');
+  return result.rows[0]?.n ?? 0;
+}

@@ -1,0 +1,243 @@
+import { sql } from 'drizzle-orm';
+import type { DatabaseHandle } from './client';
+
+/**
+ * Wrappers around the sign-in `app_system` functions (drizzle/0003). Each is one statement run as
+ * `foyer_login`, before a user is known; everything after that goes through withActor.
+ */
+
+const first = async <T extends Record<string, unknown>>(rows: Promise<T[]>) => (await rows)[0] ?? null;
+
+export type UserRole = 'admin' | 'staff' | 'client';
+
+export const slugAvailable = async (h: DatabaseHandle, slug: string) =>
+  (
+    await first(
+      h.rows<{ available: boolean }>(sql`select app_system.slug_available(${slug}::text) as available`),
+    )
+  )?.available === true;
+
+export async function signUpTenant(
+  h: DatabaseHandle,
+  input: {
+    slug: string;
+    name: string;
+    adminName: string;
+    email: string;
+    passwordHash: string;
+    handoffHash: string;
+    handoffExpires: Date;
+  },
+): Promise<{ tenantId: string; userId: string }> {
+  const row = await first(
+    h.rows<{ tenant_id: string; user_id: string }>(
+      sql`select * from app_system.sign_up(${input.slug}::text, ${input.name}::text, ${input.adminName}::text, ${input.email}::text, ${input.passwordHash}::text, ${input.handoffHash}::text, ${input.handoffExpires.toISOString()}::timestamptz)`,
+    ),
+  );
+  if (!row) throw new Error('sign_up returned no row');
+  return { tenantId: row.tenant_id, userId: row.user_id };
+}
+
+export interface LoginAccount {
+  userId: string;
+  passwordHash: string | null;
+  status: 'active' | 'deactivated';
+  role: UserRole;
+  clientId: string | null;
+}
+
+export async function loginLookup(
+  h: DatabaseHandle,
+  tenantId: string,
+  email: string,
+): Promise<LoginAccount | null> {
+  const row = await first(
+    h.rows<{
+      user_id: string;
+      password_hash: string | null;
+      status: LoginAccount['status'];
+      role: UserRole;
+      client_id: string | null;
+    }>(sql`select * from app_system.login_lookup(${tenantId}::uuid, ${email}::text)`),
+  );
+  return row
+    ? {
+        userId: row.user_id,
+        passwordHash: row.password_hash,
+        status: row.status,
+        role: row.role,
+        clientId: row.client_id,
+      }
+    : null;
+}
+
+export interface SessionRow {
+  userId: string;
+  role: UserRole;
+  clientId: string | null;
+  name: string;
+  email: string;
+  expiresAt: Date;
+  lastSeenAt: Date;
+}
+
+export async function sessionForToken(
+  h: DatabaseHandle,
+  tenantId: string,
+  sessionId: string,
+): Promise<SessionRow | null> {
+  const row = await first(
+    h.rows<{
+      user_id: string;
+      role: UserRole;
+      client_id: string | null;
+      name: string;
+      email: string;
+      expires_at: Date | string;
+      last_seen_at: Date | string;
+    }>(sql`select * from app_system.session_for_token(${tenantId}::uuid, ${sessionId}::text)`),
+  );
+  return row
+    ? {
+        userId: row.user_id,
+        role: row.role,
+        clientId: row.client_id,
+        name: row.name,
+        email: row.email,
+        expiresAt: new Date(row.expires_at),
+        lastSeenAt: new Date(row.last_seen_at),
+      }
+    : null;
+}
+
+const uuidOrNull = async (rows: Promise<{ id: string | null }[]>) => (await first(rows))?.id ?? null;
+
+export const redeemHandoff = (h: DatabaseHandle, tenantId: string, tokenHash: string) =>
+  uuidOrNull(h.rows(sql`select app_system.redeem_handoff(${tenantId}::uuid, ${tokenHash}::text) as id`));
+
+export const requestPasswordReset = (
+  h: DatabaseHandle,
+  input: { tenantId: string; email: string; tokenHash: string; expiresAt: Date },
+) =>
+  first(
+    h.rows<{ user_id: string; name: string; email: string }>(
+      sql`select * from app_system.request_password_reset(${input.tenantId}::uuid, ${input.email}::text, ${input.tokenHash}::text, ${input.expiresAt.toISOString()}::timestamptz)`,
+    ),
+  );
+
+export const resetPassword = (h: DatabaseHandle, tenantId: string, tokenHash: string, passwordHash: string) =>
+  uuidOrNull(
+    h.rows(
+      sql`select app_system.reset_password(${tenantId}::uuid, ${tokenHash}::text, ${passwordHash}::text) as id`,
+    ),
+  );
+
+export const confirmEmailChange = (h: DatabaseHandle, tenantId: string, tokenHash: string) =>
+  uuidOrNull(
+    h.rows(sql`select app_system.confirm_email_change(${tenantId}::uuid, ${tokenHash}::text) as id`),
+  );
+
+export async function invitationForToken(h: DatabaseHandle, tenantId: string, tokenHash: string) {
+  const row = await first(
+    h.rows<{ email: string; role: 'admin' | 'staff'; expires_at: Date | string }>(
+      sql`select * from app_system.invitation_for_token(${tenantId}::uuid, ${tokenHash}::text)`,
+    ),
+  );
+  return row ? { email: row.email, role: row.role, expiresAt: new Date(row.expires_at) } : null;
+}
+
+export async function acceptInvitation(
+  h: DatabaseHandle,
+  input: { tenantId: string; tokenHash: string; name: string; passwordHash: string },
+) {
+  const row = await first(
+    h.rows<{ user_id: string; role: 'admin' | 'staff' }>(
+      sql`select * from app_system.accept_invitation(${input.tenantId}::uuid, ${input.tokenHash}::text, ${input.name}::text, ${input.passwordHash}::text)`,
+    ),
+  );
+  return row ? { userId: row.user_id, role: row.role } : null;
+}
+
+/** Counts one hit on `key`; false once more than `limit` fell in the current window. */
+export async function throttleHit(h: DatabaseHandle, key: string, limit: number, windowSeconds: number) {
+  const row = await first(
+    h.rows<{ allowed: boolean }>(
+      sql`select app_system.throttle_hit(${key}::text, ${limit}::int, ${windowSeconds}::int) as allowed`,
+    ),
+  );
+  return row?.allowed === true;
+}
+
+export async function throttleClear(h: DatabaseHandle, key: string) {
+  await h.rows(sql`select app_system.throttle_clear(${key}::text)`);
+}
+
+export const operatorLoginLookup = async (h: DatabaseHandle, email: string) => {
+  const row = await first(
+    h.rows<{ operator_id: string; password_hash: string }>(
+      sql`select * from app_system.operator_login_lookup(${email}::text)`,
+    ),
+  );
+  return row ? { operatorId: row.operator_id, passwordHash: row.password_hash } : null;
+};
+
+export async function createOperatorSession(
+  h: DatabaseHandle,
+  input: {
+    operatorId: string;
+    sessionId: string;
+    expiresAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+  },
+) {
+  await h.rows(
+    sql`select app_system.operator_session_create(${input.operatorId}::uuid, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text)`,
+  );
+}
+
+export async function operatorSession(h: DatabaseHandle, sessionId: string, renewUntil: Date) {
+  const row = await first(
+    h.rows<{ operator_id: string; name: string; email: string; expires_at: Date | string }>(
+      sql`select * from app_system.operator_session(${sessionId}::text, ${renewUntil.toISOString()}::timestamptz)`,
+    ),
+  );
+  return row
+    ? { operatorId: row.operator_id, name: row.name, email: row.email, expiresAt: new Date(row.expires_at) }
+    : null;
+}
+
+export async function endOperatorSession(h: DatabaseHandle, sessionId: string) {
+  await h.rows(sql`select app_system.operator_session_end(${sessionId}::text)`);
+}
+
+export interface OperatorTenantRow {
+  tenantId: string;
+  slug: string;
+  name: string;
+  status: 'active' | 'suspended';
+  createdAt: Date;
+  users: number;
+  lastActivity: Date | null;
+}
+
+export async function operatorTenants(h: DatabaseHandle, sessionId: string): Promise<OperatorTenantRow[]> {
+  const rows = await h.rows<{
+    tenant_id: string;
+    slug: string;
+    name: string;
+    status: 'active' | 'suspended';
+    created_at: Date | string;
+    users: number | string;
+    last_activity: Date | string | null;
+  }>(sql`select * from app_system.operator_tenants(${sessionId}::text)`);
+  return rows.map((r) => ({
+    tenantId: r.tenant_id,
+    slug: r.slug,
+    name: r.name,
+    status: r.status,
+    createdAt: new Date(r.created_at),
+    users: Number(r.users),
+    lastActivity: r.last_activity ? new Date(r.last_activity) : null,
+  }));
+}

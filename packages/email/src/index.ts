@@ -1,0 +1,2 @@
+export type { FileMailerOptions, Mailer, OutgoingMail } from './mailer';
+export { createFileMailer, toEml } from './mailer';
