@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { hashPassword, passwordProblem } from '@foyer/auth';
 import { applyTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
 import {
-  countOperatorsPglite,
   type DatabaseHandle,
   migratePostgresDatabase,
+  operatorExistsPglite,
   upsertOperatorPglite,
   upsertOperatorPostgres,
 } from '@foyer/db';
@@ -22,6 +22,9 @@ const usage = `Usage: foyer <command>
                         create a platform operator (or reset one); the password is read from
                         standard input (on PostgreSQL this needs DATABASE_URL, a superuser URL)
 `;
+
+/** A mistake in how the command was used: its message is all the person needs. */
+class UsageError extends Error {}
 
 const demoOperatorFile = join(repoRoot, 'tenants', 'operator.json');
 
@@ -108,7 +111,7 @@ async function main(argv: string[]) {
       if (sub !== 'create' || !email || !name) break;
       const password = await readPassword();
       const problem = passwordProblem(password, { email, name });
-      if (problem) throw new Error(problem);
+      if (problem) throw new UsageError(`The password was refused: ${problem}`);
       const operator = { email, name, passwordHash: await hashPassword(password) };
       if (config.databaseLoginUrl) {
         if (!config.databaseUrl)
@@ -128,12 +131,12 @@ async function main(argv: string[]) {
     }
     case 'start': {
       const declarations = await loadTenantDeclarations(join(repoRoot, 'tenants'));
-      // On embedded defaults only, the first start adds the demo operator declared beside the
-      // demo agencies. A PostgreSQL deployment gets operators from `foyer operators create`.
+      // On embedded defaults only, start adds the demo operator declared beside the demo
+      // agencies if it is missing. PostgreSQL deployments get operators from `foyer operators create`.
       const demo = config.databaseLoginUrl ? null : await readDemoOperator();
       const db = await openDatabase(config, {
         asSuperuser: async (pg) => {
-          if (demo && (await countOperatorsPglite(pg)) === 0) {
+          if (demo && !(await operatorExistsPglite(pg, demo.email))) {
             await upsertOperatorPglite(pg, {
               email: demo.email,
               name: demo.name,
@@ -160,7 +163,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof UsageError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

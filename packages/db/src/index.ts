@@ -6,7 +6,7 @@ export type { Actor, TenantActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';
 export { migratePgliteDatabase, migratePostgresDatabase, migrationsFolder } from './migrate';
-export { countOperatorsPglite, upsertOperatorPglite, upsertOperatorPostgres } from './operators';
+export { operatorExistsPglite, upsertOperatorPglite, upsertOperatorPostgres } from './operators';
 export * as schema from './schema/index';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
 export { ensureTenant, tenantForHost, tenantLogo } from './system';

@@ -36,7 +36,7 @@ export async function upsertOperatorPglite(pg: PGlite, operator: Operator) {
   return result.rows[0];
 }
 
-export async function countOperatorsPglite(pg: PGlite): Promise<number> {
-  const result = await pg.query<{ n: number }>('select count(*)::int as n from platform.operators');
-  return result.rows[0]?.n ?? 0;
+export async function operatorExistsPglite(pg: PGlite, email: string): Promise<boolean> {
+  const result = await pg.query('select 1 from platform.operators where lower(email) = lower($1)', [email]);
+  return result.rows.length > 0;
 }
