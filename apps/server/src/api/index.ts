@@ -22,8 +22,15 @@ export function createApi(log: Logger) {
   });
   slugRoute(api);
   meRoute(api);
-  api.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Foyer API', version: '1' } });
-  api.notFound((c) => problem(c, notFound()));
+  // The routes are declared relative to where this sub-app is mounted; the server URL says where.
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Foyer API', version: '1' },
+    servers: [{ url: '/api/v1' }],
+  });
+  // A mounted sub-app's notFound handler is never consulted (the parent's router falls through
+  // to the pages), so the API claims every other path and method under its prefix itself.
+  api.all('*', (c) => problem(c, notFound()));
   api.onError((error, c) => {
     if (error instanceof AppError || error instanceof CoreError) return problem(c, error);
     log.error('unhandled API error', {

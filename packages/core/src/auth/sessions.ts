@@ -24,6 +24,7 @@ import {
 } from '@foyer/db';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError } from '../errors';
+import { beyondAnyAccount } from './validation';
 
 const { sessions, users } = schema;
 
@@ -139,6 +140,7 @@ export async function signIn(
 ): Promise<{ token: string; expiresAt: Date; user: SignedInUser; actor: TenantActor }> {
   const tenantId = site.tenant.id;
   const email = input.email.trim().toLowerCase();
+  if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
   const accountKey = `sign-in:${tenantId}:${email}`;
   const [accountOk, ipOk] = await Promise.all([
     throttleHit(ctx.db, accountKey, SIGN_IN_LIMITS.perAccount.limit, SIGN_IN_LIMITS.perAccount.windowSeconds),

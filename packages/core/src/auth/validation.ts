@@ -79,10 +79,21 @@ export function slugProblem(slug: string): string | null {
   return null;
 }
 
+/** The longest address SMTP carries (RFC 5321 path limit). */
+export const EMAIL_MAX_LENGTH = 254;
+
+/**
+ * Sign-in input no account can have: an address or password longer than any stored one. Refused
+ * before any work, since the address becomes part of a throttle key (an index entry) and a huge
+ * password would be hashed in full.
+ */
+export const beyondAnyAccount = (email: string, password: string) =>
+  email.length > EMAIL_MAX_LENGTH || password.length > PASSWORD_MAX_LENGTH;
+
 export const emailSchema = z
   .string()
   .trim()
-  .max(254, 'Use at most 254 characters.')
+  .max(EMAIL_MAX_LENGTH, `Use at most ${EMAIL_MAX_LENGTH} characters.`)
   .pipe(z.email('Enter a valid email address.'));
 
 export const nameSchema = (what: string) =>

@@ -17,6 +17,7 @@ import {
   throttleHit,
 } from '@foyer/db';
 import { SIGN_IN_LIMITS } from '../auth/sessions';
+import { beyondAnyAccount } from '../auth/validation';
 import type { ClientInfo, CoreContext } from '../context';
 import { CoreError } from '../errors';
 
@@ -35,6 +36,7 @@ export async function signInOperator(
   client: ClientInfo,
 ): Promise<{ token: string; expiresAt: Date }> {
   const email = input.email.trim().toLowerCase();
+  if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
   const key = `operator-sign-in:${email}`;
   const [accountOk, ipOk] = await Promise.all([
     throttleHit(ctx.db, key, SIGN_IN_LIMITS.perAccount.limit, SIGN_IN_LIMITS.perAccount.windowSeconds),

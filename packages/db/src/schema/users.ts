@@ -2,7 +2,15 @@ import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { app } from './app';
 import { clients } from './clients';
-import { actorIsAdmin, createdAt, idColumn, isCurrentUser, tenantIdColumn, walledPolicies } from './columns';
+import {
+  actorIsAdmin,
+  createdAt,
+  currentActorKind,
+  idColumn,
+  isCurrentUser,
+  tenantIdColumn,
+  walledPolicies,
+} from './columns';
 import { tenants } from './platform';
 import { clientRole, teamRole } from './roles';
 
@@ -35,11 +43,12 @@ export const users = app.table(
     check('users_status_known', sql`${t.status} in ('active', 'deactivated')`),
     check('users_client_iff_client_role', sql`(${t.role} = 'client') = (${t.clientId} is not null)`),
     // The team reads its whole tenant's people; only admins add or remove them, and a member
-    // changes only their own row unless they are an admin.
+    // changes only their own row unless they are an admin. Their own row keeps the role they act
+    // with (the check applies to the new row too), so staff cannot make themselves admins.
     ...walledPolicies('users', 'team', teamRole, t.tenantId, {
       select: true,
       insert: actorIsAdmin,
-      update: sql`(${isCurrentUser(t.id)} or ${actorIsAdmin})`,
+      update: sql`((${isCurrentUser(t.id)} and ${t.role} = ${currentActorKind}) or ${actorIsAdmin})`,
       delete: actorIsAdmin,
     }),
     // A client sees and edits only their own account (column grants narrow the edit further).

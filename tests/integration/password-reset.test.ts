@@ -1,0 +1,194 @@
+import { requestPasswordReset, resetPassword, resolveSession, signIn } from '@foyer/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { required } from '../support/assert';
+import {
+  addUser,
+  clientInfo,
+  expectCoreError,
+  linkFromMail,
+  OTHER_PASSWORD,
+  randomIp,
+  sha256Hex,
+  siteOf,
+  TEST_PASSWORD,
+  TEST_PASSWORD_HASH,
+  tenantOrigin,
+  testCore,
+} from '../support/auth';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { createTenant, type TenantFixture } from '../support/tenants';
+
+/**
+ * "Forgot your password?": the same answer whether or not the account exists, a single-use,
+ * short-lived, tenant-bound link, every session ended by a reset, and silent throttling.
+ */
+
+/** Mirrors RESET_LIMITS in packages/core/src/auth/reset.ts (not part of core's public surface). */
+const RESET_PER_ACCOUNT = 5;
+const RESET_PER_IP = 30;
+
+describe.each(drivers)('password reset on %s', (driver) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+  });
+  afterAll(() => t.close());
+
+  async function tenantWithStaff(): Promise<{ tenant: TenantFixture; email: string; userId: string }> {
+    const tenant = await createTenant(t);
+    const staff = await addUser(t, tenant, { role: 'staff', name: 'Sam Reyes' });
+    return { tenant, email: staff.email, userId: staff.id };
+  }
+
+  const hashOf = async (userId: string) => {
+    const [row] = await t.superuser<{ hash: string }>(
+      'select password_hash as hash from app.users where id = $1',
+      [userId],
+    );
+    return required(row, 'the user').hash;
+  };
+
+  it('answers known and unknown addresses alike, and mails a link only to a known, active one', async () => {
+    const { ctx, mail } = testCore(t);
+    const { tenant, email } = await tenantWithStaff();
+    const site = siteOf(tenant);
+    const gone = await addUser(t, tenant, { role: 'staff', status: 'deactivated' });
+
+    await expect(requestPasswordReset(ctx, site, email.toUpperCase(), clientInfo())).resolves.toBeUndefined();
+    await expect(
+      requestPasswordReset(ctx, site, `nobody@${tenant.slug}.test`, clientInfo()),
+    ).resolves.toBeUndefined();
+    await expect(requestPasswordReset(ctx, site, gone.email, clientInfo())).resolves.toBeUndefined();
+    expect(mail.map((m) => m.to)).toEqual([email]);
+
+    const sent = required(mail[0], 'the reset mail');
+    expect(sent.fromName).toBe(site.branding.displayName);
+    expect(sent.subject).toContain('Reset your');
+    const { url, token } = linkFromMail(mail, email, '/reset-password');
+    expect(url.origin).toBe(tenantOrigin(tenant.slug));
+    expect(token).toMatch(/^[a-z2-7]{32}$/);
+    expect(sent.html).toContain(token);
+    // Only the token's SHA-256 is stored, and the link lasts 30 minutes.
+    const [row] = await t.superuser<{ purpose: string; minutes: number }>(
+      `select purpose, round(extract(epoch from expires_at - now()) / 60)::int as minutes
+         from app.user_tokens where tenant_id = $1 and token_hash = $2`,
+      [tenant.id, sha256Hex(token)],
+    );
+    expect(row).toEqual({ purpose: 'password_reset', minutes: 30 });
+
+    // Only a malformed address is refused, and that reveals nothing about accounts.
+    await expectCoreError(
+      requestPasswordReset(ctx, site, 'not-an-email', clientInfo()),
+      'validation',
+      'email',
+    );
+  });
+
+  it('sets the password once and ends every session; the old password stops working', async () => {
+    const { ctx, mail } = testCore(t);
+    const { tenant, email, userId } = await tenantWithStaff();
+    const site = siteOf(tenant);
+    const before = await signIn(ctx, site, { email, password: TEST_PASSWORD }, clientInfo());
+    await requestPasswordReset(ctx, site, email, clientInfo());
+    const { token } = linkFromMail(mail, email, '/reset-password');
+
+    // A weak password is refused without using the link up.
+    await expectCoreError(resetPassword(ctx, site, token, 'password123'), 'validation', 'password');
+    expect(await hashOf(userId)).toBe(TEST_PASSWORD_HASH);
+
+    await resetPassword(ctx, site, token, OTHER_PASSWORD);
+    expect(await resolveSession(ctx, tenant.id, before.token)).toBeNull();
+    expect(await hashOf(userId)).toMatch(/^\$argon2id\$/);
+    await expectCoreError(
+      signIn(ctx, site, { email, password: TEST_PASSWORD }, clientInfo()),
+      'invalid_credentials',
+    );
+    const after = await signIn(ctx, site, { email, password: OTHER_PASSWORD }, clientInfo());
+    expect(await resolveSession(ctx, tenant.id, after.token)).not.toBeNull();
+
+    const again = await expectCoreError(
+      resetPassword(ctx, site, token, 'A third good passphrase'),
+      'expired',
+    );
+    expect(again.message).toMatch(/expired or was already used/);
+    // The second attempt changed nothing and ended nothing.
+    expect(await resolveSession(ctx, tenant.id, after.token)).not.toBeNull();
+  });
+
+  it('refuses an expired link, a link of another tenant, and a malformed token', async () => {
+    const { ctx, mail } = testCore(t);
+    const { tenant, email, userId } = await tenantWithStaff();
+    const other = await createTenant(t);
+    const site = siteOf(tenant);
+    await requestPasswordReset(ctx, site, email, clientInfo());
+    const { token } = linkFromMail(mail, email, '/reset-password');
+
+    await expectCoreError(resetPassword(ctx, siteOf(other), token, OTHER_PASSWORD), 'expired');
+    await expectCoreError(resetPassword(ctx, site, 'not a token', OTHER_PASSWORD), 'expired');
+    await t.superuser(
+      `update app.user_tokens set expires_at = now() - interval '1 second' where tenant_id = $1 and token_hash = $2`,
+      [tenant.id, sha256Hex(token)],
+    );
+    await expectCoreError(resetPassword(ctx, site, token, OTHER_PASSWORD), 'expired');
+    expect(await hashOf(userId)).toBe(TEST_PASSWORD_HASH);
+
+    // The pair: the same kind of link, live and on its own tenant, works.
+    await t.superuser(
+      `update app.user_tokens set expires_at = now() + interval '5 minutes' where tenant_id = $1 and token_hash = $2`,
+      [tenant.id, sha256Hex(token)],
+    );
+    await resetPassword(ctx, site, token, OTHER_PASSWORD);
+    expect(await hashOf(userId)).not.toBe(TEST_PASSWORD_HASH);
+  });
+
+  it('using one link uses up every other outstanding link of the account', async () => {
+    const { ctx, mail } = testCore(t);
+    const { tenant, email } = await tenantWithStaff();
+    const site = siteOf(tenant);
+    await requestPasswordReset(ctx, site, email, clientInfo());
+    const older = linkFromMail(mail, email, '/reset-password').token;
+    mail.length = 0;
+    await requestPasswordReset(ctx, site, email, clientInfo());
+    const newer = linkFromMail(mail, email, '/reset-password').token;
+    expect(newer).not.toBe(older);
+
+    await resetPassword(ctx, site, newer, OTHER_PASSWORD);
+    await expectCoreError(resetPassword(ctx, site, older, 'A third good passphrase'), 'expired');
+  });
+
+  it(`silently stops mailing an account after ${RESET_PER_ACCOUNT} requests, from any address; others still get theirs`, async () => {
+    const { ctx, mail } = testCore(t);
+    const { tenant, email } = await tenantWithStaff();
+    const neighbour = await addUser(t, tenant, { role: 'staff' });
+    const site = siteOf(tenant);
+    for (let i = 0; i < RESET_PER_ACCOUNT + 2; i++) {
+      await expect(requestPasswordReset(ctx, site, email, clientInfo(randomIp()))).resolves.toBeUndefined();
+    }
+    expect(mail.filter((m) => m.to === email)).toHaveLength(RESET_PER_ACCOUNT);
+    // No token was even stored for the throttled requests.
+    const [row] = await t.superuser<{ n: number }>(
+      `select count(*)::int as n from app.user_tokens t join app.users u on u.id = t.user_id
+        where u.tenant_id = $1 and lower(u.email) = lower($2) and t.purpose = 'password_reset'`,
+      [tenant.id, email],
+    );
+    expect(row?.n).toBe(RESET_PER_ACCOUNT);
+
+    await requestPasswordReset(ctx, site, neighbour.email, clientInfo());
+    expect(mail.filter((m) => m.to === neighbour.email)).toHaveLength(1);
+  });
+
+  it(`silently stops mailing from an address after ${RESET_PER_IP} requests; other addresses still get theirs`, async () => {
+    const { ctx, mail } = testCore(t);
+    const { tenant, email } = await tenantWithStaff();
+    const site = siteOf(tenant);
+    const ip = randomIp();
+    await t.superuser('insert into platform.throttle (key, window_start, hits) values ($1, now(), $2)', [
+      `reset-ip:${ip}`,
+      RESET_PER_IP,
+    ]);
+    await expect(requestPasswordReset(ctx, site, email, clientInfo(ip))).resolves.toBeUndefined();
+    expect(mail).toHaveLength(0);
+    await requestPasswordReset(ctx, site, email, clientInfo(randomIp()));
+    expect(mail.map((m) => m.to)).toEqual([email]);
+  });
+});

@@ -1,0 +1,534 @@
+import { randomBytes } from 'node:crypto';
+import {
+  changePassword,
+  closeSession,
+  endMemberSessions,
+  endSessions,
+  listSessions,
+  openSession,
+  resolveSession,
+  SIGN_IN_LIMITS,
+  setMemberActive,
+  signIn,
+} from '@foyer/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { required } from '../support/assert';
+import {
+  addUser,
+  clientInfo,
+  coreError,
+  countAs,
+  expectCoreError,
+  OTHER_PASSWORD,
+  randomIp,
+  setPassword,
+  sha256Hex,
+  siteOf,
+  TEST_PASSWORD,
+  TEST_PASSWORD_WEAK_HASH,
+  testCore,
+} from '../support/auth';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { createTenant, type TenantFixture } from '../support/tenants';
+
+const DAY = 86_400_000;
+
+const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/**
+ * Sessions as SECURITY.md promises them: only the SHA-256 stored, bound to one tenant, sliding
+ * 30-day expiry, ended by sign-out, deactivation and password change; sign-in answers and throttling.
+ */
+describe.each(drivers)('sessions on %s', (driver) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+  });
+  afterAll(() => t.close());
+
+  /** A tenant whose admin can sign in with TEST_PASSWORD. */
+  async function tenantWithPassword(): Promise<TenantFixture> {
+    const tenant = await createTenant(t);
+    await setPassword(t, tenant.id, tenant.admin.userId);
+    return tenant;
+  }
+
+  const adminEmail = (tenant: TenantFixture) => `admin@${tenant.slug}.test`;
+
+  async function expiryOf(tenantId: string, token: string): Promise<number> {
+    const [row] = await t.superuser<{ expires_at: Date | string }>(
+      'select expires_at from app.sessions where tenant_id = $1 and id = $2',
+      [tenantId, sha256Hex(token)],
+    );
+    return new Date(required(row, 'a session row').expires_at).getTime();
+  }
+
+  describe('sessions', () => {
+    it('store only the SHA-256 of the token, with the address and user agent', async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const ip = randomIp();
+      const started = Date.now();
+      const session = await signIn(
+        ctx,
+        siteOf(a),
+        { email: `  ${adminEmail(a).toUpperCase()} `, password: TEST_PASSWORD },
+        { ip, userAgent: 'Mozilla/5.0 (vitest)' },
+      );
+      expect(session.token).toMatch(/^[a-z2-7]{32}$/);
+      expect(session.user).toMatchObject({ id: a.admin.userId, email: adminEmail(a), role: 'admin' });
+      expect(session.actor).toEqual(a.admin);
+
+      const rows = await t.superuser<{
+        id: string;
+        ip: string;
+        user_agent: string;
+        expires_at: Date | string;
+      }>('select id, ip, user_agent, expires_at from app.sessions where tenant_id = $1 and id = $2', [
+        a.id,
+        sha256Hex(session.token),
+      ]);
+      expect(rows).toHaveLength(1);
+      const row = required(rows[0], 'the session row');
+      expect(row.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(row).toMatchObject({ ip, user_agent: 'Mozilla/5.0 (vitest)' });
+      const expires = new Date(row.expires_at).getTime();
+      expect(expires - started).toBeGreaterThanOrEqual(30 * DAY - 1000);
+      expect(expires - Date.now()).toBeLessThanOrEqual(30 * DAY + 1000);
+      // The token itself is nowhere in the table.
+      expect(await countAs(t, 'select 1 from app.sessions where id = $1', [session.token])).toBe(0);
+    });
+
+    it("resolve on their own tenant only: tenant B's host finds nothing for A's token", async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const b = await createTenant(t);
+      const { token } = await signIn(
+        ctx,
+        siteOf(a),
+        { email: adminEmail(a), password: TEST_PASSWORD },
+        clientInfo(),
+      );
+
+      const resolved = required(await resolveSession(ctx, a.id, token), 'the session on A');
+      expect(resolved.actor).toEqual(a.admin);
+      expect(resolved.user).toMatchObject({ id: a.admin.userId, name: 'Admin', role: 'admin' });
+      expect(resolved.sessionId).toBe(sha256Hex(token));
+      expect(resolved.renewedUntil).toBeNull();
+
+      expect(await resolveSession(ctx, b.id, token)).toBeNull();
+      // Nor do malformed or unknown tokens find anything (before any query, or after one).
+      for (const bad of [
+        undefined,
+        '',
+        'short',
+        token.toUpperCase(),
+        `${token}!`,
+        token.replace(/.$/, 'a'),
+      ]) {
+        if (bad === token) continue;
+        expect(await resolveSession(ctx, a.id, bad), String(bad)).toBeNull();
+      }
+      // B's lookup did not end A's session.
+      expect(await resolveSession(ctx, a.id, token)).not.toBeNull();
+    });
+
+    it('slide: renewed to 30 days once fewer than 15 remain, not before; expired ones find nothing', async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const { token } = await signIn(
+        ctx,
+        siteOf(a),
+        { email: adminEmail(a), password: TEST_PASSWORD },
+        clientInfo(),
+      );
+      const setExpiry = (interval: string) =>
+        t.superuser(
+          `update app.sessions set expires_at = now() + $3::interval where tenant_id = $1 and id = $2`,
+          [a.id, sha256Hex(token), interval],
+        );
+
+      await setExpiry('20 days');
+      const notYet = required(await resolveSession(ctx, a.id, token), 'the session');
+      expect(notYet.renewedUntil).toBeNull();
+      expect((await expiryOf(a.id, token)) - Date.now()).toBeLessThan(21 * DAY);
+
+      await setExpiry('10 days');
+      const renewed = required(await resolveSession(ctx, a.id, token), 'the renewed session');
+      const until = required(renewed.renewedUntil, 'a renewal').getTime();
+      expect(Math.abs(until - (Date.now() + 30 * DAY))).toBeLessThan(60_000);
+      expect(await expiryOf(a.id, token)).toBe(until);
+      // Renewed once: the next request has nothing to renew.
+      expect(required(await resolveSession(ctx, a.id, token), 'the session').renewedUntil).toBeNull();
+
+      await setExpiry('-1 second');
+      expect(await resolveSession(ctx, a.id, token)).toBeNull();
+    });
+
+    it('record activity at most every few minutes, by the application clock', async () => {
+      const { ctx, clock } = testCore(t);
+      const a = await tenantWithPassword();
+      const { token } = await signIn(
+        ctx,
+        siteOf(a),
+        { email: adminEmail(a), password: TEST_PASSWORD },
+        clientInfo(),
+      );
+      const lastSeen = async () => {
+        const [row] = await t.superuser<{ last_seen_at: Date | string }>(
+          'select last_seen_at from app.sessions where tenant_id = $1 and id = $2',
+          [a.id, sha256Hex(token)],
+        );
+        return new Date(required(row, 'the session').last_seen_at).getTime();
+      };
+      await t.superuser(
+        `update app.sessions set last_seen_at = now() - interval '1 minute' where tenant_id = $1 and id = $2`,
+        [a.id, sha256Hex(token)],
+      );
+      const before = await lastSeen();
+      await resolveSession(ctx, a.id, token);
+      expect(await lastSeen()).toBe(before);
+
+      clock.advance(3 * 60_000);
+      await resolveSession(ctx, a.id, token);
+      expect(await lastSeen()).toBe(before);
+
+      clock.advance(2 * 60_000);
+      await resolveSession(ctx, a.id, token);
+      expect(Math.abs((await lastSeen()) - clock.now().getTime())).toBeLessThan(5_000);
+    });
+
+    it('of clients slide and record activity too, within their column grants', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      const { token } = await openSession(ctx, a.client, clientInfo());
+      await t.superuser(
+        `update app.sessions set expires_at = now() + interval '10 days', last_seen_at = now() - interval '1 hour'
+          where tenant_id = $1 and id = $2`,
+        [a.id, sha256Hex(token)],
+      );
+      const resolved = required(await resolveSession(ctx, a.id, token), 'the client session');
+      expect(resolved.actor).toEqual(a.client);
+      expect(resolved.renewedUntil).not.toBeNull();
+      expect((await expiryOf(a.id, token)) - Date.now()).toBeGreaterThan(29 * DAY);
+    });
+
+    it('are listed to their owner, who can end the others but not someone else’s', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      const staff = await addUser(t, a, { role: 'staff' });
+      const here = await openSession(ctx, staff.actor, { ip: '198.18.0.1', userAgent: 'here' });
+      await openSession(ctx, staff.actor, { ip: '198.18.0.2', userAgent: 'there' });
+      const current = sha256Hex(here.token);
+
+      const listed = await listSessions(ctx, staff.actor, current);
+      expect(listed.map((s) => [s.userAgent, s.current]).sort()).toEqual([
+        ['here', true],
+        ['there', false],
+      ]);
+      // The admin's sessions are not theirs to end.
+      const [adminSession] = await t.superuser<{ id: string }>(
+        'select id from app.sessions where user_id = $1',
+        [a.admin.userId],
+      );
+      expect(await endSessions(ctx, staff.actor, current, required(adminSession, 'a session').id)).toBe(0);
+      expect(await countAs(t, 'select 1 from app.sessions where user_id = $1', [a.admin.userId])).toBe(1);
+
+      expect(await endSessions(ctx, staff.actor, current, 'others')).toBe(1);
+      expect((await listSessions(ctx, staff.actor, current)).map((s) => s.current)).toEqual([true]);
+      expect(await resolveSession(ctx, a.id, here.token)).not.toBeNull();
+    });
+
+    it('end on sign-out, leaving the person’s other sessions alone', async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const credentials = { email: adminEmail(a), password: TEST_PASSWORD };
+      const laptop = await signIn(ctx, siteOf(a), credentials, clientInfo());
+      const phone = await signIn(ctx, siteOf(a), credentials, clientInfo());
+      expect(laptop.token).not.toBe(phone.token);
+
+      await closeSession(ctx, required(await resolveSession(ctx, a.id, laptop.token), 'the laptop session'));
+      expect(await resolveSession(ctx, a.id, laptop.token)).toBeNull();
+      expect(await resolveSession(ctx, a.id, phone.token)).not.toBeNull();
+      expect(await countAs(t, 'select 1 from app.sessions where id = $1', [sha256Hex(laptop.token)])).toBe(0);
+    });
+
+    it('of a deactivated member stop at once; reactivated, they can sign in again', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      const staff = await addUser(t, a, { role: 'staff' });
+      const credentials = { email: staff.email, password: TEST_PASSWORD };
+      const { token } = await signIn(ctx, siteOf(a), credentials, clientInfo());
+      expect(await resolveSession(ctx, a.id, token)).not.toBeNull();
+
+      await setMemberActive(ctx, a.admin, staff.id, false);
+      expect(await resolveSession(ctx, a.id, token)).toBeNull();
+      expect(await countAs(t, 'select 1 from app.sessions where user_id = $1', [staff.id])).toBe(0);
+      await expectCoreError(signIn(ctx, siteOf(a), credentials, clientInfo()), 'invalid_credentials');
+
+      await setMemberActive(ctx, a.admin, staff.id, true);
+      const again = await signIn(ctx, siteOf(a), credentials, clientInfo());
+      expect(required(await resolveSession(ctx, a.id, again.token), 'the new session').user.id).toBe(
+        staff.id,
+      );
+      // The old token stays dead.
+      expect(await resolveSession(ctx, a.id, token)).toBeNull();
+    });
+
+    it('of a member deactivated behind the application’s back still find nothing', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      const staff = await addUser(t, a, { role: 'staff' });
+      const { token } = await signIn(
+        ctx,
+        siteOf(a),
+        { email: staff.email, password: TEST_PASSWORD },
+        clientInfo(),
+      );
+      // The session row survives; session_for_token checks the person's status itself.
+      await t.superuser(`update app.users set status = 'deactivated' where id = $1`, [staff.id]);
+      expect(await resolveSession(ctx, a.id, token)).toBeNull();
+      await t.superuser(`update app.users set status = 'active' where id = $1`, [staff.id]);
+      expect(await resolveSession(ctx, a.id, token)).not.toBeNull();
+    });
+
+    it('all end on a password change, which opens a fresh one; a wrong current password is a field error', async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const site = siteOf(a);
+      const credentials = { email: adminEmail(a), password: TEST_PASSWORD };
+      const first = await signIn(ctx, site, credentials, clientInfo());
+      const second = await signIn(ctx, site, credentials, clientInfo());
+      const client = clientInfo();
+
+      const wrong = await expectCoreError(
+        changePassword(
+          ctx,
+          a.admin,
+          { currentPassword: 'not my password', newPassword: OTHER_PASSWORD },
+          client,
+        ),
+        'validation',
+        'currentPassword',
+      );
+      expect(Object.keys(wrong.fields)).toEqual(['currentPassword']);
+      await expectCoreError(
+        changePassword(ctx, a.admin, { currentPassword: TEST_PASSWORD, newPassword: 'password123' }, client),
+        'validation',
+        'newPassword',
+      );
+      // Refusals changed nothing.
+      expect(await resolveSession(ctx, a.id, first.token)).not.toBeNull();
+      expect(await resolveSession(ctx, a.id, second.token)).not.toBeNull();
+
+      const fresh = await changePassword(
+        ctx,
+        a.admin,
+        { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
+        client,
+      );
+      expect(await resolveSession(ctx, a.id, first.token)).toBeNull();
+      expect(await resolveSession(ctx, a.id, second.token)).toBeNull();
+      expect(required(await resolveSession(ctx, a.id, fresh.token), 'the fresh session').actor).toEqual(
+        a.admin,
+      );
+      // Only the fresh session is left (the fixture's own session row went too).
+      expect(await countAs(t, 'select 1 from app.sessions where user_id = $1', [a.admin.userId])).toBe(1);
+
+      await expectCoreError(signIn(ctx, site, credentials, clientInfo()), 'invalid_credentials');
+      await signIn(ctx, site, { email: credentials.email, password: OTHER_PASSWORD }, clientInfo());
+    });
+
+    it('of a member can be ended by an admin, and by nobody else', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      const staff = await addUser(t, a, { role: 'staff' });
+      const other = await addUser(t, a, { role: 'staff' });
+      const { token } = await signIn(
+        ctx,
+        siteOf(a),
+        { email: staff.email, password: TEST_PASSWORD },
+        clientInfo(),
+      );
+
+      await expectCoreError(endMemberSessions(ctx, other.actor, staff.id), 'forbidden');
+      expect(await resolveSession(ctx, a.id, token)).not.toBeNull();
+      expect(await endMemberSessions(ctx, a.admin, staff.id)).toBe(1);
+      expect(await resolveSession(ctx, a.id, token)).toBeNull();
+    });
+  });
+
+  describe('sign-in', () => {
+    it('gives a wrong password, an unknown email and a deactivated or password-less account the same answer', async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const b = await tenantWithPassword();
+      const site = siteOf(a);
+      const gone = await addUser(t, a, { role: 'staff', status: 'deactivated' });
+      const refusals = [
+        () => signIn(ctx, site, { email: adminEmail(a), password: 'not the password' }, clientInfo()),
+        () => signIn(ctx, site, { email: `nobody@${a.slug}.test`, password: TEST_PASSWORD }, clientInfo()),
+        () => signIn(ctx, site, { email: gone.email, password: TEST_PASSWORD }, clientInfo()),
+        // createTenant's client has never set a password.
+        () => signIn(ctx, site, { email: `client@${a.slug}.test`, password: TEST_PASSWORD }, clientInfo()),
+        // B's admin, with the right password, on A.
+        () => signIn(ctx, site, { email: adminEmail(b), password: TEST_PASSWORD }, clientInfo()),
+        // Longer than any address or password can be (and than a throttle key may be).
+        () =>
+          signIn(
+            ctx,
+            site,
+            { email: `${randomHex(3000)}@${a.slug}.test`, password: TEST_PASSWORD },
+            clientInfo(),
+          ),
+        () => signIn(ctx, site, { email: adminEmail(a), password: 'x'.repeat(100_000) }, clientInfo()),
+      ];
+      const errors = [];
+      for (const refusal of refusals) errors.push(await coreError(refusal()));
+      for (const error of errors) {
+        expect(error.code).toBe('invalid_credentials');
+        expect(error.fields).toEqual({});
+      }
+      expect(new Set(errors.map((e) => e.message)).size).toBe(1);
+
+      const ok = await signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo());
+      expect(ok.actor).toEqual(a.admin);
+    });
+
+    it('upgrades a hash made with weaker parameters, for staff and clients alike', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      const staff = await addUser(t, a, { role: 'staff', passwordHash: TEST_PASSWORD_WEAK_HASH });
+      await setPassword(t, a.id, a.client.userId, TEST_PASSWORD_WEAK_HASH);
+      for (const [email, userId] of [
+        [staff.email, staff.id],
+        [`client@${a.slug}.test`, a.client.userId],
+      ] as const) {
+        await signIn(ctx, siteOf(a), { email, password: TEST_PASSWORD }, clientInfo());
+        const [row] = await t.superuser<{ hash: string }>(
+          'select password_hash as hash from app.users where id = $1',
+          [userId],
+        );
+        expect(row?.hash, email).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+        await signIn(ctx, siteOf(a), { email, password: TEST_PASSWORD }, clientInfo());
+      }
+    });
+
+    it('signs a client in as a client actor', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      await setPassword(t, a.id, a.client.userId);
+      const session = await signIn(
+        ctx,
+        siteOf(a),
+        { email: `client@${a.slug}.test`, password: TEST_PASSWORD },
+        clientInfo(),
+      );
+      expect(session.actor).toEqual(a.client);
+      expect(required(await resolveSession(ctx, a.id, session.token), 'the session').actor).toEqual(a.client);
+    });
+
+    it(`throttles an account after ${SIGN_IN_LIMITS.perAccount.limit} attempts, even with the right password; others are unaffected`, async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const neighbour = await addUser(t, a, { role: 'staff' });
+      const site = siteOf(a);
+      const ip = randomIp();
+      for (let i = 0; i < SIGN_IN_LIMITS.perAccount.limit; i++) {
+        await expectCoreError(
+          signIn(ctx, site, { email: adminEmail(a), password: `wrong ${i}` }, clientInfo(ip)),
+          'invalid_credentials',
+        );
+      }
+      const throttled = await expectCoreError(
+        signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo(ip)),
+        'throttled',
+      );
+      expect(throttled.message).toMatch(/too many attempts/i);
+      // Whatever the case of the address.
+      await expectCoreError(
+        signIn(ctx, site, { email: adminEmail(a).toUpperCase(), password: TEST_PASSWORD }, clientInfo()),
+        'throttled',
+      );
+
+      // Another account, from the same address, signs in.
+      await signIn(ctx, site, { email: neighbour.email, password: TEST_PASSWORD }, clientInfo(ip));
+
+      // Once the window has passed, the account may try again.
+      await t.superuser(
+        `update platform.throttle set window_start = now() - make_interval(secs => $2)
+          where key = $1`,
+        [`sign-in:${a.id}:${adminEmail(a)}`, SIGN_IN_LIMITS.perAccount.windowSeconds + 1],
+      );
+      await signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo(ip));
+    });
+
+    it('clears the account’s counter on a successful sign-in before the limit', async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const site = siteOf(a);
+      const key = `sign-in:${a.id}:${adminEmail(a)}`;
+      const hits = async () => {
+        const [row] = await t.superuser<{ hits: number }>(
+          'select hits from platform.throttle where key = $1',
+          [key],
+        );
+        return row?.hits ?? 0;
+      };
+      await t.superuser('insert into platform.throttle (key, window_start, hits) values ($1, now(), $2)', [
+        key,
+        SIGN_IN_LIMITS.perAccount.limit - 1,
+      ]);
+      // The last allowed attempt succeeds and clears the counter...
+      await signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo());
+      expect(await hits()).toBe(0);
+      // ...so a wrong password afterwards starts again from one, far from the limit.
+      await expectCoreError(
+        signIn(ctx, site, { email: adminEmail(a), password: 'nope nope nope' }, clientInfo()),
+        'invalid_credentials',
+      );
+      expect(await hits()).toBe(1);
+      await signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo());
+    });
+
+    it('throttles unknown accounts exactly like known ones', async () => {
+      const { ctx } = testCore(t);
+      const a = await createTenant(t);
+      const site = siteOf(a);
+      const unknown = `ghost@${a.slug}.test`;
+      await expectCoreError(
+        signIn(ctx, site, { email: unknown, password: TEST_PASSWORD }, clientInfo()),
+        'invalid_credentials',
+      );
+      await t.superuser('update platform.throttle set hits = $2 where key = $1', [
+        `sign-in:${a.id}:${unknown}`,
+        SIGN_IN_LIMITS.perAccount.limit,
+      ]);
+      await expectCoreError(
+        signIn(ctx, site, { email: unknown, password: TEST_PASSWORD }, clientInfo()),
+        'throttled',
+      );
+    });
+
+    it(`throttles an address after ${SIGN_IN_LIMITS.perIp.limit} attempts, whatever the account; other addresses are unaffected`, async () => {
+      const { ctx } = testCore(t);
+      const a = await tenantWithPassword();
+      const site = siteOf(a);
+      const ip = randomIp();
+      await t.superuser('insert into platform.throttle (key, window_start, hits) values ($1, now(), $2)', [
+        `sign-in-ip:${ip}`,
+        SIGN_IN_LIMITS.perIp.limit - 2,
+      ]);
+      // The last two allowed attempts, on two different accounts nobody has tried before.
+      for (const who of ['first', 'second']) {
+        await expectCoreError(
+          signIn(ctx, site, { email: `${who}@${a.slug}.test`, password: TEST_PASSWORD }, clientInfo(ip)),
+          'invalid_credentials',
+        );
+      }
+      const credentials = { email: adminEmail(a), password: TEST_PASSWORD };
+      await expectCoreError(signIn(ctx, site, credentials, clientInfo(ip)), 'throttled');
+      await signIn(ctx, site, credentials, clientInfo(randomIp()));
+    });
+  });
+});

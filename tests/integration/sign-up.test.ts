@@ -1,0 +1,249 @@
+import { checkSlug, redeemHandoff, resolveSession, type SignUpInput, signIn, signUp } from '@foyer/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { required } from '../support/assert';
+import {
+  clientInfo,
+  coreError,
+  countAs,
+  expectCoreError,
+  sha256Hex,
+  siteOf,
+  TEST_PASSWORD,
+  tenantOrigin,
+  testCore,
+} from '../support/auth';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { insertTenant, randomSlug, type TenantRow } from '../support/tenants';
+
+/**
+ * Sign-up on the platform host: one call makes the tenant, its branding, its first admin and its
+ * board, and hands the browser to the new host with a one-time token. Bad input names the field
+ * and leaves nothing behind.
+ */
+
+const validInput = (slug = randomSlug('su')): SignUpInput => ({
+  agencyName: 'Harbour Studio',
+  slug,
+  name: 'Nora Whitfield',
+  email: `nora@${slug}.example`,
+  password: TEST_PASSWORD,
+});
+
+describe.each(drivers)('sign-up on %s', (driver) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver, { max: 4 });
+  });
+  afterAll(() => t.close());
+
+  /** Nothing of this attempt exists: no tenant by that slug, no user by that email. */
+  async function expectNothingCreated(input: SignUpInput, slugOwner: TenantRow | null = null) {
+    const slug = (input.slug ?? '').trim().toLowerCase();
+    const tenants = await t.superuser<{ id: string }>(
+      'select id::text from platform.tenants where slug = $1',
+      [slug],
+    );
+    expect(tenants.map((r) => r.id)).toEqual(slugOwner ? [slugOwner.id] : []);
+    expect(await countAs(t, 'select 1 from app.users where lower(email) = lower($1)', [input.email])).toBe(0);
+  }
+
+  it('creates the tenant, its branding, an argon2id admin and the default board, and hands off to the new host', async () => {
+    const { ctx } = testCore(t);
+    const slug = randomSlug('su');
+    const input = { ...validInput(slug), slug: `  ${slug.toUpperCase()} `, email: `Nora@${slug}.Example` };
+    const result = await signUp(ctx, input);
+    expect(result.slug).toBe(slug);
+
+    const [tenant] = await t.superuser<{ id: string; name: string; status: string }>(
+      'select id::text, name, status from platform.tenants where slug = $1',
+      [slug],
+    );
+    expect(tenant).toEqual({ id: result.tenantId, name: 'Harbour Studio', status: 'active' });
+    const branding = await t.superuser<{ display_name: string }>(
+      'select display_name from app.branding where tenant_id = $1',
+      [result.tenantId],
+    );
+    expect(branding).toEqual([{ display_name: 'Harbour Studio' }]);
+    const users = await t.superuser<{
+      email: string;
+      name: string;
+      role: string;
+      status: string;
+      hash: string;
+    }>('select email, name, role, status, password_hash as hash from app.users where tenant_id = $1', [
+      result.tenantId,
+    ]);
+    expect(users).toHaveLength(1);
+    const admin = required(users[0], 'the admin');
+    expect(admin).toMatchObject({
+      email: `Nora@${slug}.Example`,
+      name: 'Nora Whitfield',
+      role: 'admin',
+      status: 'active',
+    });
+    expect(admin.hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(admin.hash).not.toContain(TEST_PASSWORD);
+    const board = await t.superuser<{ kind: string }>(
+      'select kind from app.task_statuses where tenant_id = $1 order by position',
+      [result.tenantId],
+    );
+    expect(board.map((s) => s.kind)).toEqual(['todo', 'in_progress', 'review', 'done']);
+
+    const url = new URL(result.handoffUrl);
+    expect(url.origin).toBe(tenantOrigin(slug));
+    expect(url.pathname).toBe('/auth/handoff');
+    const token = required(url.searchParams.get('token'), 'a hand-off token');
+    expect(token).toMatch(/^[a-z2-7]{32}$/);
+    const [handoff] = await t.superuser<{ purpose: string; seconds: number }>(
+      `select purpose, extract(epoch from expires_at - now())::int as seconds
+         from app.user_tokens where tenant_id = $1 and token_hash = $2`,
+      [result.tenantId, sha256Hex(token)],
+    );
+    expect(required(handoff, 'the hand-off row').purpose).toBe('handoff');
+    expect(handoff?.seconds).toBeGreaterThan(60);
+    expect(handoff?.seconds).toBeLessThanOrEqual(120);
+
+    // The admin's password is the one chosen, whatever case the email is typed in.
+    const site = siteOf({ id: result.tenantId, slug, name: 'Harbour Studio' });
+    const session = await signIn(
+      ctx,
+      site,
+      { email: `nora@${slug}.example`, password: TEST_PASSWORD },
+      clientInfo(),
+    );
+    expect(session.actor.kind).toBe('admin');
+  });
+
+  it('hands off once, on its own tenant only, and not after it expires', async () => {
+    const { ctx } = testCore(t);
+    const other = await insertTenant(t);
+    const result = await signUp(ctx, validInput());
+    const token = required(new URL(result.handoffUrl).searchParams.get('token'), 'a hand-off token');
+    const site = siteOf({ id: result.tenantId, slug: result.slug, name: 'Harbour Studio' });
+    const setExpiry = (interval: string) =>
+      t.superuser(
+        'update app.user_tokens set expires_at = now() + $3::interval where tenant_id = $1 and token_hash = $2',
+        [result.tenantId, sha256Hex(token), interval],
+      );
+
+    expect(await redeemHandoff(ctx, siteOf(other), token, clientInfo())).toBeNull();
+    await setExpiry('-1 second');
+    expect(await redeemHandoff(ctx, site, token, clientInfo())).toBeNull();
+    await setExpiry('1 minute');
+    expect(await redeemHandoff(ctx, site, 'not-a-token', clientInfo())).toBeNull();
+
+    const session = required(
+      await redeemHandoff(ctx, site, token, clientInfo()),
+      'a session from the hand-off',
+    );
+    const resolved = required(await resolveSession(ctx, result.tenantId, session.token), 'the new session');
+    expect(resolved.user).toMatchObject({ name: 'Nora Whitfield', role: 'admin' });
+    expect(await resolveSession(ctx, other.id, session.token)).toBeNull();
+
+    expect(await redeemHandoff(ctx, site, token, clientInfo())).toBeNull();
+  });
+
+  it('refuses a taken, reserved or malformed address with a slug error and creates nothing', async () => {
+    const { ctx } = testCore(t);
+    const taken = await insertTenant(t);
+    const cases: [string, RegExp][] = [
+      [taken.slug, /taken/],
+      [taken.slug.toUpperCase(), /taken/],
+      ['admin', /reserved/],
+      ['www', /reserved/],
+      ['api', /reserved/],
+      ['operator', /reserved/],
+      ['-ab', /lower-case letters/],
+      ['ab-', /lower-case letters/],
+      ['a', /at least 3/],
+      ['', /at least 3/],
+      ['a--b', /two dashes/],
+      ['a'.repeat(41), /at most 40/],
+      ['a_b', /lower-case letters/],
+      ['ab.cd', /lower-case letters/],
+      ['café', /lower-case letters/],
+    ];
+    for (const [slug, message] of cases) {
+      const input = { ...validInput(), slug };
+      const error = await expectCoreError(signUp(ctx, input), 'validation', 'slug');
+      expect(Object.keys(error.fields), slug).toEqual(['slug']);
+      expect(error.fields.slug, slug).toMatch(message);
+      await expectNothingCreated(input, slug.toLowerCase() === taken.slug ? taken : null);
+    }
+  });
+
+  it('refuses a weak password, a malformed email or a missing name with the field named, and creates nothing', async () => {
+    const { ctx } = testCore(t);
+    const cases: [Partial<SignUpInput>, string, RegExp][] = [
+      [{ password: 'password123' }, 'password', /too common/],
+      [{ password: 'Password123' }, 'password', /too common/],
+      [{ password: 'short' }, 'password', /at least 10/],
+      [{ password: 'x'.repeat(129) }, 'password', /at most 128/],
+      [{ password: '' }, 'password', /at least 10/],
+      [{ email: 'not-an-email' }, 'email', /valid email/],
+      [{ email: 'nora@' }, 'email', /valid email/],
+      [{ email: '' }, 'email', /valid email/],
+      [{ agencyName: '' }, 'agencyName', /agency/],
+      [{ agencyName: '   ' }, 'agencyName', /agency/],
+      [{ agencyName: 'x'.repeat(121) }, 'agencyName', /at most 120/],
+      [{ name: '' }, 'name', /your name/],
+    ];
+    for (const [change, field, message] of cases) {
+      const input = { ...validInput(), ...change };
+      const error = await expectCoreError(signUp(ctx, input), 'validation', field);
+      expect(Object.keys(error.fields), field).toEqual([field]);
+      expect(error.fields[field], JSON.stringify(change)).toMatch(message);
+      await expectNothingCreated(input);
+    }
+
+    // A password equal to the email is refused too; and several problems are all named at once.
+    const base = validInput();
+    await expectCoreError(signUp(ctx, { ...base, password: base.email }), 'validation', 'password');
+    const all = await coreError(
+      signUp(ctx, { agencyName: '', slug: 'www', name: '', email: 'nope', password: 'password123' }),
+    );
+    expect(Object.keys(all.fields).sort()).toEqual(['agencyName', 'email', 'name', 'password', 'slug']);
+    await expectNothingCreated(base);
+  });
+
+  it('checkSlug answers available, taken and reserved', async () => {
+    const { ctx } = testCore(t);
+    const taken = await insertTenant(t);
+    const free = randomSlug('free');
+    expect(await checkSlug(ctx, free)).toEqual({ available: true, message: null });
+    expect(await checkSlug(ctx, ` ${free.toUpperCase()} `)).toEqual({ available: true, message: null });
+    expect(await checkSlug(ctx, 'a'.repeat(40))).toEqual({ available: true, message: null });
+    expect(await checkSlug(ctx, taken.slug)).toEqual({ available: false, message: 'This address is taken.' });
+    expect(await checkSlug(ctx, 'admin')).toEqual({
+      available: false,
+      message: expect.stringMatching(/reserved/),
+    });
+    for (const bad of ['a', '-ab', 'a--b', 'a'.repeat(41)]) {
+      const answer = await checkSlug(ctx, bad);
+      expect(answer.available, bad).toBe(false);
+      expect(answer.message, bad).toBeTruthy();
+    }
+  });
+
+  it.runIf(driver === 'postgres')(
+    'two sign-ups racing for one address: one wins, the other gets a slug error, nothing half-made (PostgreSQL only)',
+    async () => {
+      const { ctx } = testCore(t);
+      const slug = randomSlug('race');
+      const first = { ...validInput(slug), email: `first@${slug}.example` };
+      const second = { ...validInput(slug), email: `second@${slug}.example` };
+      const outcomes = await Promise.allSettled([signUp(ctx, first), signUp(ctx, second)]);
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      const error = await coreError(Promise.reject(lost[0]));
+      expect(error.code).toBe('validation');
+      expect(error.fields.slug).toMatch(/taken/);
+      expect(await countAs(t, 'select 1 from platform.tenants where slug = $1', [slug])).toBe(1);
+      expect(
+        await countAs(t, 'select 1 from app.users where email in ($1, $2)', [first.email, second.email]),
+      ).toBe(1);
+    },
+  );
+});

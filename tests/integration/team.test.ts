@@ -1,0 +1,264 @@
+import {
+  acceptInvitation,
+  changeRole,
+  endMemberSessions,
+  invitationForToken,
+  inviteMember,
+  listTeam,
+  resolveSession,
+  revokeInvitation,
+  setMemberActive,
+} from '@foyer/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { required } from '../support/assert';
+import {
+  addUser,
+  clientInfo,
+  coreError,
+  countAs,
+  expectCoreError,
+  linkFromMail,
+  siteOf,
+  TEST_PASSWORD,
+  tenantOrigin,
+  testCore,
+} from '../support/auth';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { createTenant, insertTenant } from '../support/tenants';
+
+/**
+ * The admin's team panel: invitations by email, roles, deactivation, and the rule that a
+ * workspace always keeps an active admin, also when two admins act at the same moment.
+ */
+
+describe.each(drivers)('team on %s', (driver) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    // Concurrent demotions need two connections at once.
+    t = await openTestDatabase(driver, { max: 4 });
+  });
+  afterAll(() => t.close());
+
+  const activeAdmins = (tenantId: string) =>
+    countAs(t, `select 1 from app.users where tenant_id = $1 and role = 'admin' and status = 'active'`, [
+      tenantId,
+    ]);
+
+  it('an admin invites by email; the link creates a signed-in staff member once', async () => {
+    const { ctx, mail } = testCore(t);
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    const email = `Sam.Reyes@${tenant.slug}.test`;
+
+    const pending = await inviteMember(ctx, tenant.admin, site, { email, role: 'staff' });
+    expect(pending).toMatchObject({ email, role: 'staff' });
+    const sent = required(mail[0], 'the invitation');
+    expect(sent.subject).toContain(site.branding.displayName);
+    const { url, token } = linkFromMail(mail, email, '/invite');
+    expect(url.origin).toBe(tenantOrigin(tenant.slug));
+    expect(await invitationForToken(ctx, site, token)).toMatchObject({ email, role: 'staff' });
+    expect(await invitationForToken(ctx, siteOf(await insertTenant(t)), token)).toBeNull();
+    expect((await listTeam(ctx, tenant.admin)).invitations.map((i) => i.email)).toContain(email);
+
+    // A weak password is refused without using the invitation up.
+    await expectCoreError(
+      acceptInvitation(ctx, site, token, { name: 'Sam Reyes', password: 'password123' }, clientInfo()),
+      'validation',
+      'password',
+    );
+    await expectCoreError(
+      acceptInvitation(ctx, site, token, { name: '', password: TEST_PASSWORD }, clientInfo()),
+      'validation',
+      'name',
+    );
+
+    const accepted = await acceptInvitation(
+      ctx,
+      site,
+      token,
+      { name: 'Sam Reyes', password: TEST_PASSWORD },
+      clientInfo(),
+    );
+    expect(accepted.actor.kind).toBe('staff');
+    const session = required(await resolveSession(ctx, tenant.id, accepted.token), 'the new session');
+    expect(session.user).toMatchObject({ name: 'Sam Reyes', email, role: 'staff' });
+    const [row] = await t.superuser<{ role: string; hash: string }>(
+      'select role, password_hash as hash from app.users where tenant_id = $1 and email = $2',
+      [tenant.id, email],
+    );
+    expect(row?.role).toBe('staff');
+    expect(row?.hash).toMatch(/^\$argon2id\$/);
+
+    const team = await listTeam(ctx, tenant.admin);
+    expect(team.members.map((m) => m.email)).toContain(email);
+    expect(team.members.map((m) => m.email)).not.toContain(`client@${tenant.slug}.test`);
+    expect(team.invitations.map((i) => i.email)).not.toContain(email);
+
+    await expectCoreError(
+      acceptInvitation(ctx, site, token, { name: 'Sam Again', password: TEST_PASSWORD }, clientInfo()),
+      'expired',
+    );
+    expect(
+      await countAs(t, 'select 1 from app.users where tenant_id = $1 and lower(email) = lower($2)', [
+        tenant.id,
+        email,
+      ]),
+    ).toBe(1);
+  });
+
+  it('refuses an expired, revoked or foreign invitation', async () => {
+    const { ctx, mail } = testCore(t);
+    const tenant = await createTenant(t);
+    const other = await createTenant(t);
+    const site = siteOf(tenant);
+    const email = `late@${tenant.slug}.test`;
+    const pending = await inviteMember(ctx, tenant.admin, site, { email, role: 'admin' });
+    const { token } = linkFromMail(mail, email, '/invite');
+    const accept = (s = site) =>
+      acceptInvitation(ctx, s, token, { name: 'Late Comer', password: TEST_PASSWORD }, clientInfo());
+
+    await expectCoreError(accept(siteOf(other)), 'expired');
+    await t.superuser(`update app.invitations set expires_at = now() - interval '1 second' where id = $1`, [
+      pending.id,
+    ]);
+    await expectCoreError(accept(), 'expired');
+    expect((await listTeam(ctx, tenant.admin)).invitations.map((i) => i.email)).not.toContain(email);
+
+    await t.superuser(`update app.invitations set expires_at = now() + interval '1 day' where id = $1`, [
+      pending.id,
+    ]);
+    await revokeInvitation(ctx, tenant.admin, pending.id);
+    await expectCoreError(accept(), 'expired');
+    await expectCoreError(revokeInvitation(ctx, tenant.admin, pending.id), 'not_found');
+    expect(await countAs(t, 'select 1 from app.users where email = $1', [email])).toBe(0);
+  });
+
+  it('refuses to invite someone already in the workspace, whatever the case, or a bad address or role', async () => {
+    const { ctx, mail } = testCore(t);
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    for (const email of [
+      `admin@${tenant.slug}.test`,
+      `ADMIN@${tenant.slug}.TEST`,
+      `client@${tenant.slug}.test`,
+    ]) {
+      const error = await expectCoreError(
+        inviteMember(ctx, tenant.admin, site, { email, role: 'staff' }),
+        'validation',
+        'email',
+      );
+      expect(error.fields.email).toMatch(/already in this workspace/);
+    }
+    await expectCoreError(
+      inviteMember(ctx, tenant.admin, site, { email: 'nope', role: 'staff' }),
+      'validation',
+      'email',
+    );
+    await expectCoreError(
+      inviteMember(ctx, tenant.admin, site, { email: `x@${tenant.slug}.test`, role: 'client' }),
+      'validation',
+      'role',
+    );
+    expect(mail).toHaveLength(0);
+
+    await inviteMember(ctx, tenant.admin, site, { email: `new@${tenant.slug}.test`, role: 'staff' });
+    expect(mail).toHaveLength(1);
+  });
+
+  it('lets only admins manage the team', async () => {
+    const { ctx, mail } = testCore(t);
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    const staff = await addUser(t, tenant, { role: 'staff' });
+    const colleague = await addUser(t, tenant, { role: 'staff' });
+    const invitation = { email: `friend@${tenant.slug}.test`, role: 'admin' };
+    const outsiders = [
+      { actor: staff.actor, self: staff.id },
+      { actor: tenant.client, self: tenant.client.userId },
+    ];
+    for (const { actor, self } of outsiders) {
+      const calls = [
+        () => inviteMember(ctx, actor, site, invitation),
+        () => listTeam(ctx, actor),
+        () => changeRole(ctx, actor, self, 'admin'),
+        () => changeRole(ctx, actor, colleague.id, 'admin'),
+        () => setMemberActive(ctx, actor, colleague.id, false),
+        () => endMemberSessions(ctx, actor, colleague.id),
+      ];
+      for (const call of calls) {
+        const error = await coreError(call());
+        expect(error.code, `${actor.kind}: ${error.message}`).toBe('forbidden');
+      }
+    }
+    expect(mail).toHaveLength(0);
+    const [row] = await t.superuser<{ role: string; status: string }>(
+      'select role, status from app.users where id = $1',
+      [staff.id],
+    );
+    expect(row).toEqual({ role: 'staff', status: 'active' });
+
+    // The admin may do each of these.
+    expect((await listTeam(ctx, tenant.admin)).members.map((m) => m.id)).toEqual(
+      expect.arrayContaining([tenant.admin.userId, staff.id, colleague.id]),
+    );
+    await changeRole(ctx, tenant.admin, colleague.id, 'admin');
+    await setMemberActive(ctx, tenant.admin, staff.id, false);
+    await inviteMember(ctx, tenant.admin, site, invitation);
+    expect(mail).toHaveLength(1);
+  });
+
+  it('never lets the last active admin be demoted or deactivated; with two, one can be', async () => {
+    const { ctx } = testCore(t);
+    const tenant = await createTenant(t);
+    const admin = tenant.admin;
+
+    const demote = await expectCoreError(changeRole(ctx, admin, admin.userId, 'staff'), 'conflict');
+    expect(demote.message).toMatch(/at least one active admin/);
+    await expectCoreError(setMemberActive(ctx, admin, admin.userId, false), 'conflict');
+    expect(await activeAdmins(tenant.id)).toBe(1);
+    // Odd requests are refused for what they are.
+    await expectCoreError(changeRole(ctx, admin, admin.userId, 'owner'), 'validation', 'role');
+    await expectCoreError(changeRole(ctx, admin, tenant.client.userId, 'admin'), 'not_found');
+
+    const second = await addUser(t, tenant, { role: 'admin' });
+    await changeRole(ctx, admin, second.id, 'staff');
+    expect(await activeAdmins(tenant.id)).toBe(1);
+    await expectCoreError(changeRole(ctx, admin, admin.userId, 'staff'), 'conflict');
+
+    // A deactivated admin does not count as the one that remains.
+    await changeRole(ctx, admin, second.id, 'admin');
+    await setMemberActive(ctx, admin, second.id, false);
+    await expectCoreError(changeRole(ctx, admin, admin.userId, 'staff'), 'conflict');
+    await expectCoreError(setMemberActive(ctx, admin, admin.userId, false), 'conflict');
+
+    // With the second admin active again, the first may step down.
+    await setMemberActive(ctx, admin, second.id, true);
+    await changeRole(ctx, admin, admin.userId, 'staff');
+    expect(await activeAdmins(tenant.id)).toBe(1);
+    await expectCoreError(changeRole(ctx, second.actor, second.id, 'staff'), 'conflict');
+  });
+
+  it.runIf(driver === 'postgres')(
+    'two admins demoting or deactivating each other at once leave exactly one active admin (PostgreSQL only, 10 rounds)',
+    async () => {
+      const { ctx } = testCore(t);
+      for (let round = 0; round < 10; round++) {
+        const tenant = await insertTenant(t);
+        const a = await addUser(t, tenant, { role: 'admin', passwordHash: null });
+        const b = await addUser(t, tenant, { role: 'admin', passwordHash: null });
+        // Alternate between two demotions and a demotion racing a deactivation.
+        const outcomes = await Promise.allSettled([
+          changeRole(ctx, a.actor, b.id, 'staff'),
+          round % 2 === 0
+            ? changeRole(ctx, b.actor, a.id, 'staff')
+            : setMemberActive(ctx, b.actor, a.id, false),
+        ]);
+        const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+        expect(failures, `round ${round}`).toHaveLength(1);
+        const error = await coreError(Promise.reject(failures[0]));
+        expect(error.code, `round ${round}: ${error.message}`).toBe('conflict');
+        expect(await activeAdmins(tenant.id), `round ${round}`).toBe(1);
+      }
+    },
+  );
+});
