@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 /** The same suite runs against a server on each database. */
@@ -5,6 +8,21 @@ const servers = [
   { name: 'pglite', port: Number(process.env.E2E_PORT ?? 3917) },
   { name: 'postgres', port: Number(process.env.E2E_PORT ?? 3917) + 1 },
 ] as const;
+
+/**
+ * Each server's data directory, made here so that the tests can read what the server writes
+ * there (emails in `mail/`). Playwright loads this file again in every worker process; the
+ * workers inherit the environment of the process that loaded it first, so the directory is made
+ * once and every process agrees on it.
+ */
+function dataDir(project: string): string {
+  const key = `E2E_DATA_DIR_${project.toUpperCase()}`;
+  const existing = process.env[key];
+  if (existing) return existing;
+  const made = mkdtempSync(join(tmpdir(), `foyer-e2e-${project}-`));
+  process.env[key] = made;
+  return made;
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -29,13 +47,23 @@ export default defineConfig({
       ],
     },
   },
-  projects: servers.map(({ name, port }) => ({ name, use: { baseURL: `http://localhost:${port}` } })),
+  projects: servers.map(({ name, port }) => ({
+    name,
+    use: { baseURL: `http://localhost:${port}` },
+    metadata: { dataDir: dataDir(name) },
+  })),
   webServer: servers.map(({ name, port }) => ({
     command: 'node serve.mjs',
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 90_000,
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', E2E_DATABASE: name },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      E2E_DATABASE: name,
+      FOYER_DATA_DIR: dataDir(name),
+    },
   })),
 });

@@ -1,14 +1,17 @@
 // Starts the real server for the browser tests, on PGlite in a fresh data directory, or with
 // E2E_DATABASE=postgres on a fresh PostgreSQL database that is dropped again on shutdown.
+// FOYER_DATA_DIR, when given (playwright.config.ts does, so tests can read the mail the server
+// writes there), is used as is; either way the directory is removed on shutdown.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 
 const cli = new URL('../../apps/server/dist/cli.js', import.meta.url).pathname;
-const env = { ...process.env, FOYER_DATA_DIR: mkdtempSync(join(tmpdir(), 'foyer-e2e-')) };
+const dataDir = process.env.FOYER_DATA_DIR || mkdtempSync(join(tmpdir(), 'foyer-e2e-'));
+const env = { ...process.env, FOYER_DATA_DIR: dataDir };
 delete env.DATABASE_URL;
 delete env.DATABASE_LOGIN_URL;
 
@@ -35,6 +38,7 @@ async function stop(signal) {
   server.kill(signal);
   await new Promise((resolve) => server.once('exit', resolve));
   await dropDatabase();
+  rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 }
 process.on('SIGTERM', () => stop('SIGTERM'));

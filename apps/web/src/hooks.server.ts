@@ -1,10 +1,16 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { requirePlatform } from '$lib/server/platform';
 
-export const handle: Handle = ({ event, resolve }) => {
+export const handle: Handle = async ({ event, resolve }) => {
   // Fail before any load runs, so the cause is this message rather than a TypeError somewhere.
-  requirePlatform(event.platform);
-  return resolve(event);
+  const platform = requirePlatform(event.platform);
+  const response = await resolve(event);
+  // A page rendered for a signed-in person must not be kept by a shared cache or shown again
+  // from history after signing out.
+  if ((platform.user !== null || platform.operator !== null) && !response.headers.has('cache-control')) {
+    response.headers.set('cache-control', 'private, no-store');
+  }
+  return response;
 };
 
 export const handleError: HandleServerError = ({ error, event, status }) => {

@@ -1,13 +1,104 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test as base } from '@playwright/test';
+
+/** One message the server wrote to `$FOYER_DATA_DIR/mail`, decoded. */
+export interface Mail {
+  file: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** Every http(s) URL in the plain-text part, in order. */
+  links: string[];
+}
+
+/** Reads a message as the file transport writes it: headers, then base64 MIME parts. */
+export function parseEml(file: string, raw: string): Mail {
+  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
+  const decodeWord = (value: string) =>
+    value.replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, b64: string) =>
+      Buffer.from(b64, 'base64').toString('utf8'),
+    );
+  const boundary = /boundary="([^"]+)"/.exec(head)?.[1];
+  let text = '';
+  if (boundary) {
+    for (const part of body.split(`--${boundary}`)) {
+      const [partHead = '', ...partBody] = part.split(/\r?\n\r?\n/);
+      if (/content-type: text\/plain/i.test(partHead)) {
+        text = Buffer.from(partBody.join('').replace(/\s+/g, ''), 'base64').toString('utf8');
+      }
+    }
+  }
+  return {
+    file,
+    to: header('To'),
+    subject: decodeWord(header('Subject')),
+    text,
+    links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
+  };
+}
+
+export interface Mailbox {
+  /**
+   * The newest message to `address`, waiting for it to arrive. Tests run in parallel against
+   * one server, so messages are told apart by recipient (each test uses its own addresses).
+   */
+  latestTo(address: string): Promise<Mail>;
+}
+
+function mailboxAt(dir: string): Mailbox {
+  const read = async (address: string): Promise<Mail | null> => {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return null; // No mail sent yet: the directory is made on the first message.
+    }
+    // Names start with an ISO timestamp, so the newest sorts last.
+    for (const name of names
+      .filter((n) => n.endsWith('.eml'))
+      .sort()
+      .reverse()) {
+      const mail = parseEml(name, await readFile(join(dir, name), 'utf8'));
+      if (mail.to.toLowerCase() === address.toLowerCase()) return mail;
+    }
+    return null;
+  };
+  return {
+    async latestTo(address) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const mail = await read(address);
+        if (mail !== null) return mail;
+        if (Date.now() > deadline) throw new Error(`no email to ${address} arrived in ${dir}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+}
+
+/** A fresh, unguessable suffix for slugs and addresses, so tests never share data. */
+export function unique(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+}
 
 /**
  * `hostUrl('northwind.localhost', '/login')` on the port of the project's server. Chromium
  * resolves every `*.localhost` name to loopback, so each tenant host just works.
  */
-export const test = base.extend<{ hostUrl: (host: string, path?: string) => string }>({
+export const test = base.extend<{ hostUrl: (host: string, path?: string) => string; mailbox: Mailbox }>({
   hostUrl: async ({ baseURL }, use) => {
     const port = new URL(baseURL ?? 'http://localhost:3917').port;
     await use((host, path = '/') => `http://${host}:${port}${path}`);
+  },
+  // playwright.config.ts gives each project (server) its data directory as metadata.
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+  mailbox: async ({}, use, testInfo) => {
+    const dataDir = testInfo.project.metadata.dataDir;
+    if (typeof dataDir !== 'string') throw new Error('the project has no dataDir in its metadata');
+    await use(mailboxAt(join(dataDir, 'mail')));
   },
 });
 

@@ -1,8 +1,17 @@
 import { redirect } from '@sveltejs/kit';
 import { requirePlatform } from '$lib/server/platform';
+import { homeFor } from '$lib/server/redirects';
+import { currentUser } from '$lib/server/session';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ platform }) => {
-  // Until the client portal exists, an agency's host has nothing to show before sign-in.
-  if (requirePlatform(platform).tenant !== null) redirect(303, '/login');
+  if (requirePlatform(platform).tenant === null) return { view: 'landing' as const };
+  // An agency's host: the client portal for clients, the team panel for the team.
+  const me = currentUser(platform);
+  if (me === null) redirect(303, '/login');
+  if (me.user.role !== 'client') redirect(303, homeFor(me.user.role));
+  return {
+    view: 'portal' as const,
+    user: { name: me.user.name, email: me.user.email, role: me.user.role },
+  };
 };

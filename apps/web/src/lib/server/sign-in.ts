@@ -1,25 +1,21 @@
+import { field } from './forms';
+
 export const PASSWORD_MAX_LENGTH = 128;
 const EMAIL_MAX_LENGTH = 254;
 // Deliberately loose: the account lookup is the real test, this only catches typos early.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export interface SignInFieldErrors {
-  email?: string;
-  password?: string;
-}
+// A type literal rather than an interface, so that it fits a Record of field messages.
+export type SignInFieldErrors = { email?: string; password?: string };
 
 export type SignInParseResult =
   | { ok: true; email: string; password: string }
   | { ok: false; email: string; errors: SignInFieldErrors };
 
-function text(value: FormDataEntryValue | null): string {
-  return typeof value === 'string' ? value : '';
-}
-
 export function parseSignInForm(form: FormData): SignInParseResult {
-  const email = text(form.get('email')).trim();
+  const email = field(form, 'email').trim();
   // Passwords are taken verbatim: spaces at either end may be part of them.
-  const password = text(form.get('password'));
+  const password = field(form, 'password');
   const errors: SignInFieldErrors = {};
 
   if (email === '') {

@@ -1,21 +1,43 @@
-import { fail } from '@sveltejs/kit';
-import { requireTenantHost } from '$lib/server/platform';
+import { signIn } from '@foyer/core';
+import { fail, redirect } from '@sveltejs/kit';
+import { coreErrorToFail } from '$lib/server/errors';
+import { requirePlatform, tenantSite } from '$lib/server/platform';
+import { afterSignIn, safeNext } from '$lib/server/redirects';
+import { clientInfo, currentUser, setSessionCookie } from '$lib/server/session';
 import { parseSignInForm } from '$lib/server/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ platform }) => {
-  requireTenantHost(platform);
+// Only these fixed sentences are ever shown: the query string is not trusted to carry text.
+const NOTICES: Record<string, string> = {
+  'signed-out': 'You’re signed out.',
+  handoff: 'That sign-in link has expired or was already used. Sign in with your email and password.',
+  'password-reset': 'Your password was changed. Sign in with your new password.',
+};
+
+export const load: PageServerLoad = ({ platform, url }) => {
+  const me = currentUser(platform);
+  if (me !== null) redirect(303, afterSignIn(me.user.role, url.searchParams.get('next')));
+  return { notice: NOTICES[url.searchParams.get('notice') ?? ''] ?? null };
 };
 
 export const actions: Actions = {
-  // Actions run without the page's load, so the host check is repeated here.
-  default: async ({ platform, request }) => {
-    requireTenantHost(platform);
-    const parsed = parseSignInForm(await request.formData());
+  // Actions run without the page's load, so the host check is repeated here (tenantSite).
+  default: async (event) => {
+    const site = tenantSite(event.platform);
+    const { core } = requirePlatform(event.platform);
+    const parsed = parseSignInForm(await event.request.formData());
     if (!parsed.ok) {
-      return fail(400, { email: parsed.email, errors: parsed.errors });
+      return fail(400, { email: parsed.email, fields: parsed.errors, message: null });
     }
-    // Accounts arrive in the next release; until then no credentials are checked or stored.
-    return fail(503, { email: parsed.email, message: 'Signing in is not available yet.' });
+    let destination: string;
+    try {
+      const session = await signIn(core, site, parsed, clientInfo(event));
+      setSessionCookie(event.cookies, event.platform, session);
+      // The form posts to its own URL, so a `next` from the sign-in link is still here.
+      destination = afterSignIn(session.user.role, safeNext(event.url.searchParams.get('next')));
+    } catch (error) {
+      return coreErrorToFail(error, { email: parsed.email });
+    }
+    redirect(303, destination);
   },
 };

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { isCurrent, navFor } from './navigation';
+
+describe('navFor', () => {
+  it('links Team for admins only', () => {
+    expect(navFor('admin').map((i) => i.label)).toEqual(['Dashboard', 'Team', 'Account']);
+    expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Account']);
+    expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
+  });
+});
+
+describe('isCurrent', () => {
+  it('matches sections by prefix but the dashboard and home exactly', () => {
+    expect(isCurrent('/admin/team', '/admin/team')).toBe(true);
+    expect(isCurrent('/admin', '/admin/team')).toBe(false);
+    expect(isCurrent('/admin', '/admin')).toBe(true);
+    expect(isCurrent('/account', '/account/confirm-email')).toBe(true);
+    expect(isCurrent('/', '/account')).toBe(false);
+  });
+});

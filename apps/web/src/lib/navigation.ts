@@ -1,0 +1,27 @@
+import type { SignedInUser } from '@foyer/core';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** The header's links for a role: nothing is linked that the person cannot open. */
+export function navFor(role: SignedInUser['role']): NavItem[] {
+  if (role === 'client') {
+    return [
+      { href: '/', label: 'Home' },
+      { href: '/account', label: 'Account' },
+    ];
+  }
+  return [
+    { href: '/admin', label: 'Dashboard' },
+    ...(role === 'admin' ? [{ href: '/admin/team', label: 'Team' }] : []),
+    { href: '/account', label: 'Account' },
+  ];
+}
+
+/** Whether a nav link stands for the page at `pathname` (Dashboard only for /admin itself). */
+export function isCurrent(href: string, pathname: string): boolean {
+  if (href === '/' || href === '/admin') return pathname === href;
+  return pathname === href || pathname.startsWith(`${href}/`);
+}

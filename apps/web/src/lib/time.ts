@@ -1,0 +1,37 @@
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const dateOnly = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+
+/**
+ * "just now", "5 minutes ago", "yesterday", "3 days ago", then a plain date. `now` is passed in
+ * (from the server's load) so that the server and the browser render the same words.
+ */
+export function relativeTime(date: Date, now: Date): string {
+  const elapsed = now.getTime() - date.getTime();
+  const abs = Math.abs(elapsed);
+  const past = elapsed >= 0;
+  // The past counts whole units gone by; the future counts units begun, so that a link that
+  // expires in a week reads "in 7 days" rather than "in 6 days" a second after it was sent.
+  const count = (unit: number) => (past ? -Math.floor(abs / unit) : Math.ceil(abs / unit));
+  if (abs < MINUTE) return 'just now';
+  if (abs < HOUR) return relative.format(count(MINUTE), 'minute');
+  if (abs < DAY) return relative.format(count(HOUR), 'hour');
+  if (abs < 7 * DAY) return relative.format(count(DAY), 'day');
+  return dateOnly.format(date);
+}
+
+/** The full date and time, for a `title`; in the given time zone (UTC on the server). */
+export function fullDateTime(date: Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(date);
+}

@@ -1,0 +1,141 @@
+import {
+  changePassword,
+  endSessions,
+  getAccount,
+  listSessions,
+  requestEmailChange,
+  updateName,
+} from '@foyer/core';
+import { redirect } from '@sveltejs/kit';
+import { endOtherSessions } from '$lib/confirm';
+import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
+import { field, isConfirmed, trimmed } from '$lib/server/forms';
+import { requirePlatform } from '$lib/server/platform';
+import { clientInfo, requireUser, setSessionCookie } from '$lib/server/session';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+// Fixed sentences for the redirect after a change; the query string never carries text.
+const SAVED: Record<string, string> = {
+  name: 'Your name is saved.',
+  password: 'Your password is changed. Every other device has been signed out.',
+};
+
+export const load: PageServerLoad = async (event) => {
+  const me = requireUser(event);
+  const { core } = requirePlatform(event.platform);
+  const [account, sessions] = await Promise.all([
+    getAccount(core, me.actor),
+    listSessions(core, me.actor, me.sessionId),
+  ]);
+  return {
+    account,
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      current: s.current,
+      userAgent: s.userAgent,
+      ip: s.ip,
+      lastSeenAt: s.lastSeenAt,
+      createdAt: s.createdAt,
+    })),
+    now: core.now(),
+    saved: SAVED[event.url.searchParams.get('saved') ?? ''] ?? null,
+  };
+};
+
+/** Which form an answer belongs to. */
+type Section = 'name' | 'email' | 'password' | 'sessions';
+
+function setup(event: RequestEvent) {
+  return { me: requireUser(event), core: requirePlatform(event.platform).core };
+}
+
+export const actions: Actions = {
+  // Name and password changes redirect, so that the header and the session list of the next
+  // page are read fresh instead of from what this request started with.
+  name: async (event) => {
+    const { me, core } = setup(event);
+    const name = trimmed(await event.request.formData(), 'name');
+    try {
+      await updateName(core, me.actor, name);
+    } catch (error) {
+      return coreErrorToFail(error, { section: 'name' as Section, name });
+    }
+    redirect(303, '/account?saved=name');
+  },
+
+  email: async (event) => {
+    const { me, core } = setup(event);
+    const form = await event.request.formData();
+    const email = trimmed(form, 'email');
+    try {
+      await requestEmailChange(core, me.actor, me.site, {
+        email,
+        currentPassword: field(form, 'currentPassword'),
+      });
+    } catch (error) {
+      return coreErrorToFail(error, { section: 'email' as Section, email });
+    }
+    return {
+      section: 'email' as Section,
+      notice: `We’ve sent a confirmation link to ${email}. Your address changes once you open it.`,
+    };
+  },
+
+  password: async (event) => {
+    const { me, core } = setup(event);
+    const form = await event.request.formData();
+    const newPassword = field(form, 'newPassword');
+    if (newPassword !== field(form, 'confirmPassword')) {
+      return fieldFailure(
+        { confirmPassword: 'The two new passwords don’t match.' },
+        { section: 'password' as Section },
+      );
+    }
+    try {
+      const session = await changePassword(
+        core,
+        me.actor,
+        { currentPassword: field(form, 'currentPassword'), newPassword },
+        clientInfo(event),
+      );
+      // Every session ended with the change, this one too: carry on with the new one.
+      setSessionCookie(event.cookies, event.platform, session);
+    } catch (error) {
+      return coreErrorToFail(error, { section: 'password' as Section });
+    }
+    redirect(303, '/account?saved=password');
+  },
+
+  endSession: async (event) => {
+    const { me, core } = setup(event);
+    const sessionId = trimmed(await event.request.formData(), 'sessionId');
+    if (sessionId === me.sessionId) {
+      // The header's "Sign out" is the way to end this one; this form never offers it.
+      return fieldFailure({}, { section: 'sessions' as Section }, 'Use “Sign out” to end this session.');
+    }
+    const ended = await endSessions(core, me.actor, me.sessionId, sessionId);
+    return {
+      section: 'sessions' as Section,
+      notice: ended > 0 ? 'That device is signed out.' : 'That session had already ended.',
+    };
+  },
+
+  endOthers: async (event) => {
+    const { me, core } = setup(event);
+    const form = await event.request.formData();
+    if (!isConfirmed(form)) {
+      return {
+        section: 'sessions' as Section,
+        confirm: { action: '?/endOthers', fields: {}, ...endOtherSessions },
+      };
+    }
+    const ended = await endSessions(core, me.actor, me.sessionId, 'others');
+    return {
+      section: 'sessions' as Section,
+      notice:
+        ended === 0
+          ? 'No other device was signed in.'
+          : `Signed out ${ended === 1 ? '1 other session' : `${ended} other sessions`}.`,
+    };
+  },
+};

@@ -1,0 +1,35 @@
+import { CoreError, resetPassword } from '@foyer/core';
+import { fail } from '@sveltejs/kit';
+import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
+import { field } from '$lib/server/forms';
+import { requirePlatform, tenantSite } from '$lib/server/platform';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ platform, url }) => {
+  tenantSite(platform);
+  // Whether the token is still good is only known when it is used; an absent one never is.
+  return { token: url.searchParams.get('token') ?? '' };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const site = tenantSite(event.platform);
+    const { core } = requirePlatform(event.platform);
+    const form = await event.request.formData();
+    const token = field(form, 'token');
+    const password = field(form, 'password');
+    const confirm = field(form, 'confirm');
+    if (token === '') return fail(400, { expired: true as const });
+    if (password !== confirm) {
+      return fieldFailure({ confirm: 'The two passwords don’t match.' }, {});
+    }
+    try {
+      await resetPassword(core, site, token, password);
+    } catch (error) {
+      if (error instanceof CoreError && error.code === 'expired')
+        return fail(400, { expired: true as const });
+      return coreErrorToFail(error, {});
+    }
+    return { done: true as const };
+  },
+};

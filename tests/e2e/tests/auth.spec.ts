@@ -1,0 +1,207 @@
+import type { Page } from '@playwright/test';
+import { expect, test, unique } from './support';
+
+type HostUrl = (host: string, path?: string) => string;
+
+interface Agency {
+  slug: string;
+  name: string;
+  admin: { name: string; email: string; password: string };
+}
+
+/** Signs an agency up on the platform host and waits until its admin lands in the new workspace. */
+async function signUpAgency(page: Page, hostUrl: HostUrl): Promise<Agency> {
+  const id = unique();
+  const agency: Agency = {
+    slug: `e2e-${id}`,
+    name: `Agency ${id}`,
+    admin: { name: 'Ada Admin', email: `ada-${id}@agency.example`, password: `admin pass ${id}` },
+  };
+  await page.goto(hostUrl('localhost', '/signup'));
+  await page.getByLabel('Agency name').fill(agency.name);
+  await page.getByLabel('Workspace address').fill(agency.slug);
+  // The live check answers while the rest of the form is filled in.
+  await expect(page.getByText(`${agency.slug}.localhost is available`)).toBeVisible();
+  await page.getByLabel('Your name').fill(agency.admin.name);
+  await page.getByLabel('Email').fill(agency.admin.email);
+  await page.getByLabel('Password').fill(agency.admin.password);
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page).toHaveURL(hostUrl(`${agency.slug}.localhost`, '/admin'));
+  return agency;
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('banner').locator('summary').click(); // opens the user menu
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login\?notice=signed-out$/);
+}
+
+test('an agency signs up, lands signed in in its brand, signs out and back in', async ({ page, hostUrl }) => {
+  const agency = await signUpAgency(page, hostUrl);
+  const host = `${agency.slug}.localhost`;
+
+  await expect(page.getByRole('heading', { name: `Welcome, ${agency.admin.name}` })).toBeVisible();
+  await expect(page.getByRole('banner').getByText(agency.name, { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }),
+  ).toBeVisible();
+  expect((await page.content()).toLowerCase()).not.toContain('foyer');
+
+  await signOut(page);
+  await expect(page.getByText('You’re signed out.')).toBeVisible();
+  await expect(page.getByText(agency.name, { exact: true }).first()).toBeVisible();
+
+  // A signed-out visit to a team page asks to sign in, then returns there.
+  await page.goto(hostUrl(host, '/admin/team'));
+  await expect(page).toHaveURL(hostUrl(host, '/login?next=%2Fadmin%2Fteam'));
+  await signIn(page, agency.admin.email, agency.admin.password);
+  await expect(page).toHaveURL(hostUrl(host, '/admin/team'));
+  await expect(page.getByRole('cell', { name: agency.admin.email })).toBeVisible();
+});
+
+test('an admin invites a staff member, who joins through the emailed link', async ({
+  page,
+  browser,
+  hostUrl,
+  mailbox,
+}) => {
+  const agency = await signUpAgency(page, hostUrl);
+  const host = `${agency.slug}.localhost`;
+  const staff = {
+    name: 'Sam Staff',
+    email: `sam-${unique()}@agency.example`,
+    password: `staff pass ${unique()}`,
+  };
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+  await expect(page.getByRole('heading', { name: 'Team', level: 1 })).toBeVisible();
+  await page.getByLabel('Email').fill(staff.email);
+  await page.getByLabel('Role', { exact: true }).selectOption('staff');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText(`Invitation sent to ${staff.email}.`)).toBeVisible();
+  await expect(
+    page
+      .getByRole('region', { name: 'Pending invitations' })
+      .getByRole('cell', { name: staff.email, exact: true }),
+  ).toBeVisible();
+
+  const mail = await mailbox.latestTo(staff.email);
+  expect(mail.subject).toContain(agency.name);
+  const link = mail.links.find((url) => url.includes('/invite?token='));
+  expect(link?.startsWith(hostUrl(host, '/invite?token='))).toBe(true);
+
+  // The invitee has their own browser: nothing of the admin's session comes along.
+  const invitee = await browser.newContext();
+  const join = await invitee.newPage();
+  await join.goto(link ?? '');
+  await expect(join.getByRole('heading', { name: `Join ${agency.name}` })).toBeVisible();
+  await expect(join.getByText(staff.email)).toBeVisible();
+  await join.getByLabel('Your name').fill(staff.name);
+  await join.getByLabel('Password').fill(staff.password);
+  await join.getByRole('button', { name: 'Join the team' }).click();
+
+  await expect(join).toHaveURL(hostUrl(host, '/admin'));
+  await expect(join.getByRole('heading', { name: `Welcome, ${staff.name}` })).toBeVisible();
+  const nav = join.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Dashboard' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Team' })).toHaveCount(0);
+  expect((await join.goto(hostUrl(host, '/admin/team')))?.status()).toBe(404);
+
+  // The link worked once.
+  await join.goto(link ?? '');
+  await expect(join.getByRole('heading', { name: 'This invitation has expired' })).toBeVisible();
+
+  // The admin sees a new staff member, and deactivating them (after a confirmation) signs them out.
+  await page.reload();
+  await expect(page.getByText('No pending invitations')).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: staff.email });
+  await expect(row.getByRole('combobox')).toHaveValue('staff');
+  await row.getByRole('button', { name: `Deactivate ${staff.name}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Deactivate ${staff.name}?` });
+  await dialog.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(page.getByText(`${staff.name} is deactivated and signed out everywhere.`)).toBeVisible();
+  await expect(row.getByText('Deactivated')).toBeVisible();
+  await join.goto(hostUrl(host, '/admin'));
+  await expect(join).toHaveURL(hostUrl(host, '/login?next=%2Fadmin'));
+  await invitee.close();
+});
+
+test('a forgotten password is reset through the emailed link', async ({
+  page,
+  browser,
+  hostUrl,
+  mailbox,
+}) => {
+  const agency = await signUpAgency(page, hostUrl);
+  const host = `${agency.slug}.localhost`;
+  const newPassword = `a new password ${unique()}`;
+
+  const visitor = await browser.newContext();
+  const reset = await visitor.newPage();
+  await reset.goto(hostUrl(host, '/login'));
+  await reset.getByRole('link', { name: 'Forgot your password?' }).click();
+  // The sign-in page has an Email field too: wait for the navigation before typing.
+  await expect(reset.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
+  await reset.getByLabel('Email').fill(agency.admin.email);
+  await reset.getByRole('button', { name: 'Send the link' }).click();
+  await expect(reset.getByText(/If an account exists for .*, we’ve sent a link/)).toBeVisible();
+
+  const mail = await mailbox.latestTo(agency.admin.email);
+  const link = mail.links.find((url) => url.includes('/reset-password?token='));
+  expect(link?.startsWith(hostUrl(host, '/reset-password?token='))).toBe(true);
+  await reset.goto(link ?? '');
+  await reset.getByLabel('New password', { exact: true }).fill(newPassword);
+  await reset.getByLabel('Confirm new password').fill(newPassword);
+  await reset.getByRole('button', { name: 'Set new password' }).click();
+  await expect(reset.getByRole('heading', { name: 'Password changed' })).toBeVisible();
+
+  // Every session ended with the reset, the admin's signed-in tab included.
+  await page.reload();
+  await expect(page).toHaveURL(/\/login/);
+
+  await reset.getByRole('link', { name: 'Sign in' }).click();
+  await signIn(reset, agency.admin.email, agency.admin.password);
+  await expect(reset.getByRole('alert')).toContainText('don’t match an account');
+  await signIn(reset, agency.admin.email, newPassword);
+  await expect(reset).toHaveURL(hostUrl(host, '/admin'));
+
+  // The link worked once.
+  await reset.goto(link ?? '');
+  await reset.getByLabel('New password', { exact: true }).fill(`${newPassword}!`);
+  await reset.getByLabel('Confirm new password').fill(`${newPassword}!`);
+  await reset.getByRole('button', { name: 'Set new password' }).click();
+  await expect(reset.getByRole('heading', { name: 'This link has expired' })).toBeVisible();
+  await visitor.close();
+});
+
+test('a demo admin signs in on their agency, and the same credentials fail on another', async ({
+  page,
+  hostUrl,
+}) => {
+  await page.goto(hostUrl('bluefin.localhost', '/login'));
+  await signIn(page, 'nora@northwind.example', 'northwind-admin-2026');
+  await expect(page.getByRole('alert')).toContainText('don’t match an account');
+  await expect(page).toHaveURL(hostUrl('bluefin.localhost', '/login'));
+
+  await page.goto(hostUrl('northwind.localhost', '/login'));
+  await signIn(page, 'nora@northwind.example', 'northwind-admin-2026');
+  await expect(page).toHaveURL(hostUrl('northwind.localhost', '/admin'));
+  await expect(page.getByRole('heading', { name: 'Welcome, Nora Whitfield' })).toBeVisible();
+});
+
+test('platform pages and agency pages stay on their own hosts', async ({ page, hostUrl }) => {
+  expect((await page.goto(hostUrl('northwind.localhost', '/signup')))?.status()).toBe(404);
+  expect((await page.goto(hostUrl('northwind.localhost', '/operator')))?.status()).toBe(404);
+  expect((await page.goto(hostUrl('localhost', '/login')))?.status()).toBe(404);
+  await page.goto(hostUrl('localhost', '/'));
+  await page.getByRole('link', { name: 'Operator sign-in' }).click();
+  await expect(page).toHaveURL(hostUrl('localhost', '/operator/login'));
+  await page.goto(hostUrl('localhost', '/operator'));
+  await expect(page).toHaveURL(hostUrl('localhost', '/operator/login'));
+});
