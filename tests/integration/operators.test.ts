@@ -48,6 +48,9 @@ describe.each(drivers)('operators on %s', (driver) => {
     const busy = await createTenant(t);
     const quiet = await insertTenant(t);
     const ip = randomIp();
+    // Activity is when the agency's people were last seen, whether or not they are still signed in.
+    await t.superuser(`update app.users set last_seen_at = now() - interval '3 days' where id = $1`, [busy.admin.userId]);
+    await t.superuser(`delete from app.sessions where tenant_id = $1`, [busy.id]);
 
     const { token, expiresAt } = await signInOperator(
       ctx,
@@ -73,7 +76,8 @@ describe.each(drivers)('operators on %s', (driver) => {
     const tenants = await listTenants(ctx, signedIn);
     const byId = new Map(tenants.map((tenant) => [tenant.tenantId, tenant]));
     expect(byId.get(busy.id)).toMatchObject({ slug: busy.slug, name: busy.name, status: 'active', users: 2 });
-    expect(byId.get(busy.id)?.lastActivity).toBeInstanceOf(Date);
+    const lastActivity = byId.get(busy.id)?.lastActivity?.getTime() ?? 0;
+    expect(Math.abs(Date.now() - 3 * DAY - lastActivity)).toBeLessThan(60_000);
     expect(byId.get(busy.id)?.createdAt).toBeInstanceOf(Date);
     expect(byId.get(quiet.id)).toMatchObject({ slug: quiet.slug, users: 0, lastActivity: null });
 

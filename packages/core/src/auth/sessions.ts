@@ -65,16 +65,21 @@ export async function openSession(
   if (actor.kind === 'apikey') throw new Error('API keys have no sessions');
   const token = generateToken();
   const expiresAt = sessionExpiry(ctx.now());
-  await withActor(ctx.db.db, actor, (tx) =>
-    tx.insert(sessions).values({
+  const now = ctx.now();
+  await withActor(ctx.db.db, actor, async (tx) => {
+    await tx.insert(sessions).values({
       tenantId: actor.tenantId,
       id: hashToken(token),
       userId: actor.userId,
       expiresAt,
       ip: client.ip || null,
       userAgent: client.userAgent?.slice(0, 500) ?? null,
-    }),
-  );
+    });
+    await tx
+      .update(users)
+      .set({ lastSeenAt: now })
+      .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, actor.userId)));
+  });
   return { token, expiresAt };
 }
 
@@ -96,12 +101,16 @@ export async function resolveSession(
   const actor = actorFor(tenantId, row);
   const renewedUntil = renewal(row.expiresAt, now);
   if (renewedUntil || needsTouch(row.lastSeenAt, now)) {
-    await withActor(ctx.db.db, actor, (tx) =>
-      tx
+    await withActor(ctx.db.db, actor, async (tx) => {
+      await tx
         .update(sessions)
         .set({ lastSeenAt: now, ...(renewedUntil ? { expiresAt: renewedUntil } : {}) })
-        .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId))),
-    );
+        .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
+      await tx
+        .update(users)
+        .set({ lastSeenAt: now })
+        .where(and(eq(users.tenantId, tenantId), eq(users.id, row.userId)));
+    });
   }
   return {
     actor,

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  foreignKey,
+  index,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { app } from './app';
 import { clients } from './clients';
 import {
@@ -32,6 +41,8 @@ export const users = app.table(
     passwordHash: text('password_hash'),
     status: text('status', { enum: userStatuses }).notNull().default('active'),
     createdAt: createdAt(),
+    /** Last sign-in or signed-in request (written at most every few minutes). */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
