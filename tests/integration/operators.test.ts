@@ -49,7 +49,9 @@ describe.each(drivers)('operators on %s', (driver) => {
     const quiet = await insertTenant(t);
     const ip = randomIp();
     // Activity is when the agency's people were last seen, whether or not they are still signed in.
-    await t.superuser(`update app.users set last_seen_at = now() - interval '3 days' where id = $1`, [busy.admin.userId]);
+    await t.superuser(`update app.users set last_seen_at = now() - interval '3 days' where id = $1`, [
+      busy.admin.userId,
+    ]);
     await t.superuser(`delete from app.sessions where tenant_id = $1`, [busy.id]);
 
     const { token, expiresAt } = await signInOperator(
