@@ -12,7 +12,7 @@ import {
   tenantOrigin,
   testCore,
 } from '../support/auth';
-import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { drivers, itOnPostgres, openTestDatabase, type TestDatabase } from '../support/databases';
 import { insertTenant, randomSlug, type TenantRow } from '../support/tenants';
 
 /**
@@ -225,7 +225,8 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     }
   });
 
-  it.runIf(driver === 'postgres')(
+  itOnPostgres(
+    driver,
     'two sign-ups racing for one address: one wins, the other gets a slug error, nothing half-made (PostgreSQL only)',
     async () => {
       const { ctx } = testCore(t);

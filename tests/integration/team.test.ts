@@ -23,7 +23,7 @@ import {
   tenantOrigin,
   testCore,
 } from '../support/auth';
-import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { drivers, itOnPostgres, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant, insertTenant } from '../support/tenants';
 
 /**
@@ -238,7 +238,8 @@ describe.each(drivers)('team on %s', (driver) => {
     await expectCoreError(changeRole(ctx, second.actor, second.id, 'staff'), 'conflict');
   });
 
-  it.runIf(driver === 'postgres')(
+  itOnPostgres(
+    driver,
     'two admins demoting or deactivating each other at once leave exactly one active admin (PostgreSQL only, 10 rounds)',
     async () => {
       const { ctx } = testCore(t);

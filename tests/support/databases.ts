@@ -8,7 +8,7 @@ import {
   type Tx,
 } from '@foyer/db';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { inject, it } from 'vitest';
 import './provided';
 
 export const drivers = ['pglite', 'postgres'] as const;
@@ -101,4 +101,12 @@ export async function txRows<T extends Record<string, unknown>>(tx: Tx, query: S
   const result: unknown = await tx.execute(query);
   if (Array.isArray(result)) return result as T[];
   return (result as { rows: T[] }).rows;
+}
+
+/**
+ * Registers a test on PostgreSQL only. PGlite runs one transaction at a time, so a race cannot
+ * happen there: the test is not registered for it at all rather than reported as skipped.
+ */
+export function itOnPostgres(driver: Driver, name: string, fn: () => Promise<void>, timeout?: number) {
+  if (driver === 'postgres') it(name, fn, timeout);
 }
