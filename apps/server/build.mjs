@@ -3,7 +3,9 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli.ts', 'src/index.ts'],
+  // The CLI and the library entry share their code through common chunks.
+  splitting: true,
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -11,6 +13,5 @@ await build({
   target: 'node20',
   packages: 'external',
   sourcemap: true,
-  banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });

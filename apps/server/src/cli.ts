@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword, passwordProblem } from '@foyer/auth';

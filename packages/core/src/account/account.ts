@@ -50,24 +50,22 @@ export interface Account {
   pendingEmail: string | null;
 }
 
+/** The signed-in person's account, in one statement (it backs `GET /api/v1/me`, a hot path). */
 export async function getAccount(ctx: CoreContext, actor: TenantActor): Promise<Account> {
   const me = person(actor);
-  return withActor(ctx.db.db, me, async (tx) => {
-    const [row] = await tx
-      .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+  const pendingEmail = sql<string | null>`(
+    select ${userTokens.newEmail} from ${userTokens}
+    where ${userTokens.tenantId} = ${users.tenantId} and ${userTokens.userId} = ${users.id}
+      and ${userTokens.purpose} = 'email_change' and ${userTokens.usedAt} is null and ${userTokens.expiresAt} > now()
+    order by ${userTokens.createdAt} desc limit 1)`;
+  const [row] = await withActor(ctx.db.db, me, (tx) =>
+    tx
+      .select({ id: users.id, name: users.name, email: users.email, role: users.role, pendingEmail })
       .from(users)
-      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
-    if (!row) throw new CoreError('not_found', 'Your account no longer exists.');
-    const [pending] = await tx
-      .select({ newEmail: userTokens.newEmail })
-      .from(userTokens)
-      .where(
-        sql`${userTokens.userId} = ${me.userId} and ${userTokens.purpose} = 'email_change' and ${userTokens.usedAt} is null and ${userTokens.expiresAt} > now()`,
-      )
-      .orderBy(sql`${userTokens.createdAt} desc`)
-      .limit(1);
-    return { ...row, pendingEmail: pending?.newEmail ?? null };
-  });
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId))),
+  );
+  if (!row) throw new CoreError('not_found', 'Your account no longer exists.');
+  return row;
 }
 
 export async function updateName(ctx: CoreContext, actor: TenantActor, rawName: string): Promise<void> {

@@ -1,0 +1,319 @@
+// `pnpm bench`: throughput floors of the request path, against real PostgreSQL, in one run.
+// A benchmark, not a test: nothing here is picked up by vitest or Playwright, and `npm test`
+// never runs it. Floors are listed in floors.mjs; docs/benchmarks.md says how it measures.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { floors, ratios } from './floors.mjs';
+import { createBenchDatabase } from './lib/database.mjs';
+import { expectOk, get } from './lib/http.mjs';
+import { cpuWindow, defaultPinning, spawnServer } from './lib/processes.mjs';
+import { BUSY_PERCENT, benchmarksDocument, ratiosTable, resultsTable } from './lib/report.mjs';
+import { startCountingProxy } from './lib/statements.mjs';
+import { ensureWrk, startLoad, wrkVersion } from './lib/wrk.mjs';
+
+/** @typedef {import('./floors.mjs').Floor} Floor */
+/** @typedef {import('./lib/context.mjs').BenchContext} BenchContext */
+/** @typedef {import('./lib/processes.mjs').Pinning} Pinning */
+/** @typedef {import('./lib/processes.mjs').Target} Target */
+/** @typedef {import('./lib/report.mjs').FloorResult} FloorResult */
+
+const docPath = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+
+/** @param {string} name @param {number} fallback */
+function positiveNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+}
+
+function readSettings() {
+  const quick = process.argv.includes('--quick') || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  const unknown = only.filter((id) => !floors.some((f) => f.id === id));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown floors: ${unknown.join(', ')}`);
+  return {
+    quick,
+    only,
+    seconds: positiveNumber('BENCH_SECONDS', quick ? 2 : 10),
+    warmup: positiveNumber('BENCH_WARMUP', quick ? 1 : 3),
+    connections: positiveNumber('BENCH_CONNECTIONS', 32),
+    rows: positiveNumber('BENCH_ROWS', 100_000),
+    poolSize: positiveNumber('BENCH_POOL', 10),
+    countRequests: quick ? 50 : 200,
+    serverUrl: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    // A quick or partial run is a check of the harness, not figures worth keeping; BENCH_DOC=1
+    // keeps the figures of a full run even when other work disturbed it.
+    writeDoc:
+      quick || only.length > 0 || process.env.BENCH_DOC === '0'
+        ? 'never'
+        : process.env.BENCH_DOC === '1'
+          ? 'always'
+          : 'when-quiet',
+  };
+}
+
+/** @typedef {ReturnType<typeof readSettings>} Settings */
+
+/** @returns {Promise<(url: string) => Promise<void>>} */
+async function loadMigrate() {
+  try {
+    const db = await import('@foyer/db');
+    return db.migratePostgresDatabase;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot load the built @foyer/db (${reason}). Run \`pnpm build\` first.`);
+  }
+}
+
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const say = (/** @type {string} */ line) => process.stdout.write(`${line}\n`);
+
+/**
+ * What to stop when the run is interrupted, so no process or database is left behind.
+ * @type {Set<() => Promise<void>>}
+ */
+const cleanups = new Set();
+
+/**
+ * Runs `work` with `cleanup` registered for an interrupt meanwhile.
+ * @template T
+ * @param {() => Promise<void>} cleanup
+ * @param {() => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+async function stopOnInterrupt(cleanup, work) {
+  cleanups.add(cleanup);
+  try {
+    return await work();
+  } finally {
+    cleanups.delete(cleanup);
+  }
+}
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, async () => {
+    say(`\n${signal}: stopping servers and dropping the bench database…`);
+    for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => {});
+    process.exit(130);
+  });
+}
+
+/**
+ * Starts a floor's server with the helpers floors.mjs describes.
+ * @param {Floor} floor @param {BenchContext} ctx @param {Pinning} pinning
+ * @returns {Promise<Target>}
+ */
+async function startFloor(floor, ctx, pinning) {
+  if (!floor.start) throw new Error(`${floor.id} has no start()`);
+  /** @type {Target[]} */
+  const spawned = [];
+  // Every process a start() spawned is stopped with its target, or at once if start() fails.
+  const stopAll = async () => {
+    for (const target of spawned) await target.stop();
+    cleanups.delete(stopAll);
+  };
+  cleanups.add(stopAll);
+  try {
+    const target = await floor.start({
+      ctx,
+      spawn: async (script, options = {}) => {
+        const target = await spawnServer(script, ctx, { pinning, ...options });
+        spawned.push(target);
+        return target;
+      },
+    });
+    return {
+      ...target,
+      stop: async () => {
+        await target.stop();
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Statements per request, through a counting proxy on a separate instance of the server.
+ * @param {Floor} floor @param {BenchContext} ctx @param {Pinning} pinning @param {Settings} settings
+ */
+async function countStatements(floor, ctx, pinning, settings) {
+  const proxy = await startCountingProxy(ctx.loginUrl);
+  const routed = { ...ctx, loginUrl: proxy.route(ctx.loginUrl), superuserUrl: proxy.route(ctx.superuserUrl) };
+  const target = await startFloor(floor, routed, pinning).catch(async (error) => {
+    await proxy.close();
+    throw error;
+  });
+  try {
+    // Concurrent first, so the pool has opened its connections, fetched types and prepared its
+    // statements before anything is counted.
+    const opening = Array.from({ length: settings.countRequests }, () => get(target));
+    for (const { status } of await Promise.all(opening)) {
+      if (status < 200 || status > 299) throw new Error(`statement-count pass: answered ${status}`);
+    }
+    const before = proxy.statements();
+    for (let i = 0; i < settings.countRequests; i++) await expectOk(target);
+    const after = proxy.statements();
+    return before === null || after === null ? null : (after - before) / settings.countRequests;
+  } finally {
+    await target.stop();
+    await proxy.close();
+  }
+}
+
+/**
+ * Warm-up, then the measured run with CPU accounted over its middle (where every process is
+ * running and connections are open).
+ * @param {Target} target @param {Pinning} pinning @param {Settings} settings
+ */
+async function measure(target, pinning, settings) {
+  const load = { connections: settings.connections, pinning };
+  const warmup = startLoad(target, { ...load, seconds: settings.warmup });
+  const warm = await stopOnInterrupt(warmup.stop, () => warmup.result);
+  if (warm.errors > 0) throw new Error(`errors during warm-up: ${warm.errorDetail}`);
+
+  const run = startLoad(target, { ...load, seconds: settings.seconds });
+  return stopOnInterrupt(run.stop, async () => {
+    const margin = Math.min(500, (settings.seconds * 1000) / 4);
+    await sleep(margin);
+    const closeWindow = cpuWindow({ server: target.pid, load: run.pid });
+    await sleep(settings.seconds * 1000 - 2 * margin);
+    const cpu = closeWindow();
+    return { load: await run.result, cpu };
+  });
+}
+
+/**
+ * @param {Floor} floor @param {BenchContext} ctx @param {Pinning} pinning @param {Settings} settings
+ * @returns {Promise<FloorResult>}
+ */
+async function runFloor(floor, ctx, pinning, settings) {
+  if (settings.only.length > 0 && !settings.only.includes(floor.id)) {
+    return { floor, status: 'skipped', note: 'not in BENCH_ONLY' };
+  }
+  if (floor.pending || !floor.start) return { floor, status: 'pending' };
+  /** @type {number | null | undefined} */
+  let statements;
+  try {
+    if (floor.database) statements = await countStatements(floor, ctx, pinning, settings);
+    const target = await startFloor(floor, ctx, pinning);
+    try {
+      await expectOk(target);
+      const { load, cpu } = await measure(target, pinning, settings);
+      if (load.errors > 0) return { floor, status: 'failed', load, cpu, statements, note: load.errorDetail };
+      return { floor, status: 'measured', load, cpu, statements };
+    } finally {
+      await target.stop();
+    }
+  } catch (error) {
+    const note = error instanceof Error ? error.message : String(error);
+    return { floor, status: 'failed', statements, note };
+  }
+}
+
+function cpuModel() {
+  const line = readFileSync('/proc/cpuinfo', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('model name'));
+  return line?.split(':')[1]?.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
+}
+
+/** Hand-written notes at the end of the existing document survive a regeneration. */
+function keptNotes() {
+  if (!existsSync(docPath)) return '';
+  const text = readFileSync(docPath, 'utf8');
+  const at = text.indexOf('\n## Notes');
+  return at === -1 ? '' : text.slice(at);
+}
+
+async function main() {
+  const started = performance.now();
+  const settings = readSettings();
+  const migrate = await loadMigrate();
+  ensureWrk();
+  const pinning = defaultPinning();
+  if (pinning.server === null)
+    say('⚠ fewer than 2 cores or no taskset: running unpinned, figures are not comparable');
+
+  say(`Creating and seeding a bench database with ${settings.rows.toLocaleString('en-US')} rows…`);
+  const database = await createBenchDatabase({ serverUrl: settings.serverUrl, rows: settings.rows, migrate });
+  say(`  ${database.name} ready in ${database.seedSeconds.toFixed(1)} s`);
+
+  /** @type {FloorResult[]} */
+  const results = [];
+  await stopOnInterrupt(database.drop, async () => {
+    try {
+      const ctx = { ...database.context, poolSize: settings.poolSize };
+      for (const floor of floors) {
+        const result = await runFloor(floor, ctx, pinning, settings);
+        results.push(result);
+        const { load } = result;
+        const figures = load
+          ? `: ${Math.round(load.rps)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, p99 ${load.p99Ms.toFixed(2)} ms`
+          : '';
+        say(`  ${floor.id} ${result.status}${figures}${result.note ? ` (${result.note})` : ''}`);
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+
+  const facts = {
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    cpus: spawnSync('nproc', { encoding: 'utf8' }).stdout.trim(),
+    cpuModel: cpuModel(),
+    node: process.version,
+    postgres: database.serverVersion,
+    wrk: wrkVersion(),
+    kernel: release(),
+    pinning:
+      pinning.server === null
+        ? 'none (unpinned)'
+        : `wrk on core ${pinning.load}, server on core ${pinning.server}`,
+    seconds: settings.seconds,
+    warmup: settings.warmup,
+    connections: settings.connections,
+    rows: settings.rows,
+    poolSize: settings.poolSize,
+    countRequests: settings.countRequests,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+  say(`\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n`);
+
+  const failed = results.filter((r) => r.status === 'failed');
+  const disturbed = results.filter((r) => r.cpu && r.cpu.other > BUSY_PERCENT);
+  if (failed.length > 0) {
+    say(`✖ ${failed.map((r) => r.floor.id).join(', ')} failed; ${docPath} left as it was.`);
+    process.exitCode = 1;
+  } else if (settings.writeDoc === 'when-quiet' && disturbed.length > 0) {
+    say(
+      `Not writing ${docPath}: other work disturbed ${disturbed.map((r) => r.floor.id).join(', ')}. ` +
+        'Rerun on an idle machine, or set BENCH_DOC=1 to keep these figures anyway.',
+    );
+  } else if (settings.writeDoc !== 'never') {
+    writeFileSync(docPath, benchmarksDocument({ facts, results, ratios }) + keptNotes());
+    say(`Wrote ${docPath} (run took ${Math.round(facts.totalSeconds)} s).`);
+  } else {
+    say(
+      `Not writing ${docPath}: quick, partial or BENCH_DOC=0 run (took ${Math.round(facts.totalSeconds)} s).`,
+    );
+  }
+}
+
+main().then(
+  // Exit explicitly: a floor that leaves a handle open must not keep the run from ending.
+  () => process.exit(),
+  (error) => {
+    process.stderr.write(`\n✖ ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

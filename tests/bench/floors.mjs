@@ -1,0 +1,96 @@
+// What `pnpm bench` measures, in order. Adding a floor is one entry here plus a server script in
+// servers/ that:
+//   1. reads `benchContext()` (database URLs, the seeded tenant, row count, pool size),
+//   2. listens with `listenOnLoopback(server)` (any node:http-compatible server, Hono's included),
+//   3. calls `announce({ url, headers })`: headers go with every request, e.g. `host` naming the
+//      tenant (`${ctx.tenant.slug}.localhost` with PLATFORM_DOMAIN=localhost) or a session cookie,
+//   4. closes its pool in `onStop(...)`.
+// Fixtures a floor needs beyond the seed (a user, a session) are made by its script at start-up
+// through `ctx.superuserUrl` or the real @foyer/core operations: each floor runs twice (a
+// statement-count pass through a proxy, then the timed run), so they must not clash if repeated.
+// Everything a server script does before announce() is outside the measurement.
+
+/** @typedef {import('./lib/context.mjs').BenchContext} BenchContext */
+/** @typedef {import('./lib/processes.mjs').Target} Target */
+
+/**
+ * @typedef {(script: string, options?: { env?: Record<string, string>, path?: string }) => Promise<Target>} Spawn
+ * Starts a script from tests/bench/ in its own process, pinned to the server core; `env` is added
+ * to its environment, `path` is where the load goes (default `/`).
+ */
+
+/**
+ * @typedef {object} Floor
+ * @property {string} id  short name used in ratios (F0, W0, …)
+ * @property {string} what  one line for the report
+ * @property {boolean} database  talks to PostgreSQL: the harness then counts statements per request
+ * @property {number} [statements]  statements per request by construction, checked against the count
+ * @property {string} [pending]  why the floor is not measured yet; it is reported as such
+ * @property {(helpers: { ctx: BenchContext, spawn: Spawn }) => Promise<Target>} [start]
+ */
+
+/** @type {Floor[]} */
+export const floors = [
+  {
+    id: 'F0',
+    what: 'bare node:http answering "ok"',
+    database: false,
+    start: ({ spawn }) => spawn('servers/f0-node-http.mjs'),
+  },
+  {
+    id: 'F1',
+    what: 'bare Hono on @hono/node-server answering "ok"',
+    database: false,
+    start: ({ spawn }) => spawn('servers/f1-hono.mjs'),
+  },
+  {
+    // Hono, the tenant from the Host header through the real (cached) TenantDirectory, and one
+    // statement that looks the session cookie up. Compared with F3 (one statement, no
+    // framework): target F2/F3 ≥ 0.8.
+    id: 'F2',
+    what: 'Hono + cached host resolution + session lookup (one statement)',
+    database: true,
+    statements: 1,
+    start: ({ spawn }) => spawn('servers/f2-hono-session.mjs'),
+  },
+  {
+    id: 'F3',
+    what: 'node:http + one primary-key read (postgres.js, as foyer_login)',
+    database: true,
+    statements: 1,
+    start: ({ spawn }) => spawn('servers/f3-node-pg.mjs'),
+  },
+  {
+    id: 'F4',
+    what: 'F3 inside the RLS transaction: BEGIN, context, read, COMMIT (pipelined)',
+    database: true,
+    statements: 4,
+    start: ({ spawn }) => spawn('servers/f4-node-pg-rls.mjs'),
+  },
+  {
+    // createApp() from apps/server with a real session cookie, GET /api/v1/me through the full
+    // middleware chain: the session statement, then BEGIN, context, one read, COMMIT.
+    // Target W0/F4 ≥ 0.7.
+    id: 'W0',
+    what: 'authenticated withActor read through the full stack (createApp + session cookie, GET /api/v1/me)',
+    database: true,
+    statements: 5,
+    start: ({ spawn }) => spawn('servers/w0-full-stack.mjs', { path: '/api/v1/me' }),
+  },
+];
+
+/**
+ * @typedef {object} Ratio
+ * @property {string} over  numerator floor id
+ * @property {string} under  denominator floor id
+ * @property {number | null} target  minimum, or null when the ratio is only informative
+ * @property {string} means
+ */
+
+/** @type {Ratio[]} */
+export const ratios = [
+  { over: 'F1', under: 'F0', target: 0.75, means: 'what the framework costs' },
+  { over: 'F2', under: 'F3', target: 0.8, means: 'host + session resolution against one plain read' },
+  { over: 'W0', under: 'F4', target: 0.7, means: 'the full stack against its own database work' },
+  { over: 'W0', under: 'F3', target: null, means: 'a real request against one plain read' },
+];

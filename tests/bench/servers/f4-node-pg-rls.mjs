@@ -1,0 +1,50 @@
+// F4: F3's read in the shape RLS needs, still on bare node:http: BEGIN, the context statement
+// that switches foyer_login to foyer_team and sets the tenant, the read, COMMIT. The read goes
+// to app.clients itself, so the tenant-wall policy is evaluated as in production.
+//
+// postgres.js pipelines the array returned from sql.begin(): BEGIN is one round trip, the
+// context statement and the read go out together, COMMIT is the third (TOOLCHAIN.md's table).
+import { createServer } from 'node:http';
+import postgres from 'postgres';
+import {
+  announce,
+  benchContext,
+  listenOnLoopback,
+  onStop,
+  randomClientKey,
+  reportFailure,
+} from '../lib/serve.mjs';
+
+const ctx = benchContext();
+const sql = postgres(ctx.loginUrl, { max: ctx.poolSize, onnotice: () => {} });
+const tenantId = ctx.tenant.id;
+const userId = ctx.userId;
+
+/** @param {string} id */
+function readClient(id) {
+  return sql.begin((tx) => [
+    tx`select set_config('role', ${'foyer_team'}, true), set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true), set_config('app.role', ${'staff'}, true)`,
+    tx`select id, name from app.clients where tenant_id = ${tenantId} and id = ${id}`,
+  ]);
+}
+
+const server = createServer((_request, response) => {
+  const id = randomClientKey(ctx.rows);
+  readClient(id)
+    .then(([, read]) => {
+      const row = read?.[0];
+      if (!row) throw new Error(`no client ${id} visible to foyer_team`);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(row));
+    })
+    .catch((error) => {
+      reportFailure(error);
+      response.writeHead(500).end();
+    });
+});
+
+announce({ url: await listenOnLoopback(server) });
+onStop(async () => {
+  server.close();
+  await sql.end({ timeout: 1 });
+});

@@ -1,0 +1,36 @@
+// W0: the real front door (createApp from apps/server, every middleware in production order:
+// request id and log line, security headers, tenant from host, CSRF, session cookie) serving
+// GET /api/v1/me, which reads the signed-in person through withActor: one statement for the
+// session, then BEGIN, the context statement, one read, COMMIT.
+import { openPostgres } from '@foyer/db';
+import { createApp, createCoreContext, createLogger, loadConfig } from '@foyer/server';
+import { serve } from '@hono/node-server';
+import { announce, benchContext, onStop } from '../lib/serve.mjs';
+import { benchSession } from '../lib/session.mjs';
+
+const ctx = benchContext();
+const token = await benchSession(ctx);
+const config = loadConfig({ PLATFORM_DOMAIN: 'localhost', LOG_LEVEL: 'silent' });
+const db = openPostgres({ url: ctx.loginUrl, max: ctx.poolSize });
+/** W0 measures the API; pages are not part of it. */
+const pages = { respond: async () => new Response('not found', { status: 404 }) };
+const app = createApp({
+  config,
+  db,
+  pages,
+  log: createLogger('silent'),
+  core: createCoreContext(config, db),
+});
+
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((resolve) => server.once('listening', resolve));
+const address = server.address();
+if (!address || typeof address === 'string') throw new Error('no address');
+announce({
+  url: `http://127.0.0.1:${address.port}`,
+  headers: { Host: `${ctx.tenant.slug}.localhost`, Cookie: `foyer_session=${token}` },
+});
+onStop(async () => {
+  server.close();
+  await db.close();
+});
