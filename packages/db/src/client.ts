@@ -22,15 +22,49 @@ export interface PostgresOptions {
   /** Connection string of the runtime login role (`foyer_login`). */
   url: string;
   max?: number;
+  /**
+   * Prepare every parameterised statement (default). Turn off behind a pooler that cannot keep
+   * prepared statements, such as PgBouncer in transaction mode before 1.21.
+   */
+  prepare?: boolean;
 }
 
-export function openPostgres({ url, max = 10 }: PostgresOptions): DatabaseHandle {
+type Sql = ReturnType<typeof postgres>;
+
+/**
+ * drizzle runs its queries through `sql.unsafe()`, which postgres.js never prepares, so
+ * PostgreSQL parsed and planned every statement of every request again, RLS policies included.
+ * This hands drizzle a client (and transaction clients) whose parameterised statements are
+ * prepared once per connection and reused, as postgres.js does for its own tagged queries.
+ */
+function preparing<T extends Sql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
+          target.unsafe(query, params as never[], {
+            ...options,
+            prepare: options?.prepare || (params?.length ?? 0) > 0,
+          });
+      }
+      if (property === 'begin') {
+        return (...args: unknown[]) => {
+          const work = args.pop() as (tx: Sql) => unknown;
+          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: Sql) => work(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+export function openPostgres({ url, max = 10, prepare = true }: PostgresOptions): DatabaseHandle {
   const client = postgres(url, {
     max,
     onnotice: () => {},
     connection: { application_name: 'foyer' },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(prepare ? preparing(client) : client, { schema }) as unknown as Database;
   return {
     driver: 'postgres',
     db,
