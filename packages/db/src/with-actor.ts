@@ -14,20 +14,15 @@ const userOf = (actor: TenantActor) => (actor.kind === 'apikey' ? '' : actor.use
  * runtime role and sets the tenant and user context, with bound parameters, all transaction-local.
  * After COMMIT (or ROLLBACK) nothing of it remains on the connection.
  *
- * The context statement is sent without waiting for its answer, so it travels with the work's
- * first query (one round trip instead of two on PostgreSQL). That is safe because both go down
- * the same connection in order: if the context statement fails, PostgreSQL aborts the
- * transaction and refuses every statement after it, so no work ever runs without context.
+ * The context statement is awaited before the work starts. Sending it together with the work's
+ * first query would save a round trip, but drizzle's lazy queries give no guarantee about which
+ * of the two reaches the driver first; see docs/benchmarks.md for the faster path planned.
  */
 export function withActor<T>(db: Database, actor: TenantActor, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    // drizzle queries are lazy: then() is what sends this one, right now.
-    const context = tx
-      .execute(
-        sql`select set_config('role', ${roleOf(actor)}, true), set_config('app.tenant_id', ${actor.tenantId}, true), set_config('app.user_id', ${userOf(actor)}, true), set_config('app.role', ${actor.kind}, true)`,
-      )
-      .then(() => undefined);
-    const [, result] = await Promise.all([context, work(tx)]);
-    return result;
+    await tx.execute(
+      sql`select set_config('role', ${roleOf(actor)}, true), set_config('app.tenant_id', ${actor.tenantId}, true), set_config('app.user_id', ${userOf(actor)}, true), set_config('app.role', ${actor.kind}, true)`,
+    );
+    return work(tx);
   });
 }
