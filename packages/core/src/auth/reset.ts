@@ -6,20 +6,17 @@ import {
   passwordProblem,
   RESET_LIFETIME_MS,
 } from '@foyer/auth';
-import {
-  requestPasswordReset as issueResetToken,
-  resetPassword as redeemResetToken,
-  throttleHit,
-} from '@foyer/db';
+import { requestPasswordReset as issueResetToken, resetPassword as redeemResetToken } from '@foyer/db';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError, invalid } from '../errors';
 import { accountNotice } from '../mail/notices';
+import { type AccountAndIpLimits, withinLimits } from './throttle';
 import { emailSchema } from './validation';
 
-export const RESET_LIMITS = {
+export const RESET_LIMITS: AccountAndIpLimits = {
   perAccount: { limit: 5, windowSeconds: 60 * 60 },
   perIp: { limit: 30, windowSeconds: 60 * 60 },
-} as const;
+};
 
 /**
  * "Forgot your password?". Always resolves the same way, whether or not the account exists or
@@ -35,16 +32,11 @@ export async function requestPasswordReset(
   if (!parsed.success) throw invalid({ email: 'Enter a valid email address.' });
   const email = parsed.data.toLowerCase();
   const tenantId = site.tenant.id;
-  const [accountOk, ipOk] = await Promise.all([
-    throttleHit(
-      ctx.db,
-      `reset:${tenantId}:${email}`,
-      RESET_LIMITS.perAccount.limit,
-      RESET_LIMITS.perAccount.windowSeconds,
-    ),
-    throttleHit(ctx.db, `reset-ip:${client.ip}`, RESET_LIMITS.perIp.limit, RESET_LIMITS.perIp.windowSeconds),
-  ]);
-  if (!accountOk || !ipOk) return;
+  const allowed = await withinLimits(ctx, RESET_LIMITS, {
+    account: `reset:${tenantId}:${email}`,
+    ip: `reset-ip:${client.ip}`,
+  });
+  if (!allowed) return;
 
   const token = generateToken();
   const account = await issueResetToken(ctx.db, {

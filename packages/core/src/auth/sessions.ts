@@ -19,11 +19,11 @@ import {
   sessionForToken,
   type TenantActor,
   throttleClear,
-  throttleHit,
   withActor,
 } from '@foyer/db';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError } from '../errors';
+import { type AccountAndIpLimits, withinLimits } from './throttle';
 import { beyondAnyAccount } from './validation';
 
 const { sessions, users } = schema;
@@ -130,10 +130,10 @@ export async function closeSession(ctx: CoreContext, session: ResolvedSession): 
 }
 
 /** Limits per account and per address; see docs/security.md for the reasoning behind them. */
-export const SIGN_IN_LIMITS = {
+export const SIGN_IN_LIMITS: AccountAndIpLimits = {
   perAccount: { limit: 25, windowSeconds: 15 * 60 },
   perIp: { limit: 100, windowSeconds: 15 * 60 },
-} as const;
+};
 
 const INVALID = 'That email and password don’t match an account here.';
 
@@ -151,16 +151,7 @@ export async function signIn(
   const email = input.email.trim().toLowerCase();
   if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
   const accountKey = `sign-in:${tenantId}:${email}`;
-  const [accountOk, ipOk] = await Promise.all([
-    throttleHit(ctx.db, accountKey, SIGN_IN_LIMITS.perAccount.limit, SIGN_IN_LIMITS.perAccount.windowSeconds),
-    throttleHit(
-      ctx.db,
-      `sign-in-ip:${client.ip}`,
-      SIGN_IN_LIMITS.perIp.limit,
-      SIGN_IN_LIMITS.perIp.windowSeconds,
-    ),
-  ]);
-  if (!accountOk || !ipOk) {
+  if (!(await withinLimits(ctx, SIGN_IN_LIMITS, { account: accountKey, ip: `sign-in-ip:${client.ip}` }))) {
     throw new CoreError('throttled', 'Too many attempts. Wait a few minutes, then try again.');
   }
 

@@ -14,9 +14,9 @@ import {
   operatorSession,
   operatorTenants,
   throttleClear,
-  throttleHit,
 } from '@foyer/db';
 import { SIGN_IN_LIMITS } from '../auth/sessions';
+import { withinLimits } from '../auth/throttle';
 import { beyondAnyAccount } from '../auth/validation';
 import type { ClientInfo, CoreContext } from '../context';
 import { CoreError } from '../errors';
@@ -38,16 +38,7 @@ export async function signInOperator(
   const email = input.email.trim().toLowerCase();
   if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
   const key = `operator-sign-in:${email}`;
-  const [accountOk, ipOk] = await Promise.all([
-    throttleHit(ctx.db, key, SIGN_IN_LIMITS.perAccount.limit, SIGN_IN_LIMITS.perAccount.windowSeconds),
-    throttleHit(
-      ctx.db,
-      `sign-in-ip:${client.ip}`,
-      SIGN_IN_LIMITS.perIp.limit,
-      SIGN_IN_LIMITS.perIp.windowSeconds,
-    ),
-  ]);
-  if (!accountOk || !ipOk)
+  if (!(await withinLimits(ctx, SIGN_IN_LIMITS, { account: key, ip: `sign-in-ip:${client.ip}` })))
     throw new CoreError('throttled', 'Too many attempts. Wait a few minutes, then try again.');
   const account = await operatorLoginLookup(ctx.db, email);
   if (!account) {
