@@ -91,17 +91,23 @@ function setSecurityHeaders(headers: Headers, config: Config) {
  * Adds the session layer's cookies to the final response, unless the response sets the same
  * cookie itself (a sign-in replacing a stale cookie must win).
  */
-function appendPendingCookies(c: Context<AppEnv>) {
-  const pending = c.get('pendingCookies');
+function appendPendingCookies(headers: Headers, pending: AppEnv['Variables']['pendingCookies']) {
   if (pending.length === 0) return;
-  const own = c.res.headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')));
-  const extra = pending.filter(({ name }) => !own.includes(name));
-  if (extra.length === 0) return;
+  const own = headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')));
+  for (const { name, value } of pending) if (!own.includes(name)) headers.append('set-cookie', value);
+}
+
+/**
+ * Edits the final response's headers. A Response from fetch() or Response.redirect() has
+ * immutable headers; such a response is copied first.
+ */
+function editResponseHeaders(c: Context<AppEnv>, edit: (headers: Headers) => void) {
   try {
-    for (const { value } of extra) c.res.headers.append('set-cookie', value);
-  } catch {
+    edit(c.res.headers);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
     c.res = new Response(c.res.body, c.res);
-    for (const { value } of extra) c.res.headers.append('set-cookie', value);
+    edit(c.res.headers);
   }
 }
 
@@ -179,16 +185,11 @@ export function createApp(deps: AppDeps) {
     try {
       await next();
     } finally {
-      appendPendingCookies(c);
-      // A Response from fetch() or Response.redirect() has immutable headers: copy it first.
-      try {
-        setSecurityHeaders(c.res.headers, config);
-        c.res.headers.set('x-request-id', requestId);
-      } catch {
-        c.res = new Response(c.res.body, c.res);
-        setSecurityHeaders(c.res.headers, config);
-        c.res.headers.set('x-request-id', requestId);
-      }
+      editResponseHeaders(c, (headers) => {
+        appendPendingCookies(headers, c.get('pendingCookies'));
+        setSecurityHeaders(headers, config);
+        headers.set('x-request-id', requestId);
+      });
       log.info('request', {
         requestId,
         method: c.req.method,
