@@ -59,3 +59,23 @@ export function reportFailure(/** @type {unknown} */ error) {
   if (reported++ >= 5) return;
   process.stderr.write(`bench server: ${error instanceof Error ? error.message : String(error)}\n`);
 }
+
+/**
+ * A node:http request handler that answers every request with the JSON of what `read()` gives,
+ * or 500 when it fails (reported through reportFailure).
+ * @param {() => Promise<unknown>} read
+ * @returns {import('node:http').RequestListener}
+ */
+export function jsonHandler(read) {
+  return (_request, response) => {
+    read()
+      .then((body) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      })
+      .catch((error) => {
+        reportFailure(error);
+        response.writeHead(500).end();
+      });
+  };
+}

@@ -5,10 +5,10 @@
 import { hashToken } from '@foyer/auth';
 import { openPostgres, sessionForToken } from '@foyer/db';
 import { loadConfig, resolveHost, TenantDirectory } from '@foyer/server';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { announce, benchContext, onStop, reportFailure } from '../lib/serve.mjs';
+import { announce, benchContext, listenOnLoopback, onStop, reportFailure } from '../lib/serve.mjs';
 import { benchSession } from '../lib/session.mjs';
 
 const ctx = benchContext();
@@ -33,12 +33,9 @@ app.onError((error, c) => {
   return c.text('error', 500);
 });
 
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-await new Promise((resolve) => server.once('listening', resolve));
-const address = server.address();
-if (!address || typeof address === 'string') throw new Error('no address');
+const server = createAdaptorServer({ fetch: app.fetch });
 announce({
-  url: `http://127.0.0.1:${address.port}`,
+  url: await listenOnLoopback(server),
   headers: { Host: `${ctx.tenant.slug}.localhost`, Cookie: `foyer_session=${token}` },
 });
 onStop(async () => {

@@ -6,29 +6,24 @@ import postgres from 'postgres';
 import {
   announce,
   benchContext,
+  jsonHandler,
   listenOnLoopback,
   onStop,
   randomClientKey,
-  reportFailure,
 } from '../lib/serve.mjs';
 
 const ctx = benchContext();
 const sql = postgres(ctx.loginUrl, { max: ctx.poolSize, onnotice: () => {} });
 const tenantId = ctx.tenant.id;
 
-const server = createServer((_request, response) => {
-  const id = randomClientKey(ctx.rows);
-  sql`select id, name from bench.clients where tenant_id = ${tenantId} and id = ${id}`
-    .then(([row]) => {
-      if (!row) throw new Error(`no client ${id}`);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(row));
-    })
-    .catch((error) => {
-      reportFailure(error);
-      response.writeHead(500).end();
-    });
-});
+const server = createServer(
+  jsonHandler(async () => {
+    const id = randomClientKey(ctx.rows);
+    const [row] = await sql`select id, name from bench.clients where tenant_id = ${tenantId} and id = ${id}`;
+    if (!row) throw new Error(`no client ${id}`);
+    return row;
+  }),
+);
 
 announce({ url: await listenOnLoopback(server) });
 onStop(async () => {

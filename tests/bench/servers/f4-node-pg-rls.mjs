@@ -9,10 +9,10 @@ import postgres from 'postgres';
 import {
   announce,
   benchContext,
+  jsonHandler,
   listenOnLoopback,
   onStop,
   randomClientKey,
-  reportFailure,
 } from '../lib/serve.mjs';
 
 const ctx = benchContext();
@@ -28,20 +28,15 @@ function readClient(id) {
   ]);
 }
 
-const server = createServer((_request, response) => {
-  const id = randomClientKey(ctx.rows);
-  readClient(id)
-    .then(([, read]) => {
-      const row = read?.[0];
-      if (!row) throw new Error(`no client ${id} visible to foyer_team`);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(row));
-    })
-    .catch((error) => {
-      reportFailure(error);
-      response.writeHead(500).end();
-    });
-});
+const server = createServer(
+  jsonHandler(async () => {
+    const id = randomClientKey(ctx.rows);
+    const [, read] = await readClient(id);
+    const row = read?.[0];
+    if (!row) throw new Error(`no client ${id} visible to foyer_team`);
+    return row;
+  }),
+);
 
 announce({ url: await listenOnLoopback(server) });
 onStop(async () => {

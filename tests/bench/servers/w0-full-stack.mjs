@@ -4,8 +4,8 @@
 // session, then BEGIN, the context statement, one read, COMMIT.
 import { openPostgres } from '@foyer/db';
 import { createApp, createCoreContext, createLogger, loadConfig } from '@foyer/server';
-import { serve } from '@hono/node-server';
-import { announce, benchContext, onStop } from '../lib/serve.mjs';
+import { createAdaptorServer } from '@hono/node-server';
+import { announce, benchContext, listenOnLoopback, onStop } from '../lib/serve.mjs';
 import { benchSession } from '../lib/session.mjs';
 
 const ctx = benchContext();
@@ -22,12 +22,9 @@ const app = createApp({
   core: createCoreContext(config, db),
 });
 
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-await new Promise((resolve) => server.once('listening', resolve));
-const address = server.address();
-if (!address || typeof address === 'string') throw new Error('no address');
+const server = createAdaptorServer({ fetch: app.fetch });
 announce({
-  url: `http://127.0.0.1:${address.port}`,
+  url: await listenOnLoopback(server),
   headers: { Host: `${ctx.tenant.slug}.localhost`, Cookie: `foyer_session=${token}` },
 });
 onStop(async () => {
