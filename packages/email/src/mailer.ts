@@ -1,54 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { OutgoingMail } from './eml';
+import { fileTransport } from './file-transport';
 
-/** One message, already rendered, in the sending agency's name. */
-export interface OutgoingMail {
-  /** Display name in From: the agency, never the platform. */
-  fromName: string;
-  fromAddress: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
-
+/** @deprecated Use a {@link Transport}; kept while callers move over. */
 export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
-}
-
-const encodeHeader = (value: string) =>
-  // RFC 2047 for anything beyond printable ASCII, so names like "Café Studio" survive.
-  /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
-
-const quoteName = (name: string) => (/^[\w .-]*$/.test(name) ? name : `"${name.replace(/["\\]/g, '\\$&')}"`);
-
-const base64Lines = (body: string) =>
-  Buffer.from(body, 'utf8')
-    .toString('base64')
-    .replace(/.{1,76}/g, '$&\r\n');
-
-/** A MIME message (multipart/alternative: text, then HTML), as an .eml file holds it. */
-export function toEml(mail: OutgoingMail, messageId: string, date = new Date()): string {
-  const boundary = `foyer-${randomUUID()}`;
-  const headers = [
-    `From: ${encodeHeader(quoteName(mail.fromName))} <${mail.fromAddress}>`,
-    `To: ${mail.to}`,
-    `Subject: ${encodeHeader(mail.subject)}`,
-    `Date: ${date.toUTCString()}`,
-    `Message-ID: <${messageId}>`,
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
-  ];
-  const part = (type: string, body: string) =>
-    [
-      `--${boundary}`,
-      `Content-Type: ${type}; charset=utf-8`,
-      'Content-Transfer-Encoding: base64',
-      '',
-      base64Lines(body),
-    ].join('\r\n');
-  return `${headers.join('\r\n')}\r\n\r\n${part('text/plain', mail.text)}\r\n${part('text/html', mail.html)}\r\n--${boundary}--\r\n`;
 }
 
 export interface FileMailerOptions {
@@ -59,17 +15,26 @@ export interface FileMailerOptions {
 }
 
 /**
- * The embedded default: every message becomes `<dir>/<time>-<id>.eml`, which any mail client
- * opens. The email release replaces this with the outbox and real transports.
+ * @deprecated The embedded default of the first release, now a thin layer over
+ * {@link fileTransport}; callers move to the outbox and a Transport.
  */
 export function createFileMailer({ dir, domain }: FileMailerOptions): Mailer {
+  const transport = fileTransport({ dir });
   return {
     async send(mail) {
-      await mkdir(dir, { recursive: true });
       const id = randomUUID();
       const messageId = `${id}@${domain}`;
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      await writeFile(join(dir, `${stamp}-${id}.eml`), toEml(mail, messageId), { mode: 0o600 });
+      const result = await transport.send({
+        from: { name: mail.fromName, address: mail.fromAddress },
+        replyTo: mail.replyTo ?? null,
+        to: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        messageId,
+        idempotencyKey: id,
+      });
+      if (!result.ok) throw new Error(result.error);
       return { messageId };
     },
   };

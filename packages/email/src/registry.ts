@@ -1,0 +1,393 @@
+/**
+ * Every email the product sends, with the variables its template receives and sample data for
+ * previews. The template sources live in `../templates/<key>.hbs`.
+ */
+
+export const TEMPLATE_KEYS = [
+  'client-invitation',
+  'staff-invitation',
+  'email-verification',
+  'password-reset',
+  'email-change',
+  'project-added',
+  'review-requested',
+  'review-approved',
+  'revisions-requested',
+  'message-new',
+  'mention',
+  'invoice-sent',
+  'payment-received',
+  'payment-reminder',
+  'payment-overdue',
+  'file-shared',
+  'message-digest',
+] as const;
+
+export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
+
+/** Who receives it: the agency's clients, its own team, or anyone with an account. */
+export type TemplateAudience = 'client' | 'team' | 'any';
+
+export interface TemplateVariable {
+  /** Path as written in the template, e.g. `recipient.name` or `messages[].excerpt`. */
+  name: string;
+  description: string;
+}
+
+export interface TemplateInfo {
+  key: TemplateKey;
+  name: string;
+  description: string;
+  audience: TemplateAudience;
+  /** The template's own variables; {@link COMMON_VARIABLES} come on top. */
+  variables: readonly TemplateVariable[];
+  sample: Readonly<Record<string, unknown>>;
+}
+
+/** Given to every template, filled in from the brand and the recipient, never from `vars`. */
+export const COMMON_VARIABLES: readonly TemplateVariable[] = [
+  { name: 'agency.name', description: "The agency's name" },
+  { name: 'agency.url', description: "The agency's portal address, e.g. https://studio.example.com" },
+  { name: 'recipient.name', description: "The recipient's name; may be empty" },
+  { name: 'recipient.email', description: "The recipient's email address" },
+];
+
+/**
+ * Sample links point here; previews move them onto the agency's own portal address so that
+ * the preview looks exactly like the real email.
+ */
+export const SAMPLE_ORIGIN = 'https://portal.example.com';
+
+const link = (path: string) => `${SAMPLE_ORIGIN}${path}`;
+
+const invoiceVariables = [
+  { name: 'invoiceNumber', description: 'The invoice number, e.g. INV-2026-014' },
+  {
+    name: 'amountMinor',
+    description: 'Amount in minor units (cents), use with {{money amountMinor currency}}',
+  },
+  { name: 'currency', description: 'ISO currency code, e.g. USD' },
+] as const;
+
+const samples = {
+  'client-invitation': {
+    inviterName: 'Jordan Lee',
+    acceptUrl: link('/invite/accept?token=sample-invitation-token'),
+    expiresAt: '2026-04-07',
+  },
+  'staff-invitation': {
+    inviterName: 'Jordan Lee',
+    roleName: 'Team member',
+    acceptUrl: link('/invite/accept?token=sample-invitation-token'),
+    expiresAt: '2026-04-07',
+  },
+  'email-verification': {
+    verifyUrl: link('/verify-email?token=sample-verification-token'),
+    expiresInHours: 24,
+  },
+  'password-reset': {
+    resetUrl: link('/reset-password?token=sample-reset-token'),
+    expiresInMinutes: 30,
+  },
+  'email-change': {
+    newEmail: 'sam.new@client.example',
+    confirmUrl: link('/account/confirm-email?token=sample-change-token'),
+    expiresInHours: 24,
+  },
+  'project-added': {
+    projectName: 'Spring website refresh',
+    addedByName: 'Jordan Lee',
+    projectUrl: link('/projects/spring-website-refresh'),
+  },
+  'review-requested': {
+    taskTitle: 'Homepage design, round 2',
+    projectName: 'Spring website refresh',
+    requestedByName: 'Jordan Lee',
+    dueDate: '2026-03-20',
+    reviewUrl: link('/projects/spring-website-refresh/tasks/homepage-design'),
+  },
+  'review-approved': {
+    taskTitle: 'Homepage design, round 2',
+    projectName: 'Spring website refresh',
+    approvedByName: 'Sam Rivera',
+    comment: 'Looks great, thank you! Happy to go ahead with this version.',
+    taskUrl: link('/projects/spring-website-refresh/tasks/homepage-design'),
+  },
+  'revisions-requested': {
+    taskTitle: 'Homepage design, round 2',
+    projectName: 'Spring website refresh',
+    requestedByName: 'Sam Rivera',
+    comment: 'Could we try a lighter background in the header and a larger call to action?',
+    taskUrl: link('/projects/spring-website-refresh/tasks/homepage-design'),
+  },
+  'message-new': {
+    senderName: 'Sam Rivera',
+    projectName: 'Spring website refresh',
+    excerpt: 'Thanks for the update! I have shared the new photos in the files section.',
+    messageUrl: link('/projects/spring-website-refresh/messages/sample-thread'),
+  },
+  mention: {
+    mentionedByName: 'Jordan Lee',
+    projectName: 'Spring website refresh',
+    excerpt: '@Sam could you confirm the launch date so we can schedule the final review?',
+    mentionUrl: link('/projects/spring-website-refresh/messages/sample-thread'),
+  },
+  'invoice-sent': {
+    invoiceNumber: 'INV-2026-014',
+    amountMinor: 125000,
+    currency: 'USD',
+    dueDate: '2026-03-31',
+    invoiceUrl: link('/invoices/inv-2026-014'),
+  },
+  'payment-received': {
+    invoiceNumber: 'INV-2026-014',
+    amountMinor: 125000,
+    currency: 'USD',
+    paidAt: '2026-03-18',
+    invoiceUrl: link('/invoices/inv-2026-014'),
+  },
+  'payment-reminder': {
+    invoiceNumber: 'INV-2026-014',
+    amountMinor: 125000,
+    currency: 'USD',
+    dueDate: '2026-03-31',
+    invoiceUrl: link('/invoices/inv-2026-014'),
+  },
+  'payment-overdue': {
+    invoiceNumber: 'INV-2026-014',
+    amountMinor: 125000,
+    currency: 'USD',
+    dueDate: '2026-03-31',
+    invoiceUrl: link('/invoices/inv-2026-014'),
+  },
+  'file-shared': {
+    sharedByName: 'Jordan Lee',
+    fileName: 'Brand guidelines v3.pdf',
+    projectName: 'Spring website refresh',
+    fileUrl: link('/projects/spring-website-refresh/files/brand-guidelines-v3'),
+  },
+  'message-digest': {
+    messages: [
+      {
+        senderName: 'Sam Rivera',
+        projectName: 'Spring website refresh',
+        excerpt: 'Thanks for the update! I have shared the new photos in the files section.',
+        sentAt: '2026-03-17',
+        url: link('/projects/spring-website-refresh/messages/sample-thread'),
+      },
+      {
+        senderName: 'Jordan Lee',
+        projectName: 'Spring website refresh',
+        excerpt: 'The second round of homepage designs is ready for your review.',
+        sentAt: '2026-03-17',
+        url: link('/projects/spring-website-refresh/messages/design-review'),
+      },
+      {
+        senderName: 'Priya Shah',
+        projectName: 'Quarterly newsletter',
+        excerpt: 'Here is the draft copy for April. Let me know if the tone feels right.',
+        sentAt: '2026-03-16',
+        url: link('/projects/quarterly-newsletter/messages/april-draft'),
+      },
+    ],
+    inboxUrl: link('/messages'),
+  },
+} satisfies Record<TemplateKey, Record<string, unknown>>;
+
+/** What a template's `vars` look like, from its sample: use it to type what you enqueue. */
+export type TemplateVars<K extends TemplateKey> = (typeof samples)[K];
+
+const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
+  'client-invitation': {
+    name: 'Client invitation',
+    description: 'Invites a client contact to the portal.',
+    audience: 'client',
+    variables: [
+      { name: 'inviterName', description: 'Who sent the invitation; may be empty' },
+      { name: 'acceptUrl', description: 'Link that accepts the invitation' },
+      { name: 'expiresAt', description: 'When the invitation expires (date)' },
+    ],
+  },
+  'staff-invitation': {
+    name: 'Team invitation',
+    description: 'Invites a new member to the agency team.',
+    audience: 'team',
+    variables: [
+      { name: 'inviterName', description: 'Who sent the invitation; may be empty' },
+      { name: 'roleName', description: 'The role they are invited to, e.g. Team member' },
+      { name: 'acceptUrl', description: 'Link that accepts the invitation' },
+      { name: 'expiresAt', description: 'When the invitation expires (date)' },
+    ],
+  },
+  'email-verification': {
+    name: 'Email verification',
+    description: 'Asks a new account holder to confirm their email address.',
+    audience: 'any',
+    variables: [
+      { name: 'verifyUrl', description: 'Link that confirms the address' },
+      { name: 'expiresInHours', description: 'How long the link stays valid, in hours' },
+    ],
+  },
+  'password-reset': {
+    name: 'Password reset',
+    description: 'Sent when someone asks to reset a forgotten password.',
+    audience: 'any',
+    variables: [
+      { name: 'resetUrl', description: 'Single-use link to choose a new password' },
+      { name: 'expiresInMinutes', description: 'How long the link stays valid, in minutes' },
+    ],
+  },
+  'email-change': {
+    name: 'Email change',
+    description: 'Sent to a new address to confirm an email change.',
+    audience: 'any',
+    variables: [
+      { name: 'newEmail', description: 'The new address being confirmed' },
+      { name: 'confirmUrl', description: 'Link that confirms the change' },
+      { name: 'expiresInHours', description: 'How long the link stays valid, in hours' },
+    ],
+  },
+  'project-added': {
+    name: 'Added to a project',
+    description: 'Tells a client they can now see a project.',
+    audience: 'client',
+    variables: [
+      { name: 'projectName', description: 'The project' },
+      { name: 'addedByName', description: 'Who added them' },
+      { name: 'projectUrl', description: 'Link to the project' },
+    ],
+  },
+  'review-requested': {
+    name: 'Review requested',
+    description: 'Tells the client a task is ready for their review.',
+    audience: 'client',
+    variables: [
+      { name: 'taskTitle', description: 'The task to review' },
+      { name: 'projectName', description: 'Its project' },
+      { name: 'requestedByName', description: 'Who asked for the review' },
+      { name: 'dueDate', description: 'When feedback is wanted (date); may be empty' },
+      { name: 'reviewUrl', description: 'Link to the task' },
+    ],
+  },
+  'review-approved': {
+    name: 'Review approved',
+    description: 'Tells the team a client approved a task.',
+    audience: 'team',
+    variables: [
+      { name: 'taskTitle', description: 'The approved task' },
+      { name: 'projectName', description: 'Its project' },
+      { name: 'approvedByName', description: 'Who approved it' },
+      { name: 'comment', description: 'Their comment; may be empty' },
+      { name: 'taskUrl', description: 'Link to the task' },
+    ],
+  },
+  'revisions-requested': {
+    name: 'Revisions requested',
+    description: 'Tells the team a client asked for changes.',
+    audience: 'team',
+    variables: [
+      { name: 'taskTitle', description: 'The task' },
+      { name: 'projectName', description: 'Its project' },
+      { name: 'requestedByName', description: 'Who asked for changes' },
+      { name: 'comment', description: 'What they asked for; may be empty' },
+      { name: 'taskUrl', description: 'Link to the task' },
+    ],
+  },
+  'message-new': {
+    name: 'New message',
+    description: 'A new message in a project conversation.',
+    audience: 'any',
+    variables: [
+      { name: 'senderName', description: 'Who wrote it' },
+      { name: 'projectName', description: 'The project' },
+      { name: 'excerpt', description: 'The start of the message, as plain text' },
+      { name: 'messageUrl', description: 'Link to the conversation' },
+    ],
+  },
+  mention: {
+    name: 'Mention',
+    description: 'Someone mentioned the recipient in a message.',
+    audience: 'any',
+    variables: [
+      { name: 'mentionedByName', description: 'Who mentioned them' },
+      { name: 'projectName', description: 'The project' },
+      { name: 'excerpt', description: 'The message, as plain text' },
+      { name: 'mentionUrl', description: 'Link to the message' },
+    ],
+  },
+  'invoice-sent': {
+    name: 'Invoice sent',
+    description: 'Sends a new invoice to the client.',
+    audience: 'client',
+    variables: [
+      ...invoiceVariables,
+      { name: 'dueDate', description: 'Payment due date (date)' },
+      { name: 'invoiceUrl', description: 'Link to the invoice' },
+    ],
+  },
+  'payment-received': {
+    name: 'Payment received',
+    description: 'Thanks the client for a payment.',
+    audience: 'client',
+    variables: [
+      ...invoiceVariables,
+      { name: 'paidAt', description: 'When the payment arrived (date)' },
+      { name: 'invoiceUrl', description: 'Link to the invoice' },
+    ],
+  },
+  'payment-reminder': {
+    name: 'Payment reminder',
+    description: 'A friendly reminder before an invoice is due.',
+    audience: 'client',
+    variables: [
+      ...invoiceVariables,
+      { name: 'dueDate', description: 'Payment due date (date)' },
+      { name: 'invoiceUrl', description: 'Link to the invoice' },
+    ],
+  },
+  'payment-overdue': {
+    name: 'Payment overdue',
+    description: 'Tells the client an invoice is past due.',
+    audience: 'client',
+    variables: [
+      ...invoiceVariables,
+      { name: 'dueDate', description: 'The due date that has passed (date)' },
+      { name: 'invoiceUrl', description: 'Link to the invoice' },
+    ],
+  },
+  'file-shared': {
+    name: 'File shared',
+    description: 'A file was shared with the recipient.',
+    audience: 'any',
+    variables: [
+      { name: 'sharedByName', description: 'Who shared it' },
+      { name: 'fileName', description: 'The file name' },
+      { name: 'projectName', description: 'The project' },
+      { name: 'fileUrl', description: 'Link to the file' },
+    ],
+  },
+  'message-digest': {
+    name: 'Message digest',
+    description: 'A summary of unread messages, instead of one email each.',
+    audience: 'any',
+    variables: [
+      { name: 'messages', description: 'The unread messages, newest first (use {{#each messages}})' },
+      { name: 'messages[].senderName', description: 'Who wrote it' },
+      { name: 'messages[].projectName', description: 'The project' },
+      { name: 'messages[].excerpt', description: 'The start of the message, as plain text' },
+      { name: 'messages[].sentAt', description: 'When it was sent (date)' },
+      { name: 'messages[].url', description: 'Link to the conversation' },
+      { name: 'inboxUrl', description: 'Link to all messages' },
+    ],
+  },
+};
+
+const info = (key: TemplateKey): TemplateInfo => ({ key, ...definitions[key], sample: samples[key] });
+
+export const TEMPLATE_INFO: Readonly<Record<TemplateKey, TemplateInfo>> = Object.fromEntries(
+  TEMPLATE_KEYS.map((key) => [key, info(key)]),
+) as Record<TemplateKey, TemplateInfo>;
+
+export function isTemplateKey(value: unknown): value is TemplateKey {
+  return typeof value === 'string' && (TEMPLATE_KEYS as readonly string[]).includes(value);
+}
