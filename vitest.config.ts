@@ -11,6 +11,7 @@ export default defineConfig({
       '@foyer/core': src('core'),
       '@foyer/auth': src('auth'),
       '@foyer/email': src('email'),
+      '@foyer/jobs': src('jobs'),
     },
   },
   test: {

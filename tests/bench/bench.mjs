@@ -12,6 +12,7 @@ import { cpuWindow, defaultPinning, spawnServer } from './lib/processes.mjs';
 import { BUSY_PERCENT, benchmarksDocument, ratiosTable, resultsTable } from './lib/report.mjs';
 import { startCountingProxy } from './lib/statements.mjs';
 import { ensureWrk, startLoad, wrkVersion } from './lib/wrk.mjs';
+import { mailMeasures, mailSection, mailTable, runMailMeasures } from './mail.mjs';
 
 /** @typedef {import('./floors.mjs').Floor} Floor */
 /** @typedef {import('./lib/context.mjs').BenchContext} BenchContext */
@@ -37,7 +38,9 @@ function readSettings() {
     .split(',')
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
-  const unknown = only.filter((id) => !floors.some((f) => f.id === id));
+  const unknown = only.filter(
+    (id) => !floors.some((f) => f.id === id) && !mailMeasures.some((m) => m.id === id),
+  );
   if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown floors: ${unknown.join(', ')}`);
   return {
     quick,
@@ -48,6 +51,7 @@ function readSettings() {
     rows: positiveNumber('BENCH_ROWS', 100_000),
     poolSize: positiveNumber('BENCH_POOL', 10),
     countRequests: quick ? 50 : 200,
+    emails: positiveNumber('BENCH_EMAILS', quick ? 500 : 2000),
     serverUrl: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     // A quick or partial run is a check of the harness, not figures worth keeping; BENCH_DOC=1
     // keeps the figures of a full run even when other work disturbed it.
@@ -250,6 +254,8 @@ async function main() {
 
   /** @type {FloorResult[]} */
   const results = [];
+  /** @type {import('./mail.mjs').MailResult[]} */
+  let mail = [];
   await stopOnInterrupt(database.drop, async () => {
     try {
       const ctx = { ...database.context, poolSize: settings.poolSize };
@@ -261,6 +267,12 @@ async function main() {
           ? `: ${Math.round(load.rps)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, p99 ${load.p99Ms.toFixed(2)} ms`
           : '';
         say(`  ${floor.id} ${result.status}${figures}${result.note ? ` (${result.note})` : ''}`);
+      }
+      const { seconds, warmup, emails, only } = settings;
+      mail = await runMailMeasures({ ctx, pinning, seconds, warmup, emails, only });
+      for (const m of mail) {
+        const value = m.value === undefined ? '' : `: ${m.value.toFixed(1)} ${m.measure.unit}`;
+        say(`  ${m.measure.id} ${m.status}${value}${m.note ? ` (${m.note})` : ''}`);
       }
     } finally {
       await database.drop();
@@ -287,20 +299,29 @@ async function main() {
     countRequests: settings.countRequests,
     totalSeconds: (performance.now() - started) / 1000,
   };
-  say(`\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n`);
+  say(`\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${mailTable(mail)}\n`);
 
-  const failed = results.filter((r) => r.status === 'failed');
-  const disturbed = results.filter((r) => r.cpu && r.cpu.other > BUSY_PERCENT);
+  const failed = [
+    ...results.filter((r) => r.status === 'failed').map((r) => r.floor),
+    ...mail.filter((m) => m.status === 'failed').map((m) => m.measure),
+  ];
+  const disturbed = [
+    ...results.filter((r) => r.cpu && r.cpu.other > BUSY_PERCENT).map((r) => r.floor),
+    ...mail.filter((m) => m.cpu && m.cpu.other > BUSY_PERCENT).map((m) => m.measure),
+  ];
   if (failed.length > 0) {
-    say(`✖ ${failed.map((r) => r.floor.id).join(', ')} failed; ${docPath} left as it was.`);
+    say(`✖ ${failed.map((f) => f.id).join(', ')} failed; ${docPath} left as it was.`);
     process.exitCode = 1;
   } else if (settings.writeDoc === 'when-quiet' && disturbed.length > 0) {
     say(
-      `Not writing ${docPath}: other work disturbed ${disturbed.map((r) => r.floor.id).join(', ')}. ` +
+      `Not writing ${docPath}: other work disturbed ${disturbed.map((f) => f.id).join(', ')}. ` +
         'Rerun on an idle machine, or set BENCH_DOC=1 to keep these figures anyway.',
     );
   } else if (settings.writeDoc !== 'never') {
-    writeFileSync(docPath, benchmarksDocument({ facts, results, ratios }) + keptNotes());
+    writeFileSync(
+      docPath,
+      benchmarksDocument({ facts, results, ratios }) + mailSection(mail, settings.emails) + keptNotes(),
+    );
     say(`Wrote ${docPath} (run took ${Math.round(facts.totalSeconds)} s).`);
   } else {
     say(

@@ -2,9 +2,9 @@
 // E2E_DATABASE=postgres on a fresh PostgreSQL database that is dropped again on shutdown.
 // FOYER_DATA_DIR, when given (playwright.config.ts does, so tests can read the mail the server
 // writes there), is used as is; either way the directory is removed on shutdown.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -24,10 +24,26 @@ if (process.env.E2E_DATABASE === 'postgres') {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   env.DATABASE_URL = url.toString();
+  env.FOYER_SECRET_KEY = randomBytes(32).toString('hex');
   dropDatabase = async () => {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end({ timeout: 5 });
   };
+}
+
+if (process.env.E2E_DATABASE === 'postgres') {
+  // `start` adds the demo operator on embedded defaults only; on PostgreSQL operators are made
+  // the way a deployment makes them.
+  const operator = JSON.parse(readFileSync(new URL('../../tenants/operator.json', import.meta.url), 'utf8'));
+  const created = spawnSync(process.execPath, [cli, 'operators', 'create', operator.email, operator.name], {
+    env,
+    input: `${operator.password}\n`,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  if (created.status !== 0) {
+    await dropDatabase();
+    process.exit(created.status ?? 1);
+  }
 }
 
 const server = spawn(process.execPath, [cli, 'start'], { env, stdio: 'inherit' });

@@ -1,11 +1,23 @@
-import { checkSlug, redeemHandoff, resolveSession, type SignUpInput, signIn, signUp } from '@foyer/core';
+import {
+  checkSlug,
+  getAccount,
+  redeemHandoff,
+  resendVerification,
+  resolveSession,
+  type SignUpInput,
+  signIn,
+  signUp,
+  verifyEmail,
+} from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
 import {
   clientInfo,
   coreError,
   countAs,
+  deliverQueued,
   expectCoreError,
+  linkFromMail,
   sha256Hex,
   siteOf,
   TEST_PASSWORD,
@@ -46,6 +58,64 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     expect(tenants.map((r) => r.id)).toEqual(slugOwner ? [slugOwner.id] : []);
     expect(await countAs(t, 'select 1 from app.users where lower(email) = lower($1)', [input.email])).toBe(0);
   }
+
+  it('sends the new admin a branded verification link that confirms the address once', async () => {
+    const core = testCore(t);
+    const { ctx, mail } = core;
+    const input = validInput();
+    const result = await signUp(ctx, input);
+    // Queued in the sign-up's own transaction, delivered by the worker.
+    await deliverQueued(core, [result.tenantId]);
+    const [sent] = mail;
+    expect(required(sent, 'the verification mail').from.name).toBe('Harbour Studio');
+    const { url, token } = linkFromMail(mail, input.email, '/verify-email');
+    expect(url.origin).toBe(tenantOrigin(result.slug));
+    const site = siteOf({ id: result.tenantId, slug: result.slug, name: 'Harbour Studio' });
+    const [user] = await t.superuser<{ id: string }>('select id::text from app.users where tenant_id = $1', [
+      result.tenantId,
+    ]);
+    const actor = {
+      kind: 'admin' as const,
+      tenantId: result.tenantId,
+      userId: required(user, 'the admin').id,
+    };
+    expect((await getAccount(ctx, actor)).emailVerified).toBe(false);
+
+    await expectCoreError(verifyEmail(ctx, site, 'not-a-token'), 'expired');
+    await verifyEmail(ctx, site, token);
+    expect((await getAccount(ctx, actor)).emailVerified).toBe(true);
+    await expectCoreError(verifyEmail(ctx, site, token), 'expired');
+    // Once verified, asking again sends nothing.
+    await resendVerification(ctx, actor, site);
+    mail.length = 0;
+    await deliverQueued(core, [result.tenantId]);
+    expect(mail).toHaveLength(0);
+  });
+
+  it('resends a fresh verification link, and the earlier one stops working', async () => {
+    const core = testCore(t);
+    const { ctx, mail } = core;
+    const input = validInput();
+    const result = await signUp(ctx, input);
+    await deliverQueued(core, [result.tenantId]);
+    const first = linkFromMail(mail, input.email, '/verify-email').token;
+    mail.length = 0;
+    const [user] = await t.superuser<{ id: string }>('select id::text from app.users where tenant_id = $1', [
+      result.tenantId,
+    ]);
+    const actor = {
+      kind: 'admin' as const,
+      tenantId: result.tenantId,
+      userId: required(user, 'the admin').id,
+    };
+    const site = siteOf({ id: result.tenantId, slug: result.slug, name: 'Harbour Studio' });
+    await resendVerification(ctx, actor, site);
+    await deliverQueued(core, [result.tenantId]);
+    const second = linkFromMail(mail, input.email, '/verify-email').token;
+    await expectCoreError(verifyEmail(ctx, site, first), 'expired');
+    await verifyEmail(ctx, site, second);
+    expect((await getAccount(ctx, actor)).emailVerified).toBe(true);
+  });
 
   it('creates the tenant, its branding, an argon2id admin and the default board, and hands off to the new host', async () => {
     const { ctx } = testCore(t);

@@ -16,6 +16,7 @@ import {
   clientInfo,
   coreError,
   countAs,
+  deliverQueued,
   expectCoreError,
   linkFromMail,
   siteOf,
@@ -45,13 +46,15 @@ describe.each(drivers)('team on %s', (driver) => {
     ]);
 
   it('an admin invites by email; the link creates a signed-in staff member once', async () => {
-    const { ctx, mail } = testCore(t);
+    const core = testCore(t);
+    const { ctx, mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const email = `Sam.Reyes@${tenant.slug}.test`;
 
     const pending = await inviteMember(ctx, tenant.admin, site, { email, role: 'staff' });
     expect(pending).toMatchObject({ email, role: 'staff' });
+    await deliverQueued(core, [tenant.id]);
     const sent = required(mail[0], 'the invitation');
     expect(sent.subject).toContain(site.branding.displayName);
     const { url, token } = linkFromMail(mail, email, '/invite');
@@ -107,12 +110,14 @@ describe.each(drivers)('team on %s', (driver) => {
   });
 
   it('refuses an expired, revoked or foreign invitation', async () => {
-    const { ctx, mail } = testCore(t);
+    const core = testCore(t);
+    const { ctx, mail } = core;
     const tenant = await createTenant(t);
     const other = await createTenant(t);
     const site = siteOf(tenant);
     const email = `late@${tenant.slug}.test`;
     const pending = await inviteMember(ctx, tenant.admin, site, { email, role: 'admin' });
+    await deliverQueued(core, [tenant.id]);
     const { token } = linkFromMail(mail, email, '/invite');
     const accept = (s = site) =>
       acceptInvitation(ctx, s, token, { name: 'Late Comer', password: TEST_PASSWORD }, clientInfo());
@@ -134,7 +139,8 @@ describe.each(drivers)('team on %s', (driver) => {
   });
 
   it('refuses to invite someone already in the workspace, whatever the case, or a bad address or role', async () => {
-    const { ctx, mail } = testCore(t);
+    const core = testCore(t);
+    const { ctx, mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     for (const email of [
@@ -159,14 +165,17 @@ describe.each(drivers)('team on %s', (driver) => {
       'validation',
       'role',
     );
+    await deliverQueued(core, [tenant.id]);
     expect(mail).toHaveLength(0);
 
     await inviteMember(ctx, tenant.admin, site, { email: `new@${tenant.slug}.test`, role: 'staff' });
+    await deliverQueued(core, [tenant.id]);
     expect(mail).toHaveLength(1);
   });
 
   it('lets only admins manage the team', async () => {
-    const { ctx, mail } = testCore(t);
+    const core = testCore(t);
+    const { ctx, mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const staff = await addUser(t, tenant, { role: 'staff' });
@@ -190,6 +199,7 @@ describe.each(drivers)('team on %s', (driver) => {
         expect(error.code, `${actor.kind}: ${error.message}`).toBe('forbidden');
       }
     }
+    await deliverQueued(core, [tenant.id]);
     expect(mail).toHaveLength(0);
     const [row] = await t.superuser<{ role: string; status: string }>(
       'select role, status from app.users where id = $1',
@@ -204,6 +214,7 @@ describe.each(drivers)('team on %s', (driver) => {
     await changeRole(ctx, tenant.admin, colleague.id, 'admin');
     await setMemberActive(ctx, tenant.admin, staff.id, false);
     await inviteMember(ctx, tenant.admin, site, invitation);
+    await deliverQueued(core, [tenant.id]);
     expect(mail).toHaveLength(1);
   });
 

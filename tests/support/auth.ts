@@ -1,13 +1,17 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createSecretBox } from '@foyer/auth';
 import {
   brandingFromStored,
   type ClientInfo,
   type CoreContext,
   CoreError,
   type CoreErrorCode,
+  deliverEmail,
   type TenantSite,
+  TransportCache,
 } from '@foyer/core';
-import type { TenantActor } from '@foyer/db';
+import { claimOutbox, type SettleOutcome, settleOutbox, type TenantActor, tenantForHost } from '@foyer/db';
+import type { Envelope, Transport } from '@foyer/email';
 import { expect } from 'vitest';
 import { required } from './assert';
 import type { TestDatabase } from './databases';
@@ -35,7 +39,11 @@ export const TEST_PASSWORD_WEAK_HASH =
 /** A new password that passes the policy, for change and reset flows. */
 export const OTHER_PASSWORD = 'Lanterns over the quay 17';
 
-export type OutgoingMail = Parameters<CoreContext['mailer']['send']>[0];
+/** A message as it left through the platform transport. */
+export type OutgoingMail = Envelope;
+
+/** A fixed FOYER_SECRET_KEY for tests. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 0x5a);
 
 export interface TestClock {
   now(): Date;
@@ -45,12 +53,24 @@ export interface TestClock {
 
 export interface TestCore {
   ctx: CoreContext;
-  /** Every message the core asked to send, in order. */
+  /** Every message delivered through the platform transport, in order (see `deliverQueued`). */
   mail: OutgoingMail[];
   clock: TestClock;
 }
 
-/** A CoreContext on the test database with a recording mailer and a controllable clock. */
+/** A transport that keeps what it is given. */
+export function recordingTransport(into: OutgoingMail[]): Transport {
+  return {
+    kind: 'file',
+    async send(envelope) {
+      into.push(envelope);
+      return { ok: true, response: `recorded ${envelope.messageId}` };
+    },
+    async close() {},
+  };
+}
+
+/** A CoreContext on the test database with a recording transport and a controllable clock. */
 export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
   const mail: OutgoingMail[] = [];
   let offset = 0;
@@ -62,18 +82,54 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
   };
   const ctx: CoreContext = {
     db: t.handle,
-    mailer: {
-      async send(message) {
-        mail.push(message);
-        return { messageId: `${randomUUID()}@${PLATFORM_DOMAIN}` };
-      },
+    mail: {
+      platform: recordingTransport(mail),
+      from: `no-reply@${PLATFORM_DOMAIN}`,
+      secrets: createSecretBox(TEST_SECRET_KEY),
+      allowPrivateSmtp: true,
+      fileDir: null,
     },
     platformOrigin: PLATFORM_ORIGIN,
     tenantOriginForSlug: tenantOrigin,
-    mailFrom: `no-reply@${PLATFORM_DOMAIN}`,
+    async siteForSlug(slug) {
+      const row = await tenantForHost(t.handle, { slug });
+      if (!row) return null;
+      return {
+        tenant: {
+          id: row.tenantId,
+          slug: row.slug,
+          name: row.name,
+          status: row.status,
+          origin: tenantOrigin(row.slug),
+        },
+        branding: brandingFromStored(row.name, row.branding),
+      };
+    },
     now: () => clock.now(),
   };
   return { ctx, mail, clock };
+}
+
+/**
+ * Delivers what is queued for these tenants, as the worker does (claim, render, send, settle),
+ * until nothing is due. Only these tenants: test files share one database.
+ */
+export async function deliverQueued(core: TestCore, tenantIds: readonly string[]): Promise<SettleOutcome[]> {
+  const transports = new TransportCache(core.ctx);
+  const outcomes: SettleOutcome[] = [];
+  try {
+    for (;;) {
+      const claimed = await claimOutbox(core.ctx.db, { limit: 50, leaseSeconds: 60, tenantIds });
+      if (claimed.length === 0) return outcomes;
+      for (const email of claimed) {
+        const outcome = await deliverEmail(core.ctx, email, transports);
+        await settleOutbox(core.ctx.db, email, outcome);
+        outcomes.push(outcome);
+      }
+    }
+  } finally {
+    await transports.close();
+  }
 }
 
 /** The tenant as a request on its host sees it (default branding). */

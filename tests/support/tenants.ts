@@ -117,7 +117,37 @@ export async function createTenant(
       invitedBy: admin.userId,
       expiresAt: inAnHour,
     });
+    // Rows that change nothing a test expects: a reply-to and an override of the digest.
+    await tx.insert(schema.emailSettings).values({ tenantId, replyTo: `hello@${tenant.slug}.test` });
+    await tx.insert(schema.emailTemplates).values({
+      tenantId,
+      template: 'message-digest',
+      subject: 'What you missed',
+      body: '<p>Hi {{recipient.name}}</p>',
+      updatedBy: admin.userId,
+    });
+    // Already sent, so that a test delivering this tenant's mail finds only its own.
+    await tx.insert(schema.outbox).values({
+      tenantId,
+      template: 'password-reset',
+      userId: admin.userId,
+      status: 'sent',
+      sentAt: new Date(),
+    });
+    for (const userId of [admin.userId, client.userId]) {
+      await tx
+        .insert(schema.notifications)
+        .values({ tenantId, userId, event: 'project-added', title: 'Welcome' });
+    }
   });
+  // Preferences are each person's own: written as that person.
+  for (const actor of [admin, client]) {
+    await withActor(t.handle.db, actor, (tx) =>
+      tx
+        .insert(schema.notificationPreferences)
+        .values({ tenantId, userId: actor.userId, event: 'project-added', email: false }),
+    );
+  }
 
   return { ...tenant, admin, client, clientId, projectId, statusId, taskId };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { operatorCookieName, sessionCookieName, sessionCookieOptions } from '@foyer/auth';
+import { createSecretBox, operatorCookieName, sessionCookieName, sessionCookieOptions } from '@foyer/auth';
 import type {
   Branding,
   CoreContext,
@@ -11,13 +11,13 @@ import type {
 } from '@foyer/core';
 import { platformBranding, resolveOperator, resolveSession } from '@foyer/core';
 import { type DatabaseHandle, tenantLogo } from '@foyer/db';
-import { createFileMailer } from '@foyer/email';
+import { fileTransport, resendTransport } from '@foyer/email';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { type CookieOptions, serialize } from 'hono/utils/cookie';
 import { createApi } from './api/index';
 import { AppError, problem } from './api/problem';
-import { type Config, originFor } from './env';
+import { type Config, originFor, secretKeyFor } from './env';
 import { resolveHost } from './host';
 import { errorFields, type Logger } from './log';
 import { errorPage, forbiddenPage, suspendedPage, unknownHostPage } from './pages';
@@ -140,13 +140,31 @@ function publicRequest(c: Context<AppEnv>, config: Config): Request {
   } as RequestInit);
 }
 
-export function createCoreContext(config: Config, db: DatabaseHandle): CoreContext {
+/**
+ * The core's view of the outside world. Mail leaves through Resend when RESEND_API_KEY is set,
+ * otherwise as files in `$FOYER_DATA_DIR/mail`; tenants with their own SMTP use that instead.
+ */
+export function createCoreContext(
+  config: Config,
+  db: DatabaseHandle,
+  tenants: TenantDirectory = new TenantDirectory(db, config),
+): CoreContext {
+  const fileDir = config.resendApiKey ? null : join(config.dataDir, 'mail');
   return {
     db,
-    mailer: createFileMailer({ dir: join(config.dataDir, 'mail'), domain: config.platformDomain }),
+    mail: {
+      platform: config.resendApiKey
+        ? resendTransport({ apiKey: config.resendApiKey })
+        : fileTransport({ dir: join(config.dataDir, 'mail') }),
+      from: config.mailFrom,
+      secrets: createSecretBox(secretKeyFor(config)),
+      allowPrivateSmtp: config.allowPrivateSmtp,
+      fileDir,
+    },
     platformOrigin: originFor(config, config.platformDomain),
     tenantOriginForSlug: (slug) => originFor(config, `${slug}.${config.platformDomain}`),
-    mailFrom: `no-reply@${config.platformDomain}`,
+    siteForSlug: (slug) =>
+      tenants.lookup({ kind: 'subdomain', slug, host: `${slug}.${config.platformDomain}` }),
     now: () => new Date(),
   };
 }
@@ -158,7 +176,7 @@ export function createCoreContext(config: Config, db: DatabaseHandle): CoreConte
 export function createApp(deps: AppDeps) {
   const { config, db, log } = deps;
   const tenants = deps.tenants ?? new TenantDirectory(db, config);
-  const core = deps.core ?? createCoreContext(config, db);
+  const core = deps.core ?? createCoreContext(config, db, tenants);
   const platformOrigin = originFor(config, config.platformDomain);
   const sessionCookie = sessionCookieName(config.publicScheme);
   const operatorCookie = operatorCookieName(config.publicScheme);

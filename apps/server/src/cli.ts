@@ -10,6 +10,8 @@ import {
   upsertOperatorPglite,
   upsertOperatorPostgres,
 } from '@foyer/db';
+import { createWorker } from '@foyer/jobs';
+import { createCoreContext } from './app';
 import { type Config, ConfigError, loadConfig, originFor, repoRoot } from './env';
 import { createLogger } from './log';
 import { openDatabase, startServer } from './server';
@@ -17,6 +19,8 @@ import { openDatabase, startServer } from './server';
 const usage = `Usage: foyer <command>
 
   start                 migrate, add any missing demo agencies from tenants/, and serve
+                        (with the email and scheduled-job worker unless FOYER_WORKER=0)
+  worker                run only the worker: deliver queued email, run scheduled jobs
   migrate               create roles and apply database migrations (needs DATABASE_URL on PostgreSQL)
   tenants apply [dir]   create or update the agencies declared in dir (default: tenants/)
   operators create <email> <name>
@@ -130,6 +134,20 @@ async function main(argv: string[]) {
       );
       return;
     }
+    case 'worker': {
+      const db = await openDatabase(config);
+      const worker = createWorker({ ctx: createCoreContext(config, db), log });
+      worker.start();
+      log.info('worker started');
+      const stop = async () => {
+        await worker.stop();
+        await db.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return;
+    }
     case 'start': {
       const declarations = await loadTenantDeclarations(join(repoRoot, 'tenants'));
       // On embedded defaults only, start adds the demo operator declared beside the demo
@@ -148,9 +166,12 @@ async function main(argv: string[]) {
       });
       await applyAll(db, declarations, true);
       const server = await startServer(config, db, log);
+      const worker = config.worker ? createWorker({ ctx: server.core, log }) : null;
+      worker?.start();
       printWelcome(config, declarations, demo);
       const stop = async () => {
         await server.close();
+        await worker?.stop();
         await db.close();
         process.exit(0);
       };

@@ -1,5 +1,10 @@
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, originFor, repoRoot } from './env';
+import { ConfigError, loadConfig, originFor, repoRoot, secretKeyFor } from './env';
+
+const KEY = 'ab'.repeat(32);
 
 describe('loadConfig', () => {
   it('has working defaults for a fresh machine', () => {
@@ -19,6 +24,7 @@ describe('loadConfig', () => {
   it('derives the login URL from DATABASE_URL and makes the data directory absolute', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://postgres:secret@db.internal:5432/foyer',
+      FOYER_SECRET_KEY: KEY,
       FOYER_DATA_DIR: 'relative/data',
       PORT: '8080',
       PUBLIC_PORT: '443',
@@ -37,6 +43,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://postgres@h/db',
       DATABASE_LOGIN_URL: 'postgresql://app:pw@pgbouncer:6432/db',
+      FOYER_SECRET_KEY: KEY,
     });
     expect(config.databaseLoginUrl).toBe('postgresql://app:pw@pgbouncer:6432/db');
   });
@@ -64,6 +71,9 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://root@localhost/db'],
     ['DATABASE_LOGIN_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
+    ['FOYER_SECRET_KEY', 'short'],
+    ['MAIL_FROM', 'not-an-address'],
+    ['FOYER_WORKER', 'yes'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -73,5 +83,22 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(name);
+  });
+
+  it('requires FOYER_SECRET_KEY on PostgreSQL, where every node must share it', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@h/db' })).toThrow(/FOYER_SECRET_KEY/);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://postgres@h/db', FOYER_SECRET_KEY: KEY }).secretKey,
+    ).toHaveLength(32);
+  });
+
+  it('generates the embedded key once into the data directory and keeps it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'foyer-key-'));
+    const first = secretKeyFor({ secretKey: null, dataDir });
+    expect(first).toHaveLength(32);
+    expect((await stat(join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
+    expect(secretKeyFor({ secretKey: null, dataDir }).equals(first)).toBe(true);
+    const given = Buffer.alloc(32, 1);
+    expect(secretKeyFor({ secretKey: given, dataDir })).toBe(given);
   });
 });

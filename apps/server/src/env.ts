@@ -1,6 +1,8 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateSecretKey, parseSecretKey } from '@foyer/auth';
 import { z } from 'zod';
 
 /** The repository root (this file sits at apps/server/{src,dist}/). */
@@ -37,6 +39,16 @@ const schema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_LOGIN_URL: postgresUrl,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  FOYER_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || parseSecretKey(value) !== null, {
+      message: 'must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)',
+    }),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  MAIL_FROM: z.email({ error: 'must be an email address such as no-reply@example.com' }).optional(),
+  FOYER_ALLOW_PRIVATE_SMTP: z.enum(['0', '1']).default('0'),
+  FOYER_WORKER: z.enum(['0', '1']).default('1'),
 });
 
 export interface Config {
@@ -54,6 +66,16 @@ export interface Config {
   /** What the server connects as (`foyer_login`); null means embedded PGlite. */
   databaseLoginUrl: string | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** FOYER_SECRET_KEY; null on embedded defaults, where `secretKeyFor` keeps one in the data dir. */
+  secretKey: Buffer | null;
+  /** The platform's sending through Resend; null writes mail to `$FOYER_DATA_DIR/mail`. */
+  resendApiKey: string | null;
+  /** Address part of From: for the platform's sending (the display name is the agency's). */
+  mailFrom: string;
+  /** Let tenants' SMTP hosts resolve to private or loopback addresses. */
+  allowPrivateSmtp: boolean;
+  /** Run the outbox and scheduled-job worker in this process (FOYER_WORKER=0 on API-only nodes). */
+  worker: boolean;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +135,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data;
   const dataDir = env.FOYER_DATA_DIR ?? resolve(repoRoot, '.data');
+  const onPostgres = Boolean(env.DATABASE_URL ?? env.DATABASE_LOGIN_URL);
+  if (onPostgres && !env.FOYER_SECRET_KEY) {
+    throw new ConfigError([
+      'FOYER_SECRET_KEY: required with DATABASE_URL (32 bytes, e.g. `openssl rand -base64 32`); every node must share it',
+    ]);
+  }
   return {
     port: env.PORT,
     host: env.HOST,
@@ -124,7 +152,36 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL ?? null,
     databaseLoginUrl: env.DATABASE_LOGIN_URL ?? (env.DATABASE_URL ? loginUrlFrom(env.DATABASE_URL) : null),
     logLevel: env.LOG_LEVEL,
+    secretKey: env.FOYER_SECRET_KEY ? parseSecretKey(env.FOYER_SECRET_KEY) : null,
+    resendApiKey: env.RESEND_API_KEY ?? null,
+    mailFrom: env.MAIL_FROM ?? `no-reply@${env.PLATFORM_DOMAIN}`,
+    allowPrivateSmtp: env.FOYER_ALLOW_PRIVATE_SMTP === '1',
+    worker: env.FOYER_WORKER === '1',
   };
+}
+
+/**
+ * The key that seals tenants' secrets: FOYER_SECRET_KEY, or on embedded defaults one generated
+ * once into `$FOYER_DATA_DIR/secret.key` (mode 0600) and read from there afterwards.
+ */
+export function secretKeyFor(config: Pick<Config, 'secretKey' | 'dataDir'>): Buffer {
+  if (config.secretKey) return config.secretKey;
+  const file = join(config.dataDir, 'secret.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    try {
+      writeFileSync(file, `${generateSecretKey()}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const key = parseSecretKey(readFileSync(file, 'utf8'));
+  if (!key)
+    throw new ConfigError([
+      `${file}: not a valid secret key; restore it or remove it together with the data`,
+    ]);
+  return key;
 }
 
 /** `scheme://host[:port]` for a hostname, as every absolute link is built. */

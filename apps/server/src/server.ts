@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-
+import type { CoreContext } from '@foyer/core';
 import {
   createPglite,
   type DatabaseHandle,
@@ -11,9 +11,10 @@ import {
   type PGlite,
 } from '@foyer/db';
 import { serve } from '@hono/node-server';
-import { createApp } from './app';
+import { createApp, createCoreContext } from './app';
 import type { Config } from './env';
 import type { Logger } from './log';
+import { TenantDirectory } from './tenants';
 import { loadWebApp } from './web';
 
 /**
@@ -39,12 +40,16 @@ export async function openDatabase(
 
 export interface RunningServer {
   url: string;
+  /** The core context the pages use; the in-process worker shares it (and its tenant cache). */
+  core: CoreContext;
   close(): Promise<void>;
 }
 
 export async function startServer(config: Config, db: DatabaseHandle, log: Logger): Promise<RunningServer> {
   const web = await loadWebApp();
-  const app = createApp({ config, db, pages: web, assets: web.assets, log });
+  const tenants = new TenantDirectory(db, config);
+  const core = createCoreContext(config, db, tenants);
+  const app = createApp({ config, db, pages: web, assets: web.assets, log, tenants, core });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -52,6 +57,7 @@ export async function startServer(config: Config, db: DatabaseHandle, log: Logge
   });
   return {
     url: `http://${config.host}:${config.port}`,
+    core,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

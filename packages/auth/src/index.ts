@@ -10,8 +10,10 @@ export {
   passwordProblem,
   verifyPassword,
 } from './passwords';
+export { createSecretBox, generateSecretKey, parseSecretKey, type SecretBox } from './secrets';
 export {
   EMAIL_CHANGE_LIFETIME_MS,
+  EMAIL_VERIFY_LIFETIME_MS,
   HANDOFF_LIFETIME_MS,
   INVITATION_LIFETIME_MS,
   isExpired,

@@ -9,6 +9,7 @@ export const SESSION_TOUCH_AFTER_MS = 5 * 60 * 1000;
 export const HANDOFF_LIFETIME_MS = 2 * 60 * 1000;
 export const RESET_LIFETIME_MS = 30 * 60 * 1000;
 export const EMAIL_CHANGE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const EMAIL_VERIFY_LIFETIME_MS = 2 * DAY;
 export const INVITATION_LIFETIME_MS = 7 * DAY;
 
 export function sessionExpiry(now: Date): Date {

@@ -1,18 +1,36 @@
+import type { SecretBox } from '@foyer/auth';
 import type { DatabaseHandle } from '@foyer/db';
-import type { Mailer } from '@foyer/email';
+import type { Transport } from '@foyer/email';
 import type { Branding } from './branding/types';
 import type { TenantSummary } from './site';
+
+/** How email leaves the platform; built once by the server from its configuration. */
+export interface MailSetup {
+  /** The platform's own sending: files on embedded defaults, Resend with RESEND_API_KEY. */
+  platform: Transport;
+  /** Address part of From: for the platform's sending, e.g. `no-reply@foyer.app`. */
+  from: string;
+  /** Seals and opens tenants' SMTP passwords (FOYER_SECRET_KEY). */
+  secrets: SecretBox;
+  /** Let tenants use SMTP hosts on private or loopback addresses (tests, LAN installs). */
+  allowPrivateSmtp: boolean;
+  /** The file transport's directory, listed in the operator console; null when not in use. */
+  fileDir: string | null;
+}
 
 /** What domain operations need from the outside world; built once by the server. */
 export interface CoreContext {
   db: DatabaseHandle;
-  mailer: Mailer;
+  mail: MailSetup;
   /** Absolute origin of the platform host, e.g. `https://foyer.app`. */
   platformOrigin: string;
   /** `scheme://<slug>.<platform domain>[:port]`: where a new tenant will live. */
   tenantOriginForSlug(slug: string): string;
-  /** Address part of From: for platform-sent mail, e.g. `no-reply@foyer.app`. */
-  mailFrom: string;
+  /**
+   * A tenant as its own host shows it (origin on its verified custom domain, if any), or null.
+   * Work that runs outside a request, such as delivering mail, uses this for links and brand.
+   */
+  siteForSlug(slug: string): Promise<TenantSite | null>;
   now(): Date;
 }
 

@@ -1,3 +1,4 @@
+import type { TenantActor } from '@foyer/db';
 /** Stable codes; the server maps each to one HTTP status, pages to a message. */
 export type CoreErrorCode =
   | 'validation'
@@ -35,3 +36,11 @@ export function sqlState(error: unknown): string | undefined {
 }
 
 export const UNIQUE_VIOLATION = '23505';
+
+/** Refuses everyone but an agency admin, with a sentence saying what only admins may do. */
+export function requireAdmin(
+  actor: TenantActor,
+  what = 'Only admins can do this.',
+): asserts actor is TenantActor & { kind: 'admin'; userId: string } {
+  if (actor.kind !== 'admin') throw new CoreError('forbidden', what);
+}

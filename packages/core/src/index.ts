@@ -22,13 +22,77 @@ export {
 export type { SignUpInput } from './auth/sign-up';
 export { checkSlug, signUp } from './auth/sign-up';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
+export { resendVerification, verifyEmail } from './auth/verify-email';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
 export { brandingFromStored, initialsOf, logoPath, platformBranding } from './branding/resolve';
 export type { BrandContact, Branding, Theme } from './branding/types';
 export { THEMES } from './branding/types';
-export type { ClientInfo, CoreContext, TenantSite } from './context';
+export type { ClientInfo, CoreContext, MailSetup, TenantSite } from './context';
 export type { CoreErrorCode } from './errors';
 export { CoreError, sqlState } from './errors';
+export type { EmailSettingsRow } from './mail/delivery';
+export {
+  deliverEmail,
+  emailBrand,
+  MAX_ATTEMPTS,
+  messageIdFor,
+  retryDelayMs,
+  SMTP_PASSWORD_PURPOSE,
+  senderFor,
+  smtpFor,
+  TransportCache,
+} from './mail/delivery';
+export type { EmailLogEntry, EmailStatus, TenantEmailLogPage } from './mail/log';
+export { EMAIL_LOG_PAGE_SIZE, EMAIL_STATUSES, listTenantEmailLog, retryEmail } from './mail/log';
+export type { EmailRecipient, Notice, QueuedEmail } from './mail/outbox';
+export { notify, queueEmail } from './mail/outbox';
+export type {
+  DeliveryInput,
+  EmailDelivery,
+  EmailSettings,
+  SmtpSecurity,
+  TestSendResult,
+} from './mail/settings';
+export { getEmailSettings, saveDeliverySettings, saveEmailSettings, sendDeliveryTest } from './mail/settings';
+export type {
+  EmailTemplateDetail,
+  EmailTemplateSummary,
+  RenderedPreview,
+  TemplateContent,
+  TemplateVariable,
+} from './mail/templates';
+export {
+  getEmailTemplate,
+  listEmailTemplates,
+  previewEmailTemplate,
+  resetEmailTemplate,
+  saveEmailTemplate,
+  sendTemplateTest,
+} from './mail/templates';
+export type { NotificationAudience, NotificationEvent, NotificationEventInfo } from './notifications/events';
+export {
+  emailEventsFor,
+  isNotificationEvent,
+  NOTIFICATION_EVENTS,
+  notificationEvent,
+} from './notifications/events';
+export type { InAppNotice } from './notifications/in-app';
+export { isSameOriginPath, notifyInApp, notifyTeamJoined } from './notifications/in-app';
+export type {
+  NotificationItem,
+  NotificationPage,
+  NotificationPreference,
+} from './notifications/notifications';
+export {
+  getPreferences,
+  listNotifications,
+  markAllRead,
+  markRead,
+  savePreferences,
+  unreadCount,
+} from './notifications/notifications';
+export type { EmailLogPage, MailFile, OperatorEmail } from './operator/email';
+export { listEmailLog, listMailFiles, MAIL_FILE_NAME, readMailFile } from './operator/email';
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
 export type { RequestPlatform, TenantStatus, TenantSummary } from './site';

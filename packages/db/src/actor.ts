@@ -6,3 +6,15 @@ export type Actor =
   | { kind: 'apikey'; tenantId: string; keyId: string };
 
 export type TenantActor = Exclude<Actor, { kind: 'operator' }>;
+
+/**
+ * The worker acting for one tenant (delivering its mail, running its scheduled work): the team
+ * role with no user, and only what policies grant `worker` beyond the tenant wall.
+ */
+export interface WorkerActor {
+  kind: 'worker';
+  tenantId: string;
+}
+
+/** Anyone `withActor` can act as. */
+export type ActingAs = TenantActor | WorkerActor;

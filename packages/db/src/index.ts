@@ -2,7 +2,7 @@
 
 export type { PGlite } from '@electric-sql/pglite';
 export { and, eq, type SQL, sql } from 'drizzle-orm';
-export type { Actor, TenantActor } from './actor';
+export type { ActingAs, Actor, TenantActor, WorkerActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';
 export { migratePgliteDatabase, migratePostgresDatabase, migrationsFolder } from './migrate';
@@ -11,5 +11,6 @@ export * as schema from './schema/index';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
 export { ensureTenant, tenantForHost, tenantLogo } from './system';
 export * from './system-auth';
+export * from './system-email';
 export type { Tx } from './with-actor';
 export { withActor } from './with-actor';

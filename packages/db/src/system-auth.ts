@@ -27,11 +27,15 @@ export async function signUpTenant(
     passwordHash: string;
     handoffHash: string;
     handoffExpires: Date;
+    /** The email-verification token and the variables of its email (queued in the same transaction). */
+    verifyHash: string;
+    verifyExpires: Date;
+    verifyVars: Record<string, unknown>;
   },
 ): Promise<{ tenantId: string; userId: string }> {
   const row = await first(
     h.rows<{ tenant_id: string; user_id: string }>(
-      sql`select * from app_system.sign_up(${input.slug}::text, ${input.name}::text, ${input.adminName}::text, ${input.email}::text, ${input.passwordHash}::text, ${input.handoffHash}::text, ${input.handoffExpires.toISOString()}::timestamptz)`,
+      sql`select * from app_system.sign_up(${input.slug}::text, ${input.name}::text, ${input.adminName}::text, ${input.email}::text, ${input.passwordHash}::text, ${input.handoffHash}::text, ${input.handoffExpires.toISOString()}::timestamptz, ${input.verifyHash}::text, ${input.verifyExpires.toISOString()}::timestamptz, ${JSON.stringify(input.verifyVars)}::jsonb)`,
     ),
   );
   if (!row) throw new Error('sign_up returned no row');
@@ -117,11 +121,18 @@ export const redeemHandoff = (h: DatabaseHandle, tenantId: string, tokenHash: st
 
 export const requestPasswordReset = (
   h: DatabaseHandle,
-  input: { tenantId: string; email: string; tokenHash: string; expiresAt: Date },
+  input: {
+    tenantId: string;
+    email: string;
+    tokenHash: string;
+    expiresAt: Date;
+    /** Variables of the reset email, queued in the same statement as the token. */
+    vars: Record<string, unknown>;
+  },
 ) =>
   first(
     h.rows<{ user_id: string; name: string; email: string }>(
-      sql`select * from app_system.request_password_reset(${input.tenantId}::uuid, ${input.email}::text, ${input.tokenHash}::text, ${input.expiresAt.toISOString()}::timestamptz)`,
+      sql`select * from app_system.request_password_reset(${input.tenantId}::uuid, ${input.email}::text, ${input.tokenHash}::text, ${input.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(input.vars)}::jsonb)`,
     ),
   );
 
@@ -131,6 +142,10 @@ export const resetPassword = (h: DatabaseHandle, tenantId: string, tokenHash: st
       sql`select app_system.reset_password(${tenantId}::uuid, ${tokenHash}::text, ${passwordHash}::text) as id`,
     ),
   );
+
+/** Confirms an address from the verification link; the user's id, or null for a bad link. */
+export const verifyEmail = (h: DatabaseHandle, tenantId: string, tokenHash: string) =>
+  uuidOrNull(h.rows(sql`select app_system.verify_email(${tenantId}::uuid, ${tokenHash}::text) as id`));
 
 export const confirmEmailChange = (h: DatabaseHandle, tenantId: string, tokenHash: string) =>
   uuidOrNull(

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
-import type { TenantActor } from './actor';
+import type { ActingAs } from './actor';
 import type { Database } from './client';
 
 /** A transaction handle: the only way request work touches the database. */
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-const roleOf = (actor: TenantActor) => (actor.kind === 'client' ? 'foyer_client' : 'foyer_team');
+const roleOf = (actor: ActingAs) => (actor.kind === 'client' ? 'foyer_client' : 'foyer_team');
 
-const userOf = (actor: TenantActor) => (actor.kind === 'apikey' ? '' : actor.userId);
+const userOf = (actor: ActingAs) => ('userId' in actor ? actor.userId : '');
 
 /**
  * The one door for request work: one transaction whose first statement switches to the actor's
@@ -18,7 +18,7 @@ const userOf = (actor: TenantActor) => (actor.kind === 'apikey' ? '' : actor.use
  * first query would save a round trip, but drizzle's lazy queries give no guarantee about which
  * of the two reaches the driver first; see docs/benchmarks.md for the faster path planned.
  */
-export function withActor<T>(db: Database, actor: TenantActor, work: (tx: Tx) => Promise<T>): Promise<T> {
+export function withActor<T>(db: Database, actor: ActingAs, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`select set_config('role', ${roleOf(actor)}, true), set_config('app.tenant_id', ${actor.tenantId}, true), set_config('app.user_id', ${userOf(actor)}, true), set_config('app.role', ${actor.kind}, true)`,

@@ -18,6 +18,7 @@ const route = createRoute({
             email: z.string(),
             role: z.enum(['admin', 'staff', 'client']),
             pendingEmail: z.string().nullable(),
+            emailVerified: z.boolean(),
           }),
         },
       },

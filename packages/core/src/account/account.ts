@@ -20,7 +20,7 @@ import { openSession } from '../auth/sessions';
 import { emailSchema, nameSchema } from '../auth/validation';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
-import { accountNotice } from '../mail/notices';
+import { queueEmail } from '../mail/outbox';
 
 const { sessions, userTokens, users } = schema;
 
@@ -48,6 +48,8 @@ export interface Account {
   role: 'admin' | 'staff' | 'client';
   /** An address waiting for confirmation, if a change was asked for. */
   pendingEmail: string | null;
+  /** Whether the person confirmed their address from the verification email. */
+  emailVerified: boolean;
 }
 
 /** The signed-in person's account, in one statement (it backs `GET /api/v1/me`, a hot path). */
@@ -60,7 +62,14 @@ export async function getAccount(ctx: CoreContext, actor: TenantActor): Promise<
     order by ${userTokens.createdAt} desc limit 1)`;
   const [row] = await withActor(ctx.db.db, me, (tx) =>
     tx
-      .select({ id: users.id, name: users.name, email: users.email, role: users.role, pendingEmail })
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        pendingEmail,
+        emailVerified: sql<boolean>`${users.emailVerifiedAt} is not null`,
+      })
       .from(users)
       .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId))),
   );
@@ -108,7 +117,9 @@ export async function requestEmailChange(
   await checkPassword(ctx, me, input.currentPassword);
   const email = parsed.data;
   const token = generateToken();
-  const name = await withActor(ctx.db.db, me, async (tx) => {
+  const url = new URL('/account/confirm-email', site.tenant.origin);
+  url.searchParams.set('token', token);
+  await withActor(ctx.db.db, me, async (tx) => {
     const [self] = await tx
       .select({ name: users.name, email: users.email })
       .from(users)
@@ -126,21 +137,18 @@ export async function requestEmailChange(
       newEmail: email,
       expiresAt: new Date(ctx.now().getTime() + EMAIL_CHANGE_LIFETIME_MS),
     });
-    return self?.name ?? '';
+    // To the new address: only its owner can confirm it.
+    await queueEmail(tx, {
+      tenantId: me.tenantId,
+      template: 'email-change',
+      to: { address: email },
+      vars: {
+        newEmail: email,
+        confirmUrl: url.toString(),
+        expiresInHours: Math.round(EMAIL_CHANGE_LIFETIME_MS / 3_600_000),
+      },
+    });
   });
-  const url = new URL('/account/confirm-email', site.tenant.origin);
-  url.searchParams.set('token', token);
-  await ctx.mailer.send(
-    accountNotice(ctx, site.branding, {
-      to: email,
-      subject: `Confirm your new email address for ${site.branding.displayName}`,
-      greeting: `Hi ${name},`,
-      lines: [`Confirm that you want to use ${email} to sign in to ${site.branding.displayName}.`],
-      action: { label: 'Confirm this address', url: url.toString() },
-      footer:
-        'The link works once and expires in 24 hours. Until then you keep signing in with your current address.',
-    }),
-  );
 }
 
 export async function confirmEmailChange(ctx: CoreContext, site: TenantSite, token: string): Promise<void> {

@@ -9,7 +9,6 @@ import {
 import { requestPasswordReset as issueResetToken, resetPassword as redeemResetToken } from '@foyer/db';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError, invalid } from '../errors';
-import { accountNotice } from '../mail/notices';
 import { type AccountAndIpLimits, withinLimits } from './throttle';
 import { emailSchema } from './validation';
 
@@ -39,28 +38,16 @@ export async function requestPasswordReset(
   if (!allowed) return;
 
   const token = generateToken();
-  const account = await issueResetToken(ctx.db, {
+  const url = new URL('/reset-password', site.tenant.origin);
+  url.searchParams.set('token', token);
+  // The token and its email are written in one statement: the worker sends it once committed.
+  await issueResetToken(ctx.db, {
     tenantId,
     email,
     tokenHash: hashToken(token),
     expiresAt: new Date(ctx.now().getTime() + RESET_LIFETIME_MS),
+    vars: { resetUrl: url.toString(), expiresInMinutes: Math.round(RESET_LIFETIME_MS / 60_000) },
   });
-  if (!account) return;
-  const url = new URL('/reset-password', site.tenant.origin);
-  url.searchParams.set('token', token);
-  await ctx.mailer.send(
-    accountNotice(ctx, site.branding, {
-      to: account.email,
-      subject: `Reset your ${site.branding.displayName} password`,
-      greeting: `Hi ${account.name},`,
-      lines: [
-        'Someone asked to reset the password of your account. If it was you, choose a new password with the link below.',
-      ],
-      action: { label: 'Choose a new password', url: url.toString() },
-      footer:
-        'The link works once and expires in 30 minutes. If you didn’t ask for this, ignore this email: your password stays as it is.',
-    }),
-  );
 }
 
 /** Sets a new password from a reset link. Single use; ends every session of the account. */

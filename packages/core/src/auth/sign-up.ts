@@ -1,4 +1,11 @@
-import { generateToken, HANDOFF_LIFETIME_MS, hashPassword, hashToken, passwordProblem } from '@foyer/auth';
+import {
+  EMAIL_VERIFY_LIFETIME_MS,
+  generateToken,
+  HANDOFF_LIFETIME_MS,
+  hashPassword,
+  hashToken,
+  passwordProblem,
+} from '@foyer/auth';
 import { signUpTenant, slugAvailable, withActor } from '@foyer/db';
 import { z } from 'zod';
 import type { CoreContext } from '../context';
@@ -48,6 +55,9 @@ export async function signUp(
 
   if (!(await slugAvailable(ctx.db, slug))) throw invalid({ slug: 'This address is taken.' });
   const handoff = generateToken();
+  const verify = generateToken();
+  const verifyUrl = new URL('/verify-email', ctx.tenantOriginForSlug(slug));
+  verifyUrl.searchParams.set('token', verify);
   let created: { tenantId: string; userId: string };
   try {
     created = await signUpTenant(ctx.db, {
@@ -58,6 +68,12 @@ export async function signUp(
       passwordHash: await hashPassword(input.password),
       handoffHash: hashToken(handoff),
       handoffExpires: new Date(ctx.now().getTime() + HANDOFF_LIFETIME_MS),
+      verifyHash: hashToken(verify),
+      verifyExpires: new Date(ctx.now().getTime() + EMAIL_VERIFY_LIFETIME_MS),
+      verifyVars: {
+        verifyUrl: verifyUrl.toString(),
+        expiresInHours: Math.round(EMAIL_VERIFY_LIFETIME_MS / 3_600_000),
+      },
     });
   } catch (error) {
     // Someone took the address between the check and the insert.

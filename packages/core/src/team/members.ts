@@ -21,8 +21,9 @@ import { z } from 'zod';
 import { actorFor, openSession } from '../auth/sessions';
 import { emailSchema, fieldErrors, nameSchema, passwordInput } from '../auth/validation';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
-import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
-import { accountNotice } from '../mail/notices';
+import { CoreError, invalid, requireAdmin, sqlState, UNIQUE_VIOLATION } from '../errors';
+import { queueEmail } from '../mail/outbox';
+import { notifyTeamJoined } from '../notifications/in-app';
 
 const { invitations, sessions, users } = schema;
 
@@ -45,15 +46,13 @@ export interface PendingInvitation {
   createdAt: Date;
 }
 
-function requireAdmin(actor: TenantActor): asserts actor is TenantActor & { kind: 'admin'; userId: string } {
-  if (actor.kind !== 'admin') throw new CoreError('forbidden', 'Only admins manage the team.');
-}
+const TEAM_ADMINS_ONLY = 'Only admins manage the team.';
 
 export async function listTeam(
   ctx: CoreContext,
   actor: TenantActor,
 ): Promise<{ members: TeamMember[]; invitations: PendingInvitation[] }> {
-  requireAdmin(actor);
+  requireAdmin(actor, TEAM_ADMINS_ONLY);
   return withActor(ctx.db.db, actor, async (tx) => {
     const members = await tx
       .select({
@@ -91,11 +90,13 @@ export async function inviteMember(
   site: TenantSite,
   raw: { email: string; role: string },
 ): Promise<PendingInvitation> {
-  requireAdmin(actor);
+  requireAdmin(actor, TEAM_ADMINS_ONLY);
   const parsed = inviteInput.safeParse(raw);
   if (!parsed.success) throw invalid(fieldErrors(parsed.error));
   const { email, role } = parsed.data;
   const token = generateToken();
+  const url = new URL('/invite', site.tenant.origin);
+  url.searchParams.set('token', token);
   const invitation = await withActor(ctx.db.db, actor, async (tx) => {
     const [existing] = await tx
       .select({ id: users.id })
@@ -125,24 +126,20 @@ export async function inviteMember(
       });
     const [inviter] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
     if (!row) throw new Error('invitation insert returned no row');
-    return { row, inviter: inviter?.name ?? site.branding.displayName };
+    await queueEmail(tx, {
+      tenantId: actor.tenantId,
+      template: 'staff-invitation',
+      to: { address: email },
+      vars: {
+        inviterName: inviter?.name ?? '',
+        roleName: role === 'admin' ? 'Admin' : 'Team member',
+        acceptUrl: url.toString(),
+        expiresAt: row.expiresAt.toISOString(),
+      },
+    });
+    return row;
   });
-  const url = new URL('/invite', site.tenant.origin);
-  url.searchParams.set('token', token);
-  await ctx.mailer.send(
-    accountNotice(ctx, site.branding, {
-      to: email,
-      subject: `${invitation.inviter} invited you to ${site.branding.displayName}`,
-      greeting: 'Hello,',
-      lines: [
-        `${invitation.inviter} invited you to join ${site.branding.displayName} as ${role === 'admin' ? 'an admin' : 'a team member'}.`,
-        'Choose your name and a password to get started.',
-      ],
-      action: { label: 'Accept the invitation', url: url.toString() },
-      footer: 'The link works once and expires in 7 days.',
-    }),
-  );
-  return invitation.row;
+  return invitation;
 }
 
 export async function revokeInvitation(
@@ -150,7 +147,7 @@ export async function revokeInvitation(
   actor: TenantActor,
   invitationId: string,
 ): Promise<void> {
-  requireAdmin(actor);
+  requireAdmin(actor, TEAM_ADMINS_ONLY);
   const removed = await withActor(ctx.db.db, actor, (tx) =>
     tx
       .delete(invitations)
@@ -199,6 +196,7 @@ export async function acceptInvitation(
   if (!accepted)
     throw new CoreError('expired', 'This invitation has expired or was already used. Ask for a new one.');
   const actor = actorFor(site.tenant.id, { userId: accepted.userId, role: accepted.role, clientId: null });
+  await notifyTeamJoined(ctx, actor, parsed.data.name);
   return { ...(await openSession(ctx, actor, client)), actor };
 }
 
@@ -232,7 +230,7 @@ export async function changeRole(
   userId: string,
   role: string,
 ): Promise<void> {
-  requireAdmin(actor);
+  requireAdmin(actor, TEAM_ADMINS_ONLY);
   if (role !== 'admin' && role !== 'staff') throw invalid({ role: 'Choose admin or staff.' });
   await withActor(ctx.db.db, actor, async (tx) => {
     const admins = await activeAdminsLocked(tx);
@@ -254,7 +252,7 @@ export async function setMemberActive(
   userId: string,
   active: boolean,
 ): Promise<void> {
-  requireAdmin(actor);
+  requireAdmin(actor, TEAM_ADMINS_ONLY);
   await withActor(ctx.db.db, actor, async (tx) => {
     const admins = await activeAdminsLocked(tx);
     await teamMember(tx, actor.tenantId, userId);
@@ -276,7 +274,7 @@ export async function endMemberSessions(
   actor: TenantActor,
   userId: string,
 ): Promise<number> {
-  requireAdmin(actor);
+  requireAdmin(actor, TEAM_ADMINS_ONLY);
   const ended = await withActor(ctx.db.db, actor, (tx) =>
     tx
       .delete(sessions)

@@ -8,7 +8,7 @@ export const currentTenant = sql`(select nullif(current_setting('app.tenant_id',
 /** The signed-in user of the current transaction, or NULL. */
 export const currentUser = sql`(select nullif(current_setting('app.user_id', true), '')::uuid)`;
 
-/** The actor kind of the current transaction (`admin`, `staff`, `client`, `apikey`), or ''. */
+/** The actor kind of the current transaction (`admin`, `staff`, `client`, `apikey`, `worker`), or ''. */
 export const currentActorKind = sql`(select current_setting('app.role', true))`;
 
 export const tenantIdColumn = () => uuid('tenant_id').notNull();
@@ -71,3 +71,6 @@ export const isCurrentUser = (column: PgColumn) => sql`${column} = ${currentUser
 
 /** True when the actor of the transaction is an agency admin. */
 export const actorIsAdmin = sql`${currentActorKind} = 'admin'`;
+
+/** True when the transaction is the worker delivering mail or running jobs for one tenant. */
+export const actorIsWorker = sql`${currentActorKind} = 'worker'`;

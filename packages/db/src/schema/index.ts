@@ -1,6 +1,7 @@
 export * from './app';
 export * from './branding';
 export * from './clients';
+export * from './email';
 export * from './platform';
 export * from './projects';
 export * from './roles';

@@ -77,3 +77,15 @@ export const throttle = platform.table('throttle', {
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   hits: integer('hits').notNull(),
 });
+
+/**
+ * Periodic jobs (overdue invoices, reminders, domain re-verification, digests). A tick is
+ * claimed with one conditional UPDATE, so across nodes at most one runner gets each tick.
+ */
+export const scheduledJobs = platform.table('scheduled_jobs', {
+  name: text('name').primaryKey(),
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
+  lastStartedAt: timestamp('last_started_at', { withTimezone: true }),
+  lastFinishedAt: timestamp('last_finished_at', { withTimezone: true }),
+  lastError: text('last_error'),
+});

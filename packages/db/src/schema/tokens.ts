@@ -14,7 +14,7 @@ import { actorIsAdmin, createdAt, idColumn, isCurrentUser, tenantIdColumn, walle
 import { clientRole, teamRole } from './roles';
 import { users } from './users';
 
-export const userTokenPurposes = ['password_reset', 'email_change', 'handoff'] as const;
+export const userTokenPurposes = ['password_reset', 'email_change', 'handoff', 'email_verify'] as const;
 
 /**
  * Single-use, short-lived tokens sent to a person (reset links, email confirmation, the
@@ -41,7 +41,10 @@ export const userTokens = app.table(
     ),
     uniqueIndex('user_tokens_tenant_hash_idx').on(t.tenantId, t.tokenHash),
     index('user_tokens_tenant_user_idx').on(t.tenantId, t.userId),
-    check('user_tokens_purpose_known', sql`${t.purpose} in ('password_reset', 'email_change', 'handoff')`),
+    check(
+      'user_tokens_purpose_known',
+      sql`${t.purpose} in ('password_reset', 'email_change', 'handoff', 'email_verify')`,
+    ),
     ...walledPolicies('user_tokens', 'own', [teamRole, clientRole], t.tenantId, {
       select: isCurrentUser(t.userId),
       insert: isCurrentUser(t.userId),

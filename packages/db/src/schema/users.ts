@@ -43,6 +43,8 @@ export const users = app.table(
     createdAt: createdAt(),
     /** Last sign-in or signed-in request (written at most every few minutes). */
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** When the person confirmed their address from the verification email. */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

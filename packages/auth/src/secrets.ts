@@ -1,0 +1,61 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * Secrets a tenant gives us (an SMTP password, gateway credentials) are sealed at rest with
+ * FOYER_SECRET_KEY: AES-256-GCM, a fresh 96-bit IV per value, and the purpose as associated data
+ * so a value sealed for one use cannot be replayed into another. Stored as `v1:<base64>` of
+ * IV ‖ tag ‖ ciphertext.
+ */
+export interface SecretBox {
+  seal(plaintext: string, purpose: string): string;
+  /** Null when the value was not sealed with this key for this purpose (or was tampered with). */
+  open(sealed: string, purpose: string): string | null;
+}
+
+const VERSION = 'v1:';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Parses FOYER_SECRET_KEY: 32 bytes as 64 hex characters or base64 (url-safe or not). */
+export function parseSecretKey(text: string): Buffer | null {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return key.length === 32 ? key : null;
+  }
+  return null;
+}
+
+/** A new random key in the form `parseSecretKey` reads. */
+export const generateSecretKey = () => randomBytes(32).toString('base64url');
+
+export function createSecretBox(key: Uint8Array): SecretBox {
+  if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+  const k = Buffer.from(key);
+  return {
+    seal(plaintext, purpose) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', k, iv);
+      cipher.setAAD(Buffer.from(purpose, 'utf8'));
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return VERSION + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    },
+    open(sealed, purpose) {
+      if (!sealed.startsWith(VERSION)) return null;
+      const raw = Buffer.from(sealed.slice(VERSION.length), 'base64');
+      if (raw.length < IV_BYTES + TAG_BYTES) return null;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', k, raw.subarray(0, IV_BYTES));
+        decipher.setAAD(Buffer.from(purpose, 'utf8'));
+        decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        return Buffer.concat([
+          decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)),
+          decipher.final(),
+        ]).toString('utf8');
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { type ClaimedEmail, eq, type SettleOutcome, schema, sql, withActor } from '@foyer/db';
+import {
+  type EmailBrand,
+  type Envelope,
+  isTemplateKey,
+  renderEmail,
+  type SendResult,
+  smtpTransport,
+  type Transport,
+} from '@foyer/email';
+import type { CoreContext, TenantSite } from '../context';
+
+/**
+ * Attempts before a temporary failure becomes permanent: with the backoff below, the first ten
+ * take about four hours and each later one six, so a message is given up after about a day.
+ */
+export const MAX_ATTEMPTS = 14;
+
+/** Exponential backoff with jitter: 30 s, 1 min, 2 min … capped at 6 h. */
+export function retryDelayMs(attempts: number, random = Math.random): number {
+  const base = Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 6 * 60 * 60 * 1000);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** Purpose under which SMTP passwords are sealed. */
+export const SMTP_PASSWORD_PURPOSE = 'smtp-password';
+
+export type EmailSettingsRow = typeof schema.emailSettings.$inferSelect;
+
+/** How a tenant's email looks: its brand, with links and the logo on its own host. */
+export function emailBrand(site: TenantSite): EmailBrand {
+  const { branding, tenant } = site;
+  return {
+    name: branding.displayName,
+    origin: tenant.origin,
+    logoUrl: branding.logoUrl ? new URL(branding.logoUrl, tenant.origin).toString() : null,
+    primaryColor: branding.primaryColor,
+    onPrimaryColor: branding.onPrimaryColor,
+    accentColor: branding.accentColor,
+    address: branding.contact.address,
+    contactEmail: branding.contact.email,
+    website: branding.contact.website,
+  };
+}
+
+/** From: and Reply-To: for a tenant: always the agency's name, never the platform's. */
+export function senderFor(ctx: CoreContext, site: TenantSite, settings: EmailSettingsRow | null) {
+  const name = settings?.senderName?.trim() || site.branding.displayName;
+  const address =
+    settings?.delivery === 'smtp' && settings.fromAddress ? settings.fromAddress : ctx.mail.from;
+  return { from: { name, address }, replyTo: settings?.replyTo ?? null };
+}
+
+/**
+ * Transports for tenants' own SMTP servers, kept while their settings are unchanged so a worker
+ * reuses connections; the platform transport is shared.
+ */
+export class TransportCache {
+  private readonly smtp = new Map<string, { stamp: number; transport: Transport }>();
+
+  constructor(private readonly ctx: CoreContext) {}
+
+  /** The transport for these settings, or a message saying why there is none. */
+  for(tenantId: string, settings: EmailSettingsRow | null): Transport | string {
+    if (settings?.delivery !== 'smtp') return this.ctx.mail.platform;
+    const stamp = settings.updatedAt.getTime();
+    const cached = this.smtp.get(tenantId);
+    if (cached?.stamp === stamp) return cached.transport;
+    if (cached) void cached.transport.close();
+    const made = smtpFor(this.ctx, settings);
+    if (typeof made === 'string') return made;
+    this.smtp.set(tenantId, { stamp, transport: made });
+    return made;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.smtp.values()];
+    this.smtp.clear();
+    await Promise.all(all.map((entry) => entry.transport.close()));
+  }
+}
+
+/** An SMTP transport for a tenant's settings, or why it cannot be made. */
+export function smtpFor(ctx: CoreContext, settings: EmailSettingsRow): Transport | string {
+  if (!settings.smtpHost || !settings.smtpPort || !settings.smtpSecurity)
+    return 'SMTP settings are incomplete.';
+  let password: string | undefined;
+  if (settings.smtpPasswordSealed) {
+    const opened = ctx.mail.secrets.open(settings.smtpPasswordSealed, SMTP_PASSWORD_PURPOSE);
+    if (opened === null)
+      return 'The SMTP password cannot be read with this server’s secret key; enter it again.';
+    password = opened;
+  }
+  return smtpTransport({
+    host: settings.smtpHost,
+    port: settings.smtpPort,
+    security: settings.smtpSecurity,
+    ...(settings.smtpUsername ? { username: settings.smtpUsername } : {}),
+    ...(password !== undefined ? { password } : {}),
+    allowPrivate: ctx.mail.allowPrivateSmtp,
+    pool: true,
+  });
+}
+
+/** Stable per message, so a resend after a crash carries the same Message-ID. */
+export const messageIdFor = (emailId: string, site: TenantSite) =>
+  `<${emailId}@${new URL(site.tenant.origin).hostname}>`;
+
+interface Loaded {
+  settings: EmailSettingsRow | null;
+  override: { subject: string; body: string } | null;
+  recipient: { email: string; name: string; active: boolean } | null;
+  wantsEmail: boolean;
+}
+
+async function load(ctx: CoreContext, email: ClaimedEmail): Promise<Loaded> {
+  return withActor(ctx.db.db, { kind: 'worker', tenantId: email.tenantId }, async (tx) => {
+    const [settings] = await tx.select().from(schema.emailSettings);
+    const [override] = await tx
+      .select({ subject: schema.emailTemplates.subject, body: schema.emailTemplates.body })
+      .from(schema.emailTemplates)
+      .where(eq(schema.emailTemplates.template, email.template));
+    let recipient: Loaded['recipient'] = null;
+    let wantsEmail = true;
+    if (email.userId) {
+      const [user] = await tx
+        .select({ email: schema.users.email, name: schema.users.name, status: schema.users.status })
+        .from(schema.users)
+        .where(eq(schema.users.id, email.userId));
+      recipient = user ? { email: user.email, name: user.name, active: user.status === 'active' } : null;
+      if (email.event) {
+        const [preference] = await tx
+          .select({ email: schema.notificationPreferences.email })
+          .from(schema.notificationPreferences)
+          .where(
+            sql`${schema.notificationPreferences.userId} = ${email.userId} and ${schema.notificationPreferences.event} = ${email.event}`,
+          );
+        wantsEmail = preference?.email ?? true;
+      }
+    }
+    return { settings: settings ?? null, override: override ?? null, recipient, wantsEmail };
+  });
+}
+
+const outcomeOf = (
+  result: SendResult,
+  email: ClaimedEmail,
+  recipient: string,
+  transport: string,
+  now: Date,
+): SettleOutcome => {
+  if (result.ok) return { outcome: 'sent', recipient, transport, response: result.response };
+  if (result.permanent) return { outcome: 'failed', recipient, transport, error: result.error };
+  if (email.attempts >= MAX_ATTEMPTS) {
+    return {
+      outcome: 'failed',
+      recipient,
+      transport,
+      error: `Gave up after ${email.attempts} attempts: ${result.error}`,
+    };
+  }
+  return {
+    outcome: 'retry',
+    recipient,
+    transport,
+    error: result.error,
+    retryAt: new Date(now.getTime() + retryDelayMs(email.attempts)),
+  };
+};
+
+/**
+ * Renders and sends one claimed email under its tenant's context, and says how to settle it.
+ * Never throws for the email's own problems (they become its outcome); a database error
+ * propagates, and the lease makes the row due again.
+ */
+export async function deliverEmail(
+  ctx: CoreContext,
+  email: ClaimedEmail,
+  transports: TransportCache,
+): Promise<SettleOutcome> {
+  const failed = (error: string, recipient: string | null = null): SettleOutcome => ({
+    outcome: 'failed',
+    recipient,
+    transport: null,
+    error,
+  });
+  const site = await ctx.siteForSlug(email.tenantSlug);
+  if (!site) return failed('The workspace no longer exists.');
+  if (!isTemplateKey(email.template)) return failed(`Unknown template “${email.template}”.`);
+  const loaded = await load(ctx, email);
+  const address = email.toAddress ?? loaded.recipient?.email ?? null;
+  if (!address) return failed('The recipient no longer exists.');
+  if (email.userId && !email.toAddress && loaded.recipient && !loaded.recipient.active) {
+    return { outcome: 'suppressed', recipient: address, reason: 'The recipient’s account is deactivated.' };
+  }
+  if (!loaded.wantsEmail) {
+    return { outcome: 'suppressed', recipient: address, reason: 'The recipient turned these emails off.' };
+  }
+  const transport = transports.for(email.tenantId, loaded.settings);
+  if (typeof transport === 'string') return failed(transport, address);
+  let rendered: { subject: string; html: string; text: string };
+  try {
+    rendered = renderEmail({
+      key: email.template,
+      override: loaded.override,
+      brand: emailBrand(site),
+      vars: email.vars,
+      recipient: { name: loaded.recipient?.name ?? '', email: address },
+    });
+  } catch (error) {
+    return failed(`The template could not be rendered: ${(error as Error).message}`, address);
+  }
+  const envelope: Envelope = {
+    ...senderFor(ctx, site, loaded.settings),
+    to: address,
+    ...rendered,
+    messageId: messageIdFor(email.id, site),
+    idempotencyKey: email.id,
+  };
+  const result = await transport.send(envelope);
+  return outcomeOf(result, email, address, transport.kind, ctx.now());
+}

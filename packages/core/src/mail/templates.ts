@@ -1,0 +1,237 @@
+import { and, eq, schema, type TenantActor, withActor } from '@foyer/db';
+import { checkTemplate, defaultTemplate, isTemplateKey, listTemplates, previewEmail } from '@foyer/email';
+import { z } from 'zod';
+import { fieldErrors } from '../auth/validation';
+import type { CoreContext, TenantSite } from '../context';
+import { CoreError, invalid, requireAdmin } from '../errors';
+import { emailBrand } from './delivery';
+import { EMAIL_ADMINS_ONLY, sendToSelf, type TestSendResult } from './settings';
+
+const { emailTemplates } = schema;
+
+type DefaultTemplate = ReturnType<typeof listTemplates>[number];
+type TemplateKey = DefaultTemplate['key'];
+
+export interface TemplateVariable {
+  name: string;
+  description: string;
+}
+
+/** One email the platform sends, as the template list shows it. */
+export interface EmailTemplateSummary {
+  key: string;
+  name: string;
+  description: string;
+  audience: string;
+  /** The agency replaced the default subject or body. */
+  customised: boolean;
+  updatedAt: Date | null;
+}
+
+/** What the editor needs: the text in use (override or default), the default, the variables. */
+export interface EmailTemplateDetail extends EmailTemplateSummary {
+  subject: string;
+  body: string;
+  defaultSubject: string;
+  defaultBody: string;
+  variables: TemplateVariable[];
+}
+
+export interface TemplateContent {
+  subject: string;
+  body: string;
+}
+
+export interface RenderedPreview {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** The limits of @foyer/email's checks, so the form can say so before it asks. */
+export const SUBJECT_MAX_LENGTH = 200;
+export const BODY_MAX_LENGTH = 20_000;
+
+const contentInput = z.object({
+  subject: z
+    .string()
+    .trim()
+    .min(1, 'Enter a subject.')
+    .max(SUBJECT_MAX_LENGTH, `Use at most ${SUBJECT_MAX_LENGTH} characters.`)
+    .regex(/^[^\r\n]*$/, 'Keep the subject on one line.'),
+  // Browsers send a textarea's line breaks as CRLF; line numbers count LF. Trailing space goes,
+  // leading space stays, so line numbers match the editor.
+  body: z
+    .string()
+    .transform((body) => body.replace(/\r\n?/g, '\n').trimEnd())
+    .pipe(
+      z
+        .string()
+        .refine((body) => body.trim() !== '', 'Enter the message.')
+        .refine((body) => body.length <= BODY_MAX_LENGTH, `Use at most ${BODY_MAX_LENGTH} characters.`),
+    ),
+});
+
+function templateOf(key: string): DefaultTemplate {
+  const found = isTemplateKey(key) ? listTemplates().find((t) => t.key === key) : undefined;
+  if (!found) throw new CoreError('not_found', 'There is no such email template.');
+  return found;
+}
+
+/** Valid subject and body for a template, or field errors naming the line and the reason. */
+function validContent(
+  key: TemplateKey,
+  raw: TemplateContent,
+  message = 'The template has a problem.',
+): TemplateContent {
+  const parsed = contentInput.safeParse(raw);
+  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+  const checked = checkTemplate(parsed.data, { key });
+  if (!checked.ok) {
+    const where = checked.field === 'body' ? `Line ${checked.line}: ` : '';
+    throw invalid({ [checked.field]: `${where}${checked.reason}` }, message);
+  }
+  return parsed.data;
+}
+
+function render(key: TemplateKey, content: TemplateContent, site: TenantSite): RenderedPreview {
+  const rendered = previewEmail(key, content, emailBrand(site));
+  // The checks passed with neutral sample brand; this brand could still push it over a limit, and
+  // renderEmail would quietly fall back to the default, which a preview must not pretend is theirs.
+  if (rendered.overrideError) throw invalid({ body: rendered.overrideError }, 'The template has a problem.');
+  return { subject: rendered.subject, html: rendered.html, text: rendered.text };
+}
+
+function summaryOf(
+  template: DefaultTemplate,
+  override: { updatedAt: Date } | undefined,
+): EmailTemplateSummary {
+  return {
+    key: template.key,
+    name: template.name,
+    description: template.description,
+    audience: template.audience,
+    customised: override !== undefined,
+    updatedAt: override?.updatedAt ?? null,
+  };
+}
+
+/** Every email the platform sends for the agency, in the order of the defaults. */
+export async function listEmailTemplates(
+  ctx: CoreContext,
+  actor: TenantActor,
+): Promise<EmailTemplateSummary[]> {
+  requireAdmin(actor, EMAIL_ADMINS_ONLY);
+  const overrides = await withActor(ctx.db.db, actor, (tx) =>
+    tx
+      .select({ template: emailTemplates.template, updatedAt: emailTemplates.updatedAt })
+      .from(emailTemplates),
+  );
+  const byKey = new Map(overrides.map((o) => [o.template, o]));
+  return listTemplates().map((template) => summaryOf(template, byKey.get(template.key)));
+}
+
+export async function getEmailTemplate(
+  ctx: CoreContext,
+  actor: TenantActor,
+  key: string,
+): Promise<EmailTemplateDetail> {
+  requireAdmin(actor, EMAIL_ADMINS_ONLY);
+  const template = templateOf(key);
+  const [override] = await withActor(ctx.db.db, actor, (tx) =>
+    tx
+      .select({
+        subject: emailTemplates.subject,
+        body: emailTemplates.body,
+        updatedAt: emailTemplates.updatedAt,
+      })
+      .from(emailTemplates)
+      .where(eq(emailTemplates.template, template.key)),
+  );
+  return {
+    ...summaryOf(template, override),
+    subject: override?.subject ?? template.subject,
+    body: override?.body ?? template.body,
+    defaultSubject: template.subject,
+    defaultBody: template.body,
+    variables: template.variables.map((v) => ({ name: v.name, description: v.description })),
+  };
+}
+
+/**
+ * Saves the agency's subject and body for a template. A template that does not compile, or uses
+ * what tenant templates may not (triple braces, unknown helpers), is refused with its line and
+ * the reason, and nothing is saved. Saving the default text unchanged removes the override.
+ */
+export async function saveEmailTemplate(
+  ctx: CoreContext,
+  actor: TenantActor,
+  key: string,
+  raw: TemplateContent,
+): Promise<EmailTemplateDetail> {
+  requireAdmin(actor, EMAIL_ADMINS_ONLY);
+  const template = templateOf(key);
+  const content = validContent(template.key, raw, 'The template has a problem, so it was not saved.');
+  const fallback = defaultTemplate(template.key);
+  await withActor(ctx.db.db, actor, async (tx) => {
+    if (content.subject === fallback.subject.trim() && content.body.trim() === fallback.body.trim()) {
+      await tx
+        .delete(emailTemplates)
+        .where(and(eq(emailTemplates.tenantId, actor.tenantId), eq(emailTemplates.template, template.key)));
+      return;
+    }
+    const values = { ...content, updatedBy: actor.userId, updatedAt: ctx.now() };
+    await tx
+      .insert(emailTemplates)
+      .values({ tenantId: actor.tenantId, template: template.key, ...values })
+      .onConflictDoUpdate({ target: [emailTemplates.tenantId, emailTemplates.template], set: values });
+  });
+  return getEmailTemplate(ctx, actor, template.key);
+}
+
+/** Goes back to the default text; false when there was no override to remove. */
+export async function resetEmailTemplate(
+  ctx: CoreContext,
+  actor: TenantActor,
+  key: string,
+): Promise<boolean> {
+  requireAdmin(actor, EMAIL_ADMINS_ONLY);
+  const template = templateOf(key);
+  const removed = await withActor(ctx.db.db, actor, (tx) =>
+    tx
+      .delete(emailTemplates)
+      .where(and(eq(emailTemplates.tenantId, actor.tenantId), eq(emailTemplates.template, template.key)))
+      .returning({ template: emailTemplates.template }),
+  );
+  return removed.length > 0;
+}
+
+/** The editor's content rendered in the agency's brand with the template's sample data. */
+export async function previewEmailTemplate(
+  _ctx: CoreContext,
+  actor: TenantActor,
+  site: TenantSite,
+  key: string,
+  raw: TemplateContent,
+): Promise<RenderedPreview> {
+  requireAdmin(actor, EMAIL_ADMINS_ONLY);
+  const template = templateOf(key);
+  return render(template.key, validContent(template.key, raw), site);
+}
+
+/**
+ * Renders the editor's content (saved or not) with sample data and sends it at once to the
+ * admin's own address through the agency's delivery settings.
+ */
+export async function sendTemplateTest(
+  ctx: CoreContext,
+  actor: TenantActor,
+  site: TenantSite,
+  key: string,
+  raw: TemplateContent,
+): Promise<TestSendResult> {
+  requireAdmin(actor, EMAIL_ADMINS_ONLY);
+  const template = templateOf(key);
+  const rendered = render(template.key, validContent(template.key, raw), site);
+  return sendToSelf(ctx, actor, site, { ...rendered, subject: `[Test] ${rendered.subject}` });
+}

@@ -1,0 +1,56 @@
+/** Who an event can reach: the agency's team, its clients, or both. */
+export type NotificationAudience = 'team' | 'client' | 'both';
+
+export interface NotificationEventInfo {
+  /** The event's key; for events with an email, also the email template's key in @foyer/email. */
+  key: string;
+  /** How the event is named to people, e.g. on the notification settings page. */
+  label: string;
+  audience: NotificationAudience;
+  /** Whether the event also sends an email, which people may turn off per event. */
+  email: boolean;
+}
+
+/**
+ * Every notification event. Account emails (invitations, verification, reset, email change)
+ * always go out and are not listed: they are not notifications and have no preference.
+ */
+export const NOTIFICATION_EVENTS = [
+  { key: 'project-added', label: 'You’re added to a project', audience: 'both', email: true },
+  { key: 'review-requested', label: 'Work is ready for your review', audience: 'client', email: true },
+  { key: 'review-approved', label: 'A client approves work', audience: 'team', email: true },
+  { key: 'revisions-requested', label: 'A client asks for revisions', audience: 'team', email: true },
+  { key: 'message-new', label: 'New messages', audience: 'both', email: true },
+  { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true },
+  { key: 'invoice-sent', label: 'A new invoice is sent to you', audience: 'client', email: true },
+  { key: 'payment-received', label: 'A payment is received', audience: 'both', email: true },
+  { key: 'payment-reminder', label: 'An invoice is due soon', audience: 'client', email: true },
+  { key: 'payment-overdue', label: 'An invoice is overdue', audience: 'both', email: true },
+  { key: 'file-shared', label: 'A file is shared', audience: 'both', email: true },
+  { key: 'message-digest', label: 'Daily digest of unread messages', audience: 'both', email: true },
+  // In the bell only: admins hear about it, nobody needs an email for it.
+  { key: 'team-joined', label: 'Someone joins the team', audience: 'team', email: false },
+] as const satisfies readonly NotificationEventInfo[];
+
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number]['key'];
+
+const byKey = new Map<string, NotificationEventInfo>(NOTIFICATION_EVENTS.map((e) => [e.key, e]));
+
+export function isNotificationEvent(key: string): key is NotificationEvent {
+  return byKey.has(key);
+}
+
+export function notificationEvent(key: string): NotificationEventInfo | undefined {
+  return byKey.get(key);
+}
+
+/** Whether people of `role` can receive `event`. */
+export function reaches(event: NotificationEventInfo, role: 'admin' | 'staff' | 'client'): boolean {
+  if (event.audience === 'both') return true;
+  return role === 'client' ? event.audience === 'client' : event.audience === 'team';
+}
+
+/** The events whose emails people of `role` can turn on or off, in display order. */
+export function emailEventsFor(role: 'admin' | 'staff' | 'client'): NotificationEventInfo[] {
+  return NOTIFICATION_EVENTS.filter((e) => e.email && reaches(e, role));
+}

@@ -1,0 +1,202 @@
+import { and, eq, schema, sql, type TenantActor, withActor } from '@foyer/db';
+import { z } from 'zod';
+import type { CoreContext } from '../context';
+import { CoreError, invalid } from '../errors';
+import { emailEventsFor } from './events';
+
+const { notificationPreferences, notifications } = schema;
+
+type PersonActor = Exclude<TenantActor, { kind: 'apikey' }>;
+
+function person(actor: TenantActor): PersonActor {
+  if (actor.kind === 'apikey') throw new CoreError('forbidden', 'API keys have no notifications.');
+  return actor;
+}
+
+export interface NotificationItem {
+  id: string;
+  event: string;
+  title: string;
+  body: string | null;
+  /** Same-origin path of the item it is about, or null. */
+  link: string | null;
+  readAt: Date | null;
+  createdAt: Date;
+}
+
+export interface NotificationPage {
+  items: NotificationItem[];
+  /** Pass as `before` for the next (older) page; null when this is the last. */
+  next: string | null;
+}
+
+// `<created_at to the microsecond, UTC>_<id>`: the database's own precision, so that rows made in
+// the same millisecond are neither skipped nor repeated between pages.
+const CURSOR =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const listInput = z.object({
+  before: z.string().regex(CURSOR, 'That page doesn’t exist.').nullish(),
+  limit: z.number().int().min(1).max(100),
+});
+
+const mine = (me: PersonActor) =>
+  and(eq(notifications.tenantId, me.tenantId), eq(notifications.userId, me.userId));
+
+/** The signed-in person's notifications, newest first, a page at a time. */
+export async function listNotifications(
+  ctx: CoreContext,
+  actor: TenantActor,
+  input: { before?: string | null; limit: number },
+): Promise<NotificationPage> {
+  const me = person(actor);
+  const parsed = listInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid({ [String(issue?.path[0] ?? 'before')]: issue?.message ?? 'Invalid value.' });
+  }
+  const { before, limit } = parsed.data;
+  const cursor = before ? CURSOR.exec(before) : null;
+  const rows = await withActor(ctx.db.db, me, (tx) =>
+    tx
+      .select({
+        id: notifications.id,
+        event: notifications.event,
+        title: notifications.title,
+        body: notifications.body,
+        link: notifications.link,
+        readAt: notifications.readAt,
+        createdAt: notifications.createdAt,
+        cursorAt: sql<string>`to_char(${notifications.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      })
+      .from(notifications)
+      .where(
+        and(
+          mine(me),
+          cursor
+            ? sql`(${notifications.createdAt}, ${notifications.id}) < (${cursor[1]}::timestamptz, ${cursor[2]}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(sql`${notifications.createdAt} desc, ${notifications.id} desc`)
+      .limit(limit + 1),
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ cursorAt: _, ...item }) => item),
+    next: rows.length > limit && last ? `${last.cursorAt}_${last.id}` : null,
+  };
+}
+
+/** How many of the signed-in person's notifications are unread. */
+export async function unreadCount(ctx: CoreContext, actor: TenantActor): Promise<number> {
+  const me = person(actor);
+  const [row] = await withActor(ctx.db.db, me, (tx) =>
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(and(mine(me), sql`${notifications.readAt} is null`)),
+  );
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Marks one of the signed-in person's notifications read and returns where it points (null when
+ * it points nowhere). Someone else's notification is as absent as one that never existed.
+ */
+export async function markRead(
+  ctx: CoreContext,
+  actor: TenantActor,
+  id: string,
+): Promise<{ link: string | null }> {
+  const me = person(actor);
+  const gone = new CoreError('not_found', 'That notification no longer exists.');
+  if (!UUID.test(id)) throw gone;
+  const [row] = await withActor(ctx.db.db, me, (tx) =>
+    tx
+      .update(notifications)
+      .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+      .where(and(mine(me), eq(notifications.id, id)))
+      .returning({ link: notifications.link }),
+  );
+  if (!row) throw gone;
+  return { link: row.link };
+}
+
+/** Marks every unread notification of the signed-in person read; returns how many there were. */
+export async function markAllRead(ctx: CoreContext, actor: TenantActor): Promise<number> {
+  const me = person(actor);
+  const rows = await withActor(ctx.db.db, me, (tx) =>
+    tx
+      .update(notifications)
+      .set({ readAt: sql`now()` })
+      .where(and(mine(me), sql`${notifications.readAt} is null`))
+      .returning({ id: notifications.id }),
+  );
+  return rows.length;
+}
+
+export interface NotificationPreference {
+  event: string;
+  label: string;
+  /** Whether the event also sends an email. */
+  email: boolean;
+}
+
+/** Every event with an email that can reach the signed-in person, and whether it is on. */
+export async function getPreferences(
+  ctx: CoreContext,
+  actor: TenantActor,
+): Promise<NotificationPreference[]> {
+  const me = person(actor);
+  const rows = await withActor(ctx.db.db, me, (tx) =>
+    tx
+      .select({ event: notificationPreferences.event, email: notificationPreferences.email })
+      .from(notificationPreferences)
+      .where(
+        and(eq(notificationPreferences.tenantId, me.tenantId), eq(notificationPreferences.userId, me.userId)),
+      ),
+  );
+  const stored = new Map(rows.map((r) => [r.event, r.email]));
+  // No row means the email goes out.
+  return emailEventsFor(me.kind).map((e) => ({
+    event: e.key,
+    label: e.label,
+    email: stored.get(e.key) ?? true,
+  }));
+}
+
+/**
+ * Turns emails on or off per event, for the events named; others keep their setting. An event
+ * that does not exist, has no email, or cannot reach this person is refused, and nothing changes.
+ */
+export async function savePreferences(
+  ctx: CoreContext,
+  actor: TenantActor,
+  input: Record<string, unknown>,
+): Promise<void> {
+  const me = person(actor);
+  const known = new Set(emailEventsFor(me.kind).map((e) => e.key));
+  const choices: { event: string; email: boolean }[] = [];
+  for (const [event, email] of Object.entries(input ?? {})) {
+    if (!known.has(event)) throw invalid({ preferences: 'There is no such notification to choose.' });
+    if (typeof email !== 'boolean') throw invalid({ [event]: 'Choose on or off.' });
+    choices.push({ event, email });
+  }
+  if (choices.length === 0) return;
+  await withActor(ctx.db.db, me, (tx) =>
+    tx
+      .insert(notificationPreferences)
+      .values(choices.map((c) => ({ tenantId: me.tenantId, userId: me.userId, ...c })))
+      .onConflictDoUpdate({
+        target: [
+          notificationPreferences.tenantId,
+          notificationPreferences.userId,
+          notificationPreferences.event,
+        ],
+        set: { email: sql`excluded.email`, updatedAt: sql`now()` },
+      }),
+  );
+}

@@ -1,0 +1,40 @@
+import type { CoreContext } from '@foyer/core';
+
+/**
+ * Periodic work (overdue invoices, reminders, domain re-verification…). Every worker checks its
+ * jobs about once a second; `claim_scheduled_job` lets exactly one of them, on any node, run each
+ * due tick. A run that outlasts its interval may overlap the next tick's run on another node, so
+ * a job must be safe to run twice at once (work in idempotent steps, claim rows it changes).
+ */
+export interface ScheduledJob {
+  /** Unique across the platform: the job's row in `platform.scheduled_jobs`. */
+  name: string;
+  /** Seconds from one tick's start to the next; a whole number, at least 1. */
+  intervalSeconds: number;
+  run(ctx: CoreContext): Promise<void>;
+}
+
+/**
+ * The jobs every worker runs. Features register theirs by adding them here, so `foyer start` and
+ * `foyer worker` run the same list.
+ */
+export function defaultJobs(): ScheduledJob[] {
+  return [];
+}
+
+const JOB_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/** Throws on a list the worker cannot run: bad names, duplicates, impossible intervals. */
+export function checkJobs(jobs: readonly ScheduledJob[]): void {
+  const seen = new Set<string>();
+  for (const job of jobs) {
+    if (!JOB_NAME.test(job.name)) {
+      throw new Error(`Scheduled job name “${job.name}” must be lower-case letters, digits, . _ or -`);
+    }
+    if (seen.has(job.name)) throw new Error(`Scheduled job “${job.name}” is listed twice`);
+    seen.add(job.name);
+    if (!Number.isInteger(job.intervalSeconds) || job.intervalSeconds < 1) {
+      throw new Error(`Scheduled job “${job.name}” needs a whole number of seconds ≥ 1 as its interval`);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// M2 and M3: the outbox worker (createWorker from @foyer/jobs, the code `foyer start` runs)
+// delivering the bench tenant's queued mail to an SMTP sink that the harness runs, on
+// PostgreSQL as foyer_login. Reports emails per second and this process's peak memory.
+import { createSecretBox } from '@foyer/auth';
+import { brandingFromStored } from '@foyer/core';
+import { openPostgres, tenantForHost } from '@foyer/db';
+import { smtpTransport } from '@foyer/email';
+import { createWorker } from '@foyer/jobs';
+import { numberFromEnv, reportResult, reportStarted } from '../lib/measure.mjs';
+import { benchContext, onStop } from '../lib/serve.mjs';
+
+const bench = benchContext();
+const origin = (/** @type {string} */ slug) => `http://${slug}.localhost`;
+const db = openPostgres({ url: bench.loginUrl, max: 2 });
+const platform = smtpTransport({
+  host: '127.0.0.1',
+  port: numberFromEnv('BENCH_SMTP_PORT', 25),
+  security: 'none',
+  allowPrivate: true,
+  pool: true,
+});
+/** @type {import('@foyer/core').CoreContext} */
+const ctx = {
+  db,
+  mail: {
+    platform,
+    from: 'no-reply@localhost',
+    secrets: createSecretBox(Buffer.alloc(32, 1)),
+    allowPrivateSmtp: true,
+    fileDir: null,
+  },
+  platformOrigin: 'http://localhost',
+  tenantOriginForSlug: origin,
+  async siteForSlug(slug) {
+    const row = await tenantForHost(db, { slug });
+    if (!row) return null;
+    return {
+      tenant: {
+        id: row.tenantId,
+        slug: row.slug,
+        name: row.name,
+        status: row.status,
+        origin: origin(row.slug),
+      },
+      branding: brandingFromStored(row.name, row.branding),
+    };
+  },
+  now: () => new Date(),
+};
+const worker = createWorker({ ctx, tenantIds: [bench.tenant.id], jobs: [], batchSize: 20 });
+
+let peakRss = process.memoryUsage.rss();
+let peakHeap = process.memoryUsage().heapUsed;
+let samples = 0;
+// rss() alone is cheap; the full breakdown (for the heap) only every tenth sample.
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  if (++samples % 10 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+}, 10);
+
+const rssAtStart = process.memoryUsage().rss;
+const cpu = process.cpuUsage();
+reportStarted();
+const started = performance.now();
+const settled = await worker.drain();
+const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+clearInterval(sampler);
+reportResult({
+  settled,
+  seconds,
+  perSecond: settled / seconds,
+  cpuSeconds: (used.user + used.system) / 1e6,
+  systemSeconds: used.system / 1e6,
+  rssAtStart,
+  peakRss,
+  peakHeap,
+  // The kernel's own peak for the whole process, start-up included (KiB).
+  maxRssKb: process.resourceUsage().maxRSS,
+});
+// Stay up until the harness has read this process's CPU time and stops it.
+const keepAlive = setInterval(() => {}, 60_000);
+onStop(async () => {
+  clearInterval(keepAlive);
+  await worker.stop();
+  await platform.close();
+  await db.close();
+});

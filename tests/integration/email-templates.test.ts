@@ -1,0 +1,228 @@
+import {
+  getEmailTemplate,
+  listEmailTemplates,
+  previewEmailTemplate,
+  resetEmailTemplate,
+  saveEmailTemplate,
+  sendTemplateTest,
+} from '@foyer/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { required } from '../support/assert';
+import { addUser, coreError, expectCoreError, siteOf, testCore } from '../support/auth';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { createTenant } from '../support/tenants';
+
+/**
+ * An agency's wording of each email: saved only when it passes the template checks, previewed in
+ * the agency's brand, sent as a test from the editor, and reset to the default.
+ */
+
+const KEY = 'staff-invitation';
+
+describe.each(drivers)('email templates on %s', (driver) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+  });
+  afterAll(() => t.close());
+
+  const OTHER = 'password-reset';
+  const everyOverride = (tenantId: string) =>
+    t.superuser('select * from app.email_templates where tenant_id = $1 order by template', [tenantId]);
+
+  const override = async (tenantId: string, key = KEY) => {
+    const [row] = await t.superuser<{ subject: string; body: string; updated_by: string | null }>(
+      'select subject, body, updated_by::text from app.email_templates where tenant_id = $1 and template = $2',
+      [tenantId, key],
+    );
+    return row ?? null;
+  };
+
+  it('lists every template with the default text until the agency customises one', async () => {
+    const { ctx } = testCore(t);
+    const tenant = await createTenant(t);
+
+    const list = await listEmailTemplates(ctx, tenant.admin);
+    const invitation = required(
+      list.find((tpl) => tpl.key === KEY),
+      'the team invitation',
+    );
+    expect(invitation).toMatchObject({ name: 'Team invitation', customised: false, updatedAt: null });
+    expect(list.length).toBeGreaterThan(10);
+    expect(new Set(list.map((tpl) => tpl.key)).size).toBe(list.length);
+
+    const detail = await getEmailTemplate(ctx, tenant.admin, KEY);
+    expect(detail.customised).toBe(false);
+    expect(detail.subject).toBe(detail.defaultSubject);
+    expect(detail.body).toBe(detail.defaultBody);
+    expect(detail.subject).toContain('{{agency.name}}');
+    const variables = detail.variables.map((v) => v.name);
+    expect(variables).toEqual(
+      expect.arrayContaining(['agency.name', 'recipient.name', 'acceptUrl', 'inviterName']),
+    );
+
+    await expectCoreError(getEmailTemplate(ctx, tenant.admin, 'no-such-email'), 'not_found');
+    await expectCoreError(getEmailTemplate(ctx, tenant.admin, '__proto__'), 'not_found');
+  });
+
+  it('saves an override, lists it as customised, and resets it to the default', async () => {
+    const { ctx } = testCore(t);
+    const tenant = await createTenant(t);
+    const content = {
+      subject: '  You’re invited to {{agency.name}}  ',
+      body: '<p>Hello {{recipient.name}},</p>\r\n<p>{{inviterName}} saved you a seat.</p>\r\n{{button acceptUrl "Join us"}}\r\n\r\n',
+    };
+
+    await saveEmailTemplate(ctx, tenant.admin, OTHER, { subject: 'Another', body: '<p>Another</p>' });
+    const saved = await saveEmailTemplate(ctx, tenant.admin, KEY, content);
+    expect(saved).toMatchObject({
+      customised: true,
+      subject: 'You’re invited to {{agency.name}}',
+      body: '<p>Hello {{recipient.name}},</p>\n<p>{{inviterName}} saved you a seat.</p>\n{{button acceptUrl "Join us"}}',
+    });
+    expect(saved.updatedAt).toBeInstanceOf(Date);
+    expect(await override(tenant.id)).toEqual({
+      subject: saved.subject,
+      body: saved.body,
+      updated_by: tenant.admin.userId,
+    });
+    const listed = await listEmailTemplates(ctx, tenant.admin);
+    expect(listed.find((tpl) => tpl.key === KEY)?.customised).toBe(true);
+
+    // Saving again replaces it.
+    await saveEmailTemplate(ctx, tenant.admin, KEY, { ...content, subject: 'Second thoughts' });
+    expect((await override(tenant.id))?.subject).toBe('Second thoughts');
+
+    expect(await resetEmailTemplate(ctx, tenant.admin, KEY)).toBe(true);
+    expect(await override(tenant.id)).toBeNull();
+    const reset = await getEmailTemplate(ctx, tenant.admin, KEY);
+    expect(reset).toMatchObject({
+      customised: false,
+      subject: reset.defaultSubject,
+      body: reset.defaultBody,
+    });
+    expect(await resetEmailTemplate(ctx, tenant.admin, KEY)).toBe(false);
+    // Other templates' overrides are untouched.
+    expect(await override(tenant.id, OTHER)).toMatchObject({ subject: 'Another' });
+  });
+
+  it('saving the default text unchanged leaves no override behind', async () => {
+    const { ctx } = testCore(t);
+    const tenant = await createTenant(t);
+    await saveEmailTemplate(ctx, tenant.admin, KEY, { subject: 'Custom', body: '<p>Custom</p>' });
+    const detail = await getEmailTemplate(ctx, tenant.admin, KEY);
+    const back = await saveEmailTemplate(ctx, tenant.admin, KEY, {
+      subject: detail.defaultSubject,
+      body: detail.defaultBody.replace(/\n/g, '\r\n'),
+    });
+    expect(back.customised).toBe(false);
+    expect(await override(tenant.id)).toBeNull();
+  });
+
+  it('refuses triple braces with the line and reason, and saves nothing', async () => {
+    const { ctx } = testCore(t);
+    const tenant = await createTenant(t);
+    await saveEmailTemplate(ctx, tenant.admin, KEY, { subject: 'Kept', body: '<p>Kept</p>' });
+    const before = await override(tenant.id);
+
+    const error = await expectCoreError(
+      saveEmailTemplate(ctx, tenant.admin, KEY, {
+        subject: 'Join us',
+        body: '<p>Hello,</p>\n<p>Welcome.</p>\n<p>{{{acceptUrl}}}</p>',
+      }),
+      'validation',
+      'body',
+    );
+    expect(error.fields.body).toMatch(/^Line 3: /);
+    expect(error.message).toMatch(/not saved/);
+    expect(await override(tenant.id)).toEqual(before);
+
+    // Line numbers count the lines as the browser sent them, CRLF or not.
+    const crlf = await expectCoreError(
+      saveEmailTemplate(ctx, tenant.admin, KEY, { subject: 'Join us', body: '<p>a</p>\r\n\r\n{{{x}}}' }),
+      'validation',
+      'body',
+    );
+    expect(crlf.fields.body).toMatch(/^Line 3: /);
+
+    const badSubject = await expectCoreError(
+      saveEmailTemplate(ctx, tenant.admin, KEY, { subject: 'Hi {{#if}}', body: '<p>ok</p>' }),
+      'validation',
+      'subject',
+    );
+    expect(badSubject.fields.subject).not.toBe('');
+    for (const [content, field] of [
+      [{ subject: '', body: '<p>ok</p>' }, 'subject'],
+      [{ subject: 'ok', body: '   ' }, 'body'],
+      [{ subject: 'x'.repeat(201), body: '<p>ok</p>' }, 'subject'],
+      [{ subject: 'ok', body: 'x'.repeat(20_001) }, 'body'],
+      [{ subject: 'ok', body: '{{constructor.constructor}}' }, 'body'],
+      [{ subject: 'ok', body: '{{lookup this "constructor"}}' }, 'body'],
+    ] as const) {
+      await expectCoreError(saveEmailTemplate(ctx, tenant.admin, KEY, content), 'validation', field);
+    }
+    expect(await override(tenant.id)).toEqual(before);
+    await expectCoreError(
+      saveEmailTemplate(ctx, tenant.admin, 'no-such-email', { subject: 'a', body: 'b' }),
+      'not_found',
+    );
+  });
+
+  it('previews the editor’s text in the agency’s brand with sample data, escaping what it inserts', async () => {
+    const { ctx } = testCore(t);
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+
+    const preview = await previewEmailTemplate(ctx, tenant.admin, site, KEY, {
+      subject: 'Join {{agency.name}} today',
+      body: '<p>{{inviterName}} invited {{recipient.name}}.</p>\n{{button acceptUrl "Accept"}}',
+    });
+    expect(preview.subject).toBe(`Join ${tenant.name} today`);
+    expect(preview.html).toContain('Jordan Lee invited Sam Rivera.');
+    expect(preview.html).toContain(tenant.name);
+    // Sample links are moved onto the agency's own address.
+    expect(preview.html).toContain(`${site.tenant.origin}/invite`);
+    expect(preview.text).toContain('Jordan Lee invited Sam Rivera.');
+    // Nothing is saved by previewing.
+    expect(await override(tenant.id)).toBeNull();
+
+    // Markup can only come from the template text itself, and script never survives.
+    const hostile = await previewEmailTemplate(ctx, tenant.admin, site, KEY, {
+      subject: 'Hi',
+      body: '<p onclick="alert(1)">Hello</p><img src="javascript:alert(1)">',
+    }).catch((error: unknown) => error);
+    if (!(hostile instanceof Error)) expect(hostile).not.toBeNull();
+    expect(hostile instanceof Error ? '' : JSON.stringify(hostile)).not.toMatch(/onclick|javascript:/i);
+    await expectCoreError(
+      previewEmailTemplate(ctx, tenant.admin, site, KEY, { subject: 'Hi', body: '{{{acceptUrl}}}' }),
+      'validation',
+      'body',
+    );
+  });
+
+  it('lets only admins read, change, preview or test templates', async () => {
+    const { ctx, mail } = testCore(t);
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    const staff = await addUser(t, tenant, { role: 'staff' });
+    await saveEmailTemplate(ctx, tenant.admin, OTHER, { subject: 'Kept', body: '<p>Kept</p>' });
+    const before = await everyOverride(tenant.id);
+    const content = { subject: 'Mine now', body: '<p>Mine</p>' };
+    for (const actor of [staff.actor, tenant.client]) {
+      const calls = [
+        () => listEmailTemplates(ctx, actor),
+        () => getEmailTemplate(ctx, actor, KEY),
+        () => saveEmailTemplate(ctx, actor, KEY, content),
+        () => resetEmailTemplate(ctx, actor, OTHER),
+        () => previewEmailTemplate(ctx, actor, site, KEY, content),
+        () => sendTemplateTest(ctx, actor, site, KEY, content),
+      ];
+      for (const call of calls) {
+        const error = await coreError(call());
+        expect(error.code, `${actor.kind}: ${error.message}`).toBe('forbidden');
+      }
+    }
+    expect(mail).toHaveLength(0);
+    expect(await everyOverride(tenant.id)).toEqual(before);
+  });
+});
