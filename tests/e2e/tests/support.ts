@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 
 /** One message the server wrote to `$FOYER_DATA_DIR/mail`, decoded. */
 export interface Mail {
@@ -45,11 +45,11 @@ export interface Mailbox {
    * The newest message to `address`, waiting for it to arrive. Tests run in parallel against
    * one server, so messages are told apart by recipient (each test uses its own addresses).
    */
-  latestTo(address: string): Promise<Mail>;
+  latestTo(address: string, matching?: (mail: Mail) => boolean): Promise<Mail>;
 }
 
 function mailboxAt(dir: string): Mailbox {
-  const read = async (address: string): Promise<Mail | null> => {
+  const read = async (address: string, matching: (mail: Mail) => boolean): Promise<Mail | null> => {
     let names: string[];
     try {
       names = await readdir(dir);
@@ -62,15 +62,15 @@ function mailboxAt(dir: string): Mailbox {
       .sort()
       .reverse()) {
       const mail = parseEml(name, await readFile(join(dir, name), 'utf8'));
-      if (mail.to.toLowerCase() === address.toLowerCase()) return mail;
+      if (mail.to.toLowerCase() === address.toLowerCase() && matching(mail)) return mail;
     }
     return null;
   };
   return {
-    async latestTo(address) {
+    async latestTo(address, matching = () => true) {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const mail = await read(address);
+        const mail = await read(address, matching);
         if (mail !== null) return mail;
         if (Date.now() > deadline) throw new Error(`no email to ${address} arrived in ${dir}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -102,4 +102,37 @@ export const test = base.extend<{ hostUrl: (host: string, path?: string) => stri
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };
+
+export type HostUrl = (host: string, path?: string) => string;
+
+export interface Agency {
+  slug: string;
+  name: string;
+  /** `<slug>.localhost`: where the agency lives. */
+  host: string;
+  admin: { name: string; email: string; password: string };
+}
+
+/** Signs a fresh agency up on the platform host and waits until its admin lands in the workspace. */
+export async function signUpAgency(page: Page, hostUrl: HostUrl, prefix = 'e2e'): Promise<Agency> {
+  const id = unique();
+  const slug = `${prefix}-${id}`;
+  const agency: Agency = {
+    slug,
+    name: `Agency ${id}`,
+    host: `${slug}.localhost`,
+    admin: { name: 'Ada Admin', email: `ada-${id}@agency.example`, password: `admin pass ${id}` },
+  };
+  await page.goto(hostUrl('localhost', '/signup'));
+  await page.getByLabel('Agency name').fill(agency.name);
+  await page.getByLabel('Workspace address').fill(agency.slug);
+  // The live check answers while the rest of the form is filled in.
+  await expect(page.getByText(`${agency.host} is available`)).toBeVisible();
+  await page.getByLabel('Your name').fill(agency.admin.name);
+  await page.getByLabel('Email').fill(agency.admin.email);
+  await page.getByLabel('Password').fill(agency.admin.password);
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page).toHaveURL(hostUrl(agency.host, '/admin'));
+  return agency;
+}

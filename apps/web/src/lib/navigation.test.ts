@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isCurrent, navFor } from './navigation';
 
 describe('navFor', () => {
-  it('links Team for admins only', () => {
-    expect(navFor('admin').map((i) => i.label)).toEqual(['Dashboard', 'Team', 'Account']);
+  it('links Team and Email for admins only', () => {
+    expect(navFor('admin').map((i) => i.label)).toEqual(['Dashboard', 'Team', 'Email', 'Account']);
     expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Account']);
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
   });

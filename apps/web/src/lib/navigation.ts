@@ -16,6 +16,7 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
   return [
     { href: '/admin', label: 'Dashboard' },
     ...(role === 'admin' ? [{ href: '/admin/team', label: 'Team' }] : []),
+    ...(role === 'admin' ? [{ href: '/admin/settings/email', label: 'Email' }] : []),
     { href: '/account', label: 'Account' },
   ];
 }

@@ -4,6 +4,7 @@ import {
   getAccount,
   listSessions,
   requestEmailChange,
+  resendVerification,
   updateName,
 } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
@@ -78,6 +79,15 @@ export const actions: Actions = {
     return {
       section: 'email' as Section,
       notice: `We’ve sent a confirmation link to ${email}. Your address changes once you open it.`,
+    };
+  },
+
+  verify: async (event) => {
+    const { me, core } = setup(event);
+    await resendVerification(core, me.actor, me.site);
+    return {
+      section: 'email' as Section,
+      notice: `We’ve sent a new verification link to ${me.user.email}.`,
     };
   },
 

@@ -1,0 +1,32 @@
+import { getEmailSettings, listEmailTemplates, saveEmailSettings } from '@foyer/core';
+import { coreErrorToFail } from '$lib/server/errors';
+import { trimmed } from '$lib/server/forms';
+import { requirePlatform } from '$lib/server/platform';
+import { requireAdmin } from '$lib/server/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const me = requireAdmin(event);
+  const { core } = requirePlatform(event.platform);
+  const [settings, templates] = await Promise.all([
+    getEmailSettings(core, me.actor, me.site),
+    listEmailTemplates(core, me.actor),
+  ]);
+  return { settings, templates };
+};
+
+export const actions: Actions = {
+  sender: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    const form = await event.request.formData();
+    const senderName = trimmed(form, 'senderName');
+    const replyTo = trimmed(form, 'replyTo');
+    try {
+      await saveEmailSettings(core, me.actor, me.site, { senderName, replyTo });
+    } catch (error) {
+      return coreErrorToFail(error, { senderName, replyTo });
+    }
+    return { notice: 'Sender details saved. New emails use them from now on.' };
+  },
+};

@@ -1,0 +1,105 @@
+import {
+  CoreError,
+  getEmailSettings,
+  getEmailTemplate,
+  previewEmailTemplate,
+  resetEmailTemplate,
+  saveEmailTemplate,
+  sendTemplateTest,
+} from '@foyer/core';
+import { error } from '@sveltejs/kit';
+import { coreErrorToFail } from '$lib/server/errors';
+import { field, isConfirmed } from '$lib/server/forms';
+import { requirePlatform } from '$lib/server/platform';
+import { requireAdmin } from '$lib/server/session';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { resetTemplate as askReset } from './confirm-reset';
+
+function notFoundAs404(cause: unknown): never {
+  if (cause instanceof CoreError && cause.code === 'not_found') error(404);
+  throw cause;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const me = requireAdmin(event);
+  const { core } = requirePlatform(event.platform);
+  const [template, settings] = await Promise.all([
+    getEmailTemplate(core, me.actor, event.params.key).catch(notFoundAs404),
+    getEmailSettings(core, me.actor, me.site),
+  ]);
+  // The saved text always renders; the browser asks for new previews as the text changes.
+  const preview = await previewEmailTemplate(core, me.actor, me.site, template.key, template).catch(
+    () => null,
+  );
+  return {
+    template,
+    preview,
+    sender: settings.senderName || settings.defaultSenderName,
+    myEmail: me.user.email,
+    now: core.now(),
+  };
+};
+
+/** Which message an answer carries: it is shown next to the part of the page it is about. */
+type Section = 'editor' | 'preview' | 'reset';
+
+async function setup(event: RequestEvent) {
+  const me = requireAdmin(event);
+  const { core } = requirePlatform(event.platform);
+  const form = await event.request.formData();
+  // Subject and body exactly as typed; core trims and normalises line endings.
+  const content = { subject: field(form, 'subject'), body: field(form, 'body') };
+  return { me, core, form, content };
+}
+
+export const actions: Actions = {
+  save: async (event) => {
+    const { me, core, content } = await setup(event);
+    try {
+      await saveEmailTemplate(core, me.actor, event.params.key, content);
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'editor' as Section, ...content });
+    }
+    return { section: 'editor' as Section, notice: 'Template saved. New emails use it from now on.' };
+  },
+
+  /** Renders what is in the editor; the page calls it as you type, or the Preview button without script. */
+  preview: async (event) => {
+    const { me, core, content } = await setup(event);
+    try {
+      const preview = await previewEmailTemplate(core, me.actor, me.site, event.params.key, content);
+      return { section: 'preview' as Section, preview, ...content };
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'preview' as Section, ...content });
+    }
+  },
+
+  test: async (event) => {
+    const { me, core, content } = await setup(event);
+    try {
+      const result = await sendTemplateTest(core, me.actor, me.site, event.params.key, content);
+      return { section: 'editor' as Section, result, ...content };
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'editor' as Section, ...content });
+    }
+  },
+
+  reset: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    const form = await event.request.formData();
+    if (!isConfirmed(form)) {
+      const { name } = await getEmailTemplate(core, me.actor, event.params.key).catch(notFoundAs404);
+      return {
+        section: 'reset' as Section,
+        confirm: { action: '?/reset', fields: {}, ...askReset(name) },
+      };
+    }
+    try {
+      await resetEmailTemplate(core, me.actor, event.params.key);
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'reset' as Section });
+    }
+    return { section: 'reset' as Section, notice: 'Back to the default text.' };
+  },
+};

@@ -1,0 +1,46 @@
+import { CoreError, listNotifications, markAllRead, markRead } from '@foyer/core';
+import { redirect } from '@sveltejs/kit';
+import { trimmed } from '$lib/server/forms';
+import { requirePlatform } from '$lib/server/platform';
+import { safeNext } from '$lib/server/redirects';
+import { requireUser } from '$lib/server/session';
+import type { Actions, PageServerLoad } from './$types';
+
+const PAGE_SIZE = 20;
+
+export const load: PageServerLoad = async (event) => {
+  const me = requireUser(event);
+  const { core } = requirePlatform(event.platform);
+  const before = event.url.searchParams.get('before');
+  try {
+    const page = await listNotifications(core, me.actor, { before, limit: PAGE_SIZE });
+    return { items: page.items, next: page.next, paged: before !== null, now: core.now() };
+  } catch (error) {
+    // A mangled page link starts over at the newest.
+    if (error instanceof CoreError && error.code === 'validation') redirect(303, '/notifications');
+    throw error;
+  }
+};
+
+export const actions: Actions = {
+  /** Opening a notification marks it read, then goes where it points (only paths on this host). */
+  open: async (event) => {
+    const me = requireUser(event);
+    const { core } = requirePlatform(event.platform);
+    const id = trimmed(await event.request.formData(), 'id');
+    let link: string | null = null;
+    try {
+      ({ link } = await markRead(core, me.actor, id));
+    } catch (error) {
+      if (!(error instanceof CoreError && error.code === 'not_found')) throw error;
+    }
+    redirect(303, safeNext(link) ?? '/notifications');
+  },
+
+  readAll: async (event) => {
+    const me = requireUser(event);
+    const { core } = requirePlatform(event.platform);
+    const marked = await markAllRead(core, me.actor);
+    return { readAll: marked };
+  },
+};

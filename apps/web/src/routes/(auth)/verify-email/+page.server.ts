@@ -1,0 +1,27 @@
+import { CoreError, verifyEmail } from '@foyer/core';
+import { fail } from '@sveltejs/kit';
+import { field } from '$lib/server/forms';
+import { requirePlatform, tenantSite } from '$lib/server/platform';
+import { currentUser } from '$lib/server/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ platform, url }) => {
+  tenantSite(platform);
+  return { token: url.searchParams.get('token') ?? '', signedIn: currentUser(platform) !== null };
+};
+
+export const actions: Actions = {
+  // A button press rather than on page load: mail scanners open links, and would otherwise use
+  // up the single-use token before the person does.
+  default: async ({ platform, request }) => {
+    const site = tenantSite(platform);
+    const token = field(await request.formData(), 'token');
+    try {
+      await verifyEmail(requirePlatform(platform).core, site, token);
+    } catch (error) {
+      if (error instanceof CoreError) return fail(400, { message: error.message });
+      throw error;
+    }
+    return { verified: true as const };
+  },
+};
