@@ -44,6 +44,8 @@ export default defineConfig({
         '--disable-sync',
         '--no-first-run',
         '--disable-quic',
+        // Every name is this machine: custom domains of agencies (e.g. portal-x.agency.test) too.
+        '--host-resolver-rules=MAP * 127.0.0.1',
       ],
     },
   },

@@ -1,13 +1,15 @@
 // Starts the real server for the browser tests, on PGlite in a fresh data directory, or with
 // E2E_DATABASE=postgres on a fresh PostgreSQL database that is dropped again on shutdown.
 // FOYER_DATA_DIR, when given (playwright.config.ts does, so tests can read the mail the server
-// writes there), is used as is; either way the directory is removed on shutdown.
+// writes there), is used as is; either way the directory is removed on shutdown. Domain
+// verification asks a local DNS server that answers from `$FOYER_DATA_DIR/dns/<name>.json`.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { startDnsServer } from './dns-server.mjs';
 
 const cli = new URL('../../apps/server/dist/cli.js', import.meta.url).pathname;
 const dataDir = process.env.FOYER_DATA_DIR || mkdtempSync(join(tmpdir(), 'foyer-e2e-'));
@@ -46,6 +48,9 @@ if (process.env.E2E_DATABASE === 'postgres') {
   }
 }
 
+const dns = await startDnsServer(join(dataDir, 'dns'));
+env.FOYER_DNS_SERVERS = `127.0.0.1:${dns.port}`;
+
 const server = spawn(process.execPath, [cli, 'start'], { env, stdio: 'inherit' });
 let stopping = false;
 async function stop(signal) {
@@ -53,6 +58,7 @@ async function stop(signal) {
   stopping = true;
   server.kill(signal);
   await new Promise((resolve) => server.once('exit', resolve));
+  await dns.close();
   await dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);

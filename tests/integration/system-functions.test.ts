@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ensureTenant, sql, tenantForHost, tenantLogo, withActor } from '@foyer/db';
+import { ensureTenant, sql, tenantFavicon, tenantForHost, tenantLogo, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
@@ -88,11 +88,17 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
           accentColor: '#445566',
           theme: 'dark',
           logoSha256: mark.sha256,
+          faviconSha256: null,
           welcomeText: 'Hello',
+          loginBackground: null,
           contactEmail: 'hello@northwind.test',
           contactPhone: null,
           website: 'https://northwind.test',
           address: null,
+          documentBusinessName: null,
+          documentAddress: null,
+          documentTaxId: null,
+          documentPaymentTerms: null,
         },
       });
 
@@ -153,6 +159,21 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
       });
       const created = await insertTenant(t, { status: 'suspended' });
       expect(await tenantForHost(t.handle, { slug: created.slug })).toMatchObject({ status: 'suspended' });
+    });
+  });
+
+  describe('tenant_favicon', () => {
+    it("returns a tenant's own favicon, and nothing for a tenant without one", async () => {
+      const icon = logo();
+      const a = await createTenant(t, {
+        branding: { faviconMime: icon.mime, faviconData: icon.data, faviconSha256: icon.sha256 },
+      });
+      const plain = await createTenant(t);
+      const ofA = required(await tenantFavicon(t.handle, a.id), "A's favicon");
+      expect(ofA).toMatchObject({ mime: 'image/png', sha256: icon.sha256 });
+      expect(Buffer.from(ofA.data).equals(icon.data)).toBe(true);
+      expect(await tenantFavicon(t.handle, plain.id)).toBeNull();
+      expect(await tenantFavicon(t.handle, randomUUID())).toBeNull();
     });
   });
 

@@ -56,6 +56,28 @@ export interface TestCore {
   /** Every message delivered through the platform transport, in order (see `deliverQueued`). */
   mail: OutgoingMail[];
   clock: TestClock;
+  /** The DNS the core sees: set records with `dns.set(name, { txt, cname })`. */
+  dns: FakeDns;
+}
+
+export interface FakeDns {
+  resolver: import('@foyer/core').DnsResolver;
+  set(name: string, records: { txt?: string[][]; cname?: string[] }): void;
+  clear(name: string): void;
+}
+
+/** A DNS that answers from a map: nothing in tests touches the internet. */
+export function fakeDns(): FakeDns {
+  const zone = new Map<string, { txt?: string[][]; cname?: string[] }>();
+  const key = (name: string) => name.toLowerCase().replace(/\.$/, '');
+  return {
+    resolver: {
+      resolveTxt: async (name) => zone.get(key(name))?.txt ?? [],
+      resolveCname: async (name) => zone.get(key(name))?.cname ?? [],
+    },
+    set: (name, records) => zone.set(key(name), records),
+    clear: (name) => zone.delete(key(name)),
+  };
 }
 
 /** A transport that keeps what it is given. */
@@ -73,6 +95,7 @@ export function recordingTransport(into: OutgoingMail[]): Transport {
 /** A CoreContext on the test database with a recording transport and a controllable clock. */
 export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
   const mail: OutgoingMail[] = [];
+  const dns = fakeDns();
   let offset = 0;
   const clock: TestClock = {
     now: () => new Date(Date.now() + offset),
@@ -88,6 +111,7 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
       secrets: createSecretBox(TEST_SECRET_KEY),
       allowPrivateSmtp: true,
       fileDir: null,
+      resend: null,
     },
     platformOrigin: PLATFORM_ORIGIN,
     tenantOriginForSlug: tenantOrigin,
@@ -105,9 +129,12 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
         branding: brandingFromStored(row.name, row.branding),
       };
     },
+    tenantChanged: () => {},
+    dns: dns.resolver,
+    platformDomain: PLATFORM_DOMAIN,
     now: () => clock.now(),
   };
-  return { ctx, mail, clock };
+  return { ctx, mail, clock, dns };
 }
 
 /**

@@ -60,6 +60,7 @@ const ctx: CoreContext = {
     secrets: createSecretBox(Buffer.alloc(32, 0x5a)),
     allowPrivateSmtp: true,
     fileDir: null,
+    resend: null,
   },
   platformOrigin: `http://${PLATFORM_DOMAIN}`,
   tenantOriginForSlug: tenantOrigin,
@@ -77,6 +78,9 @@ const ctx: CoreContext = {
       branding: brandingFromStored(row.name, row.branding),
     };
   },
+  tenantChanged: () => {},
+  dns: { resolveTxt: async () => [], resolveCname: async () => [] },
+  platformDomain: PLATFORM_DOMAIN,
   now: () => new Date(),
 };
 

@@ -9,8 +9,8 @@ import type {
   SignedInOperator,
   TenantSummary,
 } from '@foyer/core';
-import { platformBranding, resolveOperator, resolveSession } from '@foyer/core';
-import { type DatabaseHandle, tenantLogo } from '@foyer/db';
+import { platformBranding, resolveOperator, resolveSession, systemDnsResolver } from '@foyer/core';
+import { type DatabaseHandle, tenantFavicon, tenantLogo, tlsAllowed } from '@foyer/db';
 import { fileTransport, resendTransport } from '@foyer/email';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -18,7 +18,7 @@ import { type CookieOptions, serialize } from 'hono/utils/cookie';
 import { createApi } from './api/index';
 import { AppError, problem } from './api/problem';
 import { type Config, originFor, secretKeyFor } from './env';
-import { resolveHost } from './host';
+import { normaliseHost, resolveHost } from './host';
 import { errorFields, type Logger } from './log';
 import { errorPage, forbiddenPage, suspendedPage, unknownHostPage } from './pages';
 import { TenantDirectory } from './tenants';
@@ -160,18 +160,24 @@ export function createCoreContext(
       secrets: createSecretBox(secretKeyFor(config)),
       allowPrivateSmtp: config.allowPrivateSmtp,
       fileDir,
+      resend: config.resendApiKey ? { apiKey: config.resendApiKey } : null,
     },
     platformOrigin: originFor(config, config.platformDomain),
     tenantOriginForSlug: (slug) => originFor(config, `${slug}.${config.platformDomain}`),
     siteForSlug: (slug) =>
       tenants.lookup({ kind: 'subdomain', slug, host: `${slug}.${config.platformDomain}` }),
+    // Every node following the channel drops its cached lookups (see TenantDirectory.follow).
+    tenantChanged: (tenantId) => tenants.announce(tenantId),
+    dns: systemDnsResolver(config.dnsServers),
+    platformDomain: config.platformDomain,
     now: () => new Date(),
   };
 }
 
 /**
  * The front door. Middleware order is fixed here: request id and log line -> security headers ->
- * /healthz -> tenant from host -> brand and build assets -> CSRF -> session -> API -> pages.
+ * /healthz and the TLS ask -> tenant from host (and the subdomain -> custom domain redirect) ->
+ * brand and build assets -> CSRF -> session -> API -> pages.
  */
 export function createApp(deps: AppDeps) {
   const { config, db, log } = deps;
@@ -221,6 +227,22 @@ export function createApp(deps: AppDeps) {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
+  // The edge proxy's on-demand TLS "ask" (Caddy: `on_demand_tls { ask … }`), on any host: 200
+  // only for a verified custom domain of an active tenant. Any other answer means no certificate.
+  app.get('/.well-known/foyer/tls-allowed', async (c) => {
+    const raw = c.req.query('domain') ?? '';
+    const hostname = normaliseHost(raw);
+    if (!hostname || raw.includes(':') || raw.length > 253) return c.text('bad domain', 400);
+    try {
+      return (await tlsAllowed(db, hostname)) ? c.text('ok', 200) : c.text('no', 404);
+    } catch (error) {
+      log.error('tls ask failed', { requestId: c.get('requestId'), ...errorFields(error) });
+      return c.text('unavailable', 503);
+    }
+  });
+
+  const assets = deps.assets ?? new Map<string, StaticAsset>();
+
   app.use('*', async (c, next) => {
     const match = resolveHost(c.get('rawHost'), config);
     if (match.kind === 'platform') {
@@ -231,6 +253,23 @@ export function createApp(deps: AppDeps) {
     const resolved = await tenants.lookup(match);
     if (!resolved) return c.html(unknownHostPage, 404);
     if (resolved.tenant.status !== 'active') return c.html(suspendedPage, 503, { 'retry-after': '3600' });
+    // A tenant with a verified custom domain lives there: pages on its subdomain move over. Brand
+    // files, build assets and the API keep answering on both hosts, and so do the data requests
+    // of a page already open there (a cross-origin redirect would break them; the next full
+    // page load moves over).
+    if (match.kind === 'subdomain' && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+      const home = new URL(resolved.tenant.origin);
+      const path = c.req.path;
+      const exempt =
+        path.startsWith('/_brand/') ||
+        path.startsWith('/api/') ||
+        path.endsWith('/__data.json') ||
+        assets.has(path);
+      if (home.hostname !== match.host && !exempt) {
+        const url = new URL(c.req.url);
+        return c.redirect(`${home.origin}${url.pathname}${url.search}`, 308);
+      }
+    }
     c.set('site', { kind: 'tenant', host: match.host, ...resolved });
     return next();
   });
@@ -256,7 +295,18 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  const assets = deps.assets ?? new Map<string, StaticAsset>();
+  app.get('/_brand/favicon/:hash', async (c) => {
+    const site = c.get('site');
+    if (site.kind !== 'tenant' || site.branding.faviconUrl !== c.req.path) return c.notFound();
+    const stored = await tenantFavicon(db, site.tenant.id);
+    if (!stored?.sha256.startsWith(c.req.param('hash'))) return c.notFound();
+    return c.body(stored.data as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': stored.mime,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'content-security-policy': LOGO_CSP,
+    });
+  });
+
   app.on(['GET', 'HEAD'], '*', async (c, next) => {
     const asset = assets.get(c.req.path);
     if (!asset) return next();

@@ -15,6 +15,7 @@ import { createCoreContext } from './app';
 import { type Config, ConfigError, loadConfig, originFor, repoRoot } from './env';
 import { createLogger } from './log';
 import { openDatabase, startServer } from './server';
+import { TenantDirectory } from './tenants';
 
 const usage = `Usage: foyer <command>
 
@@ -136,7 +137,9 @@ async function main(argv: string[]) {
     }
     case 'worker': {
       const db = await openDatabase(config);
-      const worker = createWorker({ ctx: createCoreContext(config, db), log });
+      const tenants = new TenantDirectory(db, config);
+      await tenants.follow();
+      const worker = createWorker({ ctx: createCoreContext(config, db, tenants), log });
       worker.start();
       log.info('worker started');
       const stop = async () => {

@@ -74,6 +74,8 @@ describe('loadConfig', () => {
     ['FOYER_SECRET_KEY', 'short'],
     ['MAIL_FROM', 'not-an-address'],
     ['FOYER_WORKER', 'yes'],
+    ['FOYER_DNS_SERVERS', 'dns.example'],
+    ['FOYER_DNS_SERVERS', '127.0.0.1:99999'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -83,6 +85,15 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(name);
+  });
+
+  it('reads DNS servers for domain verification as IP or IP:port', () => {
+    expect(loadConfig({}).dnsServers).toEqual([]);
+    expect(loadConfig({ FOYER_DNS_SERVERS: '127.0.0.1:5353, 1.1.1.1, [::1]:53' }).dnsServers).toEqual([
+      '127.0.0.1:5353',
+      '1.1.1.1',
+      '[::1]:53',
+    ]);
   });
 
   it('requires FOYER_SECRET_KEY on PostgreSQL, where every node must share it', () => {

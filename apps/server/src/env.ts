@@ -49,6 +49,15 @@ const schema = z.object({
   MAIL_FROM: z.email({ error: 'must be an email address such as no-reply@example.com' }).optional(),
   FOYER_ALLOW_PRIVATE_SMTP: z.enum(['0', '1']).default('0'),
   FOYER_WORKER: z.enum(['0', '1']).default('1'),
+  FOYER_DNS_SERVERS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      for (const entry of splitList(value)) {
+        if (!dnsServer(entry))
+          ctx.addIssue({ code: 'custom', message: `not an IP address or IP:port: ${entry}` });
+      }
+    }),
 });
 
 export interface Config {
@@ -76,6 +85,8 @@ export interface Config {
   allowPrivateSmtp: boolean;
   /** Run the outbox and scheduled-job worker in this process (FOYER_WORKER=0 on API-only nodes). */
   worker: boolean;
+  /** DNS servers for domain verification (`ip` or `ip:port`); empty uses the system's. */
+  dnsServers: string[];
 }
 
 export class ConfigError extends Error {
@@ -90,6 +101,18 @@ function splitList(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** `ip`, `ip:port` or `[ipv6]:port`, as `Resolver.setServers` takes them. */
+function dnsServer(entry: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  const [address, port] = bracketed
+    ? [bracketed[1] ?? '', bracketed[2]]
+    : isIP(entry) === 6
+      ? [entry, undefined]
+      : (entry.split(':') as [string, string | undefined]);
+  const portOk = port === undefined || (/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+  return isIP(address) !== 0 && portOk;
 }
 
 function parseProxyEntry(
@@ -157,6 +180,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: env.MAIL_FROM ?? `no-reply@${env.PLATFORM_DOMAIN}`,
     allowPrivateSmtp: env.FOYER_ALLOW_PRIVATE_SMTP === '1',
     worker: env.FOYER_WORKER === '1',
+    dnsServers: splitList(env.FOYER_DNS_SERVERS),
   };
 }
 

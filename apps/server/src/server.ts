@@ -48,6 +48,7 @@ export interface RunningServer {
 export async function startServer(config: Config, db: DatabaseHandle, log: Logger): Promise<RunningServer> {
   const web = await loadWebApp();
   const tenants = new TenantDirectory(db, config);
+  const unfollow = await tenants.follow();
   const core = createCoreContext(config, db, tenants);
   const app = createApp({ config, db, pages: web, assets: web.assets, log, tenants, core });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
@@ -58,11 +59,13 @@ export async function startServer(config: Config, db: DatabaseHandle, log: Logge
   return {
     url: `http://${config.host}:${config.port}`,
     core,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would otherwise hold the process open for their idle timeout.
         if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      });
+      await unfollow();
+    },
   };
 }

@@ -3,6 +3,9 @@ import { type DatabaseHandle, type HostLookup, tenantForHost } from '@foyer/db';
 import { type Config, originFor } from './env';
 import type { HostMatch } from './host';
 
+/** NOTIFY channel on which nodes announce that a tenant's host, domain or branding changed. */
+export const TENANT_CHANGED = 'foyer_tenant_changed';
+
 export interface ResolvedTenant {
   tenant: TenantSummary;
   branding: Branding;
@@ -44,6 +47,22 @@ export class TenantDirectory {
       if (!oldest.done) this.entries.delete(oldest.value);
     }
     return value;
+  }
+
+  /**
+   * Clears this cache whenever any node says a tenant changed (`announce`), so a new brand or
+   * domain shows everywhere at once rather than after the TTL. Resolves once listening.
+   */
+  follow(): Promise<() => Promise<void>> {
+    return this.handle.listen(TENANT_CHANGED, () => this.clear());
+  }
+
+  /** Drops this node's cache and tells every other node (and this one) to drop theirs. */
+  announce(tenantId: string): void {
+    this.clear();
+    this.handle.notify(TENANT_CHANGED, tenantId).catch(() => {
+      // Other nodes then catch up within the TTL.
+    });
   }
 
   /** Forgets every cached host, e.g. after a tenant's status, domain or branding changed. */

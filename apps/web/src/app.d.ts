@@ -1,4 +1,4 @@
-import type { Branding, RequestPlatform, TenantSummary } from '@foyer/core';
+import type { Branding, RequestPlatform, TenantSummary, Theme } from '@foyer/core';
 
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {
@@ -14,6 +14,8 @@ declare global {
     interface PageData {
       tenant: TenantSummary | null;
       branding: Branding;
+      /** The visitor's own theme (a cookie), over the agency's default; null when not chosen. */
+      themeOverride: Theme | null;
     }
   }
 }

@@ -16,6 +16,20 @@ export interface MailSetup {
   allowPrivateSmtp: boolean;
   /** The file transport's directory, listed in the operator console; null when not in use. */
   fileDir: string | null;
+  /** The platform's Resend account (for agencies' sending domains); null without RESEND_API_KEY. */
+  resend: {
+    apiKey: string;
+    /** API base URL (a local fake in tests); without it the SDK reads RESEND_BASE_URL. */
+    baseUrl?: string;
+  } | null;
+}
+
+/** The DNS lookups domain verification needs; injectable so tests never touch the internet. */
+export interface DnsResolver {
+  /** TXT records of a name, each as its strings; [] when there are none or the name is unknown. */
+  resolveTxt(hostname: string): Promise<string[][]>;
+  /** CNAME targets of a name; [] when there are none or the name is unknown. */
+  resolveCname(hostname: string): Promise<string[]>;
 }
 
 /** What domain operations need from the outside world; built once by the server. */
@@ -31,6 +45,14 @@ export interface CoreContext {
    * Work that runs outside a request, such as delivering mail, uses this for links and brand.
    */
   siteForSlug(slug: string): Promise<TenantSite | null>;
+  /**
+   * Says that a tenant's host, domain or branding changed, so cached lookups of it (on this node
+   * and, where the server can, on the others) are dropped.
+   */
+  tenantChanged(tenantId: string): void;
+  dns: DnsResolver;
+  /** `PLATFORM_DOMAIN`: tenants' subdomains live under it, custom domains must not. */
+  platformDomain: string;
   now(): Date;
 }
 

@@ -24,10 +24,43 @@ export { checkSlug, signUp } from './auth/sign-up';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
 export { resendVerification, verifyEmail } from './auth/verify-email';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
-export { brandingFromStored, initialsOf, logoPath, platformBranding } from './branding/resolve';
-export type { BrandContact, Branding, Theme } from './branding/types';
+export { brandingFromStored, faviconPath, initialsOf, logoPath, platformBranding } from './branding/resolve';
+export type { BrandingFields, BrandingSettings, UploadedImage } from './branding/settings';
+export {
+  BRANDING_ADMINS_ONLY,
+  brandingWarnings,
+  FAVICON_SIDE,
+  getBrandingSettings,
+  LOGO_MAX_BYTES,
+  LOGO_MAX_PIXELS,
+  LOGO_MAX_SIDE,
+  removeFavicon,
+  removeLogo,
+  saveBranding,
+  uploadFavicon,
+  uploadLogo,
+  WELCOME_TEXT_MAX,
+} from './branding/settings';
+export type { BrandContact, Branding, DocumentBranding, Theme } from './branding/types';
 export { THEMES } from './branding/types';
-export type { ClientInfo, CoreContext, MailSetup, TenantSite } from './context';
+export type { ClientInfo, CoreContext, DnsResolver, MailSetup, TenantSite } from './context';
+export { systemDnsResolver } from './dns';
+export type {
+  CustomDomain,
+  DnsRecordToCreate,
+  DomainCheck,
+  DomainStatus,
+  ReverificationResult,
+} from './domains/domains';
+export {
+  addDomain,
+  DOMAIN_RECHECK_AFTER_MS,
+  getDomain,
+  normaliseCustomDomain,
+  removeDomain,
+  reverifyDomains,
+  verifyDomain,
+} from './domains/domains';
 export type { CoreErrorCode } from './errors';
 export { CoreError, sqlState } from './errors';
 export type { EmailSettingsRow } from './mail/delivery';
@@ -37,8 +70,10 @@ export {
   MAX_ATTEMPTS,
   messageIdFor,
   retryDelayMs,
+  SENDING_DOMAIN_LOCAL_PART,
   SMTP_PASSWORD_PURPOSE,
   senderFor,
+  sendingDomainAddress,
   smtpFor,
   TransportCache,
 } from './mail/delivery';
@@ -46,6 +81,20 @@ export type { EmailLogEntry, EmailStatus, TenantEmailLogPage } from './mail/log'
 export { EMAIL_LOG_PAGE_SIZE, EMAIL_STATUSES, listTenantEmailLog, retryEmail } from './mail/log';
 export type { EmailRecipient, Notice, QueuedEmail } from './mail/outbox';
 export { notify, queueEmail } from './mail/outbox';
+export type {
+  SendingDomain,
+  SendingDomainRecord,
+  SendingDomainState,
+  SendingDomainStatus,
+} from './mail/sending-domain';
+export {
+  addSendingDomain,
+  checkSendingDomain,
+  getSendingDomain,
+  normaliseSendingDomain,
+  removeSendingDomain,
+  SENDING_DOMAIN_NEEDS_RESEND,
+} from './mail/sending-domain';
 export type {
   DeliveryInput,
   EmailDelivery,

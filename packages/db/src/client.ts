@@ -15,6 +15,13 @@ export interface DatabaseHandle {
   readonly db: Database;
   /** Runs one statement outside any transaction and returns its rows. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel`, from any process on this database (on
+   * PostgreSQL through a dedicated session connection). Resolves once listening; the result stops it.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** NOTIFY `channel` with `payload`, delivered to every listener once this statement commits. */
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +78,13 @@ export function openPostgres({ url, max = 10, prepare = true }: PostgresOptions)
     async rows<T extends Record<string, unknown>>(query: SQL) {
       return (await db.execute(query)) as unknown as T[];
     },
+    async listen(channel, onPayload) {
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -96,6 +110,13 @@ export async function openPglite(pg: PGlite): Promise<DatabaseHandle> {
     async rows<T extends Record<string, unknown>>(query: SQL) {
       const result = (await db.execute(query)) as unknown as { rows: T[] };
       return result.rows;
+    },
+    async listen(channel, onPayload) {
+      const stop = await pg.listen(channel, onPayload);
+      return async () => stop();
+    },
+    async notify(channel, payload) {
+      await pg.query('select pg_notify($1, $2)', [channel, payload]);
     },
     close: () => pg.close(),
   };

@@ -9,8 +9,9 @@ export { migratePgliteDatabase, migratePostgresDatabase, migrationsFolder } from
 export { operatorExistsPglite, upsertOperatorPglite, upsertOperatorPostgres } from './operators';
 export * as schema from './schema/index';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
-export { ensureTenant, tenantForHost, tenantLogo } from './system';
+export { ensureTenant, tenantFavicon, tenantForHost, tenantLogo } from './system';
 export * from './system-auth';
+export * from './system-domains';
 export * from './system-email';
 export type { Tx } from './with-actor';
 export { withActor } from './with-actor';

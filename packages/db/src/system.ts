@@ -60,6 +60,14 @@ export async function tenantLogo(handle: DatabaseHandle, tenantId: string): Prom
   return row ?? null;
 }
 
+/** A tenant's favicon (a small PNG), served before anyone signs in, like the logo. */
+export async function tenantFavicon(handle: DatabaseHandle, tenantId: string): Promise<TenantLogo | null> {
+  const [row] = await handle.rows<TenantLogo>(
+    sql`select mime, data, sha256 from app_system.tenant_favicon(${tenantId}::uuid)`,
+  );
+  return row ?? null;
+}
+
 export async function ensureTenant(
   handle: DatabaseHandle,
   input: { slug: string; name: string },

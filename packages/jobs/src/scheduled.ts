@@ -1,4 +1,4 @@
-import type { CoreContext } from '@foyer/core';
+import { type CoreContext, reverifyDomains } from '@foyer/core';
 
 /**
  * Periodic work (overdue invoices, reminders, domain re-verification…). Every worker checks its
@@ -18,8 +18,25 @@ export interface ScheduledJob {
  * The jobs every worker runs. Features register theirs by adding them here, so `foyer start` and
  * `foyer worker` run the same list.
  */
-export function defaultJobs(): ScheduledJob[] {
-  return [];
+export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
+  const reverification = options.domainReverificationSeconds ?? 6 * 60 * 60;
+  return [
+    {
+      // Re-checks verified custom domains' TXT tokens; a domain whose token is gone stops being
+      // served and its admins are told. A little slack so that a domain checked just after the
+      // last tick is not left for two intervals.
+      name: 'domain-reverification',
+      intervalSeconds: reverification,
+      run: async (ctx) => {
+        await reverifyDomains(ctx, { recheckAfterMs: reverification * 900 });
+      },
+    },
+  ];
+}
+
+export interface DefaultJobOptions {
+  /** How often verified custom domains are re-checked (default 6 hours). */
+  domainReverificationSeconds?: number;
 }
 
 const JOB_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;

@@ -332,8 +332,7 @@ describe.each(drivers)('outbox worker on %s', (driver) => {
     const core = testCore(t);
     let failing = true;
     const flaky: DatabaseHandle = {
-      driver: t.handle.driver,
-      db: t.handle.db,
+      ...t.handle,
       close: async () => {},
       async rows(query) {
         if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');

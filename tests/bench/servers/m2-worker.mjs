@@ -28,6 +28,7 @@ const ctx = {
     secrets: createSecretBox(Buffer.alloc(32, 1)),
     allowPrivateSmtp: true,
     fileDir: null,
+    resend: null,
   },
   platformOrigin: 'http://localhost',
   tenantOriginForSlug: origin,
@@ -45,6 +46,9 @@ const ctx = {
       branding: brandingFromStored(row.name, row.branding),
     };
   },
+  tenantChanged: () => {},
+  dns: { resolveTxt: async () => [], resolveCname: async () => [] },
+  platformDomain: 'localhost',
   now: () => new Date(),
 };
 const worker = createWorker({ ctx, tenantIds: [bench.tenant.id], jobs: [], batchSize: 20 });

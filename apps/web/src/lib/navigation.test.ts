@@ -2,10 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { isCurrent, navFor } from './navigation';
 
 describe('navFor', () => {
-  it('links Team and Email for admins only', () => {
-    expect(navFor('admin').map((i) => i.label)).toEqual(['Dashboard', 'Team', 'Email', 'Account']);
+  it('links Team, Email, Branding and Domain for admins only', () => {
+    expect(navFor('admin').map((i) => i.label)).toEqual([
+      'Dashboard',
+      'Team',
+      'Email',
+      'Branding',
+      'Domain',
+      'Account',
+    ]);
+    expect(navFor('admin').find((i) => i.label === 'Branding')?.href).toBe('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Account']);
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
+    expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
   });
 });
 

@@ -16,7 +16,13 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
   return [
     { href: '/admin', label: 'Dashboard' },
     ...(role === 'admin' ? [{ href: '/admin/team', label: 'Team' }] : []),
-    ...(role === 'admin' ? [{ href: '/admin/settings/email', label: 'Email' }] : []),
+    ...(role === 'admin'
+      ? [
+          { href: '/admin/settings/email', label: 'Email' },
+          { href: '/admin/settings/branding', label: 'Branding' },
+          { href: '/admin/settings/domain', label: 'Domain' },
+        ]
+      : []),
     { href: '/account', label: 'Account' },
   ];
 }

@@ -23,11 +23,20 @@ const storedBranding = z.object({
   accentColor: color(DEFAULT_ACCENT),
   theme: z.enum(THEMES).nullish().catch(null),
   logoSha256: optionalText,
+  faviconSha256: optionalText,
   welcomeText: optionalText,
+  loginBackground: z
+    .string()
+    .nullish()
+    .transform((v) => (v && isHexColor(v) ? v : null)),
   contactEmail: optionalText,
   contactPhone: optionalText,
   website: optionalText,
   address: optionalText,
+  documentBusinessName: optionalText,
+  documentAddress: optionalText,
+  documentTaxId: optionalText,
+  documentPaymentTerms: optionalText,
 });
 
 export function initialsOf(name: string): string {
@@ -43,6 +52,9 @@ export function initialsOf(name: string): string {
 
 /** Path of a tenant's logo; the hash makes it immutable, so it can be cached forever. */
 export const logoPath = (sha256: string) => `/_brand/logo/${sha256.slice(0, 16)}`;
+
+/** Path of a tenant's favicon, immutable in the same way. */
+export const faviconPath = (sha256: string) => `/_brand/favicon/${sha256.slice(0, 16)}`;
 
 /**
  * Builds the branding a tenant's pages use from what is stored. Anything missing or malformed
@@ -60,8 +72,16 @@ export function brandingFromStored(tenantName: string, stored: Record<string, un
     onAccentColor: textColorOn(b.accentColor).color,
     theme: b.theme ?? 'light',
     logoUrl: b.logoSha256 ? logoPath(b.logoSha256) : null,
+    faviconUrl: b.faviconSha256 ? faviconPath(b.faviconSha256) : null,
     welcomeText: b.welcomeText,
+    loginBackground: b.loginBackground,
     contact: { email: b.contactEmail, phone: b.contactPhone, website: b.website, address: b.address },
+    document: {
+      businessName: b.documentBusinessName ?? displayName,
+      address: b.documentAddress,
+      taxId: b.documentTaxId,
+      paymentTerms: b.documentPaymentTerms,
+    },
   };
 }
 

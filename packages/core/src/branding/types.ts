@@ -21,6 +21,20 @@ export interface Branding {
   theme: Theme;
   /** Same-origin URL of the logo, or null to show initials. */
   logoUrl: string | null;
+  /** Same-origin URL of the favicon (a 64×64 PNG), or null for none. */
+  faviconUrl: string | null;
   welcomeText: string | null;
+  /** Background colour of the sign-in pages (`#rrggbb`), or null for the theme's own. */
+  loginBackground: string | null;
   contact: BrandContact;
+  /** How invoices and other documents name the agency. */
+  document: DocumentBranding;
+}
+
+export interface DocumentBranding {
+  /** The business name on documents; the display name when not set. */
+  businessName: string;
+  address: string | null;
+  taxId: string | null;
+  paymentTerms: string | null;
 }

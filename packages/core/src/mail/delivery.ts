@@ -43,11 +43,33 @@ export function emailBrand(site: TenantSite): EmailBrand {
   };
 }
 
-/** From: and Reply-To: for a tenant: always the agency's name, never the platform's. */
+/**
+ * The local part of the From: address on an agency's verified sending domain. Messages are
+ * notifications that people answer through Reply-To, so a name that says what they are reads
+ * better than `no-reply`, which tells recipients their answer is unwelcome.
+ */
+export const SENDING_DOMAIN_LOCAL_PART = 'notifications';
+
+/** The address an agency sends from on its verified sending domain. */
+export const sendingDomainAddress = (domain: string) => `${SENDING_DOMAIN_LOCAL_PART}@${domain}`;
+
+/**
+ * From: and Reply-To: for a tenant: always the agency's name, never the platform's. The address
+ * is the agency's own SMTP From:, else `notifications@<its sending domain>` once Resend has
+ * verified that domain (and the platform still sends through Resend), else the platform's.
+ */
 export function senderFor(ctx: CoreContext, site: TenantSite, settings: EmailSettingsRow | null) {
   const name = settings?.senderName?.trim() || site.branding.displayName;
-  const address =
-    settings?.delivery === 'smtp' && settings.fromAddress ? settings.fromAddress : ctx.mail.from;
+  let address = ctx.mail.from;
+  if (settings?.delivery === 'smtp' && settings.fromAddress) address = settings.fromAddress;
+  else if (
+    settings?.delivery !== 'smtp' &&
+    ctx.mail.resend &&
+    settings?.sendingDomain &&
+    settings.sendingDomainStatus === 'verified'
+  ) {
+    address = sendingDomainAddress(settings.sendingDomain);
+  }
   return { from: { name, address }, replyTo: settings?.replyTo ?? null };
 }
 

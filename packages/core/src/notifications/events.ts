@@ -30,6 +30,7 @@ export const NOTIFICATION_EVENTS = [
   { key: 'message-digest', label: 'Daily digest of unread messages', audience: 'both', email: true },
   // In the bell only: admins hear about it, nobody needs an email for it.
   { key: 'team-joined', label: 'Someone joins the team', audience: 'team', email: false },
+  { key: 'domain-unverified', label: 'Your custom domain stops working', audience: 'team', email: false },
 ] as const satisfies readonly NotificationEventInfo[];
 
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number]['key'];

@@ -24,6 +24,16 @@ export const branding = app.table(
     /** Hex SHA-256 of the logo bytes: the logo URL's cache key. */
     logoSha256: text('logo_sha256'),
     welcomeText: text('welcome_text'),
+    /** Background colour of the login page; null uses the theme's. */
+    loginBackground: text('login_background'),
+    faviconMime: text('favicon_mime'),
+    faviconData: bytea('favicon_data'),
+    faviconSha256: text('favicon_sha256'),
+    /** Document branding for invoices and records. */
+    documentBusinessName: text('document_business_name'),
+    documentAddress: text('document_address'),
+    documentTaxId: text('document_tax_id'),
+    documentPaymentTerms: text('document_payment_terms'),
     contactEmail: text('contact_email'),
     contactPhone: text('contact_phone'),
     website: text('website'),
@@ -34,6 +44,11 @@ export const branding = app.table(
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
     check('branding_primary_hex', sql`${t.primaryColor} ~ '^#[0-9a-fA-F]{6}$'`),
     check('branding_accent_hex', sql`${t.accentColor} ~ '^#[0-9a-fA-F]{6}$'`),
+    check(
+      'branding_login_background_hex',
+      sql`${t.loginBackground} is null or ${t.loginBackground} ~ '^#[0-9a-fA-F]{6}$'`,
+    ),
+    check('branding_favicon_mime', sql`${t.faviconMime} is null or ${t.faviconMime} = 'image/png'`),
     check('branding_theme_known', sql`${t.theme} in ('light', 'dark', 'system')`),
     check(
       'branding_logo_mime',

@@ -48,6 +48,13 @@ export const emailSettings = app.table(
     smtpUsername: text('smtp_username'),
     /** `v1:<base64 iv|tag|ciphertext>`; never shown again once saved. */
     smtpPasswordSealed: text('smtp_password_sealed'),
+    /** The agency's own sending domain on the platform's Resend account, once asked for. */
+    sendingDomain: text('sending_domain'),
+    resendDomainId: text('resend_domain_id'),
+    sendingDomainStatus: text('sending_domain_status'),
+    /** The DNS records Resend asks for (SPF, DKIM…), as it returned them. */
+    sendingDomainRecords: jsonb('sending_domain_records'),
+    sendingDomainCheckedAt: timestamp('sending_domain_checked_at', { withTimezone: true }),
     updatedAt: updatedAt(),
   },
   (t) => [

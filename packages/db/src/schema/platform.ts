@@ -34,6 +34,9 @@ export const domains = platform.table(
     verificationToken: text('verification_token').notNull(),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
     createdAt: createdAt(),
+    /** Last DNS check (the admin's "Verify" or the periodic re-verification) and what it found. */
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
+    lastError: text('last_error'),
   },
   (t) => [
     index('domains_tenant_idx').on(t.tenantId),

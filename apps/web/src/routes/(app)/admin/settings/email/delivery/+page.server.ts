@@ -1,18 +1,31 @@
-import { getEmailSettings, saveDeliverySettings, sendDeliveryTest } from '@foyer/core';
+import {
+  addSendingDomain,
+  checkSendingDomain,
+  getEmailSettings,
+  getSendingDomain,
+  removeSendingDomain,
+  saveDeliverySettings,
+  sendDeliveryTest,
+} from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
-import { field, trimmed } from '$lib/server/forms';
+import { field, isConfirmed, trimmed } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
+import { removeSendingDomainQuestion } from './sending-domain';
 
 export const load: PageServerLoad = async (event) => {
   const me = requireAdmin(event);
   const { core } = requirePlatform(event.platform);
-  return { settings: await getEmailSettings(core, me.actor, me.site), myEmail: me.user.email };
+  const [settings, sending] = await Promise.all([
+    getEmailSettings(core, me.actor, me.site),
+    getSendingDomain(core, me.actor, me.site),
+  ]);
+  return { settings, sending, myEmail: me.user.email };
 };
 
 /** Which panel an answer belongs to. */
-type Section = 'delivery' | 'test';
+type Section = 'delivery' | 'test' | 'domain';
 
 export const actions: Actions = {
   save: async (event) => {
@@ -55,6 +68,65 @@ export const actions: Actions = {
       return { section: 'test' as Section, result };
     } catch (error) {
       return coreErrorToFail(error, { section: 'test' as Section });
+    }
+  },
+
+  addDomain: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    const form = await event.request.formData();
+    const echo = { section: 'domain' as Section, domain: trimmed(form, 'domain') };
+    try {
+      const state = await addSendingDomain(core, me.actor, me.site, echo.domain);
+      return {
+        section: 'domain' as Section,
+        notice: `${state.domain?.domain ?? echo.domain} was added. Create the DNS records below, then check verification.`,
+      };
+    } catch (error) {
+      return coreErrorToFail(error, echo);
+    }
+  },
+
+  checkDomain: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    try {
+      const state = await checkSendingDomain(core, me.actor, me.site);
+      const domain = state.domain;
+      return {
+        section: 'domain' as Section,
+        notice: domain?.verified
+          ? `${domain.domain} is verified. Email now comes from ${domain.address}.`
+          : 'Not verified yet. DNS changes can take a while to be seen; check again in a few minutes.',
+        verified: domain?.verified ?? false,
+      };
+    } catch (error) {
+      return coreErrorToFail(error, { section: 'domain' as Section });
+    }
+  },
+
+  removeDomain: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    const form = await event.request.formData();
+    if (!isConfirmed(form)) {
+      const sending = await getSendingDomain(core, me.actor, me.site);
+      if (sending.domain) {
+        return {
+          section: 'domain' as Section,
+          confirm: {
+            action: '?/removeDomain',
+            fields: {},
+            ...removeSendingDomainQuestion(sending.domain.domain),
+          },
+        };
+      }
+    }
+    try {
+      await removeSendingDomain(core, me.actor, me.site);
+      return { section: 'domain' as Section, notice: 'The sending domain was removed.' };
+    } catch (error) {
+      return coreErrorToFail(error, { section: 'domain' as Section });
     }
   },
 };

@@ -1,0 +1,124 @@
+import {
+  type BrandingFields,
+  getBrandingSettings,
+  LOGO_MAX_BYTES,
+  removeFavicon,
+  removeLogo,
+  saveBranding,
+  uploadFavicon,
+  uploadLogo,
+} from '@foyer/core';
+import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
+import { field } from '$lib/server/forms';
+import { requirePlatform } from '$lib/server/platform';
+import { requireAdmin } from '$lib/server/session';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const FIELDS = [
+  'displayName',
+  'primaryColor',
+  'accentColor',
+  'theme',
+  'loginBackground',
+  'welcomeText',
+  'contactEmail',
+  'contactPhone',
+  'website',
+  'address',
+  'documentBusinessName',
+  'documentAddress',
+  'documentTaxId',
+  'documentPaymentTerms',
+] as const satisfies readonly (keyof BrandingFields)[];
+
+function readFields(form: FormData): BrandingFields {
+  const input = {} as BrandingFields;
+  for (const name of FIELDS) input[name] = field(form, name);
+  return input;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const me = requireAdmin(event);
+  const { core } = requirePlatform(event.platform);
+  return { settings: await getBrandingSettings(core, me.actor) };
+};
+
+/** Reads one uploaded image; too large is refused before its bytes are read. */
+async function upload(event: RequestEvent, name: 'logo' | 'favicon') {
+  const form = await event.request.formData();
+  const file = form.get(name);
+  if (!(file instanceof File) || file.size === 0) {
+    return { error: fieldFailure({ [name]: 'Choose an image file.' }, {}) };
+  }
+  if (file.size > LOGO_MAX_BYTES) {
+    return {
+      error: fieldFailure(
+        { [name]: 'This image is larger than 2 MB. Upload a smaller PNG, JPEG or WebP.' },
+        {},
+      ),
+    };
+  }
+  return { file: { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name } };
+}
+
+export const actions: Actions = {
+  save: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    const form = await event.request.formData();
+    const input = readFields(form);
+    try {
+      const saved = await saveBranding(core, me.actor, input);
+      return {
+        notice: 'Branding saved. Your portal, emails and documents use it from now on.',
+        warnings: saved.warnings,
+      };
+    } catch (error) {
+      return coreErrorToFail(error, { values: input });
+    }
+  },
+  logo: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    const got = await upload(event, 'logo');
+    if ('error' in got) return got.error;
+    try {
+      await uploadLogo(core, me.actor, got.file);
+    } catch (error) {
+      return coreErrorToFail(error, {});
+    }
+    return { notice: 'Logo uploaded.' };
+  },
+  removeLogo: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    try {
+      await removeLogo(core, me.actor);
+    } catch (error) {
+      return coreErrorToFail(error, {});
+    }
+    return { notice: 'Logo removed. Your initials show in its place.' };
+  },
+  favicon: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    const got = await upload(event, 'favicon');
+    if ('error' in got) return got.error;
+    try {
+      await uploadFavicon(core, me.actor, got.file);
+    } catch (error) {
+      return coreErrorToFail(error, {});
+    }
+    return { notice: 'Favicon uploaded.' };
+  },
+  removeFavicon: async (event) => {
+    const me = requireAdmin(event);
+    const { core } = requirePlatform(event.platform);
+    try {
+      await removeFavicon(core, me.actor);
+    } catch (error) {
+      return coreErrorToFail(error, {});
+    }
+    return { notice: 'Favicon removed.' };
+  },
+};

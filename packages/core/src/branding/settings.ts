@@ -1,0 +1,435 @@
+import { createHash } from 'node:crypto';
+import { schema, type TenantActor, withActor } from '@foyer/db';
+import type { Sharp } from 'sharp';
+import { z } from 'zod';
+import { emailSchema, fieldErrors } from '../auth/validation';
+import type { CoreContext } from '../context';
+import { CoreError, invalid, requireAdmin } from '../errors';
+import { sniffImage } from '../tenants/apply';
+import { contrastRatio, HEX_COLOR, textColorOn } from './contrast';
+import { DEFAULT_ACCENT, DEFAULT_PRIMARY, faviconPath, logoPath } from './resolve';
+import { THEMES, type Theme } from './types';
+
+const { branding } = schema;
+
+/**
+ * libvips is loaded on the first upload, not with every process that imports core (the worker,
+ * the CLI), which never touch images.
+ */
+const loadSharp = async () => (await import('sharp')).default;
+
+export const BRANDING_ADMINS_ONLY = 'Only admins manage branding.';
+
+/** Uploads larger than this are refused before anything decodes them. */
+export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
+/** Images declaring more pixels than this are refused from their header, before decoding. */
+export const LOGO_MAX_PIXELS = 40_000_000;
+/** Logos are stored at most this wide and tall. */
+export const LOGO_MAX_SIDE = 512;
+export const FAVICON_SIDE = 64;
+export const WELCOME_TEXT_MAX = 500;
+
+/** The light and dark themes' page surfaces, which brand colours sit on as buttons and highlights. */
+const SURFACES = { light: '#ffffff', dark: '#15171c' } as const;
+/** WCAG 1.4.11: interface components need 3:1 against what surrounds them. */
+const AA_NON_TEXT = 3;
+
+/** Every branding field as the settings form edits it: text, '' for "not set". */
+export interface BrandingFields {
+  displayName: string;
+  primaryColor: string;
+  accentColor: string;
+  theme: string;
+  loginBackground: string;
+  welcomeText: string;
+  contactEmail: string;
+  contactPhone: string;
+  website: string;
+  address: string;
+  documentBusinessName: string;
+  documentAddress: string;
+  documentTaxId: string;
+  documentPaymentTerms: string;
+}
+
+export interface BrandingSettings extends BrandingFields {
+  theme: Theme;
+  logoUrl: string | null;
+  faviconUrl: string | null;
+  /** Contrast problems by field: advice, never a reason to refuse. */
+  warnings: Record<string, string>;
+  updatedAt: Date | null;
+}
+
+const NO_CONTROL = /^[^\p{Cc}]*$/u;
+/** Multi-line fields may hold line breaks, but no other control characters. */
+const NO_CONTROL_BUT_NEWLINES = /^[^\p{Cc}]*(?:[\r\n]+[^\p{Cc}]*)*$/u;
+
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .regex(NO_CONTROL, 'Use letters, digits and punctuation only.');
+const lines = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .regex(NO_CONTROL_BUT_NEWLINES, 'Use letters, digits and punctuation only.');
+const hex = (what: string) =>
+  z.string().trim().regex(HEX_COLOR, `Enter the ${what} as a hex colour like #1e3a8a.`);
+
+function isWebsite(value: string): boolean {
+  const candidate = /^[a-z][a-z\d+.-]*:/i.test(value) ? value : `https://${value}`;
+  try {
+    const url = new URL(candidate);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
+  } catch {
+    return false;
+  }
+}
+
+const brandingInput = z.object({
+  displayName: line(120).min(1, 'Enter the name your clients know you by.'),
+  primaryColor: hex('primary colour'),
+  accentColor: hex('accent colour'),
+  theme: z.enum(THEMES, 'Choose light, dark or the visitor’s system setting.'),
+  loginBackground: z.union([z.literal(''), hex('background colour')]),
+  welcomeText: lines(WELCOME_TEXT_MAX),
+  contactEmail: z
+    .string()
+    .trim()
+    .pipe(z.union([z.literal(''), emailSchema])),
+  contactPhone: line(40).regex(/^[\d\s+().\-/]*$/, 'Use digits, spaces and + ( ) - only.'),
+  website: line(200).refine((v) => v === '' || isWebsite(v), 'Enter a web address like https://example.com.'),
+  address: lines(500),
+  documentBusinessName: line(120),
+  documentAddress: lines(500),
+  documentTaxId: line(60),
+  documentPaymentTerms: lines(500),
+});
+
+const ratio = (value: number) => `${value.toFixed(2).replace(/\.?0+$/, '')}:1`;
+
+/**
+ * Contrast advice for a set of brand colours, by field. Text on a colour is white or near-black,
+ * whichever contrasts more (`textColorOn`); some mid-tones reach WCAG AA (4.5:1) with neither.
+ * Buttons and highlights in the primary colour also need 3:1 against the page of each theme in use.
+ */
+export function brandingWarnings(values: {
+  primaryColor: string;
+  accentColor: string;
+  theme: string;
+  loginBackground?: string;
+}): Record<string, string> {
+  const warnings: Record<string, string> = {};
+  const surfaces =
+    values.theme === 'dark'
+      ? (['dark'] as const)
+      : values.theme === 'system'
+        ? (['light', 'dark'] as const)
+        : (['light'] as const);
+  for (const [field, label] of [
+    ['primaryColor', 'primary colour'],
+    ['accentColor', 'accent colour'],
+  ] as const) {
+    const colour = values[field];
+    if (!HEX_COLOR.test(colour)) continue;
+    const text = textColorOn(colour);
+    if (!text.meetsAA) {
+      warnings[field] =
+        `Text on this ${label} reaches only ${ratio(text.ratio)} contrast with white or dark text; ` +
+        'WCAG AA asks for 4.5:1. Choose a darker or lighter shade.';
+      continue;
+    }
+    // The accent is decoration and badges (whose text is chosen as above); the primary colour
+    // also draws buttons, links and the current-page marker straight on the page.
+    if (field !== 'primaryColor') continue;
+    for (const surface of surfaces) {
+      const against = contrastRatio(colour, SURFACES[surface]);
+      if (against < AA_NON_TEXT) {
+        warnings[field] =
+          `This ${label} stands out only ${ratio(against)} from a ${surface} page; ` +
+          'WCAG AA asks for 3:1, so buttons and links in it will be hard to see.';
+        break;
+      }
+    }
+  }
+  const background = values.loginBackground ?? '';
+  if (HEX_COLOR.test(background)) {
+    // The sign-in card sits on the background; the name and links around it are plain text.
+    const text = textColorOn(background);
+    if (!text.meetsAA) {
+      warnings.loginBackground = `Text on this background reaches only ${ratio(text.ratio)} contrast; WCAG AA asks for 4.5:1.`;
+    }
+  }
+  return warnings;
+}
+
+type BrandingRow = typeof branding.$inferSelect;
+
+function toSettings(row: BrandingRow | undefined, fallbackName: string): BrandingSettings {
+  const fields: BrandingFields = {
+    displayName: row?.displayName ?? fallbackName,
+    primaryColor: row?.primaryColor ?? DEFAULT_PRIMARY,
+    accentColor: row?.accentColor ?? DEFAULT_ACCENT,
+    theme: row?.theme ?? 'light',
+    loginBackground: row?.loginBackground ?? '',
+    welcomeText: row?.welcomeText ?? '',
+    contactEmail: row?.contactEmail ?? '',
+    contactPhone: row?.contactPhone ?? '',
+    website: row?.website ?? '',
+    address: row?.address ?? '',
+    documentBusinessName: row?.documentBusinessName ?? '',
+    documentAddress: row?.documentAddress ?? '',
+    documentTaxId: row?.documentTaxId ?? '',
+    documentPaymentTerms: row?.documentPaymentTerms ?? '',
+  };
+  return {
+    ...fields,
+    theme: row?.theme ?? 'light',
+    logoUrl: row?.logoSha256 ? logoPath(row.logoSha256) : null,
+    faviconUrl: row?.faviconSha256 ? faviconPath(row.faviconSha256) : null,
+    warnings: brandingWarnings(fields),
+    updatedAt: row?.updatedAt ?? null,
+  };
+}
+
+async function readRow(ctx: CoreContext, actor: TenantActor): Promise<BrandingRow | undefined> {
+  const [row] = await withActor(ctx.db.db, actor, (tx) => tx.select().from(branding));
+  return row;
+}
+
+export async function getBrandingSettings(ctx: CoreContext, actor: TenantActor): Promise<BrandingSettings> {
+  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+  return toSettings(await readRow(ctx, actor), '');
+}
+
+/**
+ * Saves everything but the images. Colours are `#rrggbb` or refused (nothing else may reach
+ * CSS); a colour that cannot reach WCAG AA is saved with a warning, the admin's call.
+ */
+export async function saveBranding(
+  ctx: CoreContext,
+  actor: TenantActor,
+  raw: BrandingFields,
+): Promise<BrandingSettings> {
+  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+  const parsed = brandingInput.safeParse(raw);
+  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+  const input = parsed.data;
+  const orNull = (value: string) => (value === '' ? null : value);
+  const values = {
+    displayName: input.displayName,
+    primaryColor: input.primaryColor.toLowerCase(),
+    accentColor: input.accentColor.toLowerCase(),
+    theme: input.theme,
+    loginBackground: orNull(input.loginBackground.toLowerCase()),
+    welcomeText: orNull(input.welcomeText),
+    contactEmail: orNull(input.contactEmail),
+    contactPhone: orNull(input.contactPhone),
+    website: orNull(input.website),
+    address: orNull(input.address),
+    documentBusinessName: orNull(input.documentBusinessName),
+    documentAddress: orNull(input.documentAddress),
+    documentTaxId: orNull(input.documentTaxId),
+    documentPaymentTerms: orNull(input.documentPaymentTerms),
+    updatedAt: ctx.now(),
+  };
+  const [row] = await withActor(ctx.db.db, actor, (tx) =>
+    tx
+      .insert(branding)
+      .values({ tenantId: actor.tenantId, ...values })
+      .onConflictDoUpdate({ target: branding.tenantId, set: values })
+      .returning(),
+  );
+  ctx.tenantChanged(actor.tenantId);
+  return toSettings(row, input.displayName);
+}
+
+/** An uploaded image: its bytes and the name it came with (shown in messages, never trusted). */
+export interface UploadedImage {
+  bytes: Uint8Array;
+  name: string;
+}
+
+/** SVG can carry script; we never serve it, so it is named in the refusal rather than called "unknown". */
+function looksLikeSvg(bytes: Uint8Array): boolean {
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, 1024))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
+  return head.startsWith('<svg') || (head.startsWith('<') && head.includes('<svg'));
+}
+
+/**
+ * Checks an upload from its bytes alone (never its name or declared type) and decodes it with
+ * the pixel limit in force, so a small file declaring a huge image is refused from its header.
+ */
+async function checkedImage(file: UploadedImage, field: string): Promise<Sharp> {
+  const bytes = file.bytes;
+  if (bytes.byteLength === 0) throw invalid({ [field]: 'Choose an image file.' });
+  if (bytes.byteLength > LOGO_MAX_BYTES) {
+    throw invalid({ [field]: 'This image is larger than 2 MB. Upload a smaller PNG, JPEG or WebP.' });
+  }
+  if (!sniffImage(bytes)) {
+    throw invalid({
+      [field]: looksLikeSvg(bytes)
+        ? 'SVG images are not accepted. Upload a PNG, JPEG or WebP instead.'
+        : 'This file is not a PNG, JPEG or WebP image.',
+    });
+  }
+  const sharp = await loadSharp();
+  const image = () => sharp(bytes, { limitInputPixels: LOGO_MAX_PIXELS, failOn: 'error', animated: false });
+  let width = 0;
+  let height = 0;
+  try {
+    // Only the header is read here, so the declared size can be named in the refusal; the
+    // decoding pipeline below keeps the limit in force whatever the header said.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    width = meta.width ?? 0;
+    height = meta.height ?? 0;
+  } catch {
+    throw invalid({ [field]: 'This image could not be read. Upload a PNG, JPEG or WebP.' });
+  }
+  if (width < 1 || height < 1) {
+    throw invalid({ [field]: 'This image could not be read. Upload a PNG, JPEG or WebP.' });
+  }
+  if (width * height > LOGO_MAX_PIXELS) {
+    throw invalid({
+      [field]: `This image is ${width}×${height} pixels, too large to process. Use one under 40 megapixels.`,
+    });
+  }
+  // Orientation from EXIF is applied, then every piece of metadata is dropped by re-encoding.
+  return image().rotate();
+}
+
+async function encode(pipeline: Sharp, field: string): Promise<Buffer> {
+  try {
+    return await pipeline.png({ compressionLevel: 9 }).toBuffer();
+  } catch {
+    throw invalid({ [field]: 'This image could not be read. Upload a PNG, JPEG or WebP.' });
+  }
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+async function faviconFrom(data: Uint8Array): Promise<Buffer> {
+  const sharp = await loadSharp();
+  return sharp(data)
+    .resize(FAVICON_SIDE, FAVICON_SIDE, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+}
+
+/** Whether the stored favicon is the one made from the stored logo (rather than uploaded). */
+async function faviconIsFromLogo(row: BrandingRow | undefined): Promise<boolean> {
+  if (!row?.faviconSha256) return true;
+  if (!row.logoData) return false;
+  return sha256(await faviconFrom(row.logoData)) === row.faviconSha256;
+}
+
+function requireRow(row: BrandingRow | undefined): BrandingRow {
+  if (!row) throw new CoreError('not_found', 'Save your branding settings first.');
+  return row;
+}
+
+/**
+ * Replaces the logo: re-encoded as PNG, at most 512×512, without metadata. The favicon follows
+ * the logo unless one was uploaded on its own.
+ */
+export async function uploadLogo(
+  ctx: CoreContext,
+  actor: TenantActor,
+  file: UploadedImage,
+): Promise<BrandingSettings> {
+  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+  const image = await checkedImage(file, 'logo');
+  const logo = await encode(
+    image.resize(LOGO_MAX_SIDE, LOGO_MAX_SIDE, { fit: 'inside', withoutEnlargement: true }),
+    'logo',
+  );
+  const icon = await faviconFrom(logo);
+  const row = await withActor(ctx.db.db, actor, async (tx) => {
+    const current = requireRow((await tx.select().from(branding).for('update'))[0]);
+    const favicon = (await faviconIsFromLogo(current))
+      ? { faviconMime: 'image/png', faviconData: icon, faviconSha256: sha256(icon) }
+      : {};
+    const [saved] = await tx
+      .update(branding)
+      .set({
+        logoMime: 'image/png',
+        logoData: logo,
+        logoSha256: sha256(logo),
+        ...favicon,
+        updatedAt: ctx.now(),
+      })
+      .returning();
+    return saved;
+  });
+  ctx.tenantChanged(actor.tenantId);
+  return toSettings(row, '');
+}
+
+/** Replaces the favicon with an uploaded image, made 64×64 PNG. */
+export async function uploadFavicon(
+  ctx: CoreContext,
+  actor: TenantActor,
+  file: UploadedImage,
+): Promise<BrandingSettings> {
+  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+  const image = await checkedImage(file, 'favicon');
+  const icon = await encode(
+    image.resize(FAVICON_SIDE, FAVICON_SIDE, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } }),
+    'favicon',
+  );
+  const [row] = await withActor(ctx.db.db, actor, (tx) =>
+    tx
+      .update(branding)
+      .set({ faviconMime: 'image/png', faviconData: icon, faviconSha256: sha256(icon), updatedAt: ctx.now() })
+      .returning(),
+  );
+  ctx.tenantChanged(actor.tenantId);
+  return toSettings(requireRow(row), '');
+}
+
+/** Removes the logo (initials show instead), and the favicon made from it. */
+export async function removeLogo(ctx: CoreContext, actor: TenantActor): Promise<BrandingSettings> {
+  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+  const row = await withActor(ctx.db.db, actor, async (tx) => {
+    const current = requireRow((await tx.select().from(branding).for('update'))[0]);
+    const favicon = (await faviconIsFromLogo(current))
+      ? { faviconMime: null, faviconData: null, faviconSha256: null }
+      : {};
+    const [saved] = await tx
+      .update(branding)
+      .set({ logoMime: null, logoData: null, logoSha256: null, ...favicon, updatedAt: ctx.now() })
+      .returning();
+    return saved;
+  });
+  ctx.tenantChanged(actor.tenantId);
+  return toSettings(row, '');
+}
+
+/** Removes an uploaded favicon; the logo's is made again if there is a logo. */
+export async function removeFavicon(ctx: CoreContext, actor: TenantActor): Promise<BrandingSettings> {
+  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+  const row = await withActor(ctx.db.db, actor, async (tx) => {
+    const current = requireRow((await tx.select().from(branding).for('update'))[0]);
+    const icon = current.logoData ? await faviconFrom(current.logoData) : null;
+    const [saved] = await tx
+      .update(branding)
+      .set({
+        faviconMime: icon ? 'image/png' : null,
+        faviconData: icon,
+        faviconSha256: icon ? sha256(icon) : null,
+        updatedAt: ctx.now(),
+      })
+      .returning();
+    return saved;
+  });
+  ctx.tenantChanged(actor.tenantId);
+  return toSettings(row, '');
+}

@@ -1,0 +1,366 @@
+import { generateToken } from '@foyer/auth';
+import {
+  claimDomain,
+  domainsDueForCheck,
+  markDomainVerified,
+  recordDomainCheckFailed,
+  removeDomainClaim,
+  schema,
+  sql,
+  type TenantActor,
+  type TenantDomainRow,
+  tenantDomains,
+  withActor,
+} from '@foyer/db';
+import type { CoreContext, TenantSite } from '../context';
+import { CoreError, invalid, requireAdmin } from '../errors';
+import { notifyInApp } from '../notifications/in-app';
+
+const { users } = schema;
+
+/** The label under the custom domain whose TXT record proves the agency controls it. */
+export const DOMAIN_CHALLENGE_LABEL = '_foyer-challenge';
+/** What the TXT record holds, before the tenant's token. */
+export const DOMAIN_TXT_PREFIX = 'foyer-verification=';
+/** Verified domains are looked at again once they were last checked this long ago. */
+export const DOMAIN_RECHECK_AFTER_MS = 6 * 60 * 60 * 1000;
+
+const DOMAIN_ADMINS_ONLY = 'Only admins manage the custom domain.';
+
+export type DomainStatus = 'pending' | 'verified' | 'failed';
+
+/** A DNS record the agency creates at its DNS provider. */
+export interface DnsRecordToCreate {
+  type: 'CNAME' | 'TXT';
+  name: string;
+  value: string;
+  /** What the record is for, in a few words. */
+  purpose: string;
+}
+
+export interface CustomDomain {
+  hostname: string;
+  /** pending: never checked successfully yet; failed: the last check did not find the token. */
+  status: DomainStatus;
+  verifiedAt: Date | null;
+  lastCheckedAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  records: DnsRecordToCreate[];
+}
+
+export interface DomainCheck {
+  /** Whether the TXT token was found and the domain is now served. */
+  verified: boolean;
+  /** Whether the CNAME points at the tenant's platform address. */
+  cnameOk: boolean;
+  /** One sentence per missing or wrong record; empty when everything is in place. */
+  problems: string[];
+  domain: CustomDomain;
+}
+
+/** `<slug>.<platform domain>`: where the agency's CNAME points. */
+export function cnameTargetFor(ctx: Pick<CoreContext, 'platformDomain'>, slug: string): string {
+  return `${slug}.${ctx.platformDomain}`;
+}
+
+export function challengeNameFor(hostname: string): string {
+  return `${DOMAIN_CHALLENGE_LABEL}.${hostname}`;
+}
+
+function describe(ctx: CoreContext, slug: string, row: TenantDomainRow): CustomDomain {
+  return {
+    hostname: row.hostname,
+    status: row.verifiedAt ? 'verified' : row.lastError ? 'failed' : 'pending',
+    verifiedAt: row.verifiedAt,
+    lastCheckedAt: row.lastCheckedAt,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    records: [
+      {
+        type: 'CNAME',
+        name: row.hostname,
+        value: cnameTargetFor(ctx, slug),
+        purpose: 'Sends visitors of the domain to your portal.',
+      },
+      {
+        type: 'TXT',
+        name: challengeNameFor(row.hostname),
+        value: `${DOMAIN_TXT_PREFIX}${row.verificationToken}`,
+        purpose: 'Proves the domain is yours.',
+      },
+    ],
+  };
+}
+
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * The hostname an admin typed, lower-cased and trimmed (a pasted URL is reduced to its host), or
+ * the reason it cannot be a custom domain.
+ */
+export function normaliseCustomDomain(
+  raw: string,
+  platformDomain: string,
+): { hostname: string } | { problem: string } {
+  let host = raw.trim().toLowerCase();
+  if (host === '') return { problem: 'Enter the domain, such as portal.youragency.com.' };
+  // People paste what their browser shows: keep the host of a URL.
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(host)) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return { problem: 'Enter just the domain, such as portal.youragency.com.' };
+    }
+  }
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host.length > 253) return { problem: 'A domain can be at most 253 characters long.' };
+  if (/[/:?#@\s]/.test(host)) return { problem: 'Enter just the domain, such as portal.youragency.com.' };
+  if (host.startsWith('[') || /^[0-9.]+$/.test(host) || host.includes(':')) {
+    return { problem: 'Enter a domain name, not an IP address.' };
+  }
+  const labels = host.split('.');
+  if (labels.length < 2) return { problem: 'Enter a full domain with a dot, such as portal.youragency.com.' };
+  if (!labels.every((label) => LABEL.test(label))) {
+    return {
+      problem:
+        'A domain may use only letters, digits and hyphens between its dots, such as portal.youragency.com.',
+    };
+  }
+  if (/^[0-9]+$/.test(labels[labels.length - 1] ?? '')) {
+    return { problem: 'Enter a domain name, not an IP address.' };
+  }
+  if (labels.includes('localhost') || host.endsWith('.local') || host.endsWith('.internal')) {
+    return { problem: 'Enter a public domain; local names cannot be reached by your clients.' };
+  }
+  const platform = platformDomain.toLowerCase();
+  if (host === platform || host.endsWith(`.${platform}`)) {
+    return { problem: `Your portal already has an address under ${platform}; enter a domain of your own.` };
+  }
+  return { hostname: host };
+}
+
+function sameTenant(actor: TenantActor, site: TenantSite): void {
+  if (site.tenant.id !== actor.tenantId) throw new CoreError('forbidden', DOMAIN_ADMINS_ONLY);
+}
+
+async function current(ctx: CoreContext, tenantId: string): Promise<TenantDomainRow | null> {
+  const [row] = await tenantDomains(ctx.db, tenantId);
+  return row ?? null;
+}
+
+/** The tenant's custom domain with the records to create, or null when it has none. */
+export async function getDomain(
+  ctx: CoreContext,
+  actor: TenantActor,
+  site: TenantSite,
+): Promise<CustomDomain | null> {
+  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
+  sameTenant(actor, site);
+  const row = await current(ctx, actor.tenantId);
+  return row ? describe(ctx, site.tenant.slug, row) : null;
+}
+
+/**
+ * Claims a custom domain for the tenant and returns the records to create. It is served only once
+ * `verifyDomain` finds the TXT token. A tenant has one custom domain: a new one replaces an
+ * unverified one; a verified one must be removed first.
+ */
+export async function addDomain(
+  ctx: CoreContext,
+  actor: TenantActor,
+  site: TenantSite,
+  rawHostname: string,
+): Promise<CustomDomain> {
+  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
+  sameTenant(actor, site);
+  const parsed = normaliseCustomDomain(rawHostname, ctx.platformDomain);
+  if ('problem' in parsed) throw invalid({ hostname: parsed.problem });
+  const { hostname } = parsed;
+  const outcome = await claimDomain(ctx.db, { tenantId: actor.tenantId, hostname, token: generateToken() });
+  if (outcome === 'taken') {
+    throw invalid(
+      { hostname: `${hostname} is already connected to another portal.` },
+      'That domain is in use elsewhere. If it is yours, contact support.',
+    );
+  }
+  if (outcome === 'has_verified') {
+    throw new CoreError(
+      'conflict',
+      'Your portal already has a verified domain. Remove it first to connect another one.',
+    );
+  }
+  ctx.tenantChanged(actor.tenantId);
+  const row = await current(ctx, actor.tenantId);
+  if (!row || row.hostname !== hostname)
+    throw new CoreError('conflict', 'The domain changed meanwhile; try again.');
+  return describe(ctx, site.tenant.slug, row);
+}
+
+const normaliseName = (name: string) => name.trim().toLowerCase().replace(/\.$/, '');
+
+/** What DNS says about the two records, in sentences for the admin. */
+async function inspect(
+  ctx: CoreContext,
+  slug: string,
+  row: TenantDomainRow,
+): Promise<{ txtOk: boolean; txtProblem: string | null; cnameOk: boolean; cnameProblem: string | null }> {
+  const challenge = challengeNameFor(row.hostname);
+  const expected = `${DOMAIN_TXT_PREFIX}${row.verificationToken}`;
+  const target = cnameTargetFor(ctx, slug);
+  const [txt, cname] = await Promise.all([
+    ctx.dns.resolveTxt(challenge),
+    ctx.dns.resolveCname(row.hostname).catch(() => null),
+  ]);
+  const values = txt.map((chunks) => chunks.join('').trim());
+  const txtOk = values.includes(expected);
+  let txtProblem: string | null = null;
+  if (!txtOk) {
+    const ours = values.filter((value) => value.startsWith(DOMAIN_TXT_PREFIX));
+    txtProblem =
+      values.length === 0
+        ? `No TXT record at ${challenge} yet (DNS changes can take a while).`
+        : ours.length > 0
+          ? `The TXT record at ${challenge} holds ${ours[0]}, not ${expected}. Copy the value again.`
+          : `The TXT record at ${challenge} does not hold ${expected} yet.`;
+  }
+  let cnameOk = false;
+  let cnameProblem: string | null = null;
+  if (cname === null) {
+    cnameProblem = `We could not look up the CNAME record of ${row.hostname}; try again in a few minutes.`;
+  } else {
+    const targets = cname.map(normaliseName);
+    cnameOk = targets.includes(target);
+    if (!cnameOk) {
+      cnameProblem =
+        targets.length === 0
+          ? `No CNAME record at ${row.hostname} yet: point it at ${target}.`
+          : `${row.hostname} points at ${targets.join(', ')}, not ${target}.`;
+    }
+  }
+  return { txtOk, txtProblem, cnameOk, cnameProblem };
+}
+
+const lookupFailed = (hostname: string) =>
+  `We could not reach DNS to check ${hostname}; try again in a few minutes.`;
+
+/**
+ * Checks DNS for the tenant's domain: the TXT token verifies it (and keeps it verified); the
+ * CNAME is reported so the admin knows whether visitors will reach the portal.
+ */
+export async function verifyDomain(
+  ctx: CoreContext,
+  actor: TenantActor,
+  site: TenantSite,
+): Promise<DomainCheck> {
+  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
+  sameTenant(actor, site);
+  const row = await current(ctx, actor.tenantId);
+  if (!row) throw new CoreError('not_found', 'Add a domain first.');
+  let found: Awaited<ReturnType<typeof inspect>>;
+  try {
+    found = await inspect(ctx, site.tenant.slug, row);
+  } catch {
+    // The resolver itself failed: that says nothing about the records, so nothing is recorded.
+    return {
+      verified: row.verifiedAt !== null,
+      cnameOk: false,
+      problems: [lookupFailed(row.hostname)],
+      domain: describe(ctx, site.tenant.slug, row),
+    };
+  }
+  const key = { tenantId: actor.tenantId, hostname: row.hostname, token: row.verificationToken };
+  const recorded = found.txtOk
+    ? await markDomainVerified(ctx.db, key)
+    : (await recordDomainCheckFailed(ctx.db, { ...key, error: found.txtProblem ?? 'TXT record missing' })) !==
+      null;
+  if (!recorded) throw new CoreError('not_found', 'The domain was removed meanwhile.');
+  ctx.tenantChanged(actor.tenantId);
+  const after = (await current(ctx, actor.tenantId)) ?? row;
+  const problems = [found.txtProblem, found.cnameProblem].filter((p): p is string => p !== null);
+  return {
+    verified: found.txtOk,
+    cnameOk: found.cnameOk,
+    problems,
+    domain: describe(ctx, site.tenant.slug, after),
+  };
+}
+
+/** Disconnects the custom domain: the portal answers on its platform address again at once. */
+export async function removeDomain(
+  ctx: CoreContext,
+  actor: TenantActor,
+  site: TenantSite,
+  hostname: string,
+): Promise<void> {
+  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
+  sameTenant(actor, site);
+  const removed = await removeDomainClaim(ctx.db, {
+    tenantId: actor.tenantId,
+    hostname: hostname.trim().toLowerCase(),
+  });
+  if (!removed) throw new CoreError('not_found', 'That domain is not connected to your portal.');
+  ctx.tenantChanged(actor.tenantId);
+}
+
+export interface ReverificationResult {
+  checked: number;
+  /** Domains whose token was gone: no longer served, their admins told. */
+  unverified: string[];
+  /** Domains DNS could not be asked about this time; left as they were. */
+  lookupFailures: string[];
+}
+
+/**
+ * The scheduled re-verification: every verified domain last checked `recheckAfterMs` ago is
+ * checked again; one whose TXT token is gone stops being served and the tenant's active admins
+ * hear of it in the bell. A resolver failure changes nothing (it is no evidence either way).
+ */
+export async function reverifyDomains(
+  ctx: CoreContext,
+  options: { recheckAfterMs?: number; limit?: number; tenantIds?: readonly string[] | null } = {},
+): Promise<ReverificationResult> {
+  const checkedBefore = new Date(ctx.now().getTime() - (options.recheckAfterMs ?? DOMAIN_RECHECK_AFTER_MS));
+  const due = await domainsDueForCheck(ctx.db, {
+    checkedBefore,
+    limit: options.limit ?? 200,
+    tenantIds: options.tenantIds ?? null,
+  });
+  const result: ReverificationResult = { checked: 0, unverified: [], lookupFailures: [] };
+  for (const domain of due) {
+    const key = { tenantId: domain.tenantId, hostname: domain.hostname, token: domain.verificationToken };
+    const expected = `${DOMAIN_TXT_PREFIX}${domain.verificationToken}`;
+    let values: string[];
+    try {
+      values = (await ctx.dns.resolveTxt(challengeNameFor(domain.hostname))).map((c) => c.join('').trim());
+    } catch {
+      result.lookupFailures.push(domain.hostname);
+      continue;
+    }
+    result.checked += 1;
+    if (values.includes(expected)) {
+      await markDomainVerified(ctx.db, key);
+      continue;
+    }
+    const error = `The TXT record at ${challengeNameFor(domain.hostname)} is gone, so ${domain.hostname} stopped serving your portal. Add it again and verify.`;
+    const wasVerified = await recordDomainCheckFailed(ctx.db, { ...key, error });
+    if (wasVerified !== true) continue;
+    result.unverified.push(domain.hostname);
+    ctx.tenantChanged(domain.tenantId);
+    await withActor(ctx.db.db, { kind: 'worker', tenantId: domain.tenantId }, async (tx) => {
+      const admins = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`${users.role} = 'admin' and ${users.status} = 'active'`);
+      await notifyInApp(tx, {
+        tenantId: domain.tenantId,
+        event: 'domain-unverified',
+        userIds: admins.map((a) => a.id),
+        title: `${domain.hostname} is no longer connected`,
+        body: `Its DNS verification record is gone, so your portal answers only on ${cnameTargetFor(ctx, domain.tenantSlug)} for now.`,
+        link: '/admin/settings/domain',
+      });
+    });
+  }
+  return result;
+}

@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import {
+  type BrandingFields,
+  brandingWarnings,
+  contrastRatio,
+  getBrandingSettings,
+  removeLogo,
+  saveBranding,
+  uploadFavicon,
+  uploadLogo,
+} from '@foyer/core';
+import { tenantFavicon, tenantForHost, tenantLogo } from '@foyer/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { required } from '../support/assert';
+import { addUser, expectCoreError, testCore } from '../support/auth';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { createTenant } from '../support/tenants';
+
+/**
+ * Admin settings → Branding: hex-only colours, contrast advice by WCAG's formula, images
+ * re-encoded from their bytes with size and pixel limits, and nothing reaching another tenant.
+ */
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'ascii');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/** An RGB PNG of one colour, written by hand, with a text chunk that re-encoding must drop. */
+function png(width: number, height: number, rows?: Buffer, fill = 0x3c): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw =
+    rows ??
+    Buffer.concat(
+      Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, fill)])),
+    );
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('tEXt', Buffer.from('Comment\0secret camera serial 1234')),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const dimensionsOf = (data: Uint8Array) => {
+  const b = Buffer.from(data);
+  expect(b.subarray(1, 4).toString('ascii')).toBe('PNG');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+};
+
+const fields = (overrides: Partial<BrandingFields> = {}): BrandingFields => ({
+  displayName: 'Harbour & Co',
+  primaryColor: '#1e3a8a',
+  accentColor: '#fde047',
+  theme: 'light',
+  loginBackground: '#f1f5f9',
+  welcomeText: 'Welcome back.\nYour projects are inside.',
+  contactEmail: 'hello@harbour.test',
+  contactPhone: '+44 20 7946 0000',
+  website: 'harbour.test',
+  address: '1 Quay Street\nBristol',
+  documentBusinessName: 'Harbour & Co Ltd',
+  documentAddress: '1 Quay Street, Bristol BS1',
+  documentTaxId: 'GB123456789',
+  documentPaymentTerms: 'Due within 14 days.',
+  ...overrides,
+});
+
+describe('contrast advice', () => {
+  it('follows WCAG: yellow on a white page fails, a deep blue passes', () => {
+    expect(contrastRatio('#ffff00', '#ffffff')).toBeCloseTo(1.07, 2);
+    expect(brandingWarnings({ primaryColor: '#ffff00', accentColor: '#1e3a8a', theme: 'light' })).toEqual({
+      primaryColor: expect.stringContaining('1.07:1'),
+    });
+    expect(brandingWarnings({ primaryColor: '#1e3a8a', accentColor: '#1e3a8a', theme: 'light' })).toEqual({});
+    // Mid-grey reaches 4.5:1 with neither white nor dark text.
+    expect(
+      brandingWarnings({ primaryColor: '#1e3a8a', accentColor: '#7a7a7a', theme: 'light' }),
+    ).toMatchObject({
+      accentColor: expect.stringContaining('4.5:1'),
+    });
+    // A dark blue disappears on a dark page.
+    expect(
+      brandingWarnings({ primaryColor: '#1e3a8a', accentColor: '#fde047', theme: 'dark' }),
+    ).toHaveProperty('primaryColor');
+  });
+});
+
+describe.each(drivers)('branding settings on %s', (driver) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+  });
+  afterAll(() => t.close());
+
+  const setup = async () => {
+    const core = testCore(t);
+    const changed: string[] = [];
+    const ctx = { ...core.ctx, tenantChanged: (id: string) => changed.push(id) };
+    const tenant = await createTenant(t, { name: 'Harbour' });
+    return { ctx, changed, tenant };
+  };
+
+  it('saves every field, reads it back, and drops the cached branding', async () => {
+    const { ctx, changed, tenant } = await setup();
+    const saved = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#1E3A8A' }));
+    expect(saved).toMatchObject({ ...fields(), primaryColor: '#1e3a8a', warnings: {} });
+    expect(changed).toEqual([tenant.id]);
+    const read = await getBrandingSettings(ctx, tenant.admin);
+    expect(read).toMatchObject(fields());
+
+    const host = required(await tenantForHost(t.handle, { slug: tenant.slug }), 'host row');
+    expect(host.branding).toMatchObject({
+      displayName: 'Harbour & Co',
+      loginBackground: '#f1f5f9',
+      welcomeText: 'Welcome back.\nYour projects are inside.',
+      documentBusinessName: 'Harbour & Co Ltd',
+      documentTaxId: 'GB123456789',
+      documentPaymentTerms: 'Due within 14 days.',
+    });
+
+    // Emptied optional fields are stored as null, not as ''.
+    await saveBranding(
+      ctx,
+      tenant.admin,
+      fields({ loginBackground: '', welcomeText: '', documentTaxId: '' }),
+    );
+    const [row] = await t.superuser<Record<string, unknown>>(
+      'select login_background, welcome_text, document_tax_id from app.branding where tenant_id = $1',
+      [tenant.id],
+    );
+    expect(row).toEqual({ login_background: null, welcome_text: null, document_tax_id: null });
+  });
+
+  it('refuses colours that are not #rrggbb, saving nothing', async () => {
+    const { ctx, tenant } = await setup();
+    await saveBranding(ctx, tenant.admin, fields());
+    for (const bad of [
+      'red;background:url(//evil.test/x)',
+      'red',
+      '#fff',
+      '#1e3a8a;',
+      'rgb(0,0,0)',
+      ' #12345g',
+    ]) {
+      for (const field of ['primaryColor', 'accentColor', 'loginBackground'] as const) {
+        const error = await expectCoreError(
+          saveBranding(ctx, tenant.admin, fields({ [field]: bad, displayName: 'Changed' })),
+          'validation',
+        );
+        expect(error.fields[field]).toMatch(/hex colour/);
+      }
+    }
+    const read = await getBrandingSettings(ctx, tenant.admin);
+    expect(read).toMatchObject({
+      displayName: 'Harbour & Co',
+      primaryColor: '#1e3a8a',
+      loginBackground: '#f1f5f9',
+    });
+  });
+
+  it('saves a colour that fails contrast, with a warning next to it', async () => {
+    const { ctx, tenant } = await setup();
+    const saved = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#ffff00' }));
+    expect(saved.primaryColor).toBe('#ffff00');
+    expect(saved.warnings.primaryColor).toMatch(/3:1/);
+    expect((await getBrandingSettings(ctx, tenant.admin)).warnings.primaryColor).toBeTruthy();
+  });
+
+  it('checks the other fields and their lengths', async () => {
+    const { ctx, tenant } = await setup();
+    const error = await expectCoreError(
+      saveBranding(
+        ctx,
+        tenant.admin,
+        fields({
+          displayName: ' ',
+          theme: 'neon',
+          welcomeText: 'x'.repeat(501),
+          contactEmail: 'not an email',
+          website: 'javascript:alert(1)',
+        }),
+      ),
+      'validation',
+    );
+    expect(Object.keys(error.fields).sort()).toEqual(
+      ['contactEmail', 'displayName', 'theme', 'website', 'welcomeText'].sort(),
+    );
+  });
+
+  it('is for admins only, and leaves other tenants alone', async () => {
+    const { ctx, tenant } = await setup();
+    const other = await createTenant(t, { name: 'Other', branding: { primaryColor: '#0f766e' } });
+    const staff = await addUser(t, tenant, { role: 'staff' });
+    await expectCoreError(getBrandingSettings(ctx, tenant.client), 'forbidden');
+    await expectCoreError(saveBranding(ctx, tenant.client, fields()), 'forbidden');
+    await expectCoreError(saveBranding(ctx, staff.actor, fields()), 'forbidden');
+    await expectCoreError(uploadLogo(ctx, staff.actor, { bytes: png(8, 8), name: 'a.png' }), 'forbidden');
+
+    await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#123456' }));
+    await uploadLogo(ctx, tenant.admin, { bytes: png(40, 20), name: 'logo.png' });
+    const otherRead = await getBrandingSettings(ctx, other.admin);
+    expect(otherRead).toMatchObject({ displayName: 'Other', primaryColor: '#0f766e', logoUrl: null });
+    expect(await tenantLogo(t.handle, other.id)).toBeNull();
+  });
+
+  it('re-encodes a PNG logo without its metadata, at most 512 pixels a side, with a favicon', async () => {
+    const { ctx, changed, tenant } = await setup();
+    const original = png(1200, 600);
+    const saved = await uploadLogo(ctx, tenant.admin, { bytes: original, name: 'logo.png' });
+    expect(changed).toEqual([tenant.id]);
+    const logo = required(await tenantLogo(t.handle, tenant.id), 'stored logo');
+    expect(logo.mime).toBe('image/png');
+    expect(Buffer.from(logo.data).equals(original)).toBe(false);
+    expect(Buffer.from(logo.data).includes('secret camera')).toBe(false);
+    expect(dimensionsOf(logo.data)).toEqual({ width: 512, height: 256 });
+    expect(logo.sha256).toBe(createHash('sha256').update(logo.data).digest('hex'));
+    expect(saved.logoUrl).toBe(`/_brand/logo/${logo.sha256.slice(0, 16)}`);
+
+    const favicon = required(await tenantFavicon(t.handle, tenant.id), 'stored favicon');
+    expect(dimensionsOf(favicon.data)).toEqual({ width: 64, height: 64 });
+    expect(saved.faviconUrl).toBe(`/_brand/favicon/${favicon.sha256.slice(0, 16)}`);
+    const host = required(await tenantForHost(t.handle, { slug: tenant.slug }), 'host row');
+    expect(host.branding).toMatchObject({ logoSha256: logo.sha256, faviconSha256: favicon.sha256 });
+
+    // A small logo is not enlarged.
+    await uploadLogo(ctx, tenant.admin, { bytes: png(40, 30), name: 'small.png' });
+    expect(dimensionsOf(required(await tenantLogo(t.handle, tenant.id), 'logo').data)).toEqual({
+      width: 40,
+      height: 30,
+    });
+
+    const removed = await removeLogo(ctx, tenant.admin);
+    expect(removed).toMatchObject({ logoUrl: null, faviconUrl: null });
+    expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
+    expect(await tenantFavicon(t.handle, tenant.id)).toBeNull();
+  });
+
+  it('keeps a separately uploaded favicon when the logo changes', async () => {
+    const { ctx, tenant } = await setup();
+    await uploadLogo(ctx, tenant.admin, { bytes: png(100, 100), name: 'logo.png' });
+    const own = await uploadFavicon(ctx, tenant.admin, {
+      bytes: png(300, 300, undefined, 0xc8),
+      name: 'icon.png',
+    });
+    await uploadLogo(ctx, tenant.admin, { bytes: png(200, 80), name: 'logo2.png' });
+    expect((await getBrandingSettings(ctx, tenant.admin)).faviconUrl).toBe(own.faviconUrl);
+  });
+
+  it('refuses a small PNG that declares 50,000 × 50,000 pixels, before decoding it', async () => {
+    const { ctx, tenant } = await setup();
+    // A handful of bytes: the header declares 2.5 gigapixels, the data is one empty row.
+    const bomb = png(50_000, 50_000, Buffer.alloc(1));
+    expect(bomb.length).toBeLessThan(1000);
+    const error = await expectCoreError(
+      uploadLogo(ctx, tenant.admin, { bytes: bomb, name: 'bomb.png' }),
+      'validation',
+    );
+    expect(error.fields.logo).toMatch(/50000×50000 pixels, too large/);
+    expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
+  });
+
+  it('refuses SVG, files that only claim to be images, and files over 2 MB', async () => {
+    const { ctx, tenant } = await setup();
+    const svg = Buffer.from(
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>',
+    );
+    const refusal = await expectCoreError(
+      uploadLogo(ctx, tenant.admin, { bytes: svg, name: 'logo.png' }),
+      'validation',
+    );
+    expect(refusal.fields.logo).toMatch(/SVG/);
+
+    const text = Buffer.from('this is not an image, whatever its name says\n');
+    const notImage = await expectCoreError(
+      uploadLogo(ctx, tenant.admin, { bytes: text, name: 'logo.png' }),
+      'validation',
+    );
+    expect(notImage.fields.logo).toMatch(/not a PNG, JPEG or WebP/);
+
+    // Right signature, broken body.
+    const truncated = png(64, 64).subarray(0, 40);
+    await expectCoreError(
+      uploadLogo(ctx, tenant.admin, { bytes: truncated, name: 'logo.png' }),
+      'validation',
+    );
+
+    const huge = Buffer.concat([png(8, 8), Buffer.alloc(2 * 1024 * 1024)]);
+    const tooBig = await expectCoreError(
+      uploadLogo(ctx, tenant.admin, { bytes: huge, name: 'logo.png' }),
+      'validation',
+    );
+    expect(tooBig.fields.logo).toMatch(/2 MB/);
+    expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
+  });
+});

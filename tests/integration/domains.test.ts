@@ -1,0 +1,324 @@
+import { randomBytes } from 'node:crypto';
+import {
+  addDomain,
+  CoreError,
+  type CustomDomain,
+  getDomain,
+  normaliseCustomDomain,
+  removeDomain,
+  reverifyDomains,
+  verifyDomain,
+} from '@foyer/core';
+import { sql, tenantForHost, tlsAllowed } from '@foyer/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPermissionDenied, required } from '../support/assert';
+import { addUser, expectCoreError, PLATFORM_DOMAIN, siteOf, type TestCore, testCore } from '../support/auth';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { createTenant, type TenantFixture } from '../support/tenants';
+
+/**
+ * Custom domains: served and given certificates only after the DNS TXT token is found, one
+ * tenant per domain, re-verified periodically, and managed by the tenant's admins alone.
+ */
+
+const randomHost = () => `portal-${randomBytes(5).toString('hex')}.agency.test`;
+
+describe.each(drivers)('custom domains on %s', (driver) => {
+  let t: TestDatabase;
+  let core: TestCore;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+    core = testCore(t);
+  });
+  afterAll(() => t.close());
+
+  const txtOf = (domain: CustomDomain) =>
+    required(
+      domain.records.find((r) => r.type === 'TXT'),
+      'a TXT record',
+    );
+
+  /** Publishes the records the page tells the admin to create. */
+  function publish(tenant: TenantFixture, domain: CustomDomain, options: { cname?: boolean } = {}) {
+    const txt = txtOf(domain);
+    core.dns.set(txt.name, { txt: [[txt.value]] });
+    if (options.cname !== false)
+      core.dns.set(domain.hostname, { cname: [`${tenant.slug}.${PLATFORM_DOMAIN}.`] });
+  }
+
+  async function verifiedDomain(tenant: TenantFixture): Promise<CustomDomain> {
+    const domain = await addDomain(core.ctx, tenant.admin, siteOf(tenant), randomHost());
+    publish(tenant, domain);
+    const check = await verifyDomain(core.ctx, tenant.admin, siteOf(tenant));
+    expect(check).toMatchObject({ verified: true, cnameOk: true, problems: [] });
+    return check.domain;
+  }
+
+  it('is neither served nor given a certificate until the TXT token is found', async () => {
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    expect(await getDomain(core.ctx, tenant.admin, site)).toBeNull();
+
+    const added = await addDomain(core.ctx, tenant.admin, site, '  Portal-X.Agency.TEST. ');
+    const hostname = 'portal-x.agency.test';
+    // Tests share one database: use a host of this tenant's own.
+    await removeDomain(core.ctx, tenant.admin, site, added.hostname);
+    const host = randomHost();
+    const domain = await addDomain(core.ctx, tenant.admin, site, host.toUpperCase());
+    expect(added.hostname).toBe(hostname);
+    expect(domain).toMatchObject({ hostname: host, status: 'pending', verifiedAt: null });
+    expect(domain.records).toEqual([
+      { type: 'CNAME', name: host, value: `${tenant.slug}.${PLATFORM_DOMAIN}`, purpose: expect.any(String) },
+      {
+        type: 'TXT',
+        name: `_foyer-challenge.${host}`,
+        value: expect.stringMatching(/^foyer-verification=[A-Za-z0-9_-]{20,}$/),
+        purpose: expect.any(String),
+      },
+    ]);
+    expect(await tenantForHost(t.handle, { hostname: host })).toBeNull();
+    expect(await tlsAllowed(t.handle, host)).toBe(false);
+
+    // Nothing in DNS yet: the check says exactly what is missing, and records the failure.
+    const none = await verifyDomain(core.ctx, tenant.admin, site);
+    expect(none.verified).toBe(false);
+    expect(none.problems).toEqual([
+      `No TXT record at _foyer-challenge.${host} yet (DNS changes can take a while).`,
+      `No CNAME record at ${host} yet: point it at ${tenant.slug}.${PLATFORM_DOMAIN}.`,
+    ]);
+    expect(none.domain).toMatchObject({ status: 'failed', lastError: none.problems[0] });
+    expect(none.domain.lastCheckedAt).toBeInstanceOf(Date);
+
+    // A wrong token is named as such.
+    core.dns.set(`_foyer-challenge.${host}`, { txt: [['foyer-verification=not-the-token']] });
+    const wrong = await verifyDomain(core.ctx, tenant.admin, site);
+    expect(wrong.verified).toBe(false);
+    expect(wrong.problems[0]).toMatch(/holds foyer-verification=not-the-token, not foyer-verification=/);
+
+    // The TXT record alone verifies; a missing CNAME is reported, not required.
+    publish(tenant, domain, { cname: false });
+    const verified = await verifyDomain(core.ctx, tenant.admin, site);
+    expect(verified.verified).toBe(true);
+    expect(verified.cnameOk).toBe(false);
+    expect(verified.problems).toEqual([
+      `No CNAME record at ${host} yet: point it at ${tenant.slug}.${PLATFORM_DOMAIN}.`,
+    ]);
+    expect(verified.domain).toMatchObject({ status: 'verified', lastError: null });
+    expect(verified.domain.verifiedAt).toBeInstanceOf(Date);
+
+    expect(await tenantForHost(t.handle, { hostname: host })).toMatchObject({
+      tenantId: tenant.id,
+      primaryDomain: host,
+    });
+    expect(await tenantForHost(t.handle, { slug: tenant.slug })).toMatchObject({ primaryDomain: host });
+    expect(await tlsAllowed(t.handle, host)).toBe(true);
+    expect(await tlsAllowed(t.handle, host.toUpperCase())).toBe(true);
+    expect(await tlsAllowed(t.handle, `www.${host}`)).toBe(false);
+  });
+
+  it('gives no certificate for a suspended tenant’s verified domain', async () => {
+    const tenant = await createTenant(t);
+    const domain = await verifiedDomain(tenant);
+    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(true);
+    await t.superuser(
+      `update platform.tenants set status = 'suspended', suspended_at = now() where id = $1`,
+      [tenant.id],
+    );
+    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(false);
+  });
+
+  it('refuses a second tenant’s claim of a verified domain, but lets it take over an unverified one', async () => {
+    const a = await createTenant(t);
+    const b = await createTenant(t);
+    const verified = await verifiedDomain(a);
+    const refused = await expectCoreError(
+      addDomain(core.ctx, b.admin, siteOf(b), verified.hostname),
+      'validation',
+      'hostname',
+    );
+    expect(refused.fields.hostname).toBe(`${verified.hostname} is already connected to another portal.`);
+    expect(await getDomain(core.ctx, b.admin, siteOf(b))).toBeNull();
+    expect(await tenantForHost(t.handle, { hostname: verified.hostname })).toMatchObject({ tenantId: a.id });
+
+    // An unverified claim proves nothing: another tenant may take it, with a fresh token.
+    const host = randomHost();
+    const claimedByA = await addDomain(core.ctx, a.admin, siteOf(a), host).catch((e) => e);
+    // A already has a verified domain: it must remove it before connecting another.
+    await expectCoreError(Promise.reject(claimedByA), 'conflict');
+    const c = await createTenant(t);
+    const pending = await addDomain(core.ctx, c.admin, siteOf(c), host);
+    const takenOver = await addDomain(core.ctx, b.admin, siteOf(b), host);
+    expect(txtOf(takenOver).value).not.toBe(txtOf(pending).value);
+    expect(await getDomain(core.ctx, c.admin, siteOf(c))).toBeNull();
+    // C's old token no longer verifies anything; B's does, for B.
+    publish(c, pending);
+    await expectCoreError(verifyDomain(core.ctx, c.admin, siteOf(c)), 'not_found');
+    publish(b, takenOver);
+    expect((await verifyDomain(core.ctx, b.admin, siteOf(b))).verified).toBe(true);
+    expect(await tenantForHost(t.handle, { hostname: host })).toMatchObject({ tenantId: b.id });
+  });
+
+  it('keeps one domain per tenant: adding replaces an unverified one, re-adding keeps the token', async () => {
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    const first = await addDomain(core.ctx, tenant.admin, site, randomHost());
+    const again = await addDomain(core.ctx, tenant.admin, site, first.hostname);
+    expect(txtOf(again).value).toBe(txtOf(first).value);
+    const second = await addDomain(core.ctx, tenant.admin, site, randomHost());
+    expect(await getDomain(core.ctx, tenant.admin, site)).toMatchObject({ hostname: second.hostname });
+    const [row] = await t.superuser<{ n: number }>(
+      'select count(*)::int as n from platform.domains where tenant_id = $1',
+      [tenant.id],
+    );
+    expect(row?.n).toBe(1);
+  });
+
+  it('stops serving a domain whose records vanish, and tells the admins in the bell', async () => {
+    const tenant = await createTenant(t);
+    const otherAdmin = await addUser(t, tenant, { role: 'admin' });
+    const formerAdmin = await addUser(t, tenant, { role: 'admin', status: 'deactivated' });
+    const staff = await addUser(t, tenant, { role: 'staff' });
+    const domain = await verifiedDomain(tenant);
+    const untouched = await createTenant(t);
+    const stays = await verifiedDomain(untouched);
+
+    // Not due yet: checked just now.
+    const early = await reverifyDomains(core.ctx, { tenantIds: [tenant.id, untouched.id] });
+    expect(early).toEqual({ checked: 0, unverified: [], lookupFailures: [] });
+
+    core.dns.clear(txtOf(domain).name);
+    const result = await reverifyDomains(core.ctx, {
+      tenantIds: [tenant.id, untouched.id],
+      recheckAfterMs: -60_000,
+    });
+    expect(result.checked).toBe(2);
+    expect(result.unverified).toEqual([domain.hostname]);
+
+    expect(await tenantForHost(t.handle, { hostname: domain.hostname })).toBeNull();
+    expect(await tenantForHost(t.handle, { slug: tenant.slug })).toMatchObject({ primaryDomain: null });
+    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(false);
+    expect(await tlsAllowed(t.handle, stays.hostname)).toBe(true);
+    const after = required(await getDomain(core.ctx, tenant.admin, siteOf(tenant)), 'the domain');
+    expect(after).toMatchObject({ status: 'failed', verifiedAt: null });
+    expect(after.lastError).toMatch(/TXT record at _foyer-challenge\..* is gone/);
+
+    const notified = await t.superuser<{ user_id: string; link: string; event: string }>(
+      `select user_id::text, link, event from app.notifications where tenant_id = $1 and event = 'domain-unverified'`,
+      [tenant.id],
+    );
+    expect(notified.map((n) => n.user_id).sort()).toEqual([tenant.admin.userId, otherAdmin.id].sort());
+    expect(notified.every((n) => n.link === '/admin/settings/domain')).toBe(true);
+    expect(notified.map((n) => n.user_id)).not.toContain(formerAdmin.id);
+    expect(notified.map((n) => n.user_id)).not.toContain(staff.id);
+
+    // A second run neither re-checks an unverified domain nor notifies again.
+    const twice = await reverifyDomains(core.ctx, { tenantIds: [tenant.id], recheckAfterMs: -60_000 });
+    expect(twice.unverified).toEqual([]);
+  });
+
+  it('leaves a domain alone when DNS cannot be asked', async () => {
+    const tenant = await createTenant(t);
+    const domain = await verifiedDomain(tenant);
+    const failing = {
+      ...core.ctx,
+      dns: {
+        resolveTxt: async () => {
+          throw Object.assign(new Error('timeout'), { code: 'ETIMEOUT' });
+        },
+        resolveCname: async () => [],
+      },
+    };
+    const result = await reverifyDomains(failing, { tenantIds: [tenant.id], recheckAfterMs: -60_000 });
+    expect(result).toEqual({ checked: 0, unverified: [], lookupFailures: [domain.hostname] });
+    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(true);
+    const check = await verifyDomain(failing, tenant.admin, siteOf(tenant));
+    expect(check.verified).toBe(true);
+    expect(check.problems[0]).toMatch(/could not reach DNS/);
+  });
+
+  it('removes a domain: no longer served, and the hostname is free again', async () => {
+    const a = await createTenant(t);
+    const b = await createTenant(t);
+    const domain = await verifiedDomain(a);
+    await expectCoreError(removeDomain(core.ctx, b.admin, siteOf(b), domain.hostname), 'not_found');
+    await removeDomain(core.ctx, a.admin, siteOf(a), domain.hostname);
+    expect(await getDomain(core.ctx, a.admin, siteOf(a))).toBeNull();
+    expect(await tenantForHost(t.handle, { hostname: domain.hostname })).toBeNull();
+    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(false);
+    await expectCoreError(removeDomain(core.ctx, a.admin, siteOf(a), domain.hostname), 'not_found');
+    expect((await addDomain(core.ctx, b.admin, siteOf(b), domain.hostname)).status).toBe('pending');
+  });
+
+  it('validates the hostname with a field error', async () => {
+    const tenant = await createTenant(t);
+    const bad = [
+      '',
+      'localhost',
+      'portal',
+      '127.0.0.1',
+      '[::1]',
+      '10.0.0.1:8080',
+      'portal.localhost',
+      PLATFORM_DOMAIN,
+      `${tenant.slug}.${PLATFORM_DOMAIN}`,
+      `x.y.${PLATFORM_DOMAIN}`,
+      'under_score.agency.test',
+      '-dash.agency.test',
+      'spa ce.agency.test',
+      'portal.agency.test/path',
+      `${Array(5).fill('a'.repeat(60)).join('.')}.test`,
+      'javascript:alert(1)',
+    ];
+    for (const input of bad) {
+      const outcome = await addDomain(core.ctx, tenant.admin, siteOf(tenant), input).then(
+        (domain) => `accepted as ${domain.hostname}`,
+        (error: unknown) => error,
+      );
+      expect(outcome, input).toBeInstanceOf(CoreError);
+      expect((outcome as CoreError).fields.hostname, input).toBeTruthy();
+    }
+    expect(normaliseCustomDomain('https://Portal.Agency.com/login', PLATFORM_DOMAIN)).toEqual({
+      hostname: 'portal.agency.com',
+    });
+    expect(normaliseCustomDomain('xn--bcher-kva.example', PLATFORM_DOMAIN)).toEqual({
+      hostname: 'xn--bcher-kva.example',
+    });
+    expect(await getDomain(core.ctx, tenant.admin, siteOf(tenant))).toBeNull();
+  });
+
+  it('is for admins only, and each tenant sees only its own domain', async () => {
+    const a = await createTenant(t);
+    const b = await createTenant(t);
+    const staff = await addUser(t, a, { role: 'staff' });
+    const domain = await addDomain(core.ctx, a.admin, siteOf(a), randomHost());
+    for (const actor of [staff.actor, a.client]) {
+      await expectCoreError(getDomain(core.ctx, actor, siteOf(a)), 'forbidden');
+      await expectCoreError(addDomain(core.ctx, actor, siteOf(a), randomHost()), 'forbidden');
+      await expectCoreError(verifyDomain(core.ctx, actor, siteOf(a)), 'forbidden');
+      await expectCoreError(removeDomain(core.ctx, actor, siteOf(a), domain.hostname), 'forbidden');
+    }
+    expect(await getDomain(core.ctx, b.admin, siteOf(b))).toBeNull();
+    // An admin of B acting on A's site is refused, whatever the site says.
+    await expectCoreError(getDomain(core.ctx, b.admin, siteOf(a)), 'forbidden');
+    await expectCoreError(verifyDomain(core.ctx, b.admin, siteOf(b)), 'not_found');
+    expect(await getDomain(core.ctx, a.admin, siteOf(a))).toMatchObject({ hostname: domain.hostname });
+  });
+
+  it('runs its functions as foyer_system with a pinned search_path; runtime roles cannot read domains', async () => {
+    const functions = await t.superuser<{ fn: string; owner: string; config: string[]; definer: boolean }>(
+      `select p.oid::regprocedure::text as fn, pg_get_userbyid(p.proowner)::text as owner,
+              coalesce(p.proconfig, '{}')::text[] as config, p.prosecdef as definer
+         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'app_system'
+          and p.proname in ('tenant_domains', 'claim_domain', 'mark_domain_verified', 'domain_check_failed',
+                            'remove_domain', 'domains_due_for_check', 'tls_allowed')
+        order by 1`,
+    );
+    expect(functions).toHaveLength(7);
+    for (const row of functions) {
+      expect(row, row.fn).toMatchObject({ owner: 'foyer_system', definer: true });
+      expect(row.config, row.fn).toContain('search_path=""');
+    }
+    await expectPermissionDenied(t.handle.rows(sql`select * from platform.domains`));
+  });
+});
