@@ -121,7 +121,12 @@ test('an admin uploads a logo; it shows on the sign-in page, with a favicon', as
   });
   await fresh.close();
 
-  // A text file named .png is refused, whatever it claims.
+  // A text file named .png is refused, whatever it claims; its script never runs.
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
   await page.getByLabel('Upload a logo').setInputFiles({
     name: 'logo.png',
     mimeType: 'image/png',
@@ -129,6 +134,8 @@ test('an admin uploads a logo; it shows on the sign-in page, with a favicon', as
   });
   await page.getByRole('button', { name: 'Upload logo' }).click();
   await expect(page.getByText('SVG images are not accepted.', { exact: false })).toBeVisible();
+  await page.reload();
+  expect(dialogs).toEqual([]);
 });
 
 test('anyone signed in can switch the theme, and it sticks', async ({ page, hostUrl }) => {
