@@ -7,6 +7,7 @@ import {
   CoreError,
   type CoreErrorCode,
   deliverEmail,
+  siteFromHostRow,
   type TenantSite,
   TransportCache,
 } from '@foyer/core';
@@ -117,17 +118,7 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
     tenantOriginForSlug: tenantOrigin,
     async siteForSlug(slug) {
       const row = await tenantForHost(t.handle, { slug });
-      if (!row) return null;
-      return {
-        tenant: {
-          id: row.tenantId,
-          slug: row.slug,
-          name: row.name,
-          status: row.status,
-          origin: tenantOrigin(row.slug),
-        },
-        branding: brandingFromStored(row.name, row.branding),
-      };
+      return row ? siteFromHostRow(row, tenantOrigin(row.slug)) : null;
     },
     tenantChanged: () => {},
     dns: dns.resolver,

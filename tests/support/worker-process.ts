@@ -11,7 +11,7 @@
 // It prints WORKER_READY once the worker loop runs, logs warnings and errors to stderr as JSON
 // lines, and on SIGTERM stops the worker cleanly.
 import { createSecretBox } from '@foyer/auth';
-import { brandingFromStored, type CoreContext } from '@foyer/core';
+import { type CoreContext, siteFromHostRow } from '@foyer/core';
 import { openPostgres, tenantForHost } from '@foyer/db';
 import { resendTransport, smtpTransport, type Transport } from '@foyer/email';
 import { createWorker, type WorkerLog } from '@foyer/jobs';
@@ -66,17 +66,7 @@ const ctx: CoreContext = {
   tenantOriginForSlug: tenantOrigin,
   async siteForSlug(slug) {
     const row = await tenantForHost(db, { slug });
-    if (!row) return null;
-    return {
-      tenant: {
-        id: row.tenantId,
-        slug: row.slug,
-        name: row.name,
-        status: row.status,
-        origin: tenantOrigin(row.slug),
-      },
-      branding: brandingFromStored(row.name, row.branding),
-    };
+    return row ? siteFromHostRow(row, tenantOrigin(row.slug)) : null;
   },
   tenantChanged: () => {},
   dns: { resolveTxt: async () => [], resolveCname: async () => [] },

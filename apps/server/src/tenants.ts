@@ -1,4 +1,4 @@
-import { type Branding, brandingFromStored, type TenantSummary } from '@foyer/core';
+import { type Branding, siteFromHostRow, type TenantSummary } from '@foyer/core';
 import { type DatabaseHandle, type HostLookup, tenantForHost } from '@foyer/db';
 import { type Config, originFor } from './env';
 import type { HostMatch } from './host';
@@ -74,15 +74,6 @@ export class TenantDirectory {
     const row = await tenantForHost(this.handle, query);
     if (!row) return null;
     const host = row.primaryDomain ?? `${row.slug}.${this.config.platformDomain}`;
-    return {
-      tenant: {
-        id: row.tenantId,
-        slug: row.slug,
-        name: row.name,
-        status: row.status,
-        origin: originFor(this.config, host),
-      },
-      branding: brandingFromStored(row.name, row.branding),
-    };
+    return siteFromHostRow(row, originFor(this.config, host));
   }
 }

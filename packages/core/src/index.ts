@@ -24,7 +24,14 @@ export { checkSlug, signUp } from './auth/sign-up';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
 export { resendVerification, verifyEmail } from './auth/verify-email';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
-export { brandingFromStored, faviconPath, initialsOf, logoPath, platformBranding } from './branding/resolve';
+export {
+  brandingFromStored,
+  faviconPath,
+  initialsOf,
+  logoPath,
+  platformBranding,
+  siteFromHostRow,
+} from './branding/resolve';
 export type { BrandingFields, BrandingSettings, UploadedImage } from './branding/settings';
 export {
   BRANDING_ADMINS_ONLY,
@@ -70,6 +77,7 @@ export {
   MAX_ATTEMPTS,
   messageIdFor,
   retryDelayMs,
+  retryOrGiveUp,
   SENDING_DOMAIN_LOCAL_PART,
   SMTP_PASSWORD_PURPOSE,
   senderFor,

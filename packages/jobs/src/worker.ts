@@ -1,11 +1,4 @@
-import {
-  type CoreContext,
-  deliverEmail,
-  MAX_ATTEMPTS,
-  retryDelayMs,
-  type TenantSite,
-  TransportCache,
-} from '@foyer/core';
+import { type CoreContext, deliverEmail, retryOrGiveUp, type TenantSite, TransportCache } from '@foyer/core';
 import {
   type ClaimedEmail,
   claimOutbox,
@@ -136,24 +129,6 @@ export function createWorker(options: WorkerOptions): Worker {
     return next;
   }
 
-  function retryLater(email: ClaimedEmail, error: string): SettleOutcome {
-    if (email.attempts >= MAX_ATTEMPTS) {
-      return {
-        outcome: 'failed',
-        recipient: null,
-        transport: null,
-        error: `Gave up after ${email.attempts} attempts: ${error}`,
-      };
-    }
-    return {
-      outcome: 'retry',
-      recipient: null,
-      transport: null,
-      error,
-      retryAt: new Date(ctx.now().getTime() + retryDelayMs(email.attempts)),
-    };
-  }
-
   /** Records the outcome; false when the claim was lost (the lease ran out and another took it). */
   async function settle(email: ClaimedEmail, outcome: SettleOutcome): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
@@ -201,7 +176,7 @@ export function createWorker(options: WorkerOptions): Worker {
       // A database error (or a bug) around the send. The details go to the log, not to the row,
       // which admins can read; the next try keeps the same Idempotency-Key and Message-ID.
       log.error('worker: delivering an email failed', { ...fields, ...errorFields(error) });
-      outcome = retryLater(email, 'Delivery was interrupted by an internal error.');
+      outcome = retryOrGiveUp(email, 'Delivery was interrupted by an internal error.', ctx.now());
     }
     const held = await settle(email, outcome);
     if (!held) {

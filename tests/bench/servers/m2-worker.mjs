@@ -2,7 +2,7 @@
 // delivering the bench tenant's queued mail to an SMTP sink that the harness runs, on
 // PostgreSQL as foyer_login. Reports emails per second and this process's peak memory.
 import { createSecretBox } from '@foyer/auth';
-import { brandingFromStored } from '@foyer/core';
+import { siteFromHostRow } from '@foyer/core';
 import { openPostgres, tenantForHost } from '@foyer/db';
 import { smtpTransport } from '@foyer/email';
 import { createWorker } from '@foyer/jobs';
@@ -34,17 +34,7 @@ const ctx = {
   tenantOriginForSlug: origin,
   async siteForSlug(slug) {
     const row = await tenantForHost(db, { slug });
-    if (!row) return null;
-    return {
-      tenant: {
-        id: row.tenantId,
-        slug: row.slug,
-        name: row.name,
-        status: row.status,
-        origin: origin(row.slug),
-      },
-      branding: brandingFromStored(row.name, row.branding),
-    };
+    return row ? siteFromHostRow(row, origin(row.slug)) : null;
   },
   tenantChanged: () => {},
   dns: { resolveTxt: async () => [], resolveCname: async () => [] },

@@ -1,4 +1,6 @@
+import type { HostTenantRow } from '@foyer/db';
 import { z } from 'zod';
+import type { TenantSite } from '../context';
 import { isHexColor, textColorOn } from './contrast';
 import { type Branding, THEMES } from './types';
 
@@ -91,3 +93,14 @@ export const platformBranding: Branding = brandingFromStored('Foyer', {
   accentColor: '#0d9488',
   theme: 'system',
 });
+
+/**
+ * A tenant as its host shows it, from `app_system.tenant_for_host`'s row and the origin it is
+ * served on (its verified custom domain, or its subdomain).
+ */
+export function siteFromHostRow(row: HostTenantRow, origin: string): TenantSite {
+  return {
+    tenant: { id: row.tenantId, slug: row.slug, name: row.name, status: row.status, origin },
+    branding: brandingFromStored(row.name, row.branding),
+  };
+}

@@ -164,6 +164,27 @@ async function load(ctx: CoreContext, email: ClaimedEmail): Promise<Loaded> {
   });
 }
 
+/**
+ * A temporary failure: due again after the backoff, or failed for good once the email has had
+ * MAX_ATTEMPTS attempts.
+ */
+export function retryOrGiveUp(
+  email: Pick<ClaimedEmail, 'attempts'>,
+  error: string,
+  now: Date,
+  where: { recipient: string | null; transport: string | null } = { recipient: null, transport: null },
+): SettleOutcome {
+  if (email.attempts >= MAX_ATTEMPTS) {
+    return { outcome: 'failed', ...where, error: `Gave up after ${email.attempts} attempts: ${error}` };
+  }
+  return {
+    outcome: 'retry',
+    ...where,
+    error,
+    retryAt: new Date(now.getTime() + retryDelayMs(email.attempts)),
+  };
+}
+
 const outcomeOf = (
   result: SendResult,
   email: ClaimedEmail,
@@ -173,21 +194,7 @@ const outcomeOf = (
 ): SettleOutcome => {
   if (result.ok) return { outcome: 'sent', recipient, transport, response: result.response };
   if (result.permanent) return { outcome: 'failed', recipient, transport, error: result.error };
-  if (email.attempts >= MAX_ATTEMPTS) {
-    return {
-      outcome: 'failed',
-      recipient,
-      transport,
-      error: `Gave up after ${email.attempts} attempts: ${result.error}`,
-    };
-  }
-  return {
-    outcome: 'retry',
-    recipient,
-    transport,
-    error: result.error,
-    retryAt: new Date(now.getTime() + retryDelayMs(email.attempts)),
-  };
+  return retryOrGiveUp(email, result.error, now, { recipient, transport });
 };
 
 /**
