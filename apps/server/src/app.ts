@@ -17,10 +17,12 @@ import { getCookie } from 'hono/cookie';
 import { type CookieOptions, serialize } from 'hono/utils/cookie';
 import { createApi } from './api/index';
 import { AppError, problem } from './api/problem';
+import { bodyLimit } from './body-limit';
 import { type Config, originFor, secretKeyFor } from './env';
 import { normaliseHost, resolveHost } from './host';
+import { inputGuard, type Refusal } from './input-guard';
 import { errorFields, type Logger } from './log';
-import { errorPage, forbiddenPage, suspendedPage, unknownHostPage } from './pages';
+import { errorPage, forbiddenPage, neutralPage, suspendedPage, unknownHostPage } from './pages';
 import { TenantDirectory } from './tenants';
 import type { PageRenderer, StaticAsset } from './web';
 
@@ -141,6 +143,30 @@ function publicRequest(c: Context<AppEnv>, config: Config): Request {
 }
 
 /**
+ * A request refused at the edge, answered in the form its sender reads: problem+json for the API,
+ * an ActionResult for SvelteKit's `use:enhance` (which shows it on the error page), a page
+ * otherwise. The connection is closed: whatever is left of the body is not worth reading.
+ */
+function refuse(c: Context<AppEnv>, { status, message }: Refusal): Response {
+  const headers = { connection: 'close' };
+  if (c.req.path.startsWith('/api/')) {
+    const type = { 400: 'bad-request', 413: 'payload-too-large', 415: 'unsupported-media-type' }[status];
+    return c.json(
+      { type: `https://foyer.dev/problems/${type}`, title: message, status, requestId: c.get('requestId') },
+      status,
+      { ...headers, 'content-type': 'application/problem+json' },
+    );
+  }
+  if (c.req.header('x-sveltekit-action') === 'true') {
+    return c.json({ type: 'error', status, error: { message } }, status, headers);
+  }
+  const title = { 400: 'Request not accepted', 413: 'Too large to accept', 415: 'Request not accepted' }[
+    status
+  ];
+  return c.html(neutralPage(title, message), status, headers);
+}
+
+/**
  * The core's view of the outside world. Mail leaves through Resend when RESEND_API_KEY is set,
  * otherwise as files in `$FOYER_DATA_DIR/mail`; tenants with their own SMTP use that instead.
  */
@@ -176,8 +202,8 @@ export function createCoreContext(
 
 /**
  * The front door. Middleware order is fixed here: request id and log line -> security headers ->
- * /healthz and the TLS ask -> tenant from host (and the subdomain -> custom domain redirect) ->
- * brand and build assets -> CSRF -> session -> API -> pages.
+ * /healthz -> body limit -> the TLS ask -> tenant from host (and the subdomain -> custom domain redirect) ->
+ * brand and build assets -> CSRF -> input guard -> session -> API -> pages.
  */
 export function createApp(deps: AppDeps) {
   const { config, db, log } = deps;
@@ -226,6 +252,9 @@ export function createApp(deps: AppDeps) {
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  // Every body is capped while it streams in, before anything else looks at the request.
+  app.use('*', bodyLimit(refuse));
 
   // The edge proxy's on-demand TLS "ask" (Caddy: `on_demand_tls { ask … }`), on any host: 200
   // only for a verified custom domain of an active tenant. Any other answer means no certificate.
@@ -336,6 +365,10 @@ export function createApp(deps: AppDeps) {
     }
     return next();
   });
+
+  // Past the origin check, what no page of ours sends (a NUL byte, a text/plain or broken
+  // multipart body, JSON that does not parse) is refused before any action or route meets it.
+  app.use('*', inputGuard(refuse));
 
   const cookieOptions = sessionCookieOptions(config.publicScheme);
   const cookieBase: CookieOptions = {

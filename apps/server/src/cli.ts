@@ -5,6 +5,7 @@ import { hashPassword, passwordProblem } from '@foyer/auth';
 import { applyTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
 import {
   type DatabaseHandle,
+  errorFields,
   migratePostgresDatabase,
   operatorExistsPglite,
   upsertOperatorPglite,
@@ -191,8 +192,12 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof UsageError) {
     process.stderr.write(`${error.message}\n`);
   } else {
+    // A failed query's message holds its parameters: only its code and shape are printed.
+    const fields = errorFields(error);
     process.stderr.write(
-      `foyer: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      fields.error === 'database error'
+        ? `foyer: ${JSON.stringify(fields, null, 2)}\n`
+        : `foyer: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
   }
   process.exit(1);

@@ -126,8 +126,10 @@ describe.each(drivers)('CSRF at the front door on %s', (driver) => {
   });
 
   it('lets the same requests through from the exact origin, signed in', async () => {
+    // Past the CSRF check, pages take form bodies only (input-guard.test.ts): the others are 415.
+    const forms = BODIES.filter((body) => body.type?.includes('form'));
     for (const method of UNSAFE) {
-      for (const body of BODIES) {
+      for (const body of forms) {
         const res = await send(method, originOf(a.slug), body);
         const what = `${method} as ${body.type}`;
         expect(res.status, what).toBe(200);

@@ -24,6 +24,5 @@ export function createLogger(
   } satisfies Logger;
 }
 
-export function errorFields(error: unknown): Record<string, unknown> {
-  return error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) };
-}
+/** Errors as log fields, never with the values a failed query carried (see @foyer/db). */
+export { errorFields } from '@foyer/db';

@@ -2,7 +2,7 @@
  * The few pages Hono renders itself, before any tenant is known. They name no tenant and no
  * platform: whoever reaches them may be a client of an agency on a mistyped domain.
  */
-function neutralPage(title: string, message: string): string {
+export function neutralPage(title: string, message: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,3 +1,4 @@
+import { errorFields } from '@foyer/core';
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { requirePlatform } from '$lib/server/platform';
 
@@ -27,10 +28,8 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
         method: event.request.method,
         // The path only: query strings can carry tokens.
         path: event.url.pathname,
-        error:
-          error instanceof Error
-            ? { name: error.name, message: error.message, stack: error.stack }
-            : String(error),
+        // Database errors carry their parameters in their message: never log that.
+        ...errorFields(error),
       }),
     );
   }

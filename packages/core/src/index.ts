@@ -1,3 +1,4 @@
+export { errorFields } from '@foyer/db';
 export type { Account, AccountSession } from './account/account';
 export {
   changePassword,
@@ -70,6 +71,8 @@ export {
 } from './domains/domains';
 export type { CoreErrorCode } from './errors';
 export { CoreError, sqlState } from './errors';
+export * as inputs from './input';
+export { parseInput } from './input';
 export type { EmailSettingsRow } from './mail/delivery';
 export {
   deliverEmail,

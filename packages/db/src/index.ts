@@ -5,6 +5,7 @@ export { and, eq, type SQL, sql } from 'drizzle-orm';
 export type { ActingAs, Actor, TenantActor, WorkerActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';
+export { errorFields } from './errors';
 export { migratePgliteDatabase, migratePostgresDatabase, migrationsFolder } from './migrate';
 export { operatorExistsPglite, upsertOperatorPglite, upsertOperatorPostgres } from './operators';
 export * as schema from './schema/index';

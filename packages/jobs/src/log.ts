@@ -10,6 +10,5 @@ const nothing = () => {};
 
 export const silentLog: WorkerLog = { debug: nothing, info: nothing, warn: nothing, error: nothing };
 
-export function errorFields(error: unknown): Record<string, unknown> {
-  return error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) };
-}
+/** Errors as log fields, never with the values a failed query carried (see @foyer/db). */
+export { errorFields } from '@foyer/db';

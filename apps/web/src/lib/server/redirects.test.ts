@@ -7,6 +7,8 @@ describe('safeNext', () => {
     ['/admin/team?tab=invites', '/admin/team?tab=invites'],
     ['/account#sessions', '/account#sessions'],
     ['/a/../admin', '/admin'],
+    ['/%2e/admin', '/admin'],
+    ['/admin//team', '/admin//team'],
   ])('keeps the same-host path %s', (raw, expected) => {
     expect(safeNext(raw)).toBe(expected);
   });
@@ -24,6 +26,17 @@ describe('safeNext', () => {
     'https://evil.example/',
     'javascript:alert(1)',
     ` /admin`,
+    // Paths that normalise to a protocol-relative link: another host once the browser reads it.
+    '/.//evil.example/phish',
+    '/%2e//evil.example',
+    '/%2E//evil.example',
+    '/a/..//evil.example',
+    '/a/%2e%2e//evil.example',
+    '/..//evil.example',
+    '/./\\evil.example',
+    '/.\\/evil.example',
+    '/%2e/%2e//evil.example',
+    '/a/b/../..//evil.example/x?y#z',
     `/${'a'.repeat(2048)}`,
   ])('refuses %j', (raw) => {
     expect(safeNext(raw)).toBeNull();

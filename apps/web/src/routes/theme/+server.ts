@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { readForm } from '$lib/server/forms';
 import { safeNext } from '$lib/server/redirects';
 import { THEME_COOKIE, themeChoice } from '$lib/theme';
 import type { RequestHandler } from './$types';
@@ -8,7 +9,7 @@ import type { RequestHandler } from './$types';
  * page arrives in that theme without a flash. Without JavaScript the form posts here and comes back.
  */
 export const POST: RequestHandler = async ({ request, cookies, platform }) => {
-  const form = await request.formData();
+  const form = await readForm(request);
   const theme = themeChoice(form.get('theme'));
   if (theme) {
     cookies.set(THEME_COOKIE, theme, {

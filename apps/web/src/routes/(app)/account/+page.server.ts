@@ -2,6 +2,7 @@ import {
   changePassword,
   endSessions,
   getAccount,
+  inputs,
   listSessions,
   requestEmailChange,
   resendVerification,
@@ -10,7 +11,7 @@ import {
 import { redirect } from '@sveltejs/kit';
 import { endOtherSessions } from '$lib/confirm';
 import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
-import { field, isConfirmed, trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { clientInfo, requireUser, setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -55,7 +56,12 @@ export const actions: Actions = {
   // page are read fresh instead of from what this request started with.
   name: async (event) => {
     const { me, core } = setup(event);
-    const name = trimmed(await event.request.formData(), 'name');
+    const input = await parseForm(event.request, inputs.updateNameInput, (raw) => ({
+      section: 'name' as Section,
+      name: raw.name,
+    }));
+    if (!input.ok) return input.failure;
+    const { name } = input.data;
     try {
       await updateName(core, me.actor, name);
     } catch (error) {
@@ -66,13 +72,14 @@ export const actions: Actions = {
 
   email: async (event) => {
     const { me, core } = setup(event);
-    const form = await event.request.formData();
-    const email = trimmed(form, 'email');
+    const input = await parseForm(event.request, inputs.emailChangeInput, (raw) => ({
+      section: 'email' as Section,
+      email: raw.email,
+    }));
+    if (!input.ok) return input.failure;
+    const { email, currentPassword } = input.data;
     try {
-      await requestEmailChange(core, me.actor, me.site, {
-        email,
-        currentPassword: field(form, 'currentPassword'),
-      });
+      await requestEmailChange(core, me.actor, me.site, { email, currentPassword });
     } catch (error) {
       return coreErrorToFail(error, { section: 'email' as Section, email });
     }
@@ -93,9 +100,12 @@ export const actions: Actions = {
 
   password: async (event) => {
     const { me, core } = setup(event);
-    const form = await event.request.formData();
-    const newPassword = field(form, 'newPassword');
-    if (newPassword !== field(form, 'confirmPassword')) {
+    const input = await parseForm(event.request, inputs.passwordChangeInput, () => ({
+      section: 'password' as Section,
+    }));
+    if (!input.ok) return input.failure;
+    const { currentPassword, newPassword, confirmPassword } = input.data;
+    if (newPassword !== confirmPassword) {
       return fieldFailure(
         { confirmPassword: 'The two new passwords don’t match.' },
         { section: 'password' as Section },
@@ -105,7 +115,7 @@ export const actions: Actions = {
       const session = await changePassword(
         core,
         me.actor,
-        { currentPassword: field(form, 'currentPassword'), newPassword },
+        { currentPassword, newPassword },
         clientInfo(event),
       );
       // Every session ended with the change, this one too: carry on with the new one.
@@ -118,7 +128,11 @@ export const actions: Actions = {
 
   endSession: async (event) => {
     const { me, core } = setup(event);
-    const sessionId = trimmed(await event.request.formData(), 'sessionId');
+    const input = await parseForm(event.request, inputs.endSessionInput, () => ({
+      section: 'sessions' as Section,
+    }));
+    if (!input.ok) return input.failure;
+    const { sessionId } = input.data;
     if (sessionId === me.sessionId) {
       // The header's "Sign out" is the way to end this one; this form never offers it.
       return fieldFailure({}, { section: 'sessions' as Section }, 'Use “Sign out” to end this session.');
@@ -132,8 +146,11 @@ export const actions: Actions = {
 
   endOthers: async (event) => {
     const { me, core } = setup(event);
-    const form = await event.request.formData();
-    if (!isConfirmed(form)) {
+    const input = await parseForm(event.request, inputs.confirmInput, () => ({
+      section: 'sessions' as Section,
+    }));
+    if (!input.ok) return input.failure;
+    if (!input.data.confirmed) {
       return {
         section: 'sessions' as Section,
         confirm: { action: '?/endOthers', fields: {}, ...endOtherSessions },

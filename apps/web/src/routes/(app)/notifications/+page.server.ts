@@ -1,6 +1,6 @@
-import { CoreError, listNotifications, markAllRead, markRead } from '@foyer/core';
+import { CoreError, inputs, listNotifications, markAllRead, markRead } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
-import { trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { safeNext } from '$lib/server/redirects';
 import { requireUser } from '$lib/server/session';
@@ -27,10 +27,12 @@ export const actions: Actions = {
   open: async (event) => {
     const me = requireUser(event);
     const { core } = requirePlatform(event.platform);
-    const id = trimmed(await event.request.formData(), 'id');
+    const input = await parseForm(event.request, inputs.notificationInput);
+    // A mangled id names no notification: back to the list, as for one that is gone.
+    if (!input.ok) redirect(303, '/notifications');
     let link: string | null = null;
     try {
-      ({ link } = await markRead(core, me.actor, id));
+      ({ link } = await markRead(core, me.actor, input.data.id));
     } catch (error) {
       if (!(error instanceof CoreError && error.code === 'not_found')) throw error;
     }

@@ -1,6 +1,6 @@
-import { requestPasswordReset } from '@foyer/core';
+import { inputs, requestPasswordReset } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
-import { trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform, tenantSite } from '$lib/server/platform';
 import { clientInfo } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,7 +13,11 @@ export const actions: Actions = {
   default: async (event) => {
     const site = tenantSite(event.platform);
     const { core } = requirePlatform(event.platform);
-    const email = trimmed(await event.request.formData(), 'email');
+    const input = await parseForm(event.request, inputs.passwordResetRequestInput, (raw) => ({
+      email: String(raw.email),
+    }));
+    if (!input.ok) return input.failure;
+    const { email } = input.data;
     try {
       await requestPasswordReset(core, site, email, clientInfo(event));
     } catch (error) {

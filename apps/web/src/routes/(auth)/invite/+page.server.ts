@@ -1,7 +1,7 @@
-import { acceptInvitation, CoreError, invitationForToken } from '@foyer/core';
+import { acceptInvitation, CoreError, inputs, invitationForToken } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
-import { field, trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform, tenantSite } from '$lib/server/platform';
 import { clientInfo, setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,10 +21,14 @@ export const actions: Actions = {
   default: async (event) => {
     const site = tenantSite(event.platform);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    const token = field(form, 'token');
-    const name = trimmed(form, 'name');
-    const password = field(form, 'password');
+    const input = await parseForm(event.request, inputs.acceptInvitationInput, (raw) => ({
+      name: String(raw.name),
+    }));
+    if (!input.ok) {
+      if ('token' in input.failure.data.fields) return fail(400, { expired: true as const });
+      return input.failure;
+    }
+    const { token, name, password } = input.data;
     try {
       const session = await acceptInvitation(core, site, token, { name, password }, clientInfo(event));
       setSessionCookie(event.cookies, event.platform, session);

@@ -1,6 +1,7 @@
 import { signIn } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
+import { readForm } from '$lib/server/forms';
 import { requirePlatform, tenantSite } from '$lib/server/platform';
 import { afterSignIn, safeNext } from '$lib/server/redirects';
 import { clientInfo, currentUser, setSessionCookie } from '$lib/server/session';
@@ -25,7 +26,7 @@ export const actions: Actions = {
   default: async (event) => {
     const site = tenantSite(event.platform);
     const { core } = requirePlatform(event.platform);
-    const parsed = parseSignInForm(await event.request.formData());
+    const parsed = parseSignInForm(await readForm(event.request));
     if (!parsed.ok) {
       return fail(400, { email: parsed.email, fields: parsed.errors, message: null });
     }

@@ -1,7 +1,7 @@
-import { CoreError, resetPassword } from '@foyer/core';
+import { CoreError, inputs, resetPassword } from '@foyer/core';
 import { fail } from '@sveltejs/kit';
 import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
-import { field } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform, tenantSite } from '$lib/server/platform';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,10 +15,12 @@ export const actions: Actions = {
   default: async (event) => {
     const site = tenantSite(event.platform);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    const token = field(form, 'token');
-    const password = field(form, 'password');
-    const confirm = field(form, 'confirm');
+    const input = await parseForm(event.request, inputs.passwordResetInput);
+    if (!input.ok) {
+      if ('token' in input.failure.data.fields) return fail(400, { expired: true as const });
+      return input.failure;
+    }
+    const { token, password, confirm } = input.data;
     if (token === '') return fail(400, { expired: true as const });
     if (password !== confirm) {
       return fieldFailure({ confirm: 'The two passwords don’t match.' }, {});

@@ -1,6 +1,6 @@
-import { signUp } from '@foyer/core';
+import { inputs, signUp } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
-import { field, trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { platformDomain, requirePlatformHost } from '$lib/server/platform';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,15 +12,17 @@ export const load: PageServerLoad = ({ platform }) => {
 export const actions: Actions = {
   default: async ({ platform, request }) => {
     const { core } = requirePlatformHost(platform);
-    const form = await request.formData();
-    const input = {
-      agencyName: trimmed(form, 'agencyName'),
-      slug: trimmed(form, 'slug').toLowerCase(),
-      name: trimmed(form, 'name'),
-      email: trimmed(form, 'email'),
-    };
+    const echo = (raw: Record<string, unknown>) => ({
+      agencyName: String(raw.agencyName ?? ''),
+      slug: String(raw.slug ?? '').toLowerCase(),
+      name: String(raw.name ?? ''),
+      email: String(raw.email ?? ''),
+    });
+    const parsed = await parseForm(request, inputs.signUpInput, echo);
+    if (!parsed.ok) return parsed.failure;
+    const input = echo(parsed.data);
     try {
-      const { handoffUrl, slug } = await signUp(core, { ...input, password: field(form, 'password') });
+      const { handoffUrl, slug } = await signUp(core, { ...input, password: parsed.data.password });
       // No redirect: the page's CSP allows form posts to this host only, and the session has to
       // be opened on the new one. The page sends the browser on (meta refresh, or script).
       return { handoffUrl, slug };

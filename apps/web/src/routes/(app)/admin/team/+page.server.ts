@@ -1,6 +1,7 @@
 import {
   changeRole,
   endMemberSessions,
+  inputs,
   inviteMember,
   listTeam,
   revokeInvitation,
@@ -10,7 +11,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Confirmation } from '$lib/confirm';
 import * as ask from '$lib/confirm';
 import { coreErrorToFail } from '$lib/server/errors';
-import { isConfirmed, trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { clearSessionCookie, type Me, requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -25,11 +26,12 @@ export const load: PageServerLoad = async (event) => {
 /** Which part of the page an answer belongs to, so it is shown next to the right form. */
 type Section = 'members' | 'invite' | 'invitations';
 
-async function setup(event: RequestEvent) {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
-  return { me, core, form: await event.request.formData() };
+function setup(event: RequestEvent) {
+  return { me: requireAdmin(event), core: requirePlatform(event.platform).core };
 }
+
+/** Bad ids and values are shown beside the members list (or the form they came from). */
+const on = (section: Section) => () => ({ section });
 
 async function memberName(event: RequestEvent, me: Me, memberId: string): Promise<string> {
   const { members } = await listTeam(requirePlatform(event.platform).core, me.actor);
@@ -51,9 +53,10 @@ function leaveAfterSelfChange(event: RequestEvent, signedOut: boolean): never {
 
 export const actions: Actions = {
   role: async (event) => {
-    const { me, core, form } = await setup(event);
-    const memberId = trimmed(form, 'memberId');
-    const role = trimmed(form, 'role');
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.changeRoleInput, on('members'));
+    if (!input.ok) return input.failure;
+    const { memberId, role } = input.data;
     try {
       await changeRole(core, me.actor, memberId, role);
     } catch (error) {
@@ -68,11 +71,13 @@ export const actions: Actions = {
   },
 
   deactivate: async (event) => {
-    const { me, core, form } = await setup(event);
-    const memberId = trimmed(form, 'memberId');
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.memberInput, on('members'));
+    if (!input.ok) return input.failure;
+    const { memberId, confirmed } = input.data;
     const self = memberId === me.user.id;
     const name = await memberName(event, me, memberId);
-    if (!isConfirmed(form)) {
+    if (!confirmed) {
       return confirmFirst({
         action: '?/deactivate',
         fields: { memberId },
@@ -89,8 +94,10 @@ export const actions: Actions = {
   },
 
   reactivate: async (event) => {
-    const { me, core, form } = await setup(event);
-    const memberId = trimmed(form, 'memberId');
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.memberInput, on('members'));
+    if (!input.ok) return input.failure;
+    const { memberId } = input.data;
     try {
       await setMemberActive(core, me.actor, memberId, true);
     } catch (error) {
@@ -101,11 +108,13 @@ export const actions: Actions = {
   },
 
   endSessions: async (event) => {
-    const { me, core, form } = await setup(event);
-    const memberId = trimmed(form, 'memberId');
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.memberInput, on('members'));
+    if (!input.ok) return input.failure;
+    const { memberId, confirmed } = input.data;
     const self = memberId === me.user.id;
     const name = await memberName(event, me, memberId);
-    if (!isConfirmed(form)) {
+    if (!confirmed) {
       return confirmFirst({
         action: '?/endSessions',
         fields: { memberId },
@@ -124,9 +133,14 @@ export const actions: Actions = {
   },
 
   invite: async (event) => {
-    const { me, core, form } = await setup(event);
-    const email = trimmed(form, 'email');
-    const role = trimmed(form, 'role');
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.inviteMemberInput, (raw) => ({
+      section: 'invite' as Section,
+      email: raw.email,
+      role: raw.role,
+    }));
+    if (!input.ok) return input.failure;
+    const { email, role } = input.data;
     try {
       const invitation = await inviteMember(core, me.actor, me.site, { email, role });
       return { section: 'invite' as Section, notice: `Invitation sent to ${invitation.email}.` };
@@ -136,10 +150,11 @@ export const actions: Actions = {
   },
 
   revoke: async (event) => {
-    const { me, core, form } = await setup(event);
-    const invitationId = trimmed(form, 'invitationId');
-    const email = trimmed(form, 'email');
-    if (!isConfirmed(form)) {
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.revokeInvitationInput, on('invitations'));
+    if (!input.ok) return input.failure;
+    const { invitationId, email, confirmed } = input.data;
+    if (!confirmed) {
       return {
         section: 'invitations' as Section,
         confirm: {

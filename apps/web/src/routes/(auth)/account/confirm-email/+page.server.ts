@@ -1,6 +1,6 @@
-import { CoreError, confirmEmailChange } from '@foyer/core';
+import { CoreError, confirmEmailChange, inputs } from '@foyer/core';
 import { fail } from '@sveltejs/kit';
-import { field } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform, tenantSite } from '$lib/server/platform';
 import { currentUser } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,7 +15,9 @@ export const actions: Actions = {
   // up the single-use token before the person does.
   default: async ({ platform, request }) => {
     const site = tenantSite(platform);
-    const token = field(await request.formData(), 'token');
+    const input = await parseForm(request, inputs.tokenInput);
+    // A mangled link is one that no longer works: the same answer as an expired one.
+    const token = input.ok ? input.data.token : '';
     try {
       await confirmEmailChange(requirePlatform(platform).core, site, token);
     } catch (error) {

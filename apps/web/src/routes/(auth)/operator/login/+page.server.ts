@@ -1,6 +1,7 @@
 import { signInOperator } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
+import { readForm } from '$lib/server/forms';
 import { requirePlatformHost } from '$lib/server/platform';
 import { clientInfo, setOperatorCookie } from '$lib/server/session';
 import { parseSignInForm } from '$lib/server/sign-in';
@@ -14,7 +15,7 @@ export const load: PageServerLoad = ({ platform, url }) => {
 export const actions: Actions = {
   default: async (event) => {
     const { core } = requirePlatformHost(event.platform);
-    const parsed = parseSignInForm(await event.request.formData());
+    const parsed = parseSignInForm(await readForm(event.request));
     if (!parsed.ok) return fail(400, { email: parsed.email, fields: parsed.errors, message: null });
     try {
       const session = await signInOperator(core, parsed, clientInfo(event));

@@ -9,7 +9,7 @@ import {
   uploadLogo,
 } from '@foyer/core';
 import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
-import { field } from '$lib/server/forms';
+import { field, readForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -45,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 
 /** Reads one uploaded image; too large is refused before its bytes are read. */
 async function upload(event: RequestEvent, name: 'logo' | 'favicon') {
-  const form = await event.request.formData();
+  const form = await readForm(event.request);
   const file = form.get(name);
   if (!(file instanceof File) || file.size === 0) {
     return { error: fieldFailure({ [name]: 'Choose an image file.' }, {}) };
@@ -65,8 +65,7 @@ export const actions: Actions = {
   save: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    const input = readFields(form);
+    const input = readFields(await readForm(event.request));
     try {
       const saved = await saveBranding(core, me.actor, input);
       return {

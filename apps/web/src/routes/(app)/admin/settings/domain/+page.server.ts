@@ -1,8 +1,8 @@
-import { addDomain, getDomain, removeDomain, verifyDomain } from '@foyer/core';
+import { addDomain, getDomain, inputs, removeDomain, verifyDomain } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import type { Confirmation } from '$lib/confirm';
 import { coreErrorToFail } from '$lib/server/errors';
-import { isConfirmed, trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -23,16 +23,19 @@ export const load: PageServerLoad = async (event) => {
 /** Which panel an answer belongs to. */
 type Section = 'add' | 'verify' | 'remove';
 
-async function setup(event: RequestEvent) {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
-  return { me, core, form: await event.request.formData() };
+function setup(event: RequestEvent) {
+  return { me: requireAdmin(event), core: requirePlatform(event.platform).core };
 }
 
 export const actions: Actions = {
   add: async (event) => {
-    const { me, core, form } = await setup(event);
-    const hostname = trimmed(form, 'hostname');
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.hostnameInput, (raw) => ({
+      section: 'add' as Section,
+      hostname: raw.hostname,
+    }));
+    if (!input.ok) return input.failure;
+    const { hostname } = input.data;
     try {
       const domain = await addDomain(core, me.actor, me.site, hostname);
       return {
@@ -45,7 +48,7 @@ export const actions: Actions = {
   },
 
   verify: async (event) => {
-    const { me, core } = await setup(event);
+    const { me, core } = setup(event);
     try {
       const check = await verifyDomain(core, me.actor, me.site);
       return {
@@ -58,9 +61,13 @@ export const actions: Actions = {
   },
 
   remove: async (event) => {
-    const { me, core, form } = await setup(event);
-    const hostname = trimmed(form, 'hostname');
-    if (!isConfirmed(form)) {
+    const { me, core } = setup(event);
+    const input = await parseForm(event.request, inputs.hostnameInput, () => ({
+      section: 'remove' as Section,
+    }));
+    if (!input.ok) return input.failure;
+    const { hostname, confirmed } = input.data;
+    if (!confirmed) {
       return {
         section: 'remove' as Section,
         confirm: {

@@ -1,6 +1,6 @@
-import { getEmailSettings, listEmailTemplates, saveEmailSettings } from '@foyer/core';
+import { getEmailSettings, inputs, listEmailTemplates, saveEmailSettings } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
-import { trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,9 +19,12 @@ export const actions: Actions = {
   sender: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    const senderName = trimmed(form, 'senderName');
-    const replyTo = trimmed(form, 'replyTo');
+    const input = await parseForm(event.request, inputs.senderInput, (raw) => ({
+      senderName: raw.senderName,
+      replyTo: raw.replyTo,
+    }));
+    if (!input.ok) return input.failure;
+    const { senderName, replyTo } = input.data;
     try {
       await saveEmailSettings(core, me.actor, me.site, { senderName, replyTo });
     } catch (error) {

@@ -3,12 +3,13 @@ import {
   checkSendingDomain,
   getEmailSettings,
   getSendingDomain,
+  inputs,
   removeSendingDomain,
   saveDeliverySettings,
   sendDeliveryTest,
 } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
-import { field, isConfirmed, trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,22 +32,24 @@ export const actions: Actions = {
   save: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
     // Everything but the password is echoed back on an error, so nothing typed is lost.
-    const echo = {
+    const echoOf = (raw: Record<string, unknown>) => ({
       section: 'delivery' as Section,
-      delivery: trimmed(form, 'delivery'),
-      host: trimmed(form, 'host'),
-      port: trimmed(form, 'port'),
-      security: trimmed(form, 'security'),
-      username: trimmed(form, 'username'),
-      fromAddress: trimmed(form, 'fromAddress'),
-      forgetPassword: field(form, 'forgetPassword') === 'yes',
-    };
+      delivery: String(raw.delivery ?? ''),
+      host: String(raw.host ?? ''),
+      port: String(raw.port ?? ''),
+      security: String(raw.security ?? ''),
+      username: String(raw.username ?? ''),
+      fromAddress: String(raw.fromAddress ?? ''),
+      forgetPassword: raw.forgetPassword === 'yes' || raw.forgetPassword === true,
+    });
+    const input = await parseForm(event.request, inputs.deliveryInput, echoOf);
+    if (!input.ok) return input.failure;
+    const echo = echoOf(input.data);
     try {
       const saved = await saveDeliverySettings(core, me.actor, me.site, {
         ...echo,
-        password: field(form, 'password'),
+        password: input.data.password,
       });
       return {
         section: 'delivery' as Section,
@@ -74,8 +77,12 @@ export const actions: Actions = {
   addDomain: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    const echo = { section: 'domain' as Section, domain: trimmed(form, 'domain') };
+    const input = await parseForm(event.request, inputs.sendingDomainInput, (raw) => ({
+      section: 'domain' as Section,
+      domain: String(raw.domain),
+    }));
+    if (!input.ok) return input.failure;
+    const echo = { section: 'domain' as Section, domain: input.data.domain };
     try {
       const state = await addSendingDomain(core, me.actor, me.site, echo.domain);
       return {
@@ -108,8 +115,11 @@ export const actions: Actions = {
   removeDomain: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    if (!isConfirmed(form)) {
+    const input = await parseForm(event.request, inputs.confirmInput, () => ({
+      section: 'domain' as Section,
+    }));
+    if (!input.ok) return input.failure;
+    if (!input.data.confirmed) {
       const sending = await getSendingDomain(core, me.actor, me.site);
       if (sending.domain) {
         return {

@@ -1,7 +1,7 @@
-import { CoreError, listTenantEmailLog, retryEmail } from '@foyer/core';
+import { CoreError, inputs, listTenantEmailLog, retryEmail } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
-import { trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,9 +25,9 @@ export const actions: Actions = {
   retry: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    const emailId = trimmed(form, 'emailId');
-    const recipient = trimmed(form, 'recipient');
+    const input = await parseForm(event.request, inputs.retryEmailInput);
+    if (!input.ok) return input.failure;
+    const { emailId, recipient } = input.data;
     try {
       await retryEmail(core, me.actor, emailId);
     } catch (error) {

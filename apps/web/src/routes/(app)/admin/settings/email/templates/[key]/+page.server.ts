@@ -2,6 +2,7 @@ import {
   CoreError,
   getEmailSettings,
   getEmailTemplate,
+  inputs,
   previewEmailTemplate,
   resetEmailTemplate,
   saveEmailTemplate,
@@ -9,7 +10,7 @@ import {
 } from '@foyer/core';
 import { error } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
-import { field, isConfirmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -46,15 +47,20 @@ type Section = 'editor' | 'preview' | 'reset';
 async function setup(event: RequestEvent) {
   const me = requireAdmin(event);
   const { core } = requirePlatform(event.platform);
-  const form = await event.request.formData();
-  // Subject and body exactly as typed; core trims and normalises line endings.
-  const content = { subject: field(form, 'subject'), body: field(form, 'body') };
-  return { me, core, form, content };
+  // Core trims the subject and normalises the body's line endings.
+  const input = await parseForm(event.request, inputs.templateContentInput, (raw) => ({
+    section: 'editor' as Section,
+    subject: String(raw.subject),
+    body: String(raw.body),
+  }));
+  return { me, core, input };
 }
 
 export const actions: Actions = {
   save: async (event) => {
-    const { me, core, content } = await setup(event);
+    const { me, core, input } = await setup(event);
+    if (!input.ok) return input.failure;
+    const content = input.data;
     try {
       await saveEmailTemplate(core, me.actor, event.params.key, content);
     } catch (cause) {
@@ -65,7 +71,9 @@ export const actions: Actions = {
 
   /** Renders what is in the editor; the page calls it as you type, or the Preview button without script. */
   preview: async (event) => {
-    const { me, core, content } = await setup(event);
+    const { me, core, input } = await setup(event);
+    if (!input.ok) return input.failure;
+    const content = input.data;
     try {
       const preview = await previewEmailTemplate(core, me.actor, me.site, event.params.key, content);
       return { section: 'preview' as Section, preview, ...content };
@@ -75,7 +83,9 @@ export const actions: Actions = {
   },
 
   test: async (event) => {
-    const { me, core, content } = await setup(event);
+    const { me, core, input } = await setup(event);
+    if (!input.ok) return input.failure;
+    const content = input.data;
     try {
       const result = await sendTemplateTest(core, me.actor, me.site, event.params.key, content);
       return { section: 'editor' as Section, result, ...content };
@@ -87,8 +97,11 @@ export const actions: Actions = {
   reset: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
-    const form = await event.request.formData();
-    if (!isConfirmed(form)) {
+    const input = await parseForm(event.request, inputs.confirmInput, () => ({
+      section: 'reset' as Section,
+    }));
+    if (!input.ok) return input.failure;
+    if (!input.data.confirmed) {
       const { name } = await getEmailTemplate(core, me.actor, event.params.key).catch(notFoundAs404);
       return {
         section: 'reset' as Section,
