@@ -35,6 +35,8 @@ const tooLarge = (limit: number): Refusal => ({
  */
 export function bodyLimit(render: (c: Context, refusal: Refusal) => Response): MiddlewareHandler {
   return async (c, next) => {
+    // GET and HEAD carry no body; asking would build the full Request the Node adapter defers.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const request = c.req.raw;
     if (!request.body) return next();
     const limit = bodyLimitFor(c.req.path);

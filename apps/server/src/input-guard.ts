@@ -41,6 +41,7 @@ function* jsonStrings(value: unknown): Generator<string> {
 
 /** Why the query string cannot be accepted, or null. */
 export function queryProblem(url: string): Refusal | null {
+  if (!url.includes('?')) return null;
   const query = new URL(url).searchParams;
   for (const [key, value] of query) {
     if (FORBIDDEN_CONTROL.test(key) || FORBIDDEN_CONTROL.test(value)) {
@@ -113,10 +114,9 @@ export function inputGuard(render: (c: Context, refusal: Refusal) => Response): 
   return async (c, next) => {
     const fromQuery = queryProblem(c.req.url);
     if (fromQuery) return render(c, fromQuery);
+    if (!UNSAFE_WITH_BODY.has(c.req.method) || c.req.path.startsWith('/webhooks/')) return next();
     const request = c.req.raw;
-    if (!UNSAFE_WITH_BODY.has(request.method) || !request.body || c.req.path.startsWith('/webhooks/')) {
-      return next();
-    }
+    if (!request.body) return next();
     const kind = c.req.path.startsWith('/api/') ? 'api' : 'page';
     const { refusal, bytes } = await bodyProblem(request, mediaType(c), kind);
     if (refusal) return render(c, refusal);
