@@ -169,16 +169,15 @@ export async function signIn(
   const phc = account
     ? await hashLikeStored(account.passwordParams, account.hashLength, input.password)
     : null;
-  if (!account || !phc) {
-    await burnPasswordCheck(input.password);
-    throw new CoreError('invalid_credentials', INVALID);
-  }
+  if (!phc) await burnPasswordCheck(input.password);
+  // Unknown accounts take the same statements as known ones (an empty string matches no hash),
+  // so the time taken does not tell them apart.
   // The account's counter is not cleared on success: that would hand whoever is guessing a
   // fresh allowance every time the owner signs in. The owner's browser now has a device cookie.
   const token = generateToken();
   const expiresAt = sessionExpiry(ctx.now());
   const row = await signInWithPassword(ctx.db, tenantId, email, {
-    passwordPhc: phc,
+    passwordPhc: phc ?? '',
     sessionId: hashToken(token),
     expiresAt,
     ip: client.ip || null,
@@ -187,7 +186,7 @@ export async function signIn(
   if (!row) throw new CoreError('invalid_credentials', INVALID);
 
   const actor = actorFor(tenantId, row);
-  if (needsRehash(account.passwordParams)) {
+  if (account && needsRehash(account.passwordParams)) {
     const upgraded = await hashPassword(input.password);
     await withActor(ctx.db.db, actor, (tx) =>
       tx

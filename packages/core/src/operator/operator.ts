@@ -53,14 +53,13 @@ export async function signInOperator(
   const phc = account
     ? await hashLikeStored(account.passwordParams, account.hashLength, input.password)
     : null;
-  if (!account || !phc) {
-    await burnPasswordCheck(input.password);
-    throw new CoreError('invalid_credentials', INVALID);
-  }
+  if (!phc) await burnPasswordCheck(input.password);
+  // Unknown accounts take the same statements as known ones (an empty string matches no hash),
+  // so the time taken does not tell them apart.
   const token = generateToken();
   const expiresAt = sessionExpiry(ctx.now());
   const operatorId = await operatorSignIn(ctx.db, email, {
-    passwordPhc: phc,
+    passwordPhc: phc ?? '',
     sessionId: hashToken(token),
     expiresAt,
     ip: client.ip || null,
