@@ -1,4 +1,5 @@
 ALTER TABLE "platform"."operators" ADD COLUMN IF NOT EXISTS "disabled_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "platform"."operators" ADD COLUMN IF NOT EXISTS "last_sign_in_at" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "throttle_window_start_idx" ON "platform"."throttle" USING btree ("window_start");--> statement-breakpoint
 
 -- Hand-written from here (issue #9, sign-in): sessions minted only from a password check made
@@ -74,6 +75,7 @@ BEGIN
   END IF;
   INSERT INTO platform.operator_sessions (id, operator_id, expires_at, ip, user_agent)
   VALUES (p_session_id, v_operator, p_expires, p_ip, p_user_agent);
+  UPDATE platform.operators o SET last_sign_in_at = now() WHERE o.id = v_operator;
   RETURN v_operator;
 END
 $$;

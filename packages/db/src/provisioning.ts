@@ -95,7 +95,7 @@ export interface OperatorListing {
   email: string;
   name: string;
   disabledAt: Date | null;
-  /** The latest use of any of the operator's live sessions. */
+  /** The latest sign-in or use of a session (sessions are deleted on sign-out). */
   lastSeenAt: Date | null;
   sessions: number;
 }
@@ -109,7 +109,8 @@ export async function listOperators(door: SuperuserDoor): Promise<OperatorListin
     sessions: number | string;
   }>(
     `select o.email, o.name, o.disabled_at,
-            (select max(s.last_seen_at) from platform.operator_sessions s where s.operator_id = o.id) as last_seen_at,
+            greatest(o.last_sign_in_at,
+              (select max(s.last_seen_at) from platform.operator_sessions s where s.operator_id = o.id)) as last_seen_at,
             (select count(*) from platform.operator_sessions s
               where s.operator_id = o.id and s.expires_at > now()) as sessions
        from platform.operators o

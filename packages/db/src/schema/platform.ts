@@ -55,6 +55,8 @@ export const operators = platform.table(
     createdAt: createdAt(),
     /** Set by `foyer operators disable`: no sign-in, and every session ended with it. */
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** The latest sign-in; `operators list` shows it, as sessions are deleted on sign-out. */
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('operators_email_idx').on(sql`lower(${t.email})`)],
 );
