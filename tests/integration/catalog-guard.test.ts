@@ -404,13 +404,22 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
           where n.nspname = 'app_system'
           order by 1`,
       );
-      expect(functions.map((row) => row.fn)).toEqual(
+      const names = functions.map((row) => row.fn);
+      expect(names).toEqual(
         expect.arrayContaining([
           'app_system.tenant_for_host(text,text)',
           'app_system.tenant_logo(uuid)',
-          'app_system.ensure_tenant(text,text)',
+          'app_system.login_lookup(uuid,text)',
+          'app_system.sign_in(uuid,text,text,text,timestamp with time zone,text,text)',
+          'app_system.operator_login_lookup(text)',
+          'app_system.operator_sign_in(text,text,text,timestamp with time zone,text,text)',
+          'app_system.throttle_purge(integer)',
         ]),
       );
+      // Provisioning belongs to the superuser connection, and no session is minted without a
+      // password check inside the database (issue #9): these are gone for good.
+      expect(names).not.toContain('app_system.ensure_tenant(text,text)');
+      expect(names.filter((fn) => fn.startsWith('app_system.operator_session_create('))).toEqual([]);
       for (const row of functions) {
         expect(row, row.fn).toMatchObject({ definer: true, owner: 'foyer_system', login_execute: true });
         expect(row.config, row.fn).toContain('search_path=""');

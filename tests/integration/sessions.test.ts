@@ -463,7 +463,7 @@ describe.each(drivers)('sessions on %s', (driver) => {
       await signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo(ip));
     });
 
-    it('clears the account’s counter on a successful sign-in before the limit', async () => {
+    it('does not clear the account’s counter on success: the owner’s browser gets a device cookie instead', async () => {
       const { ctx } = testCore(t);
       const a = await tenantWithPassword();
       const site = siteOf(a);
@@ -479,16 +479,27 @@ describe.each(drivers)('sessions on %s', (driver) => {
         key,
         SIGN_IN_LIMITS.perAccount.limit - 1,
       ]);
-      // The last allowed attempt succeeds and clears the counter...
-      await signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo());
-      expect(await hits()).toBe(0);
-      // ...so a wrong password afterwards starts again from one, far from the limit.
-      await expectCoreError(
-        signIn(ctx, site, { email: adminEmail(a), password: 'nope nope nope' }, clientInfo()),
-        'invalid_credentials',
+      // The last allowed attempt succeeds; clearing the counter would hand a guesser a fresh allowance.
+      const session = await signIn(
+        ctx,
+        site,
+        { email: adminEmail(a), password: TEST_PASSWORD },
+        clientInfo(),
       );
-      expect(await hits()).toBe(1);
-      await signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo());
+      expect(await hits()).toBe(SIGN_IN_LIMITS.perAccount.limit);
+      await expectCoreError(
+        signIn(ctx, site, { email: adminEmail(a), password: TEST_PASSWORD }, clientInfo()),
+        'throttled',
+      );
+      // The browser that signed in is limited by its own cookie, not the account's counter.
+      await signIn(
+        ctx,
+        site,
+        { email: adminEmail(a), password: TEST_PASSWORD, device: session.device.value },
+        clientInfo(),
+      );
+      // Only the refused attempt from the unknown browser counted after the success.
+      expect(await hits()).toBe(SIGN_IN_LIMITS.perAccount.limit + 1);
     });
 
     it('throttles unknown accounts exactly like known ones', async () => {

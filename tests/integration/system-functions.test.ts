@@ -1,7 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ensureTenant, sql, tenantFavicon, tenantForHost, tenantLogo, withActor } from '@foyer/db';
+import {
+  ensureTenant,
+  type SuperuserDoor,
+  sql,
+  tenantFavicon,
+  tenantForHost,
+  tenantLogo,
+  withActor,
+} from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPermissionDenied, required } from '../support/assert';
+import { expectPermissionDenied, expectRefused, required } from '../support/assert';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant, insertTenant, randomSlug } from '../support/tenants';
 
@@ -50,11 +58,24 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
     expect(host).toEqual({ tenant_id: tenant.id, name: tenant.name });
     const logoRows = await t.handle.rows(sql`select * from app_system.tenant_logo(${tenant.id}::uuid)`);
     expect(logoRows).toEqual([]);
-    const slug = randomSlug();
-    const [created] = await t.handle.rows<{ created: boolean }>(
-      sql`select created from app_system.ensure_tenant(${slug}::text, ${'Fresh'}::text)`,
+  });
+
+  it('leave provisioning to the superuser: foyer_login can neither create nor rename a tenant', async () => {
+    const tenant = await createTenant(t);
+    // Issue #9: ensure_tenant was executable by the login role and created or renamed any tenant.
+    await expectRefused(
+      t.handle.rows(sql`select * from app_system.ensure_tenant(${randomSlug()}::text, ${'Forged'}::text)`),
     );
-    expect(created?.created).toBe(true);
+    await expectRefused(
+      t.handle.rows(sql`select * from app_system.ensure_tenant(${tenant.slug}::text, ${'Renamed'}::text)`),
+    );
+    await expectPermissionDenied(
+      t.handle.rows(sql`insert into platform.tenants (slug, name) values (${randomSlug()}, 'Forged')`),
+    );
+    const [row] = await t.superuser<{ name: string }>('select name from platform.tenants where id = $1', [
+      tenant.id,
+    ]);
+    expect(row?.name).toBe(tenant.name);
   });
 
   describe('tenant_for_host', () => {
@@ -213,14 +234,15 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
     });
   });
 
-  describe('ensure_tenant', () => {
+  describe('ensureTenant (on the superuser connection)', () => {
     it('creates a tenant once, then reports the same one without creating it again', async () => {
+      const door: SuperuserDoor = { query: t.superuser };
       const slug = randomSlug('ensure');
-      const first = await ensureTenant(t.handle, { slug, name: 'First name' });
+      const first = await ensureTenant(door, { slug, name: 'First name' });
       expect(first.created).toBe(true);
       expect(first.tenantId).toMatch(/^[0-9a-f-]{36}$/);
 
-      const second = await ensureTenant(t.handle, { slug, name: 'Second name' });
+      const second = await ensureTenant(door, { slug, name: 'Second name' });
       expect(second).toEqual({ tenantId: first.tenantId, created: false });
 
       const rows = await t.superuser<{ id: string; name: string; status: string }>(
@@ -234,7 +256,7 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
       });
 
       // Another slug is another tenant.
-      const other = await ensureTenant(t.handle, { slug: randomSlug('ensure'), name: 'Other' });
+      const other = await ensureTenant(door, { slug: randomSlug('ensure'), name: 'Other' });
       expect(other.created).toBe(true);
       expect(other.tenantId).not.toBe(first.tenantId);
     });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { applyTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
-import { tenantForHost } from '@foyer/db';
+import { ensureTenant, tenantForHost } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 
@@ -32,6 +32,15 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
   });
   afterAll(() => t.close());
 
+  /** As `foyer tenants apply` does: the tenant row on the superuser connection, the rest as foyer_login. */
+  const apply = async (manifest: TenantDeclaration['manifest'], options: Parameters<typeof applyTenant>[3]) =>
+    applyTenant(
+      t.handle,
+      await ensureTenant({ query: t.superuser }, { slug: manifest.slug, name: manifest.name }),
+      manifest,
+      options,
+    );
+
   const counts = async (tenantId: string) => {
     const [row] = await t.superuser<Record<string, number>>(
       `select
@@ -48,7 +57,7 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
 
   it('creates the agency with its brand, people, project and tasks, and is idempotent', async () => {
     const { manifest, logo } = declaration;
-    const first = await applyTenant(t.handle, manifest, { logo });
+    const first = await apply(manifest, { logo });
     expect(first).toMatchObject({ slug: manifest.slug, created: true, applied: true });
     const expected = {
       users: 2,
@@ -60,7 +69,7 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
     };
     expect(await counts(first.tenantId)).toEqual(expected);
 
-    const again = await applyTenant(t.handle, manifest, { logo });
+    const again = await apply(manifest, { logo });
     expect(again).toMatchObject({ tenantId: first.tenantId, created: false, applied: true });
     expect(await counts(first.tenantId)).toEqual(expected);
 
@@ -75,10 +84,10 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
 
   it('leaves an existing agency alone when asked for missing ones only', async () => {
     const { manifest, logo } = freshCopy(declaration);
-    const { tenantId } = await applyTenant(t.handle, manifest, { logo });
+    const { tenantId } = await apply(manifest, { logo });
     await t.superuser(`update app.branding set primary_color = '#000000' where tenant_id = $1`, [tenantId]);
 
-    const skipped = await applyTenant(t.handle, manifest, { logo, onlyMissing: true });
+    const skipped = await apply(manifest, { logo, onlyMissing: true });
     expect(skipped).toMatchObject({ applied: false, created: false });
     const [row] = await t.superuser<{ primary_color: string }>(
       'select primary_color from app.branding where tenant_id = $1',

@@ -7,6 +7,7 @@ export const SqlState = {
   foreignKeyViolation: '23503',
   uniqueViolation: '23505',
   invalidTextRepresentation: '22P02',
+  undefinedFunction: '42883',
 } as const;
 
 export interface PgFailure {
@@ -44,6 +45,15 @@ export async function expectPermissionDenied(promise: Promise<unknown>, on?: Reg
   const failure = await pgFailure(promise);
   expect(failure.code).toBe(SqlState.insufficientPrivilege);
   expect(failure.message).toMatch(on ?? /^permission denied/);
+}
+
+/**
+ * The login role may not run this at all: permission denied, or the function no longer exists
+ * (what was withdrawn from it was dropped, so no later migration can grant it back).
+ */
+export async function expectRefused(promise: Promise<unknown>): Promise<void> {
+  const failure = await pgFailure(promise);
+  expect([SqlState.insufficientPrivilege, SqlState.undefinedFunction]).toContain(failure.code);
 }
 
 export async function expectRlsViolation(promise: Promise<unknown>, table?: string): Promise<void> {

@@ -2,14 +2,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword, passwordProblem } from '@foyer/auth';
-import { applyTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
+import { applyTenant, type EnsuredTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
 import {
   type DatabaseHandle,
+  ensureTenant,
   errorFields,
-  migratePostgresDatabase,
-  operatorExistsPglite,
-  upsertOperatorPglite,
-  upsertOperatorPostgres,
+  listOperators,
+  operatorExists,
+  pgliteSuperuser,
+  postgresSuperuser,
+  type SuperuserDoor,
+  setOperatorDisabled,
+  upsertOperator,
 } from '@foyer/db';
 import { createWorker } from '@foyer/jobs';
 import { createCoreContext } from './app';
@@ -26,8 +30,16 @@ const usage = `Usage: foyer <command>
   migrate               create roles and apply database migrations (needs DATABASE_URL on PostgreSQL)
   tenants apply [dir]   create or update the agencies declared in dir (default: tenants/)
   operators create <email> <name>
-                        create a platform operator (or reset one); the password is read from
-                        standard input (on PostgreSQL this needs DATABASE_URL, a superuser URL)
+                        create a platform operator, or reset one's name and password (which
+                        ends every session it has); the password is read from standard input
+  operators disable <email>
+                        refuse the operator's sign-in and end every session it has
+  operators enable <email>
+                        let a disabled operator sign in again
+  operators list        email, name, status and last seen of every operator
+
+  Creating agencies and anything under \`operators\` needs the superuser connection on
+  PostgreSQL: DATABASE_URL (the server's own login role cannot do either).
 `;
 
 /** A mistake in how the command was used: its message is all the person needs. */
@@ -53,13 +65,69 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-async function applyAll(db: DatabaseHandle, declarations: TenantDeclaration[], onlyMissing: boolean) {
+/**
+ * Opens the runtime database and runs `work` through the superuser connection first: on PGlite
+ * the session before it steps down to foyer_login, on PostgreSQL DATABASE_URL. Without
+ * DATABASE_URL on PostgreSQL there is no such connection and `work` gets null.
+ */
+async function openWithSuperuser<T>(
+  config: Config,
+  work: (door: SuperuserDoor | null) => Promise<T>,
+): Promise<{ db: DatabaseHandle; result: T }> {
+  if (!config.databaseLoginUrl) {
+    let result: T | undefined;
+    const db = await openDatabase(config, {
+      asSuperuser: async (pg) => {
+        result = await work(pgliteSuperuser(pg));
+      },
+    });
+    return { db, result: result as T };
+  }
+  const db = await openDatabase(config);
+  if (!config.databaseUrl) return { db, result: await work(null) };
+  const door = postgresSuperuser(config.databaseUrl);
+  try {
+    return { db, result: await work(door) };
+  } finally {
+    await door.close();
+  }
+}
+
+/** Runs an `operators` subcommand on the superuser connection, where operators live. */
+async function asSuperuser<T>(config: Config, work: (door: SuperuserDoor) => Promise<T>): Promise<T> {
+  const { db, result } = await openWithSuperuser(config, async (door) => {
+    if (!door) throw new UsageError('Managing operators on PostgreSQL needs DATABASE_URL (a superuser URL).');
+    return work(door);
+  });
+  await db.close();
+  return result;
+}
+
+/** The tenant rows of the declarations, made on the superuser connection. */
+async function ensureAll(door: SuperuserDoor, declarations: TenantDeclaration[]) {
+  const ensured: EnsuredTenant[] = [];
+  for (const { manifest } of declarations) {
+    ensured.push(await ensureTenant(door, { slug: manifest.slug, name: manifest.name }));
+  }
+  return ensured;
+}
+
+async function applyAll(
+  db: DatabaseHandle,
+  declarations: TenantDeclaration[],
+  ensured: EnsuredTenant[],
+  onlyMissing: boolean,
+) {
   const results = [];
-  for (const { manifest, logo } of declarations) {
-    results.push(await applyTenant(db, manifest, { logo, onlyMissing }));
+  for (const [i, { manifest, logo }] of declarations.entries()) {
+    const tenant = ensured[i];
+    if (!tenant) throw new Error(`no tenant row for ${manifest.slug}`);
+    results.push(await applyTenant(db, tenant, manifest, { logo, onlyMissing }));
   }
   return results;
 }
+
+const when = (date: Date | null) => (date ? date.toISOString().replace(/\.\d+Z$/, 'Z') : 'never');
 
 function printWelcome(
   config: Config,
@@ -102,9 +170,14 @@ async function main(argv: string[]) {
     case 'tenants': {
       if (sub !== 'apply') break;
       const declarations = await loadTenantDeclarations(arg ?? join(repoRoot, 'tenants'));
-      const db = await openDatabase(config);
+      const { db, result: ensured } = await openWithSuperuser(config, async (door) => {
+        if (!door) return null;
+        return ensureAll(door, declarations);
+      });
       try {
-        for (const r of await applyAll(db, declarations, false)) {
+        if (!ensured)
+          throw new UsageError('Creating agencies on PostgreSQL needs DATABASE_URL (a superuser URL).');
+        for (const r of await applyAll(db, declarations, ensured, false)) {
           process.stdout.write(`${r.created ? 'created' : 'updated'} ${r.slug}\n`);
         }
       } finally {
@@ -115,26 +188,46 @@ async function main(argv: string[]) {
     case 'operators': {
       const [email, ...nameParts] = argv.slice(2);
       const name = nameParts.join(' ').trim();
-      if (sub !== 'create' || !email || !name) break;
-      const password = await readPassword();
-      const problem = passwordProblem(password, { email, name });
-      if (problem) throw new UsageError(`The password was refused: ${problem}`);
-      const operator = { email, name, passwordHash: await hashPassword(password) };
-      if (config.databaseLoginUrl) {
-        if (!config.databaseUrl)
-          throw new Error('Creating an operator on PostgreSQL needs DATABASE_URL (a superuser URL).');
-        await migratePostgresDatabase(config.databaseUrl);
-        await upsertOperatorPostgres(config.databaseUrl, operator);
-      } else {
-        const db = await openDatabase(config, {
-          asSuperuser: (pg) => upsertOperatorPglite(pg, operator).then(() => {}),
-        });
-        await db.close();
+      const signInUrl = `${originFor(config, config.platformDomain)}/operator`;
+      if (sub === 'create' && email && name) {
+        const password = await readPassword();
+        const problem = passwordProblem(password, { email, name });
+        if (problem) throw new UsageError(`The password was refused: ${problem}`);
+        const operator = { email, name, passwordHash: await hashPassword(password) };
+        const saved = await asSuperuser(config, (door) => upsertOperator(door, operator));
+        process.stdout.write(
+          saved.disabled
+            ? `Operator ${email} is saved but disabled: \`foyer operators enable ${email}\` lets them sign in.\n`
+            : saved.created
+              ? `Operator ${email} can now sign in at ${signInUrl}\n`
+              : `Operator ${email} was reset: their sessions have ended; they sign in again at ${signInUrl}\n`,
+        );
+        return;
       }
-      process.stdout.write(
-        `Operator ${email} can now sign in at ${originFor(config, config.platformDomain)}/operator\n`,
-      );
-      return;
+      if ((sub === 'disable' || sub === 'enable') && email && !name) {
+        const found = await asSuperuser(config, (door) =>
+          setOperatorDisabled(door, email, sub === 'disable'),
+        );
+        if (!found) throw new UsageError(`No operator has the email ${email}.`);
+        process.stdout.write(
+          sub === 'disable'
+            ? `Operator ${email} is disabled; their sessions have ended.\n`
+            : `Operator ${email} can sign in again at ${signInUrl}\n`,
+        );
+        return;
+      }
+      if (sub === 'list' && !email) {
+        const operators = await asSuperuser(config, listOperators);
+        if (operators.length === 0) process.stdout.write('No operators yet: `foyer operators create`.\n');
+        for (const o of operators) {
+          const status = o.disabledAt ? `disabled since ${when(o.disabledAt)}` : 'active';
+          process.stdout.write(
+            `${o.email}\t${o.name}\t${status}\tlast seen ${when(o.lastSeenAt)}\t${o.sessions} live session(s)\n`,
+          );
+        }
+        return;
+      }
+      break;
     }
     case 'worker': {
       const db = await openDatabase(config);
@@ -157,22 +250,26 @@ async function main(argv: string[]) {
       // On embedded defaults only, start adds the demo operator declared beside the demo
       // agencies if it is missing. PostgreSQL deployments get operators from `foyer operators create`.
       const demo = config.databaseLoginUrl ? null : await readDemoOperator();
-      const db = await openDatabase(config, {
-        asSuperuser: async (pg) => {
-          if (demo && !(await operatorExistsPglite(pg, demo.email))) {
-            await upsertOperatorPglite(pg, {
-              email: demo.email,
-              name: demo.name,
-              passwordHash: await hashPassword(demo.password),
-            });
-          }
-        },
+      const { db, result: ensured } = await openWithSuperuser(config, async (door) => {
+        if (!door) return null;
+        if (demo && !(await operatorExists(door, demo.email))) {
+          await upsertOperator(door, {
+            email: demo.email,
+            name: demo.name,
+            passwordHash: await hashPassword(demo.password),
+          });
+        }
+        return ensureAll(door, declarations);
       });
-      await applyAll(db, declarations, true);
+      if (ensured) await applyAll(db, declarations, ensured, true);
+      else
+        process.stderr.write(
+          'Demo agencies skipped: creating agencies needs DATABASE_URL (a superuser URL); run `foyer tenants apply` with it.\n',
+        );
       const server = await startServer(config, db, log);
       const worker = config.worker ? createWorker({ ctx: server.core, log }) : null;
       worker?.start();
-      printWelcome(config, declarations, demo);
+      printWelcome(config, ensured ? declarations : [], demo);
       const stop = async () => {
         await server.close();
         await worker?.stop();

@@ -30,3 +30,15 @@ export function sessionCookieOptions(scheme: 'http' | 'https'): CookieOptions {
 export function operatorCookieName(scheme: 'http' | 'https'): string {
   return scheme === 'https' ? '__Host-foyer_operator' : 'foyer_operator';
 }
+
+/**
+ * The device cookie (OWASP's defence against account lock-out): proof that this browser signed
+ * in to an account before, which lets it keep trying when the account's own limit is used up.
+ * Host-only like the session cookie, so the platform host and each tenant host keep their own.
+ */
+export function deviceCookieName(scheme: 'http' | 'https'): string {
+  return scheme === 'https' ? '__Host-foyer_device' : 'foyer_device';
+}
+
+/** A device cookie lasts half a year from the sign-in that issued it. */
+export const DEVICE_COOKIE_LIFETIME_MS = 182 * 24 * 60 * 60 * 1000;

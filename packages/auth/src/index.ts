@@ -1,8 +1,15 @@
 export type { CookieOptions } from './cookies';
-export { operatorCookieName, sessionCookieName, sessionCookieOptions } from './cookies';
+export {
+  DEVICE_COOKIE_LIFETIME_MS,
+  deviceCookieName,
+  operatorCookieName,
+  sessionCookieName,
+  sessionCookieOptions,
+} from './cookies';
 export {
   ARGON2,
   burnPasswordCheck,
+  hashLikeStored,
   hashPassword,
   needsRehash,
   PASSWORD_MAX_LENGTH,

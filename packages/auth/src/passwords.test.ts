@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords';
+import { hashLikeStored, hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords';
 
 describe('passwords', () => {
   it('are hashed with argon2id at m=19 MiB, t=2 as a PHC string', async () => {
@@ -9,6 +9,21 @@ describe('passwords', () => {
     expect(await verifyPassword(phc, 'correct horse battery stapler')).toBe(false);
     expect(await verifyPassword('not a hash', 'anything')).toBe(false);
     expect(needsRehash(phc)).toBe(false);
+  });
+
+  it('can be reproduced from the stored parameters and salt alone, byte for byte', async () => {
+    for (const options of [undefined, { memoryCost: 4096, timeCost: 3, outputLen: 24 }]) {
+      const phc = options
+        ? await (await import('@node-rs/argon2')).hash('correct horse battery staple', options)
+        : await hashPassword('correct horse battery staple');
+      const cut = phc.lastIndexOf('$');
+      const params = phc.slice(0, cut);
+      const length = phc.length - cut - 1;
+      expect(await hashLikeStored(params, length, 'correct horse battery staple')).toBe(phc);
+      expect(await hashLikeStored(params, length, 'correct horse battery stapler')).not.toBe(phc);
+    }
+    expect(await hashLikeStored('$2b$10$abcdefghijklmnopqrstuv', 31, 'x')).toBeNull();
+    expect(await hashLikeStored('$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ', 0, 'x')).toBeNull();
   });
 
   it('are rehashed when the stored parameters are weaker than today’s', () => {

@@ -23,6 +23,37 @@ export async function verifyPassword(phc: string, password: string): Promise<boo
   }
 }
 
+const STORED_PARAMS = /^\$argon2id\$v=19\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,2})\$([A-Za-z0-9+/]{11,64})$/;
+
+/**
+ * The PHC string a stored hash would be if `password` were the right one: argon2id with the
+ * stored parameters and salt (`$argon2id$v=19$m=…,t=…,p=…$<salt>`, what the sign-in lookups
+ * hand out) and a hash of `hashLength` base64 characters. The database compares it with the
+ * stored string, so the login role never reads a password hash. Null for parameters this
+ * cannot reproduce (the caller treats that as a wrong password).
+ */
+export async function hashLikeStored(
+  params: string,
+  hashLength: number,
+  password: string,
+): Promise<string | null> {
+  const match = STORED_PARAMS.exec(params);
+  if (!match || !Number.isInteger(hashLength) || hashLength < 6 || hashLength > 1400) return null;
+  const [, m, t, p, salt] = match as unknown as [string, string, string, string, string];
+  try {
+    return await hash(password, {
+      memoryCost: Number(m),
+      timeCost: Number(t),
+      parallelism: Number(p),
+      // Unpadded base64: every 4 characters carry 3 bytes.
+      outputLen: Math.floor((hashLength * 3) / 4),
+      salt: Buffer.from(salt, 'base64'),
+    });
+  } catch {
+    return null;
+  }
+}
+
 // A real hash of a random string, so an unknown account costs as much time as a wrong password.
 let dummy: Promise<string> | undefined;
 export async function burnPasswordCheck(password: string): Promise<void> {

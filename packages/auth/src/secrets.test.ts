@@ -38,4 +38,15 @@ describe('secret box', () => {
     expect(parseSecretKey('too-short')).toBeNull();
     expect(parseSecretKey('ab'.repeat(16))).toBeNull();
   });
+
+  it('signs with a key of its own: a tag is bound to key, purpose and message', () => {
+    const box = createSecretBox(key());
+    const tag = box.mac('nonce-1', 'device');
+    expect(tag).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(box.verifyMac('nonce-1', 'device', tag)).toBe(true);
+    expect(box.verifyMac('nonce-2', 'device', tag)).toBe(false);
+    expect(box.verifyMac('nonce-1', 'other', tag)).toBe(false);
+    expect(box.verifyMac('nonce-1', 'device', tag.slice(1))).toBe(false);
+    expect(createSecretBox(key()).verifyMac('nonce-1', 'device', tag)).toBe(false);
+  });
 });

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Secrets a tenant gives us (an SMTP password, gateway credentials) are sealed at rest with
@@ -10,6 +17,13 @@ export interface SecretBox {
   seal(plaintext: string, purpose: string): string;
   /** Null when the value was not sealed with this key for this purpose (or was tampered with). */
   open(sealed: string, purpose: string): string | null;
+  /**
+   * HMAC-SHA256 of `message` for `purpose` (base64url), under a key derived from the secret key,
+   * so values we sign and hand out (device cookies) cannot be forged without FOYER_SECRET_KEY.
+   */
+  mac(message: string, purpose: string): string;
+  /** Whether `tag` is `mac(message, purpose)`, compared in constant time. */
+  verifyMac(message: string, purpose: string, tag: string): boolean;
 }
 
 const VERSION = 'v1:';
@@ -33,7 +47,17 @@ export const generateSecretKey = () => randomBytes(32).toString('base64url');
 export function createSecretBox(key: Uint8Array): SecretBox {
   if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
   const k = Buffer.from(key);
+  // A separate key for signing, so one key is never used by two algorithms.
+  const macKey = Buffer.from(hkdfSync('sha256', k, Buffer.alloc(0), 'foyer mac v1', 32));
+  const mac = (message: string, purpose: string) =>
+    createHmac('sha256', macKey).update(`${purpose}\0${message}`, 'utf8').digest('base64url');
   return {
+    mac,
+    verifyMac(message, purpose, tag) {
+      const expected = Buffer.from(mac(message, purpose), 'utf8');
+      const given = Buffer.from(tag, 'utf8');
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    },
     seal(plaintext, purpose) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', k, iv);

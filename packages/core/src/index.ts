@@ -9,6 +9,8 @@ export {
   requestEmailChange,
   updateName,
 } from './account/account';
+export type { DeviceCookie, DeviceScope } from './auth/devices';
+export { issueDeviceCookie, trustedDevice } from './auth/devices';
 export { requestPasswordReset, resetPassword } from './auth/reset';
 export type { ResolvedSession, SignedInUser } from './auth/sessions';
 export {
@@ -17,11 +19,17 @@ export {
   openSession,
   redeemHandoff,
   resolveSession,
-  SIGN_IN_LIMITS,
   signIn,
 } from './auth/sessions';
 export type { SignUpInput } from './auth/sign-up';
 export { checkSlug, signUp } from './auth/sign-up';
+export type { Limit, SignInLimits } from './auth/throttle';
+export {
+  CURRENT_PASSWORD_LIMIT,
+  purgeThrottle,
+  SIGN_IN_LIMITS,
+  THROTTLE_RETENTION_SECONDS,
+} from './auth/throttle';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
 export { resendVerification, verifyEmail } from './auth/verify-email';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
@@ -167,7 +175,7 @@ export {
   revokeInvitation,
   setMemberActive,
 } from './team/members';
-export type { ApplyResult, LogoFile } from './tenants/apply';
+export type { ApplyResult, EnsuredTenant, LogoFile } from './tenants/apply';
 export { applyTenant, sniffImage } from './tenants/apply';
 export { DEFAULT_BOARD, ensureBoard } from './tenants/board';
 export type { TenantDeclaration } from './tenants/load';

@@ -1,16 +1,25 @@
 // The query-building helpers of the same drizzle instance, for packages that build SQL.
 
 export type { PGlite } from '@electric-sql/pglite';
-export { and, eq, type SQL, sql } from 'drizzle-orm';
+export { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 export type { ActingAs, Actor, TenantActor, WorkerActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';
 export { errorFields } from './errors';
 export { migratePgliteDatabase, migratePostgresDatabase, migrationsFolder } from './migrate';
-export { operatorExistsPglite, upsertOperatorPglite, upsertOperatorPostgres } from './operators';
+export type { OperatorListing, SuperuserDoor } from './provisioning';
+export {
+  ensureTenant,
+  listOperators,
+  operatorExists,
+  pgliteSuperuser,
+  postgresSuperuser,
+  setOperatorDisabled,
+  upsertOperator,
+} from './provisioning';
 export * as schema from './schema/index';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
-export { ensureTenant, tenantFavicon, tenantForHost, tenantLogo } from './system';
+export { tenantFavicon, tenantForHost, tenantLogo } from './system';
 export * from './system-auth';
 export * from './system-domains';
 export * from './system-email';

@@ -42,36 +42,57 @@ export async function signUpTenant(
   return { tenantId: row.tenant_id, userId: row.user_id };
 }
 
-export interface LoginAccount {
-  userId: string;
-  passwordHash: string | null;
-  status: 'active' | 'deactivated';
-  role: UserRole;
-  clientId: string | null;
+/**
+ * What signing in needs to hash a typed password like the stored one: the PHC prefix
+ * (`$argon2id$v=19$m=…,t=…,p=…$<salt>`) and the stored hash's length. Never the hash itself.
+ */
+export interface StoredPasswordParams {
+  passwordParams: string;
+  hashLength: number;
 }
 
+/** An active account with a password, by email in one tenant. */
 export async function loginLookup(
   h: DatabaseHandle,
   tenantId: string,
   email: string,
-): Promise<LoginAccount | null> {
+): Promise<(StoredPasswordParams & { userId: string }) | null> {
   const row = await first(
-    h.rows<{
-      user_id: string;
-      password_hash: string | null;
-      status: LoginAccount['status'];
-      role: UserRole;
-      client_id: string | null;
-    }>(sql`select * from app_system.login_lookup(${tenantId}::uuid, ${email}::text)`),
+    h.rows<{ user_id: string; password_params: string; hash_length: number }>(
+      sql`select * from app_system.login_lookup(${tenantId}::uuid, ${email}::text)`,
+    ),
   );
   return row
-    ? {
-        userId: row.user_id,
-        passwordHash: row.password_hash,
-        status: row.status,
-        role: row.role,
-        clientId: row.client_id,
-      }
+    ? { userId: row.user_id, passwordParams: row.password_params, hashLength: Number(row.hash_length) }
+    : null;
+}
+
+export interface SignInSession {
+  /** The PHC string computed from the typed password (see `hashLikeStored`). */
+  passwordPhc: string;
+  sessionId: string;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Opens a session if `passwordPhc` is the stored hash: the database compares, so a session
+ * exists only where a password check succeeded. Null for a wrong password.
+ */
+export async function signInWithPassword(
+  h: DatabaseHandle,
+  tenantId: string,
+  email: string,
+  input: SignInSession,
+): Promise<{ userId: string; role: UserRole; clientId: string | null; name: string; email: string } | null> {
+  const row = await first(
+    h.rows<{ user_id: string; role: UserRole; client_id: string | null; name: string; email: string }>(
+      sql`select * from app_system.sign_in(${tenantId}::uuid, ${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text)`,
+    ),
+  );
+  return row
+    ? { userId: row.user_id, role: row.role, clientId: row.client_id, name: row.name, email: row.email }
     : null;
 }
 
@@ -187,28 +208,38 @@ export async function throttleClear(h: DatabaseHandle, key: string) {
   await h.rows(sql`select app_system.throttle_clear(${key}::text)`);
 }
 
+/** Deletes throttle rows whose window started more than `olderThanSeconds` ago (at least an hour). */
+export async function throttlePurge(h: DatabaseHandle, olderThanSeconds: number): Promise<number> {
+  const row = await first(
+    h.rows<{ purged: number }>(sql`select app_system.throttle_purge(${olderThanSeconds}::int) as purged`),
+  );
+  return Number(row?.purged ?? 0);
+}
+
+/** An enabled operator's stored password parameters, by email. */
 export const operatorLoginLookup = async (h: DatabaseHandle, email: string) => {
   const row = await first(
-    h.rows<{ operator_id: string; password_hash: string }>(
+    h.rows<{ operator_id: string; password_params: string; hash_length: number }>(
       sql`select * from app_system.operator_login_lookup(${email}::text)`,
     ),
   );
-  return row ? { operatorId: row.operator_id, passwordHash: row.password_hash } : null;
+  return row
+    ? {
+        operatorId: row.operator_id,
+        passwordParams: row.password_params,
+        hashLength: Number(row.hash_length),
+      }
+    : null;
 };
 
-export async function createOperatorSession(
-  h: DatabaseHandle,
-  input: {
-    operatorId: string;
-    sessionId: string;
-    expiresAt: Date;
-    ip: string | null;
-    userAgent: string | null;
-  },
-) {
-  await h.rows(
-    sql`select app_system.operator_session_create(${input.operatorId}::uuid, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text)`,
+/** Opens an operator session if `passwordPhc` is the stored hash; the operator's id, or null. */
+export async function operatorSignIn(h: DatabaseHandle, email: string, input: SignInSession) {
+  const row = await first(
+    h.rows<{ id: string | null }>(
+      sql`select app_system.operator_sign_in(${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text) as id`,
+    ),
   );
+  return row?.id ?? null;
 }
 
 export async function operatorSession(h: DatabaseHandle, sessionId: string, renewUntil: Date) {

@@ -67,14 +67,3 @@ export async function tenantFavicon(handle: DatabaseHandle, tenantId: string): P
   );
   return row ?? null;
 }
-
-export async function ensureTenant(
-  handle: DatabaseHandle,
-  input: { slug: string; name: string },
-): Promise<{ tenantId: string; created: boolean }> {
-  const [row] = await handle.rows<{ tenant_id: string; created: boolean }>(
-    sql`select tenant_id, created from app_system.ensure_tenant(${input.slug}::text, ${input.name}::text)`,
-  );
-  if (!row) throw new Error(`ensure_tenant returned no row for ${input.slug}`);
-  return { tenantId: row.tenant_id, created: row.created };
-}

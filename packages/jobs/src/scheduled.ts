@@ -1,4 +1,4 @@
-import { type CoreContext, reverifyDomains } from '@foyer/core';
+import { type CoreContext, purgeThrottle, reverifyDomains } from '@foyer/core';
 
 /**
  * Periodic work (overdue invoices, reminders, domain re-verification…). Every worker checks its
@@ -29,6 +29,14 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       intervalSeconds: reverification,
       run: async (ctx) => {
         await reverifyDomains(ctx, { recheckAfterMs: reverification * 900 });
+      },
+    },
+    {
+      // Deletes throttle counters whose window is long over (keys name made-up emails too).
+      name: 'throttle-purge',
+      intervalSeconds: 60 * 60,
+      run: async (ctx) => {
+        await purgeThrottle(ctx);
       },
     },
   ];

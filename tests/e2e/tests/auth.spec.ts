@@ -178,3 +178,26 @@ test('platform pages and agency pages stay on their own hosts', async ({ page, h
   await page.goto(hostUrl('localhost', '/operator'));
   await expect(page).toHaveURL(hostUrl('localhost', '/operator/login'));
 });
+
+test('each sign-in leaves an HttpOnly device cookie on its own host, outliving the session', async ({
+  page,
+  context,
+  hostUrl,
+}) => {
+  const deviceCookies = async () => (await context.cookies()).filter((c) => c.name === 'foyer_device');
+  await page.goto(hostUrl('localhost', '/operator/login'));
+  await signIn(page, 'operator@foyer.example', 'foyer-operator-2026');
+  await expect(page).toHaveURL(hostUrl('localhost', '/operator'));
+  await page.goto(hostUrl('northwind.localhost', '/login'));
+  await signIn(page, 'nora@northwind.example', 'northwind-admin-2026');
+  await expect(page).toHaveURL(hostUrl('northwind.localhost', '/admin'));
+
+  const cookies = await deviceCookies();
+  expect(cookies.map((c) => c.domain).sort()).toEqual(['localhost', 'northwind.localhost']);
+  for (const cookie of cookies) {
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+    // Half a year: it outlives the 30-day session.
+    expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(150 * 86_400_000);
+  }
+});

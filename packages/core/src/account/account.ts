@@ -11,12 +11,16 @@ import {
   and,
   confirmEmailChange as confirmEmailToken,
   eq,
+  inArray,
+  isNull,
   schema,
   sql,
   type TenantActor,
+  throttleHit,
   withActor,
 } from '@foyer/db';
-import { openSession } from '../auth/sessions';
+import { openSession, THROTTLED } from '../auth/sessions';
+import { CURRENT_PASSWORD_LIMIT } from '../auth/throttle';
 import { emailSchema, nameSchema } from '../auth/validation';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
@@ -89,7 +93,14 @@ export async function updateName(ctx: CoreContext, actor: TenantActor, rawName: 
   );
 }
 
+/**
+ * Asking for the current password guards the account against a borrowed or stolen session, so
+ * the guesses are counted per account like sign-in attempts (CURRENT_PASSWORD_LIMIT).
+ */
 async function checkPassword(ctx: CoreContext, me: PersonActor, password: string): Promise<void> {
+  const { limit, windowSeconds } = CURRENT_PASSWORD_LIMIT;
+  if (!(await throttleHit(ctx.db, `current-password:${me.tenantId}:${me.userId}`, limit, windowSeconds)))
+    throw new CoreError('throttled', THROTTLED);
   const [row] = await withActor(ctx.db.db, me, (tx) =>
     tx
       .select({ hash: users.passwordHash })
@@ -165,8 +176,9 @@ export async function confirmEmailChange(ctx: CoreContext, site: TenantSite, tok
 }
 
 /**
- * Changes the password after checking the current one, ends every session (this one included)
- * and opens a fresh one for this browser.
+ * Changes the password after checking the current one, ends every session (this one included),
+ * voids outstanding reset and email-change links (a link mailed before the change must not undo
+ * it) and opens a fresh session for this browser.
  */
 export async function changePassword(
   ctx: CoreContext,
@@ -188,6 +200,16 @@ export async function changePassword(
       .set({ passwordHash: hash })
       .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
     await tx.delete(sessions).where(and(eq(sessions.tenantId, me.tenantId), eq(sessions.userId, me.userId)));
+    await tx
+      .delete(userTokens)
+      .where(
+        and(
+          eq(userTokens.tenantId, me.tenantId),
+          eq(userTokens.userId, me.userId),
+          inArray(userTokens.purpose, ['password_reset', 'email_change']),
+          isNull(userTokens.usedAt),
+        ),
+      );
   });
   return openSession(ctx, me, client);
 }

@@ -1,6 +1,7 @@
 import {
   burnPasswordCheck,
   generateToken,
+  hashLikeStored,
   hashPassword,
   hashToken,
   looksLikeToken,
@@ -8,7 +9,6 @@ import {
   needsTouch,
   renewal,
   sessionExpiry,
-  verifyPassword,
 } from '@foyer/auth';
 import {
   and,
@@ -17,13 +17,14 @@ import {
   redeemHandoff as redeemHandoffToken,
   schema,
   sessionForToken,
+  signInWithPassword,
   type TenantActor,
-  throttleClear,
   withActor,
 } from '@foyer/db';
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError } from '../errors';
-import { type AccountAndIpLimits, withinLimits } from './throttle';
+import { type DeviceCookie, issueDeviceCookie, trustedDevice } from './devices';
+import { signInAllowed } from './throttle';
 import { beyondAnyAccount } from './validation';
 
 const { sessions, users } = schema;
@@ -129,69 +130,77 @@ export async function closeSession(ctx: CoreContext, session: ResolvedSession): 
   );
 }
 
-/** Limits per account and per address; see docs/security.md for the reasoning behind them. */
-export const SIGN_IN_LIMITS: AccountAndIpLimits = {
-  perAccount: { limit: 25, windowSeconds: 15 * 60 },
-  perIp: { limit: 100, windowSeconds: 15 * 60 },
-};
-
 const INVALID = 'That email and password don’t match an account here.';
+export const THROTTLED = 'Too many attempts. Wait a few minutes, then try again.';
 
 /**
  * Email + password -> a new session. Unknown accounts, wrong passwords and deactivated
- * accounts get the same answer, after the same work.
+ * accounts get the same answer, after the same work. `device` is the browser's device cookie,
+ * if any; a successful sign-in returns a fresh one to set (see ./devices.ts).
+ *
+ * The password is hashed here with the stored hash's parameters and salt, and the database
+ * compares and opens the session in one statement (`app_system.sign_in`), so the login role never
+ * reads a password hash.
  */
 export async function signIn(
   ctx: CoreContext,
   site: TenantSite,
-  input: { email: string; password: string },
+  input: { email: string; password: string; device?: string | null },
   client: ClientInfo,
-): Promise<{ token: string; expiresAt: Date; user: SignedInUser; actor: TenantActor }> {
+): Promise<{
+  token: string;
+  expiresAt: Date;
+  user: SignedInUser;
+  actor: TenantActor;
+  device: DeviceCookie;
+}> {
   const tenantId = site.tenant.id;
   const email = input.email.trim().toLowerCase();
   if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
-  const accountKey = `sign-in:${tenantId}:${email}`;
-  if (!(await withinLimits(ctx, SIGN_IN_LIMITS, { account: accountKey, ip: `sign-in-ip:${client.ip}` }))) {
-    throw new CoreError('throttled', 'Too many attempts. Wait a few minutes, then try again.');
-  }
+  const scope = { tenantId, email };
+  const allowed = await signInAllowed(ctx, {
+    account: `sign-in:${tenantId}:${email}`,
+    ip: `sign-in-ip:${client.ip}`,
+    device: trustedDevice(ctx, scope, input.device),
+  });
+  if (!allowed) throw new CoreError('throttled', THROTTLED);
 
   const account = await loginLookup(ctx.db, tenantId, email);
-  if (!account?.passwordHash || account.status !== 'active') {
-    await burnPasswordCheck(input.password);
-    throw new CoreError('invalid_credentials', INVALID);
-  }
-  if (!(await verifyPassword(account.passwordHash, input.password))) {
-    throw new CoreError('invalid_credentials', INVALID);
-  }
-  await throttleClear(ctx.db, accountKey);
+  const phc = account
+    ? await hashLikeStored(account.passwordParams, account.hashLength, input.password)
+    : null;
+  if (!phc) await burnPasswordCheck(input.password);
+  // Unknown accounts take the same statements as known ones (an empty string matches no hash),
+  // so the time taken does not tell them apart.
+  // The account's counter is not cleared on success: that would hand whoever is guessing a
+  // fresh allowance every time the owner signs in. The owner's browser now has a device cookie.
+  const token = generateToken();
+  const expiresAt = sessionExpiry(ctx.now());
+  const row = await signInWithPassword(ctx.db, tenantId, email, {
+    passwordPhc: phc ?? '',
+    sessionId: hashToken(token),
+    expiresAt,
+    ip: client.ip || null,
+    userAgent: client.userAgent?.slice(0, 500) ?? null,
+  });
+  if (!row) throw new CoreError('invalid_credentials', INVALID);
 
-  const actor = actorFor(tenantId, account);
-  if (needsRehash(account.passwordHash)) {
+  const actor = actorFor(tenantId, row);
+  if (account && needsRehash(account.passwordParams)) {
     const upgraded = await hashPassword(input.password);
     await withActor(ctx.db.db, actor, (tx) =>
       tx
         .update(users)
         .set({ passwordHash: upgraded })
-        .where(and(eq(users.tenantId, tenantId), eq(users.id, account.userId))),
+        .where(and(eq(users.tenantId, tenantId), eq(users.id, row.userId))),
     );
   }
-  const { token, expiresAt } = await openSession(ctx, actor, client);
-  const [profile] = await withActor(ctx.db.db, actor, (tx) =>
-    tx
-      .select({ name: users.name, email: users.email })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, account.userId))),
-  );
   return {
     token,
     expiresAt,
     actor,
-    user: {
-      id: account.userId,
-      name: profile?.name ?? '',
-      email: profile?.email ?? email,
-      role: account.role,
-    },
+    user: { id: row.userId, name: row.name, email: row.email, role: row.role },
+    device: issueDeviceCookie(ctx, scope),
   };
 }
 

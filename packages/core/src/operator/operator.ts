@@ -1,22 +1,22 @@
 import {
   burnPasswordCheck,
   generateToken,
+  hashLikeStored,
   hashToken,
   looksLikeToken,
   sessionExpiry,
-  verifyPassword,
 } from '@foyer/auth';
 import {
-  createOperatorSession,
   endOperatorSession,
   type OperatorTenantRow,
   operatorLoginLookup,
   operatorSession,
+  operatorSignIn,
   operatorTenants,
-  throttleClear,
 } from '@foyer/db';
-import { SIGN_IN_LIMITS } from '../auth/sessions';
-import { withinLimits } from '../auth/throttle';
+import { type DeviceCookie, issueDeviceCookie, trustedDevice } from '../auth/devices';
+import { THROTTLED } from '../auth/sessions';
+import { signInAllowed } from '../auth/throttle';
 import { beyondAnyAccount } from '../auth/validation';
 import type { ClientInfo, CoreContext } from '../context';
 import { CoreError } from '../errors';
@@ -30,34 +30,43 @@ export interface SignedInOperator {
 
 const INVALID = 'That email and password don’t match an operator account.';
 
+/**
+ * Operators sign in like tenants' people (see `signIn`): device cookies against lock-out, and a
+ * session that only `app_system.operator_sign_in` can open, after comparing the password's hash
+ * itself. Disabled operators get the same answer as a wrong password.
+ */
 export async function signInOperator(
   ctx: CoreContext,
-  input: { email: string; password: string },
+  input: { email: string; password: string; device?: string | null },
   client: ClientInfo,
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ token: string; expiresAt: Date; device: DeviceCookie }> {
   const email = input.email.trim().toLowerCase();
   if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
-  const key = `operator-sign-in:${email}`;
-  if (!(await withinLimits(ctx, SIGN_IN_LIMITS, { account: key, ip: `sign-in-ip:${client.ip}` })))
-    throw new CoreError('throttled', 'Too many attempts. Wait a few minutes, then try again.');
+  const scope = { operator: true, email } as const;
+  const allowed = await signInAllowed(ctx, {
+    account: `operator-sign-in:${email}`,
+    ip: `sign-in-ip:${client.ip}`,
+    device: trustedDevice(ctx, scope, input.device),
+  });
+  if (!allowed) throw new CoreError('throttled', THROTTLED);
   const account = await operatorLoginLookup(ctx.db, email);
-  if (!account) {
-    await burnPasswordCheck(input.password);
-    throw new CoreError('invalid_credentials', INVALID);
-  }
-  if (!(await verifyPassword(account.passwordHash, input.password)))
-    throw new CoreError('invalid_credentials', INVALID);
-  await throttleClear(ctx.db, key);
+  const phc = account
+    ? await hashLikeStored(account.passwordParams, account.hashLength, input.password)
+    : null;
+  if (!phc) await burnPasswordCheck(input.password);
+  // Unknown accounts take the same statements as known ones (an empty string matches no hash),
+  // so the time taken does not tell them apart.
   const token = generateToken();
   const expiresAt = sessionExpiry(ctx.now());
-  await createOperatorSession(ctx.db, {
-    operatorId: account.operatorId,
+  const operatorId = await operatorSignIn(ctx.db, email, {
+    passwordPhc: phc ?? '',
     sessionId: hashToken(token),
     expiresAt,
     ip: client.ip || null,
     userAgent: client.userAgent?.slice(0, 500) ?? null,
   });
-  return { token, expiresAt };
+  if (!operatorId) throw new CoreError('invalid_credentials', INVALID);
+  return { token, expiresAt, device: issueDeviceCookie(ctx, scope) };
 }
 
 export async function resolveOperator(

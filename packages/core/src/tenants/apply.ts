@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hashPassword } from '@foyer/auth';
-import { type DatabaseHandle, ensureTenant, schema, type Tx, withActor } from '@foyer/db';
+import { type DatabaseHandle, schema, type Tx, withActor } from '@foyer/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { ensureBoard } from './board';
 import type { TenantManifest } from './manifest';
@@ -30,17 +30,25 @@ export function sniffImage(data: Uint8Array): LogoFile['mime'] | null {
   return null;
 }
 
+/** The tenant row of a declaration, made beforehand by `ensureTenant` on the superuser connection. */
+export interface EnsuredTenant {
+  tenantId: string;
+  created: boolean;
+}
+
 /**
- * Creates or updates one declared agency. Idempotent: applying the same manifest twice leaves
- * the same rows. With `onlyMissing`, an agency that already exists is left exactly as its
- * people have changed it.
+ * Fills in one declared agency whose tenant row exists (`ensureTenant` from @foyer/db, on the
+ * superuser connection: the login role cannot create tenants). Idempotent: applying the same
+ * manifest twice leaves the same rows. With `onlyMissing`, an agency that already existed is
+ * left exactly as its people have changed it.
  */
 export async function applyTenant(
   handle: DatabaseHandle,
+  tenant: EnsuredTenant,
   manifest: TenantManifest,
   options: { logo?: LogoFile | null; onlyMissing?: boolean } = {},
 ): Promise<ApplyResult> {
-  const { tenantId, created } = await ensureTenant(handle, { slug: manifest.slug, name: manifest.name });
+  const { tenantId, created } = tenant;
   if (options.onlyMissing && !created) return { slug: manifest.slug, tenantId, applied: false, created };
 
   // Provisioning acts as the tenant's admin; the admin row itself is upserted below.

@@ -53,6 +53,10 @@ export const operators = platform.table(
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
+    /** Set by `foyer operators disable`: no sign-in, and every session ended with it. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** The latest sign-in; `operators list` shows it, as sessions are deleted on sign-out. */
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('operators_email_idx').on(sql`lower(${t.email})`)],
 );
@@ -75,11 +79,16 @@ export const operatorSessions = platform.table(
 );
 
 /** Fixed-window counters for throttling sign-ins and reset requests, by account and by IP. */
-export const throttle = platform.table('throttle', {
-  key: text('key').primaryKey(),
-  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
-  hits: integer('hits').notNull(),
-});
+export const throttle = platform.table(
+  'throttle',
+  {
+    key: text('key').primaryKey(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  // The purge job deletes by window start; keys are attacker-chosen, so the table must not grow forever.
+  (t) => [index('throttle_window_start_idx').on(t.windowStart)],
+);
 
 /**
  * Periodic jobs (overdue invoices, reminders, domain re-verification, digests). A tick is

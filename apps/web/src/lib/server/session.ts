@@ -1,5 +1,12 @@
-import { operatorCookieName } from '@foyer/auth';
-import type { ClientInfo, ResolvedSession, SignedInOperator, SignedInUser, TenantSite } from '@foyer/core';
+import { deviceCookieName, operatorCookieName } from '@foyer/auth';
+import type {
+  ClientInfo,
+  DeviceCookie,
+  ResolvedSession,
+  SignedInOperator,
+  SignedInUser,
+  TenantSite,
+} from '@foyer/core';
 import { type Cookies, error, redirect } from '@sveltejs/kit';
 import { requirePlatform, requirePlatformHost, tenantSite } from './platform';
 import { homeFor, loginUrl } from './redirects';
@@ -121,4 +128,29 @@ export function requireOperator(platform: Readonly<App.Platform> | undefined): S
   const { operator } = requirePlatformHost(platform);
   if (operator === null) redirect(303, '/operator/login');
   return operator;
+}
+
+function deviceCookie(platform: Readonly<App.Platform>): string {
+  return deviceCookieName(platform.secureCookies ? 'https' : 'http');
+}
+
+/** The browser's device cookie (proof of an earlier sign-in, see docs/security.md), if any. */
+export function readDeviceCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+): string | null {
+  return cookies.get(deviceCookie(requirePlatform(platform))) ?? null;
+}
+
+/** Keeps the device cookie a successful sign-in issued; host-only, like the session cookie. */
+export function setDeviceCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+  device: DeviceCookie,
+): void {
+  const resolved = requirePlatform(platform);
+  cookies.set(deviceCookie(resolved), device.value, {
+    ...cookieOptions(resolved),
+    expires: device.expiresAt,
+  });
 }

@@ -4,7 +4,13 @@ import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
 import { requirePlatform, tenantSite } from '$lib/server/platform';
 import { afterSignIn, safeNext } from '$lib/server/redirects';
-import { clientInfo, currentUser, setSessionCookie } from '$lib/server/session';
+import {
+  clientInfo,
+  currentUser,
+  readDeviceCookie,
+  setDeviceCookie,
+  setSessionCookie,
+} from '$lib/server/session';
 import { parseSignInForm } from '$lib/server/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,8 +38,10 @@ export const actions: Actions = {
     }
     let destination: string;
     try {
-      const session = await signIn(core, site, parsed, clientInfo(event));
+      const device = readDeviceCookie(event.cookies, event.platform);
+      const session = await signIn(core, site, { ...parsed, device }, clientInfo(event));
       setSessionCookie(event.cookies, event.platform, session);
+      setDeviceCookie(event.cookies, event.platform, session.device);
       // The form posts to its own URL, so a `next` from the sign-in link is still here.
       destination = afterSignIn(session.user.role, safeNext(event.url.searchParams.get('next')));
     } catch (error) {

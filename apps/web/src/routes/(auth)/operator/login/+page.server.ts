@@ -3,7 +3,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
 import { requirePlatformHost } from '$lib/server/platform';
-import { clientInfo, setOperatorCookie } from '$lib/server/session';
+import { clientInfo, readDeviceCookie, setDeviceCookie, setOperatorCookie } from '$lib/server/session';
 import { parseSignInForm } from '$lib/server/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,8 +18,10 @@ export const actions: Actions = {
     const parsed = parseSignInForm(await readForm(event.request));
     if (!parsed.ok) return fail(400, { email: parsed.email, fields: parsed.errors, message: null });
     try {
-      const session = await signInOperator(core, parsed, clientInfo(event));
+      const device = readDeviceCookie(event.cookies, event.platform);
+      const session = await signInOperator(core, { ...parsed, device }, clientInfo(event));
       setOperatorCookie(event.cookies, event.platform, session);
+      setDeviceCookie(event.cookies, event.platform, session.device);
     } catch (error) {
       return coreErrorToFail(error, { email: parsed.email });
     }
