@@ -132,7 +132,8 @@ export async function inviteMember(
       to: { address: email },
       vars: {
         inviterName: inviter?.name ?? '',
-        roleName: role === 'admin' ? 'Admin' : 'Team member',
+        // The names the team page uses for the roles.
+        roleName: role === 'admin' ? 'Admin' : 'Staff',
         acceptUrl: url.toString(),
         expiresAt: row.expiresAt.toISOString(),
       },
