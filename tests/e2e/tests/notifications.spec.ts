@@ -77,7 +77,7 @@ test('the bell shows what is unread, opens, follows a notification, and the coun
   await staff.context().close();
 });
 
-test('mark all read from the bell, and choose which notifications also email', async ({
+test('mark all read from the bell; no email choices for features still to come', async ({
   page,
   hostUrl,
   mailbox,
@@ -101,15 +101,10 @@ test('mark all read from the bell, and choose which notifications also email', a
   await page.goto(hostUrl(agency.host, '/account'));
   await page.getByRole('link', { name: 'Notification emails' }).click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/account/notifications'));
-  const messages = page.getByRole('checkbox', { name: 'New messages' });
-  await expect(messages).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'A new invoice is sent to you' })).toHaveCount(0);
-  await messages.uncheck();
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Your email choices are saved.')).toBeVisible();
-  await page.reload();
-  await expect(page.getByRole('checkbox', { name: 'New messages' })).not.toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'Someone mentions you' })).toBeChecked();
+  // Features that email (projects, messages, invoices) are not here yet: no choices pretend they are.
+  await expect(page.getByRole('heading', { name: 'Nothing to choose yet' })).toBeVisible();
+  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  await expect(page.getByText('New messages')).toHaveCount(0);
 });
 
 test('on a phone the bell’s panel fits the screen', async ({ page, hostUrl }) => {
