@@ -20,7 +20,7 @@ export {
   signIn,
 } from './auth/sessions';
 export type { SignUpInput } from './auth/sign-up';
-export { checkSlug, signUp } from './auth/sign-up';
+export { checkSlug, SIGN_UP_LIMITS, SIGN_UP_THROTTLED, signUp } from './auth/sign-up';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
 export { resendVerification, verifyEmail } from './auth/verify-email';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
