@@ -66,6 +66,13 @@ export const NOTIFICATION_EVENTS = [
     email: false,
     live: true,
   },
+  {
+    key: 'domain-claim-lapsed',
+    label: 'Another portal verifies a domain you claimed',
+    audience: 'team',
+    email: false,
+    live: true,
+  },
 ] as const satisfies readonly NotificationEventInfo[];
 
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number]['key'];
