@@ -1,8 +1,19 @@
 import type { Page } from '@playwright/test';
-import { type Agency, expect, type HostUrl, type Mailbox, signUpAgency, test, unique } from './support';
+import {
+  type Agency,
+  expect,
+  type HostUrl,
+  type Mailbox,
+  signUpAgency,
+  test,
+  unique,
+  verifyAdmin,
+} from './support';
 
 /** Invites a staff member and has them join in a browser of their own; returns their page. */
 async function staffJoins(page: Page, hostUrl: HostUrl, mailbox: Mailbox, agency: Agency, name: string) {
+  // A workspace sends invitations once an admin has confirmed their address.
+  await verifyAdmin(page, hostUrl, mailbox, agency);
   const email = `staff-${unique()}@agency.example`;
   await page.goto(hostUrl(agency.host, '/admin/team'));
   await page.getByLabel('Email').fill(email);
@@ -128,6 +139,7 @@ test('the operator console lists every agency’s email and the mail files', asy
   mailbox,
 }) => {
   const agency = await signUpAgency(page, hostUrl);
+  await verifyAdmin(page, hostUrl, mailbox, agency);
   const invited = `staff-${unique()}@agency.example`;
   await page.goto(hostUrl(agency.host, '/admin/team'));
   await page.getByLabel('Email').fill(invited);
