@@ -69,12 +69,15 @@ END
 $$;
 --> statement-breakpoint
 
--- An operator raises (or lowers, or with 0 pauses) a tenant's daily email limit. False when
--- there is no such tenant.
+-- An operator raises (or lowers, or with 0 pauses) a tenant's daily email limit. A raise lets the
+-- tenant's waiting email (held back by the limit until the next day) go at once. False when there
+-- is no such tenant.
 CREATE FUNCTION app_system.operator_set_email_limit(p_session_id text, p_tenant_id uuid, p_limit integer)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ''
 AS $$
+DECLARE
+  v_old integer;
 BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM platform.operator_sessions s WHERE s.id = p_session_id AND s.expires_at > now()
@@ -84,8 +87,16 @@ BEGIN
   IF p_limit IS NULL OR p_limit < 0 OR p_limit > 1000000 THEN
     RAISE EXCEPTION 'invalid email limit' USING ERRCODE = '22023';
   END IF;
+  SELECT t.email_daily_limit INTO v_old FROM platform.tenants t WHERE t.id = p_tenant_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
   UPDATE platform.tenants t SET email_daily_limit = p_limit WHERE t.id = p_tenant_id;
-  RETURN FOUND;
+  IF p_limit > v_old THEN
+    UPDATE app.outbox o SET next_attempt_at = now(), updated_at = now()
+    WHERE o.tenant_id = p_tenant_id AND o.status = 'queued' AND o.next_attempt_at > now();
+  END IF;
+  RETURN true;
 END
 $$;
 --> statement-breakpoint

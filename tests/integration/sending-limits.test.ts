@@ -193,12 +193,8 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       'throttled',
     );
 
-    // Raised, the next email goes out today.
+    // Raised, the waiting email goes out today.
     await setEmailLimit(ctx, ops, { tenantId: tenant.id, limit: '1,000' });
-    await t.superuser(
-      `update app.outbox set next_attempt_at = now() where tenant_id = $1 and status = 'queued'`,
-      [tenant.id],
-    );
     await deliverQueued(core, [tenant.id]);
     expect(mail).toHaveLength(5);
     // 0 pauses a tenant's email altogether.

@@ -27,7 +27,7 @@ export async function listEmailLimits(
 /**
  * Sets how many emails a tenant may send a day: raised for an agency that needs more, lowered
  * (or 0, which pauses its email) for one that misbehaves. Mail over the limit waits for the
- * next day rather than being dropped.
+ * next day rather than being dropped; a raise lets it go at once.
  */
 export async function setEmailLimit(
   ctx: CoreContext,
