@@ -13,7 +13,10 @@ import { startDnsServer } from './dns-server.mjs';
 
 const cli = new URL('../../apps/server/dist/cli.js', import.meta.url).pathname;
 const dataDir = process.env.FOYER_DATA_DIR || mkdtempSync(join(tmpdir(), 'foyer-e2e-'));
-const env = { ...process.env, FOYER_DATA_DIR: dataDir };
+// The browser tests speak for many people from one machine: tests that sign agencies up give each
+// browser its own client address in X-Forwarded-For (see support.ts), which counts only from a
+// trusted proxy, so the per-address sign-up limit applies per test as it would per person.
+const env = { ...process.env, FOYER_DATA_DIR: dataDir, TRUSTED_PROXY: '127.0.0.1' };
 delete env.DATABASE_URL;
 delete env.DATABASE_LOGIN_URL;
 

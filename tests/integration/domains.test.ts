@@ -13,7 +13,7 @@ import { sql, tenantForHost, tlsAllowed } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import { addUser, expectCoreError, PLATFORM_DOMAIN, siteOf, type TestCore, testCore } from '../support/auth';
-import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import { drivers, itOnPostgres, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant, type TenantFixture } from '../support/tenants';
 
 /**
@@ -27,7 +27,8 @@ describe.each(drivers)('custom domains on %s', (driver) => {
   let t: TestDatabase;
   let core: TestCore;
   beforeAll(async () => {
-    t = await openTestDatabase(driver);
+    // The verification race needs two connections at once.
+    t = await openTestDatabase(driver, { max: 4 });
     core = testCore(t);
   });
   afterAll(() => t.close());
@@ -127,7 +128,7 @@ describe.each(drivers)('custom domains on %s', (driver) => {
     expect(await tlsAllowed(t.handle, domain.hostname)).toBe(false);
   });
 
-  it('refuses a second tenant’s claim of a verified domain, but lets it take over an unverified one', async () => {
+  it('refuses a second tenant’s claim of a verified domain', async () => {
     const a = await createTenant(t);
     const b = await createTenant(t);
     const verified = await verifiedDomain(a);
@@ -140,23 +141,91 @@ describe.each(drivers)('custom domains on %s', (driver) => {
     expect(await getDomain(core.ctx, b.admin, siteOf(b))).toBeNull();
     expect(await tenantForHost(t.handle, { hostname: verified.hostname })).toMatchObject({ tenantId: a.id });
 
-    // An unverified claim proves nothing: another tenant may take it, with a fresh token.
     const host = randomHost();
     const claimedByA = await addDomain(core.ctx, a.admin, siteOf(a), host).catch((e) => e);
     // A already has a verified domain: it must remove it before connecting another.
     await expectCoreError(Promise.reject(claimedByA), 'conflict');
-    const c = await createTenant(t);
-    const pending = await addDomain(core.ctx, c.admin, siteOf(c), host);
-    const takenOver = await addDomain(core.ctx, b.admin, siteOf(b), host);
-    expect(txtOf(takenOver).value).not.toBe(txtOf(pending).value);
-    expect(await getDomain(core.ctx, c.admin, siteOf(c))).toBeNull();
-    // C's old token no longer verifies anything; B's does, for B.
-    publish(c, pending);
-    await expectCoreError(verifyDomain(core.ctx, c.admin, siteOf(c)), 'not_found');
-    publish(b, takenOver);
-    expect((await verifyDomain(core.ctx, b.admin, siteOf(b))).verified).toBe(true);
-    expect(await tenantForHost(t.handle, { hostname: host })).toMatchObject({ tenantId: b.id });
   });
+
+  it('lets unverified claims coexist, each with its own token; the first to verify wins and the others lapse', async () => {
+    const victim = await createTenant(t);
+    const griefer = await createTenant(t);
+    const host = randomHost();
+    const pending = await addDomain(core.ctx, victim.admin, siteOf(victim), host);
+    // Claiming the same hostname again no longer deletes the victim's claim or its token.
+    const second = await addDomain(core.ctx, griefer.admin, siteOf(griefer), host);
+    expect(txtOf(second).value).not.toBe(txtOf(pending).value);
+    expect(await getDomain(core.ctx, victim.admin, siteOf(victim))).toMatchObject({
+      hostname: host,
+      status: 'pending',
+      records: pending.records,
+    });
+    expect(await getDomain(core.ctx, griefer.admin, siteOf(griefer))).toMatchObject({ hostname: host });
+    // Neither is served until one proves control of DNS.
+    expect(await tenantForHost(t.handle, { hostname: host })).toBeNull();
+    expect(await tlsAllowed(t.handle, host)).toBe(false);
+
+    // Only the victim's token is in DNS: the victim verifies and owns it.
+    publish(victim, pending);
+    expect((await verifyDomain(core.ctx, victim.admin, siteOf(victim))).verified).toBe(true);
+    expect(await tenantForHost(t.handle, { hostname: host })).toMatchObject({ tenantId: victim.id });
+    // The other claim lapsed, and its admins were told in the bell.
+    expect(await getDomain(core.ctx, griefer.admin, siteOf(griefer))).toBeNull();
+    const told = await t.superuser<{ title: string; link: string }>(
+      `select title, link from app.notifications where tenant_id = $1 and event = 'domain-claim-lapsed'`,
+      [griefer.id],
+    );
+    expect(told).toEqual([
+      { title: `${host} was connected to another portal`, link: '/admin/settings/domain' },
+    ]);
+    await expectCoreError(verifyDomain(core.ctx, griefer.admin, siteOf(griefer)), 'not_found');
+    // And the verified domain cannot be claimed again by anyone else.
+    const refused = await expectCoreError(
+      addDomain(core.ctx, griefer.admin, siteOf(griefer), host),
+      'validation',
+      'hostname',
+    );
+    expect(refused.fields.hostname).toBe(`${host} is already connected to another portal.`);
+    const [rows] = await t.superuser<{ n: number }>(
+      'select count(*)::int as n from platform.domains where hostname = $1',
+      [host],
+    );
+    expect(rows?.n).toBe(1);
+  });
+
+  itOnPostgres(
+    driver,
+    'two tenants verifying one hostname at the same moment: exactly one owns it (PostgreSQL only)',
+    async () => {
+      const tenants = [await createTenant(t), await createTenant(t)];
+      const host = randomHost();
+      const claims = [];
+      for (const tenant of tenants)
+        claims.push(await addDomain(core.ctx, tenant.admin, siteOf(tenant), host));
+      // Both tokens are in DNS (a TXT name can hold several values).
+      const [first, second] = claims.map((claim) => txtOf(claim));
+      core.dns.set(required(first, 'a claim').name, {
+        txt: claims.map((claim) => [txtOf(claim).value]),
+      });
+      expect(second?.name).toBe(first?.name);
+      const outcomes = await Promise.allSettled(
+        tenants.map((tenant) => verifyDomain(core.ctx, tenant.admin, siteOf(tenant))),
+      );
+      const won = outcomes.filter((o) => o.status === 'fulfilled' && o.value.verified);
+      expect(won).toHaveLength(1);
+      const [owners] = await t.superuser<{ n: number }>(
+        'select count(*)::int as n from platform.domains where hostname = $1 and verified_at is not null',
+        [host],
+      );
+      expect(owners?.n).toBe(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') {
+          expect(outcome.reason).toBeInstanceOf(CoreError);
+          expect(['conflict', 'not_found']).toContain((outcome.reason as CoreError).code);
+        }
+      }
+    },
+  );
 
   it('keeps one domain per tenant: adding replaces an unverified one, re-adding keeps the token', async () => {
     const tenant = await createTenant(t);

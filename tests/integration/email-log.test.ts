@@ -264,7 +264,10 @@ describe.each(drivers)('email log on %s', (driver) => {
       password: 'Secret of agency A 1',
       fromAddress: `hello@${a.slug}.example`,
     });
-    await saveEmailTemplate(ctx, a.admin, 'staff-invitation', { subject: 'A only', body: '<p>A only</p>' });
+    await saveEmailTemplate(ctx, a.admin, 'staff-invitation', {
+      subject: 'A only',
+      body: '<p>A only</p>{{button acceptUrl "Join"}}',
+    });
     const failedOfA = await logRow(a, { status: 'failed', to: `x@${a.slug}.test`, error: 'nope' });
 
     const settingsOfB = await getEmailSettings(ctx, b.admin, siteOf(b));

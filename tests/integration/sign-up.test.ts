@@ -4,6 +4,8 @@ import {
   redeemHandoff,
   resendVerification,
   resolveSession,
+  SIGN_UP_LIMITS,
+  SIGN_UP_THROTTLED,
   type SignUpInput,
   signIn,
   signUp,
@@ -63,7 +65,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     const core = testCore(t);
     const { ctx, mail } = core;
     const input = validInput();
-    const result = await signUp(ctx, input);
+    const result = await signUp(ctx, input, clientInfo());
     // Queued in the sign-up's own transaction, delivered by the worker.
     await deliverQueued(core, [result.tenantId]);
     const [sent] = mail;
@@ -96,7 +98,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     const core = testCore(t);
     const { ctx, mail } = core;
     const input = validInput();
-    const result = await signUp(ctx, input);
+    const result = await signUp(ctx, input, clientInfo());
     await deliverQueued(core, [result.tenantId]);
     const first = linkFromMail(mail, input.email, '/verify-email').token;
     mail.length = 0;
@@ -121,7 +123,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     const { ctx } = testCore(t);
     const slug = randomSlug('su');
     const input = { ...validInput(slug), slug: `  ${slug.toUpperCase()} `, email: `Nora@${slug}.Example` };
-    const result = await signUp(ctx, input);
+    const result = await signUp(ctx, input, clientInfo());
     expect(result.slug).toBe(slug);
 
     const [tenant] = await t.superuser<{ id: string; name: string; status: string }>(
@@ -187,7 +189,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
   it('hands off once, on its own tenant only, and not after it expires', async () => {
     const { ctx } = testCore(t);
     const other = await insertTenant(t);
-    const result = await signUp(ctx, validInput());
+    const result = await signUp(ctx, validInput(), clientInfo());
     const token = required(new URL(result.handoffUrl).searchParams.get('token'), 'a hand-off token');
     const site = siteOf({ id: result.tenantId, slug: result.slug, name: 'Harbour Studio' });
     const setExpiry = (interval: string) =>
@@ -235,7 +237,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     ];
     for (const [slug, message] of cases) {
       const input = { ...validInput(), slug };
-      const error = await expectCoreError(signUp(ctx, input), 'validation', 'slug');
+      const error = await expectCoreError(signUp(ctx, input, clientInfo()), 'validation', 'slug');
       expect(Object.keys(error.fields), slug).toEqual(['slug']);
       expect(error.fields.slug, slug).toMatch(message);
       await expectNothingCreated(input, slug.toLowerCase() === taken.slug ? taken : null);
@@ -260,7 +262,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     ];
     for (const [change, field, message] of cases) {
       const input = { ...validInput(), ...change };
-      const error = await expectCoreError(signUp(ctx, input), 'validation', field);
+      const error = await expectCoreError(signUp(ctx, input, clientInfo()), 'validation', field);
       expect(Object.keys(error.fields), field).toEqual([field]);
       expect(error.fields[field], JSON.stringify(change)).toMatch(message);
       await expectNothingCreated(input);
@@ -268,12 +270,53 @@ describe.each(drivers)('sign-up on %s', (driver) => {
 
     // A password equal to the email is refused too; and several problems are all named at once.
     const base = validInput();
-    await expectCoreError(signUp(ctx, { ...base, password: base.email }), 'validation', 'password');
+    await expectCoreError(
+      signUp(ctx, { ...base, password: base.email }, clientInfo()),
+      'validation',
+      'password',
+    );
     const all = await coreError(
-      signUp(ctx, { agencyName: '', slug: 'www', name: '', email: 'nope', password: 'password123' }),
+      signUp(
+        ctx,
+        { agencyName: '', slug: 'www', name: '', email: 'nope', password: 'password123' },
+        clientInfo(),
+      ),
     );
     expect(Object.keys(all.fields).sort()).toEqual(['agencyName', 'email', 'name', 'password', 'slug']);
     await expectNothingCreated(base);
+  });
+
+  it('is throttled per IP and per email: a burst of sign-ups is refused with 429 semantics', async () => {
+    const { ctx } = testCore(t);
+    // The walk-through made 12 workspaces in 0.4 s from one address.
+    const from = clientInfo();
+    const burst = Array.from({ length: 12 }, () => validInput(randomSlug('burst')));
+    const outcomes = await Promise.allSettled(burst.map((input) => signUp(ctx, input, from)));
+    const made = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(made).toHaveLength(SIGN_UP_LIMITS.perIp.limit);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') {
+        const error = await coreError(Promise.reject(outcome.reason));
+        expect(error.code).toBe('throttled');
+        expect(error.message).toBe(SIGN_UP_THROTTLED);
+      }
+    }
+    // A refused attempt leaves nothing behind.
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'rejected') await expectNothingCreated(required(burst[i], 'the input'));
+    }
+
+    // One email from many addresses: the same limit per email.
+    const email = `many-${randomSlug()}@agency.example`;
+    for (let i = 0; i < SIGN_UP_LIMITS.perAccount.limit; i++) {
+      await signUp(ctx, { ...validInput(), email }, clientInfo());
+    }
+    const upper = { ...validInput(), email: email.toUpperCase() };
+    const refused = await expectCoreError(signUp(ctx, upper, clientInfo()), 'throttled');
+    expect(refused.message).toBe(SIGN_UP_THROTTLED);
+    expect(await countAs(t, 'select 1 from platform.tenants where slug = $1', [upper.slug])).toBe(0);
+    // Someone else, elsewhere, is not affected.
+    await signUp(ctx, validInput(), clientInfo());
   });
 
   it('checkSlug answers available, taken and reserved', async () => {
@@ -303,7 +346,10 @@ describe.each(drivers)('sign-up on %s', (driver) => {
       const slug = randomSlug('race');
       const first = { ...validInput(slug), email: `first@${slug}.example` };
       const second = { ...validInput(slug), email: `second@${slug}.example` };
-      const outcomes = await Promise.allSettled([signUp(ctx, first), signUp(ctx, second)]);
+      const outcomes = await Promise.allSettled([
+        signUp(ctx, first, clientInfo()),
+        signUp(ctx, second, clientInfo()),
+      ]);
       const won = outcomes.filter((o) => o.status === 'fulfilled');
       const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
       expect(won).toHaveLength(1);

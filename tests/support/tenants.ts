@@ -44,7 +44,13 @@ export function randomSlug(prefix = 't'): string {
 /** A `platform.tenants` row only, inserted as the superuser (runtime roles cannot). */
 export async function insertTenant(
   t: TestDatabase,
-  options: { slug?: string; name?: string; status?: 'active' | 'suspended' } = {},
+  options: {
+    slug?: string;
+    name?: string;
+    status?: 'active' | 'suspended';
+    /** Emails a day (default: the platform's default); tests that send in bulk raise it. */
+    emailDailyLimit?: number;
+  } = {},
 ): Promise<TenantRow> {
   const slug = options.slug ?? randomSlug();
   const name = options.name ?? `Tenant ${slug}`;
@@ -55,6 +61,12 @@ export async function insertTenant(
      returning id::text`,
     [slug, name, status],
   );
+  if (options.emailDailyLimit !== undefined) {
+    await t.superuser('update platform.tenants set email_daily_limit = $2 where id = $1', [
+      required(row, `a tenant row for ${slug}`).id,
+      options.emailDailyLimit,
+    ]);
+  }
   return { id: required(row, `a tenant row for ${slug}`).id, slug, name };
 }
 
@@ -65,7 +77,14 @@ export async function insertTenant(
  */
 export async function createTenant(
   t: TestDatabase,
-  options: { slug?: string; name?: string; branding?: BrandingInput } = {},
+  options: {
+    slug?: string;
+    name?: string;
+    branding?: BrandingInput;
+    emailDailyLimit?: number;
+    /** An established workspace's admin has confirmed their address; false: a fresh sign-up's. */
+    adminVerified?: boolean;
+  } = {},
 ): Promise<TenantFixture> {
   const tenant = await insertTenant(t, options);
   const tenantId = tenant.id;
@@ -80,7 +99,14 @@ export async function createTenant(
     await tx.insert(schema.branding).values({ tenantId, displayName: tenant.name, ...options.branding });
     await tx.insert(schema.clients).values({ tenantId, id: clientId, name: `Client of ${tenant.slug}` });
     await tx.insert(schema.users).values([
-      { tenantId, id: admin.userId, email: `admin@${tenant.slug}.test`, name: 'Admin', role: 'admin' },
+      {
+        tenantId,
+        id: admin.userId,
+        email: `admin@${tenant.slug}.test`,
+        name: 'Admin',
+        role: 'admin',
+        emailVerifiedAt: options.adminVerified === false ? null : new Date(),
+      },
       {
         tenantId,
         id: client.userId,

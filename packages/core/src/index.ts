@@ -22,7 +22,7 @@ export {
   signIn,
 } from './auth/sessions';
 export type { SignUpInput } from './auth/sign-up';
-export { checkSlug, signUp } from './auth/sign-up';
+export { checkSlug, SIGN_UP_LIMITS, SIGN_UP_THROTTLED, signUp } from './auth/sign-up';
 export type { Limit, SignInLimits } from './auth/throttle';
 export {
   CURRENT_PASSWORD_LIMIT,
@@ -100,6 +100,13 @@ export type { EmailLogEntry, EmailStatus, TenantEmailLogPage } from './mail/log'
 export { EMAIL_LOG_PAGE_SIZE, EMAIL_STATUSES, listTenantEmailLog, retryEmail } from './mail/log';
 export type { EmailRecipient, Notice, QueuedEmail } from './mail/outbox';
 export { notify, queueEmail } from './mail/outbox';
+export {
+  ACCOUNT_TEMPLATES,
+  UNVERIFIED_SUPPRESSED,
+  VERIFY_TO_SEND,
+  workspaceSendingStatus,
+  workspaceVerified,
+} from './mail/policy';
 export type {
   SendingDomain,
   SendingDomainRecord,
@@ -161,6 +168,8 @@ export {
 } from './notifications/notifications';
 export type { EmailLogPage, MailFile, OperatorEmail } from './operator/email';
 export { listEmailLog, listMailFiles, MAIL_FILE_NAME, readMailFile } from './operator/email';
+export type { TenantEmailLimit } from './operator/email-limits';
+export { listEmailLimits, MAX_EMAIL_DAILY_LIMIT, setEmailLimit } from './operator/email-limits';
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
 export type { RequestPlatform, TenantStatus, TenantSummary } from './site';

@@ -51,15 +51,30 @@ export async function claimDomain(
   return row.outcome;
 }
 
-/** Records a check that found the token; false when the tenant no longer holds that claim. */
+/** See `app_system.mark_domain_verified` (drizzle/0014) for what each outcome means. */
+export type DomainVerification =
+  | { outcome: 'verified' /** Tenants whose unverified claims of the hostname lapsed. */; lapsed: string[] }
+  | { outcome: 'taken' }
+  | { outcome: 'gone' };
+
+const uuidList = (value: string[] | string | null): string[] => {
+  if (Array.isArray(value)) return value;
+  if (!value || value === '{}') return [];
+  return value.replace(/^\{|\}$/g, '').split(',');
+};
+
+/** Records a check that found the token: the first tenant to verify a hostname owns it. */
 export async function markDomainVerified(
   h: DatabaseHandle,
   input: { tenantId: string; hostname: string; token: string },
-): Promise<boolean> {
-  const [row] = await h.rows<{ found: boolean }>(
-    sql`select app_system.mark_domain_verified(${input.tenantId}::uuid, ${input.hostname}::text, ${input.token}::text) as found`,
+): Promise<DomainVerification> {
+  const [row] = await h.rows<{ outcome: DomainVerification['outcome']; lapsed: string[] | string | null }>(
+    sql`select * from app_system.mark_domain_verified(${input.tenantId}::uuid, ${input.hostname}::text, ${input.token}::text)`,
   );
-  return row?.found === true;
+  if (!row) throw new Error('mark_domain_verified returned no row');
+  return row.outcome === 'verified'
+    ? { outcome: 'verified', lapsed: uuidList(row.lapsed) }
+    : { outcome: row.outcome };
 }
 
 /**

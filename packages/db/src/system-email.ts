@@ -157,3 +157,51 @@ export async function operatorEmailLog(
     sentAt: r.sent_at ? date(r.sent_at) : null,
   }));
 }
+
+export interface EmailQuota {
+  /** Whether this email may go out: counted against today's limit if so. */
+  allowed: boolean;
+  /** Emails counted today (UTC), this one included when allowed. */
+  sent: number;
+  dailyLimit: number;
+}
+
+/** Counts one email against the tenant's daily limit, atomically (drizzle/0014). */
+export async function takeEmailQuota(h: DatabaseHandle, tenantId: string): Promise<EmailQuota> {
+  const [row] = await h.rows<{ allowed: boolean; sent: number; daily_limit: number }>(
+    sql`select * from app_system.email_quota_take(${tenantId}::uuid)`,
+  );
+  if (!row) throw new Error('email_quota_take returned no row');
+  return { allowed: row.allowed === true, sent: Number(row.sent), dailyLimit: Number(row.daily_limit) };
+}
+
+export interface TenantEmailLimit {
+  tenantId: string;
+  dailyLimit: number;
+  sentToday: number;
+}
+
+/** Every tenant's daily email limit and what it sent today; requires a live operator session. */
+export async function operatorEmailLimits(h: DatabaseHandle, sessionId: string): Promise<TenantEmailLimit[]> {
+  const rows = await h.rows<{ tenant_id: string; daily_limit: number; sent_today: number }>(
+    sql`select * from app_system.operator_email_limits(${sessionId}::text)`,
+  );
+  return rows.map((r) => ({
+    tenantId: r.tenant_id,
+    dailyLimit: Number(r.daily_limit),
+    sentToday: Number(r.sent_today),
+  }));
+}
+
+/** Sets a tenant's daily email limit; false when there is no such tenant. Live operator session only. */
+export async function operatorSetEmailLimit(
+  h: DatabaseHandle,
+  sessionId: string,
+  tenantId: string,
+  limit: number,
+): Promise<boolean> {
+  const [row] = await h.rows<{ updated: boolean }>(
+    sql`select app_system.operator_set_email_limit(${sessionId}::text, ${tenantId}::uuid, ${limit}::integer) as updated`,
+  );
+  return row?.updated === true;
+}

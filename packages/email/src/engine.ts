@@ -9,8 +9,15 @@ import { escapeHtml, isAllowedUrl } from './html';
  */
 const env = Handlebars.create();
 
-/** Helpers a template may call inline, with the number of values each takes. */
-export const INLINE_HELPERS: Readonly<Record<string, number>> = { button: 2, date: 1, money: 2 };
+/**
+ * Helpers a template may call inline, with the number of values each takes. A Map, so a name
+ * such as `constructor` or `toString` is never found through Object.prototype.
+ */
+export const INLINE_HELPERS: ReadonlyMap<string, number> = new Map([
+  ['button', 2],
+  ['date', 1],
+  ['money', 2],
+]);
 /** Built-in block helpers a template may use, each with exactly one value. */
 export const BLOCK_HELPERS: readonly string[] = ['if', 'unless', 'each', 'with'];
 

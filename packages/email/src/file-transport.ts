@@ -35,7 +35,8 @@ export function fileTransport({ dir }: FileTransportOptions): Transport {
       }
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const id = envelope.idempotencyKey.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'message';
-      const path = join(dir, `${stamp}-${id}.eml`);
+      const name = `${stamp}-${id}.eml`;
+      const path = join(dir, name);
       try {
         await mkdir(dir, { recursive: true, mode: 0o700 });
         await writeFile(path, eml, { mode: 0o600 });
@@ -43,7 +44,9 @@ export function fileTransport({ dir }: FileTransportOptions): Transport {
         // A full disk or a permissions problem can be fixed: worth another try later.
         return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
       }
-      return { ok: true, response: `written to ${path}` };
+      // The file's name only: where the server keeps its data is no business of an agency's admin,
+      // who reads this answer in the email log; operators find the file by name in their console.
+      return { ok: true, response: `saved as mail file ${name}` };
     },
     async close() {},
   };

@@ -41,6 +41,17 @@ export interface TemplateInfo {
   audience: TemplateAudience;
   /** The template's own variables; {@link COMMON_VARIABLES} come on top. */
   variables: readonly TemplateVariable[];
+  /**
+   * The variable holding the link this email exists for (an invitation's accept link): an
+   * agency's version must keep it, or the email would be a message from the platform's address
+   * with nothing to act on.
+   */
+  link: string;
+  /**
+   * Whether the feature that sends this email exists yet. Emails of features still to come are
+   * not offered to agencies (nor their notification choices) until their release sets this.
+   */
+  live: boolean;
   sample: Readonly<Record<string, unknown>>;
 }
 
@@ -72,13 +83,13 @@ const invoiceVariables = [
 const samples = {
   'client-invitation': {
     inviterName: 'Jordan Lee',
-    acceptUrl: link('/invite/accept?token=sample-invitation-token'),
+    acceptUrl: link('/invite?token=sample-invitation-token'),
     expiresAt: '2026-04-07',
   },
   'staff-invitation': {
     inviterName: 'Jordan Lee',
-    roleName: 'Team member',
-    acceptUrl: link('/invite/accept?token=sample-invitation-token'),
+    roleName: 'Staff',
+    acceptUrl: link('/invite?token=sample-invitation-token'),
     expiresAt: '2026-04-07',
   },
   'email-verification': {
@@ -202,6 +213,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Client invitation',
     description: 'Invites a client contact to the portal.',
     audience: 'client',
+    link: 'acceptUrl',
+    live: false,
     variables: [
       { name: 'inviterName', description: 'Who sent the invitation; may be empty' },
       { name: 'acceptUrl', description: 'Link that accepts the invitation' },
@@ -212,9 +225,11 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Team invitation',
     description: 'Invites a new member to the agency team.',
     audience: 'team',
+    link: 'acceptUrl',
+    live: true,
     variables: [
       { name: 'inviterName', description: 'Who sent the invitation; may be empty' },
-      { name: 'roleName', description: 'The role they are invited to, e.g. Team member' },
+      { name: 'roleName', description: 'The role they are invited to: Admin or Staff' },
       { name: 'acceptUrl', description: 'Link that accepts the invitation' },
       { name: 'expiresAt', description: 'When the invitation expires (date)' },
     ],
@@ -223,6 +238,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Email verification',
     description: 'Asks a new account holder to confirm their email address.',
     audience: 'any',
+    link: 'verifyUrl',
+    live: true,
     variables: [
       { name: 'verifyUrl', description: 'Link that confirms the address' },
       { name: 'expiresInHours', description: 'How long the link stays valid, in hours' },
@@ -232,6 +249,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Password reset',
     description: 'Sent when someone asks to reset a forgotten password.',
     audience: 'any',
+    link: 'resetUrl',
+    live: true,
     variables: [
       { name: 'resetUrl', description: 'Single-use link to choose a new password' },
       { name: 'expiresInMinutes', description: 'How long the link stays valid, in minutes' },
@@ -241,6 +260,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Email change',
     description: 'Sent to a new address to confirm an email change.',
     audience: 'any',
+    link: 'confirmUrl',
+    live: true,
     variables: [
       { name: 'newEmail', description: 'The new address being confirmed' },
       { name: 'confirmUrl', description: 'Link that confirms the change' },
@@ -251,6 +272,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Added to a project',
     description: 'Tells a client they can now see a project.',
     audience: 'client',
+    link: 'projectUrl',
+    live: false,
     variables: [
       { name: 'projectName', description: 'The project' },
       { name: 'addedByName', description: 'Who added them' },
@@ -261,6 +284,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Review requested',
     description: 'Tells the client a task is ready for their review.',
     audience: 'client',
+    link: 'reviewUrl',
+    live: false,
     variables: [
       { name: 'taskTitle', description: 'The task to review' },
       { name: 'projectName', description: 'Its project' },
@@ -273,6 +298,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Review approved',
     description: 'Tells the team a client approved a task.',
     audience: 'team',
+    link: 'taskUrl',
+    live: false,
     variables: [
       { name: 'taskTitle', description: 'The approved task' },
       { name: 'projectName', description: 'Its project' },
@@ -285,6 +312,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Revisions requested',
     description: 'Tells the team a client asked for changes.',
     audience: 'team',
+    link: 'taskUrl',
+    live: false,
     variables: [
       { name: 'taskTitle', description: 'The task' },
       { name: 'projectName', description: 'Its project' },
@@ -297,6 +326,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'New message',
     description: 'A new message in a project conversation.',
     audience: 'any',
+    link: 'messageUrl',
+    live: false,
     variables: [
       { name: 'senderName', description: 'Who wrote it' },
       { name: 'projectName', description: 'The project' },
@@ -308,6 +339,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Mention',
     description: 'Someone mentioned the recipient in a message.',
     audience: 'any',
+    link: 'mentionUrl',
+    live: false,
     variables: [
       { name: 'mentionedByName', description: 'Who mentioned them' },
       { name: 'projectName', description: 'The project' },
@@ -319,6 +352,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Invoice sent',
     description: 'Sends a new invoice to the client.',
     audience: 'client',
+    link: 'invoiceUrl',
+    live: false,
     variables: [
       ...invoiceVariables,
       { name: 'dueDate', description: 'Payment due date (date)' },
@@ -329,6 +364,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Payment received',
     description: 'Thanks the client for a payment.',
     audience: 'client',
+    link: 'invoiceUrl',
+    live: false,
     variables: [
       ...invoiceVariables,
       { name: 'paidAt', description: 'When the payment arrived (date)' },
@@ -339,6 +376,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Payment reminder',
     description: 'A friendly reminder before an invoice is due.',
     audience: 'client',
+    link: 'invoiceUrl',
+    live: false,
     variables: [
       ...invoiceVariables,
       { name: 'dueDate', description: 'Payment due date (date)' },
@@ -349,6 +388,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Payment overdue',
     description: 'Tells the client an invoice is past due.',
     audience: 'client',
+    link: 'invoiceUrl',
+    live: false,
     variables: [
       ...invoiceVariables,
       { name: 'dueDate', description: 'The due date that has passed (date)' },
@@ -359,6 +400,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'File shared',
     description: 'A file was shared with the recipient.',
     audience: 'any',
+    link: 'fileUrl',
+    live: false,
     variables: [
       { name: 'sharedByName', description: 'Who shared it' },
       { name: 'fileName', description: 'The file name' },
@@ -370,6 +413,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     name: 'Message digest',
     description: 'A summary of unread messages, instead of one email each.',
     audience: 'any',
+    link: 'inboxUrl',
+    live: false,
     variables: [
       { name: 'messages', description: 'The unread messages, newest first (use {{#each messages}})' },
       { name: 'messages[].senderName', description: 'Who wrote it' },

@@ -58,8 +58,18 @@ describe('default templates', () => {
     expect(email.html).toContain('#7c3aed');
     expect(email.html).toContain('<meta name="color-scheme" content="light">');
     expect(email.html).toContain('max-width:600px');
+    // Invitations and an email change reach addresses without an account: the footer says why.
+    const reason = {
+      'staff-invitation': 'because Northwind Studio invited this address.',
+      'client-invitation': 'because Northwind Studio invited this address.',
+      'email-change': 'because someone asked to use this address for their account with Northwind Studio.',
+      'email-verification': 'because this address was used to create an account with Northwind Studio.',
+    }[key as string];
     expect(email.html).toContain(
-      'You received this email because you have an account with Northwind Studio.',
+      `You received this email ${reason ?? 'because you have an account with Northwind Studio.'}`,
+    );
+    expect(email.text).toContain(
+      `You received this email ${reason ?? 'because you have an account with Northwind Studio.'}`,
     );
     for (const part of [email.html, email.text, email.subject]) expect(part).not.toMatch(/foyer/i);
 
@@ -146,7 +156,9 @@ describe('default templates', () => {
       const email = previewEmail(key, null, brand);
       expect(email.text).toContain('INV-2026-014');
       expect(email.text).toContain('$1,250.00');
-      expect(email.text).toContain('March 31, 2026');
+      // Sample due dates are two weeks from today, so a preview never shows a date gone by.
+      const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+      expect(email.text).toContain(formatDate(due));
       expect(email.text).toContain('View invoice: https://studio.example.com/invoices/inv-2026-014');
     }
   });

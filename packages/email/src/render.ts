@@ -20,6 +20,22 @@ import {
 import { defaultTemplate, layoutSource, type TemplateSource } from './templates';
 import { htmlToText } from './text';
 import { type TemplateField, type TemplateProblem, validateSource } from './validate';
+import { variableUses } from './variables';
+
+/**
+ * The problem with a body that no longer uses the link its email exists for (an invitation
+ * without its accept link), or null.
+ */
+export function missingLink(key: TemplateKey, body: string): TemplateProblem | null {
+  const info = TEMPLATE_INFO[key];
+  if (!info) return null;
+  if (variableUses(body).some((use) => use.name === info.link)) return null;
+  return {
+    field: 'body',
+    line: 1,
+    reason: `Keep {{${info.link}}} in the text: it is the link this email exists for, e.g. {{button ${info.link} "Open"}}.`,
+  };
+}
 
 export interface EmailRecipient {
   name?: string | null;
@@ -276,6 +292,24 @@ function preheaderOf(text: string): string {
   return flat.length > 140 ? `${flat.slice(0, 139).trimEnd()}…` : flat;
 }
 
+/**
+ * The footer's last line: why this person gets this email. Invitations and an email change reach
+ * addresses that have no account (yet), so "you have an account with" would be untrue there.
+ */
+export function footerReason(key: TemplateKey, agencyName: string): string {
+  switch (key) {
+    case 'staff-invitation':
+    case 'client-invitation':
+      return `You received this email because ${agencyName} invited this address. If you weren’t expecting it, you can ignore it.`;
+    case 'email-change':
+      return `You received this email because someone asked to use this address for their account with ${agencyName}.`;
+    case 'email-verification':
+      return `You received this email because this address was used to create an account with ${agencyName}.`;
+    default:
+      return `You received this email because you have an account with ${agencyName}.`;
+  }
+}
+
 function footerText(brand: ResolvedBrand): string {
   const contact = [brand.contactEmail, brand.website?.url].filter(Boolean).join(' · ');
   return [
@@ -285,13 +319,13 @@ function footerText(brand: ResolvedBrand): string {
     ...(contact ? [contact] : []),
     ...brand.footerLines,
     '',
-    `You received this email because you have an account with ${brand.name}.`,
+    '\u0000reason\u0000',
   ].join('\n');
 }
 
 // NUL cannot occur in the rendered layout otherwise (brand text is stripped of control characters).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the slots are delimited by NUL on purpose
-const SLOT = /\u0000(subject|preheader|body)\u0000/g;
+const SLOT = /\u0000(subject|preheader|body|reason)\u0000/g;
 
 interface BrandFrame {
   brand: ResolvedBrand;
@@ -327,6 +361,7 @@ function brandFrame(input: EmailBrand): BrandFrame {
       subject: '\u0000subject\u0000',
       preheader: '\u0000preheader\u0000',
       body: '\u0000body\u0000',
+      reason: '\u0000reason\u0000',
       agency: { name: brand.name, url: brand.origin },
       logoUrl: brand.logoUrl,
       primaryColor: brand.primaryColor,
@@ -344,15 +379,18 @@ function brandFrame(input: EmailBrand): BrandFrame {
   return cached;
 }
 
-function wrap(parts: RenderedParts, frame: BrandFrame): { html: string; text: string } {
+function wrap(parts: RenderedParts, frame: BrandFrame, key: TemplateKey): { html: string; text: string } {
   const bodyText = htmlToText(parts.body);
-  const slots: Record<string, string> = {
-    subject: escapeHtml(parts.subject),
-    preheader: escapeHtml(preheaderOf(bodyText)),
-    body: parts.body,
-  };
-  const html = frame.frame.replace(SLOT, (_whole, name: string) => slots[name] ?? '');
-  return { html, text: `${bodyText}\n\n${frame.footer}\n` };
+  const reason = footerReason(key, frame.brand.name);
+  const slots = new Map([
+    ['subject', escapeHtml(parts.subject)],
+    ['preheader', escapeHtml(preheaderOf(bodyText))],
+    ['body', parts.body],
+    ['reason', escapeHtml(reason)],
+  ]);
+  const html = frame.frame.replace(SLOT, (_whole, name: string) => slots.get(name) ?? '');
+  const footer = frame.footer.replace(SLOT, () => reason);
+  return { html, text: `${bodyText}\n\n${footer}\n` };
 }
 
 const problemText = (problem: TemplateProblem) => `${problem.field}, line ${problem.line}: ${problem.reason}`;
@@ -371,12 +409,20 @@ export function renderEmail(input: RenderEmailInput): RenderedEmail {
     budgetMs: SEND_BUDGET_MS,
   };
   let overrideError: string | null = null;
-  if (input.override) {
+  // An override saved before templates had to keep their link is not used without it.
+  const missing = input.override ? missingLink(input.key, input.override.body) : null;
+  if (missing) overrideError = problemText(missing);
+  else if (input.override) {
     const compiled = compileOverride(input.override);
     if (compiled.ok) {
       try {
         const parts = renderParts(compiled.pair, context, brand, settings);
-        return { subject: parts.subject, ...wrap(parts, frame), usedOverride: true, overrideError: null };
+        return {
+          subject: parts.subject,
+          ...wrap(parts, frame, input.key),
+          usedOverride: true,
+          overrideError: null,
+        };
       } catch (error) {
         overrideError = `The agency's template could not be rendered: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -385,18 +431,34 @@ export function renderEmail(input: RenderEmailInput): RenderedEmail {
     }
   }
   const parts = renderParts(compiledDefault(input.key), context, brand, settings);
-  return { subject: parts.subject, ...wrap(parts, frame), usedOverride: false, overrideError };
+  return { subject: parts.subject, ...wrap(parts, frame, input.key), usedOverride: false, overrideError };
 }
 
-/** Sample data with its links moved onto the agency's own portal address. */
-export function sampleVars(key: TemplateKey, origin: string): Record<string, unknown> {
+/** Sample dates are this many days from today, so a preview never shows an expiry in the past. */
+const SAMPLE_DAYS_FROM_TODAY: Readonly<Record<string, number>> = {
+  expiresAt: 7,
+  dueDate: 14,
+  paidAt: 0,
+  sentAt: 0,
+};
+
+const sampleDate = (now: Date, days: number) =>
+  new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Sample data with its links moved onto the agency's own portal address, and its dates counted
+ * from `now`.
+ */
+export function sampleVars(key: TemplateKey, origin: string, now = new Date()): Record<string, unknown> {
   const base = new URL(origin).origin;
-  const rebase = (value: unknown): unknown => {
+  const rebase = (value: unknown, name = ''): unknown => {
+    const days = Object.hasOwn(SAMPLE_DAYS_FROM_TODAY, name) ? SAMPLE_DAYS_FROM_TODAY[name] : undefined;
+    if (days !== undefined && typeof value === 'string') return sampleDate(now, days);
     if (typeof value === 'string')
       return value.startsWith(SAMPLE_ORIGIN) ? base + value.slice(SAMPLE_ORIGIN.length) : value;
-    if (Array.isArray(value)) return value.map(rebase);
+    if (Array.isArray(value)) return value.map((item) => rebase(item));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebase(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebase(v, k)]));
     }
     return value;
   };
@@ -429,6 +491,10 @@ export interface TemplateDefinition extends TemplateSource {
   audience: TemplateAudience;
   /** Every variable the template receives: the common ones first, then its own. */
   variables: TemplateVariable[];
+  /** The variable an agency's version must keep: the link the email exists for. */
+  link: string;
+  /** Whether the feature that sends it exists yet (see TemplateInfo.live). */
+  live: boolean;
   sample: Readonly<Record<string, unknown>>;
 }
 
@@ -442,6 +508,8 @@ export function listTemplates(): TemplateDefinition[] {
       description: info.description,
       audience: info.audience,
       variables: [...COMMON_VARIABLES, ...info.variables],
+      link: info.link,
+      live: info.live,
       sample: info.sample,
       ...defaultTemplate(key),
     };

@@ -167,7 +167,7 @@ describe('checkTemplate', () => {
     });
     expect(body('{{#button a "b"}}x{{/button}}')).toMatchObject({ ok: false });
     expect(body('{{#each messages key="x"}}x{{/each}}')).toMatchObject({ ok: false });
-    expect(body('{{#if n includeZero=true}}x{{/if}}')).toEqual({ ok: true });
+    expect(body('{{#if amountMinor includeZero=true}}x{{/if}}')).toEqual({ ok: true });
     expect(subject('{{button resetUrl "Go"}}')).toMatchObject({
       ok: false,
       field: 'subject',
@@ -201,7 +201,7 @@ describe('checkTemplate', () => {
   });
 
   it('refuses templates nested too deeply or with too many parts', () => {
-    const nest = (depth: number) => `${'{{#if a}}'.repeat(depth)}x${'{{/if}}'.repeat(depth)}`;
+    const nest = (depth: number) => `${'{{#if recipient.name}}'.repeat(depth)}x${'{{/if}}'.repeat(depth)}`;
     expect(body(nest(MAX_BLOCK_DEPTH))).toEqual({ ok: true });
     expect(body(nest(MAX_BLOCK_DEPTH + 1))).toMatchObject({
       ok: false,
@@ -250,7 +250,9 @@ describe('checkTemplate', () => {
       });
     }
     expect(
-      body('<a href="{{url}}">x</a> <a href="https://x.example/{{path}}">y</a> <a href="mailto:a@b.c">z</a>'),
+      body(
+        '<a href="{{invoiceUrl}}">x</a> <a href="https://x.example/{{invoiceNumber}}">y</a> <a href="mailto:a@b.c">z</a>',
+      ),
     ).toEqual({
       ok: true,
     });
@@ -341,7 +343,10 @@ describe('the hardened environment, even without the check', () => {
     ) as Record<string, unknown>;
     const email = renderEmail({
       key: 'password-reset',
-      override: { subject: 'Hi {{polluted}}', body: '<p>{{polluted}}{{name}}</p>' },
+      override: {
+        subject: 'Hi {{polluted}}',
+        body: '<p>{{polluted}}{{name}}</p>{{button resetUrl "Reset"}}',
+      },
       brand,
       vars,
       recipient,
@@ -356,7 +361,10 @@ describe('the hardened environment, even without the check', () => {
   it('treats functions and odd values in the data as nothing', () => {
     const email = renderEmail({
       key: 'password-reset',
-      override: { subject: 'S', body: '<p>[{{fn}}][{{sym}}][{{big}}][{{when}}][{{nan}}]</p>' },
+      override: {
+        subject: 'S',
+        body: '<p>[{{fn}}][{{sym}}][{{big}}][{{when}}][{{nan}}]</p>{{button resetUrl "Reset"}}',
+      },
       brand,
       vars: {
         fn: () => 'called',

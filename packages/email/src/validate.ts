@@ -26,11 +26,11 @@ export const MAX_NODES = 2_000;
 const FORBIDDEN_SEGMENTS = new Set(['constructor', 'prototype', '__proto__']);
 
 const HELPER_LIST = 'button, date and money, and the blocks #if, #unless, #each and #with';
-const HELPER_USAGE: Record<string, string> = {
-  button: '{{button resetUrl "Reset password"}}',
-  date: '{{date dueDate}}',
-  money: '{{money amountMinor currency}}',
-};
+const HELPER_USAGE: ReadonlyMap<string, string> = new Map([
+  ['button', '{{button resetUrl "Reset password"}}'],
+  ['date', '{{date dueDate}}'],
+  ['money', '{{money amountMinor currency}}'],
+]);
 
 const lineAt = (source: string, index: number) => {
   let line = 1;
@@ -223,14 +223,12 @@ function walkAst(program: hbs.AST.Program, field: TemplateField): void {
       if (name && BLOCK_HELPERS.includes(name)) {
         throw new Problem(line, `"${name}" must be used as a block: {{#${name} …}}…{{/${name}}}.`);
       }
-      if (!name || INLINE_HELPERS[name] === undefined) {
+      const arity = name ? INLINE_HELPERS.get(name) : undefined;
+      if (!name || arity === undefined) {
         throw new Problem(line, `Unknown helper "${describe(node.path)}". Available: ${HELPER_LIST}.`);
       }
-      if (params.length !== INLINE_HELPERS[name]) {
-        throw new Problem(
-          line,
-          `"${name}" takes ${INLINE_HELPERS[name]} value(s), e.g. ${HELPER_USAGE[name]}.`,
-        );
+      if (params.length !== arity) {
+        throw new Problem(line, `"${name}" takes ${arity} value(s), e.g. ${HELPER_USAGE.get(name)}.`);
       }
       if (name === 'button' && (nested || field === 'subject')) {
         throw new Problem(
@@ -269,7 +267,7 @@ function walkAst(program: hbs.AST.Program, field: TemplateField): void {
         }
         const hasArguments = (mustache.params?.length ?? 0) > 0 || (mustache.hash?.pairs.length ?? 0) > 0;
         const name = helperName(mustache.path);
-        if (hasArguments || (name && (INLINE_HELPERS[name] !== undefined || BLOCK_HELPERS.includes(name)))) {
+        if (hasArguments || (name && (INLINE_HELPERS.has(name) || BLOCK_HELPERS.includes(name)))) {
           call(mustache, 'inline', false);
         } else if (mustache.path.type === 'PathExpression') {
           expression(mustache.path);
@@ -326,7 +324,9 @@ const TOKEN_NAMES: Record<string, string> = {
   CONTENT: 'text',
 };
 
-const tokenName = (token: string) => TOKEN_NAMES[token] ?? token.toLowerCase().replace(/_/g, ' ');
+const tokenName = (token: string) =>
+  (Object.hasOwn(TOKEN_NAMES, token) ? TOKEN_NAMES[token] : undefined) ??
+  token.toLowerCase().replace(/_/g, ' ');
 
 /** Handlebars' parser messages, in words a template author can act on. */
 export function describeSyntaxError(message: string): { line: number | null; reason: string } {

@@ -317,7 +317,8 @@ describe('worker under SIGKILL (PostgreSQL)', () => {
   }
 
   it(`via Resend: ${EMAILS} emails, ${KILLS} kills, none lost, none delivered twice`, async () => {
-    const tenant = await createTenant(t);
+    // More than a day's default allowance: this test is about crashes, not limits.
+    const tenant = await createTenant(t, { emailDailyLimit: EMAILS * 2 });
     const queued = await queue(tenant, EMAILS);
     const resend = await startResendFake();
     try {
@@ -353,7 +354,8 @@ describe('worker under SIGKILL (PostgreSQL)', () => {
   }, 120_000);
 
   it(`via SMTP: ${EMAILS} emails, ${KILLS} kills, none lost, duplicates ≤ kills with the same Message-ID`, async () => {
-    const tenant = await createTenant(t);
+    // More than a day's default allowance: this test is about crashes, not limits.
+    const tenant = await createTenant(t, { emailDailyLimit: EMAILS * 2 });
     const queued = await queue(tenant, EMAILS);
     const sink = await startSmtpSink();
     try {

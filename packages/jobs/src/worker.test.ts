@@ -462,7 +462,8 @@ describe.each(drivers)('outbox worker on %s', (driver) => {
     driver,
     'three workers on their own connections deliver 300 rows, each exactly once',
     async () => {
-      const tenant = await createTenant(t);
+      // More than a day's default allowance: this is about concurrent claims, not limits.
+      const tenant = await createTenant(t, { emailDailyLimit: 1000 });
       const ids = await queue(tenant, 300);
       const handles = Array.from({ length: 3 }, () =>
         openPostgres({ url: loginUrlOf(inject('postgresUrl')), max: 2 }),

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, signUpAgency, test, unique } from './support';
+import { expect, signUpAgency, test, unique, verifyAdmin } from './support';
 
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
@@ -43,6 +43,8 @@ test('an admin invites a staff member, who joins through the emailed link', asyn
   mailbox,
 }) => {
   const agency = await signUpAgency(page, hostUrl);
+  // A workspace sends invitations once an admin has confirmed their address.
+  await verifyAdmin(page, hostUrl, mailbox, agency);
   const { host } = agency;
   const staff = {
     name: 'Sam Staff',

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestInfo } from '@playwright/test';
-import { expect, type Mail, parseEml, signUpAgency, test, unique } from './support';
+import { expect, type Mail, parseEml, signUpAgency, test, unique, verifyAdmin } from './support';
 
 /**
  * The message to `to` whose subject contains `marker`, waiting for it. The admin also gets the
@@ -24,13 +24,24 @@ async function mailWithSubject(testInfo: TestInfo, to: string, marker: string): 
 test('an admin edits the invitation email, watches the preview, and sends themself a test', async ({
   page,
   hostUrl,
+  mailbox,
 }, testInfo) => {
   const agency = await signUpAgency(page, hostUrl);
   const { host } = agency;
   const marker = unique();
 
+  // Until the admin confirms their address the workspace sends no invitations or tests.
+  await page.goto(hostUrl(host, '/admin/settings/email'));
+  await expect(
+    page.getByText('Confirm your email address to send invitations or test emails.'),
+  ).toBeVisible();
+  await verifyAdmin(page, hostUrl, mailbox, agency);
+
   await page.goto(hostUrl(host, '/admin/settings/email'));
   await expect(page.getByRole('heading', { name: 'Email', level: 1 })).toBeVisible();
+  await expect(page.getByText('Confirm your email address to send invitations')).toHaveCount(0);
+  // Only the emails of features that exist are offered.
+  await expect(page.getByRole('link', { name: /Invoice sent/ })).toHaveCount(0);
   await page.getByRole('link', { name: /Team invitation/ }).click();
   await expect(page).toHaveURL(hostUrl(host, '/admin/settings/email/templates/staff-invitation'));
   await expect(page.getByRole('heading', { name: 'Team invitation', level: 1 })).toBeVisible();
@@ -59,7 +70,12 @@ test('an admin edits the invitation email, watches the preview, and sends themse
   expect(await page.locator('iframe[title="Preview of the email"]').getAttribute('sandbox')).toBe('');
 
   await page.getByRole('button', { name: 'Send me a test' }).click();
-  await expect(page.getByText(`Test sent to ${agency.admin.email}`)).toBeVisible();
+  const sentNote = page.getByText(`Test sent to ${agency.admin.email}`);
+  await expect(sentNote).toBeVisible();
+  // On embedded defaults it is a file: the page says where operators find it, not a server path.
+  await expect(sentNote).toContainText('operator console');
+  await expect(sentNote).not.toContainText('.eml');
+  await expect(sentNote).not.toContainText(testInfo.project.metadata.dataDir as string);
   // Sending a test saves nothing.
   await expect(page.getByText('Default text', { exact: true })).toBeVisible();
 
@@ -89,6 +105,18 @@ test('a broken template is refused with its line; a good one is saved and can be
   await expect(page.getByText('The template has a problem, so it was not saved.')).toBeVisible();
   await expect(page.locator('#body-error')).toContainText('Line 3:');
   await expect(body).toHaveValue(/\{\{\{acceptUrl\}\}\}/);
+  await expect(page.getByText('Default text', { exact: true })).toBeVisible();
+
+  // An invitation without its accept link is refused, naming the variable.
+  await body.fill('<p>Your mailbox is full.</p>\n<p>Sign in at https://mail-login.example</p>');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.locator('#body-error')).toContainText('Keep {{acceptUrl}} in the text');
+  // So is a variable this email does not have, with the list of those it has.
+  await body.fill('<p>Welcome to {{agencyName}}</p>\n{{button acceptUrl "Join"}}');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.locator('#body-error')).toContainText(
+    '{{agencyName}} is not a variable of this email, so it would show nothing. Available: {{agency.name}}',
+  );
   await expect(page.getByText('Default text', { exact: true })).toBeVisible();
 
   await body.fill('<p>Hello,</p>\n<p>Here is your link:</p>\n{{button acceptUrl "Join"}}');

@@ -1,8 +1,19 @@
 import type { Page } from '@playwright/test';
-import { type Agency, expect, type HostUrl, type Mailbox, signUpAgency, test, unique } from './support';
+import {
+  type Agency,
+  expect,
+  type HostUrl,
+  type Mailbox,
+  signUpAgency,
+  test,
+  unique,
+  verifyAdmin,
+} from './support';
 
 /** Invites a staff member and has them join in a browser of their own; returns their page. */
 async function staffJoins(page: Page, hostUrl: HostUrl, mailbox: Mailbox, agency: Agency, name: string) {
+  // A workspace sends invitations once an admin has confirmed their address.
+  await verifyAdmin(page, hostUrl, mailbox, agency);
   const email = `staff-${unique()}@agency.example`;
   await page.goto(hostUrl(agency.host, '/admin/team'));
   await page.getByLabel('Email').fill(email);
@@ -77,7 +88,7 @@ test('the bell shows what is unread, opens, follows a notification, and the coun
   await staff.context().close();
 });
 
-test('mark all read from the bell, and choose which notifications also email', async ({
+test('mark all read from the bell; no email choices for features still to come', async ({
   page,
   hostUrl,
   mailbox,
@@ -101,15 +112,10 @@ test('mark all read from the bell, and choose which notifications also email', a
   await page.goto(hostUrl(agency.host, '/account'));
   await page.getByRole('link', { name: 'Notification emails' }).click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/account/notifications'));
-  const messages = page.getByRole('checkbox', { name: 'New messages' });
-  await expect(messages).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'A new invoice is sent to you' })).toHaveCount(0);
-  await messages.uncheck();
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Your email choices are saved.')).toBeVisible();
-  await page.reload();
-  await expect(page.getByRole('checkbox', { name: 'New messages' })).not.toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'Someone mentions you' })).toBeChecked();
+  // Features that email (projects, messages, invoices) are not here yet: no choices pretend they are.
+  await expect(page.getByRole('heading', { name: 'Nothing to choose yet' })).toBeVisible();
+  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  await expect(page.getByText('New messages')).toHaveCount(0);
 });
 
 test('on a phone the bell’s panel fits the screen', async ({ page, hostUrl }) => {
@@ -133,6 +139,7 @@ test('the operator console lists every agency’s email and the mail files', asy
   mailbox,
 }) => {
   const agency = await signUpAgency(page, hostUrl);
+  await verifyAdmin(page, hostUrl, mailbox, agency);
   const invited = `staff-${unique()}@agency.example`;
   await page.goto(hostUrl(agency.host, '/admin/team'));
   await page.getByLabel('Email').fill(invited);

@@ -114,6 +114,12 @@ export interface Agency {
   admin: { name: string; email: string; password: string };
 }
 
+/** An address in 198.18.0.0/15 (reserved for benchmarks), so no two tests share throttle counters. */
+export function randomClientAddress(): string {
+  const byte = () => Math.floor(Math.random() * 256);
+  return `198.${18 + (byte() & 1)}.${byte()}.${byte()}`;
+}
+
 /** Signs a fresh agency up on the platform host and waits until its admin lands in the workspace. */
 export async function signUpAgency(page: Page, hostUrl: HostUrl, prefix = 'e2e'): Promise<Agency> {
   const id = unique();
@@ -124,6 +130,8 @@ export async function signUpAgency(page: Page, hostUrl: HostUrl, prefix = 'e2e')
     host: `${slug}.localhost`,
     admin: { name: 'Ada Admin', email: `ada-${id}@agency.example`, password: `admin pass ${id}` },
   };
+  // Sign-ups are limited per client address: each test's browser is someone else (serve.mjs).
+  await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': randomClientAddress() });
   await page.goto(hostUrl('localhost', '/signup'));
   await page.getByLabel('Agency name').fill(agency.name);
   await page.getByLabel('Workspace address').fill(agency.slug);
@@ -136,3 +144,24 @@ export async function signUpAgency(page: Page, hostUrl: HostUrl, prefix = 'e2e')
   await expect(page).toHaveURL(hostUrl(agency.host, '/admin'));
   return agency;
 }
+
+/**
+ * Confirms the new admin's address from the verification email, as a workspace must before it
+ * sends anything but account mail to anyone else (invitations, test sends).
+ */
+export async function verifyAdmin(page: Page, hostUrl: HostUrl, mailbox: Mailbox, agency: Agency) {
+  // The link works once: a second call for the same agency has nothing to do.
+  if (verifiedAdmins.has(agency.admin.email)) return;
+  const mail = await mailbox.latestTo(agency.admin.email, (m) =>
+    m.links.some((l) => l.includes('/verify-email?')),
+  );
+  const link = mail.links.find((url) => url.includes('/verify-email?token='));
+  if (!link) throw new Error('the verification email has no link');
+  await page.goto(link);
+  await page.getByRole('button', { name: /Verify|Confirm/ }).click();
+  await expect(page.getByRole('heading', { name: 'Email address verified' })).toBeVisible();
+  verifiedAdmins.add(agency.admin.email);
+  await page.goto(hostUrl(agency.host, '/admin'));
+}
+
+const verifiedAdmins = new Set<string>();

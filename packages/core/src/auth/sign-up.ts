@@ -8,10 +8,11 @@ import {
 } from '@foyer/auth';
 import { signUpTenant, slugAvailable, withActor } from '@foyer/db';
 import { z } from 'zod';
-import type { CoreContext } from '../context';
-import { invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
+import type { ClientInfo, CoreContext } from '../context';
+import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
 import { ensureBoard } from '../tenants/board';
 import { actorFor } from './sessions';
+import { type AccountAndIpLimits, withinLimits } from './throttle';
 import { emailSchema, fieldErrors, nameSchema, passwordInput, slugProblem } from './validation';
 
 export const signUpInput = z.object({
@@ -36,12 +37,26 @@ export async function checkSlug(
 }
 
 /**
+ * A new workspace is a new sender of email and a new set of hosts: a person or script making
+ * many is refused per address it gives and per IP it comes from. An office behind one address
+ * can still make several in an hour.
+ */
+export const SIGN_UP_LIMITS: AccountAndIpLimits = {
+  perAccount: { limit: 3, windowSeconds: 60 * 60 },
+  perIp: { limit: 10, windowSeconds: 60 * 60 },
+};
+
+export const SIGN_UP_THROTTLED =
+  'Too many workspaces were created from here or with this email just now. Wait an hour, then try again.';
+
+/**
  * Creates an agency and its first admin. Returns where to send the browser: the new host with a
  * one-time hand-off token (cookies are per host, so the session is opened there).
  */
 export async function signUp(
   ctx: CoreContext,
   raw: SignUpInput,
+  client: ClientInfo,
 ): Promise<{ tenantId: string; slug: string; handoffUrl: string }> {
   const parsed = signUpInput.safeParse(raw);
   const fields = parsed.success ? {} : fieldErrors(parsed.error);
@@ -52,6 +67,12 @@ export async function signUp(
   const passwordIssue = passwordProblem(raw.password ?? '', { email: raw.email, name: raw.name });
   if (passwordIssue) fields.password ??= passwordIssue;
   if (!input || Object.keys(fields).length > 0) throw invalid(fields);
+  // Before the address is looked up or the password hashed: a refused attempt costs nothing.
+  const allowed = await withinLimits(ctx, SIGN_UP_LIMITS, {
+    account: `sign-up:${input.email.toLowerCase()}`,
+    ip: `sign-up-ip:${client.ip}`,
+  });
+  if (!allowed) throw new CoreError('throttled', SIGN_UP_THROTTLED);
 
   if (!(await slugAvailable(ctx.db, slug))) throw invalid({ slug: 'This address is taken.' });
   const handoff = generateToken();

@@ -164,7 +164,8 @@ export async function getDomain(
 /**
  * Claims a custom domain for the tenant and returns the records to create. It is served only once
  * `verifyDomain` finds the TXT token. A tenant has one custom domain: a new one replaces an
- * unverified one; a verified one must be removed first.
+ * unverified one; a verified one must be removed first. Other tenants' unverified claims of the
+ * same hostname are left alone (each has its own token): whoever verifies first owns it.
  */
 export async function addDomain(
   ctx: CoreContext,
@@ -241,6 +242,30 @@ async function inspect(
   return { txtOk, txtProblem, cnameOk, cnameProblem };
 }
 
+/**
+ * Other tenants had claimed the hostname that was just verified: their claims lapsed, and their
+ * admins hear of it in the bell rather than finding the domain gone from their settings.
+ */
+async function tellLapsed(ctx: CoreContext, hostname: string, tenantIds: readonly string[]): Promise<void> {
+  for (const tenantId of tenantIds) {
+    ctx.tenantChanged(tenantId);
+    await withActor(ctx.db.db, { kind: 'worker', tenantId }, async (tx) => {
+      const admins = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`${users.role} = 'admin' and ${users.status} = 'active'`);
+      await notifyInApp(tx, {
+        tenantId,
+        event: 'domain-claim-lapsed',
+        userIds: admins.map((a) => a.id),
+        title: `${hostname} was connected to another portal`,
+        body: 'Whoever controls its DNS verified it first, so your claim was removed. If the domain is yours, contact support.',
+        link: '/admin/settings/domain',
+      });
+    });
+  }
+}
+
 const lookupFailed = (hostname: string) =>
   `We could not reach DNS to check ${hostname}; try again in a few minutes.`;
 
@@ -270,11 +295,23 @@ export async function verifyDomain(
     };
   }
   const key = { tenantId: actor.tenantId, hostname: row.hostname, token: row.verificationToken };
-  const recorded = found.txtOk
-    ? await markDomainVerified(ctx.db, key)
-    : (await recordDomainCheckFailed(ctx.db, { ...key, error: found.txtProblem ?? 'TXT record missing' })) !==
-      null;
-  if (!recorded) throw new CoreError('not_found', 'The domain was removed meanwhile.');
+  if (found.txtOk) {
+    const verified = await markDomainVerified(ctx.db, key);
+    if (verified.outcome === 'taken') {
+      throw new CoreError(
+        'conflict',
+        `${row.hostname} was verified by another portal first. If the domain is yours, contact support.`,
+      );
+    }
+    if (verified.outcome === 'gone') throw new CoreError('not_found', 'The domain was removed meanwhile.');
+    await tellLapsed(ctx, row.hostname, verified.lapsed);
+  } else {
+    const failed = await recordDomainCheckFailed(ctx.db, {
+      ...key,
+      error: found.txtProblem ?? 'TXT record missing',
+    });
+    if (failed === null) throw new CoreError('not_found', 'The domain was removed meanwhile.');
+  }
   ctx.tenantChanged(actor.tenantId);
   const after = (await current(ctx, actor.tenantId)) ?? row;
   const problems = [found.txtProblem, found.cnameProblem].filter((p): p is string => p !== null);
@@ -339,7 +376,8 @@ export async function reverifyDomains(
     }
     result.checked += 1;
     if (values.includes(expected)) {
-      await markDomainVerified(ctx.db, key);
+      const verified = await markDomainVerified(ctx.db, key);
+      if (verified.outcome === 'verified') await tellLapsed(ctx, domain.hostname, verified.lapsed);
       continue;
     }
     const error = `The TXT record at ${challengeNameFor(domain.hostname)} is gone, so ${domain.hostname} stopped serving your portal. Add it again and verify.`;

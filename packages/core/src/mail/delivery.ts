@@ -1,4 +1,4 @@
-import { type ClaimedEmail, eq, type SettleOutcome, schema, sql, withActor } from '@foyer/db';
+import { type ClaimedEmail, eq, type SettleOutcome, schema, sql, takeEmailQuota, withActor } from '@foyer/db';
 import {
   type EmailBrand,
   type Envelope,
@@ -9,6 +9,13 @@ import {
   type Transport,
 } from '@foyer/email';
 import type { CoreContext, TenantSite } from '../context';
+import {
+  ACCOUNT_TEMPLATES,
+  dailyLimitReached,
+  nextUtcDay,
+  UNVERIFIED_SUPPRESSED,
+  workspaceVerified,
+} from './policy';
 
 /**
  * Attempts before a temporary failure becomes permanent: with the backoff below, the first ten
@@ -133,6 +140,8 @@ interface Loaded {
   override: { subject: string; body: string } | null;
   recipient: { email: string; name: string; active: boolean } | null;
   wantsEmail: boolean;
+  /** An admin of the workspace has confirmed their address (see policy.ts). */
+  verified: boolean;
 }
 
 async function load(ctx: CoreContext, email: ClaimedEmail): Promise<Loaded> {
@@ -160,7 +169,8 @@ async function load(ctx: CoreContext, email: ClaimedEmail): Promise<Loaded> {
         wantsEmail = preference?.email ?? true;
       }
     }
-    return { settings: settings ?? null, override: override ?? null, recipient, wantsEmail };
+    const verified = await workspaceVerified(tx);
+    return { settings: settings ?? null, override: override ?? null, recipient, wantsEmail, verified };
   });
 }
 
@@ -225,19 +235,31 @@ export async function deliverEmail(
   if (!loaded.wantsEmail) {
     return { outcome: 'suppressed', recipient: address, reason: 'The recipient turned these emails off.' };
   }
+  if (!loaded.verified && !ACCOUNT_TEMPLATES.has(email.template)) {
+    return { outcome: 'suppressed', recipient: address, reason: UNVERIFIED_SUPPRESSED };
+  }
   const transport = transports.for(email.tenantId, loaded.settings);
   if (typeof transport === 'string') return failed(transport, address);
   let rendered: { subject: string; html: string; text: string };
   try {
     rendered = renderEmail({
       key: email.template,
-      override: loaded.override,
+      // Until the workspace is verified its account emails carry the default text only.
+      override: loaded.verified ? loaded.override : null,
       brand: emailBrand(site),
       vars: email.vars,
       recipient: { name: loaded.recipient?.name ?? '', email: address },
     });
   } catch (error) {
     return failed(`The template could not be rendered: ${(error as Error).message}`, address);
+  }
+  // Counted last, so an email that could not be rendered costs nothing of the day's limit.
+  const quota = await takeEmailQuota(ctx.db, email.tenantId);
+  if (!quota.allowed) {
+    const error = dailyLimitReached(quota.dailyLimit);
+    if (email.attempts >= MAX_ATTEMPTS)
+      return failed(`Gave up after ${email.attempts} attempts: ${error}`, address);
+    return { outcome: 'retry', recipient: address, transport: null, error, retryAt: nextUtcDay(ctx.now()) };
   }
   const envelope: Envelope = {
     ...senderFor(ctx, site, loaded.settings),

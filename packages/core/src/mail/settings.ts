@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq, schema, type TenantActor, withActor } from '@foyer/db';
+import { eq, schema, type TenantActor, takeEmailQuota, withActor } from '@foyer/db';
 import { checkSmtpHost, type Envelope, type SendResult, type Transport } from '@foyer/email';
 import { z } from 'zod';
 import { emailSchema, fieldErrors } from '../auth/validation';
 import type { CoreContext, TenantSite } from '../context';
 import { CoreError, invalid, requireAdmin } from '../errors';
 import { type EmailSettingsRow, SMTP_PASSWORD_PURPOSE, senderFor, smtpFor } from './delivery';
+import { dailyLimitReached } from './policy';
 
 const { emailSettings, users } = schema;
 
@@ -284,12 +285,25 @@ export async function sendToSelf(
   site: TenantSite,
   message: DirectMessage,
 ): Promise<TestSendResult> {
-  const { settings, to } = await withActor(ctx.db.db, actor, async (tx) => {
+  const { settings, to, verified } = await withActor(ctx.db.db, actor, async (tx) => {
     const [row] = await tx.select().from(emailSettings);
-    const [me] = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
-    return { settings: row ?? null, to: me?.email ?? null };
+    const [me] = await tx
+      .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
+      .from(users)
+      .where(eq(users.id, actor.userId));
+    return { settings: row ?? null, to: me?.email ?? null, verified: Boolean(me?.verifiedAt) };
   });
   if (!to) throw new CoreError('not_found', 'Your account no longer exists.');
+  // Anyone can sign up with someone else's address: a test goes only to an address its owner
+  // has confirmed, or test sends would mail that person whatever the workspace writes.
+  if (!verified) {
+    throw new CoreError(
+      'forbidden',
+      'Confirm your email address first: tests go to it, so it has to be yours. Use the link in the verification email, or send a new one from your account page.',
+    );
+  }
+  const quota = await takeEmailQuota(ctx.db, actor.tenantId);
+  if (!quota.allowed) throw new CoreError('throttled', dailyLimitReached(quota.dailyLimit));
   const own = settings?.delivery === 'smtp' ? smtpFor(ctx, settings) : null;
   if (typeof own === 'string') return { ok: false, to, transport: 'smtp', error: own };
   const transport = own ?? ctx.mail.platform;

@@ -72,8 +72,14 @@ const contentInput = z.object({
     ),
 });
 
+/**
+ * The emails agencies can see and edit: those whose feature exists. A later feature's email is
+ * offered from the release that sends it, never as a promise before.
+ */
+const liveTemplates = () => listTemplates().filter((t) => t.live);
+
 function templateOf(key: string): DefaultTemplate {
-  const found = isTemplateKey(key) ? listTemplates().find((t) => t.key === key) : undefined;
+  const found = isTemplateKey(key) ? liveTemplates().find((t) => t.key === key) : undefined;
   if (!found) throw new CoreError('not_found', 'There is no such email template.');
   return found;
 }
@@ -128,7 +134,7 @@ export async function listEmailTemplates(
       .from(emailTemplates),
   );
   const byKey = new Map(overrides.map((o) => [o.template, o]));
-  return listTemplates().map((template) => summaryOf(template, byKey.get(template.key)));
+  return liveTemplates().map((template) => summaryOf(template, byKey.get(template.key)));
 }
 
 export async function getEmailTemplate(

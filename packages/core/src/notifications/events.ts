@@ -9,6 +9,11 @@ export interface NotificationEventInfo {
   audience: NotificationAudience;
   /** Whether the event also sends an email, which people may turn off per event. */
   email: boolean;
+  /**
+   * Whether the feature that raises the event exists yet. Choices for events still to come are
+   * not shown; each later release sets this for its own events.
+   */
+  live: boolean;
 }
 
 /**
@@ -16,21 +21,58 @@ export interface NotificationEventInfo {
  * always go out and are not listed: they are not notifications and have no preference.
  */
 export const NOTIFICATION_EVENTS = [
-  { key: 'project-added', label: 'You’re added to a project', audience: 'both', email: true },
-  { key: 'review-requested', label: 'Work is ready for your review', audience: 'client', email: true },
-  { key: 'review-approved', label: 'A client approves work', audience: 'team', email: true },
-  { key: 'revisions-requested', label: 'A client asks for revisions', audience: 'team', email: true },
-  { key: 'message-new', label: 'New messages', audience: 'both', email: true },
-  { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true },
-  { key: 'invoice-sent', label: 'A new invoice is sent to you', audience: 'client', email: true },
-  { key: 'payment-received', label: 'A payment is received', audience: 'both', email: true },
-  { key: 'payment-reminder', label: 'An invoice is due soon', audience: 'client', email: true },
-  { key: 'payment-overdue', label: 'An invoice is overdue', audience: 'both', email: true },
-  { key: 'file-shared', label: 'A file is shared', audience: 'both', email: true },
-  { key: 'message-digest', label: 'Daily digest of unread messages', audience: 'both', email: true },
+  { key: 'project-added', label: 'You’re added to a project', audience: 'both', email: true, live: false },
+  {
+    key: 'review-requested',
+    label: 'Work is ready for your review',
+    audience: 'client',
+    email: true,
+    live: false,
+  },
+  { key: 'review-approved', label: 'A client approves work', audience: 'team', email: true, live: false },
+  {
+    key: 'revisions-requested',
+    label: 'A client asks for revisions',
+    audience: 'team',
+    email: true,
+    live: false,
+  },
+  { key: 'message-new', label: 'New messages', audience: 'both', email: true, live: false },
+  { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true, live: false },
+  {
+    key: 'invoice-sent',
+    label: 'A new invoice is sent to you',
+    audience: 'client',
+    email: true,
+    live: false,
+  },
+  { key: 'payment-received', label: 'A payment is received', audience: 'both', email: true, live: false },
+  { key: 'payment-reminder', label: 'An invoice is due soon', audience: 'client', email: true, live: false },
+  { key: 'payment-overdue', label: 'An invoice is overdue', audience: 'both', email: true, live: false },
+  { key: 'file-shared', label: 'A file is shared', audience: 'both', email: true, live: false },
+  {
+    key: 'message-digest',
+    label: 'Daily digest of unread messages',
+    audience: 'both',
+    email: true,
+    live: false,
+  },
   // In the bell only: admins hear about it, nobody needs an email for it.
-  { key: 'team-joined', label: 'Someone joins the team', audience: 'team', email: false },
-  { key: 'domain-unverified', label: 'Your custom domain stops working', audience: 'team', email: false },
+  { key: 'team-joined', label: 'Someone joins the team', audience: 'team', email: false, live: true },
+  {
+    key: 'domain-unverified',
+    label: 'Your custom domain stops working',
+    audience: 'team',
+    email: false,
+    live: true,
+  },
+  {
+    key: 'domain-claim-lapsed',
+    label: 'Another portal verifies a domain you claimed',
+    audience: 'team',
+    email: false,
+    live: true,
+  },
 ] as const satisfies readonly NotificationEventInfo[];
 
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number]['key'];
@@ -53,5 +95,5 @@ export function reaches(event: NotificationEventInfo, role: 'admin' | 'staff' | 
 
 /** The events whose emails people of `role` can turn on or off, in display order. */
 export function emailEventsFor(role: 'admin' | 'staff' | 'client'): NotificationEventInfo[] {
-  return NOTIFICATION_EVENTS.filter((e) => e.email && reaches(e, role));
+  return NOTIFICATION_EVENTS.filter((e) => e.live && e.email && reaches(e, role));
 }

@@ -23,6 +23,7 @@ import { emailSchema, fieldErrors, nameSchema, passwordInput } from '../auth/val
 import type { ClientInfo, CoreContext, TenantSite } from '../context';
 import { CoreError, invalid, requireAdmin, sqlState, UNIQUE_VIOLATION } from '../errors';
 import { queueEmail } from '../mail/outbox';
+import { VERIFY_TO_SEND, workspaceVerified } from '../mail/policy';
 import { notifyTeamJoined } from '../notifications/in-app';
 
 const { invitations, sessions, users } = schema;
@@ -98,6 +99,8 @@ export async function inviteMember(
   const url = new URL('/invite', site.tenant.origin);
   url.searchParams.set('token', token);
   const invitation = await withActor(ctx.db.db, actor, async (tx) => {
+    // Refused here so the admin learns why at once; the worker holds such email back anyway.
+    if (!(await workspaceVerified(tx))) throw new CoreError('forbidden', VERIFY_TO_SEND);
     const [existing] = await tx
       .select({ id: users.id })
       .from(users)
@@ -132,7 +135,8 @@ export async function inviteMember(
       to: { address: email },
       vars: {
         inviterName: inviter?.name ?? '',
-        roleName: role === 'admin' ? 'Admin' : 'Team member',
+        // The names the team page uses for the roles.
+        roleName: role === 'admin' ? 'Admin' : 'Staff',
         acceptUrl: url.toString(),
         expiresAt: row.expiresAt.toISOString(),
       },

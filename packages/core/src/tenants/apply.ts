@@ -158,10 +158,13 @@ async function upsertUser(
     .from(users)
     .where(sql`lower(${users.email}) = lower(${person.email})`);
   const passwordHash = existing?.passwordHash ?? (await hashPassword(person.password));
+  // The operator wrote these addresses into the manifest: they count as verified, so a demo
+  // workspace may send its invitations (unverified workspaces may not; see mail/policy.ts).
+  const emailVerifiedAt = sql`coalesce(${users.emailVerifiedAt}, now())`;
   if (existing) {
     await tx
       .update(users)
-      .set({ name: person.name, role: person.role, clientId: person.clientId, passwordHash })
+      .set({ name: person.name, role: person.role, clientId: person.clientId, passwordHash, emailVerifiedAt })
       .where(eq(users.id, existing.id));
     return;
   }
@@ -172,5 +175,6 @@ async function upsertUser(
     role: person.role,
     clientId: person.clientId,
     passwordHash,
+    emailVerifiedAt: new Date(),
   });
 }

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 
 /** Global tables. Runtime roles cannot read this schema; only app_system functions can. */
@@ -16,18 +27,44 @@ export const tenants = platform.table(
     status: text('status', { enum: tenantStatus }).notNull().default('active'),
     createdAt: createdAt(),
     suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+    /**
+     * Emails the tenant may send per UTC day, counted in `email_usage` when the worker sends.
+     * Operators raise it (or set 0 to pause a tenant's email); see mail/policy.ts.
+     */
+    emailDailyLimit: integer('email_daily_limit').notNull().default(200),
   },
   (t) => [
     check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$'`),
     check('tenants_status_known', sql`${t.status} in ('active', 'suspended')`),
+    check('tenants_email_daily_limit_range', sql`${t.emailDailyLimit} between 0 and 1000000`),
   ],
 );
 
-/** Custom domains. A domain is routed only once `verified_at` is set; one domain, one tenant. */
+/**
+ * Emails sent per tenant and UTC day, counted by `app_system.email_quota_take` in one statement
+ * that cannot pass the limit however many workers send at once.
+ */
+export const emailUsage = platform.table(
+  'email_usage',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    sent: integer('sent').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day] })],
+);
+
+/**
+ * Custom domains. A domain is routed only once `verified_at` is set. Several tenants may claim
+ * one hostname, each with its own token, so nobody can take another's claim away by claiming
+ * it again; the first to verify owns it (one verified row per hostname) and the others lapse.
+ */
 export const domains = platform.table(
   'domains',
   {
-    hostname: text('hostname').primaryKey(),
+    hostname: text('hostname').notNull(),
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
@@ -39,6 +76,8 @@ export const domains = platform.table(
     lastError: text('last_error'),
   },
   (t) => [
+    primaryKey({ columns: [t.hostname, t.tenantId] }),
+    uniqueIndex('domains_verified_hostname_idx').on(t.hostname).where(sql`${t.verifiedAt} is not null`),
     index('domains_tenant_idx').on(t.tenantId),
     check('domains_hostname_lowercase', sql`${t.hostname} = lower(${t.hostname})`),
   ],

@@ -6,6 +6,7 @@ import {
   listTeam,
   revokeInvitation,
   setMemberActive,
+  workspaceSendingStatus,
 } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import type { Confirmation } from '$lib/confirm';
@@ -19,8 +20,11 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 export const load: PageServerLoad = async (event) => {
   const me = requireAdmin(event);
   const { core } = requirePlatform(event.platform);
-  const team = await listTeam(core, me.actor);
-  return { ...team, myId: me.user.id, now: core.now() };
+  const [team, sending] = await Promise.all([
+    listTeam(core, me.actor),
+    workspaceSendingStatus(core, me.actor),
+  ]);
+  return { ...team, myId: me.user.id, now: core.now(), sending };
 };
 
 /** Which part of the page an answer belongs to, so it is shown next to the right form. */

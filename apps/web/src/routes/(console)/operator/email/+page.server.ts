@@ -1,8 +1,17 @@
-import { CoreError, listEmailLog, listMailFiles } from '@foyer/core';
+import {
+  CoreError,
+  listEmailLimits,
+  listEmailLog,
+  listMailFiles,
+  listTenants,
+  setEmailLimit,
+} from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
+import { coreErrorToFail } from '$lib/server/errors';
+import { field, trimmed } from '$lib/server/forms';
 import { requirePlatformHost } from '$lib/server/platform';
 import { requireOperator } from '$lib/server/session';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
@@ -11,11 +20,18 @@ export const load: PageServerLoad = async ({ platform, url }) => {
   const { core } = requirePlatformHost(platform);
   const before = url.searchParams.get('before');
   try {
-    const [log, files] = await Promise.all([
+    const [log, files, limits, tenants] = await Promise.all([
       listEmailLog(core, operator, { before, limit: PAGE_SIZE }),
-      // The files only matter on the first page.
+      // The files and the limits only matter on the first page.
       before === null ? listMailFiles(core, operator) : Promise.resolve(null),
+      before === null ? listEmailLimits(core, operator) : Promise.resolve([]),
+      before === null ? listTenants(core, operator) : Promise.resolve([]),
     ]);
+    const limitOf = new Map(limits.map((l) => [l.tenantId, l]));
+    const sending = tenants.flatMap((tenant) => {
+      const limit = limitOf.get(tenant.tenantId);
+      return limit ? [{ name: tenant.name, slug: tenant.slug, ...limit }] : [];
+    });
     return {
       operator: { name: operator.name, email: operator.email },
       log: log.rows,
@@ -23,6 +39,7 @@ export const load: PageServerLoad = async ({ platform, url }) => {
       paged: before !== null,
       files,
       filesInUse: core.mail.fileDir !== null,
+      sending,
       now: core.now(),
     };
   } catch (error) {
@@ -30,4 +47,22 @@ export const load: PageServerLoad = async ({ platform, url }) => {
     if (error instanceof CoreError && error.code === 'forbidden') redirect(303, '/operator/login');
     throw error;
   }
+};
+
+export const actions: Actions = {
+  /** Raises (or lowers) how many emails one tenant may send a day. */
+  limit: async (event) => {
+    const operator = requireOperator(event.platform);
+    const { core } = requirePlatformHost(event.platform);
+    const form = await event.request.formData();
+    const tenantId = field(form, 'tenantId');
+    const limit = trimmed(form, 'limit');
+    try {
+      await setEmailLimit(core, operator, { tenantId, limit });
+    } catch (error) {
+      if (error instanceof CoreError && error.code === 'forbidden') redirect(303, '/operator/login');
+      return coreErrorToFail(error, { tenantId, limit });
+    }
+    return { tenantId, notice: 'Daily limit saved.' };
+  },
 };

@@ -1,4 +1,10 @@
-import { getEmailSettings, inputs, listEmailTemplates, saveEmailSettings } from '@foyer/core';
+import {
+  getEmailSettings,
+  inputs,
+  listEmailTemplates,
+  saveEmailSettings,
+  workspaceSendingStatus,
+} from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
@@ -8,11 +14,12 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const me = requireAdmin(event);
   const { core } = requirePlatform(event.platform);
-  const [settings, templates] = await Promise.all([
+  const [settings, templates, sending] = await Promise.all([
     getEmailSettings(core, me.actor, me.site),
     listEmailTemplates(core, me.actor),
+    workspaceSendingStatus(core, me.actor),
   ]);
-  return { settings, templates };
+  return { settings, templates, sending };
 };
 
 export const actions: Actions = {
