@@ -23,6 +23,8 @@ export type { SignUpInput } from './auth/sign-up';
 export { checkSlug, signUp } from './auth/sign-up';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
 export { resendVerification, verifyEmail } from './auth/verify-email';
+export type { ColourAdvice, ThemeName } from './branding/colour-advice';
+export { brandColourAdvice, TEXT_MINIMUM, THEME_BACKGROUNDS, themesShown } from './branding/colour-advice';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
 export {
   brandingFromStored,
