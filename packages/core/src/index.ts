@@ -22,7 +22,8 @@ export {
 export type { SignUpInput } from './auth/sign-up';
 export { checkSlug, signUp } from './auth/sign-up';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
-export { resendVerification, verifyEmail } from './auth/verify-email';
+export type { VerificationLink } from './auth/verify-email';
+export { resendVerification, verificationLink, verifyEmail } from './auth/verify-email';
 export type { ColourAdvice, ThemeName } from './branding/colour-advice';
 export { brandColourAdvice, TEXT_MINIMUM, THEME_BACKGROUNDS, themesShown } from './branding/colour-advice';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
@@ -155,12 +156,13 @@ export { listEmailLog, listMailFiles, MAIL_FILE_NAME, readMailFile } from './ope
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
 export type { RequestPlatform, TenantStatus, TenantSummary } from './site';
-export type { PendingInvitation, TeamMember, TeamRole } from './team/members';
+export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {
   acceptInvitation,
   changeRole,
   endMemberSessions,
   invitationForToken,
+  invitationLink,
   inviteMember,
   listTeam,
   revokeInvitation,
