@@ -165,6 +165,11 @@ test('a primary colour too faint on the chosen theme is refused next to the fiel
   // Deep blue reads well on light pages and hardly at all on dark ones: judged as the theme changes.
   await page.getByLabel('Dark', { exact: true }).check();
   await expect(page.getByText(/On a dark page this primary colour reaches only 1\.73:1/)).toBeVisible();
+  // The preview shows the dark theme, though the page itself stays light.
+  await expect(page.getByTestId('preview-invoice').locator('.invoice')).toHaveCSS(
+    'background-color',
+    'rgb(21, 23, 28)',
+  );
   // Focus elsewhere, then save: refused, and focus goes to the field to fix.
   await page.getByLabel('Display name').focus();
   await page.getByRole('button', { name: 'Save branding' }).click();
