@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import {
   type BrandingFields,
+  brandColourAdvice,
   brandingWarnings,
   contrastRatio,
   getBrandingSettings,
@@ -86,10 +87,11 @@ const fields = (overrides: Partial<BrandingFields> = {}): BrandingFields => ({
 });
 
 describe('contrast advice', () => {
-  it('follows WCAG: yellow on a white page fails, a deep blue passes', () => {
+  it('follows WCAG: yellow on a white page is refused, a deep blue passes', () => {
     expect(contrastRatio('#ffff00', '#ffffff')).toBeCloseTo(1.07, 2);
-    expect(brandingWarnings({ primaryColor: '#ffff00', accentColor: '#1e3a8a', theme: 'light' })).toEqual({
-      primaryColor: expect.stringContaining('1.07:1'),
+    expect(brandColourAdvice({ primaryColor: '#ffff00', accentColor: '#1e3a8a', theme: 'light' })).toEqual({
+      errors: { primaryColor: expect.stringContaining('light page') },
+      warnings: {},
     });
     expect(brandingWarnings({ primaryColor: '#1e3a8a', accentColor: '#1e3a8a', theme: 'light' })).toEqual({});
     // Mid-grey reaches 4.5:1 with neither white nor dark text.
@@ -100,7 +102,7 @@ describe('contrast advice', () => {
     });
     // A dark blue disappears on a dark page.
     expect(
-      brandingWarnings({ primaryColor: '#1e3a8a', accentColor: '#fde047', theme: 'dark' }),
+      brandColourAdvice({ primaryColor: '#1e3a8a', accentColor: '#fde047', theme: 'dark' }).errors,
     ).toHaveProperty('primaryColor');
   });
 });
@@ -178,12 +180,34 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     });
   });
 
-  it('saves a colour that fails contrast, with a warning next to it', async () => {
+  it("saves a colour under AA on the theme's pages, with a warning next to it", async () => {
     const { ctx, tenant } = await setup();
-    const saved = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#ffff00' }));
-    expect(saved.primaryColor).toBe('#ffff00');
-    expect(saved.warnings.primaryColor).toMatch(/3:1/);
+    const saved = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#3b82f6', theme: 'light' }));
+    expect(saved.primaryColor).toBe('#3b82f6');
+    expect(saved.warnings.primaryColor).toMatch(/4\.5:1/);
     expect((await getBrandingSettings(ctx, tenant.admin)).warnings.primaryColor).toBeTruthy();
+    // The Bluefin demo's teal on the dark theme: 3.28:1, saved with a warning.
+    const teal = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#0f766e', theme: 'dark' }));
+    expect(teal.warnings.primaryColor).toMatch(/3\.28:1 .*dark page/);
+  });
+
+  it('refuses a primary colour under 3:1 on a page of the theme in use, saving nothing', async () => {
+    const { ctx, tenant } = await setup();
+    await saveBranding(ctx, tenant.admin, fields());
+    for (const [primaryColor, theme, page] of [
+      ['#ffff00', 'light', 'light'],
+      ['#1e3a8a', 'dark', 'dark'],
+      ['#1e3a8a', 'system', 'dark'],
+      ['#60a5fa', 'system', 'light'],
+    ] as const) {
+      const error = await expectCoreError(
+        saveBranding(ctx, tenant.admin, fields({ primaryColor, theme, displayName: 'Changed' })),
+        'validation',
+      );
+      expect(error.fields.primaryColor, `${primaryColor} on ${theme}`).toContain(`${page} page`);
+    }
+    const read = await getBrandingSettings(ctx, tenant.admin);
+    expect(read).toMatchObject({ displayName: 'Harbour & Co', primaryColor: '#1e3a8a', theme: 'light' });
   });
 
   it('checks the other fields and their lengths', async () => {

@@ -9,6 +9,7 @@ import {
   type SignUpInput,
   signIn,
   signUp,
+  verificationLink,
   verifyEmail,
 } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,9 +85,14 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     expect((await getAccount(ctx, actor)).emailVerified).toBe(false);
 
     await expectCoreError(verifyEmail(ctx, site, 'not-a-token'), 'expired');
-    await verifyEmail(ctx, site, token);
+    expect(await verificationLink(ctx, site, token)).toBe('pending');
+    expect(await verifyEmail(ctx, site, token)).toBe('verified');
     expect((await getAccount(ctx, actor)).emailVerified).toBe(true);
-    await expectCoreError(verifyEmail(ctx, site, token), 'expired');
+    // Opened twice (a second tab, a second click): "already verified", not "expired".
+    expect(await verificationLink(ctx, site, token)).toBe('verified');
+    expect(await verifyEmail(ctx, site, token)).toBe('already_verified');
+    expect(await verificationLink(ctx, site, 'not-a-token')).toBe('not_found');
+    expect(await verificationLink(ctx, siteOf(await insertTenant(t)), token)).toBe('not_found');
     // Once verified, asking again sends nothing.
     await resendVerification(ctx, actor, site);
     mail.length = 0;
@@ -115,6 +121,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     await deliverQueued(core, [result.tenantId]);
     const second = linkFromMail(mail, input.email, '/verify-email').token;
     await expectCoreError(verifyEmail(ctx, site, first), 'expired');
+    expect(await verificationLink(ctx, site, first)).toBe('not_found');
     await verifyEmail(ctx, site, second);
     expect((await getAccount(ctx, actor)).emailVerified).toBe(true);
   });

@@ -3,6 +3,7 @@ import {
   changeRole,
   endMemberSessions,
   invitationForToken,
+  invitationLink,
   inviteMember,
   listTeam,
   resolveSession,
@@ -136,6 +137,58 @@ describe.each(drivers)('team on %s', (driver) => {
     await expectCoreError(accept(), 'expired');
     await expectCoreError(revokeInvitation(ctx, tenant.admin, pending.id), 'not_found');
     expect(await countAs(t, 'select 1 from app.users where email = $1', [email])).toBe(0);
+  });
+
+  it('says what a link that no longer works has become: accepted, replaced, expired or not found', async () => {
+    const core = testCore(t);
+    const { ctx, mail } = core;
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    const email = `dana@${tenant.slug}.test`;
+
+    const first = await inviteMember(ctx, tenant.admin, site, { email, role: 'staff' });
+    await deliverQueued(core, [tenant.id]);
+    const older = linkFromMail(mail, email, '/invite').token;
+    expect(await invitationLink(ctx, site, older)).toEqual({ state: 'pending', email, role: 'staff' });
+    mail.length = 0;
+
+    // Invited again (as an admin this time): the first link is replaced, not "expired".
+    await inviteMember(ctx, tenant.admin, site, { email: email.toUpperCase(), role: 'admin' });
+    await deliverQueued(core, [tenant.id]);
+    const newer = linkFromMail(mail, email.toUpperCase(), '/invite').token;
+    expect(await invitationLink(ctx, site, older)).toEqual({ state: 'replaced' });
+    expect(await invitationForToken(ctx, site, older)).toBeNull();
+    await expectCoreError(
+      acceptInvitation(ctx, site, older, { name: 'Dana', password: TEST_PASSWORD }, clientInfo()),
+      'expired',
+    );
+    // Only the newest shows as pending on the team page.
+    expect(
+      (await listTeam(ctx, tenant.admin)).invitations.filter((i) => i.email.toLowerCase() === email),
+    ).toHaveLength(1);
+    expect(await invitationLink(ctx, site, newer)).toMatchObject({ state: 'pending', role: 'admin' });
+
+    // Accepted: the link says so, and opening it again does not use anything up.
+    await acceptInvitation(ctx, site, newer, { name: 'Dana Cole', password: TEST_PASSWORD }, clientInfo());
+    expect(await invitationLink(ctx, site, newer)).toEqual({ state: 'accepted' });
+    expect(await invitationLink(ctx, site, older)).toEqual({ state: 'replaced' });
+
+    // Expired, and links that lead nowhere: another tenant's, a mangled one, a revoked one.
+    const lateEmail = `late@${tenant.slug}.test`;
+    const late = await inviteMember(ctx, tenant.admin, site, { email: lateEmail, role: 'staff' });
+    await deliverQueued(core, [tenant.id]);
+    const lateToken = linkFromMail(mail, lateEmail, '/invite').token;
+    await t.superuser(`update app.invitations set expires_at = now() - interval '1 second' where id = $1`, [
+      late.id,
+    ]);
+    expect(await invitationLink(ctx, site, lateToken)).toEqual({ state: 'expired' });
+    expect(await invitationLink(ctx, siteOf(await insertTenant(t)), lateToken)).toEqual({
+      state: 'not_found',
+    });
+    expect(await invitationLink(ctx, site, 'not-a-token')).toEqual({ state: 'not_found' });
+    await revokeInvitation(ctx, tenant.admin, late.id);
+    expect(await invitationLink(ctx, site, lateToken)).toEqual({ state: 'not_found' });
+    expect(first.id).toBeTruthy();
   });
 
   it('refuses to invite someone already in the workspace, whatever the case, or a bad address or role', async () => {

@@ -31,7 +31,10 @@ export {
   THROTTLE_RETENTION_SECONDS,
 } from './auth/throttle';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
-export { resendVerification, verifyEmail } from './auth/verify-email';
+export type { VerificationLink } from './auth/verify-email';
+export { resendVerification, verificationLink, verifyEmail } from './auth/verify-email';
+export type { ColourAdvice, ThemeName } from './branding/colour-advice';
+export { brandColourAdvice, TEXT_MINIMUM, THEME_BACKGROUNDS, themesShown } from './branding/colour-advice';
 export { AA_NORMAL, contrastRatio, isHexColor, relativeLuminance, textColorOn } from './branding/contrast';
 export {
   brandingFromStored,
@@ -173,12 +176,13 @@ export { listEmailLimits, MAX_EMAIL_DAILY_LIMIT, setEmailLimit } from './operato
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
 export type { RequestPlatform, TenantStatus, TenantSummary } from './site';
-export type { PendingInvitation, TeamMember, TeamRole } from './team/members';
+export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {
   acceptInvitation,
   changeRole,
   endMemberSessions,
   invitationForToken,
+  invitationLink,
   inviteMember,
   listTeam,
   revokeInvitation,

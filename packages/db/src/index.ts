@@ -23,5 +23,6 @@ export { tenantFavicon, tenantForHost, tenantLogo } from './system';
 export * from './system-auth';
 export * from './system-domains';
 export * from './system-email';
+export * from './system-links';
 export type { Tx } from './with-actor';
 export { withActor } from './with-actor';

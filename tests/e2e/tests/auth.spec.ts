@@ -8,7 +8,7 @@ async function signIn(page: Page, email: string, password: string) {
 }
 
 async function signOut(page: Page) {
-  await page.getByRole('banner').locator('summary').click(); // opens the user menu
+  await page.getByLabel(/your account$/).click(); // opens the user menu
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login\?notice=signed-out$/);
 }
@@ -86,9 +86,10 @@ test('an admin invites a staff member, who joins through the emailed link', asyn
   await expect(nav.getByRole('link', { name: 'Team' })).toHaveCount(0);
   expect((await join.goto(hostUrl(host, '/admin/team')))?.status()).toBe(404);
 
-  // The link worked once.
+  // The link worked once; opened again it says so, and where to sign in.
   await join.goto(link ?? '');
-  await expect(join.getByRole('heading', { name: 'This invitation has expired' })).toBeVisible();
+  await expect(join.getByRole('heading', { name: 'You’ve already joined' })).toBeVisible();
+  await expect(join.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/login');
 
   // The admin sees a new staff member, and deactivating them (after a confirmation) signs them out.
   await page.reload();
@@ -202,4 +203,45 @@ test('each sign-in leaves an HttpOnly device cookie on its own host, outliving t
     // Half a year: it outlives the 30-day session.
     expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(150 * 86_400_000);
   }
+});
+
+test('a new admin is asked to verify; the link opened twice says the address is already verified', async ({
+  page,
+  browser,
+  hostUrl,
+  mailbox,
+}) => {
+  const agency = await signUpAgency(page, hostUrl, 'verify');
+  const notice = page.getByRole('region', { name: 'Check your email to verify your address' });
+  await expect(notice).toContainText(agency.admin.email);
+
+  const verifyLink = (m: { links: string[] }) => m.links.find((url) => url.includes('/verify-email?token='));
+  const first = verifyLink(await mailbox.latestTo(agency.admin.email, (m) => verifyLink(m) !== undefined));
+
+  // A new link on request, from the dashboard itself; it replaces the first.
+  await notice.getByRole('button', { name: 'Send a new link' }).click();
+  await expect(
+    notice.getByText(`We’ve sent a new verification link to ${agency.admin.email}.`),
+  ).toBeVisible();
+  const mail = await mailbox.latestTo(agency.admin.email, (m) => {
+    const found = verifyLink(m);
+    return found !== undefined && found !== first;
+  });
+  const link = verifyLink(mail) ?? '';
+
+  // Opened signed out, in another browser.
+  const other = await browser.newContext();
+  const inbox = await other.newPage();
+  await inbox.goto(link);
+  await inbox.getByRole('button', { name: 'Verify my address' }).click();
+  await expect(inbox.getByRole('heading', { name: 'Email address verified' })).toBeVisible();
+  // Opened again: not the button again, and not "expired".
+  await inbox.goto(link);
+  await expect(inbox.getByRole('heading', { name: 'Your email is already verified' })).toBeVisible();
+  await expect(inbox.getByRole('button', { name: 'Verify my address' })).toHaveCount(0);
+  await other.close();
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: `Welcome, ${agency.admin.name}` })).toBeVisible();
+  await expect(notice).toHaveCount(0);
 });

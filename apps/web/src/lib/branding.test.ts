@@ -1,6 +1,6 @@
-import { brandingWarnings, textColorOn } from '@foyer/core';
+import { brandColourAdvice, textColorOn } from '@foyer/core';
 import { describe, expect, it } from 'vitest';
-import { brandStyle, contrastWarnings, textOn } from './branding';
+import { brandStyle, colourAdvice, textOn } from './branding';
 
 // The browser repeats core's contrast rules for the live preview; they must never disagree.
 const samples = [
@@ -13,6 +13,11 @@ const samples = [
   '#ffffff',
   '#000000',
   '#4f46e5',
+  '#3b82f6',
+  '#2563eb',
+  '#7c3aed',
+  '#0d9488',
+  '#60a5fa',
 ];
 
 describe('contrast advice in the browser', () => {
@@ -21,7 +26,7 @@ describe('contrast advice in the browser', () => {
       for (const primaryColor of samples) {
         for (const accentColor of samples) {
           const values = { primaryColor, accentColor, theme, loginBackground: accentColor };
-          expect(contrastWarnings(values), JSON.stringify(values)).toEqual(brandingWarnings(values));
+          expect(colourAdvice(values), JSON.stringify(values)).toEqual(brandColourAdvice(values));
         }
       }
     }

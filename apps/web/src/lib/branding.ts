@@ -91,57 +91,73 @@ export function contactLinks(contact: BrandContact): ContactLink[] {
 }
 
 const ratioText = (value: number) => `${value.toFixed(2).replace(/\.?0+$/, '')}:1`;
-const SURFACES = { light: '#ffffff', dark: '#15171c' } as const;
+/** Each theme's page backgrounds, as core's THEME_BACKGROUNDS (app.css's --surface and --canvas). */
+const PAGES = { light: ['#ffffff', '#f6f7f9'], dark: ['#15171c', '#0c0d10'] } as const;
+type ThemeName = keyof typeof PAGES;
+
+function themesShown(theme: string): ThemeName[] {
+  if (theme === 'dark') return ['dark'];
+  if (theme === 'system') return ['light', 'dark'];
+  return ['light'];
+}
+
+function bestText(background: string): number {
+  return Math.max(contrast(background, '#ffffff'), contrast(background, '#111827'));
+}
 
 /**
- * Contrast advice as the admin types, by field: the same rules and figures as core's
- * `brandingWarnings`, which the server applies again when saving.
+ * Contrast advice as the admin types, by field: the same rules and words as core's
+ * `brandColourAdvice`, which the server applies again when saving (and refuses `errors`).
  */
-export function contrastWarnings(values: {
+export function colourAdvice(values: {
   primaryColor: string;
   accentColor: string;
   theme: string;
   loginBackground: string;
-}): Record<string, string> {
+}): { errors: Record<string, string>; warnings: Record<string, string> } {
+  const errors: Record<string, string> = {};
   const warnings: Record<string, string> = {};
-  const surfaces =
-    values.theme === 'dark'
-      ? (['dark'] as const)
-      : values.theme === 'system'
-        ? (['light', 'dark'] as const)
-        : (['light'] as const);
-  for (const [name, label] of [
-    ['primaryColor', 'primary colour'],
-    ['accentColor', 'accent colour'],
-  ] as const) {
-    const value = values[name];
-    if (!isHex(value)) continue;
-    const best = Math.max(contrast(value, '#ffffff'), contrast(value, '#111827'));
-    if (best < 4.5) {
-      warnings[name] =
-        `Text on this ${label} reaches only ${ratioText(best)} contrast with white or dark text; ` +
-        'WCAG AA asks for 4.5:1. Choose a darker or lighter shade.';
-      continue;
-    }
-    if (name !== 'primaryColor') continue;
-    for (const surface of surfaces) {
-      const against = contrast(value, SURFACES[surface]);
-      if (against < 3) {
-        warnings[name] =
-          `This ${label} stands out only ${ratioText(against)} from a ${surface} page; ` +
-          'WCAG AA asks for 3:1, so buttons and links in it will be hard to see.';
-        break;
+
+  if (isHex(values.primaryColor)) {
+    const primary = values.primaryColor;
+    let worst = { ratio: Number.POSITIVE_INFINITY, theme: 'light' as ThemeName };
+    for (const shown of themesShown(values.theme)) {
+      for (const page of PAGES[shown]) {
+        const against = contrast(primary, page);
+        if (against < worst.ratio) worst = { ratio: against, theme: shown };
       }
     }
-  }
-  if (isHex(values.loginBackground)) {
-    const best = Math.max(
-      contrast(values.loginBackground, '#ffffff'),
-      contrast(values.loginBackground, '#111827'),
-    );
-    if (best < 4.5) {
-      warnings.loginBackground = `Text on this background reaches only ${ratioText(best)} contrast; WCAG AA asks for 4.5:1.`;
+    const shade = worst.theme === 'dark' ? 'lighter' : 'darker';
+    const text = bestText(primary);
+    if (worst.ratio < 3) {
+      errors.primaryColor =
+        `On a ${worst.theme} page this primary colour reaches only ${ratioText(worst.ratio)} contrast, too faint ` +
+        `for the text and links drawn in it. Choose a ${shade} shade: at least 3:1 is needed, 4.5:1 reads well.`;
+    } else if (worst.ratio < 4.5) {
+      warnings.primaryColor =
+        `Text in this primary colour, such as invoice titles, reaches only ${ratioText(worst.ratio)} contrast on a ` +
+        `${worst.theme} page; WCAG AA asks for 4.5:1. A ${shade} shade reads better.`;
+    } else if (text < 4.5) {
+      warnings.primaryColor =
+        `Text on this primary colour reaches only ${ratioText(text)} contrast with white or dark text; ` +
+        'WCAG AA asks for 4.5:1. Choose a darker or lighter shade.';
     }
   }
-  return warnings;
+
+  if (isHex(values.accentColor)) {
+    const text = bestText(values.accentColor);
+    if (text < 4.5) {
+      warnings.accentColor =
+        `Text on this accent colour reaches only ${ratioText(text)} contrast with white or dark text; ` +
+        'WCAG AA asks for 4.5:1. Choose a darker or lighter shade.';
+    }
+  }
+
+  if (isHex(values.loginBackground)) {
+    const text = bestText(values.loginBackground);
+    if (text < 4.5) {
+      warnings.loginBackground = `Text on this background reaches only ${ratioText(text)} contrast; WCAG AA asks for 4.5:1.`;
+    }
+  }
+  return { errors, warnings };
 }

@@ -1,6 +1,7 @@
 import { EMAIL_VERIFY_LIFETIME_MS, generateToken, hashToken, looksLikeToken } from '@foyer/auth';
 import {
   and,
+  emailVerificationState,
   eq,
   verifyEmail as redeemVerifyToken,
   schema,
@@ -14,12 +15,35 @@ import { queueEmail } from '../mail/outbox';
 
 const { userTokens, users } = schema;
 
-/** Confirms an address from the verification link; the link may be opened signed out. */
-export async function verifyEmail(ctx: CoreContext, site: TenantSite, token: string): Promise<void> {
+/** What a verification link shows before it is used: its button, or that there is nothing to do. */
+export type VerificationLink = 'pending' | 'verified' | 'expired' | 'not_found';
+
+/** The state of a verification link, read without using it up (mail scanners open links too). */
+export async function verificationLink(
+  ctx: CoreContext,
+  site: TenantSite,
+  token: string,
+): Promise<VerificationLink> {
+  if (!looksLikeToken(token)) return 'not_found';
+  return (await emailVerificationState(ctx.db, site.tenant.id, hashToken(token))) ?? 'not_found';
+}
+
+/**
+ * Confirms an address from the verification link; the link may be opened signed out. A link
+ * used again once the address is confirmed (a second tab, a second click) says so rather than
+ * calling itself expired.
+ */
+export async function verifyEmail(
+  ctx: CoreContext,
+  site: TenantSite,
+  token: string,
+): Promise<'verified' | 'already_verified'> {
   const userId = looksLikeToken(token)
     ? await redeemVerifyToken(ctx.db, site.tenant.id, hashToken(token))
     : null;
-  if (!userId) throw new CoreError('expired', 'This verification link has expired or was already used.');
+  if (userId) return 'verified';
+  if ((await verificationLink(ctx, site, token)) === 'verified') return 'already_verified';
+  throw new CoreError('expired', 'This verification link has expired or was already used.');
 }
 
 /**

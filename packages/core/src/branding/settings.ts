@@ -6,7 +6,8 @@ import { emailSchema, fieldErrors } from '../auth/validation';
 import type { CoreContext } from '../context';
 import { CoreError, invalid, requireAdmin } from '../errors';
 import { sniffImage } from '../tenants/apply';
-import { contrastRatio, HEX_COLOR, textColorOn } from './contrast';
+import { brandColourAdvice } from './colour-advice';
+import { HEX_COLOR } from './contrast';
 import { DEFAULT_ACCENT, DEFAULT_PRIMARY, faviconPath, logoPath } from './resolve';
 import { THEMES, type Theme } from './types';
 
@@ -28,11 +29,6 @@ export const LOGO_MAX_PIXELS = 40_000_000;
 export const LOGO_MAX_SIDE = 512;
 export const FAVICON_SIDE = 64;
 export const WELCOME_TEXT_MAX = 500;
-
-/** The light and dark themes' page surfaces, which brand colours sit on as buttons and highlights. */
-const SURFACES = { light: '#ffffff', dark: '#15171c' } as const;
-/** WCAG 1.4.11: interface components need 3:1 against what surrounds them. */
-const AA_NON_TEXT = 3;
 
 /** Every branding field as the settings form edits it: text, '' for "not set". */
 export interface BrandingFields {
@@ -56,7 +52,10 @@ export interface BrandingSettings extends BrandingFields {
   theme: Theme;
   logoUrl: string | null;
   faviconUrl: string | null;
-  /** Contrast problems by field: advice, never a reason to refuse. */
+  /**
+   * Contrast problems by field. A colour saved before a rule refused it (or applied from a demo
+   * tenant) shows its refusal here too.
+   */
   warnings: Record<string, string>;
   updatedAt: Date | null;
 }
@@ -110,61 +109,15 @@ const brandingInput = z.object({
   documentPaymentTerms: lines(500),
 });
 
-const ratio = (value: number) => `${value.toFixed(2).replace(/\.?0+$/, '')}:1`;
+/** Contrast advice for a set of brand colours, by field (see `brandColourAdvice`). */
+export function brandingWarnings(values: Parameters<typeof brandColourAdvice>[0]): Record<string, string> {
+  return brandColourAdvice(values).warnings;
+}
 
-/**
- * Contrast advice for a set of brand colours, by field. Text on a colour is white or near-black,
- * whichever contrasts more (`textColorOn`); some mid-tones reach WCAG AA (4.5:1) with neither.
- * Buttons and highlights in the primary colour also need 3:1 against the page of each theme in use.
- */
-export function brandingWarnings(values: {
-  primaryColor: string;
-  accentColor: string;
-  theme: string;
-  loginBackground?: string;
-}): Record<string, string> {
-  const warnings: Record<string, string> = {};
-  const surfaces =
-    values.theme === 'dark'
-      ? (['dark'] as const)
-      : values.theme === 'system'
-        ? (['light', 'dark'] as const)
-        : (['light'] as const);
-  for (const [field, label] of [
-    ['primaryColor', 'primary colour'],
-    ['accentColor', 'accent colour'],
-  ] as const) {
-    const colour = values[field];
-    if (!HEX_COLOR.test(colour)) continue;
-    const text = textColorOn(colour);
-    if (!text.meetsAA) {
-      warnings[field] =
-        `Text on this ${label} reaches only ${ratio(text.ratio)} contrast with white or dark text; ` +
-        'WCAG AA asks for 4.5:1. Choose a darker or lighter shade.';
-      continue;
-    }
-    // The accent is decoration and badges (whose text is chosen as above); the primary colour
-    // also draws buttons, links and the current-page marker straight on the page.
-    if (field !== 'primaryColor') continue;
-    for (const surface of surfaces) {
-      const against = contrastRatio(colour, SURFACES[surface]);
-      if (against < AA_NON_TEXT) {
-        warnings[field] =
-          `This ${label} stands out only ${ratio(against)} from a ${surface} page; ` +
-          'WCAG AA asks for 3:1, so buttons and links in it will be hard to see.';
-        break;
-      }
-    }
-  }
-  const background = values.loginBackground ?? '';
-  if (HEX_COLOR.test(background)) {
-    // The sign-in card sits on the background; the name and links around it are plain text.
-    const text = textColorOn(background);
-    if (!text.meetsAA) {
-      warnings.loginBackground = `Text on this background reaches only ${ratio(text.ratio)} contrast; WCAG AA asks for 4.5:1.`;
-    }
-  }
-  return warnings;
+/** Advice on saved colours: a refusal reads as a warning, since the colour is already in use. */
+function storedColourAdvice(fields: BrandingFields): Record<string, string> {
+  const { errors, warnings } = brandColourAdvice(fields);
+  return { ...warnings, ...errors };
 }
 
 type BrandingRow = typeof branding.$inferSelect;
@@ -191,7 +144,7 @@ function toSettings(row: BrandingRow | undefined, fallbackName: string): Brandin
     theme: row?.theme ?? 'light',
     logoUrl: row?.logoSha256 ? logoPath(row.logoSha256) : null,
     faviconUrl: row?.faviconSha256 ? faviconPath(row.faviconSha256) : null,
-    warnings: brandingWarnings(fields),
+    warnings: storedColourAdvice(fields),
     updatedAt: row?.updatedAt ?? null,
   };
 }
@@ -208,7 +161,8 @@ export async function getBrandingSettings(ctx: CoreContext, actor: TenantActor):
 
 /**
  * Saves everything but the images. Colours are `#rrggbb` or refused (nothing else may reach
- * CSS); a colour that cannot reach WCAG AA is saved with a warning, the admin's call.
+ * CSS); a primary colour under 3:1 on the theme's pages is refused; one under WCAG AA is saved
+ * with a warning, the admin's call.
  */
 export async function saveBranding(
   ctx: CoreContext,
@@ -219,6 +173,9 @@ export async function saveBranding(
   const parsed = brandingInput.safeParse(raw);
   if (!parsed.success) throw invalid(fieldErrors(parsed.error));
   const input = parsed.data;
+  // Text drawn in a colour too faint on the pages it will be shown on is refused, nothing saved.
+  const { errors } = brandColourAdvice(input);
+  if (Object.keys(errors).length > 0) throw invalid(errors);
   const orNull = (value: string) => (value === '' ? null : value);
   const values = {
     displayName: input.displayName,

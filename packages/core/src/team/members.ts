@@ -11,6 +11,7 @@ import {
   and,
   eq,
   invitationForToken as findInvitation,
+  invitationState,
   schema,
   sql,
   type TenantActor,
@@ -106,10 +107,14 @@ export async function inviteMember(
       .from(users)
       .where(sql`lower(${users.email}) = lower(${email})`);
     if (existing) throw invalid({ email: 'Someone with this email is already in this workspace.' });
-    // A new invitation to the same address replaces any earlier one.
+    // A new invitation to the same address replaces any earlier one. The earlier rows stay, ended,
+    // so that their links can say they were replaced rather than that they expired.
     await tx
-      .delete(invitations)
-      .where(sql`lower(${invitations.email}) = lower(${email}) and ${invitations.acceptedAt} is null`);
+      .update(invitations)
+      .set({ expiresAt: sql`least(${invitations.expiresAt}, now())` })
+      .where(
+        sql`lower(${invitations.email}) = lower(${email}) and ${invitations.acceptedAt} is null and ${invitations.expiresAt} > now()`,
+      );
     const [row] = await tx
       .insert(invitations)
       .values({
@@ -164,6 +169,28 @@ export async function revokeInvitation(
 /** The invitation behind a link, to greet the person before they accept. */
 export async function invitationForToken(ctx: CoreContext, site: TenantSite, token: string) {
   return looksLikeToken(token) ? findInvitation(ctx.db, site.tenant.id, hashToken(token)) : null;
+}
+
+/** What an invitation link shows: the form to join, or why it no longer works. */
+export type InvitationLink =
+  | { state: 'pending'; email: string; role: TeamRole }
+  | { state: 'accepted' | 'replaced' | 'expired' | 'not_found' };
+
+/**
+ * The state of the invitation behind a link, read without using it up: pending, accepted
+ * (sign in instead), replaced by a newer invitation, expired, or not found (never sent, revoked).
+ */
+export async function invitationLink(
+  ctx: CoreContext,
+  site: TenantSite,
+  token: string,
+): Promise<InvitationLink> {
+  const found = looksLikeToken(token)
+    ? await invitationState(ctx.db, site.tenant.id, hashToken(token))
+    : null;
+  if (!found) return { state: 'not_found' };
+  if (found.state === 'pending') return { state: 'pending', email: found.email, role: found.role };
+  return { state: found.state };
 }
 
 const acceptInput = z.object({ name: nameSchema('your name'), password: passwordInput });

@@ -1,4 +1,4 @@
-import { acceptInvitation, CoreError, inputs, invitationForToken } from '@foyer/core';
+import { acceptInvitation, CoreError, inputs, invitationLink } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
@@ -9,11 +9,12 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ platform, url }) => {
   const site = tenantSite(platform);
   const token = url.searchParams.get('token') ?? '';
-  const invitation =
-    token === '' ? null : await invitationForToken(requirePlatform(platform).core, site, token);
   return {
     token,
-    invitation: invitation ? { email: invitation.email, role: invitation.role } : null,
+    link:
+      token === ''
+        ? { state: 'not_found' as const }
+        : await invitationLink(requirePlatform(platform).core, site, token),
   };
 };
 
@@ -33,8 +34,9 @@ export const actions: Actions = {
       const session = await acceptInvitation(core, site, token, { name, password }, clientInfo(event));
       setSessionCookie(event.cookies, event.platform, session);
     } catch (error) {
+      // Used up between opening the page and sending it (another tab): say what it has become.
       if (error instanceof CoreError && error.code === 'expired')
-        return fail(400, { expired: true as const });
+        return fail(400, { ended: (await invitationLink(core, site, token)).state });
       return coreErrorToFail(error, { name });
     }
     redirect(303, '/admin');

@@ -1,5 +1,6 @@
 import {
   CoreError,
+  inputs,
   listEmailLimits,
   listEmailLog,
   listMailFiles,
@@ -8,7 +9,7 @@ import {
 } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
-import { field, trimmed } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { requirePlatformHost } from '$lib/server/platform';
 import { requireOperator } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -54,9 +55,12 @@ export const actions: Actions = {
   limit: async (event) => {
     const operator = requireOperator(event.platform);
     const { core } = requirePlatformHost(event.platform);
-    const form = await event.request.formData();
-    const tenantId = field(form, 'tenantId');
-    const limit = trimmed(form, 'limit');
+    const input = await parseForm(event.request, inputs.emailLimitInput, (raw) => ({
+      tenantId: raw.tenantId ?? '',
+      limit: raw.limit ?? '',
+    }));
+    if (!input.ok) return input.failure;
+    const { tenantId, limit } = input.data;
     try {
       await setEmailLimit(core, operator, { tenantId, limit });
     } catch (error) {

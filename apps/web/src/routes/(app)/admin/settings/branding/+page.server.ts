@@ -8,11 +8,13 @@ import {
   uploadFavicon,
   uploadLogo,
 } from '@foyer/core';
+import type { Confirmation } from '$lib/confirm';
 import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
-import { field, readForm } from '$lib/server/forms';
+import { field, isConfirmed, readForm } from '$lib/server/forms';
 import { requirePlatform } from '$lib/server/platform';
 import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { removeFaviconQuestion, removeLogoQuestion } from './confirm-remove';
 
 const FIELDS = [
   'displayName',
@@ -91,6 +93,12 @@ export const actions: Actions = {
   removeLogo: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
+    // Without JS the first post asks; with it, the dialog has asked already.
+    if (!isConfirmed(await readForm(event.request))) {
+      return {
+        confirm: { action: '?/removeLogo', fields: {}, ...removeLogoQuestion } satisfies Confirmation,
+      };
+    }
     try {
       await removeLogo(core, me.actor);
     } catch (error) {
@@ -113,6 +121,16 @@ export const actions: Actions = {
   removeFavicon: async (event) => {
     const me = requireAdmin(event);
     const { core } = requirePlatform(event.platform);
+    if (!isConfirmed(await readForm(event.request))) {
+      const { logoUrl } = await getBrandingSettings(core, me.actor);
+      return {
+        confirm: {
+          action: '?/removeFavicon',
+          fields: {},
+          ...removeFaviconQuestion(logoUrl !== null),
+        } satisfies Confirmation,
+      };
+    }
     try {
       await removeFavicon(core, me.actor);
     } catch (error) {
