@@ -142,6 +142,20 @@ export const THROTTLED = 'Too many attempts. Wait a few minutes, then try again.
  * compares and opens the session in one statement (`app_system.sign_in`), so the login role never
  * reads a password hash.
  */
+/**
+ * What the database compares with the stored hash: the typed password hashed with the stored
+ * parameters and salt. An unknown account costs the same argon2 work and yields '', which matches
+ * no hash, so known and unknown accounts run the same statements in the same time.
+ */
+export async function passwordProof(
+  account: { passwordParams: string; hashLength: number } | null,
+  password: string,
+): Promise<string> {
+  const phc = account ? await hashLikeStored(account.passwordParams, account.hashLength, password) : null;
+  if (!phc) await burnPasswordCheck(password);
+  return phc ?? '';
+}
+
 export async function signIn(
   ctx: CoreContext,
   site: TenantSite,
@@ -166,18 +180,13 @@ export async function signIn(
   if (!allowed) throw new CoreError('throttled', THROTTLED);
 
   const account = await loginLookup(ctx.db, tenantId, email);
-  const phc = account
-    ? await hashLikeStored(account.passwordParams, account.hashLength, input.password)
-    : null;
-  if (!phc) await burnPasswordCheck(input.password);
-  // Unknown accounts take the same statements as known ones (an empty string matches no hash),
-  // so the time taken does not tell them apart.
+  const phc = await passwordProof(account, input.password);
   // The account's counter is not cleared on success: that would hand whoever is guessing a
   // fresh allowance every time the owner signs in. The owner's browser now has a device cookie.
   const token = generateToken();
   const expiresAt = sessionExpiry(ctx.now());
   const row = await signInWithPassword(ctx.db, tenantId, email, {
-    passwordPhc: phc ?? '',
+    passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
     ip: client.ip || null,

@@ -1,11 +1,4 @@
-import {
-  burnPasswordCheck,
-  generateToken,
-  hashLikeStored,
-  hashToken,
-  looksLikeToken,
-  sessionExpiry,
-} from '@foyer/auth';
+import { generateToken, hashToken, looksLikeToken, sessionExpiry } from '@foyer/auth';
 import {
   endOperatorSession,
   type OperatorTenantRow,
@@ -15,7 +8,7 @@ import {
   operatorTenants,
 } from '@foyer/db';
 import { type DeviceCookie, issueDeviceCookie, trustedDevice } from '../auth/devices';
-import { THROTTLED } from '../auth/sessions';
+import { passwordProof, THROTTLED } from '../auth/sessions';
 import { signInAllowed } from '../auth/throttle';
 import { beyondAnyAccount } from '../auth/validation';
 import type { ClientInfo, CoreContext } from '../context';
@@ -49,17 +42,11 @@ export async function signInOperator(
     device: trustedDevice(ctx, scope, input.device),
   });
   if (!allowed) throw new CoreError('throttled', THROTTLED);
-  const account = await operatorLoginLookup(ctx.db, email);
-  const phc = account
-    ? await hashLikeStored(account.passwordParams, account.hashLength, input.password)
-    : null;
-  if (!phc) await burnPasswordCheck(input.password);
-  // Unknown accounts take the same statements as known ones (an empty string matches no hash),
-  // so the time taken does not tell them apart.
+  const phc = await passwordProof(await operatorLoginLookup(ctx.db, email), input.password);
   const token = generateToken();
   const expiresAt = sessionExpiry(ctx.now());
   const operatorId = await operatorSignIn(ctx.db, email, {
-    passwordPhc: phc ?? '',
+    passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
     ip: client.ip || null,
