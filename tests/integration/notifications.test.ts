@@ -93,7 +93,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
   }
 
   it('show each person only their own, in core and in the database', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
+    const { ctx } = core;
     const { tenant, staff, other } = await cast();
     await notifyAs(staff.actor, [tenant.admin.userId], 'For the admin', { link: '/admin/team' });
     await notifyAs(tenant.admin, [staff.id], 'For staff');
@@ -187,7 +188,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
   });
 
   it('mark one or all read, and count what is left', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
+    const { ctx } = core;
     const { tenant, staff } = await cast();
     await notifyAs(tenant.admin, [staff.id], 'First', { link: '/admin' });
     await notifyAs(tenant.admin, [staff.id], 'Second');
@@ -227,7 +229,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
   });
 
   it('page through notifications made in the same instant without skipping or repeating', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
+    const { ctx } = core;
     const { tenant, staff } = await cast();
     // One transaction: every row has the same created_at.
     await notifyAs(
@@ -273,7 +276,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
   });
 
   it('offer no email choices for features that do not exist yet, and refuse choosing one', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
+    const { ctx } = core;
     const { tenant, staff } = await cast();
     // Every event with an email belongs to a later release (projects, reviews, messages,
     // invoices, files); today's events (someone joins, a domain stops working) are bell-only.
@@ -310,7 +314,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
   });
 
   it('have none for API keys', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
+    const { ctx } = core;
     const tenant = await freshTenant();
     const key: TenantActor = { kind: 'apikey', tenantId: tenant.id, keyId: randomUUID() };
     await expectCoreError(listNotifications(ctx, key, { limit: 5 }), 'forbidden');
@@ -322,14 +327,15 @@ describe.each(drivers)('notifications on %s', (driver) => {
   });
 
   it('tell the admins, the inviter among them, when an invitation is accepted, with no email', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
+    const { ctx } = core;
     const tenant = await freshTenant();
     const site = siteOf(tenant);
     const otherAdmin = await addUser(t, tenant, { role: 'admin' });
     const gone = await addUser(t, tenant, { role: 'admin', status: 'deactivated' });
     const staff = await addUser(t, tenant, { role: 'staff' });
     const email = `sam-${randomBytes(4).toString('hex')}@${tenant.slug}.test`;
-    await inviteMember(ctx, tenant.admin, site, { email, role: 'staff' });
+    await inviteMember({ ctx: core.as(tenant.admin, site), input: { email, role: 'staff' } });
     const [queued] = await t.superuser<{ url: string }>(
       `select vars->>'acceptUrl' as url from app.outbox where tenant_id = $1 and to_address = $2`,
       [tenant.id, email],
@@ -339,13 +345,10 @@ describe.each(drivers)('notifications on %s', (driver) => {
       'a token',
     );
 
-    const accepted = await acceptInvitation(
-      ctx,
-      site,
-      token,
-      { name: 'Sam Reyes', password: TEST_PASSWORD },
-      clientInfo(),
-    );
+    const accepted = await acceptInvitation({
+      ctx: core.visitor(site, clientInfo()),
+      input: { token, name: 'Sam Reyes', password: TEST_PASSWORD },
+    });
 
     const inviterSees = await listNotifications(ctx, tenant.admin, { limit: 10 });
     expect(inviterSees.items).toEqual([

@@ -86,7 +86,7 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       'body',
     );
     const invite = await expectCoreError(
-      inviteMember(ctx, admin, site, { email: 'stranger@victim.example', role: 'staff' }),
+      inviteMember({ ctx: core.as(admin, site), input: { email: 'stranger@victim.example', role: 'staff' } }),
       'forbidden',
     );
     expect(invite.message).toBe(VERIFY_TO_SEND);
@@ -136,7 +136,10 @@ describe.each(drivers)('sending limits on %s', (driver) => {
     );
     await verifyEmail(ctx, site, token);
     expect(await workspaceSendingStatus(ctx, admin)).toEqual({ verified: true });
-    await inviteMember(ctx, admin, site, { email: 'colleague@fresh.example', role: 'staff' });
+    await inviteMember({
+      ctx: core.as(admin, site),
+      input: { email: 'colleague@fresh.example', role: 'staff' },
+    });
     await deliverQueued(core, [tenantId]);
     expect(mail.filter((m) => m.to === 'colleague@fresh.example')).toHaveLength(1);
     expect(mail.find((m) => m.to === 'colleague@fresh.example')?.text).toContain('as Staff');

@@ -65,7 +65,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
 
   describe('sessions', () => {
     it('store only the SHA-256 of the token, with the address and user agent', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const ip = randomIp();
       const started = Date.now();
@@ -100,7 +101,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it("resolve on their own tenant only: tenant B's host finds nothing for A's token", async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const b = await createTenant(t);
       const { token } = await signIn(
@@ -134,7 +136,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('slide: renewed to 30 days once fewer than 15 remain, not before; expired ones find nothing', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const { token } = await signIn(
         ctx,
@@ -199,7 +202,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('of clients slide and record activity too, within their column grants', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       const { token } = await openSession(ctx, a.client, clientInfo());
       await t.superuser(
@@ -214,7 +218,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('are listed to their owner, who can end the others but not someone else’s', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       const staff = await addUser(t, a, { role: 'staff' });
       const here = await openSession(ctx, staff.actor, { ip: '198.18.0.1', userAgent: 'here' });
@@ -240,7 +245,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('end on sign-out, leaving the person’s other sessions alone', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const credentials = { email: adminEmail(a), password: TEST_PASSWORD };
       const laptop = await signIn(ctx, siteOf(a), credentials, clientInfo());
@@ -254,19 +260,20 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('of a deactivated member stop at once; reactivated, they can sign in again', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       const staff = await addUser(t, a, { role: 'staff' });
       const credentials = { email: staff.email, password: TEST_PASSWORD };
       const { token } = await signIn(ctx, siteOf(a), credentials, clientInfo());
       expect(await resolveSession(ctx, a.id, token)).not.toBeNull();
 
-      await setMemberActive(ctx, a.admin, staff.id, false);
+      await setMemberActive({ ctx: core.as(a.admin), input: { memberId: staff.id, active: false } });
       expect(await resolveSession(ctx, a.id, token)).toBeNull();
       expect(await countAs(t, 'select 1 from app.sessions where user_id = $1', [staff.id])).toBe(0);
       await expectCoreError(signIn(ctx, siteOf(a), credentials, clientInfo()), 'invalid_credentials');
 
-      await setMemberActive(ctx, a.admin, staff.id, true);
+      await setMemberActive({ ctx: core.as(a.admin), input: { memberId: staff.id, active: true } });
       const again = await signIn(ctx, siteOf(a), credentials, clientInfo());
       expect(required(await resolveSession(ctx, a.id, again.token), 'the new session').user.id).toBe(
         staff.id,
@@ -276,7 +283,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('of a member deactivated behind the application’s back still find nothing', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       const staff = await addUser(t, a, { role: 'staff' });
       const { token } = await signIn(
@@ -293,7 +301,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('all end on a password change, which opens a fresh one; a wrong current password is a field error', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const site = siteOf(a);
       const credentials = { email: adminEmail(a), password: TEST_PASSWORD };
@@ -340,7 +349,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('of a member can be ended by an admin, and by nobody else', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       const staff = await addUser(t, a, { role: 'staff' });
       const other = await addUser(t, a, { role: 'staff' });
@@ -351,16 +361,20 @@ describe.each(drivers)('sessions on %s', (driver) => {
         clientInfo(),
       );
 
-      await expectCoreError(endMemberSessions(ctx, other.actor, staff.id), 'forbidden');
+      await expectCoreError(
+        endMemberSessions({ ctx: core.as(other.actor), input: { memberId: staff.id } }),
+        'forbidden',
+      );
       expect(await resolveSession(ctx, a.id, token)).not.toBeNull();
-      expect(await endMemberSessions(ctx, a.admin, staff.id)).toBe(1);
+      expect(await endMemberSessions({ ctx: core.as(a.admin), input: { memberId: staff.id } })).toBe(1);
       expect(await resolveSession(ctx, a.id, token)).toBeNull();
     });
   });
 
   describe('sign-in', () => {
     it('gives a wrong password, an unknown email and a deactivated or password-less account the same answer', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const b = await tenantWithPassword();
       const site = siteOf(a);
@@ -396,7 +410,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('upgrades a hash made with weaker parameters, for staff and clients alike', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       const staff = await addUser(t, a, { role: 'staff', passwordHash: TEST_PASSWORD_WEAK_HASH });
       await setPassword(t, a.id, a.client.userId, TEST_PASSWORD_WEAK_HASH);
@@ -415,7 +430,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('signs a client in as a client actor', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       await setPassword(t, a.id, a.client.userId);
       const session = await signIn(
@@ -429,7 +445,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it(`throttles an account after ${SIGN_IN_LIMITS.perAccount.limit} attempts, even with the right password; others are unaffected`, async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const neighbour = await addUser(t, a, { role: 'staff' });
       const site = siteOf(a);
@@ -464,7 +481,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('does not clear the account’s counter on success: the owner’s browser gets a device cookie instead', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const site = siteOf(a);
       const key = `sign-in:${a.id}:${adminEmail(a)}`;
@@ -503,7 +521,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it('throttles unknown accounts exactly like known ones', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await createTenant(t);
       const site = siteOf(a);
       const unknown = `ghost@${a.slug}.test`;
@@ -522,7 +541,8 @@ describe.each(drivers)('sessions on %s', (driver) => {
     });
 
     it(`throttles an address after ${SIGN_IN_LIMITS.perIp.limit} attempts, whatever the account; other addresses are unaffected`, async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
+      const { ctx } = core;
       const a = await tenantWithPassword();
       const site = siteOf(a);
       const ip = randomIp();

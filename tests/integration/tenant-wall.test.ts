@@ -91,11 +91,22 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   let t: TestDatabase;
   let tables: string[];
   let childrenFirst: string[];
+  /** Tables the team may update and delete in; the others are append-only (the activity log). */
+  let mutable: string[];
+  let appendOnly: string[];
   beforeAll(async () => {
     t = await openTestDatabase(driver);
     // Read up front: on PGlite the superuser door cannot be used while a withActor is open.
     tables = await tablesIn(t.superuser);
     childrenFirst = await tablesChildrenFirst(t.superuser);
+    const writable = await t.superuser<{ table: string }>(
+      `select c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'app' and c.relkind in ('r', 'p')
+          and has_table_privilege('foyer_team', c.oid, 'UPDATE')
+          and has_table_privilege('foyer_team', c.oid, 'DELETE')`,
+    );
+    mutable = tables.filter((table) => writable.some((row) => row.table === table));
+    appendOnly = tables.filter((table) => !mutable.includes(table));
   });
   afterAll(() => t.close());
 
@@ -194,9 +205,24 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     }
   });
 
+  it('append-only tables refuse UPDATE and DELETE to the team outright', async () => {
+    expect(appendOnly).toContain('activity');
+    const [a] = await twoTenants();
+    for (const table of appendOnly) {
+      await expectPermissionDenied(
+        withActor(t.handle.db, a.admin, (tx) =>
+          tx.execute(sql`update ${appTable(table)} set tenant_id = tenant_id`),
+        ),
+      );
+      await expectPermissionDenied(
+        withActor(t.handle.db, a.admin, (tx) => tx.execute(sql`delete from ${appTable(table)}`)),
+      );
+    }
+  });
+
   it('the team of A cannot move A rows to B; rewriting them as A is allowed', async () => {
     const [a, b] = await twoTenants();
-    for (const table of tables) {
+    for (const table of mutable) {
       // Without a WHERE clause only the UPDATE policy's WITH CHECK judges the new row; with one,
       // the SELECT policy does too. Both must refuse.
       for (const where of [sql``, sql` where tenant_id = ${a.id}::uuid`]) {
@@ -239,14 +265,14 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
       expect(await tx.delete(projects).where(eq(projects.id, b.projectId)).returning()).toEqual([]);
       expect(await tx.delete(users).where(eq(users.id, b.client.userId)).returning()).toEqual([]);
       expect(await tx.delete(clients).where(eq(clients.id, b.clientId)).returning()).toEqual([]);
-      for (const table of tables) {
+      for (const table of mutable) {
         const touched = await txRows(
           tx,
           sql`update ${appTable(table)} set tenant_id = tenant_id where tenant_id = ${b.id}::uuid returning 1`,
         );
         expect(touched, `update app.${table}`).toEqual([]);
       }
-      for (const table of childrenFirst) {
+      for (const table of childrenFirst.filter((name) => mutable.includes(name))) {
         const deleted = await txRows(
           tx,
           sql`delete from ${appTable(table)} where tenant_id = ${b.id}::uuid returning 1`,
@@ -258,7 +284,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     // The same statements do reach A's own rows (rolled back, so A keeps them).
     const deletedOwn = await rolledBack(t.handle.db, a.admin, async (tx) => {
       const counts: Record<string, number> = {};
-      for (const table of childrenFirst) {
+      for (const table of childrenFirst.filter((name) => mutable.includes(name))) {
         const rows = await txRows(
           tx,
           sql`delete from ${appTable(table)} where tenant_id = ${a.id}::uuid returning 1`,
@@ -267,7 +293,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
       }
       return counts;
     });
-    for (const table of tables)
+    for (const table of mutable)
       expect(deletedOwn[table], `own rows deleted from app.${table}`).toBeGreaterThan(0);
 
     const after = await snapshot(t.handle.db, b.admin, tables);
@@ -281,14 +307,15 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     const [a, b] = await twoTenants();
     const before = await snapshot(t.handle.db, b.admin, tables);
     await withActor(t.handle.db, a.admin, async (tx) => {
-      for (const table of tables)
+      for (const table of mutable)
         await tx.execute(sql`update ${appTable(table)} set tenant_id = ${a.id}::uuid`);
-      for (const table of childrenFirst) await tx.execute(sql`delete from ${appTable(table)}`);
+      for (const table of childrenFirst.filter((name) => mutable.includes(name)))
+        await tx.execute(sql`delete from ${appTable(table)}`);
     });
     expect(await snapshot(t.handle.db, b.admin, tables)).toEqual(before);
     // They did reach A's own rows: A is empty now.
-    const emptied = await snapshot(t.handle.db, a.admin, tables);
-    expect(emptied).toEqual(Object.fromEntries(tables.map((table) => [table, []])));
+    const emptied = await snapshot(t.handle.db, a.admin, mutable);
+    expect(emptied).toEqual(Object.fromEntries(mutable.map((table) => [table, []])));
   });
 
   it("a child pointing at another tenant's parent is a foreign key violation", async () => {

@@ -6,12 +6,21 @@ import {
   type CoreContext,
   CoreError,
   type CoreErrorCode,
+  type Ctx,
+  createCtx,
   deliverEmail,
   siteFromHostRow,
   type TenantSite,
   TransportCache,
 } from '@foyer/core';
-import { claimOutbox, type SettleOutcome, settleOutbox, type TenantActor, tenantForHost } from '@foyer/db';
+import {
+  type ActingAs,
+  claimOutbox,
+  type SettleOutcome,
+  settleOutbox,
+  type TenantActor,
+  tenantForHost,
+} from '@foyer/db';
 import type { Envelope, Transport } from '@foyer/email';
 import { expect } from 'vitest';
 import { required } from './assert';
@@ -53,7 +62,13 @@ export interface TestClock {
 }
 
 export interface TestCore {
+  /** The dependencies verbs' contexts carry (formerly the whole context). */
   ctx: CoreContext;
+  deps: CoreContext;
+  /** A request's context acting as `actor` (on `site`, when the verb builds links or brands mail). */
+  as(actor: ActingAs, site?: TenantSite | null, client?: ClientInfo): Ctx;
+  /** A request's context for someone not signed in on `site` (null: the platform host). */
+  visitor(site: TenantSite | null, client?: ClientInfo): Ctx;
   /** Every message delivered through the platform transport, in order (see `deliverQueued`). */
   mail: OutgoingMail[];
   clock: TestClock;
@@ -125,7 +140,15 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
     platformDomain: PLATFORM_DOMAIN,
     now: () => clock.now(),
   };
-  return { ctx, mail, clock, dns };
+  return {
+    ctx,
+    deps: ctx,
+    as: (actor, site = null, client = clientInfo()) => createCtx(ctx, { actor, site, client }),
+    visitor: (site, client = clientInfo()) => createCtx(ctx, { site, client }),
+    mail,
+    clock,
+    dns,
+  };
 }
 
 /**
@@ -283,4 +306,25 @@ export async function expectCoreError(
 export async function countAs(t: TestDatabase, text: string, params: unknown[] = []): Promise<number> {
   const [row] = await t.superuser<{ n: number }>(`select count(*)::int as n from (${text}) q`, params);
   return required(row, 'a count').n;
+}
+
+export interface ActivityRow extends Record<string, unknown> {
+  verb: string;
+  actor_kind: string;
+  actor_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A tenant's activity log, oldest first, read as the superuser (the test's view, not a role's). */
+export async function activityOf(t: TestDatabase, tenantId: string, verb?: string): Promise<ActivityRow[]> {
+  return t.superuser<ActivityRow>(
+    `select verb, actor_kind, actor_id::text, subject_type, subject_id::text, host(ip) as ip, user_agent, data
+       from app.activity where tenant_id = $1 and verb <> 'fixture.created' and ($2::text is null or verb = $2)
+      order by at, id`,
+    [tenantId, verb ?? null],
+  );
 }

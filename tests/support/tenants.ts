@@ -166,13 +166,22 @@ export async function createTenant(
         .values({ tenantId, userId, event: 'project-added', title: 'Welcome' });
     }
   });
-  // Preferences are each person's own: written as that person.
+  // Preferences are each person's own, and activity is recorded in the actor's name: written as that person.
   for (const actor of [admin, client]) {
-    await withActor(t.handle.db, actor, (tx) =>
-      tx
+    await withActor(t.handle.db, actor, async (tx) => {
+      await tx
         .insert(schema.notificationPreferences)
-        .values({ tenantId, userId: actor.userId, event: 'project-added', email: false }),
-    );
+        .values({ tenantId, userId: actor.userId, event: 'project-added', email: false });
+      if (actor.kind === 'admin')
+        await tx.insert(schema.activity).values({
+          tenantId,
+          actorKind: actor.kind,
+          actorId: actor.userId,
+          verb: 'fixture.created',
+          ip: '198.18.0.1',
+          userAgent: 'vitest',
+        });
+    });
   }
 
   return { ...tenant, admin, client, clientId, projectId, statusId, taskId };

@@ -9,7 +9,13 @@ import type {
   SignedInOperator,
   TenantSummary,
 } from '@foyer/core';
-import { platformBranding, resolveOperator, resolveSession, systemDnsResolver } from '@foyer/core';
+import {
+  platformBranding,
+  problemType,
+  resolveOperator,
+  resolveSession,
+  systemDnsResolver,
+} from '@foyer/core';
 import { type DatabaseHandle, tenantFavicon, tenantLogo, tlsAllowed } from '@foyer/db';
 import { fileTransport, resendTransport } from '@foyer/email';
 import { type Context, Hono } from 'hono';
@@ -150,9 +156,9 @@ function publicRequest(c: Context<AppEnv>, config: Config): Request {
 function refuse(c: Context<AppEnv>, { status, message }: Refusal): Response {
   const headers = { connection: 'close' };
   if (c.req.path.startsWith('/api/')) {
-    const type = { 400: 'bad-request', 413: 'payload-too-large', 415: 'unsupported-media-type' }[status];
+    const type = { 400: 'bad_request', 413: 'too_large', 415: 'unsupported_media_type' }[status];
     return c.json(
-      { type: `https://foyer.dev/problems/${type}`, title: message, status, requestId: c.get('requestId') },
+      { type: problemType(type), title: message, status, requestId: c.get('requestId') },
       status,
       { ...headers, 'content-type': 'application/problem+json' },
     );

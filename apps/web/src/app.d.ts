@@ -1,4 +1,13 @@
-import type { Branding, RequestPlatform, TenantSummary, Theme } from '@foyer/core';
+import type {
+  Branding,
+  Ctx,
+  RequestPlatform,
+  SignedInOperator,
+  TenantSite,
+  TenantSummary,
+  Theme,
+} from '@foyer/core';
+import type { Me } from '$lib/server/session';
 
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {
@@ -10,6 +19,17 @@ declare global {
     }
     /** Hono resolves all of this before SvelteKit runs; pages never resolve it again. */
     interface Platform extends RequestPlatform {}
+    /** What `hooks.server.ts` made of `platform`, once per request, before the route's guard. */
+    interface Locals {
+      /** The context core verbs take: dependencies, who acts (or null), the site, the client address. */
+      ctx: Ctx;
+      /** The signed-in person on an agency's host; null when nobody is. */
+      me: Me | null;
+      /** The agency whose host this is; null on the platform host. */
+      site: TenantSite | null;
+      /** The signed-in operator, on the platform host only. */
+      operator: SignedInOperator | null;
+    }
     /** Returned by the root layout, so every page and the error page can rely on it. */
     interface PageData {
       tenant: TenantSummary | null;

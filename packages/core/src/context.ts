@@ -33,7 +33,7 @@ export interface DnsResolver {
 }
 
 /** What domain operations need from the outside world; built once by the server. */
-export interface CoreContext {
+export interface Deps {
   db: DatabaseHandle;
   mail: MailSetup;
   /** Absolute origin of the platform host, e.g. `https://foyer.app`. */
@@ -67,3 +67,6 @@ export interface ClientInfo {
   ip: string;
   userAgent: string | null;
 }
+
+/** The former name of `Deps`, while verbs move to `({ ctx, input })`. */
+export type CoreContext = Deps;

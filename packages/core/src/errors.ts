@@ -1,13 +1,41 @@
 import type { TenantActor } from '@foyer/db';
-/** Stable codes; the server maps each to one HTTP status, pages to a message. */
-export type CoreErrorCode =
-  | 'validation'
-  | 'invalid_credentials'
-  | 'throttled'
-  | 'not_found'
-  | 'forbidden'
-  | 'conflict'
-  | 'expired';
+/**
+ * The one error vocabulary: each code, the HTTP status every surface (the API, pages, endpoints)
+ * answers it with, and the stable problem type the API names it by. Codes are stable; add, never
+ * rename.
+ */
+export const ERROR_STATUS = {
+  /** Input that does not satisfy the verb's schema or rules; `fields` says where. */
+  validation: 400,
+  /** A sign-in whose email or password is wrong (never says which). */
+  invalid_credentials: 401,
+  /** Not signed in where that is required. */
+  unauthenticated: 401,
+  /** Payment is needed before this can be done (a plan limit, an unpaid subscription). */
+  payment_required: 402,
+  /** Signed in, but this person may not do this. */
+  forbidden: 403,
+  /** Nothing there, or nothing this person may know exists. */
+  not_found: 404,
+  /** The state changed underneath (taken, already done, out of date). */
+  conflict: 409,
+  /** A link or token that once worked and no longer does. */
+  expired: 410,
+  /** A file or body over the limit. */
+  too_large: 413,
+  /** A quota or plan limit reached (seats, storage, daily email). */
+  limit_reached: 429,
+  /** Too many attempts in a short time; try again later. */
+  throttled: 429,
+} as const;
+
+export type CoreErrorCode = keyof typeof ERROR_STATUS;
+
+/** The HTTP status of a code. */
+export const httpStatus = (code: CoreErrorCode): (typeof ERROR_STATUS)[CoreErrorCode] => ERROR_STATUS[code];
+
+/** The API's problem type of a code: `https://foyer.dev/problems/<code with dashes>`. */
+export const problemType = (code: string): string => `https://foyer.dev/problems/${code.replace(/_/g, '-')}`;
 
 /** An expected refusal: wrong input, no permission, a conflict. Never a bug. */
 export class CoreError extends Error {

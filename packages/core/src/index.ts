@@ -62,7 +62,21 @@ export {
 } from './branding/settings';
 export type { BrandContact, Branding, DocumentBranding, Theme } from './branding/types';
 export { THEMES } from './branding/types';
-export type { ClientInfo, CoreContext, DnsResolver, MailSetup, TenantSite } from './context';
+export type { ClientInfo, CoreContext, Deps, DnsResolver, MailSetup, TenantSite } from './context';
+export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
+export {
+  actingAs,
+  adminOf,
+  afterCommit,
+  createCtx,
+  onAfterCommitFailure,
+  personOf,
+  record,
+  siteOf,
+  teamMemberOf,
+  tenantIdOf,
+  transact,
+} from './ctx';
 export { systemDnsResolver } from './dns';
 export type {
   CustomDomain,
@@ -81,7 +95,7 @@ export {
   verifyDomain,
 } from './domains/domains';
 export type { CoreErrorCode } from './errors';
-export { CoreError, sqlState } from './errors';
+export { CoreError, ERROR_STATUS, httpStatus, problemType, sqlState } from './errors';
 export * as inputs from './input';
 export { parseInput } from './input';
 export type { EmailSettingsRow } from './mail/delivery';

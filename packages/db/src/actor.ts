@@ -16,5 +16,14 @@ export interface WorkerActor {
   tenantId: string;
 }
 
+/**
+ * Someone not signed in on a tenant's host, acting only to leave a record (a failed sign-in):
+ * the client role with no user, which no policy lets read anything.
+ */
+export interface VisitorActor {
+  kind: 'visitor';
+  tenantId: string;
+}
+
 /** Anyone `withActor` can act as. */
-export type ActingAs = TenantActor | WorkerActor;
+export type ActingAs = TenantActor | WorkerActor | VisitorActor;

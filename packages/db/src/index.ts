@@ -2,7 +2,7 @@
 
 export type { PGlite } from '@electric-sql/pglite';
 export { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-export type { ActingAs, Actor, TenantActor, WorkerActor } from './actor';
+export type { ActingAs, Actor, TenantActor, VisitorActor, WorkerActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';
 export { errorFields } from './errors';

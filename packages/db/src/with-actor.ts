@@ -5,7 +5,8 @@ import type { Database } from './client';
 /** A transaction handle: the only way request work touches the database. */
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-const roleOf = (actor: ActingAs) => (actor.kind === 'client' ? 'foyer_client' : 'foyer_team');
+const roleOf = (actor: ActingAs) =>
+  actor.kind === 'client' || actor.kind === 'visitor' ? 'foyer_client' : 'foyer_team';
 
 const userOf = (actor: ActingAs) => ('userId' in actor ? actor.userId : '');
 

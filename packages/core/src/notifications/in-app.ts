@@ -1,5 +1,5 @@
-import { and, schema, sql, type TenantActor, type Tx, withActor } from '@foyer/db';
-import type { CoreContext } from '../context';
+import { and, schema, sql, type Tx } from '@foyer/db';
+import type { TxCtx } from '../ctx';
 import type { NotificationEvent } from './events';
 
 const { notifications, users } = schema;
@@ -59,25 +59,24 @@ export async function notifyInApp(tx: Tx, notice: InAppNotice): Promise<void> {
  * `app_system.accept_invitation`, which does not return `invited_by`, and invitations are
  * readable by admins only; every admin could have sent it, so every admin hears of it.
  */
-export async function notifyTeamJoined(ctx: CoreContext, member: TenantActor, name: string): Promise<void> {
-  if (member.kind !== 'admin' && member.kind !== 'staff') return;
-  await withActor(ctx.db.db, member, async (tx) => {
-    const admins = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(
-        and(
-          sql`${users.tenantId} = ${member.tenantId}`,
-          sql`${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} <> ${member.userId}`,
-        ),
-      );
-    await notifyInApp(tx, {
-      tenantId: member.tenantId,
-      event: 'team-joined',
-      userIds: admins.map((a) => a.id),
-      title: `${name} joined the team`,
-      body: member.kind === 'admin' ? 'They joined as an admin.' : 'They joined as staff.',
-      link: '/admin/team',
-    });
+export async function notifyTeamJoined(ctx: TxCtx, name: string): Promise<void> {
+  const member = ctx.actor;
+  if (member?.kind !== 'admin' && member?.kind !== 'staff') return;
+  const admins = await ctx.tx
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        sql`${users.tenantId} = ${member.tenantId}`,
+        sql`${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} <> ${member.userId}`,
+      ),
+    );
+  await notifyInApp(ctx.tx, {
+    tenantId: member.tenantId,
+    event: 'team-joined',
+    userIds: admins.map((a) => a.id),
+    title: `${name} joined the team`,
+    body: member.kind === 'admin' ? 'They joined as an admin.' : 'They joined as staff.',
+    link: '/admin/team',
   });
 }

@@ -14,15 +14,14 @@ import {
   invitationState,
   schema,
   sql,
-  type TenantActor,
   type Tx,
-  withActor,
 } from '@foyer/db';
 import { z } from 'zod';
 import { actorFor, openSession } from '../auth/sessions';
 import { emailSchema, fieldErrors, nameSchema, passwordInput } from '../auth/validation';
-import type { ClientInfo, CoreContext, TenantSite } from '../context';
-import { CoreError, invalid, requireAdmin, sqlState, UNIQUE_VIOLATION } from '../errors';
+import { actingAs, adminOf, type Ctx, record, siteOf, transact } from '../ctx';
+import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
+import { id, parseInput, token as tokenSchema } from '../input';
 import { queueEmail } from '../mail/outbox';
 import { VERIFY_TO_SEND, workspaceVerified } from '../mail/policy';
 import { notifyTeamJoined } from '../notifications/in-app';
@@ -50,12 +49,13 @@ export interface PendingInvitation {
 
 const TEAM_ADMINS_ONLY = 'Only admins manage the team.';
 
-export async function listTeam(
-  ctx: CoreContext,
-  actor: TenantActor,
-): Promise<{ members: TeamMember[]; invitations: PendingInvitation[] }> {
-  requireAdmin(actor, TEAM_ADMINS_ONLY);
-  return withActor(ctx.db.db, actor, async (tx) => {
+export async function listTeam({
+  ctx,
+}: {
+  ctx: Ctx;
+}): Promise<{ members: TeamMember[]; invitations: PendingInvitation[] }> {
+  adminOf(ctx, TEAM_ADMINS_ONLY);
+  return transact(ctx, async ({ tx }) => {
     const members = await tx
       .select({
         id: users.id,
@@ -86,20 +86,20 @@ export async function listTeam(
 const inviteInput = z.object({ email: emailSchema, role: z.enum(['admin', 'staff'], 'Choose a role.') });
 
 /** Invites someone to the team by email; the link lets them choose a name and password. */
-export async function inviteMember(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  raw: { email: string; role: string },
-): Promise<PendingInvitation> {
-  requireAdmin(actor, TEAM_ADMINS_ONLY);
-  const parsed = inviteInput.safeParse(raw);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-  const { email, role } = parsed.data;
+export async function inviteMember({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { email: string; role: string };
+}): Promise<PendingInvitation> {
+  const actor = adminOf(ctx, TEAM_ADMINS_ONLY);
+  const { email, role } = parseInput(inviteInput, input);
   const token = generateToken();
-  const url = new URL('/invite', site.tenant.origin);
+  const url = new URL('/invite', siteOf(ctx).tenant.origin);
   url.searchParams.set('token', token);
-  const invitation = await withActor(ctx.db.db, actor, async (tx) => {
+  return transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     // Refused here so the admin learns why at once; the worker holds such email back anyway.
     if (!(await workspaceVerified(tx))) throw new CoreError('forbidden', VERIFY_TO_SEND);
     const [existing] = await tx
@@ -123,7 +123,7 @@ export async function inviteMember(
         role,
         tokenHash: hashToken(token),
         invitedBy: actor.userId,
-        expiresAt: new Date(ctx.now().getTime() + INVITATION_LIFETIME_MS),
+        expiresAt: new Date(ctx.deps.now().getTime() + INVITATION_LIFETIME_MS),
       })
       .returning({
         id: invitations.id,
@@ -134,6 +134,11 @@ export async function inviteMember(
       });
     const [inviter] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
     if (!row) throw new Error('invitation insert returned no row');
+    await record(ctx, {
+      verb: 'team.invite',
+      subject: { type: 'invitation', id: row.id },
+      data: { email, role },
+    });
     await queueEmail(tx, {
       tenantId: actor.tenantId,
       template: 'staff-invitation',
@@ -148,27 +153,39 @@ export async function inviteMember(
     });
     return row;
   });
-  return invitation;
 }
 
-export async function revokeInvitation(
-  ctx: CoreContext,
-  actor: TenantActor,
-  invitationId: string,
-): Promise<void> {
-  requireAdmin(actor, TEAM_ADMINS_ONLY);
-  const removed = await withActor(ctx.db.db, actor, (tx) =>
-    tx
+const invitationInput = z.object({ invitationId: id('invitation') });
+
+export async function revokeInvitation({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof invitationInput>;
+}): Promise<void> {
+  const actor = adminOf(ctx, TEAM_ADMINS_ONLY);
+  const { invitationId } = parseInput(invitationInput, input);
+  await transact(ctx, async (ctx) => {
+    const [removed] = await ctx.tx
       .delete(invitations)
       .where(and(eq(invitations.tenantId, actor.tenantId), eq(invitations.id, invitationId)))
-      .returning({ id: invitations.id }),
-  );
-  if (removed.length === 0) throw new CoreError('not_found', 'That invitation no longer exists.');
+      .returning({ id: invitations.id, email: invitations.email });
+    if (!removed) throw new CoreError('not_found', 'That invitation no longer exists.');
+    await record(ctx, {
+      verb: 'team.revoke_invitation',
+      subject: { type: 'invitation', id: removed.id },
+      data: { email: removed.email },
+    });
+  });
 }
 
+const linkInput = z.object({ token: z.string().max(200) });
+
 /** The invitation behind a link, to greet the person before they accept. */
-export async function invitationForToken(ctx: CoreContext, site: TenantSite, token: string) {
-  return looksLikeToken(token) ? findInvitation(ctx.db, site.tenant.id, hashToken(token)) : null;
+export async function invitationForToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof linkInput> }) {
+  const { token } = parseInput(linkInput, input);
+  return looksLikeToken(token) ? findInvitation(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token)) : null;
 }
 
 /** What an invitation link shows: the form to join, or why it no longer works. */
@@ -180,13 +197,16 @@ export type InvitationLink =
  * The state of the invitation behind a link, read without using it up: pending, accepted
  * (sign in instead), replaced by a newer invitation, expired, or not found (never sent, revoked).
  */
-export async function invitationLink(
-  ctx: CoreContext,
-  site: TenantSite,
-  token: string,
-): Promise<InvitationLink> {
+export async function invitationLink({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof linkInput>;
+}): Promise<InvitationLink> {
+  const { token } = parseInput(linkInput, input);
   const found = looksLikeToken(token)
-    ? await invitationState(ctx.db, site.tenant.id, hashToken(token))
+    ? await invitationState(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token))
     : null;
   if (!found) return { state: 'not_found' };
   if (found.state === 'pending') return { state: 'pending', email: found.email, role: found.role };
@@ -195,17 +215,22 @@ export async function invitationLink(
 
 const acceptInput = z.object({ name: nameSchema('your name'), password: passwordInput });
 
-/** Accepts an invitation: creates the member and signs them in. */
-export async function acceptInvitation(
-  ctx: CoreContext,
-  site: TenantSite,
-  token: string,
-  raw: { name: string; password: string },
-  client: ClientInfo,
-) {
+/**
+ * Accepts an invitation: creates the member and signs them in. `ctx` is the visitor's on the
+ * agency's host; the new member's session and their first activity entry come back.
+ */
+export async function acceptInvitation({
+  ctx,
+  input: raw,
+}: {
+  ctx: Ctx;
+  input: { token: string; name: string; password: string };
+}) {
+  const { token } = parseInput(z.object({ token: tokenSchema }), { token: raw.token });
+  const site = siteOf(ctx);
   const parsed = acceptInput.safeParse(raw);
   const fields = parsed.success ? {} : fieldErrors(parsed.error);
-  const invitation = await invitationForToken(ctx, site, token);
+  const invitation = await invitationForToken({ ctx, input: { token } });
   if (!invitation)
     throw new CoreError('expired', 'This invitation has expired or was already used. Ask for a new one.');
   const problem = passwordProblem(raw.password ?? '', { email: invitation.email, name: raw.name });
@@ -213,7 +238,7 @@ export async function acceptInvitation(
   if (!parsed.success || Object.keys(fields).length > 0) throw invalid(fields);
   let accepted: Awaited<ReturnType<typeof acceptInvitationToken>>;
   try {
-    accepted = await acceptInvitationToken(ctx.db, {
+    accepted = await acceptInvitationToken(ctx.deps.db, {
       tenantId: site.tenant.id,
       tokenHash: hashToken(token),
       name: parsed.data.name,
@@ -227,8 +252,17 @@ export async function acceptInvitation(
   if (!accepted)
     throw new CoreError('expired', 'This invitation has expired or was already used. Ask for a new one.');
   const actor = actorFor(site.tenant.id, { userId: accepted.userId, role: accepted.role, clientId: null });
-  await notifyTeamJoined(ctx, actor, parsed.data.name);
-  return { ...(await openSession(ctx, actor, client)), actor };
+  const userId = accepted.userId;
+  const member = actingAs(ctx, actor);
+  await transact(member, async (ctx) => {
+    await notifyTeamJoined(ctx, parsed.data.name);
+    await record(ctx, {
+      verb: 'team.join',
+      subject: { type: 'user', id: userId },
+      data: { role: accepted.role },
+    });
+  });
+  return { ...(await openSession(ctx.deps, actor, ctx.client ?? { ip: '', userAgent: null })), actor };
 }
 
 /**
@@ -255,15 +289,22 @@ async function teamMember(tx: Tx, tenantId: string, userId: string) {
 
 const LAST_ADMIN = 'A workspace needs at least one active admin. Make someone else an admin first.';
 
-export async function changeRole(
-  ctx: CoreContext,
-  actor: TenantActor,
-  userId: string,
-  role: string,
-): Promise<void> {
-  requireAdmin(actor, TEAM_ADMINS_ONLY);
-  if (role !== 'admin' && role !== 'staff') throw invalid({ role: 'Choose admin or staff.' });
-  await withActor(ctx.db.db, actor, async (tx) => {
+const changeRoleInput = z.object({
+  memberId: id('member'),
+  role: z.enum(['admin', 'staff'], 'Choose admin or staff.'),
+});
+
+export async function changeRole({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { memberId: string; role: string };
+}): Promise<void> {
+  const actor = adminOf(ctx, TEAM_ADMINS_ONLY);
+  const { memberId: userId, role } = parseInput(changeRoleInput, input);
+  await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const admins = await activeAdminsLocked(tx);
     const member = await teamMember(tx, actor.tenantId, userId);
     if (member.role === role) return;
@@ -273,18 +314,25 @@ export async function changeRole(
       .update(users)
       .set({ role })
       .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId)));
+    await record(ctx, { verb: 'team.change_role', subject: { type: 'user', id: userId }, data: { role } });
   });
 }
 
+const memberInput = z.object({ memberId: id('member') });
+
 /** Deactivating ends the member's sessions at once; reactivating lets them sign in again. */
-export async function setMemberActive(
-  ctx: CoreContext,
-  actor: TenantActor,
-  userId: string,
-  active: boolean,
-): Promise<void> {
-  requireAdmin(actor, TEAM_ADMINS_ONLY);
-  await withActor(ctx.db.db, actor, async (tx) => {
+export async function setMemberActive({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof memberInput> & { active: boolean };
+}): Promise<void> {
+  const actor = adminOf(ctx, TEAM_ADMINS_ONLY);
+  const { memberId: userId } = parseInput(memberInput, input);
+  const active = input.active === true;
+  await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const admins = await activeAdminsLocked(tx);
     await teamMember(tx, actor.tenantId, userId);
     if (!active && admins.includes(userId) && admins.length <= 1) throw new CoreError('conflict', LAST_ADMIN);
@@ -296,21 +344,33 @@ export async function setMemberActive(
       await tx
         .delete(sessions)
         .where(and(eq(sessions.tenantId, actor.tenantId), eq(sessions.userId, userId)));
+    await record(ctx, {
+      verb: active ? 'team.reactivate' : 'team.deactivate',
+      subject: { type: 'user', id: userId },
+    });
   });
 }
 
 /** Ends every session of a member (an admin action), e.g. after a lost laptop. */
-export async function endMemberSessions(
-  ctx: CoreContext,
-  actor: TenantActor,
-  userId: string,
-): Promise<number> {
-  requireAdmin(actor, TEAM_ADMINS_ONLY);
-  const ended = await withActor(ctx.db.db, actor, (tx) =>
-    tx
+export async function endMemberSessions({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof memberInput>;
+}): Promise<number> {
+  const actor = adminOf(ctx, TEAM_ADMINS_ONLY);
+  const { memberId: userId } = parseInput(memberInput, input);
+  return transact(ctx, async (ctx) => {
+    const ended = await ctx.tx
       .delete(sessions)
       .where(and(eq(sessions.tenantId, actor.tenantId), eq(sessions.userId, userId)))
-      .returning({ id: sessions.id }),
-  );
-  return ended.length;
+      .returning({ id: sessions.id });
+    await record(ctx, {
+      verb: 'team.end_sessions',
+      subject: { type: 'user', id: userId },
+      data: { ended: ended.length },
+    });
+    return ended.length;
+  });
 }

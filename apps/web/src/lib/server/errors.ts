@@ -1,15 +1,5 @@
-import { CoreError, type CoreErrorCode } from '@foyer/core';
+import { CoreError, httpStatus } from '@foyer/core';
 import { type ActionFailure, fail } from '@sveltejs/kit';
-
-const STATUS: Record<CoreErrorCode, 400 | 403 | 404 | 409 | 429> = {
-  validation: 400,
-  invalid_credentials: 400,
-  expired: 400,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  throttled: 429,
-};
 
 export interface FailureData {
   /** Messages by form field name, shown next to their field. */
@@ -28,7 +18,7 @@ export function coreErrorToFail<Echo extends Record<string, unknown>>(
   echo: Echo,
 ): ActionFailure<FailureData & Echo> {
   if (!(error instanceof CoreError)) throw error;
-  return fail(STATUS[error.code], { ...echo, fields: { ...error.fields }, message: error.message });
+  return fail(httpStatus(error.code), { ...echo, fields: { ...error.fields }, message: error.message });
 }
 
 /** A failure found before calling core (e.g. the two new passwords differ), in the same shape. */

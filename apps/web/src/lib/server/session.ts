@@ -2,6 +2,7 @@ import { deviceCookieName, operatorCookieName } from '@foyer/auth';
 import type {
   ClientInfo,
   DeviceCookie,
+  Person,
   ResolvedSession,
   SignedInOperator,
   SignedInUser,
@@ -15,10 +16,31 @@ type TenantActor = ResolvedSession['actor'];
 
 /** The signed-in person on a tenant host, with everything core calls need. */
 export interface Me {
-  actor: TenantActor;
+  actor: Person;
   user: SignedInUser;
   sessionId: string;
   site: TenantSite;
+}
+
+/**
+ * The signed-in person, in a route whose access group requires one (`signed-in`, `client`,
+ * `team`, `admin`): the hook has already refused everyone else, so null here is a bug.
+ */
+export function person(locals: App.Locals): Me {
+  if (locals.me === null) throw new Error('person(): this route does not declare a signed-in access group');
+  return locals.me;
+}
+
+/** The signed-in operator, in an `operator` route. */
+export function operatorOf(locals: App.Locals): SignedInOperator {
+  if (locals.operator === null) throw new Error('operatorOf(): this route is not an operator route');
+  return locals.operator;
+}
+
+/** The agency whose host this is, in a route that exists only on agencies' hosts. */
+export function siteOf(locals: App.Locals): TenantSite {
+  if (locals.site === null) throw new Error('siteOf(): this route is not an agency route');
+  return locals.site;
 }
 
 interface EventLike {

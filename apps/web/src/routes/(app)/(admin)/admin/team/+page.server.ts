@@ -13,32 +13,30 @@ import type { Confirmation } from '$lib/confirm';
 import * as ask from '$lib/confirm';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
-import { clearSessionCookie, type Me, requireAdmin } from '$lib/server/session';
+import { clearSessionCookie, person } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-export const load: PageServerLoad = async (event) => {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
+export const load: PageServerLoad = async ({ locals }) => {
+  const { ctx } = locals;
   const [team, sending] = await Promise.all([
-    listTeam(core, me.actor),
-    workspaceSendingStatus(core, me.actor),
+    listTeam({ ctx }),
+    workspaceSendingStatus(ctx.deps, person(locals).actor),
   ]);
-  return { ...team, myId: me.user.id, now: core.now(), sending };
+  return { ...team, myId: person(locals).user.id, now: ctx.deps.now(), sending };
 };
 
 /** Which part of the page an answer belongs to, so it is shown next to the right form. */
 type Section = 'members' | 'invite' | 'invitations';
 
 function setup(event: RequestEvent) {
-  return { me: requireAdmin(event), core: requirePlatform(event.platform).core };
+  return { me: person(event.locals), ctx: event.locals.ctx };
 }
 
 /** Bad ids and values are shown beside the members list (or the form they came from). */
 const on = (section: Section) => () => ({ section });
 
-async function memberName(event: RequestEvent, me: Me, memberId: string): Promise<string> {
-  const { members } = await listTeam(requirePlatform(event.platform).core, me.actor);
+async function memberName(event: RequestEvent, memberId: string): Promise<string> {
+  const { members } = await listTeam({ ctx: event.locals.ctx });
   return members.find((m) => m.id === memberId)?.name ?? 'This member';
 }
 
@@ -57,17 +55,17 @@ function leaveAfterSelfChange(event: RequestEvent, signedOut: boolean): never {
 
 export const actions: Actions = {
   role: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.changeRoleInput, on('members'));
     if (!input.ok) return input.failure;
     const { memberId, role } = input.data;
     try {
-      await changeRole(core, me.actor, memberId, role);
+      await changeRole({ ctx, input: { memberId, role } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'members' as Section, memberId });
     }
     if (memberId === me.user.id && role === 'staff') leaveAfterSelfChange(event, false);
-    const name = await memberName(event, me, memberId);
+    const name = await memberName(event, memberId);
     return {
       section: 'members' as Section,
       notice: `${name} is now ${role === 'admin' ? 'an admin' : 'staff'}.`,
@@ -75,12 +73,12 @@ export const actions: Actions = {
   },
 
   deactivate: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.memberInput, on('members'));
     if (!input.ok) return input.failure;
     const { memberId, confirmed } = input.data;
     const self = memberId === me.user.id;
-    const name = await memberName(event, me, memberId);
+    const name = await memberName(event, memberId);
     if (!confirmed) {
       return confirmFirst({
         action: '?/deactivate',
@@ -89,7 +87,7 @@ export const actions: Actions = {
       });
     }
     try {
-      await setMemberActive(core, me.actor, memberId, false);
+      await setMemberActive({ ctx, input: { memberId, active: false } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'members' as Section, memberId });
     }
@@ -98,26 +96,26 @@ export const actions: Actions = {
   },
 
   reactivate: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.memberInput, on('members'));
     if (!input.ok) return input.failure;
     const { memberId } = input.data;
     try {
-      await setMemberActive(core, me.actor, memberId, true);
+      await setMemberActive({ ctx, input: { memberId, active: true } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'members' as Section, memberId });
     }
-    const name = await memberName(event, me, memberId);
+    const name = await memberName(event, memberId);
     return { section: 'members' as Section, notice: `${name} can sign in again.` };
   },
 
   endSessions: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.memberInput, on('members'));
     if (!input.ok) return input.failure;
     const { memberId, confirmed } = input.data;
     const self = memberId === me.user.id;
-    const name = await memberName(event, me, memberId);
+    const name = await memberName(event, memberId);
     if (!confirmed) {
       return confirmFirst({
         action: '?/endSessions',
@@ -127,7 +125,7 @@ export const actions: Actions = {
     }
     let ended: number;
     try {
-      ended = await endMemberSessions(core, me.actor, memberId);
+      ended = await endMemberSessions({ ctx, input: { memberId } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'members' as Section, memberId });
     }
@@ -137,7 +135,7 @@ export const actions: Actions = {
   },
 
   invite: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.inviteMemberInput, (raw) => ({
       section: 'invite' as Section,
       email: raw.email,
@@ -146,7 +144,7 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const { email, role } = input.data;
     try {
-      const invitation = await inviteMember(core, me.actor, me.site, { email, role });
+      const invitation = await inviteMember({ ctx, input: { email, role } });
       return { section: 'invite' as Section, notice: `Invitation sent to ${invitation.email}.` };
     } catch (error) {
       return coreErrorToFail(error, { section: 'invite' as Section, email, role });
@@ -154,7 +152,7 @@ export const actions: Actions = {
   },
 
   revoke: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.revokeInvitationInput, on('invitations'));
     if (!input.ok) return input.failure;
     const { invitationId, email, confirmed } = input.data;
@@ -169,7 +167,7 @@ export const actions: Actions = {
       };
     }
     try {
-      await revokeInvitation(core, me.actor, invitationId);
+      await revokeInvitation({ ctx, input: { invitationId } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'invitations' as Section });
     }

@@ -1,6 +1,0 @@
-import { requireTeam } from '$lib/server/session';
-import type { LayoutServerLoad } from './$types';
-
-export const load: LayoutServerLoad = (event) => {
-  requireTeam(event);
-};
