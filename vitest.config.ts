@@ -12,6 +12,7 @@ export default defineConfig({
       '@foyer/auth': src('auth'),
       '@foyer/email': src('email'),
       '@foyer/jobs': src('jobs'),
+      '@foyer/names': src('names'),
     },
   },
   test: {

@@ -1,6 +1,6 @@
 import { promises as dns } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { domainToASCII } from 'node:url';
+import { normaliseHostname } from '@foyer/names';
 
 /** Resolves a name to every address it has, like `dns.promises.lookup(host, { all: true })`. */
 export type HostLookup = (host: string) => Promise<readonly { address: string; family: number }[]>;
@@ -98,15 +98,11 @@ export function nonPublicKind(address: string): string | null {
   return null;
 }
 
-const HOSTNAME =
-  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** The host as it will be looked up: IP literals as they are, names in lower-case ASCII. */
+/** The host as it will be looked up: IP literals as they are, names by the one hostname rule. */
 export function normaliseHost(host: string): string | null {
   const trimmed = host.trim().replace(/^\[(.*)\]$/, '$1');
   if (isIP(trimmed)) return trimmed;
-  const ascii = domainToASCII(trimmed.replace(/\.$/, '')).toLowerCase();
-  return ascii && HOSTNAME.test(ascii) ? ascii : null;
+  return normaliseHostname(trimmed);
 }
 
 export type HostCheck =

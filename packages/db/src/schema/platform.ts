@@ -1,3 +1,4 @@
+import { SLUG_PATTERN } from '@foyer/names';
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -34,7 +35,7 @@ export const tenants = platform.table(
     emailDailyLimit: integer('email_daily_limit').notNull().default(200),
   },
   (t) => [
-    check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$'`),
+    check('tenants_slug_format', sql`${t.slug} ~ ${sql.raw(`'${SLUG_PATTERN}'`)}`),
     check('tenants_status_known', sql`${t.status} in ('active', 'suspended')`),
     check('tenants_email_daily_limit_range', sql`${t.emailDailyLimit} between 0 and 1000000`),
   ],
