@@ -1,4 +1,4 @@
-import { deviceCookieName, operatorCookieName } from '@foyer/auth';
+import { clearCookie, readCookie, type Scheme, setCookie } from '@foyer/auth';
 import type {
   ClientInfo,
   DeviceCookie,
@@ -98,8 +98,9 @@ interface IssuedToken {
   expiresAt: Date;
 }
 
-function cookieOptions(platform: Readonly<App.Platform>) {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure: platform.secureCookies } as const;
+/** The scheme this deployment's cookies are named and flagged for (see @foyer/auth's cookies). */
+function schemeOf(platform: Readonly<App.Platform> | undefined): Scheme {
+  return requirePlatform(platform).secureCookies ? 'https' : 'http';
 }
 
 export function setSessionCookie(
@@ -107,16 +108,11 @@ export function setSessionCookie(
   platform: Readonly<App.Platform> | undefined,
   session: IssuedToken,
 ): void {
-  const resolved = requirePlatform(platform);
-  cookies.set(resolved.sessionCookie, session.token, {
-    ...cookieOptions(resolved),
-    expires: session.expiresAt,
-  });
+  setCookie(cookies, 'session', schemeOf(platform), session.token, session.expiresAt);
 }
 
 export function clearSessionCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
-  const resolved = requirePlatform(platform);
-  cookies.delete(resolved.sessionCookie, cookieOptions(resolved));
+  clearCookie(cookies, 'session', schemeOf(platform));
 }
 
 /** What `closeSession` takes, rebuilt from what Hono resolved for this request. */
@@ -124,25 +120,16 @@ export function resolvedSession(me: Me): ResolvedSession {
   return { actor: me.actor, user: me.user, sessionId: me.sessionId, renewedUntil: null };
 }
 
-function operatorCookie(platform: Readonly<App.Platform>): string {
-  return operatorCookieName(platform.secureCookies ? 'https' : 'http');
-}
-
 export function setOperatorCookie(
   cookies: Cookies,
   platform: Readonly<App.Platform> | undefined,
   session: IssuedToken,
 ): void {
-  const resolved = requirePlatform(platform);
-  cookies.set(operatorCookie(resolved), session.token, {
-    ...cookieOptions(resolved),
-    expires: session.expiresAt,
-  });
+  setCookie(cookies, 'operator', schemeOf(platform), session.token, session.expiresAt);
 }
 
 export function clearOperatorCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
-  const resolved = requirePlatform(platform);
-  cookies.delete(operatorCookie(resolved), cookieOptions(resolved));
+  clearCookie(cookies, 'operator', schemeOf(platform));
 }
 
 /** The operator console: signed-in operators on the platform host; 404 on agencies' hosts. */
@@ -152,16 +139,12 @@ export function requireOperator(platform: Readonly<App.Platform> | undefined): S
   return operator;
 }
 
-function deviceCookie(platform: Readonly<App.Platform>): string {
-  return deviceCookieName(platform.secureCookies ? 'https' : 'http');
-}
-
 /** The browser's device cookie (proof of an earlier sign-in, see docs/security.md), if any. */
 export function readDeviceCookie(
   cookies: Cookies,
   platform: Readonly<App.Platform> | undefined,
 ): string | null {
-  return cookies.get(deviceCookie(requirePlatform(platform))) ?? null;
+  return readCookie(cookies, 'device', schemeOf(platform));
 }
 
 /** Keeps the device cookie a successful sign-in issued; host-only, like the session cookie. */
@@ -170,9 +153,5 @@ export function setDeviceCookie(
   platform: Readonly<App.Platform> | undefined,
   device: DeviceCookie,
 ): void {
-  const resolved = requirePlatform(platform);
-  cookies.set(deviceCookie(resolved), device.value, {
-    ...cookieOptions(resolved),
-    expires: device.expiresAt,
-  });
+  setCookie(cookies, 'device', schemeOf(platform), device.value, device.expiresAt);
 }
