@@ -16,6 +16,7 @@ import type {
   TenantSummary,
 } from '@foyer/core';
 import {
+  createCtx,
   platformBranding,
   problemType,
   resolveOperator,
@@ -392,7 +393,8 @@ export function createApp(deps: AppDeps) {
     if (site.kind === 'tenant') {
       const token = getCookie(c, sessionCookie);
       if (token) {
-        const session = await resolveSession(core, site.tenant.id, token);
+        const ctx = createCtx(core, { site: { tenant: site.tenant, branding: site.branding } });
+        const session = await resolveSession({ ctx, input: { token } });
         c.set('session', session);
         if (!session) clearCookie(c, 'session');
         else if (session.renewedUntil) {
@@ -403,7 +405,7 @@ export function createApp(deps: AppDeps) {
     } else {
       const token = getCookie(c, operatorCookie);
       if (token) {
-        const operator = await resolveOperator(core, token);
+        const operator = await resolveOperator({ ctx: createCtx(core), input: { token } });
         c.set('operator', operator);
         if (!operator) clearCookie(c, 'operator');
       }

@@ -3,7 +3,6 @@ import type {
   ClientInfo,
   DeviceCookie,
   Person,
-  ResolvedSession,
   SignedInOperator,
   SignedInUser,
   TenantSite,
@@ -11,8 +10,6 @@ import type {
 import { type Cookies, error, redirect } from '@sveltejs/kit';
 import { requirePlatform, requirePlatformHost, tenantSite } from './platform';
 import { homeFor, loginUrl } from './redirects';
-
-type TenantActor = ResolvedSession['actor'];
 
 /** The signed-in person on a tenant host, with everything core calls need. */
 export interface Me {
@@ -113,11 +110,6 @@ export function setSessionCookie(
 
 export function clearSessionCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
   clearCookie(cookies, 'session', schemeOf(platform));
-}
-
-/** What `closeSession` takes, rebuilt from what Hono resolved for this request. */
-export function resolvedSession(me: Me): ResolvedSession {
-  return { actor: me.actor, user: me.user, sessionId: me.sessionId, renewedUntil: null };
 }
 
 export function setOperatorCookie(
