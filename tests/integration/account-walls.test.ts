@@ -28,12 +28,12 @@ describe.each(drivers)('account rows on %s', (driver) => {
   }
 
   async function cast(): Promise<Cast> {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     const staff = await addUser(t, tenant, { role: 'staff' });
     const sessionOf = new Map<string, string>();
     for (const actor of [tenant.admin, staff.actor, tenant.client] as const) {
-      const { token } = await openSession(ctx, actor, clientInfo());
+      const { token } = await openSession({ ctx: core.as(actor, null, clientInfo()) });
       sessionOf.set(actor.userId, sha256Hex(token));
     }
     return { tenant, staff, sessionOf };

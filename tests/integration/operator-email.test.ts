@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type CoreContext,
+  createCtx,
   listEmailLog,
   listMailFiles,
   queueEmail,
@@ -40,8 +41,11 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
       'Olive Operator',
       TEST_PASSWORD_HASH,
     ]);
-    const { token } = await signInOperator(ctx, { email, password: TEST_PASSWORD }, clientInfo());
-    return required(await resolveOperator(ctx, token), 'the operator');
+    const { token } = await signInOperator({
+      ctx: createCtx(ctx, { client: clientInfo() }),
+      input: { email, password: TEST_PASSWORD },
+    });
+    return required(await resolveOperator({ ctx: createCtx(ctx), input: { token } }), 'the operator');
   }
 
   const bogus = (operator: SignedInOperator): SignedInOperator => ({ ...operator, sessionId: 'bogus' });
@@ -89,7 +93,7 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
     await expectCoreError(listEmailLog(ctx, operator, { limit: 0 }), 'validation', 'limit');
     await expectCoreError(listEmailLog(ctx, operator, { limit: 500 }), 'validation', 'limit');
 
-    await signOutOperator(ctx, operator);
+    await signOutOperator({ ctx: createCtx(ctx), input: { operator } });
     await expectCoreError(listEmailLog(ctx, operator), 'forbidden');
   });
 

@@ -4,8 +4,10 @@ import { sql } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import {
+  activityOf,
   clientInfo,
   coreError,
+  countAs,
   expectCoreError,
   randomIp,
   sha256Hex,
@@ -43,7 +45,7 @@ describe.each(drivers)('operators on %s', (driver) => {
     t.handle.rows(sql`select * from app_system.operator_tenants(${sessionId}::text)`);
 
   it('sign in, are resolved from their token, list tenants with user counts, and sign out', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const operator = await createOperator();
     const busy = await createTenant(t);
     const quiet = await insertTenant(t);
@@ -54,11 +56,10 @@ describe.each(drivers)('operators on %s', (driver) => {
     ]);
     await t.superuser(`delete from app.sessions where tenant_id = $1`, [busy.id]);
 
-    const { token, expiresAt } = await signInOperator(
-      ctx,
-      { email: ` ${operator.email.toUpperCase()} `, password: TEST_PASSWORD },
-      { ip, userAgent: 'ops-browser' },
-    );
+    const { token, expiresAt } = await signInOperator({
+      ctx: core.visitor(null, { ip, userAgent: 'ops-browser' }),
+      input: { email: ` ${operator.email.toUpperCase()} `, password: TEST_PASSWORD },
+    });
     expect(token).toMatch(/^[a-z2-7]{32}$/);
     expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(29 * DAY);
     const [row] = await t.superuser<{ id: string; ip: string; user_agent: string }>(
@@ -67,7 +68,10 @@ describe.each(drivers)('operators on %s', (driver) => {
     );
     expect(row).toEqual({ id: sha256Hex(token), ip, user_agent: 'ops-browser' });
 
-    const signedIn = required(await resolveOperator(ctx, token), 'the operator');
+    const signedIn = required(
+      await resolveOperator({ ctx: core.visitor(null), input: { token } }),
+      'the operator',
+    );
     expect(signedIn).toEqual({
       id: operator.id,
       name: 'Olive Operator',
@@ -75,7 +79,7 @@ describe.each(drivers)('operators on %s', (driver) => {
       sessionId: sha256Hex(token),
     });
 
-    const tenants = await listTenants(ctx, signedIn);
+    const tenants = await listTenants({ ctx: core.visitor(null), input: { operator: signedIn } });
     const byId = new Map(tenants.map((tenant) => [tenant.tenantId, tenant]));
     expect(byId.get(busy.id)).toMatchObject({ slug: busy.slug, name: busy.name, status: 'active', users: 2 });
     const lastActivity = byId.get(busy.id)?.lastActivity?.getTime() ?? 0;
@@ -83,20 +87,22 @@ describe.each(drivers)('operators on %s', (driver) => {
     expect(byId.get(busy.id)?.createdAt).toBeInstanceOf(Date);
     expect(byId.get(quiet.id)).toMatchObject({ slug: quiet.slug, users: 0, lastActivity: null });
 
-    await signOutOperator(ctx, signedIn);
-    expect(await resolveOperator(ctx, token)).toBeNull();
-    await expectPermissionDenied(listTenants(ctx, signedIn), /operator session required/);
+    await signOutOperator({ ctx: core.visitor(null), input: { operator: signedIn } });
+    expect(await resolveOperator({ ctx: core.visitor(null), input: { token } })).toBeNull();
+    await expectPermissionDenied(
+      listTenants({ ctx: core.visitor(null), input: { operator: signedIn } }),
+      /operator session required/,
+    );
   });
 
   it('refuse the tenant list to a bogus, ended, expired or tenant session', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const operator = await createOperator();
     const tenant = await createTenant(t);
-    const { token } = await signInOperator(
-      ctx,
-      { email: operator.email, password: TEST_PASSWORD },
-      clientInfo(),
-    );
+    const { token } = await signInOperator({
+      ctx: core.visitor(null, clientInfo()),
+      input: { email: operator.email, password: TEST_PASSWORD },
+    });
     const sessionId = sha256Hex(token);
     expect((await operatorTenantsFor(sessionId)).length).toBeGreaterThan(0);
 
@@ -116,25 +122,24 @@ describe.each(drivers)('operators on %s', (driver) => {
       [sessionId],
     );
     await expectPermissionDenied(operatorTenantsFor(sessionId), /operator session required/);
-    expect(await resolveOperator(ctx, token)).toBeNull();
+    expect(await resolveOperator({ ctx: core.visitor(null), input: { token } })).toBeNull();
     // Nor can the login role read the operator tables itself.
     await expectPermissionDenied(t.handle.rows(sql`select * from platform.operators`));
     await expectPermissionDenied(t.handle.rows(sql`select * from platform.operator_sessions`));
   });
 
   it('slide their session on use', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const operator = await createOperator();
-    const { token } = await signInOperator(
-      ctx,
-      { email: operator.email, password: TEST_PASSWORD },
-      clientInfo(),
-    );
+    const { token } = await signInOperator({
+      ctx: core.visitor(null, clientInfo()),
+      input: { email: operator.email, password: TEST_PASSWORD },
+    });
     await t.superuser(
       `update platform.operator_sessions set expires_at = now() + interval '1 day' where id = $1`,
       [sha256Hex(token)],
     );
-    expect(await resolveOperator(ctx, token)).not.toBeNull();
+    expect(await resolveOperator({ ctx: core.visitor(null), input: { token } })).not.toBeNull();
     const [row] = await t.superuser<{ expires_at: Date | string }>(
       'select expires_at from platform.operator_sessions where id = $1',
       [sha256Hex(token)],
@@ -145,7 +150,7 @@ describe.each(drivers)('operators on %s', (driver) => {
   });
 
   it('get the same answer for a wrong password, an unknown operator and a tenant admin', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const operator = await createOperator();
     const tenant = await createTenant(t);
     await t.superuser('update app.users set password_hash = $2 where id = $1', [
@@ -161,22 +166,36 @@ describe.each(drivers)('operators on %s', (driver) => {
     ];
     const messages = new Set<string>();
     for (const attempt of attempts) {
-      const error = await coreError(signInOperator(ctx, attempt, clientInfo()));
+      const error = await coreError(
+        signInOperator({ ctx: core.visitor(null, clientInfo()), input: attempt }),
+      );
       expect(error.code).toBe('invalid_credentials');
       messages.add(error.message);
     }
     expect(messages.size).toBe(1);
-    expect(await resolveOperator(ctx, 'not-a-token')).toBeNull();
+    // Operators act on the platform, not in a tenant: no tenant's activity log hears of them,
+    // not even the one whose admin's address was tried here.
+    expect(await activityOf(t, tenant.id)).toEqual([]);
+    expect(await countAs(t, `select 1 from app.activity where data->>'email' = $1`, [operator.email])).toBe(
+      0,
+    );
+    expect(await resolveOperator({ ctx: core.visitor(null), input: { token: 'not-a-token' } })).toBeNull();
 
     await expectCoreError(
-      signInOperator(ctx, { email: operator.email, password: 'still wrong' }, clientInfo()),
+      signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: 'still wrong' },
+      }),
       'invalid_credentials',
     );
-    await signInOperator(ctx, { email: operator.email, password: TEST_PASSWORD }, clientInfo());
+    await signInOperator({
+      ctx: core.visitor(null, clientInfo()),
+      input: { email: operator.email, password: TEST_PASSWORD },
+    });
   });
 
   it('are throttled per account like tenant users, even with the right password', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const operator = await createOperator();
     const other = await createOperator();
     await t.superuser('insert into platform.throttle (key, window_start, hits) values ($1, now(), $2)', [
@@ -184,9 +203,15 @@ describe.each(drivers)('operators on %s', (driver) => {
       SIGN_IN_LIMITS.perAccount.limit,
     ]);
     await expectCoreError(
-      signInOperator(ctx, { email: operator.email, password: TEST_PASSWORD }, clientInfo()),
+      signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: TEST_PASSWORD },
+      }),
       'throttled',
     );
-    await signInOperator(ctx, { email: other.email, password: TEST_PASSWORD }, clientInfo());
+    await signInOperator({
+      ctx: core.visitor(null, clientInfo()),
+      input: { email: other.email, password: TEST_PASSWORD },
+    });
   });
 });

@@ -2,6 +2,7 @@ import { requestPasswordReset, resetPassword, resolveSession, signIn } from '@fo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
 import {
+  activityOf,
   addUser,
   clientInfo,
   deliverQueued,
@@ -9,6 +10,7 @@ import {
   linkFromMail,
   OTHER_PASSWORD,
   randomIp,
+  setPassword,
   sha256Hex,
   siteOf,
   TEST_PASSWORD,
@@ -51,16 +53,23 @@ describe.each(drivers)('password reset on %s', (driver) => {
 
   it('answers known and unknown addresses alike, and mails a link only to a known, active one', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const { tenant, email } = await tenantWithStaff();
     const site = siteOf(tenant);
     const gone = await addUser(t, tenant, { role: 'staff', status: 'deactivated' });
 
-    await expect(requestPasswordReset(ctx, site, email.toUpperCase(), clientInfo())).resolves.toBeUndefined();
     await expect(
-      requestPasswordReset(ctx, site, `nobody@${tenant.slug}.test`, clientInfo()),
+      requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email: email.toUpperCase() } }),
     ).resolves.toBeUndefined();
-    await expect(requestPasswordReset(ctx, site, gone.email, clientInfo())).resolves.toBeUndefined();
+    await expect(
+      requestPasswordReset({
+        ctx: core.visitor(site, clientInfo()),
+        input: { email: `nobody@${tenant.slug}.test` },
+      }),
+    ).resolves.toBeUndefined();
+    await expect(
+      requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email: gone.email } }),
+    ).resolves.toBeUndefined();
     await deliverQueued(core, [tenant.id]);
     expect(mail.map((m) => m.to)).toEqual([email]);
 
@@ -81,62 +90,108 @@ describe.each(drivers)('password reset on %s', (driver) => {
 
     // Only a malformed address is refused, and that reveals nothing about accounts.
     await expectCoreError(
-      requestPasswordReset(ctx, site, 'not-an-email', clientInfo()),
+      requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email: 'not-an-email' } }),
       'validation',
       'email',
     );
+    // Every well-formed request is recorded the same way, as the visitor who asked, whether or
+    // not the address has an account: the log, like the answer, reveals nothing.
+    expect((await activityOf(t, tenant.id)).map((e) => [e.verb, e.actor_kind, e.actor_id, e.data])).toEqual([
+      ['auth.password_reset_requested', 'visitor', null, { email }],
+      ['auth.password_reset_requested', 'visitor', null, { email: `nobody@${tenant.slug}.test` }],
+      ['auth.password_reset_requested', 'visitor', null, { email: gone.email }],
+    ]);
   });
 
   it('sets the password once and ends every session; the old password stops working', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const { tenant, email, userId } = await tenantWithStaff();
     const site = siteOf(tenant);
-    const before = await signIn(ctx, site, { email, password: TEST_PASSWORD }, clientInfo());
-    await requestPasswordReset(ctx, site, email, clientInfo());
+    const before = await signIn({
+      ctx: core.visitor(site, clientInfo()),
+      input: { email, password: TEST_PASSWORD },
+    });
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email } });
     await deliverQueued(core, [tenant.id]);
     const { token } = linkFromMail(mail, email, '/reset-password');
 
     // A weak password is refused without using the link up.
-    await expectCoreError(resetPassword(ctx, site, token, 'password123'), 'validation', 'password');
+    await expectCoreError(
+      resetPassword({ ctx: core.visitor(site), input: { token, password: 'password123' } }),
+      'validation',
+      'password',
+    );
     expect(await hashOf(userId)).toBe(TEST_PASSWORD_HASH);
 
-    await resetPassword(ctx, site, token, OTHER_PASSWORD);
-    expect(await resolveSession(ctx, tenant.id, before.token)).toBeNull();
+    await resetPassword({ ctx: core.visitor(site), input: { token, password: OTHER_PASSWORD } });
+    expect(
+      await resolveSession({ ctx: core.visitor(siteOf(tenant)), input: { token: before.token } }),
+    ).toBeNull();
     expect(await hashOf(userId)).toMatch(/^\$argon2id\$/);
     await expectCoreError(
-      signIn(ctx, site, { email, password: TEST_PASSWORD }, clientInfo()),
+      signIn({ ctx: core.visitor(site, clientInfo()), input: { email, password: TEST_PASSWORD } }),
       'invalid_credentials',
     );
-    const after = await signIn(ctx, site, { email, password: OTHER_PASSWORD }, clientInfo());
-    expect(await resolveSession(ctx, tenant.id, after.token)).not.toBeNull();
+    const after = await signIn({
+      ctx: core.visitor(site, clientInfo()),
+      input: { email, password: OTHER_PASSWORD },
+    });
+    expect(
+      await resolveSession({ ctx: core.visitor(siteOf(tenant)), input: { token: after.token } }),
+    ).not.toBeNull();
 
     const again = await expectCoreError(
-      resetPassword(ctx, site, token, 'A third good passphrase'),
+      resetPassword({
+        ctx: core.visitor(site),
+        input: { token, password: 'A third good passphrase' },
+      }),
       'expired',
     );
     expect(again.message).toMatch(/expired or was already used/);
+    // The reset is recorded as the person whose password it is; the refused attempts are not.
+    const entries = await activityOf(t, tenant.id);
+    expect(entries.map((e) => [e.verb, e.actor_kind, e.actor_id])).toEqual([
+      ['auth.sign_in', 'staff', userId],
+      ['auth.password_reset_requested', 'visitor', null],
+      ['auth.password_reset', 'staff', userId],
+      ['auth.sign_in_failed', 'visitor', null],
+      ['auth.sign_in', 'staff', userId],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(OTHER_PASSWORD);
+    expect(JSON.stringify(entries)).not.toContain(token);
     // The second attempt changed nothing and ended nothing.
-    expect(await resolveSession(ctx, tenant.id, after.token)).not.toBeNull();
+    expect(
+      await resolveSession({ ctx: core.visitor(siteOf(tenant)), input: { token: after.token } }),
+    ).not.toBeNull();
   });
 
   it('refuses an expired link, a link of another tenant, and a malformed token', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const { tenant, email, userId } = await tenantWithStaff();
     const other = await createTenant(t);
     const site = siteOf(tenant);
-    await requestPasswordReset(ctx, site, email, clientInfo());
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email } });
     await deliverQueued(core, [tenant.id]);
     const { token } = linkFromMail(mail, email, '/reset-password');
 
-    await expectCoreError(resetPassword(ctx, siteOf(other), token, OTHER_PASSWORD), 'expired');
-    await expectCoreError(resetPassword(ctx, site, 'not a token', OTHER_PASSWORD), 'expired');
+    await expectCoreError(
+      resetPassword({ ctx: core.visitor(siteOf(other)), input: { token, password: OTHER_PASSWORD } }),
+      'expired',
+    );
+    await expectCoreError(
+      resetPassword({ ctx: core.visitor(site), input: { token: 'not a token', password: OTHER_PASSWORD } }),
+      'expired',
+    );
     await t.superuser(
       `update app.user_tokens set expires_at = now() - interval '1 second' where tenant_id = $1 and token_hash = $2`,
       [tenant.id, sha256Hex(token)],
     );
-    await expectCoreError(resetPassword(ctx, site, token, OTHER_PASSWORD), 'expired');
+    await expectCoreError(
+      resetPassword({ ctx: core.visitor(site), input: { token, password: OTHER_PASSWORD } }),
+      'expired',
+    );
     expect(await hashOf(userId)).toBe(TEST_PASSWORD_HASH);
 
     // The pair: the same kind of link, live and on its own tenant, works.
@@ -144,39 +199,67 @@ describe.each(drivers)('password reset on %s', (driver) => {
       `update app.user_tokens set expires_at = now() + interval '5 minutes' where tenant_id = $1 and token_hash = $2`,
       [tenant.id, sha256Hex(token)],
     );
-    await resetPassword(ctx, site, token, OTHER_PASSWORD);
+    await resetPassword({ ctx: core.visitor(site), input: { token, password: OTHER_PASSWORD } });
     expect(await hashOf(userId)).not.toBe(TEST_PASSWORD_HASH);
+  });
+
+  it('records a client’s reset as the client, signed out as they were', async () => {
+    const core = testCore(t);
+    const { mail } = core;
+    const tenant = await createTenant(t);
+    await setPassword(t, tenant.id, tenant.client.userId);
+    const site = siteOf(tenant);
+    const email = `client@${tenant.slug}.test`;
+    await requestPasswordReset({ ctx: core.visitor(site), input: { email } });
+    await deliverQueued(core, [tenant.id]);
+    const { token } = linkFromMail(mail, email, '/reset-password');
+    await resetPassword({ ctx: core.visitor(site), input: { token, password: OTHER_PASSWORD } });
+    expect(await activityOf(t, tenant.id, 'auth.password_reset')).toMatchObject([
+      { actor_kind: 'client', actor_id: tenant.client.userId, subject_id: tenant.client.userId, data: {} },
+    ]);
   });
 
   it('using one link uses up every other outstanding link of the account', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const { tenant, email } = await tenantWithStaff();
     const site = siteOf(tenant);
-    await requestPasswordReset(ctx, site, email, clientInfo());
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email } });
     await deliverQueued(core, [tenant.id]);
     const older = linkFromMail(mail, email, '/reset-password').token;
     mail.length = 0;
-    await requestPasswordReset(ctx, site, email, clientInfo());
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email } });
     await deliverQueued(core, [tenant.id]);
     const newer = linkFromMail(mail, email, '/reset-password').token;
     expect(newer).not.toBe(older);
 
-    await resetPassword(ctx, site, newer, OTHER_PASSWORD);
-    await expectCoreError(resetPassword(ctx, site, older, 'A third good passphrase'), 'expired');
+    await resetPassword({ ctx: core.visitor(site), input: { token: newer, password: OTHER_PASSWORD } });
+    await expectCoreError(
+      resetPassword({
+        ctx: core.visitor(site),
+        input: { token: older, password: 'A third good passphrase' },
+      }),
+      'expired',
+    );
   });
 
   it(`silently stops mailing an account after ${RESET_PER_ACCOUNT} requests, from any address; others still get theirs`, async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const { tenant, email } = await tenantWithStaff();
     const neighbour = await addUser(t, tenant, { role: 'staff' });
     const site = siteOf(tenant);
     for (let i = 0; i < RESET_PER_ACCOUNT + 2; i++) {
-      await expect(requestPasswordReset(ctx, site, email, clientInfo(randomIp()))).resolves.toBeUndefined();
+      await expect(
+        requestPasswordReset({ ctx: core.visitor(site, clientInfo(randomIp())), input: { email } }),
+      ).resolves.toBeUndefined();
     }
     await deliverQueued(core, [tenant.id]);
     expect(mail.filter((m) => m.to === email)).toHaveLength(RESET_PER_ACCOUNT);
+    // Throttled or not, each request is recorded alike.
+    expect(await activityOf(t, tenant.id, 'auth.password_reset_requested')).toHaveLength(
+      RESET_PER_ACCOUNT + 2,
+    );
     // No token was even stored for the throttled requests.
     const [row] = await t.superuser<{ n: number }>(
       `select count(*)::int as n from app.user_tokens t join app.users u on u.id = t.user_id
@@ -185,14 +268,14 @@ describe.each(drivers)('password reset on %s', (driver) => {
     );
     expect(row?.n).toBe(RESET_PER_ACCOUNT);
 
-    await requestPasswordReset(ctx, site, neighbour.email, clientInfo());
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email: neighbour.email } });
     await deliverQueued(core, [tenant.id]);
     expect(mail.filter((m) => m.to === neighbour.email)).toHaveLength(1);
   });
 
   it(`silently stops mailing from an address after ${RESET_PER_IP} requests; other addresses still get theirs`, async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const { tenant, email } = await tenantWithStaff();
     const site = siteOf(tenant);
     const ip = randomIp();
@@ -200,10 +283,12 @@ describe.each(drivers)('password reset on %s', (driver) => {
       `reset-ip:${ip}`,
       RESET_PER_IP,
     ]);
-    await expect(requestPasswordReset(ctx, site, email, clientInfo(ip))).resolves.toBeUndefined();
+    await expect(
+      requestPasswordReset({ ctx: core.visitor(site, clientInfo(ip)), input: { email } }),
+    ).resolves.toBeUndefined();
     await deliverQueued(core, [tenant.id]);
     expect(mail).toHaveLength(0);
-    await requestPasswordReset(ctx, site, email, clientInfo(randomIp()));
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo(randomIp())), input: { email } });
     await deliverQueued(core, [tenant.id]);
     expect(mail.map((m) => m.to)).toEqual([email]);
   });

@@ -64,11 +64,10 @@ describe.each(drivers)('sending limits on %s', (driver) => {
     const { ctx, mail } = core;
     const slug = randomSlug('unv');
     const email = `owner@${slug}.example`;
-    const { tenantId } = await signUp(
-      ctx,
-      { agencyName: 'Fresh Agency', slug, name: 'Owner', email, password: TEST_PASSWORD },
-      clientInfo(),
-    );
+    const { tenantId } = await signUp({
+      ctx: core.visitor(null, clientInfo()),
+      input: { agencyName: 'Fresh Agency', slug, name: 'Owner', email, password: TEST_PASSWORD },
+    });
     const site = siteOf({ id: tenantId, slug, name: 'Fresh Agency' });
     const [owner] = await t.superuser<{ id: string }>('select id::text from app.users where tenant_id = $1', [
       tenantId,
@@ -112,7 +111,7 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       subject: 'Mailbox full: act now',
       body: '<p>Urgent mailbox notice.</p>{{button resetUrl "Keep my mailbox"}}',
     });
-    await requestPasswordReset(ctx, site, email, clientInfo());
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email } });
     await deliverQueued(core, [tenantId]);
 
     expect(mail.filter((m) => m.to === 'stranger@victim.example')).toEqual([]);
@@ -134,7 +133,7 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       email,
       '/verify-email',
     );
-    await verifyEmail(ctx, site, token);
+    await verifyEmail({ ctx: core.visitor(site), input: { token } });
     expect(await workspaceSendingStatus(ctx, admin)).toEqual({ verified: true });
     await inviteMember({
       ctx: core.as(admin, site),

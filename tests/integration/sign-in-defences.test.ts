@@ -20,6 +20,7 @@ import { defaultJobs } from '@foyer/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, expectRefused, required } from '../support/assert';
 import {
+  activityOf,
   addUser,
   clientInfo,
   coreError,
@@ -77,10 +78,13 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
 
   describe('lock-out (item 2)', () => {
     it('guessing from many addresses cannot lock out the owner’s browser; at most 100 guesses an hour reach the password', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const { site, email } = await tenantAccount();
       // The owner signed in from this browser last week.
-      const earlier = await signIn(ctx, site, { email, password: TEST_PASSWORD }, clientInfo());
+      const earlier = await signIn({
+        ctx: core.visitor(site, clientInfo()),
+        input: { email, password: TEST_PASSWORD },
+      });
       const device = earlier.device.value;
 
       // An hour of guessing, every attempt from a new address: at most five 15-minute windows
@@ -90,7 +94,10 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
       for (let window = 0; window < 5; window++) {
         for (let attempt = 0; attempt < SIGN_IN_LIMITS.perAccount.limit + 5; attempt++) {
           const error = await coreError(
-            signIn(ctx, site, { email, password: `wrong guess ${window}-${attempt}` }, clientInfo()),
+            signIn({
+              ctx: core.visitor(site, clientInfo()),
+              input: { email, password: `wrong guess ${window}-${attempt}` },
+            }),
           );
           if (error.code === 'invalid_credentials') accepted++;
           else if (error.code === 'throttled') refused++;
@@ -99,10 +106,13 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
         // Mid-attack: an unknown browser is held by the account's limit, even with the right
         // password; the owner's browser is not.
         await expectCoreError(
-          signIn(ctx, site, { email, password: TEST_PASSWORD }, clientInfo()),
+          signIn({ ctx: core.visitor(site, clientInfo()), input: { email, password: TEST_PASSWORD } }),
           'throttled',
         );
-        const owner = await signIn(ctx, site, { email, password: TEST_PASSWORD, device }, clientInfo());
+        const owner = await signIn({
+          ctx: core.visitor(site, clientInfo()),
+          input: { email, password: TEST_PASSWORD, device },
+        });
         expect(owner.user.email).toBe(email);
         if (window < 4) await endWindow(`sign-in:${site.tenant.id}:${email}`);
       }
@@ -113,11 +123,15 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
     }, 60_000);
 
     it('accepts a device cookie only for the account it was issued to, and limits each cookie', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const a = await tenantAccount();
       const b = await addUser(t, a.tenant, { role: 'client', clientId: a.tenant.clientId });
-      const mine = (await signIn(ctx, a.site, { email: a.email, password: TEST_PASSWORD }, clientInfo()))
-        .device.value;
+      const mine = (
+        await signIn({
+          ctx: core.visitor(a.site, clientInfo()),
+          input: { email: a.email, password: TEST_PASSWORD },
+        })
+      ).device.value;
       await t.superuser('insert into platform.throttle (key, window_start, hits) values ($1, now(), $2)', [
         `sign-in:${a.tenant.id}:${b.email}`,
         SIGN_IN_LIMITS.perAccount.limit,
@@ -129,105 +143,116 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
       const forged = [
         mine,
         `${nonce}.${tag?.slice(0, -2)}xx`,
-        issueDeviceCookie(testCore(t).ctx, { tenantId: other.id, email: b.email }).value,
+        issueDeviceCookie(testCore(t).deps, { tenantId: other.id, email: b.email }).value,
         'garbage',
         `${'a'.repeat(22)}.${'b'.repeat(43)}`,
       ];
       for (const device of forged) {
         await expectCoreError(
-          signIn(ctx, a.site, { email: b.email, password: TEST_PASSWORD, device }, clientInfo()),
+          signIn({
+            ctx: core.visitor(a.site, clientInfo()),
+            input: { email: b.email, password: TEST_PASSWORD, device },
+          }),
           'throttled',
         );
       }
       // The right cookie for b: b signs in, and the cookie itself is limited.
-      const bDevice = issueDeviceCookie(ctx, { tenantId: a.tenant.id, email: b.email }).value;
-      await signIn(ctx, a.site, { email: b.email, password: TEST_PASSWORD, device: bDevice }, clientInfo());
+      const bDevice = issueDeviceCookie(core.deps, { tenantId: a.tenant.id, email: b.email }).value;
+      await signIn({
+        ctx: core.visitor(a.site, clientInfo()),
+        input: { email: b.email, password: TEST_PASSWORD, device: bDevice },
+      });
       for (let i = 1; i < SIGN_IN_LIMITS.perDevice.limit; i++) {
         await expectCoreError(
-          signIn(ctx, a.site, { email: b.email, password: 'not it at all', device: bDevice }, clientInfo()),
+          signIn({
+            ctx: core.visitor(a.site, clientInfo()),
+            input: { email: b.email, password: 'not it at all', device: bDevice },
+          }),
           'invalid_credentials',
         );
       }
       await expectCoreError(
-        signIn(ctx, a.site, { email: b.email, password: TEST_PASSWORD, device: bDevice }, clientInfo()),
+        signIn({
+          ctx: core.visitor(a.site, clientInfo()),
+          input: { email: b.email, password: TEST_PASSWORD, device: bDevice },
+        }),
         'throttled',
       );
     }, 30_000);
 
     it('holds for operators on the platform host too', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const operator = await operatorAccount();
-      const earlier = await signInOperator(
-        ctx,
-        { email: operator.email, password: TEST_PASSWORD },
-        clientInfo(),
-      );
+      const earlier = await signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: TEST_PASSWORD },
+      });
       await t.superuser('update platform.throttle set hits = $2 where key = $1', [
         `operator-sign-in:${operator.email}`,
         SIGN_IN_LIMITS.perAccount.limit,
       ]);
       await expectCoreError(
-        signInOperator(ctx, { email: operator.email, password: TEST_PASSWORD }, clientInfo()),
+        signInOperator({
+          ctx: core.visitor(null, clientInfo()),
+          input: { email: operator.email, password: TEST_PASSWORD },
+        }),
         'throttled',
       );
       // A tenant person's cookie with the same email is not an operator's.
       const tenant = await createTenant(t);
-      const tenantCookie = issueDeviceCookie(ctx, { tenantId: tenant.id, email: operator.email }).value;
+      const tenantCookie = issueDeviceCookie(core.deps, { tenantId: tenant.id, email: operator.email }).value;
       await expectCoreError(
-        signInOperator(
-          ctx,
-          { email: operator.email, password: TEST_PASSWORD, device: tenantCookie },
-          clientInfo(),
-        ),
+        signInOperator({
+          ctx: core.visitor(null, clientInfo()),
+          input: { email: operator.email, password: TEST_PASSWORD, device: tenantCookie },
+        }),
         'throttled',
       );
-      const again = await signInOperator(
-        ctx,
-        { email: operator.email, password: TEST_PASSWORD, device: earlier.device.value },
-        clientInfo(),
-      );
-      expect(await resolveOperator(ctx, again.token)).not.toBeNull();
+      const again = await signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: TEST_PASSWORD, device: earlier.device.value },
+      });
+      expect(
+        await resolveOperator({ ctx: core.visitor(null), input: { token: again.token } }),
+      ).not.toBeNull();
     });
 
     it('throttles guesses of the current password on the account page, per account', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const { site, user } = await tenantAccount();
       for (let i = 0; i < CURRENT_PASSWORD_LIMIT.limit; i++) {
         const attempt =
           i % 2 === 0
-            ? changePassword(
-                ctx,
-                user.actor,
-                { currentPassword: `guess ${i}`, newPassword: OTHER_PASSWORD },
-                clientInfo(),
-              )
-            : requestEmailChange(ctx, user.actor, site, {
-                email: `new-${i}@example.test`,
-                currentPassword: `guess ${i}`,
+            ? changePassword({
+                ctx: core.as(user.actor, null, clientInfo()),
+                input: { currentPassword: `guess ${i}`, newPassword: OTHER_PASSWORD },
+              })
+            : requestEmailChange({
+                ctx: core.as(user.actor, site),
+                input: {
+                  email: `new-${i}@example.test`,
+                  currentPassword: `guess ${i}`,
+                },
               });
         await expectCoreError(attempt, 'validation', 'currentPassword');
       }
       // The next guess is refused without a check, even the right password.
       await expectCoreError(
-        changePassword(
-          ctx,
-          user.actor,
-          { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
-          clientInfo(),
-        ),
+        changePassword({
+          ctx: core.as(user.actor, null, clientInfo()),
+          input: { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
+        }),
         'throttled',
       );
       await endWindow(`current-password:${user.actor.tenantId}:${user.id}`);
-      await changePassword(
-        ctx,
-        user.actor,
-        { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
-        clientInfo(),
-      );
+      await changePassword({
+        ctx: core.as(user.actor, null, clientInfo()),
+        input: { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
+      });
     }, 30_000);
 
     it('purges throttle rows whose window is long over, from the hourly job', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const tag = randomBytes(4).toString('hex');
       const stale = [`sign-in:${tag}:old@example.test`, `sign-in-ip:${tag}`];
       const live = [`sign-in:${tag}:recent@example.test`, `reset:${tag}:hour@example.test`];
@@ -248,14 +273,14 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
         defaultJobs().find((j) => j.name === 'throttle-purge'),
         'the throttle-purge job',
       );
-      await job.run(ctx);
+      await job.run(core.deps);
       const left = await t.superuser<{ key: string }>(
         'select key from platform.throttle where key like $1 order by key',
         [`%${tag}%`],
       );
       expect(left.map((r) => r.key).sort()).toEqual([...live].sort());
       // The login role cannot empty live windows through the purge.
-      expect(await purgeThrottle(ctx)).toBeGreaterThanOrEqual(0);
+      expect(await purgeThrottle({ ctx: core.visitor(null) })).toBeGreaterThanOrEqual(0);
       await t.handle.rows(sql`select app_system.throttle_purge(0)`);
       expect((await t.superuser('select key from platform.throttle where key = $1', [live[0]])).length).toBe(
         1,
@@ -265,14 +290,15 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
 
   describe('passwords end what they should (item 4)', () => {
     it('re-creating an operator ends their sessions; the old password stops working', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const operator = await operatorAccount();
-      const before = await signInOperator(
-        ctx,
-        { email: operator.email, password: TEST_PASSWORD },
-        clientInfo(),
-      );
-      expect(await resolveOperator(ctx, before.token)).not.toBeNull();
+      const before = await signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: TEST_PASSWORD },
+      });
+      expect(
+        await resolveOperator({ ctx: core.visitor(null), input: { token: before.token } }),
+      ).not.toBeNull();
 
       const saved = await upsertOperator(door, {
         email: operator.email.toUpperCase(),
@@ -280,35 +306,41 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
         passwordHash: await hashPassword(OTHER_PASSWORD),
       });
       expect(saved).toMatchObject({ id: operator.id, created: false, disabled: false });
-      expect(await resolveOperator(ctx, before.token)).toBeNull();
+      expect(await resolveOperator({ ctx: core.visitor(null), input: { token: before.token } })).toBeNull();
       await expectCoreError(
-        signInOperator(ctx, { email: operator.email, password: TEST_PASSWORD }, clientInfo()),
+        signInOperator({
+          ctx: core.visitor(null, clientInfo()),
+          input: { email: operator.email, password: TEST_PASSWORD },
+        }),
         'invalid_credentials',
       );
-      const after = await signInOperator(
-        ctx,
-        { email: operator.email, password: OTHER_PASSWORD },
-        clientInfo(),
+      const after = await signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: OTHER_PASSWORD },
+      });
+      expect(await resolveOperator({ ctx: core.visitor(null), input: { token: after.token } })).toMatchObject(
+        { name: 'Olive Renamed' },
       );
-      expect(await resolveOperator(ctx, after.token)).toMatchObject({ name: 'Olive Renamed' });
     });
 
     it('a disabled operator cannot sign in and their sessions end; enabled, they can again', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const operator = await operatorAccount();
-      const session = await signInOperator(
-        ctx,
-        { email: operator.email, password: TEST_PASSWORD },
-        clientInfo(),
-      );
+      const session = await signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: TEST_PASSWORD },
+      });
       expect(await setOperatorDisabled(door, operator.email, true)).toBe(true);
-      expect(await resolveOperator(ctx, session.token)).toBeNull();
+      expect(await resolveOperator({ ctx: core.visitor(null), input: { token: session.token } })).toBeNull();
       await expectPermissionDenied(
         t.handle.rows(sql`select * from app_system.operator_tenants(${sha256Hex(session.token)}::text)`),
         /operator session required/,
       );
       const refused = await expectCoreError(
-        signInOperator(ctx, { email: operator.email, password: TEST_PASSWORD }, clientInfo()),
+        signInOperator({
+          ctx: core.visitor(null, clientInfo()),
+          input: { email: operator.email, password: TEST_PASSWORD },
+        }),
         'invalid_credentials',
       );
       expect(refused.message).toMatch(/don’t match/);
@@ -329,12 +361,11 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
       expect(await setOperatorDisabled(door, 'nobody@foyer.test', true)).toBe(false);
 
       expect(await setOperatorDisabled(door, operator.email, false)).toBe(true);
-      const back = await signInOperator(
-        ctx,
-        { email: operator.email, password: TEST_PASSWORD },
-        clientInfo(),
-      );
-      expect(await resolveOperator(ctx, back.token)).not.toBeNull();
+      const back = await signInOperator({
+        ctx: core.visitor(null, clientInfo()),
+        input: { email: operator.email, password: TEST_PASSWORD },
+      });
+      expect(await resolveOperator({ ctx: core.visitor(null), input: { token: back.token } })).not.toBeNull();
       expect((await listOperators(door)).find((o) => o.email === operator.email)?.disabledAt).toBeNull();
     });
 
@@ -358,31 +389,59 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
     }
 
     it('a password change on the account page voids outstanding reset and email-change links', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const { site, user } = await tenantAccount();
       const links = await issueLinks(site.tenant.id, user.id);
-      const fresh = await changePassword(
-        ctx,
-        user.actor,
-        { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
-        clientInfo(),
+      const fresh = await changePassword({
+        ctx: core.as(user.actor, null, clientInfo()),
+        input: { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
+      });
+      await expectCoreError(
+        resetPassword({
+          ctx: core.visitor(site),
+          input: { token: links.reset, password: 'An attacker’s choice 99' },
+        }),
+        'expired',
       );
-      await expectCoreError(resetPassword(ctx, site, links.reset, 'An attacker’s choice 99'), 'expired');
-      await expectCoreError(confirmEmailChange(ctx, site, links.change), 'expired');
-      expect(await resolveSession(ctx, site.tenant.id, fresh.token)).not.toBeNull();
-      await signIn(ctx, site, { email: user.email, password: OTHER_PASSWORD }, clientInfo());
+      await expectCoreError(
+        confirmEmailChange({ ctx: core.visitor(site), input: { token: links.change } }),
+        'expired',
+      );
+      expect(await resolveSession({ ctx: core.visitor(site), input: { token: fresh.token } })).not.toBeNull();
+      await signIn({
+        ctx: core.visitor(site, clientInfo()),
+        input: { email: user.email, password: OTHER_PASSWORD },
+      });
     });
 
     it('a reset voids a pending email change, and an email change voids reset links', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const { site, user } = await tenantAccount();
       const first = await issueLinks(site.tenant.id, user.id);
-      await resetPassword(ctx, site, first.reset, OTHER_PASSWORD);
-      await expectCoreError(confirmEmailChange(ctx, site, first.change), 'expired');
+      await resetPassword({
+        ctx: core.visitor(site),
+        input: { token: first.reset, password: OTHER_PASSWORD },
+      });
+      await expectCoreError(
+        confirmEmailChange({ ctx: core.visitor(site), input: { token: first.change } }),
+        'expired',
+      );
 
       const second = await issueLinks(site.tenant.id, user.id);
-      await confirmEmailChange(ctx, site, second.change);
-      await expectCoreError(resetPassword(ctx, site, second.reset, 'An attacker’s choice 99'), 'expired');
+      await confirmEmailChange({ ctx: core.visitor(site), input: { token: second.change } });
+      await expectCoreError(
+        resetPassword({
+          ctx: core.visitor(site),
+          input: { token: second.reset, password: 'An attacker’s choice 99' },
+        }),
+        'expired',
+      );
+      // Both links were used signed out; each is recorded as the person they were for.
+      const entries = await activityOf(t, site.tenant.id);
+      expect(entries.map((e) => [e.verb, e.actor_kind, e.actor_id, e.data])).toEqual([
+        ['auth.password_reset', 'staff', user.id, {}],
+        ['account.email_changed', 'staff', user.id, { email: expect.stringMatching(/^moved-/) }],
+      ]);
     });
   });
 
@@ -444,20 +503,26 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
     });
 
     it('signs in with the same PHC string the CLI stored, weaker parameters included', async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const { site, user } = await tenantAccount();
       await t.superuser('update app.users set password_hash = $2 where id = $1', [
         user.id,
         TEST_PASSWORD_WEAK_HASH,
       ]);
-      await signIn(ctx, site, { email: user.email, password: TEST_PASSWORD }, clientInfo());
+      await signIn({
+        ctx: core.visitor(site, clientInfo()),
+        input: { email: user.email, password: TEST_PASSWORD },
+      });
       // Upgraded on the way in, to today's parameters.
       const [row] = await t.superuser<{ hash: string }>(
         'select password_hash as hash from app.users where id = $1',
         [user.id],
       );
       expect(row?.hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-      await signIn(ctx, site, { email: user.email, password: TEST_PASSWORD }, clientInfo());
+      await signIn({
+        ctx: core.visitor(site, clientInfo()),
+        input: { email: user.email, password: TEST_PASSWORD },
+      });
     });
   });
 });

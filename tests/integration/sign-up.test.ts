@@ -15,6 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
 import {
+  activityOf,
   clientInfo,
   coreError,
   countAs,
@@ -64,9 +65,9 @@ describe.each(drivers)('sign-up on %s', (driver) => {
 
   it('sends the new admin a branded verification link that confirms the address once', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const input = validInput();
-    const result = await signUp(ctx, input, clientInfo());
+    const result = await signUp({ ctx: core.visitor(null, clientInfo()), input });
     // Queued in the sign-up's own transaction, delivered by the worker.
     await deliverQueued(core, [result.tenantId]);
     const [sent] = mail;
@@ -82,29 +83,44 @@ describe.each(drivers)('sign-up on %s', (driver) => {
       tenantId: result.tenantId,
       userId: required(user, 'the admin').id,
     };
-    expect((await getAccount(ctx, actor)).emailVerified).toBe(false);
+    expect((await getAccount({ ctx: core.as(actor) })).emailVerified).toBe(false);
 
-    await expectCoreError(verifyEmail(ctx, site, 'not-a-token'), 'expired');
-    expect(await verificationLink(ctx, site, token)).toBe('pending');
-    expect(await verifyEmail(ctx, site, token)).toBe('verified');
-    expect((await getAccount(ctx, actor)).emailVerified).toBe(true);
+    await expectCoreError(
+      verifyEmail({ ctx: core.visitor(site), input: { token: 'not-a-token' } }),
+      'expired',
+    );
+    expect(await verificationLink({ ctx: core.visitor(site), input: { token } })).toBe('pending');
+    expect(await verifyEmail({ ctx: core.visitor(site), input: { token } })).toBe('verified');
+    expect((await getAccount({ ctx: core.as(actor) })).emailVerified).toBe(true);
     // Opened twice (a second tab, a second click): "already verified", not "expired".
-    expect(await verificationLink(ctx, site, token)).toBe('verified');
-    expect(await verifyEmail(ctx, site, token)).toBe('already_verified');
-    expect(await verificationLink(ctx, site, 'not-a-token')).toBe('not_found');
-    expect(await verificationLink(ctx, siteOf(await insertTenant(t)), token)).toBe('not_found');
+    expect(await verificationLink({ ctx: core.visitor(site), input: { token } })).toBe('verified');
+    expect(await verifyEmail({ ctx: core.visitor(site), input: { token } })).toBe('already_verified');
+    expect(await verificationLink({ ctx: core.visitor(site), input: { token: 'not-a-token' } })).toBe(
+      'not_found',
+    );
+    expect(
+      await verificationLink({ ctx: core.visitor(siteOf(await insertTenant(t))), input: { token } }),
+    ).toBe('not_found');
     // Once verified, asking again sends nothing.
-    await resendVerification(ctx, actor, site);
+    await resendVerification({ ctx: core.as(actor, site) });
     mail.length = 0;
     await deliverQueued(core, [result.tenantId]);
     expect(mail).toHaveLength(0);
+    // The link was opened signed out, yet it is the admin who confirmed their address; the second
+    // opening and the needless resend did nothing, and record nothing.
+    const entries = await activityOf(t, result.tenantId);
+    expect(entries.map((e) => [e.verb, e.actor_kind, e.actor_id])).toEqual([
+      ['workspace.created', 'admin', actor.userId],
+      ['auth.email_verified', 'admin', actor.userId],
+    ]);
+    expect(entries[1]?.data).toEqual({ email: input.email });
   });
 
   it('resends a fresh verification link, and the earlier one stops working', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const input = validInput();
-    const result = await signUp(ctx, input, clientInfo());
+    const result = await signUp({ ctx: core.visitor(null, clientInfo()), input });
     await deliverQueued(core, [result.tenantId]);
     const first = linkFromMail(mail, input.email, '/verify-email').token;
     mail.length = 0;
@@ -117,20 +133,26 @@ describe.each(drivers)('sign-up on %s', (driver) => {
       userId: required(user, 'the admin').id,
     };
     const site = siteOf({ id: result.tenantId, slug: result.slug, name: 'Harbour Studio' });
-    await resendVerification(ctx, actor, site);
+    await resendVerification({ ctx: core.as(actor, site) });
     await deliverQueued(core, [result.tenantId]);
     const second = linkFromMail(mail, input.email, '/verify-email').token;
-    await expectCoreError(verifyEmail(ctx, site, first), 'expired');
-    expect(await verificationLink(ctx, site, first)).toBe('not_found');
-    await verifyEmail(ctx, site, second);
-    expect((await getAccount(ctx, actor)).emailVerified).toBe(true);
+    await expectCoreError(verifyEmail({ ctx: core.visitor(site), input: { token: first } }), 'expired');
+    expect(await verificationLink({ ctx: core.visitor(site), input: { token: first } })).toBe('not_found');
+    await verifyEmail({ ctx: core.visitor(site), input: { token: second } });
+    expect((await getAccount({ ctx: core.as(actor) })).emailVerified).toBe(true);
+    expect((await activityOf(t, result.tenantId)).map((e) => e.verb)).toEqual([
+      'workspace.created',
+      'auth.verification_resent',
+      'auth.email_verified',
+    ]);
   });
 
   it('creates the tenant, its branding, an argon2id admin and the default board, and hands off to the new host', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const slug = randomSlug('su');
     const input = { ...validInput(slug), slug: `  ${slug.toUpperCase()} `, email: `Nora@${slug}.Example` };
-    const result = await signUp(ctx, input, clientInfo());
+    const from = clientInfo();
+    const result = await signUp({ ctx: core.visitor(null, from), input });
     expect(result.slug).toBe(slug);
 
     const [tenant] = await t.superuser<{ id: string; name: string; status: string }>(
@@ -184,19 +206,32 @@ describe.each(drivers)('sign-up on %s', (driver) => {
 
     // The admin's password is the one chosen, whatever case the email is typed in.
     const site = siteOf({ id: result.tenantId, slug, name: 'Harbour Studio' });
-    const session = await signIn(
-      ctx,
-      site,
-      { email: `nora@${slug}.example`, password: TEST_PASSWORD },
-      clientInfo(),
-    );
+    const session = await signIn({
+      ctx: core.visitor(site, clientInfo()),
+      input: { email: `nora@${slug}.example`, password: TEST_PASSWORD },
+    });
     expect(session.actor.kind).toBe('admin');
+
+    // The workspace's log opens with its creation, by its new admin, from where they signed up.
+    const entries = await activityOf(t, result.tenantId);
+    expect(entries[0]).toEqual({
+      verb: 'workspace.created',
+      actor_kind: 'admin',
+      actor_id: session.user.id,
+      subject_type: 'tenant',
+      subject_id: result.tenantId,
+      ip: from.ip,
+      user_agent: from.userAgent,
+      data: { slug, name: 'Harbour Studio' },
+    });
+    expect(entries.map((e) => e.verb)).toEqual(['workspace.created', 'auth.sign_in']);
+    expect(JSON.stringify(entries)).not.toContain(TEST_PASSWORD);
   });
 
   it('hands off once, on its own tenant only, and not after it expires', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const other = await insertTenant(t);
-    const result = await signUp(ctx, validInput(), clientInfo());
+    const result = await signUp({ ctx: core.visitor(null, clientInfo()), input: validInput() });
     const token = required(new URL(result.handoffUrl).searchParams.get('token'), 'a hand-off token');
     const site = siteOf({ id: result.tenantId, slug: result.slug, name: 'Harbour Studio' });
     const setExpiry = (interval: string) =>
@@ -205,25 +240,40 @@ describe.each(drivers)('sign-up on %s', (driver) => {
         [result.tenantId, sha256Hex(token), interval],
       );
 
-    expect(await redeemHandoff(ctx, siteOf(other), token, clientInfo())).toBeNull();
+    expect(
+      await redeemHandoff({ ctx: core.visitor(siteOf(other), clientInfo()), input: { token } }),
+    ).toBeNull();
     await setExpiry('-1 second');
-    expect(await redeemHandoff(ctx, site, token, clientInfo())).toBeNull();
+    expect(await redeemHandoff({ ctx: core.visitor(site, clientInfo()), input: { token } })).toBeNull();
     await setExpiry('1 minute');
-    expect(await redeemHandoff(ctx, site, 'not-a-token', clientInfo())).toBeNull();
+    expect(
+      await redeemHandoff({ ctx: core.visitor(site, clientInfo()), input: { token: 'not-a-token' } }),
+    ).toBeNull();
 
     const session = required(
-      await redeemHandoff(ctx, site, token, clientInfo()),
+      await redeemHandoff({ ctx: core.visitor(site, clientInfo()), input: { token } }),
       'a session from the hand-off',
     );
-    const resolved = required(await resolveSession(ctx, result.tenantId, session.token), 'the new session');
+    const resolved = required(
+      await resolveSession({ ctx: core.visitor(site), input: { token: session.token } }),
+      'the new session',
+    );
     expect(resolved.user).toMatchObject({ name: 'Nora Whitfield', role: 'admin' });
-    expect(await resolveSession(ctx, other.id, session.token)).toBeNull();
+    expect(
+      await resolveSession({ ctx: core.visitor(siteOf(other)), input: { token: session.token } }),
+    ).toBeNull();
 
-    expect(await redeemHandoff(ctx, site, token, clientInfo())).toBeNull();
+    expect(await redeemHandoff({ ctx: core.visitor(site, clientInfo()), input: { token } })).toBeNull();
+    // Signed in by the hand-off once; the refused attempts left nothing.
+    expect((await activityOf(t, result.tenantId)).map((e) => [e.verb, e.actor_id])).toEqual([
+      ['workspace.created', resolved.user.id],
+      ['auth.handoff', resolved.user.id],
+    ]);
+    expect(await activityOf(t, other.id)).toEqual([]);
   });
 
   it('refuses a taken, reserved or malformed address with a slug error and creates nothing', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const taken = await insertTenant(t);
     const cases: [string, RegExp][] = [
       [taken.slug, /taken/],
@@ -244,7 +294,11 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     ];
     for (const [slug, message] of cases) {
       const input = { ...validInput(), slug };
-      const error = await expectCoreError(signUp(ctx, input, clientInfo()), 'validation', 'slug');
+      const error = await expectCoreError(
+        signUp({ ctx: core.visitor(null, clientInfo()), input }),
+        'validation',
+        'slug',
+      );
       expect(Object.keys(error.fields), slug).toEqual(['slug']);
       expect(error.fields.slug, slug).toMatch(message);
       await expectNothingCreated(input, slug.toLowerCase() === taken.slug ? taken : null);
@@ -252,7 +306,7 @@ describe.each(drivers)('sign-up on %s', (driver) => {
   });
 
   it('refuses a weak password, a malformed email or a missing name with the field named, and creates nothing', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const cases: [Partial<SignUpInput>, string, RegExp][] = [
       [{ password: 'password123' }, 'password', /too common/],
       [{ password: 'Password123' }, 'password', /too common/],
@@ -269,7 +323,11 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     ];
     for (const [change, field, message] of cases) {
       const input = { ...validInput(), ...change };
-      const error = await expectCoreError(signUp(ctx, input, clientInfo()), 'validation', field);
+      const error = await expectCoreError(
+        signUp({ ctx: core.visitor(null, clientInfo()), input }),
+        'validation',
+        field,
+      );
       expect(Object.keys(error.fields), field).toEqual([field]);
       expect(error.fields[field], JSON.stringify(change)).toMatch(message);
       await expectNothingCreated(input);
@@ -278,27 +336,28 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     // A password equal to the email is refused too; and several problems are all named at once.
     const base = validInput();
     await expectCoreError(
-      signUp(ctx, { ...base, password: base.email }, clientInfo()),
+      signUp({ ctx: core.visitor(null, clientInfo()), input: { ...base, password: base.email } }),
       'validation',
       'password',
     );
     const all = await coreError(
-      signUp(
-        ctx,
-        { agencyName: '', slug: 'www', name: '', email: 'nope', password: 'password123' },
-        clientInfo(),
-      ),
+      signUp({
+        ctx: core.visitor(null, clientInfo()),
+        input: { agencyName: '', slug: 'www', name: '', email: 'nope', password: 'password123' },
+      }),
     );
     expect(Object.keys(all.fields).sort()).toEqual(['agencyName', 'email', 'name', 'password', 'slug']);
     await expectNothingCreated(base);
   });
 
   it('is throttled per IP and per email: a burst of sign-ups is refused with 429 semantics', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     // The walk-through made 12 workspaces in 0.4 s from one address.
     const from = clientInfo();
     const burst = Array.from({ length: 12 }, () => validInput(randomSlug('burst')));
-    const outcomes = await Promise.allSettled(burst.map((input) => signUp(ctx, input, from)));
+    const outcomes = await Promise.allSettled(
+      burst.map((input) => signUp({ ctx: core.visitor(null, from), input })),
+    );
     const made = outcomes.filter((o) => o.status === 'fulfilled');
     expect(made).toHaveLength(SIGN_UP_LIMITS.perIp.limit);
     for (const outcome of outcomes) {
@@ -316,30 +375,45 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     // One email from many addresses: the same limit per email.
     const email = `many-${randomSlug()}@agency.example`;
     for (let i = 0; i < SIGN_UP_LIMITS.perAccount.limit; i++) {
-      await signUp(ctx, { ...validInput(), email }, clientInfo());
+      await signUp({ ctx: core.visitor(null, clientInfo()), input: { ...validInput(), email } });
     }
     const upper = { ...validInput(), email: email.toUpperCase() };
-    const refused = await expectCoreError(signUp(ctx, upper, clientInfo()), 'throttled');
+    const refused = await expectCoreError(
+      signUp({ ctx: core.visitor(null, clientInfo()), input: upper }),
+      'throttled',
+    );
     expect(refused.message).toBe(SIGN_UP_THROTTLED);
     expect(await countAs(t, 'select 1 from platform.tenants where slug = $1', [upper.slug])).toBe(0);
     // Someone else, elsewhere, is not affected.
-    await signUp(ctx, validInput(), clientInfo());
+    await signUp({ ctx: core.visitor(null, clientInfo()), input: validInput() });
   });
 
   it('checkSlug answers available, taken and reserved', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const taken = await insertTenant(t);
     const free = randomSlug('free');
-    expect(await checkSlug(ctx, free)).toEqual({ available: true, message: null });
-    expect(await checkSlug(ctx, ` ${free.toUpperCase()} `)).toEqual({ available: true, message: null });
-    expect(await checkSlug(ctx, 'a'.repeat(40))).toEqual({ available: true, message: null });
-    expect(await checkSlug(ctx, taken.slug)).toEqual({ available: false, message: 'This address is taken.' });
-    expect(await checkSlug(ctx, 'admin')).toEqual({
+    expect(await checkSlug({ ctx: core.visitor(null), input: { slug: free } })).toEqual({
+      available: true,
+      message: null,
+    });
+    expect(await checkSlug({ ctx: core.visitor(null), input: { slug: ` ${free.toUpperCase()} ` } })).toEqual({
+      available: true,
+      message: null,
+    });
+    expect(await checkSlug({ ctx: core.visitor(null), input: { slug: 'a'.repeat(40) } })).toEqual({
+      available: true,
+      message: null,
+    });
+    expect(await checkSlug({ ctx: core.visitor(null), input: { slug: taken.slug } })).toEqual({
+      available: false,
+      message: 'This address is taken.',
+    });
+    expect(await checkSlug({ ctx: core.visitor(null), input: { slug: 'admin' } })).toEqual({
       available: false,
       message: expect.stringMatching(/reserved/),
     });
     for (const bad of ['a', '-ab', 'a--b', 'a'.repeat(41)]) {
-      const answer = await checkSlug(ctx, bad);
+      const answer = await checkSlug({ ctx: core.visitor(null), input: { slug: bad } });
       expect(answer.available, bad).toBe(false);
       expect(answer.message, bad).toBeTruthy();
     }
@@ -349,13 +423,13 @@ describe.each(drivers)('sign-up on %s', (driver) => {
     driver,
     'two sign-ups racing for one address: one wins, the other gets a slug error, nothing half-made (PostgreSQL only)',
     async () => {
-      const { ctx } = testCore(t);
+      const core = testCore(t);
       const slug = randomSlug('race');
       const first = { ...validInput(slug), email: `first@${slug}.example` };
       const second = { ...validInput(slug), email: `second@${slug}.example` };
       const outcomes = await Promise.allSettled([
-        signUp(ctx, first, clientInfo()),
-        signUp(ctx, second, clientInfo()),
+        signUp({ ctx: core.visitor(null, clientInfo()), input: first }),
+        signUp({ ctx: core.visitor(null, clientInfo()), input: second }),
       ]);
       const won = outcomes.filter((o) => o.status === 'fulfilled');
       const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));

@@ -48,7 +48,7 @@ describe.each(drivers)('team on %s', (driver) => {
 
   it('an admin invites by email; the link creates a signed-in staff member once', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const email = `Sam.Reyes@${tenant.slug}.test`;
@@ -92,7 +92,10 @@ describe.each(drivers)('team on %s', (driver) => {
       input: { token, name: 'Sam Reyes', password: TEST_PASSWORD },
     });
     expect(accepted.actor.kind).toBe('staff');
-    const session = required(await resolveSession(ctx, tenant.id, accepted.token), 'the new session');
+    const session = required(
+      await resolveSession({ ctx: core.visitor(siteOf(tenant)), input: { token: accepted.token } }),
+      'the new session',
+    );
     expect(session.user).toMatchObject({ name: 'Sam Reyes', email, role: 'staff' });
     const [row] = await t.superuser<{ role: string; hash: string }>(
       'select role, password_hash as hash from app.users where tenant_id = $1 and email = $2',

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createSecretBox, operatorCookieName, sessionCookieName, sessionCookieOptions } from '@foyer/auth';
+import {
+  clearCookieHeader,
+  cookieName,
+  createSecretBox,
+  type FoyerCookie,
+  setCookieHeader,
+} from '@foyer/auth';
 import type {
   Branding,
   CoreContext,
@@ -10,6 +16,7 @@ import type {
   TenantSummary,
 } from '@foyer/core';
 import {
+  createCtx,
   platformBranding,
   problemType,
   resolveOperator,
@@ -20,7 +27,6 @@ import { type DatabaseHandle, tenantFavicon, tenantLogo, tlsAllowed } from '@foy
 import { fileTransport, resendTransport } from '@foyer/email';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { type CookieOptions, serialize } from 'hono/utils/cookie';
 import { createApi } from './api/index';
 import { AppError, problem } from './api/problem';
 import { bodyLimit } from './body-limit';
@@ -216,8 +222,8 @@ export function createApp(deps: AppDeps) {
   const tenants = deps.tenants ?? new TenantDirectory(db, config);
   const core = deps.core ?? createCoreContext(config, db, tenants);
   const platformOrigin = originFor(config, config.platformDomain);
-  const sessionCookie = sessionCookieName(config.publicScheme);
-  const operatorCookie = operatorCookieName(config.publicScheme);
+  const sessionCookie = cookieName('session', config.publicScheme);
+  const operatorCookie = cookieName('operator', config.publicScheme);
   const logos = new Map<string, { mime: string; data: Uint8Array }>();
   const app = new Hono<AppEnv>();
 
@@ -376,37 +382,32 @@ export function createApp(deps: AppDeps) {
   // multipart body, JSON that does not parse) is refused before any action or route meets it.
   app.use('*', inputGuard(refuse));
 
-  const cookieOptions = sessionCookieOptions(config.publicScheme);
-  const cookieBase: CookieOptions = {
-    path: cookieOptions.path,
-    httpOnly: cookieOptions.httpOnly,
-    sameSite: cookieOptions.sameSite,
-    secure: cookieOptions.secure,
+  const queueCookie = (c: Context<AppEnv>, cookie: FoyerCookie, header: string) => {
+    c.get('pendingCookies').push({ name: cookieName(cookie, config.publicScheme), value: header });
   };
-  const queueCookie = (c: Context<AppEnv>, name: string, value: string, options: CookieOptions) => {
-    c.get('pendingCookies').push({ name, value: serialize(name, value, options) });
-  };
-  const clearCookie = (c: Context<AppEnv>, name: string) =>
-    queueCookie(c, name, '', { ...cookieBase, maxAge: 0, expires: new Date(0) });
+  const clearCookie = (c: Context<AppEnv>, cookie: FoyerCookie) =>
+    queueCookie(c, cookie, clearCookieHeader(cookie, config.publicScheme));
 
   app.use('*', async (c, next) => {
     const site = c.get('site');
     if (site.kind === 'tenant') {
       const token = getCookie(c, sessionCookie);
       if (token) {
-        const session = await resolveSession(core, site.tenant.id, token);
+        const ctx = createCtx(core, { site: { tenant: site.tenant, branding: site.branding } });
+        const session = await resolveSession({ ctx, input: { token } });
         c.set('session', session);
-        if (!session) clearCookie(c, sessionCookie);
+        if (!session) clearCookie(c, 'session');
         else if (session.renewedUntil) {
-          queueCookie(c, sessionCookie, token, { ...cookieBase, expires: session.renewedUntil });
+          const renewed = setCookieHeader('session', config.publicScheme, token, session.renewedUntil);
+          queueCookie(c, 'session', renewed);
         }
       }
     } else {
       const token = getCookie(c, operatorCookie);
       if (token) {
-        const operator = await resolveOperator(core, token);
+        const operator = await resolveOperator({ ctx: createCtx(core), input: { token } });
         c.set('operator', operator);
-        if (!operator) clearCookie(c, operatorCookie);
+        if (!operator) clearCookie(c, 'operator');
       }
     }
     return next();

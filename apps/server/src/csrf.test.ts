@@ -78,13 +78,12 @@ describe.each(drivers)('CSRF at the front door on %s', (driver) => {
     a = await createTenant(t);
     b = await createTenant(t);
     await setPassword(t, a.id, a.admin.userId);
-    const { ctx } = testCore(t);
-    ({ token } = await signIn(
-      ctx,
-      siteOf(a),
-      { email: `admin@${a.slug}.test`, password: TEST_PASSWORD },
-      clientInfo(),
-    ));
+    const core = testCore(t);
+    const ctx = core.deps;
+    ({ token } = await signIn({
+      ctx: core.visitor(siteOf(a), clientInfo()),
+      input: { email: `admin@${a.slug}.test`, password: TEST_PASSWORD },
+    }));
     const log = createLogger('silent');
     app = createApp({
       config: loadConfig({ PLATFORM_DOMAIN: 'foyer.test', PUBLIC_PORT: '80' }),

@@ -1,10 +1,13 @@
-export type { CookieOptions } from './cookies';
+export type { CookieAttributes, CookieJar, FoyerCookie, Scheme } from './cookies';
 export {
+  clearCookie,
+  clearCookieHeader,
+  cookieAttributes,
+  cookieName,
   DEVICE_COOKIE_LIFETIME_MS,
-  deviceCookieName,
-  operatorCookieName,
-  sessionCookieName,
-  sessionCookieOptions,
+  readCookie,
+  setCookie,
+  setCookieHeader,
 } from './cookies';
 export {
   ARGON2,

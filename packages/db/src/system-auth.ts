@@ -157,20 +157,40 @@ export const requestPasswordReset = (
     ),
   );
 
+/**
+ * The person a link from email was for, once it has been used: what acting as them needs, and
+ * the address concerned (the new one, after an email change).
+ */
+export interface LinkPerson {
+  userId: string;
+  role: UserRole;
+  clientId: string | null;
+  email: string;
+}
+
+const linkPerson = async (
+  rows: Promise<{ user_id: string; role: UserRole; client_id: string | null; email: string }[]>,
+): Promise<LinkPerson | null> => {
+  const row = await first(rows);
+  return row ? { userId: row.user_id, role: row.role, clientId: row.client_id, email: row.email } : null;
+};
+
+/** Sets a new password from a reset link and ends every session; null for a bad link. */
 export const resetPassword = (h: DatabaseHandle, tenantId: string, tokenHash: string, passwordHash: string) =>
-  uuidOrNull(
+  linkPerson(
     h.rows(
-      sql`select app_system.reset_password(${tenantId}::uuid, ${tokenHash}::text, ${passwordHash}::text) as id`,
+      sql`select * from app_system.reset_password(${tenantId}::uuid, ${tokenHash}::text, ${passwordHash}::text)`,
     ),
   );
 
-/** Confirms an address from the verification link; the user's id, or null for a bad link. */
+/** Confirms an address from the verification link; null for a bad link. */
 export const verifyEmail = (h: DatabaseHandle, tenantId: string, tokenHash: string) =>
-  uuidOrNull(h.rows(sql`select app_system.verify_email(${tenantId}::uuid, ${tokenHash}::text) as id`));
+  linkPerson(h.rows(sql`select * from app_system.verify_email(${tenantId}::uuid, ${tokenHash}::text)`));
 
+/** Moves the account to the address a change link was sent to; null for a bad link. */
 export const confirmEmailChange = (h: DatabaseHandle, tenantId: string, tokenHash: string) =>
-  uuidOrNull(
-    h.rows(sql`select app_system.confirm_email_change(${tenantId}::uuid, ${tokenHash}::text) as id`),
+  linkPerson(
+    h.rows(sql`select * from app_system.confirm_email_change(${tenantId}::uuid, ${tokenHash}::text)`),
   );
 
 export async function invitationForToken(h: DatabaseHandle, tenantId: string, tokenHash: string) {

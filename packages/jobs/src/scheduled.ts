@@ -1,4 +1,4 @@
-import { type CoreContext, purgeThrottle, reverifyDomains } from '@foyer/core';
+import { type CoreContext, createCtx, purgeThrottle, reverifyDomains } from '@foyer/core';
 
 /**
  * Periodic work (overdue invoices, reminders, domain re-verification…). Every worker checks its
@@ -36,7 +36,7 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       name: 'throttle-purge',
       intervalSeconds: 60 * 60,
       run: async (ctx) => {
-        await purgeThrottle(ctx);
+        await purgeThrottle({ ctx: createCtx(ctx) });
       },
     },
   ];

@@ -1,4 +1,4 @@
-import { getAccount } from '@foyer/core';
+import { createCtx, getAccount } from '@foyer/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app';
 import { unauthenticated } from './problem';
@@ -30,6 +30,6 @@ export function meRoute(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const session = c.get('session');
     if (!session) throw unauthenticated();
-    return c.json(await getAccount(c.get('core'), session.actor), 200);
+    return c.json(await getAccount({ ctx: createCtx(c.get('core'), { actor: session.actor }) }), 200);
   });
 }

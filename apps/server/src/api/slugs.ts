@@ -1,4 +1,4 @@
-import { checkSlug } from '@foyer/core';
+import { checkSlug, createCtx } from '@foyer/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app';
 import { notFound } from './problem';
@@ -25,7 +25,7 @@ export function slugRoute(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     if (c.get('site').kind !== 'platform') throw notFound();
     const slug = c.req.valid('param').slug.trim().toLowerCase();
-    const { available, message } = await checkSlug(c.get('core'), slug);
+    const { available, message } = await checkSlug({ ctx: createCtx(c.get('core')), input: { slug } });
     return c.json({ slug, available, message }, 200);
   });
 }

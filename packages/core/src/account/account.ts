@@ -15,25 +15,20 @@ import {
   isNull,
   schema,
   sql,
-  type TenantActor,
   throttleHit,
-  withActor,
 } from '@foyer/db';
-import { openSession, THROTTLED } from '../auth/sessions';
+import { z } from 'zod';
+import { actorFor, openSession, sessionIdSchema, THROTTLED } from '../auth/sessions';
 import { CURRENT_PASSWORD_LIMIT } from '../auth/throttle';
 import { emailSchema, nameSchema } from '../auth/validation';
-import type { ClientInfo, CoreContext, TenantSite } from '../context';
+import { actingAs, type Ctx, type Person, personOf, record, siteOf, transact } from '../ctx';
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
+import { parseInput } from '../input';
 import { queueEmail } from '../mail/outbox';
 
 const { sessions, userTokens, users } = schema;
 
-type PersonActor = Exclude<TenantActor, { kind: 'apikey' }>;
-
-function person(actor: TenantActor): PersonActor {
-  if (actor.kind === 'apikey') throw new CoreError('forbidden', 'API keys have no account.');
-  return actor;
-}
+const NO_ACCOUNT = 'API keys have no account.';
 
 export interface AccountSession {
   id: string;
@@ -57,14 +52,16 @@ export interface Account {
 }
 
 /** The signed-in person's account, in one statement (it backs `GET /api/v1/me`, a hot path). */
-export async function getAccount(ctx: CoreContext, actor: TenantActor): Promise<Account> {
-  const me = person(actor);
+export async function getAccount({ ctx }: { ctx: Ctx }): Promise<Account> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  // Spelled out: drizzle renders columns in a select list's sql`` unqualified, which inside this
+  // subquery would compare user_tokens' columns with themselves instead of with the outer row.
   const pendingEmail = sql<string | null>`(
-    select ${userTokens.newEmail} from ${userTokens}
-    where ${userTokens.tenantId} = ${users.tenantId} and ${userTokens.userId} = ${users.id}
-      and ${userTokens.purpose} = 'email_change' and ${userTokens.usedAt} is null and ${userTokens.expiresAt} > now()
-    order by ${userTokens.createdAt} desc limit 1)`;
-  const [row] = await withActor(ctx.db.db, me, (tx) =>
+    select t.new_email from app.user_tokens t
+    where t.tenant_id = "users"."tenant_id" and t.user_id = "users"."id"
+      and t.purpose = 'email_change' and t.used_at is null and t.expires_at > now()
+    order by t.created_at desc limit 1)`;
+  const [row] = await transact(ctx, ({ tx }) =>
     tx
       .select({
         id: users.id,
@@ -81,27 +78,31 @@ export async function getAccount(ctx: CoreContext, actor: TenantActor): Promise<
   return row;
 }
 
-export async function updateName(ctx: CoreContext, actor: TenantActor, rawName: string): Promise<void> {
-  const me = person(actor);
-  const parsed = nameSchema('your name').safeParse(rawName);
-  if (!parsed.success) throw invalid({ name: parsed.error.issues[0]?.message ?? 'Enter your name.' });
-  await withActor(ctx.db.db, me, (tx) =>
-    tx
+const renameInput = z.object({ name: nameSchema('your name') });
+
+export async function updateName({ ctx, input }: { ctx: Ctx; input: { name: string } }): Promise<void> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const { name } = parseInput(renameInput, input);
+  await transact(ctx, async (ctx) => {
+    await ctx.tx
       .update(users)
-      .set({ name: parsed.data })
-      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId))),
-  );
+      .set({ name })
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
+    await record(ctx, { verb: 'account.rename', subject: { type: 'user', id: me.userId } });
+  });
 }
 
 /**
  * Asking for the current password guards the account against a borrowed or stolen session, so
- * the guesses are counted per account like sign-in attempts (CURRENT_PASSWORD_LIMIT).
+ * the guesses are counted per account like sign-in attempts (CURRENT_PASSWORD_LIMIT). Checked in
+ * a transaction of its own: the argon2 work is not done with another one held open.
  */
-async function checkPassword(ctx: CoreContext, me: PersonActor, password: string): Promise<void> {
+async function checkPassword(ctx: Ctx, me: Person, password: string): Promise<void> {
   const { limit, windowSeconds } = CURRENT_PASSWORD_LIMIT;
-  if (!(await throttleHit(ctx.db, `current-password:${me.tenantId}:${me.userId}`, limit, windowSeconds)))
+  const key = `current-password:${me.tenantId}:${me.userId}`;
+  if (!(await throttleHit(ctx.deps.db, key, limit, windowSeconds)))
     throw new CoreError('throttled', THROTTLED);
-  const [row] = await withActor(ctx.db.db, me, (tx) =>
+  const [row] = await transact(ctx, ({ tx }) =>
     tx
       .select({ hash: users.passwordHash })
       .from(users)
@@ -116,21 +117,23 @@ async function checkPassword(ctx: CoreContext, me: PersonActor, password: string
  * Starts an email change: the new address gets a confirmation link, and the account keeps its
  * current address until the link is opened.
  */
-export async function requestEmailChange(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  input: { email: string; currentPassword: string },
-): Promise<void> {
-  const me = person(actor);
+export async function requestEmailChange({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { email: string; currentPassword: string };
+}): Promise<void> {
+  const me = personOf(ctx, NO_ACCOUNT);
   const parsed = emailSchema.safeParse(input.email);
   if (!parsed.success) throw invalid({ email: 'Enter a valid email address.' });
   await checkPassword(ctx, me, input.currentPassword);
   const email = parsed.data;
   const token = generateToken();
-  const url = new URL('/account/confirm-email', site.tenant.origin);
+  const url = new URL('/account/confirm-email', siteOf(ctx).tenant.origin);
   url.searchParams.set('token', token);
-  await withActor(ctx.db.db, me, async (tx) => {
+  await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const [self] = await tx
       .select({ name: users.name, email: users.email })
       .from(users)
@@ -146,7 +149,7 @@ export async function requestEmailChange(
       purpose: 'email_change',
       tokenHash: hashToken(token),
       newEmail: email,
-      expiresAt: new Date(ctx.now().getTime() + EMAIL_CHANGE_LIFETIME_MS),
+      expiresAt: new Date(ctx.deps.now().getTime() + EMAIL_CHANGE_LIFETIME_MS),
     });
     // To the new address: only its owner can confirm it.
     await queueEmail(tx, {
@@ -159,42 +162,65 @@ export async function requestEmailChange(
         expiresInHours: Math.round(EMAIL_CHANGE_LIFETIME_MS / 3_600_000),
       },
     });
+    await record(ctx, {
+      verb: 'account.email_change_requested',
+      subject: { type: 'user', id: me.userId },
+      data: { email },
+    });
   });
 }
 
-export async function confirmEmailChange(ctx: CoreContext, site: TenantSite, token: string): Promise<void> {
-  let userId: string | null = null;
+/**
+ * Moves the account to the new address from the confirmation link, which may be opened signed
+ * out on the agency's host; recorded as the person whose address it is.
+ */
+export async function confirmEmailChange({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string };
+}): Promise<void> {
+  const tenantId = siteOf(ctx).tenant.id;
+  const { token } = input;
+  let person: Awaited<ReturnType<typeof confirmEmailToken>> = null;
   try {
-    userId = looksLikeToken(token) ? await confirmEmailToken(ctx.db, site.tenant.id, hashToken(token)) : null;
+    person = looksLikeToken(token) ? await confirmEmailToken(ctx.deps.db, tenantId, hashToken(token)) : null;
   } catch (error) {
     if (sqlState(error) === UNIQUE_VIOLATION) {
       throw new CoreError('conflict', 'Another account here already uses that address.');
     }
     throw error;
   }
-  if (!userId) throw new CoreError('expired', 'This confirmation link has expired or was already used.');
+  if (!person) throw new CoreError('expired', 'This confirmation link has expired or was already used.');
+  const { userId, email } = person;
+  await transact(actingAs(ctx, actorFor(tenantId, person)), (ctx) =>
+    record(ctx, { verb: 'account.email_changed', subject: { type: 'user', id: userId }, data: { email } }),
+  );
 }
 
 /**
  * Changes the password after checking the current one, ends every session (this one included),
  * voids outstanding reset and email-change links (a link mailed before the change must not undo
- * it) and opens a fresh session for this browser.
+ * it) and opens a fresh session for this browser, all in one transaction.
  */
-export async function changePassword(
-  ctx: CoreContext,
-  actor: TenantActor,
-  input: { currentPassword: string; newPassword: string },
-  client: ClientInfo,
-): Promise<{ token: string; expiresAt: Date }> {
-  const me = person(actor);
-  const [self] = await withActor(ctx.db.db, me, (tx) =>
+export async function changePassword({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { currentPassword: string; newPassword: string };
+}): Promise<{ token: string; expiresAt: Date }> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const [self] = await transact(ctx, ({ tx }) =>
     tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, me.userId)),
   );
   const problem = passwordProblem(input.newPassword, { email: self?.email, name: self?.name });
   if (problem) throw invalid({ newPassword: problem });
   await checkPassword(ctx, me, input.currentPassword);
   const hash = await hashPassword(input.newPassword);
-  await withActor(ctx.db.db, me, async (tx) => {
+  return transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     await tx
       .update(users)
       .set({ passwordHash: hash })
@@ -210,17 +236,22 @@ export async function changePassword(
           isNull(userTokens.usedAt),
         ),
       );
+    const session = await openSession({ ctx });
+    await record(ctx, { verb: 'account.password_change', subject: { type: 'user', id: me.userId } });
+    return session;
   });
-  return openSession(ctx, me, client);
 }
 
-export async function listSessions(
-  ctx: CoreContext,
-  actor: TenantActor,
-  currentSessionId: string,
-): Promise<AccountSession[]> {
-  const me = person(actor);
-  const rows = await withActor(ctx.db.db, me, (tx) =>
+/** The signed-in person's live sessions; `currentSessionId` (theirs, this request's) is marked. */
+export async function listSessions({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { currentSessionId: string };
+}): Promise<AccountSession[]> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const rows = await transact(ctx, ({ tx }) =>
     tx
       .select()
       .from(sessions)
@@ -240,20 +271,30 @@ export async function listSessions(
     expiresAt: s.expiresAt,
     ip: s.ip,
     userAgent: s.userAgent,
-    current: s.id === currentSessionId,
+    current: s.id === input.currentSessionId,
   }));
 }
 
-/** Ends one of the person's own sessions, or all but the current one when `sessionId` is 'others'. */
-export async function endSessions(
-  ctx: CoreContext,
-  actor: TenantActor,
-  currentSessionId: string,
-  sessionId: string | 'others',
-): Promise<number> {
-  const me = person(actor);
-  const ended = await withActor(ctx.db.db, me, (tx) =>
-    tx
+const endSessionsInput = z.object({
+  currentSessionId: sessionIdSchema,
+  sessionId: z.union([z.literal('others'), sessionIdSchema]),
+});
+
+/**
+ * Ends one of the person's own sessions, or all but the current one when `sessionId` is
+ * 'others'; how many ended.
+ */
+export async function endSessions({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { currentSessionId: string; sessionId: string };
+}): Promise<number> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const { currentSessionId, sessionId } = parseInput(endSessionsInput, input);
+  return transact(ctx, async (ctx) => {
+    const ended = await ctx.tx
       .delete(sessions)
       .where(
         and(
@@ -262,7 +303,12 @@ export async function endSessions(
           sessionId === 'others' ? sql`${sessions.id} <> ${currentSessionId}` : eq(sessions.id, sessionId),
         ),
       )
-      .returning({ id: sessions.id }),
-  );
-  return ended.length;
+      .returning({ id: sessions.id });
+    await record(ctx, {
+      verb: 'account.sessions_end',
+      subject: { type: 'user', id: me.userId },
+      data: { which: sessionId === 'others' ? 'others' : 'one', ended: ended.length },
+    });
+    return ended.length;
+  });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEVICE_COOKIE_LIFETIME_MS } from '@foyer/auth';
-import type { CoreContext } from '../context';
+import type { Deps } from '../context';
 
 /**
  * Device cookies (OWASP's "Slow down online guessing attacks with device cookies"): a browser
@@ -27,18 +27,18 @@ export interface DeviceCookie {
 }
 
 /** A fresh device cookie for a browser that just signed in to this account. */
-export function issueDeviceCookie(ctx: CoreContext, scope: DeviceScope): DeviceCookie {
+export function issueDeviceCookie(deps: Deps, scope: DeviceScope): DeviceCookie {
   const nonce = randomBytes(16).toString('base64url');
   return {
-    value: `${nonce}.${ctx.mail.secrets.mac(subject(scope, nonce), PURPOSE)}`,
-    expiresAt: new Date(ctx.now().getTime() + DEVICE_COOKIE_LIFETIME_MS),
+    value: `${nonce}.${deps.mail.secrets.mac(subject(scope, nonce), PURPOSE)}`,
+    expiresAt: new Date(deps.now().getTime() + DEVICE_COOKIE_LIFETIME_MS),
   };
 }
 
 /** The nonce of a device cookie valid for this account, or null (absent, forged, another account's). */
-export function trustedDevice(ctx: CoreContext, scope: DeviceScope, value: string | null | undefined) {
+export function trustedDevice(deps: Deps, scope: DeviceScope, value: string | null | undefined) {
   if (typeof value !== 'string' || value.length > 100) return null;
   const [nonce, tag, extra] = value.split('.');
   if (!nonce || !tag || extra !== undefined || !NONCE.test(nonce)) return null;
-  return ctx.mail.secrets.verifyMac(subject(scope, nonce), PURPOSE, tag) ? nonce : null;
+  return deps.mail.secrets.verifyMac(subject(scope, nonce), PURPOSE, tag) ? nonce : null;
 }

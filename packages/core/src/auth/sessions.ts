@@ -19,13 +19,14 @@ import {
   sessionForToken,
   signInWithPassword,
   type TenantActor,
-  withActor,
 } from '@foyer/db';
-import type { ClientInfo, CoreContext, TenantSite } from '../context';
+import { z } from 'zod';
+import { actingAs, type Ctx, personOf, record, siteOf, transact } from '../ctx';
 import { CoreError } from '../errors';
+import { parseInput } from '../input';
 import { type DeviceCookie, issueDeviceCookie, trustedDevice } from './devices';
 import { signInAllowed } from './throttle';
-import { beyondAnyAccount } from './validation';
+import { beyondAnyAccount, EMAIL_MAX_LENGTH } from './validation';
 
 const { sessions, users } = schema;
 
@@ -57,52 +58,56 @@ export function actorFor(
   return { kind: user.role, tenantId, userId: user.userId };
 }
 
-/** Opens a session for an actor whose identity is already proven; returns the cookie token. */
-export async function openSession(
-  ctx: CoreContext,
-  actor: TenantActor,
-  client: ClientInfo,
-): Promise<{ token: string; expiresAt: Date }> {
-  if (actor.kind === 'apikey') throw new Error('API keys have no sessions');
+/**
+ * Opens a session for the person acting in `ctx`, whose identity is already proven (a password,
+ * an invitation, a hand-off); returns the cookie token. Records nothing: the verb that proved
+ * who it is records what happened, in the same transaction when it passes its own.
+ */
+export async function openSession({ ctx }: { ctx: Ctx }): Promise<{ token: string; expiresAt: Date }> {
+  const me = personOf(ctx, 'Only people have sessions.');
   const token = generateToken();
-  const expiresAt = sessionExpiry(ctx.now());
-  const now = ctx.now();
-  await withActor(ctx.db.db, actor, async (tx) => {
+  const now = ctx.deps.now();
+  const expiresAt = sessionExpiry(now);
+  await transact(ctx, async ({ tx }) => {
     await tx.insert(sessions).values({
-      tenantId: actor.tenantId,
+      tenantId: me.tenantId,
       id: hashToken(token),
-      userId: actor.userId,
+      userId: me.userId,
       expiresAt,
-      ip: client.ip || null,
-      userAgent: client.userAgent?.slice(0, 500) ?? null,
+      ip: ctx.client?.ip || null,
+      userAgent: ctx.client?.userAgent?.slice(0, 500) ?? null,
     });
     await tx
       .update(users)
       .set({ lastSeenAt: now })
-      .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, actor.userId)));
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
   });
   return { token, expiresAt };
 }
 
 /**
- * Cookie token -> session, for the tenant of the request's host only: a token issued by
- * another tenant finds nothing. Renews a session that is past half its life, and records
- * activity at most every few minutes.
+ * Cookie token -> session, for the tenant of the request's host only (`ctx`'s site): a token
+ * issued by another tenant finds nothing. Renews a session that is past half its life, and notes
+ * when the person was last seen at most every few minutes. Not an action: it records nothing.
  */
-export async function resolveSession(
-  ctx: CoreContext,
-  tenantId: string,
-  token: string | undefined,
-): Promise<ResolvedSession | null> {
+export async function resolveSession({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string | undefined };
+}): Promise<ResolvedSession | null> {
+  const { token } = input;
   if (!looksLikeToken(token)) return null;
+  const tenantId = siteOf(ctx).tenant.id;
   const sessionId = hashToken(token);
-  const row = await sessionForToken(ctx.db, tenantId, sessionId);
+  const row = await sessionForToken(ctx.deps.db, tenantId, sessionId);
   if (!row) return null;
-  const now = ctx.now();
+  const now = ctx.deps.now();
   const actor = actorFor(tenantId, row);
   const renewedUntil = renewal(row.expiresAt, now);
   if (renewedUntil || needsTouch(row.lastSeenAt, now)) {
-    await withActor(ctx.db.db, actor, async (tx) => {
+    await transact(actingAs(ctx, actor), async ({ tx }) => {
       await tx
         .update(sessions)
         .set({ lastSeenAt: now, ...(renewedUntil ? { expiresAt: renewedUntil } : {}) })
@@ -121,27 +126,34 @@ export async function resolveSession(
   };
 }
 
-/** Ends the session behind a cookie token (signing out). Unknown tokens are ignored. */
-export async function closeSession(ctx: CoreContext, session: ResolvedSession): Promise<void> {
-  await withActor(ctx.db.db, session.actor, (tx) =>
-    tx
+/** A session as the account page and the cookie layer name it: the SHA-256 of its token, in hex. */
+export const sessionIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'That session doesn’t exist.');
+
+const closeInput = z.object({ sessionId: sessionIdSchema });
+
+/** Signing out: ends the signed-in person's session `sessionId` (their own only). */
+export async function closeSession({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { sessionId: string };
+}): Promise<void> {
+  const me = personOf(ctx);
+  const { sessionId } = parseInput(closeInput, input);
+  await transact(ctx, async (ctx) => {
+    await ctx.tx
       .delete(sessions)
-      .where(and(eq(sessions.tenantId, session.actor.tenantId), eq(sessions.id, session.sessionId))),
-  );
+      .where(
+        and(eq(sessions.tenantId, me.tenantId), eq(sessions.userId, me.userId), eq(sessions.id, sessionId)),
+      );
+    await record(ctx, { verb: 'auth.sign_out', subject: { type: 'user', id: me.userId } });
+  });
 }
 
 const INVALID = 'That email and password don’t match an account here.';
 export const THROTTLED = 'Too many attempts. Wait a few minutes, then try again.';
 
-/**
- * Email + password -> a new session. Unknown accounts, wrong passwords and deactivated
- * accounts get the same answer, after the same work. `device` is the browser's device cookie,
- * if any; a successful sign-in returns a fresh one to set (see ./devices.ts).
- *
- * The password is hashed here with the stored hash's parameters and salt, and the database
- * compares and opens the session in one statement (`app_system.sign_in`), so the login role never
- * reads a password hash.
- */
 /**
  * What the database compares with the stored hash: the typed password hashed with the stored
  * parameters and salt. An unknown account costs the same argon2 work and yields '', which matches
@@ -156,68 +168,109 @@ export async function passwordProof(
   return phc ?? '';
 }
 
-export async function signIn(
-  ctx: CoreContext,
-  site: TenantSite,
-  input: { email: string; password: string; device?: string | null },
-  client: ClientInfo,
-): Promise<{
+/**
+ * A refused sign-in, recorded as the visitor who tried: the address typed and whether the
+ * password was wrong or never checked (throttled). Never the password.
+ */
+async function signInFailed(ctx: Ctx, email: string, reason: 'credentials' | 'throttled'): Promise<never> {
+  const visitor = actingAs(ctx, { kind: 'visitor', tenantId: siteOf(ctx).tenant.id });
+  await transact(visitor, (ctx) =>
+    record(ctx, { verb: 'auth.sign_in_failed', data: { email: email.slice(0, EMAIL_MAX_LENGTH), reason } }),
+  );
+  throw reason === 'throttled'
+    ? new CoreError('throttled', THROTTLED)
+    : new CoreError('invalid_credentials', INVALID);
+}
+
+/**
+ * Email + password -> a new session, for a visitor on the agency's host (`ctx`'s site). Unknown
+ * accounts, wrong passwords and deactivated accounts get the same answer, after the same work.
+ * `device` is the browser's device cookie, if any; a successful sign-in returns a fresh one to
+ * set (see ./devices.ts).
+ *
+ * The password is hashed here with the stored hash's parameters and salt, and the database
+ * compares and opens the session in one statement (`app_system.sign_in`), so the login role never
+ * reads a password hash. A success is recorded as the person, a refusal as the visitor.
+ */
+export async function signIn({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { email: string; password: string; device?: string | null };
+}): Promise<{
   token: string;
   expiresAt: Date;
   user: SignedInUser;
   actor: TenantActor;
   device: DeviceCookie;
 }> {
-  const tenantId = site.tenant.id;
+  const tenantId = siteOf(ctx).tenant.id;
+  const { deps } = ctx;
   const email = input.email.trim().toLowerCase();
-  if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
+  if (beyondAnyAccount(email, input.password)) return signInFailed(ctx, email, 'credentials');
   const scope = { tenantId, email };
-  const allowed = await signInAllowed(ctx, {
+  const allowed = await signInAllowed(deps, {
     account: `sign-in:${tenantId}:${email}`,
-    ip: `sign-in-ip:${client.ip}`,
-    device: trustedDevice(ctx, scope, input.device),
+    ip: `sign-in-ip:${ctx.client?.ip ?? ''}`,
+    device: trustedDevice(deps, scope, input.device),
   });
-  if (!allowed) throw new CoreError('throttled', THROTTLED);
+  if (!allowed) return signInFailed(ctx, email, 'throttled');
 
-  const account = await loginLookup(ctx.db, tenantId, email);
+  const account = await loginLookup(deps.db, tenantId, email);
   const phc = await passwordProof(account, input.password);
   // The account's counter is not cleared on success: that would hand whoever is guessing a
   // fresh allowance every time the owner signs in. The owner's browser now has a device cookie.
   const token = generateToken();
-  const expiresAt = sessionExpiry(ctx.now());
-  const row = await signInWithPassword(ctx.db, tenantId, email, {
+  const expiresAt = sessionExpiry(deps.now());
+  const row = await signInWithPassword(deps.db, tenantId, email, {
     passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
-    ip: client.ip || null,
-    userAgent: client.userAgent?.slice(0, 500) ?? null,
+    ip: ctx.client?.ip || null,
+    userAgent: ctx.client?.userAgent?.slice(0, 500) ?? null,
   });
-  if (!row) throw new CoreError('invalid_credentials', INVALID);
+  if (!row) return signInFailed(ctx, email, 'credentials');
 
   const actor = actorFor(tenantId, row);
-  if (account && needsRehash(account.passwordParams)) {
-    const upgraded = await hashPassword(input.password);
-    await withActor(ctx.db.db, actor, (tx) =>
-      tx
+  const upgraded = account && needsRehash(account.passwordParams) ? await hashPassword(input.password) : null;
+  await transact(actingAs(ctx, actor), async (ctx) => {
+    if (upgraded)
+      await ctx.tx
         .update(users)
         .set({ passwordHash: upgraded })
-        .where(and(eq(users.tenantId, tenantId), eq(users.id, row.userId))),
-    );
-  }
+        .where(and(eq(users.tenantId, tenantId), eq(users.id, row.userId)));
+    await record(ctx, { verb: 'auth.sign_in', subject: { type: 'user', id: row.userId } });
+  });
   return {
     token,
     expiresAt,
     actor,
     user: { id: row.userId, name: row.name, email: row.email, role: row.role },
-    device: issueDeviceCookie(ctx, scope),
+    device: issueDeviceCookie(deps, scope),
   };
 }
 
-/** The sign-up hand-off: a one-time token minted on the platform host, redeemed on the tenant's. */
-export async function redeemHandoff(ctx: CoreContext, site: TenantSite, token: string, client: ClientInfo) {
+/**
+ * The end of sign-up: a one-time token minted on the platform host, redeemed on the new
+ * agency's host (`ctx`'s site), where the admin's session is opened. Null for a bad link.
+ */
+export async function redeemHandoff({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string };
+}): Promise<{ token: string; expiresAt: Date } | null> {
+  const { token } = input;
   if (!looksLikeToken(token)) return null;
-  const userId = await redeemHandoffToken(ctx.db, site.tenant.id, hashToken(token));
+  const tenantId = siteOf(ctx).tenant.id;
+  const userId = await redeemHandoffToken(ctx.deps.db, tenantId, hashToken(token));
   if (!userId) return null;
-  const actor = actorFor(site.tenant.id, { userId, role: 'admin', clientId: null });
-  return openSession(ctx, actor, client);
+  const admin = actingAs(ctx, actorFor(tenantId, { userId, role: 'admin', clientId: null }));
+  return transact(admin, async (ctx) => {
+    const session = await openSession({ ctx });
+    await record(ctx, { verb: 'auth.handoff', subject: { type: 'user', id: userId } });
+    return session;
+  });
 }

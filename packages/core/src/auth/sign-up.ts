@@ -6,9 +6,9 @@ import {
   hashToken,
   passwordProblem,
 } from '@foyer/auth';
-import { signUpTenant, slugAvailable, withActor } from '@foyer/db';
+import { signUpTenant, slugAvailable } from '@foyer/db';
 import { z } from 'zod';
-import type { ClientInfo, CoreContext } from '../context';
+import { actingAs, type Ctx, record, transact } from '../ctx';
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
 import { ensureBoard } from '../tenants/board';
 import { actorFor } from './sessions';
@@ -25,14 +25,18 @@ export const signUpInput = z.object({
 export type SignUpInput = z.input<typeof signUpInput>;
 
 /** Is this workspace address free? Answers the live check on the sign-up form. */
-export async function checkSlug(
-  ctx: CoreContext,
-  raw: string,
-): Promise<{ available: boolean; message: string | null }> {
-  const slug = raw.trim().toLowerCase();
+export async function checkSlug({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { slug: string };
+}): Promise<{ available: boolean; message: string | null }> {
+  const slug = input.slug.trim().toLowerCase();
   const problem = slugProblem(slug);
   if (problem) return { available: false, message: problem };
-  if (!(await slugAvailable(ctx.db, slug))) return { available: false, message: 'This address is taken.' };
+  if (!(await slugAvailable(ctx.deps.db, slug)))
+    return { available: false, message: 'This address is taken.' };
   return { available: true, message: null };
 }
 
@@ -50,14 +54,19 @@ export const SIGN_UP_THROTTLED =
   'Too many workspaces were created from here or with this email just now. Wait an hour, then try again.';
 
 /**
- * Creates an agency and its first admin. Returns where to send the browser: the new host with a
- * one-time hand-off token (cookies are per host, so the session is opened there).
+ * Creates an agency and its first admin, for a visitor on the platform host. Returns where to
+ * send the browser: the new host with a one-time hand-off token (cookies are per host, so the
+ * session is opened there). The new admin's first activity entry, in the new workspace, is its
+ * creation.
  */
-export async function signUp(
-  ctx: CoreContext,
-  raw: SignUpInput,
-  client: ClientInfo,
-): Promise<{ tenantId: string; slug: string; handoffUrl: string }> {
+export async function signUp({
+  ctx,
+  input: raw,
+}: {
+  ctx: Ctx;
+  input: SignUpInput;
+}): Promise<{ tenantId: string; slug: string; handoffUrl: string }> {
+  const { deps } = ctx;
   const parsed = signUpInput.safeParse(raw);
   const fields = parsed.success ? {} : fieldErrors(parsed.error);
   const input = parsed.success ? parsed.data : null;
@@ -68,29 +77,29 @@ export async function signUp(
   if (passwordIssue) fields.password ??= passwordIssue;
   if (!input || Object.keys(fields).length > 0) throw invalid(fields);
   // Before the address is looked up or the password hashed: a refused attempt costs nothing.
-  const allowed = await withinLimits(ctx, SIGN_UP_LIMITS, {
+  const allowed = await withinLimits(deps, SIGN_UP_LIMITS, {
     account: `sign-up:${input.email.toLowerCase()}`,
-    ip: `sign-up-ip:${client.ip}`,
+    ip: `sign-up-ip:${ctx.client?.ip ?? ''}`,
   });
   if (!allowed) throw new CoreError('throttled', SIGN_UP_THROTTLED);
 
-  if (!(await slugAvailable(ctx.db, slug))) throw invalid({ slug: 'This address is taken.' });
+  if (!(await slugAvailable(deps.db, slug))) throw invalid({ slug: 'This address is taken.' });
   const handoff = generateToken();
   const verify = generateToken();
-  const verifyUrl = new URL('/verify-email', ctx.tenantOriginForSlug(slug));
+  const verifyUrl = new URL('/verify-email', deps.tenantOriginForSlug(slug));
   verifyUrl.searchParams.set('token', verify);
   let created: { tenantId: string; userId: string };
   try {
-    created = await signUpTenant(ctx.db, {
+    created = await signUpTenant(deps.db, {
       slug,
       name: input.agencyName,
       adminName: input.name,
       email: input.email,
       passwordHash: await hashPassword(input.password),
       handoffHash: hashToken(handoff),
-      handoffExpires: new Date(ctx.now().getTime() + HANDOFF_LIFETIME_MS),
+      handoffExpires: new Date(deps.now().getTime() + HANDOFF_LIFETIME_MS),
       verifyHash: hashToken(verify),
-      verifyExpires: new Date(ctx.now().getTime() + EMAIL_VERIFY_LIFETIME_MS),
+      verifyExpires: new Date(deps.now().getTime() + EMAIL_VERIFY_LIFETIME_MS),
       verifyVars: {
         verifyUrl: verifyUrl.toString(),
         expiresInHours: Math.round(EMAIL_VERIFY_LIFETIME_MS / 3_600_000),
@@ -101,9 +110,17 @@ export async function signUp(
     if (sqlState(error) === UNIQUE_VIOLATION) throw invalid({ slug: 'This address is taken.' });
     throw error;
   }
-  const admin = actorFor(created.tenantId, { userId: created.userId, role: 'admin', clientId: null });
-  await withActor(ctx.db.db, admin, (tx) => ensureBoard(tx, created.tenantId));
-  const url = new URL('/auth/handoff', ctx.tenantOriginForSlug(slug));
+  const { tenantId, userId } = created;
+  const admin = actingAs(ctx, actorFor(tenantId, { userId, role: 'admin', clientId: null }));
+  await transact(admin, async (ctx) => {
+    await ensureBoard(ctx.tx, tenantId);
+    await record(ctx, {
+      verb: 'workspace.created',
+      subject: { type: 'tenant', id: tenantId },
+      data: { slug, name: input.agencyName },
+    });
+  });
+  const url = new URL('/auth/handoff', deps.tenantOriginForSlug(slug));
   url.searchParams.set('token', handoff);
-  return { tenantId: created.tenantId, slug, handoffUrl: url.toString() };
+  return { tenantId, slug, handoffUrl: url.toString() };
 }

@@ -1,5 +1,6 @@
 import { throttleHit, throttlePurge } from '@foyer/db';
-import type { CoreContext } from '../context';
+import type { Deps } from '../context';
+import type { Ctx } from '../ctx';
 
 /** A fixed window: at most `limit` hits per `windowSeconds` (at most a day; see `purgeThrottle`). */
 export interface Limit {
@@ -18,13 +19,13 @@ export interface AccountAndIpLimits {
  * dodged by tripping the other first) and says whether the attempt is within both limits.
  */
 export async function withinLimits(
-  ctx: CoreContext,
+  deps: Deps,
   limits: AccountAndIpLimits,
   keys: { account: string; ip: string },
 ): Promise<boolean> {
   const [accountOk, ipOk] = await Promise.all([
-    throttleHit(ctx.db, keys.account, limits.perAccount.limit, limits.perAccount.windowSeconds),
-    throttleHit(ctx.db, keys.ip, limits.perIp.limit, limits.perIp.windowSeconds),
+    throttleHit(deps.db, keys.account, limits.perAccount.limit, limits.perAccount.windowSeconds),
+    throttleHit(deps.db, keys.ip, limits.perIp.limit, limits.perIp.windowSeconds),
   ]);
   return accountOk && ipOk;
 }
@@ -52,14 +53,14 @@ export const SIGN_IN_LIMITS: SignInLimits = {
  * nonce of a valid device cookie for this account, or null.
  */
 export async function signInAllowed(
-  ctx: CoreContext,
+  deps: Deps,
   keys: { account: string; ip: string; device: string | null },
 ): Promise<boolean> {
   if (keys.device) {
     const { limit, windowSeconds } = SIGN_IN_LIMITS.perDevice;
-    return throttleHit(ctx.db, `sign-in-device:${keys.device}`, limit, windowSeconds);
+    return throttleHit(deps.db, `sign-in-device:${keys.device}`, limit, windowSeconds);
   }
-  return withinLimits(ctx, SIGN_IN_LIMITS, { account: keys.account, ip: keys.ip });
+  return withinLimits(deps, SIGN_IN_LIMITS, { account: keys.account, ip: keys.ip });
 }
 
 /**
@@ -73,8 +74,9 @@ export const THROTTLE_RETENTION_SECONDS = 24 * 60 * 60;
 
 /**
  * Deletes expired throttle rows; keys carry attacker-chosen emails, so without this the table
- * would grow a row per made-up address forever. Run by the worker's `throttle-purge` job.
+ * would grow a row per made-up address forever. Run by the worker's `throttle-purge` job, for
+ * the whole platform: nobody acts in a tenant, so it records nothing.
  */
-export function purgeThrottle(ctx: CoreContext): Promise<number> {
-  return throttlePurge(ctx.db, THROTTLE_RETENTION_SECONDS);
+export async function purgeThrottle({ ctx }: { ctx: Ctx }): Promise<number> {
+  return throttlePurge(ctx.deps.db, THROTTLE_RETENTION_SECONDS);
 }

@@ -11,8 +11,18 @@ import { type DeviceCookie, issueDeviceCookie, trustedDevice } from '../auth/dev
 import { passwordProof, THROTTLED } from '../auth/sessions';
 import { signInAllowed } from '../auth/throttle';
 import { beyondAnyAccount } from '../auth/validation';
-import type { ClientInfo, CoreContext } from '../context';
+import type { Ctx } from '../ctx';
 import { CoreError } from '../errors';
+
+/*
+ * Operators act on the platform, not in a tenant: there is no tenant whose activity log could
+ * hold their sign-in, and `withActor` has no operator role. Their verbs therefore take a ctx
+ * whose `actor` is null (the platform host's), and the signed-in operator, where one is needed,
+ * comes in `input` as `resolveOperator` returned it. That is not trust in the caller: every
+ * statement after sign-in names the operator's session, and the database checks it itself
+ * (`app_system.operator_tenants`, `end_operator_session`). A field on Ctx was the alternative;
+ * it would put a second, tenant-less kind of actor beside `actor` for four functions.
+ */
 
 export interface SignedInOperator {
   id: string;
@@ -28,50 +38,70 @@ const INVALID = 'That email and password don’t match an operator account.';
  * session that only `app_system.operator_sign_in` can open, after comparing the password's hash
  * itself. Disabled operators get the same answer as a wrong password.
  */
-export async function signInOperator(
-  ctx: CoreContext,
-  input: { email: string; password: string; device?: string | null },
-  client: ClientInfo,
-): Promise<{ token: string; expiresAt: Date; device: DeviceCookie }> {
+export async function signInOperator({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { email: string; password: string; device?: string | null };
+}): Promise<{ token: string; expiresAt: Date; device: DeviceCookie }> {
+  const { deps, client } = ctx;
   const email = input.email.trim().toLowerCase();
   if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
   const scope = { operator: true, email } as const;
-  const allowed = await signInAllowed(ctx, {
+  const allowed = await signInAllowed(deps, {
     account: `operator-sign-in:${email}`,
-    ip: `sign-in-ip:${client.ip}`,
-    device: trustedDevice(ctx, scope, input.device),
+    ip: `sign-in-ip:${client?.ip ?? ''}`,
+    device: trustedDevice(deps, scope, input.device),
   });
   if (!allowed) throw new CoreError('throttled', THROTTLED);
-  const phc = await passwordProof(await operatorLoginLookup(ctx.db, email), input.password);
+  const phc = await passwordProof(await operatorLoginLookup(deps.db, email), input.password);
   const token = generateToken();
-  const expiresAt = sessionExpiry(ctx.now());
-  const operatorId = await operatorSignIn(ctx.db, email, {
+  const expiresAt = sessionExpiry(deps.now());
+  const operatorId = await operatorSignIn(deps.db, email, {
     passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
-    ip: client.ip || null,
-    userAgent: client.userAgent?.slice(0, 500) ?? null,
+    ip: client?.ip || null,
+    userAgent: client?.userAgent?.slice(0, 500) ?? null,
   });
   if (!operatorId) throw new CoreError('invalid_credentials', INVALID);
-  return { token, expiresAt, device: issueDeviceCookie(ctx, scope) };
+  return { token, expiresAt, device: issueDeviceCookie(deps, scope) };
 }
 
-export async function resolveOperator(
-  ctx: CoreContext,
-  token: string | undefined,
-): Promise<SignedInOperator | null> {
+/** Cookie token -> the signed-in operator, on the platform host; renews the session as it goes. */
+export async function resolveOperator({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string | undefined };
+}): Promise<SignedInOperator | null> {
+  const { token } = input;
   if (!looksLikeToken(token)) return null;
   const sessionId = hashToken(token);
-  const row = await operatorSession(ctx.db, sessionId, sessionExpiry(ctx.now()));
+  const row = await operatorSession(ctx.deps.db, sessionId, sessionExpiry(ctx.deps.now()));
   return row ? { id: row.operatorId, name: row.name, email: row.email, sessionId } : null;
 }
 
-export async function signOutOperator(ctx: CoreContext, operator: SignedInOperator): Promise<void> {
-  await endOperatorSession(ctx.db, operator.sessionId);
+export async function signOutOperator({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { operator: SignedInOperator };
+}): Promise<void> {
+  await endOperatorSession(ctx.deps.db, input.operator.sessionId);
 }
 
 export type OperatorTenant = OperatorTenantRow;
 
-export function listTenants(ctx: CoreContext, operator: SignedInOperator): Promise<OperatorTenant[]> {
-  return operatorTenants(ctx.db, operator.sessionId);
+export async function listTenants({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { operator: SignedInOperator };
+}): Promise<OperatorTenant[]> {
+  return operatorTenants(ctx.deps.db, input.operator.sessionId);
 }

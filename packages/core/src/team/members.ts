@@ -262,7 +262,7 @@ export async function acceptInvitation({
       data: { role: accepted.role },
     });
   });
-  return { ...(await openSession(ctx.deps, actor, ctx.client ?? { ip: '', userAgent: null })), actor };
+  return { ...(await openSession({ ctx: member })), actor };
 }
 
 /**

@@ -1,9 +1,8 @@
-import { deviceCookieName, operatorCookieName } from '@foyer/auth';
+import { clearCookie, readCookie, type Scheme, setCookie } from '@foyer/auth';
 import type {
   ClientInfo,
   DeviceCookie,
   Person,
-  ResolvedSession,
   SignedInOperator,
   SignedInUser,
   TenantSite,
@@ -11,8 +10,6 @@ import type {
 import { type Cookies, error, redirect } from '@sveltejs/kit';
 import { requirePlatform, requirePlatformHost, tenantSite } from './platform';
 import { homeFor, loginUrl } from './redirects';
-
-type TenantActor = ResolvedSession['actor'];
 
 /** The signed-in person on a tenant host, with everything core calls need. */
 export interface Me {
@@ -98,8 +95,9 @@ interface IssuedToken {
   expiresAt: Date;
 }
 
-function cookieOptions(platform: Readonly<App.Platform>) {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure: platform.secureCookies } as const;
+/** The scheme this deployment's cookies are named and flagged for (see @foyer/auth's cookies). */
+function schemeOf(platform: Readonly<App.Platform> | undefined): Scheme {
+  return requirePlatform(platform).secureCookies ? 'https' : 'http';
 }
 
 export function setSessionCookie(
@@ -107,25 +105,11 @@ export function setSessionCookie(
   platform: Readonly<App.Platform> | undefined,
   session: IssuedToken,
 ): void {
-  const resolved = requirePlatform(platform);
-  cookies.set(resolved.sessionCookie, session.token, {
-    ...cookieOptions(resolved),
-    expires: session.expiresAt,
-  });
+  setCookie(cookies, 'session', schemeOf(platform), session.token, session.expiresAt);
 }
 
 export function clearSessionCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
-  const resolved = requirePlatform(platform);
-  cookies.delete(resolved.sessionCookie, cookieOptions(resolved));
-}
-
-/** What `closeSession` takes, rebuilt from what Hono resolved for this request. */
-export function resolvedSession(me: Me): ResolvedSession {
-  return { actor: me.actor, user: me.user, sessionId: me.sessionId, renewedUntil: null };
-}
-
-function operatorCookie(platform: Readonly<App.Platform>): string {
-  return operatorCookieName(platform.secureCookies ? 'https' : 'http');
+  clearCookie(cookies, 'session', schemeOf(platform));
 }
 
 export function setOperatorCookie(
@@ -133,16 +117,11 @@ export function setOperatorCookie(
   platform: Readonly<App.Platform> | undefined,
   session: IssuedToken,
 ): void {
-  const resolved = requirePlatform(platform);
-  cookies.set(operatorCookie(resolved), session.token, {
-    ...cookieOptions(resolved),
-    expires: session.expiresAt,
-  });
+  setCookie(cookies, 'operator', schemeOf(platform), session.token, session.expiresAt);
 }
 
 export function clearOperatorCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
-  const resolved = requirePlatform(platform);
-  cookies.delete(operatorCookie(resolved), cookieOptions(resolved));
+  clearCookie(cookies, 'operator', schemeOf(platform));
 }
 
 /** The operator console: signed-in operators on the platform host; 404 on agencies' hosts. */
@@ -152,16 +131,12 @@ export function requireOperator(platform: Readonly<App.Platform> | undefined): S
   return operator;
 }
 
-function deviceCookie(platform: Readonly<App.Platform>): string {
-  return deviceCookieName(platform.secureCookies ? 'https' : 'http');
-}
-
 /** The browser's device cookie (proof of an earlier sign-in, see docs/security.md), if any. */
 export function readDeviceCookie(
   cookies: Cookies,
   platform: Readonly<App.Platform> | undefined,
 ): string | null {
-  return cookies.get(deviceCookie(requirePlatform(platform))) ?? null;
+  return readCookie(cookies, 'device', schemeOf(platform));
 }
 
 /** Keeps the device cookie a successful sign-in issued; host-only, like the session cookie. */
@@ -170,9 +145,5 @@ export function setDeviceCookie(
   platform: Readonly<App.Platform> | undefined,
   device: DeviceCookie,
 ): void {
-  const resolved = requirePlatform(platform);
-  cookies.set(deviceCookie(resolved), device.value, {
-    ...cookieOptions(resolved),
-    expires: device.expiresAt,
-  });
+  setCookie(cookies, 'device', schemeOf(platform), device.value, device.expiresAt);
 }

@@ -1,20 +1,18 @@
 import { unreadCount } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
-import { requirePlatform } from '$lib/server/platform';
 import { homeFor } from '$lib/server/redirects';
-import { currentUser } from '$lib/server/session';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ platform }) => {
-  if (requirePlatform(platform).tenant === null) return { view: 'landing' as const };
+export const load: PageServerLoad = async ({ locals }) => {
+  if (locals.site === null) return { view: 'landing' as const };
   // An agency's host: the client portal for clients, the team panel for the team.
-  const me = currentUser(platform);
+  const { me } = locals;
   if (me === null) redirect(303, '/login');
   if (me.user.role !== 'client') redirect(303, homeFor(me.user.role));
   return {
     view: 'portal' as const,
     user: { name: me.user.name, email: me.user.email, role: me.user.role },
     // The portal's home is outside the (app) layout, so it loads the bell's count itself.
-    unread: await unreadCount(requirePlatform(platform).core, me.actor),
+    unread: await unreadCount(locals.ctx.deps, me.actor),
   };
 };

@@ -1,13 +1,14 @@
 import { closeSession } from '@foyer/core';
-import { redirect } from '@sveltejs/kit';
-import { requirePlatform } from '$lib/server/platform';
-import { clearSessionCookie, currentUser, resolvedSession } from '$lib/server/session';
+import { error, redirect } from '@sveltejs/kit';
+import { clearSessionCookie } from '$lib/server/session';
 import type { RequestHandler } from './$types';
 
 /** POST only: a GET that signs out could be triggered by any image or link on another site. */
-export const POST: RequestHandler = async ({ platform, cookies }) => {
-  const me = currentUser(platform);
-  if (me !== null) await closeSession(requirePlatform(platform).core, resolvedSession(me));
+export const POST: RequestHandler = async ({ locals, platform, cookies }) => {
+  // Sessions live on agencies' hosts; the platform host has nothing to sign out of.
+  if (locals.site === null) error(404);
+  const { me } = locals;
+  if (me !== null) await closeSession({ ctx: locals.ctx, input: { sessionId: me.sessionId } });
   clearSessionCookie(cookies, platform);
   redirect(303, me === null ? '/login' : '/login?notice=signed-out');
 };

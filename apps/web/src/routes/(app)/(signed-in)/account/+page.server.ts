@@ -12,8 +12,7 @@ import { redirect } from '@sveltejs/kit';
 import { endOtherSessions } from '$lib/confirm';
 import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
-import { clientInfo, requireUser, setSessionCookie } from '$lib/server/session';
+import { person, setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // Fixed sentences for the redirect after a change; the query string never carries text.
@@ -23,11 +22,11 @@ const SAVED: Record<string, string> = {
 };
 
 export const load: PageServerLoad = async (event) => {
-  const me = requireUser(event);
-  const { core } = requirePlatform(event.platform);
+  const me = person(event.locals);
+  const { ctx } = event.locals;
   const [account, sessions] = await Promise.all([
-    getAccount(core, me.actor),
-    listSessions(core, me.actor, me.sessionId),
+    getAccount({ ctx }),
+    listSessions({ ctx, input: { currentSessionId: me.sessionId } }),
   ]);
   return {
     account,
@@ -39,7 +38,7 @@ export const load: PageServerLoad = async (event) => {
       lastSeenAt: s.lastSeenAt,
       createdAt: s.createdAt,
     })),
-    now: core.now(),
+    now: ctx.deps.now(),
     saved: SAVED[event.url.searchParams.get('saved') ?? ''] ?? null,
   };
 };
@@ -48,14 +47,14 @@ export const load: PageServerLoad = async (event) => {
 type Section = 'name' | 'email' | 'password' | 'sessions';
 
 function setup(event: RequestEvent) {
-  return { me: requireUser(event), core: requirePlatform(event.platform).core };
+  return { me: person(event.locals), ctx: event.locals.ctx };
 }
 
 export const actions: Actions = {
   // Name and password changes redirect, so that the header and the session list of the next
   // page are read fresh instead of from what this request started with.
   name: async (event) => {
-    const { me, core } = setup(event);
+    const { ctx } = setup(event);
     const input = await parseForm(event.request, inputs.updateNameInput, (raw) => ({
       section: 'name' as Section,
       name: raw.name,
@@ -63,7 +62,7 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const { name } = input.data;
     try {
-      await updateName(core, me.actor, name);
+      await updateName({ ctx, input: { name } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'name' as Section, name });
     }
@@ -71,7 +70,7 @@ export const actions: Actions = {
   },
 
   email: async (event) => {
-    const { me, core } = setup(event);
+    const { ctx } = setup(event);
     const input = await parseForm(event.request, inputs.emailChangeInput, (raw) => ({
       section: 'email' as Section,
       email: raw.email,
@@ -79,7 +78,7 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const { email, currentPassword } = input.data;
     try {
-      await requestEmailChange(core, me.actor, me.site, { email, currentPassword });
+      await requestEmailChange({ ctx, input: { email, currentPassword } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'email' as Section, email });
     }
@@ -90,8 +89,8 @@ export const actions: Actions = {
   },
 
   verify: async (event) => {
-    const { me, core } = setup(event);
-    await resendVerification(core, me.actor, me.site);
+    const { me, ctx } = setup(event);
+    await resendVerification({ ctx });
     return {
       section: 'email' as Section,
       notice: `We’ve sent a new verification link to ${me.user.email}.`,
@@ -99,7 +98,7 @@ export const actions: Actions = {
   },
 
   password: async (event) => {
-    const { me, core } = setup(event);
+    const { ctx } = setup(event);
     const input = await parseForm(event.request, inputs.passwordChangeInput, () => ({
       section: 'password' as Section,
     }));
@@ -112,12 +111,7 @@ export const actions: Actions = {
       );
     }
     try {
-      const session = await changePassword(
-        core,
-        me.actor,
-        { currentPassword, newPassword },
-        clientInfo(event),
-      );
+      const session = await changePassword({ ctx, input: { currentPassword, newPassword } });
       // Every session ended with the change, this one too: carry on with the new one.
       setSessionCookie(event.cookies, event.platform, session);
     } catch (error) {
@@ -127,7 +121,7 @@ export const actions: Actions = {
   },
 
   endSession: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.endSessionInput, () => ({
       section: 'sessions' as Section,
     }));
@@ -137,7 +131,7 @@ export const actions: Actions = {
       // The header's "Sign out" is the way to end this one; this form never offers it.
       return fieldFailure({}, { section: 'sessions' as Section }, 'Use “Sign out” to end this session.');
     }
-    const ended = await endSessions(core, me.actor, me.sessionId, sessionId);
+    const ended = await endSessions({ ctx, input: { currentSessionId: me.sessionId, sessionId } });
     return {
       section: 'sessions' as Section,
       notice: ended > 0 ? 'That device is signed out.' : 'That session had already ended.',
@@ -145,7 +139,7 @@ export const actions: Actions = {
   },
 
   endOthers: async (event) => {
-    const { me, core } = setup(event);
+    const { me, ctx } = setup(event);
     const input = await parseForm(event.request, inputs.confirmInput, () => ({
       section: 'sessions' as Section,
     }));
@@ -156,7 +150,7 @@ export const actions: Actions = {
         confirm: { action: '?/endOthers', fields: {}, ...endOtherSessions },
       };
     }
-    const ended = await endSessions(core, me.actor, me.sessionId, 'others');
+    const ended = await endSessions({ ctx, input: { currentSessionId: me.sessionId, sessionId: 'others' } });
     return {
       section: 'sessions' as Section,
       notice:

@@ -1,25 +1,17 @@
 import { inputs, requestPasswordReset } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform, tenantSite } from '$lib/server/platform';
-import { clientInfo } from '$lib/server/session';
-import type { Actions, PageServerLoad } from './$types';
-
-export const load: PageServerLoad = ({ platform }) => {
-  tenantSite(platform);
-};
+import type { Actions } from './$types';
 
 export const actions: Actions = {
   default: async (event) => {
-    const site = tenantSite(event.platform);
-    const { core } = requirePlatform(event.platform);
     const input = await parseForm(event.request, inputs.passwordResetRequestInput, (raw) => ({
       email: String(raw.email),
     }));
     if (!input.ok) return input.failure;
     const { email } = input.data;
     try {
-      await requestPasswordReset(core, site, email, clientInfo(event));
+      await requestPasswordReset({ ctx: event.locals.ctx, input: { email } });
     } catch (error) {
       return coreErrorToFail(error, { email });
     }

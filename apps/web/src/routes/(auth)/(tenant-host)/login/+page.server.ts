@@ -2,15 +2,8 @@ import { signIn } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
-import { requirePlatform, tenantSite } from '$lib/server/platform';
 import { afterSignIn, safeNext } from '$lib/server/redirects';
-import {
-  clientInfo,
-  currentUser,
-  readDeviceCookie,
-  setDeviceCookie,
-  setSessionCookie,
-} from '$lib/server/session';
+import { readDeviceCookie, setDeviceCookie, setSessionCookie } from '$lib/server/session';
 import { parseSignInForm } from '$lib/server/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,17 +14,13 @@ const NOTICES: Record<string, string> = {
   'password-reset': 'Your password was changed. Sign in with your new password.',
 };
 
-export const load: PageServerLoad = ({ platform, url }) => {
-  const me = currentUser(platform);
-  if (me !== null) redirect(303, afterSignIn(me.user.role, url.searchParams.get('next')));
+export const load: PageServerLoad = ({ locals, url }) => {
+  if (locals.me !== null) redirect(303, afterSignIn(locals.me.user.role, url.searchParams.get('next')));
   return { notice: NOTICES[url.searchParams.get('notice') ?? ''] ?? null };
 };
 
 export const actions: Actions = {
-  // Actions run without the page's load, so the host check is repeated here (tenantSite).
   default: async (event) => {
-    const site = tenantSite(event.platform);
-    const { core } = requirePlatform(event.platform);
     const parsed = parseSignInForm(await readForm(event.request));
     if (!parsed.ok) {
       return fail(400, { email: parsed.email, fields: parsed.errors, message: null });
@@ -39,7 +28,8 @@ export const actions: Actions = {
     let destination: string;
     try {
       const device = readDeviceCookie(event.cookies, event.platform);
-      const session = await signIn(core, site, { ...parsed, device }, clientInfo(event));
+      const { email, password } = parsed;
+      const session = await signIn({ ctx: event.locals.ctx, input: { email, password, device } });
       setSessionCookie(event.cookies, event.platform, session);
       setDeviceCookie(event.cookies, event.platform, session.device);
       // The form posts to its own URL, so a `next` from the sign-in link is still here.

@@ -2,19 +2,15 @@ import { CoreError, inputs, resetPassword } from '@foyer/core';
 import { fail } from '@sveltejs/kit';
 import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform, tenantSite } from '$lib/server/platform';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ platform, url }) => {
-  tenantSite(platform);
+export const load: PageServerLoad = ({ url }) => {
   // Whether the token is still good is only known when it is used; an absent one never is.
   return { token: url.searchParams.get('token') ?? '' };
 };
 
 export const actions: Actions = {
   default: async (event) => {
-    const site = tenantSite(event.platform);
-    const { core } = requirePlatform(event.platform);
     const input = await parseForm(event.request, inputs.passwordResetInput);
     if (!input.ok) {
       if ('token' in input.failure.data.fields) return fail(400, { expired: true as const });
@@ -26,7 +22,7 @@ export const actions: Actions = {
       return fieldFailure({ confirm: 'The two passwords don’t match.' }, {});
     }
     try {
-      await resetPassword(core, site, token, password);
+      await resetPassword({ ctx: event.locals.ctx, input: { token, password } });
     } catch (error) {
       if (error instanceof CoreError && error.code === 'expired')
         return fail(400, { expired: true as const });

@@ -1,5 +1,6 @@
 import {
   CoreError,
+  createCtx,
   inputs,
   listEmailLimits,
   listEmailLog,
@@ -26,7 +27,7 @@ export const load: PageServerLoad = async ({ platform, url }) => {
       // The files and the limits only matter on the first page.
       before === null ? listMailFiles(core, operator) : Promise.resolve(null),
       before === null ? listEmailLimits(core, operator) : Promise.resolve([]),
-      before === null ? listTenants(core, operator) : Promise.resolve([]),
+      before === null ? listTenants({ ctx: createCtx(core), input: { operator } }) : Promise.resolve([]),
     ]);
     const limitOf = new Map(limits.map((l) => [l.tenantId, l]));
     const sending = tenants.flatMap((tenant) => {

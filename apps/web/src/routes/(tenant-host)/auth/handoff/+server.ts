@@ -1,7 +1,6 @@
 import { redeemHandoff } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
-import { requirePlatform, tenantSite } from '$lib/server/platform';
-import { clientInfo, setSessionCookie } from '$lib/server/session';
+import { setSessionCookie } from '$lib/server/session';
 import type { RequestHandler } from './$types';
 
 /**
@@ -9,10 +8,8 @@ import type { RequestHandler } from './$types';
  * session is opened here because cookies are per host. A GET, as the browser arrives by link.
  */
 export const GET: RequestHandler = async (event) => {
-  const site = tenantSite(event.platform);
-  const { core } = requirePlatform(event.platform);
   const token = event.url.searchParams.get('token') ?? '';
-  const session = await redeemHandoff(core, site, token, clientInfo(event));
+  const session = await redeemHandoff({ ctx: event.locals.ctx, input: { token } });
   if (session === null) redirect(303, '/login?notice=handoff');
   setSessionCookie(event.cookies, event.platform, session);
   redirect(303, '/admin');
