@@ -5,7 +5,7 @@ import { homeFor } from '$lib/server/redirects';
 import { currentUser } from '$lib/server/session';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ platform }) => {
+export const load: PageServerLoad = async ({ platform, locals }) => {
   if (requirePlatform(platform).tenant === null) return { view: 'landing' as const };
   // An agency's host: the client portal for clients, the team panel for the team.
   const me = currentUser(platform);
@@ -15,6 +15,6 @@ export const load: PageServerLoad = async ({ platform }) => {
     view: 'portal' as const,
     user: { name: me.user.name, email: me.user.email, role: me.user.role },
     // The portal's home is outside the (app) layout, so it loads the bell's count itself.
-    unread: await unreadCount(requirePlatform(platform).core, me.actor),
+    unread: await unreadCount({ ctx: locals.ctx }),
   };
 };
