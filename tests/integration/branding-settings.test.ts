@@ -5,16 +5,18 @@ import {
   brandColourAdvice,
   brandingWarnings,
   contrastRatio,
+  createCtx,
   getBrandingSettings,
+  removeFavicon,
   removeLogo,
   saveBranding,
   uploadFavicon,
   uploadLogo,
 } from '@foyer/core';
-import { tenantFavicon, tenantForHost, tenantLogo } from '@foyer/db';
+import { type ActingAs, tenantFavicon, tenantForHost, tenantLogo } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
-import { addUser, expectCoreError, testCore } from '../support/auth';
+import { activityOf, addUser, expectCoreError, testCore } from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant } from '../support/tenants';
 
@@ -114,21 +116,33 @@ describe.each(drivers)('branding settings on %s', (driver) => {
   });
   afterAll(() => t.close());
 
+  const verbs = async (tenantId: string) => (await activityOf(t, tenantId)).map((e) => e.verb);
+
   const setup = async () => {
     const core = testCore(t);
     const changed: string[] = [];
-    const ctx = { ...core.ctx, tenantChanged: (id: string) => changed.push(id) };
+    const deps = { ...core.deps, tenantChanged: (id: string) => changed.push(id) };
+    const as = (actor: ActingAs) => createCtx(deps, { actor });
     const tenant = await createTenant(t, { name: 'Harbour' });
-    return { ctx, changed, tenant };
+    return { as, changed, tenant };
   };
 
   it('saves every field, reads it back, and drops the cached branding', async () => {
-    const { ctx, changed, tenant } = await setup();
-    const saved = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#1E3A8A' }));
+    const { as, changed, tenant } = await setup();
+    const saved = await saveBranding({ ctx: as(tenant.admin), input: fields({ primaryColor: '#1E3A8A' }) });
     expect(saved).toMatchObject({ ...fields(), primaryColor: '#1e3a8a', warnings: {} });
     expect(changed).toEqual([tenant.id]);
-    const read = await getBrandingSettings(ctx, tenant.admin);
+    const read = await getBrandingSettings({ ctx: as(tenant.admin) });
     expect(read).toMatchObject(fields());
+    const [first] = await activityOf(t, tenant.id);
+    expect(first).toMatchObject({
+      verb: 'branding.save',
+      actor_kind: 'admin',
+      actor_id: tenant.admin.userId,
+    });
+    expect(first?.data.changed).toEqual(
+      expect.arrayContaining(['displayName', 'primaryColor', 'documentTaxId']),
+    );
 
     const host = required(await tenantForHost(t.handle, { slug: tenant.slug }), 'host row');
     expect(host.branding).toMatchObject({
@@ -141,21 +155,50 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     });
 
     // Emptied optional fields are stored as null, not as ''.
-    await saveBranding(
-      ctx,
-      tenant.admin,
-      fields({ loginBackground: '', welcomeText: '', documentTaxId: '' }),
-    );
+    await saveBranding({
+      ctx: as(tenant.admin),
+      input: fields({ loginBackground: '', welcomeText: '', documentTaxId: '' }),
+    });
     const [row] = await t.superuser<Record<string, unknown>>(
       'select login_background, welcome_text, document_tax_id from app.branding where tenant_id = $1',
       [tenant.id],
     );
     expect(row).toEqual({ login_background: null, welcome_text: null, document_tax_id: null });
+    // Each save is one entry naming the fields it changed (reads record nothing).
+    const entries = await activityOf(t, tenant.id, 'branding.save');
+    expect(entries).toHaveLength(2);
+    expect(entries[1]?.data).toEqual({ changed: ['loginBackground', 'welcomeText', 'documentTaxId'] });
+  });
+
+  it('drops the cached branding only once the change is committed, and not for a refusal', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t, { name: 'Harbour' });
+    const seen: Promise<unknown>[] = [];
+    // What another connection sees when the cache is dropped: the new name, or it was too early.
+    const deps = {
+      ...core.deps,
+      tenantChanged: (id: string) => {
+        seen.push(
+          t
+            .superuser<{ display_name: string }>(
+              'select display_name from app.branding where tenant_id = $1',
+              [id],
+            )
+            .then((rows) => rows[0]?.display_name),
+        );
+      },
+    };
+    const ctx = createCtx(deps, { actor: tenant.admin });
+    await saveBranding({ ctx, input: fields({ displayName: 'Committed' }) });
+    expect(await Promise.all(seen)).toEqual(['Committed']);
+    await expectCoreError(saveBranding({ ctx, input: fields({ primaryColor: 'red' }) }), 'validation');
+    await expectCoreError(removeFavicon({ ctx: createCtx(deps, { actor: tenant.client }) }), 'forbidden');
+    expect(seen).toHaveLength(1);
   });
 
   it('refuses colours that are not #rrggbb, saving nothing', async () => {
-    const { ctx, tenant } = await setup();
-    await saveBranding(ctx, tenant.admin, fields());
+    const { as, tenant } = await setup();
+    await saveBranding({ ctx: as(tenant.admin), input: fields() });
     for (const bad of [
       'red;background:url(//evil.test/x)',
       'red',
@@ -166,34 +209,42 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     ]) {
       for (const field of ['primaryColor', 'accentColor', 'loginBackground'] as const) {
         const error = await expectCoreError(
-          saveBranding(ctx, tenant.admin, fields({ [field]: bad, displayName: 'Changed' })),
+          saveBranding({ ctx: as(tenant.admin), input: fields({ [field]: bad, displayName: 'Changed' }) }),
           'validation',
         );
         expect(error.fields[field]).toMatch(/hex colour/);
       }
     }
-    const read = await getBrandingSettings(ctx, tenant.admin);
+    const read = await getBrandingSettings({ ctx: as(tenant.admin) });
     expect(read).toMatchObject({
       displayName: 'Harbour & Co',
       primaryColor: '#1e3a8a',
       loginBackground: '#f1f5f9',
     });
+    // The refusals left no entry.
+    expect(await verbs(tenant.id)).toEqual(['branding.save']);
   });
 
   it("saves a colour under AA on the theme's pages, with a warning next to it", async () => {
-    const { ctx, tenant } = await setup();
-    const saved = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#3b82f6', theme: 'light' }));
+    const { as, tenant } = await setup();
+    const saved = await saveBranding({
+      ctx: as(tenant.admin),
+      input: fields({ primaryColor: '#3b82f6', theme: 'light' }),
+    });
     expect(saved.primaryColor).toBe('#3b82f6');
     expect(saved.warnings.primaryColor).toMatch(/4\.5:1/);
-    expect((await getBrandingSettings(ctx, tenant.admin)).warnings.primaryColor).toBeTruthy();
+    expect((await getBrandingSettings({ ctx: as(tenant.admin) })).warnings.primaryColor).toBeTruthy();
     // The Bluefin demo's teal on the dark theme: 3.28:1, saved with a warning.
-    const teal = await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#0f766e', theme: 'dark' }));
+    const teal = await saveBranding({
+      ctx: as(tenant.admin),
+      input: fields({ primaryColor: '#0f766e', theme: 'dark' }),
+    });
     expect(teal.warnings.primaryColor).toMatch(/3\.28:1 .*dark page/);
   });
 
   it('refuses a primary colour under 3:1 on a page of the theme in use, saving nothing', async () => {
-    const { ctx, tenant } = await setup();
-    await saveBranding(ctx, tenant.admin, fields());
+    const { as, tenant } = await setup();
+    await saveBranding({ ctx: as(tenant.admin), input: fields() });
     for (const [primaryColor, theme, page] of [
       ['#ffff00', 'light', 'light'],
       ['#1e3a8a', 'dark', 'dark'],
@@ -201,29 +252,31 @@ describe.each(drivers)('branding settings on %s', (driver) => {
       ['#60a5fa', 'system', 'light'],
     ] as const) {
       const error = await expectCoreError(
-        saveBranding(ctx, tenant.admin, fields({ primaryColor, theme, displayName: 'Changed' })),
+        saveBranding({
+          ctx: as(tenant.admin),
+          input: fields({ primaryColor, theme, displayName: 'Changed' }),
+        }),
         'validation',
       );
       expect(error.fields.primaryColor, `${primaryColor} on ${theme}`).toContain(`${page} page`);
     }
-    const read = await getBrandingSettings(ctx, tenant.admin);
+    const read = await getBrandingSettings({ ctx: as(tenant.admin) });
     expect(read).toMatchObject({ displayName: 'Harbour & Co', primaryColor: '#1e3a8a', theme: 'light' });
   });
 
   it('checks the other fields and their lengths', async () => {
-    const { ctx, tenant } = await setup();
+    const { as, tenant } = await setup();
     const error = await expectCoreError(
-      saveBranding(
-        ctx,
-        tenant.admin,
-        fields({
+      saveBranding({
+        ctx: as(tenant.admin),
+        input: fields({
           displayName: ' ',
           theme: 'neon',
           welcomeText: 'x'.repeat(501),
           contactEmail: 'not an email',
           website: 'javascript:alert(1)',
         }),
-      ),
+      }),
       'validation',
     );
     expect(Object.keys(error.fields).sort()).toEqual(
@@ -232,25 +285,32 @@ describe.each(drivers)('branding settings on %s', (driver) => {
   });
 
   it('is for admins only, and leaves other tenants alone', async () => {
-    const { ctx, tenant } = await setup();
+    const { as, tenant } = await setup();
     const other = await createTenant(t, { name: 'Other', branding: { primaryColor: '#0f766e' } });
     const staff = await addUser(t, tenant, { role: 'staff' });
-    await expectCoreError(getBrandingSettings(ctx, tenant.client), 'forbidden');
-    await expectCoreError(saveBranding(ctx, tenant.client, fields()), 'forbidden');
-    await expectCoreError(saveBranding(ctx, staff.actor, fields()), 'forbidden');
-    await expectCoreError(uploadLogo(ctx, staff.actor, { bytes: png(8, 8), name: 'a.png' }), 'forbidden');
+    await expectCoreError(getBrandingSettings({ ctx: as(tenant.client) }), 'forbidden');
+    await expectCoreError(saveBranding({ ctx: as(tenant.client), input: fields() }), 'forbidden');
+    await expectCoreError(saveBranding({ ctx: as(staff.actor), input: fields() }), 'forbidden');
+    await expectCoreError(
+      uploadLogo({ ctx: as(staff.actor), input: { bytes: png(8, 8), name: 'a.png' } }),
+      'forbidden',
+    );
+    await expectCoreError(removeLogo({ ctx: as(staff.actor) }), 'forbidden');
+    expect(await verbs(tenant.id)).toEqual([]);
 
-    await saveBranding(ctx, tenant.admin, fields({ primaryColor: '#123456' }));
-    await uploadLogo(ctx, tenant.admin, { bytes: png(40, 20), name: 'logo.png' });
-    const otherRead = await getBrandingSettings(ctx, other.admin);
+    await saveBranding({ ctx: as(tenant.admin), input: fields({ primaryColor: '#123456' }) });
+    await uploadLogo({ ctx: as(tenant.admin), input: { bytes: png(40, 20), name: 'logo.png' } });
+    const otherRead = await getBrandingSettings({ ctx: as(other.admin) });
     expect(otherRead).toMatchObject({ displayName: 'Other', primaryColor: '#0f766e', logoUrl: null });
     expect(await tenantLogo(t.handle, other.id)).toBeNull();
+    expect(await verbs(tenant.id)).toEqual(['branding.save', 'branding.logo_upload']);
+    expect(await verbs(other.id)).toEqual([]);
   });
 
   it('re-encodes a PNG logo without its metadata, at most 512 pixels a side, with a favicon', async () => {
-    const { ctx, changed, tenant } = await setup();
+    const { as, changed, tenant } = await setup();
     const original = png(1200, 600);
-    const saved = await uploadLogo(ctx, tenant.admin, { bytes: original, name: 'logo.png' });
+    const saved = await uploadLogo({ ctx: as(tenant.admin), input: { bytes: original, name: 'logo.png' } });
     expect(changed).toEqual([tenant.id]);
     const logo = required(await tenantLogo(t.handle, tenant.id), 'stored logo');
     expect(logo.mime).toBe('image/png');
@@ -267,36 +327,54 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     expect(host.branding).toMatchObject({ logoSha256: logo.sha256, faviconSha256: favicon.sha256 });
 
     // A small logo is not enlarged.
-    await uploadLogo(ctx, tenant.admin, { bytes: png(40, 30), name: 'small.png' });
+    await uploadLogo({ ctx: as(tenant.admin), input: { bytes: png(40, 30), name: 'small.png' } });
     expect(dimensionsOf(required(await tenantLogo(t.handle, tenant.id), 'logo').data)).toEqual({
       width: 40,
       height: 30,
     });
 
-    const removed = await removeLogo(ctx, tenant.admin);
+    const removed = await removeLogo({ ctx: as(tenant.admin) });
     expect(removed).toMatchObject({ logoUrl: null, faviconUrl: null });
     expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
     expect(await tenantFavicon(t.handle, tenant.id)).toBeNull();
+    expect(await activityOf(t, tenant.id)).toMatchObject([
+      { verb: 'branding.logo_upload', data: { faviconFollows: true } },
+      { verb: 'branding.logo_upload', data: { faviconFollows: true } },
+      { verb: 'branding.logo_remove', data: { faviconFollows: true } },
+    ]);
   });
 
   it('keeps a separately uploaded favicon when the logo changes', async () => {
-    const { ctx, tenant } = await setup();
-    await uploadLogo(ctx, tenant.admin, { bytes: png(100, 100), name: 'logo.png' });
-    const own = await uploadFavicon(ctx, tenant.admin, {
-      bytes: png(300, 300, undefined, 0xc8),
-      name: 'icon.png',
+    const { as, tenant } = await setup();
+    await uploadLogo({ ctx: as(tenant.admin), input: { bytes: png(100, 100), name: 'logo.png' } });
+    const own = await uploadFavicon({
+      ctx: as(tenant.admin),
+      input: {
+        bytes: png(300, 300, undefined, 0xc8),
+        name: 'icon.png',
+      },
     });
-    await uploadLogo(ctx, tenant.admin, { bytes: png(200, 80), name: 'logo2.png' });
-    expect((await getBrandingSettings(ctx, tenant.admin)).faviconUrl).toBe(own.faviconUrl);
+    await uploadLogo({ ctx: as(tenant.admin), input: { bytes: png(200, 80), name: 'logo2.png' } });
+    expect((await getBrandingSettings({ ctx: as(tenant.admin) })).faviconUrl).toBe(own.faviconUrl);
+    // Removing the uploaded favicon brings back the logo's.
+    const fromLogo = await removeFavicon({ ctx: as(tenant.admin) });
+    expect(fromLogo.faviconUrl).not.toBeNull();
+    expect(fromLogo.faviconUrl).not.toBe(own.faviconUrl);
+    expect(await activityOf(t, tenant.id)).toMatchObject([
+      { verb: 'branding.logo_upload', data: { faviconFollows: true } },
+      { verb: 'branding.favicon_upload' },
+      { verb: 'branding.logo_upload', data: { faviconFollows: false } },
+      { verb: 'branding.favicon_remove' },
+    ]);
   });
 
   it('refuses a small PNG that declares 50,000 × 50,000 pixels, before decoding it', async () => {
-    const { ctx, tenant } = await setup();
+    const { as, tenant } = await setup();
     // A handful of bytes: the header declares 2.5 gigapixels, the data is one empty row.
     const bomb = png(50_000, 50_000, Buffer.alloc(1));
     expect(bomb.length).toBeLessThan(1000);
     const error = await expectCoreError(
-      uploadLogo(ctx, tenant.admin, { bytes: bomb, name: 'bomb.png' }),
+      uploadLogo({ ctx: as(tenant.admin), input: { bytes: bomb, name: 'bomb.png' } }),
       'validation',
     );
     expect(error.fields.logo).toMatch(/50000×50000 pixels, too large/);
@@ -304,19 +382,19 @@ describe.each(drivers)('branding settings on %s', (driver) => {
   });
 
   it('refuses SVG, files that only claim to be images, and files over 2 MB', async () => {
-    const { ctx, tenant } = await setup();
+    const { as, tenant } = await setup();
     const svg = Buffer.from(
       '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>',
     );
     const refusal = await expectCoreError(
-      uploadLogo(ctx, tenant.admin, { bytes: svg, name: 'logo.png' }),
+      uploadLogo({ ctx: as(tenant.admin), input: { bytes: svg, name: 'logo.png' } }),
       'validation',
     );
     expect(refusal.fields.logo).toMatch(/SVG/);
 
     const text = Buffer.from('this is not an image, whatever its name says\n');
     const notImage = await expectCoreError(
-      uploadLogo(ctx, tenant.admin, { bytes: text, name: 'logo.png' }),
+      uploadLogo({ ctx: as(tenant.admin), input: { bytes: text, name: 'logo.png' } }),
       'validation',
     );
     expect(notImage.fields.logo).toMatch(/not a PNG, JPEG or WebP/);
@@ -324,16 +402,17 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     // Right signature, broken body.
     const truncated = png(64, 64).subarray(0, 40);
     await expectCoreError(
-      uploadLogo(ctx, tenant.admin, { bytes: truncated, name: 'logo.png' }),
+      uploadLogo({ ctx: as(tenant.admin), input: { bytes: truncated, name: 'logo.png' } }),
       'validation',
     );
 
     const huge = Buffer.concat([png(8, 8), Buffer.alloc(2 * 1024 * 1024)]);
     const tooBig = await expectCoreError(
-      uploadLogo(ctx, tenant.admin, { bytes: huge, name: 'logo.png' }),
+      uploadLogo({ ctx: as(tenant.admin), input: { bytes: huge, name: 'logo.png' } }),
       'validation',
     );
     expect(tooBig.fields.logo).toMatch(/2 MB/);
     expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
+    expect(await verbs(tenant.id)).toEqual([]);
   });
 });

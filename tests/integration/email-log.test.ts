@@ -12,7 +12,15 @@ import {
 import { schema, sql, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, expectRlsViolation, required } from '../support/assert';
-import { addUser, coreError, deliverQueued, expectCoreError, siteOf, testCore } from '../support/auth';
+import {
+  activityOf,
+  addUser,
+  coreError,
+  deliverQueued,
+  expectCoreError,
+  siteOf,
+  testCore,
+} from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase, txRows } from '../support/databases';
 import { createTenant, type TenantFixture } from '../support/tenants';
 
@@ -79,7 +87,7 @@ describe.each(drivers)('email log on %s', (driver) => {
   };
 
   it('shows each email’s recipient, template, status and reason, newest first, by status', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     const failed = await logRow(tenant, {
       status: 'failed',
@@ -96,7 +104,7 @@ describe.each(drivers)('email log on %s', (driver) => {
     });
     const queued = await logRow(tenant, { status: 'queued', attempts: 0, createdAt: '2026-01-01T10:00:01Z' });
 
-    const page = await listTenantEmailLog(ctx, tenant.admin);
+    const page = await listTenantEmailLog({ ctx: core.as(tenant.admin) });
     // The fixture's own sent email is the newest (written now).
     expect(page.entries.map((e) => e.id).slice(1)).toEqual([failed, suppressed, queued]);
     expect(page.nextCursor).toBeNull();
@@ -118,18 +126,22 @@ describe.each(drivers)('email log on %s', (driver) => {
     expect(byId.get(queued)).toMatchObject({ status: 'queued', reason: null });
     expect(JSON.stringify(page)).not.toContain('SECRET-LINK-TOKEN'); // never the variables, which hold links
 
-    const onlyFailed = await listTenantEmailLog(ctx, tenant.admin, { status: 'failed' });
+    const onlyFailed = await listTenantEmailLog({ ctx: core.as(tenant.admin), input: { status: 'failed' } });
     expect(onlyFailed.entries.map((e) => e.id)).toEqual([failed]);
-    await expectCoreError(listTenantEmailLog(ctx, tenant.admin, { status: 'lost' }), 'validation', 'status');
     await expectCoreError(
-      listTenantEmailLog(ctx, tenant.admin, { before: 'yesterday' }),
+      listTenantEmailLog({ ctx: core.as(tenant.admin), input: { status: 'lost' } }),
+      'validation',
+      'status',
+    );
+    await expectCoreError(
+      listTenantEmailLog({ ctx: core.as(tenant.admin), input: { before: 'yesterday' } }),
       'validation',
       'before',
     );
   });
 
   it('pages through the log 50 at a time without skipping or repeating, even within one instant', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     // 70 emails written at the very same microsecond (one transaction), and 40 earlier ones.
     await t.superuser(
@@ -149,7 +161,7 @@ describe.each(drivers)('email log on %s', (driver) => {
     let before: string | null = null;
     let pages = 0;
     do {
-      const page = await listTenantEmailLog(ctx, tenant.admin, { before });
+      const page = await listTenantEmailLog({ ctx: core.as(tenant.admin), input: { before } });
       expect(page.entries.length).toBeLessThanOrEqual(EMAIL_LOG_PAGE_SIZE);
       seen.push(...page.entries.map((e) => e.id));
       before = page.nextCursor;
@@ -159,7 +171,7 @@ describe.each(drivers)('email log on %s', (driver) => {
     expect(seen).toHaveLength(111);
     expect(new Set(seen).size).toBe(111);
 
-    const failedOnly = await listTenantEmailLog(ctx, tenant.admin, { status: 'failed' });
+    const failedOnly = await listTenantEmailLog({ ctx: core.as(tenant.admin), input: { status: 'failed' } });
     expect(failedOnly).toEqual({ entries: [], nextCursor: null });
   });
 
@@ -174,24 +186,41 @@ describe.each(drivers)('email log on %s', (driver) => {
     });
     const sent = await logRow(tenant, { status: 'sent' });
 
-    await retryEmail(core.ctx, tenant.admin, failed);
+    await retryEmail({ ctx: core.as(tenant.admin), input: { emailId: failed } });
     expect(await statusOf(failed)).toEqual({ status: 'queued', attempts: 3, due: true });
-    const [entry] = (await listTenantEmailLog(core.ctx, tenant.admin, { status: 'queued' })).entries;
+    const [entry] = (await listTenantEmailLog({ ctx: core.as(tenant.admin), input: { status: 'queued' } }))
+      .entries;
     expect(entry).toMatchObject({ id: failed, attempts: 3 });
 
     // Only failed emails; a second retry finds it queued already.
-    await expectCoreError(retryEmail(core.ctx, tenant.admin, failed), 'conflict');
-    await expectCoreError(retryEmail(core.ctx, tenant.admin, sent), 'conflict');
-    await expectCoreError(retryEmail(core.ctx, tenant.admin, randomUUID()), 'not_found');
-    await expectCoreError(retryEmail(core.ctx, tenant.admin, 'not-a-uuid'), 'not_found');
+    await expectCoreError(retryEmail({ ctx: core.as(tenant.admin), input: { emailId: failed } }), 'conflict');
+    await expectCoreError(retryEmail({ ctx: core.as(tenant.admin), input: { emailId: sent } }), 'conflict');
+    await expectCoreError(
+      retryEmail({ ctx: core.as(tenant.admin), input: { emailId: randomUUID() } }),
+      'not_found',
+    );
+    await expectCoreError(
+      retryEmail({ ctx: core.as(tenant.admin), input: { emailId: 'not-a-uuid' } }),
+      'not_found',
+    );
 
     await deliverQueued(core, [tenant.id]);
     expect(await statusOf(failed)).toMatchObject({ status: 'sent', attempts: 4 });
     expect(core.mail.map((m) => m.to)).toEqual([`again@${tenant.slug}.test`]);
+    // The retry is one entry; the refused ones and reading the log left none.
+    expect(await activityOf(t, tenant.id)).toMatchObject([
+      {
+        verb: 'email.retry',
+        actor_id: tenant.admin.userId,
+        subject_type: 'email',
+        subject_id: failed,
+        data: { template: 'staff-invitation', recipient: `again@${tenant.slug}.test` },
+      },
+    ]);
   });
 
   it('keeps staff and clients out of settings, templates and the log, in core and in the database', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const staff = await addUser(t, tenant, { role: 'staff' });
@@ -206,10 +235,10 @@ describe.each(drivers)('email log on %s', (driver) => {
 
     for (const actor of [staff.actor, tenant.client]) {
       for (const call of [
-        () => listTenantEmailLog(ctx, actor),
-        () => retryEmail(ctx, actor, failed),
-        () => getEmailSettings(ctx, actor, site),
-        () => listEmailTemplates(ctx, actor),
+        () => listTenantEmailLog({ ctx: core.as(actor) }),
+        () => retryEmail({ ctx: core.as(actor), input: { emailId: failed } }),
+        () => getEmailSettings({ ctx: core.as(actor, site) }),
+        () => listEmailTemplates({ ctx: core.as(actor) }),
       ]) {
         const error = await coreError(call());
         expect(error.code, `${actor.kind}: ${error.message}`).toBe('forbidden');
@@ -248,38 +277,49 @@ describe.each(drivers)('email log on %s', (driver) => {
     }
     expect(await statusOf(failed)).toMatchObject({ status: 'failed' });
     expect(await snapshot()).toEqual(before);
+    expect(await activityOf(t, tenant.id)).toEqual([]);
   });
 
   it('shows an agency nothing of another’s settings, templates or log', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const a = await createTenant(t);
     const b = await createTenant(t);
-    const bBefore = await getEmailSettings(ctx, b.admin, siteOf(b));
-    await saveDeliverySettings(ctx, a.admin, siteOf(a), {
-      delivery: 'smtp',
-      host: '127.0.0.1',
-      port: '2525',
-      security: 'none',
-      username: 'a-mailer',
-      password: 'Secret of agency A 1',
-      fromAddress: `hello@${a.slug}.example`,
+    const bBefore = await getEmailSettings({ ctx: core.as(b.admin, siteOf(b)) });
+    await saveDeliverySettings({
+      ctx: core.as(a.admin, siteOf(a)),
+      input: {
+        delivery: 'smtp',
+        host: '127.0.0.1',
+        port: '2525',
+        security: 'none',
+        username: 'a-mailer',
+        password: 'Secret of agency A 1',
+        fromAddress: `hello@${a.slug}.example`,
+      },
     });
-    await saveEmailTemplate(ctx, a.admin, 'staff-invitation', {
-      subject: 'A only',
-      body: '<p>A only</p>{{button acceptUrl "Join"}}',
+    await saveEmailTemplate({
+      ctx: core.as(a.admin),
+      input: {
+        key: 'staff-invitation',
+        subject: 'A only',
+        body: '<p>A only</p>{{button acceptUrl "Join"}}',
+      },
     });
     const failedOfA = await logRow(a, { status: 'failed', to: `x@${a.slug}.test`, error: 'nope' });
 
-    const settingsOfB = await getEmailSettings(ctx, b.admin, siteOf(b));
+    const settingsOfB = await getEmailSettings({ ctx: core.as(b.admin, siteOf(b)) });
     expect(settingsOfB).toEqual(bBefore);
     expect(settingsOfB).toMatchObject({ delivery: 'platform', smtp: { host: '', hasPassword: false } });
     expect(JSON.stringify(settingsOfB)).not.toContain(a.slug);
-    expect((await getEmailTemplate(ctx, b.admin, 'staff-invitation')).customised).toBe(false);
-    const logOfB = await listTenantEmailLog(ctx, b.admin);
+    expect(
+      (await getEmailTemplate({ ctx: core.as(b.admin), input: { key: 'staff-invitation' } })).customised,
+    ).toBe(false);
+    const logOfB = await listTenantEmailLog({ ctx: core.as(b.admin) });
     expect(logOfB.entries.map((e) => e.id)).not.toContain(failedOfA);
     expect(JSON.stringify(logOfB)).not.toContain(a.slug);
-    await expectCoreError(retryEmail(ctx, b.admin, failedOfA), 'not_found');
+    await expectCoreError(retryEmail({ ctx: core.as(b.admin), input: { emailId: failedOfA } }), 'not_found');
     expect(await statusOf(failedOfA)).toMatchObject({ status: 'failed' });
+    expect(await activityOf(t, b.id)).toEqual([]);
 
     // Asking the database directly for A's rows, as B's admin, finds none.
     const direct = await withActor(t.handle.db, b.admin, async (tx) => ({

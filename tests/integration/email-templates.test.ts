@@ -8,7 +8,7 @@ import {
 } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
-import { addUser, coreError, expectCoreError, siteOf, testCore } from '../support/auth';
+import { activityOf, addUser, coreError, expectCoreError, siteOf, testCore } from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant } from '../support/tenants';
 
@@ -39,10 +39,10 @@ describe.each(drivers)('email templates on %s', (driver) => {
   };
 
   it('lists every template with the default text until the agency customises one', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
 
-    const list = await listEmailTemplates(ctx, tenant.admin);
+    const list = await listEmailTemplates({ ctx: core.as(tenant.admin) });
     const invitation = required(
       list.find((tpl) => tpl.key === KEY),
       'the team invitation',
@@ -56,10 +56,13 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'email-change',
     ]);
     for (const later of ['client-invitation', 'project-added', 'invoice-sent', 'message-digest']) {
-      await expectCoreError(getEmailTemplate(ctx, tenant.admin, later), 'not_found');
+      await expectCoreError(
+        getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: later } }),
+        'not_found',
+      );
     }
 
-    const detail = await getEmailTemplate(ctx, tenant.admin, KEY);
+    const detail = await getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY } });
     expect(detail.customised).toBe(false);
     expect(detail.subject).toBe(detail.defaultSubject);
     expect(detail.body).toBe(detail.defaultBody);
@@ -69,23 +72,33 @@ describe.each(drivers)('email templates on %s', (driver) => {
       expect.arrayContaining(['agency.name', 'recipient.name', 'acceptUrl', 'inviterName']),
     );
 
-    await expectCoreError(getEmailTemplate(ctx, tenant.admin, 'no-such-email'), 'not_found');
-    await expectCoreError(getEmailTemplate(ctx, tenant.admin, '__proto__'), 'not_found');
+    await expectCoreError(
+      getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: 'no-such-email' } }),
+      'not_found',
+    );
+    await expectCoreError(
+      getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: '__proto__' } }),
+      'not_found',
+    );
   });
 
   it('saves an override, lists it as customised, and resets it to the default', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     const content = {
       subject: '  You’re invited to {{agency.name}}  ',
       body: '<p>Hello {{recipient.name}},</p>\r\n<p>{{inviterName}} saved you a seat.</p>\r\n{{button acceptUrl "Join us"}}\r\n\r\n',
     };
 
-    await saveEmailTemplate(ctx, tenant.admin, OTHER, {
-      subject: 'Another',
-      body: '<p>Another</p>{{button resetUrl "Reset"}}',
+    await saveEmailTemplate({
+      ctx: core.as(tenant.admin),
+      input: {
+        key: OTHER,
+        subject: 'Another',
+        body: '<p>Another</p>{{button resetUrl "Reset"}}',
+      },
     });
-    const saved = await saveEmailTemplate(ctx, tenant.admin, KEY, content);
+    const saved = await saveEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY, ...content } });
     expect(saved).toMatchObject({
       customised: true,
       subject: 'You’re invited to {{agency.name}}',
@@ -97,55 +110,83 @@ describe.each(drivers)('email templates on %s', (driver) => {
       body: saved.body,
       updated_by: tenant.admin.userId,
     });
-    const listed = await listEmailTemplates(ctx, tenant.admin);
+    const listed = await listEmailTemplates({ ctx: core.as(tenant.admin) });
     expect(listed.find((tpl) => tpl.key === KEY)?.customised).toBe(true);
 
     // Saving again replaces it.
-    await saveEmailTemplate(ctx, tenant.admin, KEY, { ...content, subject: 'Second thoughts' });
+    await saveEmailTemplate({
+      ctx: core.as(tenant.admin),
+      input: { key: KEY, ...content, subject: 'Second thoughts' },
+    });
     expect((await override(tenant.id))?.subject).toBe('Second thoughts');
 
-    expect(await resetEmailTemplate(ctx, tenant.admin, KEY)).toBe(true);
+    expect(await resetEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY } })).toBe(true);
     expect(await override(tenant.id)).toBeNull();
-    const reset = await getEmailTemplate(ctx, tenant.admin, KEY);
+    const reset = await getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY } });
     expect(reset).toMatchObject({
       customised: false,
       subject: reset.defaultSubject,
       body: reset.defaultBody,
     });
-    expect(await resetEmailTemplate(ctx, tenant.admin, KEY)).toBe(false);
+    expect(await resetEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY } })).toBe(false);
     // Other templates' overrides are untouched.
     expect(await override(tenant.id, OTHER)).toMatchObject({ subject: 'Another' });
+    // One entry per save and reset, naming the template; reads record nothing.
+    expect((await activityOf(t, tenant.id)).map((e) => [e.verb, e.data])).toEqual([
+      ['email_template.save', { template: OTHER, customised: true }],
+      ['email_template.save', { template: KEY, customised: true }],
+      ['email_template.save', { template: KEY, customised: true }],
+      ['email_template.reset', { template: KEY, removed: true }],
+      ['email_template.reset', { template: KEY, removed: false }],
+    ]);
   });
 
   it('saving the default text unchanged leaves no override behind', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
-    await saveEmailTemplate(ctx, tenant.admin, KEY, {
-      subject: 'Custom',
-      body: '<p>Custom</p>{{button acceptUrl "Join"}}',
+    await saveEmailTemplate({
+      ctx: core.as(tenant.admin),
+      input: {
+        key: KEY,
+        subject: 'Custom',
+        body: '<p>Custom</p>{{button acceptUrl "Join"}}',
+      },
     });
-    const detail = await getEmailTemplate(ctx, tenant.admin, KEY);
-    const back = await saveEmailTemplate(ctx, tenant.admin, KEY, {
-      subject: detail.defaultSubject,
-      body: detail.defaultBody.replace(/\n/g, '\r\n'),
+    const detail = await getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY } });
+    const back = await saveEmailTemplate({
+      ctx: core.as(tenant.admin),
+      input: {
+        key: KEY,
+        subject: detail.defaultSubject,
+        body: detail.defaultBody.replace(/\n/g, '\r\n'),
+      },
     });
     expect(back.customised).toBe(false);
     expect(await override(tenant.id)).toBeNull();
+    expect((await activityOf(t, tenant.id)).map((e) => e.data.customised)).toEqual([true, false]);
   });
 
   it('refuses triple braces with the line and reason, and saves nothing', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
-    await saveEmailTemplate(ctx, tenant.admin, KEY, {
-      subject: 'Kept',
-      body: '<p>Kept</p>{{button acceptUrl "Join"}}',
+    await saveEmailTemplate({
+      ctx: core.as(tenant.admin),
+      input: {
+        key: KEY,
+        subject: 'Kept',
+        body: '<p>Kept</p>{{button acceptUrl "Join"}}',
+      },
     });
     const before = await override(tenant.id);
 
     const error = await expectCoreError(
-      saveEmailTemplate(ctx, tenant.admin, KEY, {
-        subject: 'Join us',
-        body: '<p>Hello,</p>\n<p>Welcome.</p>\n<p>{{{acceptUrl}}}</p>',
+      saveEmailTemplate({
+        ctx: core.as(tenant.admin),
+        input: {
+          key: KEY,
+          subject: 'Join us',
+          body: '<p>Hello,</p>\n<p>Welcome.</p>\n<p>{{{acceptUrl}}}</p>',
+        },
       }),
       'validation',
       'body',
@@ -156,14 +197,20 @@ describe.each(drivers)('email templates on %s', (driver) => {
 
     // Line numbers count the lines as the browser sent them, CRLF or not.
     const crlf = await expectCoreError(
-      saveEmailTemplate(ctx, tenant.admin, KEY, { subject: 'Join us', body: '<p>a</p>\r\n\r\n{{{x}}}' }),
+      saveEmailTemplate({
+        ctx: core.as(tenant.admin),
+        input: { key: KEY, subject: 'Join us', body: '<p>a</p>\r\n\r\n{{{x}}}' },
+      }),
       'validation',
       'body',
     );
     expect(crlf.fields.body).toMatch(/^Line 3: /);
 
     const badSubject = await expectCoreError(
-      saveEmailTemplate(ctx, tenant.admin, KEY, { subject: 'Hi {{#if}}', body: '<p>ok</p>' }),
+      saveEmailTemplate({
+        ctx: core.as(tenant.admin),
+        input: { key: KEY, subject: 'Hi {{#if}}', body: '<p>ok</p>' },
+      }),
       'validation',
       'subject',
     );
@@ -176,23 +223,36 @@ describe.each(drivers)('email templates on %s', (driver) => {
       [{ subject: 'ok', body: '{{constructor.constructor}}' }, 'body'],
       [{ subject: 'ok', body: '{{lookup this "constructor"}}' }, 'body'],
     ] as const) {
-      await expectCoreError(saveEmailTemplate(ctx, tenant.admin, KEY, content), 'validation', field);
+      await expectCoreError(
+        saveEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY, ...content } }),
+        'validation',
+        field,
+      );
     }
     expect(await override(tenant.id)).toEqual(before);
     await expectCoreError(
-      saveEmailTemplate(ctx, tenant.admin, 'no-such-email', { subject: 'a', body: 'b' }),
+      saveEmailTemplate({
+        ctx: core.as(tenant.admin),
+        input: { key: 'no-such-email', subject: 'a', body: 'b' },
+      }),
       'not_found',
     );
+    // The refusals left no entry.
+    expect((await activityOf(t, tenant.id)).map((e) => e.verb)).toEqual(['email_template.save']);
   });
 
   it('previews the editor’s text in the agency’s brand with sample data, escaping what it inserts', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
 
-    const preview = await previewEmailTemplate(ctx, tenant.admin, site, KEY, {
-      subject: 'Join {{agency.name}} today',
-      body: '<p>{{inviterName}} invited {{recipient.name}}.</p>\n{{button acceptUrl "Accept"}}',
+    const preview = await previewEmailTemplate({
+      ctx: core.as(tenant.admin, site),
+      input: {
+        key: KEY,
+        subject: 'Join {{agency.name}} today',
+        body: '<p>{{inviterName}} invited {{recipient.name}}.</p>\n{{button acceptUrl "Accept"}}',
+      },
     });
     expect(preview.subject).toBe(`Join ${tenant.name} today`);
     expect(preview.html).toContain('Jordan Lee invited Sam Rivera.');
@@ -204,21 +264,30 @@ describe.each(drivers)('email templates on %s', (driver) => {
     expect(await override(tenant.id)).toBeNull();
 
     // Markup can only come from the template text itself, and script never survives.
-    const hostile = await previewEmailTemplate(ctx, tenant.admin, site, KEY, {
-      subject: 'Hi',
-      body: '<p onclick="alert(1)">Hello</p><img src="javascript:alert(1)">',
+    const hostile = await previewEmailTemplate({
+      ctx: core.as(tenant.admin, site),
+      input: {
+        key: KEY,
+        subject: 'Hi',
+        body: '<p onclick="alert(1)">Hello</p><img src="javascript:alert(1)">',
+      },
     }).catch((error: unknown) => error);
     if (!(hostile instanceof Error)) expect(hostile).not.toBeNull();
     expect(hostile instanceof Error ? '' : JSON.stringify(hostile)).not.toMatch(/onclick|javascript:/i);
     await expectCoreError(
-      previewEmailTemplate(ctx, tenant.admin, site, KEY, { subject: 'Hi', body: '{{{acceptUrl}}}' }),
+      previewEmailTemplate({
+        ctx: core.as(tenant.admin, site),
+        input: { key: KEY, subject: 'Hi', body: '{{{acceptUrl}}}' },
+      }),
       'validation',
       'body',
     );
+    // Previews change nothing and record nothing.
+    expect(await activityOf(t, tenant.id)).toEqual([]);
   });
 
   it('refuses an invitation without its accept link, and names the variables it offers', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     // The walk-through's phishing text: no invitation link, sent from the platform's address.
@@ -227,14 +296,18 @@ describe.each(drivers)('email templates on %s', (driver) => {
       body: '<p>Your mailbox is full.</p>\n<p>Sign in at <a href="https://mail-login.example">mail-login.example</a>.</p>',
     };
     const missing = await expectCoreError(
-      saveEmailTemplate(ctx, tenant.admin, KEY, phishing),
+      saveEmailTemplate({ ctx: core.as(tenant.admin), input: { key: KEY, ...phishing } }),
       'validation',
       'body',
     );
     expect(missing.fields.body).toBe(
       'Line 1: Keep {{acceptUrl}} in the text: it is the link this email exists for, e.g. {{button acceptUrl "Open"}}.',
     );
-    await expectCoreError(previewEmailTemplate(ctx, tenant.admin, site, KEY, phishing), 'validation', 'body');
+    await expectCoreError(
+      previewEmailTemplate({ ctx: core.as(tenant.admin, site), input: { key: KEY, ...phishing } }),
+      'validation',
+      'body',
+    );
     // Each account email keeps its own link.
     for (const [key, link] of [
       ['password-reset', 'resetUrl'],
@@ -242,7 +315,10 @@ describe.each(drivers)('email templates on %s', (driver) => {
       ['email-change', 'confirmUrl'],
     ] as const) {
       const error = await expectCoreError(
-        saveEmailTemplate(ctx, tenant.admin, key, { subject: 'Hello', body: '<p>Hello</p>' }),
+        saveEmailTemplate({
+          ctx: core.as(tenant.admin),
+          input: { key, subject: 'Hello', body: '<p>Hello</p>' },
+        }),
         'validation',
         'body',
       );
@@ -250,9 +326,13 @@ describe.each(drivers)('email templates on %s', (driver) => {
     }
 
     const unknown = await expectCoreError(
-      saveEmailTemplate(ctx, tenant.admin, KEY, {
-        subject: 'Join {{agency.name}}',
-        body: '<p>Welcome to\n{{agencyName}}</p>{{button acceptUrl "Join"}}',
+      saveEmailTemplate({
+        ctx: core.as(tenant.admin),
+        input: {
+          key: KEY,
+          subject: 'Join {{agency.name}}',
+          body: '<p>Welcome to\n{{agencyName}}</p>{{button acceptUrl "Join"}}',
+        },
       }),
       'validation',
       'body',
@@ -261,9 +341,13 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'Line 2: {{agencyName}} is not a variable of this email, so it would show nothing. Available: {{agency.name}}, {{agency.url}}, {{recipient.name}}, {{recipient.email}}, {{inviterName}}, {{roleName}}, {{acceptUrl}} and {{expiresAt}}.',
     );
     const helper = await expectCoreError(
-      saveEmailTemplate(ctx, tenant.admin, KEY, {
-        subject: 'Join',
-        body: '{{constructor acceptUrl "x"}}{{button acceptUrl "Join"}}',
+      saveEmailTemplate({
+        ctx: core.as(tenant.admin),
+        input: {
+          key: KEY,
+          subject: 'Join',
+          body: '{{constructor acceptUrl "x"}}{{button acceptUrl "Join"}}',
+        },
       }),
       'validation',
       'body',
@@ -273,24 +357,29 @@ describe.each(drivers)('email templates on %s', (driver) => {
   });
 
   it('lets only admins read, change, preview or test templates', async () => {
-    const { ctx, mail } = testCore(t);
+    const core = testCore(t);
+    const { mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const staff = await addUser(t, tenant, { role: 'staff' });
-    await saveEmailTemplate(ctx, tenant.admin, OTHER, {
-      subject: 'Kept',
-      body: '<p>Kept</p>{{button resetUrl "Reset"}}',
+    await saveEmailTemplate({
+      ctx: core.as(tenant.admin),
+      input: {
+        key: OTHER,
+        subject: 'Kept',
+        body: '<p>Kept</p>{{button resetUrl "Reset"}}',
+      },
     });
     const before = await everyOverride(tenant.id);
     const content = { subject: 'Mine now', body: '<p>Mine</p>' };
     for (const actor of [staff.actor, tenant.client]) {
       const calls = [
-        () => listEmailTemplates(ctx, actor),
-        () => getEmailTemplate(ctx, actor, KEY),
-        () => saveEmailTemplate(ctx, actor, KEY, content),
-        () => resetEmailTemplate(ctx, actor, OTHER),
-        () => previewEmailTemplate(ctx, actor, site, KEY, content),
-        () => sendTemplateTest(ctx, actor, site, KEY, content),
+        () => listEmailTemplates({ ctx: core.as(actor) }),
+        () => getEmailTemplate({ ctx: core.as(actor), input: { key: KEY } }),
+        () => saveEmailTemplate({ ctx: core.as(actor), input: { key: KEY, ...content } }),
+        () => resetEmailTemplate({ ctx: core.as(actor), input: { key: OTHER } }),
+        () => previewEmailTemplate({ ctx: core.as(actor, site), input: { key: KEY, ...content } }),
+        () => sendTemplateTest({ ctx: core.as(actor, site), input: { key: KEY, ...content } }),
       ];
       for (const call of calls) {
         const error = await coreError(call());
@@ -299,5 +388,6 @@ describe.each(drivers)('email templates on %s', (driver) => {
     }
     expect(mail).toHaveLength(0);
     expect(await everyOverride(tenant.id)).toEqual(before);
+    expect((await activityOf(t, tenant.id)).map((e) => e.verb)).toEqual(['email_template.save']);
   });
 });

@@ -22,6 +22,7 @@ import {
   required,
 } from '../support/assert';
 import {
+  activityOf,
   addUser,
   clientInfo,
   countAs,
@@ -69,7 +70,7 @@ describe.each(drivers)('notifications on %s', (driver) => {
     );
 
   const idsOf = async (actor: TenantActor) =>
-    (await listNotifications(testCore(t).ctx, actor, { limit: 100 })).items.map((n) => n.id);
+    (await listNotifications({ ctx: testCore(t).as(actor), input: { limit: 100 } })).items.map((n) => n.id);
 
   /** createTenant gives its people a notification and a preference; these tests start without. */
   async function freshTenant(): Promise<TenantFixture> {
@@ -94,13 +95,12 @@ describe.each(drivers)('notifications on %s', (driver) => {
 
   it('show each person only their own, in core and in the database', async () => {
     const core = testCore(t);
-    const { ctx } = core;
     const { tenant, staff, other } = await cast();
     await notifyAs(staff.actor, [tenant.admin.userId], 'For the admin', { link: '/admin/team' });
     await notifyAs(tenant.admin, [staff.id], 'For staff');
     await notifyAs(tenant.admin, [tenant.client.userId], 'For the client');
 
-    const adminPage = await listNotifications(ctx, tenant.admin, { limit: 10 });
+    const adminPage = await listNotifications({ ctx: core.as(tenant.admin), input: { limit: 10 } });
     expect(adminPage.items).toEqual([
       expect.objectContaining({
         title: 'For the admin',
@@ -112,15 +112,19 @@ describe.each(drivers)('notifications on %s', (driver) => {
     expect(adminPage.next).toBeNull();
     const [forAdmin] = adminPage.items.map((n) => n.id);
     const adminNote = required(forAdmin, 'the admin’s notification');
-    expect((await listNotifications(ctx, staff.actor, { limit: 10 })).items.map((n) => n.title)).toEqual([
-      'For staff',
-    ]);
-    expect((await listNotifications(ctx, tenant.client, { limit: 10 })).items.map((n) => n.title)).toEqual([
-      'For the client',
-    ]);
+    expect(
+      (await listNotifications({ ctx: core.as(staff.actor), input: { limit: 10 } })).items.map(
+        (n) => n.title,
+      ),
+    ).toEqual(['For staff']);
+    expect(
+      (await listNotifications({ ctx: core.as(tenant.client), input: { limit: 10 } })).items.map(
+        (n) => n.title,
+      ),
+    ).toEqual(['For the client']);
     expect(await idsOf(other.admin)).toEqual([]);
-    expect(await unreadCount(ctx, tenant.admin)).toBe(1);
-    expect(await unreadCount(ctx, other.admin)).toBe(0);
+    expect(await unreadCount({ ctx: core.as(tenant.admin) })).toBe(1);
+    expect(await unreadCount({ ctx: core.as(other.admin) })).toBe(0);
 
     // Below core: reads see only one's own rows; updates and deletes of others' change nothing.
     for (const actor of [staff.actor, tenant.client, other.admin] as const) {
@@ -138,7 +142,7 @@ describe.each(drivers)('notifications on %s', (driver) => {
         tx.delete(notifications).where(eq(notifications.id, adminNote)).returning({ id: notifications.id }),
       );
       expect(deleted).toEqual([]);
-      await expectCoreError(markRead(ctx, actor, adminNote), 'not_found');
+      await expectCoreError(markRead({ ctx: core.as(actor), input: { id: adminNote } }), 'not_found');
     }
     const [row] = await t.superuser<{ read_at: Date | null }>(
       'select read_at from app.notifications where id = $1',
@@ -189,48 +193,52 @@ describe.each(drivers)('notifications on %s', (driver) => {
 
   it('mark one or all read, and count what is left', async () => {
     const core = testCore(t);
-    const { ctx } = core;
     const { tenant, staff } = await cast();
     await notifyAs(tenant.admin, [staff.id], 'First', { link: '/admin' });
     await notifyAs(tenant.admin, [staff.id], 'Second');
     await notifyAs(tenant.admin, [staff.id], 'Third');
     await notifyAs(staff.actor, [tenant.admin.userId], 'Not staff’s');
-    expect(await unreadCount(ctx, staff.actor)).toBe(3);
+    expect(await unreadCount({ ctx: core.as(staff.actor) })).toBe(3);
 
-    const { items } = await listNotifications(ctx, staff.actor, { limit: 10 });
+    const { items } = await listNotifications({ ctx: core.as(staff.actor), input: { limit: 10 } });
     expect(items.map((n) => n.title)).toEqual(['Third', 'Second', 'First']);
     const first = required(items[2], 'the first notification');
-    expect(await markRead(ctx, staff.actor, first.id)).toEqual({ link: '/admin' });
-    expect(await unreadCount(ctx, staff.actor)).toBe(2);
+    expect(await markRead({ ctx: core.as(staff.actor), input: { id: first.id } })).toEqual({
+      link: '/admin',
+    });
+    expect(await unreadCount({ ctx: core.as(staff.actor) })).toBe(2);
     const [readOnce] = await t.superuser<{ read_at: Date }>(
       'select read_at from app.notifications where id = $1',
       [first.id],
     );
     // Opening it again changes nothing, not even when it was read.
-    expect(await markRead(ctx, staff.actor, first.id)).toEqual({ link: '/admin' });
+    expect(await markRead({ ctx: core.as(staff.actor), input: { id: first.id } })).toEqual({
+      link: '/admin',
+    });
     const [readTwice] = await t.superuser<{ read_at: Date }>(
       'select read_at from app.notifications where id = $1',
       [first.id],
     );
     expect(readTwice?.read_at).toEqual(readOnce?.read_at);
     const second = required(items[1], 'the second notification');
-    expect(await markRead(ctx, staff.actor, second.id)).toEqual({ link: null });
+    expect(await markRead({ ctx: core.as(staff.actor), input: { id: second.id } })).toEqual({ link: null });
 
-    await expectCoreError(markRead(ctx, staff.actor, 'not-a-uuid'), 'not_found');
-    await expectCoreError(markRead(ctx, staff.actor, randomUUID()), 'not_found');
+    await expectCoreError(markRead({ ctx: core.as(staff.actor), input: { id: 'not-a-uuid' } }), 'not_found');
+    await expectCoreError(markRead({ ctx: core.as(staff.actor), input: { id: randomUUID() } }), 'not_found');
 
-    expect(await markAllRead(ctx, staff.actor)).toBe(1);
-    expect(await unreadCount(ctx, staff.actor)).toBe(0);
-    expect(await markAllRead(ctx, staff.actor)).toBe(0);
-    const after = await listNotifications(ctx, staff.actor, { limit: 10 });
+    expect(await markAllRead({ ctx: core.as(staff.actor) })).toBe(1);
+    expect(await unreadCount({ ctx: core.as(staff.actor) })).toBe(0);
+    expect(await markAllRead({ ctx: core.as(staff.actor) })).toBe(0);
+    const after = await listNotifications({ ctx: core.as(staff.actor), input: { limit: 10 } });
     expect(after.items.every((n) => n.readAt instanceof Date)).toBe(true);
     // Someone else's stay unread.
-    expect(await unreadCount(ctx, tenant.admin)).toBe(1);
+    expect(await unreadCount({ ctx: core.as(tenant.admin) })).toBe(1);
+    // Reading one's own notifications is not activity.
+    expect(await activityOf(t, tenant.id)).toEqual([]);
   });
 
   it('page through notifications made in the same instant without skipping or repeating', async () => {
     const core = testCore(t);
-    const { ctx } = core;
     const { tenant, staff } = await cast();
     // One transaction: every row has the same created_at.
     await notifyAs(
@@ -255,35 +263,42 @@ describe.each(drivers)('notifications on %s', (driver) => {
     let before: string | null = null;
     let pages = 0;
     do {
-      const page = await listNotifications(ctx, staff.actor, { before, limit: 5 });
+      const page = await listNotifications({ ctx: core.as(staff.actor), input: { before, limit: 5 } });
       seen.push(...page.items.map((n) => n.id));
       before = page.next;
       pages++;
     } while (before !== null && pages < 10);
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(14);
-    const all = await listNotifications(ctx, staff.actor, { limit: 100 });
+    const all = await listNotifications({ ctx: core.as(staff.actor), input: { limit: 100 } });
     expect(seen).toEqual(all.items.map((n) => n.id));
     expect(all.items[0]?.title).toBe('Later');
 
     await expectCoreError(
-      listNotifications(ctx, staff.actor, { before: 'nonsense', limit: 5 }),
+      listNotifications({ ctx: core.as(staff.actor), input: { before: 'nonsense', limit: 5 } }),
       'validation',
       'before',
     );
-    await expectCoreError(listNotifications(ctx, staff.actor, { limit: 0 }), 'validation', 'limit');
-    await expectCoreError(listNotifications(ctx, staff.actor, { limit: 1000 }), 'validation', 'limit');
+    await expectCoreError(
+      listNotifications({ ctx: core.as(staff.actor), input: { limit: 0 } }),
+      'validation',
+      'limit',
+    );
+    await expectCoreError(
+      listNotifications({ ctx: core.as(staff.actor), input: { limit: 1000 } }),
+      'validation',
+      'limit',
+    );
   });
 
   it('offer no email choices for features that do not exist yet, and refuse choosing one', async () => {
     const core = testCore(t);
-    const { ctx } = core;
     const { tenant, staff } = await cast();
     // Every event with an email belongs to a later release (projects, reviews, messages,
     // invoices, files); today's events (someone joins, a domain stops working) are bell-only.
     expect(NOTIFICATION_EVENTS.filter((e) => e.live && e.email)).toEqual([]);
     for (const actor of [staff.actor, tenant.admin, tenant.client]) {
-      expect(await getPreferences(ctx, actor)).toEqual([]);
+      expect(await getPreferences({ ctx: core.as(actor) })).toEqual([]);
     }
     expect(emailEventsFor('client')).toEqual([]);
 
@@ -295,13 +310,15 @@ describe.each(drivers)('notifications on %s', (driver) => {
       { 'team-joined': false },
       JSON.parse('{"__proto__": false}'),
     ] as Record<string, unknown>[]) {
-      await expectCoreError(savePreferences(ctx, staff.actor, input), 'validation');
+      await expectCoreError(savePreferences({ ctx: core.as(staff.actor), input }), 'validation');
     }
-    await savePreferences(ctx, staff.actor, {});
+    await savePreferences({ ctx: core.as(staff.actor), input: {} });
     const stored = await as(staff.actor, (tx) =>
       tx.select({ event: notificationPreferences.event }).from(notificationPreferences),
     );
     expect(stored).toEqual([]);
+    // Refused, or nothing to save: no entry (notification-preferences.test.ts records one).
+    expect(await activityOf(t, tenant.id)).toEqual([]);
     // Nor can anyone write preferences for someone else below core.
     await expectRlsViolation(
       as(staff.actor, (tx) =>
@@ -315,20 +332,18 @@ describe.each(drivers)('notifications on %s', (driver) => {
 
   it('have none for API keys', async () => {
     const core = testCore(t);
-    const { ctx } = core;
     const tenant = await freshTenant();
     const key: TenantActor = { kind: 'apikey', tenantId: tenant.id, keyId: randomUUID() };
-    await expectCoreError(listNotifications(ctx, key, { limit: 5 }), 'forbidden');
-    await expectCoreError(unreadCount(ctx, key), 'forbidden');
-    await expectCoreError(markRead(ctx, key, randomUUID()), 'forbidden');
-    await expectCoreError(markAllRead(ctx, key), 'forbidden');
-    await expectCoreError(getPreferences(ctx, key), 'forbidden');
-    await expectCoreError(savePreferences(ctx, key, {}), 'forbidden');
+    await expectCoreError(listNotifications({ ctx: core.as(key), input: { limit: 5 } }), 'forbidden');
+    await expectCoreError(unreadCount({ ctx: core.as(key) }), 'forbidden');
+    await expectCoreError(markRead({ ctx: core.as(key), input: { id: randomUUID() } }), 'forbidden');
+    await expectCoreError(markAllRead({ ctx: core.as(key) }), 'forbidden');
+    await expectCoreError(getPreferences({ ctx: core.as(key) }), 'forbidden');
+    await expectCoreError(savePreferences({ ctx: core.as(key), input: {} }), 'forbidden');
   });
 
   it('tell the admins, the inviter among them, when an invitation is accepted, with no email', async () => {
     const core = testCore(t);
-    const { ctx } = core;
     const tenant = await freshTenant();
     const site = siteOf(tenant);
     const otherAdmin = await addUser(t, tenant, { role: 'admin' });
@@ -350,7 +365,7 @@ describe.each(drivers)('notifications on %s', (driver) => {
       input: { token, name: 'Sam Reyes', password: TEST_PASSWORD },
     });
 
-    const inviterSees = await listNotifications(ctx, tenant.admin, { limit: 10 });
+    const inviterSees = await listNotifications({ ctx: core.as(tenant.admin), input: { limit: 10 } });
     expect(inviterSees.items).toEqual([
       expect.objectContaining({
         event: 'team-joined',
@@ -360,12 +375,12 @@ describe.each(drivers)('notifications on %s', (driver) => {
         readAt: null,
       }),
     ]);
-    expect(await unreadCount(ctx, tenant.admin)).toBe(1);
-    expect(await unreadCount(ctx, otherAdmin.actor)).toBe(1);
-    expect(await unreadCount(ctx, gone.actor)).toBe(0);
-    expect(await unreadCount(ctx, staff.actor)).toBe(0);
-    expect(await unreadCount(ctx, accepted.actor)).toBe(0);
-    expect(await unreadCount(ctx, tenant.client)).toBe(0);
+    expect(await unreadCount({ ctx: core.as(tenant.admin) })).toBe(1);
+    expect(await unreadCount({ ctx: core.as(otherAdmin.actor) })).toBe(1);
+    expect(await unreadCount({ ctx: core.as(gone.actor) })).toBe(0);
+    expect(await unreadCount({ ctx: core.as(staff.actor) })).toBe(0);
+    expect(await unreadCount({ ctx: core.as(accepted.actor) })).toBe(0);
+    expect(await unreadCount({ ctx: core.as(tenant.client) })).toBe(0);
     // The bell only: nothing waits in the outbox for it.
     expect(
       await countAs(

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type CoreContext,
   createCtx,
+  type Deps,
   listEmailLog,
   listMailFiles,
   queueEmail,
@@ -34,7 +34,7 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
   });
   afterAll(() => t.close());
 
-  async function signedInOperator(ctx: CoreContext): Promise<SignedInOperator> {
+  async function signedInOperator(deps: Deps): Promise<SignedInOperator> {
     const email = `ops-${randomBytes(4).toString('hex')}@foyer.test`;
     await t.superuser('insert into platform.operators (email, name, password_hash) values ($1, $2, $3)', [
       email,
@@ -42,10 +42,10 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
       TEST_PASSWORD_HASH,
     ]);
     const { token } = await signInOperator({
-      ctx: createCtx(ctx, { client: clientInfo() }),
+      ctx: createCtx(deps, { client: clientInfo() }),
       input: { email, password: TEST_PASSWORD },
     });
-    return required(await resolveOperator({ ctx: createCtx(ctx), input: { token } }), 'the operator');
+    return required(await resolveOperator({ ctx: createCtx(deps), input: { token } }), 'the operator');
   }
 
   const bogus = (operator: SignedInOperator): SignedInOperator => ({ ...operator, sessionId: 'bogus' });
@@ -60,14 +60,16 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
   }
 
   it('lists every tenant’s email for a live operator session, and for nobody else', async () => {
-    const { ctx } = testCore(t);
-    const operator = await signedInOperator(ctx);
+    const core = testCore(t);
+    const operator = await signedInOperator(core.deps);
+    // Operators act on the platform: no tenant actor, no site.
+    const ctx = core.visitor(null);
     const first = await createTenant(t);
     const second = await createTenant(t);
     const toFirst = await queueOne(first);
     const toSecond = await queueOne(second, second.client);
 
-    const { rows } = await listEmailLog(ctx, operator, { limit: 199 });
+    const { rows } = await listEmailLog({ ctx, operator, input: { limit: 199 } });
     const byRecipient = new Map(rows.map((r) => [r.recipient, r]));
     expect(byRecipient.get(toFirst)).toMatchObject({
       tenantId: first.id,
@@ -83,23 +85,29 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
     expect(byRecipient.get(toSecond)).toMatchObject({ tenantId: second.id, tenantSlug: second.slug });
     expect(byRecipient.get(toFirst)?.createdAt).toBeInstanceOf(Date);
 
-    await expectCoreError(listEmailLog(ctx, bogus(operator)), 'forbidden');
+    await expectCoreError(listEmailLog({ ctx, operator: bogus(operator) }), 'forbidden');
     await expectPermissionDenied(
       operatorEmailLog(t.handle, 'bogus', { limit: 5 }),
       /operator session required/,
     );
     await expectPermissionDenied(operatorEmailLog(t.handle, '', { limit: 5 }), /operator session required/);
-    await expectCoreError(listEmailLog(ctx, operator, { before: 'yesterday' }), 'validation', 'before');
-    await expectCoreError(listEmailLog(ctx, operator, { limit: 0 }), 'validation', 'limit');
-    await expectCoreError(listEmailLog(ctx, operator, { limit: 500 }), 'validation', 'limit');
+    await expectCoreError(
+      listEmailLog({ ctx, operator, input: { before: 'yesterday' } }),
+      'validation',
+      'before',
+    );
+    await expectCoreError(listEmailLog({ ctx, operator, input: { limit: 0 } }), 'validation', 'limit');
+    await expectCoreError(listEmailLog({ ctx, operator, input: { limit: 500 } }), 'validation', 'limit');
 
-    await signOutOperator({ ctx: createCtx(ctx), input: { operator } });
-    await expectCoreError(listEmailLog(ctx, operator), 'forbidden');
+    await signOutOperator({ ctx, operator });
+    await expectCoreError(listEmailLog({ ctx, operator }), 'forbidden');
   });
 
   it('pages through the log without splitting a millisecond, so nothing is skipped or repeated', async () => {
-    const { ctx } = testCore(t);
-    const operator = await signedInOperator(ctx);
+    const core = testCore(t);
+    const operator = await signedInOperator(core.deps);
+    // Operators act on the platform: no tenant actor, no site.
+    const ctx = core.visitor(null);
     const tenant = await createTenant(t);
     // Times far in the past, so that the other tests' email (all of it made now) comes later.
     const base = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 86_400) * 1000;
@@ -118,7 +126,7 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
     const seen: (string | null)[] = [];
     let before: string | null = new Date(base + 5).toISOString();
     for (let pages = 0; before !== null && pages < 20; pages++) {
-      const page = await listEmailLog(ctx, operator, { before, limit: 2 });
+      const page = await listEmailLog({ ctx, operator, input: { before, limit: 2 } });
       expect(page.rows.length).toBeGreaterThan(0);
       seen.push(...page.rows.map((r) => r.recipient));
       before = page.next;
@@ -153,37 +161,46 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
     });
     afterAll(() => rm(root, { recursive: true, force: true }));
 
-    const withFiles = (ctx: CoreContext, fileDir: string | null): CoreContext => ({
-      ...ctx,
-      mail: { ...ctx.mail, fileDir },
-    });
+    const withFiles = (deps: Deps, fileDir: string | null) =>
+      createCtx({ ...deps, mail: { ...deps.mail, fileDir } });
 
     it('lists the newest regular .eml files and serves one by its plain name', async () => {
-      const core = testCore(t).ctx;
+      const core = testCore(t).deps;
       const operator = await signedInOperator(core);
       const ctx = withFiles(core, dir);
-      const files = required(await listMailFiles(ctx, operator), 'the file list');
+      const files = required(await listMailFiles({ ctx, operator }), 'the file list');
       expect(files.map((f) => f.name)).toEqual([
         '2024-01-02T09-00-00-000Z-newer.eml',
         '2024-01-01T09-00-00-000Z-older.eml',
       ]);
       expect(files[0]?.size).toBe('Subject: newer\r\n\r\nnewer'.length);
       expect(files[0]?.modifiedAt).toEqual(new Date('2024-01-02'));
-      const file = await readMailFile(ctx, operator, '2024-01-02T09-00-00-000Z-newer.eml');
+      const file = await readMailFile({
+        ctx,
+        operator,
+        input: { name: '2024-01-02T09-00-00-000Z-newer.eml' },
+      });
       expect(file.content.toString('utf8')).toBe('Subject: newer\r\n\r\nnewer');
 
-      expect(await listMailFiles(withFiles(core, null), operator)).toBeNull();
-      expect(await listMailFiles(withFiles(core, join(root, 'not-made-yet')), operator)).toEqual([]);
-      await expectCoreError(readMailFile(withFiles(core, null), operator, 'a.eml'), 'not_found');
-      await expectCoreError(listMailFiles(ctx, bogus(operator)), 'forbidden');
+      expect(await listMailFiles({ ctx: withFiles(core, null), operator })).toBeNull();
+      expect(await listMailFiles({ ctx: withFiles(core, join(root, 'not-made-yet')), operator })).toEqual([]);
       await expectCoreError(
-        readMailFile(ctx, bogus(operator), '2024-01-02T09-00-00-000Z-newer.eml'),
+        readMailFile({ ctx: withFiles(core, null), operator, input: { name: 'a.eml' } }),
+        'not_found',
+      );
+      await expectCoreError(listMailFiles({ ctx, operator: bogus(operator) }), 'forbidden');
+      await expectCoreError(
+        readMailFile({
+          ctx,
+          operator: bogus(operator),
+          input: { name: '2024-01-02T09-00-00-000Z-newer.eml' },
+        }),
         'forbidden',
       );
     });
 
     it('refuses names that leave the directory, and anything but a regular .eml file', async () => {
-      const core = testCore(t).ctx;
+      const core = testCore(t).deps;
       const operator = await signedInOperator(core);
       const ctx = withFiles(core, dir);
       for (const name of [
@@ -200,10 +217,10 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
         'a.eml/',
         `${'a'.repeat(300)}.eml`,
       ]) {
-        await expectCoreError(readMailFile(ctx, operator, name), 'validation', 'name');
+        await expectCoreError(readMailFile({ ctx, operator, input: { name } }), 'validation', 'name');
       }
       for (const name of ['link.eml', 'folder.eml', 'missing.eml', '..eml']) {
-        await expectCoreError(readMailFile(ctx, operator, name), 'not_found');
+        await expectCoreError(readMailFile({ ctx, operator, input: { name } }), 'not_found');
       }
     });
   });

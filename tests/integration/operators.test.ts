@@ -79,7 +79,7 @@ describe.each(drivers)('operators on %s', (driver) => {
       sessionId: sha256Hex(token),
     });
 
-    const tenants = await listTenants({ ctx: core.visitor(null), input: { operator: signedIn } });
+    const tenants = await listTenants({ ctx: core.visitor(null), operator: signedIn });
     const byId = new Map(tenants.map((tenant) => [tenant.tenantId, tenant]));
     expect(byId.get(busy.id)).toMatchObject({ slug: busy.slug, name: busy.name, status: 'active', users: 2 });
     const lastActivity = byId.get(busy.id)?.lastActivity?.getTime() ?? 0;
@@ -87,10 +87,10 @@ describe.each(drivers)('operators on %s', (driver) => {
     expect(byId.get(busy.id)?.createdAt).toBeInstanceOf(Date);
     expect(byId.get(quiet.id)).toMatchObject({ slug: quiet.slug, users: 0, lastActivity: null });
 
-    await signOutOperator({ ctx: core.visitor(null), input: { operator: signedIn } });
+    await signOutOperator({ ctx: core.visitor(null), operator: signedIn });
     expect(await resolveOperator({ ctx: core.visitor(null), input: { token } })).toBeNull();
     await expectPermissionDenied(
-      listTenants({ ctx: core.visitor(null), input: { operator: signedIn } }),
+      listTenants({ ctx: core.visitor(null), operator: signedIn }),
       /operator session required/,
     );
   });

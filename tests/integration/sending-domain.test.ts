@@ -12,7 +12,15 @@ import {
 import { type TenantActor, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
-import { addUser, deliverQueued, expectCoreError, siteOf, type TestCore, testCore } from '../support/auth';
+import {
+  activityOf,
+  addUser,
+  deliverQueued,
+  expectCoreError,
+  siteOf,
+  type TestCore,
+  testCore,
+} from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant, type TenantFixture } from '../support/tenants';
 
@@ -161,7 +169,7 @@ describe.each(drivers)('sending domains on %s', (driver) => {
 
   const withResend = (): TestCore => {
     const core = testCore(t);
-    core.ctx.mail.resend = { apiKey: 're_platform_key', baseUrl: api.baseUrl };
+    core.deps.mail.resend = { apiKey: 're_platform_key', baseUrl: api.baseUrl };
     return core;
   };
 
@@ -184,12 +192,15 @@ describe.each(drivers)('sending domains on %s', (driver) => {
     );
 
   it('creates the domain through Resend and keeps the DNS records it asks for', async () => {
-    const { ctx } = withResend();
+    const core = withResend();
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const before = api.requests.length;
 
-    const state = await addSendingDomain(ctx, tenant.admin, site, '  Mail.Northwind-Studio.COM. ');
+    const state = await addSendingDomain({
+      ctx: core.as(tenant.admin, site),
+      input: { domain: '  Mail.Northwind-Studio.COM. ' },
+    });
     const created = api.requests.slice(before);
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({
@@ -213,7 +224,7 @@ describe.each(drivers)('sending domains on %s', (driver) => {
     ]);
     expect(domain.records[0]).toMatchObject({ priority: 10, status: 'not_started' });
     // Until verified, mail still comes from the platform's address under the agency's name.
-    expect(state.currentFrom).toEqual({ name: tenant.name, address: ctx.mail.from });
+    expect(state.currentFrom).toEqual({ name: tenant.name, address: core.deps.mail.from });
 
     const stored = required(await storedDomain(tenant.id), 'stored settings');
     expect(stored.sending_domain).toBe('mail.northwind-studio.com');
@@ -221,41 +232,50 @@ describe.each(drivers)('sending domains on %s', (driver) => {
     expect(stored.resend_domain_id).toBe(required(registered, 'the domain on Resend').id);
     expect(stored.sending_domain_status).toBe('not_started');
     expect(stored.sending_domain_records).toHaveLength(3);
-    expect(await getSendingDomain(ctx, tenant.admin, site)).toEqual(state);
+    expect(await getSendingDomain({ ctx: core.as(tenant.admin, site) })).toEqual(state);
 
-    await expectCoreError(addSendingDomain(ctx, tenant.admin, site, 'other-agency.com'), 'conflict');
+    await expectCoreError(
+      addSendingDomain({ ctx: core.as(tenant.admin, site), input: { domain: 'other-agency.com' } }),
+      'conflict',
+    );
+    // One entry for the domain added; the refused second one left none.
+    expect((await activityOf(t, tenant.id)).map((e) => [e.verb, e.data])).toEqual([
+      ['sending_domain.add', { domain: 'mail.northwind-studio.com', status: 'not_started' }],
+    ]);
   });
 
   it('checks verification with Resend, then sends from the agency’s domain', async () => {
     const core = withResend();
-    const { ctx } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
-    const added = await addSendingDomain(ctx, tenant.admin, site, 'harbour-agency.co.uk');
+    const added = await addSendingDomain({
+      ctx: core.as(tenant.admin, site),
+      input: { domain: 'harbour-agency.co.uk' },
+    });
     const id = required(await storedDomain(tenant.id), 'stored').resend_domain_id as string;
 
     // Before verification: the platform's address, with the agency's name.
     await queueTo(tenant);
     const first = await deliverQueued(core, [tenant.id]);
     expect(first).toMatchObject([{ outcome: 'sent' }]);
-    expect(core.mail.at(-1)?.from).toEqual({ name: tenant.name, address: ctx.mail.from });
+    expect(core.mail.at(-1)?.from).toEqual({ name: tenant.name, address: core.deps.mail.from });
 
     // Records not in place yet: Resend is asked to verify and still says pending.
     const before = api.requests.length;
-    const pending = await checkSendingDomain(ctx, tenant.admin, site);
+    const pending = await checkSendingDomain({ ctx: core.as(tenant.admin, site) });
     expect(api.requests.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual([
       `POST /domains/${id}/verify`,
       `GET /domains/${id}`,
     ]);
     expect(pending.domain).toMatchObject({ status: 'pending', verified: false });
     expect(pending.domain?.checkedAt).toBeInstanceOf(Date);
-    expect(pending.currentFrom.address).toBe(ctx.mail.from);
+    expect(pending.currentFrom.address).toBe(core.deps.mail.from);
     await queueTo(tenant);
     await deliverQueued(core, [tenant.id]);
-    expect(core.mail.at(-1)?.from.address).toBe(ctx.mail.from);
+    expect(core.mail.at(-1)?.from.address).toBe(core.deps.mail.from);
 
     api.markVerified(id);
-    const verified = await checkSendingDomain(ctx, tenant.admin, site);
+    const verified = await checkSendingDomain({ ctx: core.as(tenant.admin, site) });
     expect(verified.domain).toMatchObject({ status: 'verified', verified: true });
     expect(verified.domain?.records.every((r) => r.status === 'verified')).toBe(true);
     expect(verified.currentFrom).toEqual({
@@ -274,39 +294,53 @@ describe.each(drivers)('sending domains on %s', (driver) => {
     const withoutResend = testCore(t);
     await queueTo(tenant);
     await deliverQueued(withoutResend, [tenant.id]);
-    expect(withoutResend.mail.at(-1)?.from.address).toBe(withoutResend.ctx.mail.from);
+    expect(withoutResend.mail.at(-1)?.from.address).toBe(withoutResend.deps.mail.from);
     expect(added.domain?.domain).toBe('harbour-agency.co.uk');
+    // Each check is recorded with what Resend said.
+    expect((await activityOf(t, tenant.id)).map((e) => [e.verb, e.data.status])).toEqual([
+      ['sending_domain.add', 'not_started'],
+      ['sending_domain.check', 'pending'],
+      ['sending_domain.check', 'verified'],
+    ]);
   });
 
   it('removes the domain from Resend and goes back to the platform’s address', async () => {
     const core = withResend();
-    const { ctx } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
-    await addSendingDomain(ctx, tenant.admin, site, 'lighthouse-design.io');
+    await addSendingDomain({ ctx: core.as(tenant.admin, site), input: { domain: 'lighthouse-design.io' } });
     const id = required(await storedDomain(tenant.id), 'stored').resend_domain_id as string;
     api.markVerified(id);
-    await checkSendingDomain(ctx, tenant.admin, site);
+    await checkSendingDomain({ ctx: core.as(tenant.admin, site) });
 
-    const removed = await removeSendingDomain(ctx, tenant.admin, site);
+    const removed = await removeSendingDomain({ ctx: core.as(tenant.admin, site) });
     expect(api.requests.at(-1)).toMatchObject({ method: 'DELETE', url: `/domains/${id}` });
     expect(api.domains.has(id)).toBe(false);
     expect(removed.domain).toBeNull();
-    expect(removed.currentFrom.address).toBe(ctx.mail.from);
+    expect(removed.currentFrom.address).toBe(core.deps.mail.from);
     expect(await storedDomain(tenant.id)).toMatchObject({ sending_domain: null, resend_domain_id: null });
     await queueTo(tenant);
     await deliverQueued(core, [tenant.id]);
-    expect(core.mail.at(-1)?.from.address).toBe(ctx.mail.from);
+    expect(core.mail.at(-1)?.from.address).toBe(core.deps.mail.from);
 
-    await expectCoreError(removeSendingDomain(ctx, tenant.admin, site), 'not_found');
-    await expectCoreError(checkSendingDomain(ctx, tenant.admin, site), 'not_found');
+    await expectCoreError(removeSendingDomain({ ctx: core.as(tenant.admin, site) }), 'not_found');
+    await expectCoreError(checkSendingDomain({ ctx: core.as(tenant.admin, site) }), 'not_found');
     // The same domain can be added again once removed.
-    const again = await addSendingDomain(ctx, tenant.admin, site, 'lighthouse-design.io');
+    const again = await addSendingDomain({
+      ctx: core.as(tenant.admin, site),
+      input: { domain: 'lighthouse-design.io' },
+    });
     expect(again.domain?.status).toBe('not_started');
+    expect((await activityOf(t, tenant.id)).map((e) => [e.verb, e.data.domain])).toEqual([
+      ['sending_domain.add', 'lighthouse-design.io'],
+      ['sending_domain.check', 'lighthouse-design.io'],
+      ['sending_domain.remove', 'lighthouse-design.io'],
+      ['sending_domain.add', 'lighthouse-design.io'],
+    ]);
   });
 
   it('refuses what is not a public domain of the agency’s own, before asking Resend', async () => {
-    const { ctx } = withResend();
+    const core = withResend();
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const before = api.requests.length;
@@ -323,66 +357,75 @@ describe.each(drivers)('sending domains on %s', (driver) => {
       'studio.localhost',
       'mail.example',
       `${'a'.repeat(64)}.com`,
-      ctx.platformDomain,
-      `${tenant.slug}.${ctx.platformDomain}`,
-      required(ctx.mail.from.split('@')[1], 'platform mail domain'),
+      core.deps.platformDomain,
+      `${tenant.slug}.${core.deps.platformDomain}`,
+      required(core.deps.mail.from.split('@')[1], 'platform mail domain'),
     ]) {
-      await expectCoreError(addSendingDomain(ctx, tenant.admin, site, domain), 'validation', 'domain');
+      await expectCoreError(
+        addSendingDomain({ ctx: core.as(tenant.admin, site), input: { domain } }),
+        'validation',
+        'domain',
+      );
     }
     expect(api.requests.length).toBe(before);
     expect(await storedDomain(tenant.id)).toMatchObject({ sending_domain: null });
   });
 
   it('passes on Resend’s refusal as a message next to the field', async () => {
-    const { ctx } = withResend();
+    const core = withResend();
     const first = await createTenant(t);
     const second = await createTenant(t);
     const domain = `taken-${randomUUID().slice(0, 8)}.com`;
-    await addSendingDomain(ctx, first.admin, siteOf(first), domain);
+    await addSendingDomain({ ctx: core.as(first.admin, siteOf(first)), input: { domain } });
     const error = await expectCoreError(
-      addSendingDomain(ctx, second.admin, siteOf(second), domain),
+      addSendingDomain({ ctx: core.as(second.admin, siteOf(second)), input: { domain } }),
       'validation',
       'domain',
     );
     expect(error.fields.domain).toContain('registered already');
     expect(await storedDomain(second.id)).toMatchObject({ sending_domain: null });
+    expect(await activityOf(t, second.id)).toEqual([]);
   });
 
   it('is for admins only', async () => {
-    const { ctx } = withResend();
+    const core = withResend();
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const staff = await addUser(t, tenant, { role: 'staff' });
     const before = api.requests.length;
     for (const actor of [staff.actor, tenant.client]) {
-      await expectCoreError(getSendingDomain(ctx, actor, site), 'forbidden');
-      await expectCoreError(addSendingDomain(ctx, actor, site, 'agency-domain.com'), 'forbidden');
-      await expectCoreError(checkSendingDomain(ctx, actor, site), 'forbidden');
-      await expectCoreError(removeSendingDomain(ctx, actor, site), 'forbidden');
+      await expectCoreError(getSendingDomain({ ctx: core.as(actor, site) }), 'forbidden');
+      await expectCoreError(
+        addSendingDomain({ ctx: core.as(actor, site), input: { domain: 'agency-domain.com' } }),
+        'forbidden',
+      );
+      await expectCoreError(checkSendingDomain({ ctx: core.as(actor, site) }), 'forbidden');
+      await expectCoreError(removeSendingDomain({ ctx: core.as(actor, site) }), 'forbidden');
     }
     expect(api.requests.length).toBe(before);
+    expect(await activityOf(t, tenant.id)).toEqual([]);
   });
 
   it('says clearly that sending domains need the platform’s Resend account', async () => {
-    const { ctx } = testCore(t);
+    const core = testCore(t);
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
-    const state = await getSendingDomain(ctx, tenant.admin, site);
+    const state = await getSendingDomain({ ctx: core.as(tenant.admin, site) });
     expect(state).toMatchObject({
       available: false,
       unavailableReason: SENDING_DOMAIN_NEEDS_RESEND,
       domain: null,
-      currentFrom: { name: tenant.name, address: ctx.mail.from },
+      currentFrom: { name: tenant.name, address: core.deps.mail.from },
     });
     const added = await expectCoreError(
-      addSendingDomain(ctx, tenant.admin, site, 'agency-domain.com'),
+      addSendingDomain({ ctx: core.as(tenant.admin, site), input: { domain: 'agency-domain.com' } }),
       'validation',
       'domain',
     );
     expect(added.fields.domain).toBe(SENDING_DOMAIN_NEEDS_RESEND);
     for (const attempt of [
-      checkSendingDomain(ctx, tenant.admin, site),
-      removeSendingDomain(ctx, tenant.admin, site),
+      checkSendingDomain({ ctx: core.as(tenant.admin, site) }),
+      removeSendingDomain({ ctx: core.as(tenant.admin, site) }),
     ]) {
       const error = await expectCoreError(attempt, 'conflict');
       expect(error.message).toBe(SENDING_DOMAIN_NEEDS_RESEND);

@@ -19,6 +19,7 @@ import { takeEmailQuota, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import {
+  activityOf,
   clientInfo,
   deliverQueued,
   expectCoreError,
@@ -73,13 +74,17 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       tenantId,
     ]);
     const admin = { kind: 'admin' as const, tenantId, userId: required(owner, 'the admin').id };
-    expect(await workspaceSendingStatus(ctx, admin)).toEqual({ verified: false });
+    expect(await workspaceSendingStatus({ ctx: core.as(admin) })).toEqual({ verified: false });
 
     // The walk-through: an unverified admin saves a phishing invitation and invites strangers.
     await expectCoreError(
-      saveEmailTemplate(ctx, admin, 'staff-invitation', {
-        subject: 'Your mailbox is full',
-        body: '<p>Sign in at https://mail-login.example to keep your email.</p>',
+      saveEmailTemplate({
+        ctx: core.as(admin),
+        input: {
+          key: 'staff-invitation',
+          subject: 'Your mailbox is full',
+          body: '<p>Sign in at https://mail-login.example to keep your email.</p>',
+        },
       }),
       'validation',
       'body',
@@ -91,9 +96,13 @@ describe.each(drivers)('sending limits on %s', (driver) => {
     expect(invite.message).toBe(VERIFY_TO_SEND);
     // Test sends go to the admin's own address, which nobody has confirmed is theirs.
     await expectCoreError(
-      sendTemplateTest(ctx, admin, site, 'password-reset', {
-        subject: 'Hello',
-        body: '<p>Hello</p>{{button resetUrl "Reset"}}',
+      sendTemplateTest({
+        ctx: core.as(admin, site),
+        input: {
+          key: 'password-reset',
+          subject: 'Hello',
+          body: '<p>Hello</p>{{button resetUrl "Reset"}}',
+        },
       }),
       'forbidden',
     );
@@ -107,9 +116,13 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       }),
     );
     // Account email still goes out, in the default wording even where the agency changed it.
-    await saveEmailTemplate(ctx, admin, 'password-reset', {
-      subject: 'Mailbox full: act now',
-      body: '<p>Urgent mailbox notice.</p>{{button resetUrl "Keep my mailbox"}}',
+    await saveEmailTemplate({
+      ctx: core.as(admin),
+      input: {
+        key: 'password-reset',
+        subject: 'Mailbox full: act now',
+        body: '<p>Urgent mailbox notice.</p>{{button resetUrl "Keep my mailbox"}}',
+      },
     });
     await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email } });
     await deliverQueued(core, [tenantId]);
@@ -121,7 +134,7 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       'Reset your Fresh Agency password',
     ]);
     expect(toOwner.map((m) => m.text).join('\n')).not.toContain('Urgent mailbox notice');
-    const log = await listTenantEmailLog(ctx, admin);
+    const log = await listTenantEmailLog({ ctx: core.as(admin) });
     expect(log.entries.find((e) => e.recipient === 'stranger@victim.example')).toMatchObject({
       status: 'suppressed',
       reason: UNVERIFIED_SUPPRESSED,
@@ -134,7 +147,7 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       '/verify-email',
     );
     await verifyEmail({ ctx: core.visitor(site), input: { token } });
-    expect(await workspaceSendingStatus(ctx, admin)).toEqual({ verified: true });
+    expect(await workspaceSendingStatus({ ctx: core.as(admin) })).toEqual({ verified: true });
     await inviteMember({
       ctx: core.as(admin, site),
       input: { email: 'colleague@fresh.example', role: 'staff' },
@@ -146,17 +159,21 @@ describe.each(drivers)('sending limits on %s', (driver) => {
 
   it('defers email over the daily limit to the next UTC day; operators set the limit', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const tenant = await createTenant(t);
     const ops = await operator();
-    const limits = await listEmailLimits(ctx, ops);
+    const limits = await listEmailLimits({ ctx: core.visitor(null), operator: ops });
     expect(limits.find((l) => l.tenantId === tenant.id)).toEqual({
       tenantId: tenant.id,
       dailyLimit: 200,
       sentToday: 0,
     });
 
-    await setEmailLimit(ctx, ops, { tenantId: tenant.id, limit: '3' });
+    await setEmailLimit({
+      ctx: core.visitor(null),
+      operator: ops,
+      input: { tenantId: tenant.id, limit: '3' },
+    });
     const addresses = Array.from({ length: 5 }, (_, i) => `member-${i}@${tenant.slug}.test`);
     await withActor(t.handle.db, tenant.admin, async (tx) => {
       for (const address of addresses) {
@@ -182,39 +199,71 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       expect(row.last_error).toMatch(/daily limit of 3 emails is reached; the email goes out after midnight/);
       expect(new Date(row.next_attempt_at).getTime()).toBe(tomorrow.getTime());
     }
-    expect((await listEmailLimits(ctx, ops)).find((l) => l.tenantId === tenant.id)).toMatchObject({
+    expect(
+      (await listEmailLimits({ ctx: core.visitor(null), operator: ops })).find(
+        (l) => l.tenantId === tenant.id,
+      ),
+    ).toMatchObject({
       dailyLimit: 3,
       sentToday: 3,
     });
     // Test sends count too.
     await expectCoreError(
-      sendTemplateTest(ctx, tenant.admin, siteOf(tenant), 'password-reset', {
-        subject: 'Hello',
-        body: '<p>Hello</p>{{button resetUrl "Reset"}}',
+      sendTemplateTest({
+        ctx: core.as(tenant.admin, siteOf(tenant)),
+        input: {
+          key: 'password-reset',
+          subject: 'Hello',
+          body: '<p>Hello</p>{{button resetUrl "Reset"}}',
+        },
       }),
       'throttled',
     );
 
     // Raised, the waiting email goes out today.
-    await setEmailLimit(ctx, ops, { tenantId: tenant.id, limit: '1,000' });
+    await setEmailLimit({
+      ctx: core.visitor(null),
+      operator: ops,
+      input: { tenantId: tenant.id, limit: '1,000' },
+    });
     await deliverQueued(core, [tenant.id]);
     expect(mail).toHaveLength(5);
     // 0 pauses a tenant's email altogether.
-    await setEmailLimit(ctx, ops, { tenantId: tenant.id, limit: '0' });
+    await setEmailLimit({
+      ctx: core.visitor(null),
+      operator: ops,
+      input: { tenantId: tenant.id, limit: '0' },
+    });
     expect((await takeEmailQuota(t.handle, tenant.id)).allowed).toBe(false);
 
     // Bad input is a field error, an unknown tenant not found, an ended session forbidden.
     for (const limit of ['', '-1', '1.5', 'lots', '1000001', '99999999']) {
-      await expectCoreError(setEmailLimit(ctx, ops, { tenantId: tenant.id, limit }), 'validation', 'limit');
+      await expectCoreError(
+        setEmailLimit({ ctx: core.visitor(null), operator: ops, input: { tenantId: tenant.id, limit } }),
+        'validation',
+        'limit',
+      );
     }
-    await expectCoreError(setEmailLimit(ctx, ops, { tenantId: 'nope', limit: '5' }), 'not_found');
     await expectCoreError(
-      setEmailLimit(ctx, ops, { tenantId: '00000000-0000-4000-8000-000000000000', limit: '5' }),
+      setEmailLimit({ ctx: core.visitor(null), operator: ops, input: { tenantId: 'nope', limit: '5' } }),
+      'not_found',
+    );
+    await expectCoreError(
+      setEmailLimit({
+        ctx: core.visitor(null),
+        operator: ops,
+        input: { tenantId: '00000000-0000-4000-8000-000000000000', limit: '5' },
+      }),
       'not_found',
     );
     const ended = { ...ops, sessionId: 'ended' };
-    await expectCoreError(setEmailLimit(ctx, ended, { tenantId: tenant.id, limit: '5' }), 'forbidden');
-    await expectCoreError(listEmailLimits(ctx, ended), 'forbidden');
+    await expectCoreError(
+      setEmailLimit({ ctx: core.visitor(null), operator: ended, input: { tenantId: tenant.id, limit: '5' } }),
+      'forbidden',
+    );
+    await expectCoreError(listEmailLimits({ ctx: core.visitor(null), operator: ended }), 'forbidden');
+    // The operator acts on the platform: the tenant's log holds none of it, nor the refused test.
+    expect(await activityOf(t, tenant.id)).toEqual([]);
   });
 
   it('keeps the limit and its counter out of runtime roles’ reach', async () => {

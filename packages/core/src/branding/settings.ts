@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { schema, type TenantActor, withActor } from '@foyer/db';
+import { schema } from '@foyer/db';
 import type { Sharp } from 'sharp';
 import { z } from 'zod';
-import { emailSchema, fieldErrors } from '../auth/validation';
-import type { CoreContext } from '../context';
-import { CoreError, invalid, requireAdmin } from '../errors';
+import { emailSchema } from '../auth/validation';
+import { adminOf, afterCommit, type Ctx, record, type TxCtx, transact } from '../ctx';
+import { CoreError, invalid } from '../errors';
+import { parseInput } from '../input';
 import { sniffImage } from '../tenants/apply';
 import { brandColourAdvice } from './colour-advice';
 import { HEX_COLOR } from './contrast';
@@ -149,14 +150,23 @@ function toSettings(row: BrandingRow | undefined, fallbackName: string): Brandin
   };
 }
 
-async function readRow(ctx: CoreContext, actor: TenantActor): Promise<BrandingRow | undefined> {
-  const [row] = await withActor(ctx.db.db, actor, (tx) => tx.select().from(branding));
-  return row;
+export async function getBrandingSettings({ ctx }: { ctx: Ctx }): Promise<BrandingSettings> {
+  adminOf(ctx, BRANDING_ADMINS_ONLY);
+  // A read: nothing is recorded.
+  const [row] = await transact(ctx, ({ tx }) => tx.select().from(branding));
+  return toSettings(row, '');
 }
 
-export async function getBrandingSettings(ctx: CoreContext, actor: TenantActor): Promise<BrandingSettings> {
-  requireAdmin(actor, BRANDING_ADMINS_ONLY);
-  return toSettings(await readRow(ctx, actor), '');
+/** The fields of the settings form whose stored value differs from `values`. */
+function changedFields(row: BrandingRow | undefined, values: Record<keyof BrandingFields, string | null>) {
+  return (Object.keys(values) as (keyof BrandingFields)[]).filter(
+    (name) => (row?.[name] ?? null) !== values[name],
+  );
+}
+
+/** Drops the cached lookups of the tenant once the change is committed, never before. */
+function tenantChangedAfterCommit(ctx: TxCtx, tenantId: string): void {
+  afterCommit(ctx, () => ctx.deps.tenantChanged(tenantId));
 }
 
 /**
@@ -164,20 +174,20 @@ export async function getBrandingSettings(ctx: CoreContext, actor: TenantActor):
  * CSS); a primary colour under 3:1 on the theme's pages is refused; one under WCAG AA is saved
  * with a warning, the admin's call.
  */
-export async function saveBranding(
-  ctx: CoreContext,
-  actor: TenantActor,
-  raw: BrandingFields,
-): Promise<BrandingSettings> {
-  requireAdmin(actor, BRANDING_ADMINS_ONLY);
-  const parsed = brandingInput.safeParse(raw);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-  const input = parsed.data;
+export async function saveBranding({
+  ctx,
+  input: raw,
+}: {
+  ctx: Ctx;
+  input: BrandingFields;
+}): Promise<BrandingSettings> {
+  const actor = adminOf(ctx, BRANDING_ADMINS_ONLY);
+  const input = parseInput(brandingInput, raw);
   // Text drawn in a colour too faint on the pages it will be shown on is refused, nothing saved.
   const { errors } = brandColourAdvice(input);
   if (Object.keys(errors).length > 0) throw invalid(errors);
   const orNull = (value: string) => (value === '' ? null : value);
-  const values = {
+  const fields = {
     displayName: input.displayName,
     primaryColor: input.primaryColor.toLowerCase(),
     accentColor: input.accentColor.toLowerCase(),
@@ -192,16 +202,19 @@ export async function saveBranding(
     documentAddress: orNull(input.documentAddress),
     documentTaxId: orNull(input.documentTaxId),
     documentPaymentTerms: orNull(input.documentPaymentTerms),
-    updatedAt: ctx.now(),
   };
-  const [row] = await withActor(ctx.db.db, actor, (tx) =>
-    tx
+  const values = { ...fields, updatedAt: ctx.deps.now() };
+  const row = await transact(ctx, async (ctx) => {
+    const [before] = await ctx.tx.select().from(branding).for('update');
+    const [saved] = await ctx.tx
       .insert(branding)
       .values({ tenantId: actor.tenantId, ...values })
       .onConflictDoUpdate({ target: branding.tenantId, set: values })
-      .returning(),
-  );
-  ctx.tenantChanged(actor.tenantId);
+      .returning();
+    await record(ctx, { verb: 'branding.save', data: { changed: changedFields(before, fields) } });
+    tenantChangedAfterCommit(ctx, actor.tenantId);
+    return saved;
+  });
   return toSettings(row, input.displayName);
 }
 
@@ -297,19 +310,22 @@ function requireRow(row: BrandingRow | undefined): BrandingRow {
  * Replaces the logo: re-encoded as PNG, at most 512×512, without metadata. The favicon follows
  * the logo unless one was uploaded on its own.
  */
-export async function uploadLogo(
-  ctx: CoreContext,
-  actor: TenantActor,
-  file: UploadedImage,
-): Promise<BrandingSettings> {
-  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+export async function uploadLogo({
+  ctx,
+  input: file,
+}: {
+  ctx: Ctx;
+  input: UploadedImage;
+}): Promise<BrandingSettings> {
+  const actor = adminOf(ctx, BRANDING_ADMINS_ONLY);
   const image = await checkedImage(file, 'logo');
   const logo = await encode(
     image.resize(LOGO_MAX_SIDE, LOGO_MAX_SIDE, { fit: 'inside', withoutEnlargement: true }),
     'logo',
   );
   const icon = await faviconFrom(logo);
-  const row = await withActor(ctx.db.db, actor, async (tx) => {
+  const row = await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const current = requireRow((await tx.select().from(branding).for('update'))[0]);
     const favicon = (await faviconIsFromLogo(current))
       ? { faviconMime: 'image/png', faviconData: icon, faviconSha256: sha256(icon) }
@@ -321,59 +337,73 @@ export async function uploadLogo(
         logoData: logo,
         logoSha256: sha256(logo),
         ...favicon,
-        updatedAt: ctx.now(),
+        updatedAt: ctx.deps.now(),
       })
       .returning();
+    await record(ctx, { verb: 'branding.logo_upload', data: { faviconFollows: 'faviconData' in favicon } });
+    tenantChangedAfterCommit(ctx, actor.tenantId);
     return saved;
   });
-  ctx.tenantChanged(actor.tenantId);
   return toSettings(row, '');
 }
 
 /** Replaces the favicon with an uploaded image, made 64×64 PNG. */
-export async function uploadFavicon(
-  ctx: CoreContext,
-  actor: TenantActor,
-  file: UploadedImage,
-): Promise<BrandingSettings> {
-  requireAdmin(actor, BRANDING_ADMINS_ONLY);
+export async function uploadFavicon({
+  ctx,
+  input: file,
+}: {
+  ctx: Ctx;
+  input: UploadedImage;
+}): Promise<BrandingSettings> {
+  const actor = adminOf(ctx, BRANDING_ADMINS_ONLY);
   const image = await checkedImage(file, 'favicon');
   const icon = await encode(
     image.resize(FAVICON_SIDE, FAVICON_SIDE, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } }),
     'favicon',
   );
-  const [row] = await withActor(ctx.db.db, actor, (tx) =>
-    tx
+  const row = await transact(ctx, async (ctx) => {
+    const [saved] = await ctx.tx
       .update(branding)
-      .set({ faviconMime: 'image/png', faviconData: icon, faviconSha256: sha256(icon), updatedAt: ctx.now() })
-      .returning(),
-  );
-  ctx.tenantChanged(actor.tenantId);
-  return toSettings(requireRow(row), '');
+      .set({
+        faviconMime: 'image/png',
+        faviconData: icon,
+        faviconSha256: sha256(icon),
+        updatedAt: ctx.deps.now(),
+      })
+      .returning();
+    requireRow(saved);
+    await record(ctx, { verb: 'branding.favicon_upload' });
+    tenantChangedAfterCommit(ctx, actor.tenantId);
+    return saved;
+  });
+  return toSettings(row, '');
 }
 
 /** Removes the logo (initials show instead), and the favicon made from it. */
-export async function removeLogo(ctx: CoreContext, actor: TenantActor): Promise<BrandingSettings> {
-  requireAdmin(actor, BRANDING_ADMINS_ONLY);
-  const row = await withActor(ctx.db.db, actor, async (tx) => {
+export async function removeLogo({ ctx }: { ctx: Ctx }): Promise<BrandingSettings> {
+  const actor = adminOf(ctx, BRANDING_ADMINS_ONLY);
+  const row = await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const current = requireRow((await tx.select().from(branding).for('update'))[0]);
     const favicon = (await faviconIsFromLogo(current))
       ? { faviconMime: null, faviconData: null, faviconSha256: null }
       : {};
     const [saved] = await tx
       .update(branding)
-      .set({ logoMime: null, logoData: null, logoSha256: null, ...favicon, updatedAt: ctx.now() })
+      .set({ logoMime: null, logoData: null, logoSha256: null, ...favicon, updatedAt: ctx.deps.now() })
       .returning();
+    await record(ctx, { verb: 'branding.logo_remove', data: { faviconFollows: 'faviconData' in favicon } });
+    tenantChangedAfterCommit(ctx, actor.tenantId);
     return saved;
   });
-  ctx.tenantChanged(actor.tenantId);
   return toSettings(row, '');
 }
 
 /** Removes an uploaded favicon; the logo's is made again if there is a logo. */
-export async function removeFavicon(ctx: CoreContext, actor: TenantActor): Promise<BrandingSettings> {
-  requireAdmin(actor, BRANDING_ADMINS_ONLY);
-  const row = await withActor(ctx.db.db, actor, async (tx) => {
+export async function removeFavicon({ ctx }: { ctx: Ctx }): Promise<BrandingSettings> {
+  const actor = adminOf(ctx, BRANDING_ADMINS_ONLY);
+  const row = await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const current = requireRow((await tx.select().from(branding).for('update'))[0]);
     const icon = current.logoData ? await faviconFrom(current.logoData) : null;
     const [saved] = await tx
@@ -382,11 +412,12 @@ export async function removeFavicon(ctx: CoreContext, actor: TenantActor): Promi
         faviconMime: icon ? 'image/png' : null,
         faviconData: icon,
         faviconSha256: icon ? sha256(icon) : null,
-        updatedAt: ctx.now(),
+        updatedAt: ctx.deps.now(),
       })
       .returning();
+    await record(ctx, { verb: 'branding.favicon_remove' });
+    tenantChangedAfterCommit(ctx, actor.tenantId);
     return saved;
   });
-  ctx.tenantChanged(actor.tenantId);
   return toSettings(row, '');
 }

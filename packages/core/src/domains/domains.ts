@@ -7,13 +7,15 @@ import {
   removeDomainClaim,
   schema,
   sql,
-  type TenantActor,
   type TenantDomainRow,
   tenantDomains,
-  withActor,
 } from '@foyer/db';
-import type { CoreContext, TenantSite } from '../context';
-import { CoreError, invalid, requireAdmin } from '../errors';
+import { z } from 'zod';
+import type { Deps } from '../context';
+import { adminOf, type Ctx, createCtx, record, siteOf, transact } from '../ctx';
+import { CoreError, invalid } from '../errors';
+import { parseInput } from '../input';
+import type { NotificationEvent } from '../notifications/events';
 import { notifyInApp } from '../notifications/in-app';
 
 const { users } = schema;
@@ -60,15 +62,15 @@ export interface DomainCheck {
 }
 
 /** `<slug>.<platform domain>`: where the agency's CNAME points. */
-export function cnameTargetFor(ctx: Pick<CoreContext, 'platformDomain'>, slug: string): string {
-  return `${slug}.${ctx.platformDomain}`;
+export function cnameTargetFor(deps: Pick<Deps, 'platformDomain'>, slug: string): string {
+  return `${slug}.${deps.platformDomain}`;
 }
 
 export function challengeNameFor(hostname: string): string {
   return `${DOMAIN_CHALLENGE_LABEL}.${hostname}`;
 }
 
-function describe(ctx: CoreContext, slug: string, row: TenantDomainRow): CustomDomain {
+function describe(deps: Deps, slug: string, row: TenantDomainRow): CustomDomain {
   return {
     hostname: row.hostname,
     status: row.verifiedAt ? 'verified' : row.lastError ? 'failed' : 'pending',
@@ -80,7 +82,7 @@ function describe(ctx: CoreContext, slug: string, row: TenantDomainRow): CustomD
       {
         type: 'CNAME',
         name: row.hostname,
-        value: cnameTargetFor(ctx, slug),
+        value: cnameTargetFor(deps, slug),
         purpose: 'Sends visitors of the domain to your portal.',
       },
       {
@@ -140,26 +142,26 @@ export function normaliseCustomDomain(
   return { hostname: host };
 }
 
-function sameTenant(actor: TenantActor, site: TenantSite): void {
-  if (site.tenant.id !== actor.tenantId) throw new CoreError('forbidden', DOMAIN_ADMINS_ONLY);
-}
-
-async function current(ctx: CoreContext, tenantId: string): Promise<TenantDomainRow | null> {
-  const [row] = await tenantDomains(ctx.db, tenantId);
+async function current(deps: Deps, tenantId: string): Promise<TenantDomainRow | null> {
+  const [row] = await tenantDomains(deps.db, tenantId);
   return row ?? null;
 }
 
+/*
+ * Domains live in `platform.domains`, which only the `app_system` functions change (the login
+ * role calls them on `ctx.deps.db`, each in its own statement): a claim must see every tenant's.
+ * So a verb here changes the domain first and then records what it did in its own transaction.
+ */
+
 /** The tenant's custom domain with the records to create, or null when it has none. */
-export async function getDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-): Promise<CustomDomain | null> {
-  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
-  sameTenant(actor, site);
-  const row = await current(ctx, actor.tenantId);
-  return row ? describe(ctx, site.tenant.slug, row) : null;
+export async function getDomain({ ctx }: { ctx: Ctx }): Promise<CustomDomain | null> {
+  const actor = adminOf(ctx, DOMAIN_ADMINS_ONLY);
+  // A read: nothing is recorded.
+  const row = await current(ctx.deps, actor.tenantId);
+  return row ? describe(ctx.deps, siteOf(ctx).tenant.slug, row) : null;
 }
+
+const hostnameInput = z.object({ hostname: z.string().max(2048, 'Use at most 2048 characters.') });
 
 /**
  * Claims a custom domain for the tenant and returns the records to create. It is served only once
@@ -167,18 +169,23 @@ export async function getDomain(
  * unverified one; a verified one must be removed first. Other tenants' unverified claims of the
  * same hostname are left alone (each has its own token): whoever verifies first owns it.
  */
-export async function addDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  rawHostname: string,
-): Promise<CustomDomain> {
-  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
-  sameTenant(actor, site);
-  const parsed = normaliseCustomDomain(rawHostname, ctx.platformDomain);
+export async function addDomain({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { hostname: string };
+}): Promise<CustomDomain> {
+  const actor = adminOf(ctx, DOMAIN_ADMINS_ONLY);
+  const site = siteOf(ctx);
+  const parsed = normaliseCustomDomain(parseInput(hostnameInput, input).hostname, ctx.deps.platformDomain);
   if ('problem' in parsed) throw invalid({ hostname: parsed.problem });
   const { hostname } = parsed;
-  const outcome = await claimDomain(ctx.db, { tenantId: actor.tenantId, hostname, token: generateToken() });
+  const outcome = await claimDomain(ctx.deps.db, {
+    tenantId: actor.tenantId,
+    hostname,
+    token: generateToken(),
+  });
   if (outcome === 'taken') {
     throw invalid(
       { hostname: `${hostname} is already connected to another portal.` },
@@ -191,27 +198,31 @@ export async function addDomain(
       'Your portal already has a verified domain. Remove it first to connect another one.',
     );
   }
-  ctx.tenantChanged(actor.tenantId);
-  const row = await current(ctx, actor.tenantId);
+  // The claim is committed already (see above): cached lookups go at once.
+  ctx.deps.tenantChanged(actor.tenantId);
+  const row = await current(ctx.deps, actor.tenantId);
   if (!row || row.hostname !== hostname)
     throw new CoreError('conflict', 'The domain changed meanwhile; try again.');
-  return describe(ctx, site.tenant.slug, row);
+  await transact(ctx, (ctx) =>
+    record(ctx, { verb: 'domain.add', subject: { type: 'domain', id: null }, data: { hostname } }),
+  );
+  return describe(ctx.deps, site.tenant.slug, row);
 }
 
 const normaliseName = (name: string) => name.trim().toLowerCase().replace(/\.$/, '');
 
 /** What DNS says about the two records, in sentences for the admin. */
 async function inspect(
-  ctx: CoreContext,
+  deps: Deps,
   slug: string,
   row: TenantDomainRow,
 ): Promise<{ txtOk: boolean; txtProblem: string | null; cnameOk: boolean; cnameProblem: string | null }> {
   const challenge = challengeNameFor(row.hostname);
   const expected = `${DOMAIN_TXT_PREFIX}${row.verificationToken}`;
-  const target = cnameTargetFor(ctx, slug);
+  const target = cnameTargetFor(deps, slug);
   const [txt, cname] = await Promise.all([
-    ctx.dns.resolveTxt(challenge),
-    ctx.dns.resolveCname(row.hostname).catch(() => null),
+    deps.dns.resolveTxt(challenge),
+    deps.dns.resolveCname(row.hostname).catch(() => null),
   ]);
   const values = txt.map((chunks) => chunks.join('').trim());
   const txtOk = values.includes(expected);
@@ -243,25 +254,40 @@ async function inspect(
 }
 
 /**
+ * Tells a tenant's active admins in the bell about its domain. The worker writes it (nobody of
+ * that tenant acts: the change came from another tenant's verification, or the scheduled check).
+ */
+async function tellAdmins(
+  deps: Deps,
+  tenantId: string,
+  notice: { event: NotificationEvent; title: string; body: string },
+): Promise<void> {
+  const worker = createCtx(deps, { actor: { kind: 'worker', tenantId } });
+  await transact(worker, async ({ tx }) => {
+    const admins = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`${users.role} = 'admin' and ${users.status} = 'active'`);
+    await notifyInApp(tx, {
+      tenantId,
+      userIds: admins.map((a) => a.id),
+      link: '/admin/settings/domain',
+      ...notice,
+    });
+  });
+}
+
+/**
  * Other tenants had claimed the hostname that was just verified: their claims lapsed, and their
  * admins hear of it in the bell rather than finding the domain gone from their settings.
  */
-async function tellLapsed(ctx: CoreContext, hostname: string, tenantIds: readonly string[]): Promise<void> {
+async function tellLapsed(deps: Deps, hostname: string, tenantIds: readonly string[]): Promise<void> {
   for (const tenantId of tenantIds) {
-    ctx.tenantChanged(tenantId);
-    await withActor(ctx.db.db, { kind: 'worker', tenantId }, async (tx) => {
-      const admins = await tx
-        .select({ id: users.id })
-        .from(users)
-        .where(sql`${users.role} = 'admin' and ${users.status} = 'active'`);
-      await notifyInApp(tx, {
-        tenantId,
-        event: 'domain-claim-lapsed',
-        userIds: admins.map((a) => a.id),
-        title: `${hostname} was connected to another portal`,
-        body: 'Whoever controls its DNS verified it first, so your claim was removed. If the domain is yours, contact support.',
-        link: '/admin/settings/domain',
-      });
+    deps.tenantChanged(tenantId);
+    await tellAdmins(deps, tenantId, {
+      event: 'domain-claim-lapsed',
+      title: `${hostname} was connected to another portal`,
+      body: 'Whoever controls its DNS verified it first, so your claim was removed. If the domain is yours, contact support.',
     });
   }
 }
@@ -269,34 +295,44 @@ async function tellLapsed(ctx: CoreContext, hostname: string, tenantIds: readonl
 const lookupFailed = (hostname: string) =>
   `We could not reach DNS to check ${hostname}; try again in a few minutes.`;
 
+/** What a check found, as the activity log names it. */
+type CheckResult = 'verified' | 'not_found_in_dns' | 'lookup_failed';
+
 /**
  * Checks DNS for the tenant's domain: the TXT token verifies it (and keeps it verified); the
  * CNAME is reported so the admin knows whether visitors will reach the portal.
  */
-export async function verifyDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-): Promise<DomainCheck> {
-  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
-  sameTenant(actor, site);
-  const row = await current(ctx, actor.tenantId);
+export async function verifyDomain({ ctx }: { ctx: Ctx }): Promise<DomainCheck> {
+  const actor = adminOf(ctx, DOMAIN_ADMINS_ONLY);
+  const { deps } = ctx;
+  const slug = siteOf(ctx).tenant.slug;
+  const row = await current(deps, actor.tenantId);
   if (!row) throw new CoreError('not_found', 'Add a domain first.');
+  const recordCheck = (result: CheckResult) =>
+    transact(ctx, (ctx) =>
+      record(ctx, {
+        verb: 'domain.verify',
+        subject: { type: 'domain', id: null },
+        data: { hostname: row.hostname, result },
+      }),
+    );
   let found: Awaited<ReturnType<typeof inspect>>;
   try {
-    found = await inspect(ctx, site.tenant.slug, row);
+    found = await inspect(deps, slug, row);
   } catch {
-    // The resolver itself failed: that says nothing about the records, so nothing is recorded.
+    // The resolver itself failed: that says nothing about the records, so the domain is left
+    // as it was; the attempt is still the admin's action.
+    await recordCheck('lookup_failed');
     return {
       verified: row.verifiedAt !== null,
       cnameOk: false,
       problems: [lookupFailed(row.hostname)],
-      domain: describe(ctx, site.tenant.slug, row),
+      domain: describe(deps, slug, row),
     };
   }
   const key = { tenantId: actor.tenantId, hostname: row.hostname, token: row.verificationToken };
   if (found.txtOk) {
-    const verified = await markDomainVerified(ctx.db, key);
+    const verified = await markDomainVerified(deps.db, key);
     if (verified.outcome === 'taken') {
       throw new CoreError(
         'conflict',
@@ -304,40 +340,36 @@ export async function verifyDomain(
       );
     }
     if (verified.outcome === 'gone') throw new CoreError('not_found', 'The domain was removed meanwhile.');
-    await tellLapsed(ctx, row.hostname, verified.lapsed);
+    await tellLapsed(deps, row.hostname, verified.lapsed);
   } else {
-    const failed = await recordDomainCheckFailed(ctx.db, {
+    const failed = await recordDomainCheckFailed(deps.db, {
       ...key,
       error: found.txtProblem ?? 'TXT record missing',
     });
     if (failed === null) throw new CoreError('not_found', 'The domain was removed meanwhile.');
   }
-  ctx.tenantChanged(actor.tenantId);
-  const after = (await current(ctx, actor.tenantId)) ?? row;
+  deps.tenantChanged(actor.tenantId);
+  await recordCheck(found.txtOk ? 'verified' : 'not_found_in_dns');
+  const after = (await current(deps, actor.tenantId)) ?? row;
   const problems = [found.txtProblem, found.cnameProblem].filter((p): p is string => p !== null);
   return {
     verified: found.txtOk,
     cnameOk: found.cnameOk,
     problems,
-    domain: describe(ctx, site.tenant.slug, after),
+    domain: describe(deps, slug, after),
   };
 }
 
 /** Disconnects the custom domain: the portal answers on its platform address again at once. */
-export async function removeDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  hostname: string,
-): Promise<void> {
-  requireAdmin(actor, DOMAIN_ADMINS_ONLY);
-  sameTenant(actor, site);
-  const removed = await removeDomainClaim(ctx.db, {
-    tenantId: actor.tenantId,
-    hostname: hostname.trim().toLowerCase(),
-  });
+export async function removeDomain({ ctx, input }: { ctx: Ctx; input: { hostname: string } }): Promise<void> {
+  const actor = adminOf(ctx, DOMAIN_ADMINS_ONLY);
+  const hostname = parseInput(hostnameInput, input).hostname.trim().toLowerCase();
+  const removed = await removeDomainClaim(ctx.deps.db, { tenantId: actor.tenantId, hostname });
   if (!removed) throw new CoreError('not_found', 'That domain is not connected to your portal.');
-  ctx.tenantChanged(actor.tenantId);
+  ctx.deps.tenantChanged(actor.tenantId);
+  await transact(ctx, (ctx) =>
+    record(ctx, { verb: 'domain.remove', subject: { type: 'domain', id: null }, data: { hostname } }),
+  );
 }
 
 export interface ReverificationResult {
@@ -352,13 +384,17 @@ export interface ReverificationResult {
  * The scheduled re-verification: every verified domain last checked `recheckAfterMs` ago is
  * checked again; one whose TXT token is gone stops being served and the tenant's active admins
  * hear of it in the bell. A resolver failure changes nothing (it is no evidence either way).
+ *
+ * The worker's job, not a request's: it takes the dependencies, works across tenants through
+ * the `app_system` functions, and writes each tenant's notices as that tenant's worker. Nobody
+ * acted, so nothing is recorded in the activity log.
  */
 export async function reverifyDomains(
-  ctx: CoreContext,
+  deps: Deps,
   options: { recheckAfterMs?: number; limit?: number; tenantIds?: readonly string[] | null } = {},
 ): Promise<ReverificationResult> {
-  const checkedBefore = new Date(ctx.now().getTime() - (options.recheckAfterMs ?? DOMAIN_RECHECK_AFTER_MS));
-  const due = await domainsDueForCheck(ctx.db, {
+  const checkedBefore = new Date(deps.now().getTime() - (options.recheckAfterMs ?? DOMAIN_RECHECK_AFTER_MS));
+  const due = await domainsDueForCheck(deps.db, {
     checkedBefore,
     limit: options.limit ?? 200,
     tenantIds: options.tenantIds ?? null,
@@ -369,35 +405,26 @@ export async function reverifyDomains(
     const expected = `${DOMAIN_TXT_PREFIX}${domain.verificationToken}`;
     let values: string[];
     try {
-      values = (await ctx.dns.resolveTxt(challengeNameFor(domain.hostname))).map((c) => c.join('').trim());
+      values = (await deps.dns.resolveTxt(challengeNameFor(domain.hostname))).map((c) => c.join('').trim());
     } catch {
       result.lookupFailures.push(domain.hostname);
       continue;
     }
     result.checked += 1;
     if (values.includes(expected)) {
-      const verified = await markDomainVerified(ctx.db, key);
-      if (verified.outcome === 'verified') await tellLapsed(ctx, domain.hostname, verified.lapsed);
+      const verified = await markDomainVerified(deps.db, key);
+      if (verified.outcome === 'verified') await tellLapsed(deps, domain.hostname, verified.lapsed);
       continue;
     }
     const error = `The TXT record at ${challengeNameFor(domain.hostname)} is gone, so ${domain.hostname} stopped serving your portal. Add it again and verify.`;
-    const wasVerified = await recordDomainCheckFailed(ctx.db, { ...key, error });
+    const wasVerified = await recordDomainCheckFailed(deps.db, { ...key, error });
     if (wasVerified !== true) continue;
     result.unverified.push(domain.hostname);
-    ctx.tenantChanged(domain.tenantId);
-    await withActor(ctx.db.db, { kind: 'worker', tenantId: domain.tenantId }, async (tx) => {
-      const admins = await tx
-        .select({ id: users.id })
-        .from(users)
-        .where(sql`${users.role} = 'admin' and ${users.status} = 'active'`);
-      await notifyInApp(tx, {
-        tenantId: domain.tenantId,
-        event: 'domain-unverified',
-        userIds: admins.map((a) => a.id),
-        title: `${domain.hostname} is no longer connected`,
-        body: `Its DNS verification record is gone, so your portal answers only on ${cnameTargetFor(ctx, domain.tenantSlug)} for now.`,
-        link: '/admin/settings/domain',
-      });
+    deps.tenantChanged(domain.tenantId);
+    await tellAdmins(deps, domain.tenantId, {
+      event: 'domain-unverified',
+      title: `${domain.hostname} is no longer connected`,
+      body: `Its DNS verification record is gone, so your portal answers only on ${cnameTargetFor(deps, domain.tenantSlug)} for now.`,
     });
   }
   return result;

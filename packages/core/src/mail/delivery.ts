@@ -8,7 +8,7 @@ import {
   smtpTransport,
   type Transport,
 } from '@foyer/email';
-import type { CoreContext, TenantSite } from '../context';
+import type { Deps, TenantSite } from '../context';
 import {
   ACCOUNT_TEMPLATES,
   dailyLimitReached,
@@ -65,13 +65,13 @@ export const sendingDomainAddress = (domain: string) => `${SENDING_DOMAIN_LOCAL_
  * is the agency's own SMTP From:, else `notifications@<its sending domain>` once Resend has
  * verified that domain (and the platform still sends through Resend), else the platform's.
  */
-export function senderFor(ctx: CoreContext, site: TenantSite, settings: EmailSettingsRow | null) {
+export function senderFor(deps: Deps, site: TenantSite, settings: EmailSettingsRow | null) {
   const name = settings?.senderName?.trim() || site.branding.displayName;
-  let address = ctx.mail.from;
+  let address = deps.mail.from;
   if (settings?.delivery === 'smtp' && settings.fromAddress) address = settings.fromAddress;
   else if (
     settings?.delivery !== 'smtp' &&
-    ctx.mail.resend &&
+    deps.mail.resend &&
     settings?.sendingDomain &&
     settings.sendingDomainStatus === 'verified'
   ) {
@@ -87,16 +87,16 @@ export function senderFor(ctx: CoreContext, site: TenantSite, settings: EmailSet
 export class TransportCache {
   private readonly smtp = new Map<string, { stamp: number; transport: Transport }>();
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(private readonly deps: Deps) {}
 
   /** The transport for these settings, or a message saying why there is none. */
   for(tenantId: string, settings: EmailSettingsRow | null): Transport | string {
-    if (settings?.delivery !== 'smtp') return this.ctx.mail.platform;
+    if (settings?.delivery !== 'smtp') return this.deps.mail.platform;
     const stamp = settings.updatedAt.getTime();
     const cached = this.smtp.get(tenantId);
     if (cached?.stamp === stamp) return cached.transport;
     if (cached) void cached.transport.close();
-    const made = smtpFor(this.ctx, settings);
+    const made = smtpFor(this.deps, settings);
     if (typeof made === 'string') return made;
     this.smtp.set(tenantId, { stamp, transport: made });
     return made;
@@ -110,12 +110,12 @@ export class TransportCache {
 }
 
 /** An SMTP transport for a tenant's settings, or why it cannot be made. */
-export function smtpFor(ctx: CoreContext, settings: EmailSettingsRow): Transport | string {
+export function smtpFor(deps: Deps, settings: EmailSettingsRow): Transport | string {
   if (!settings.smtpHost || !settings.smtpPort || !settings.smtpSecurity)
     return 'SMTP settings are incomplete.';
   let password: string | undefined;
   if (settings.smtpPasswordSealed) {
-    const opened = ctx.mail.secrets.open(settings.smtpPasswordSealed, SMTP_PASSWORD_PURPOSE);
+    const opened = deps.mail.secrets.open(settings.smtpPasswordSealed, SMTP_PASSWORD_PURPOSE);
     if (opened === null)
       return 'The SMTP password cannot be read with this server’s secret key; enter it again.';
     password = opened;
@@ -126,7 +126,7 @@ export function smtpFor(ctx: CoreContext, settings: EmailSettingsRow): Transport
     security: settings.smtpSecurity,
     ...(settings.smtpUsername ? { username: settings.smtpUsername } : {}),
     ...(password !== undefined ? { password } : {}),
-    allowPrivate: ctx.mail.allowPrivateSmtp,
+    allowPrivate: deps.mail.allowPrivateSmtp,
     pool: true,
   });
 }
@@ -144,8 +144,9 @@ interface Loaded {
   verified: boolean;
 }
 
-async function load(ctx: CoreContext, email: ClaimedEmail): Promise<Loaded> {
-  return withActor(ctx.db.db, { kind: 'worker', tenantId: email.tenantId }, async (tx) => {
+async function load(deps: Deps, email: ClaimedEmail): Promise<Loaded> {
+  // The worker's read, outside any request: it acts as the email's tenant's worker.
+  return withActor(deps.db.db, { kind: 'worker', tenantId: email.tenantId }, async (tx) => {
     const [settings] = await tx.select().from(schema.emailSettings);
     const [override] = await tx
       .select({ subject: schema.emailTemplates.subject, body: schema.emailTemplates.body })
@@ -213,7 +214,7 @@ const outcomeOf = (
  * propagates, and the lease makes the row due again.
  */
 export async function deliverEmail(
-  ctx: CoreContext,
+  deps: Deps,
   email: ClaimedEmail,
   transports: TransportCache,
 ): Promise<SettleOutcome> {
@@ -223,10 +224,10 @@ export async function deliverEmail(
     transport: null,
     error,
   });
-  const site = await ctx.siteForSlug(email.tenantSlug);
+  const site = await deps.siteForSlug(email.tenantSlug);
   if (!site) return failed('The workspace no longer exists.');
   if (!isTemplateKey(email.template)) return failed(`Unknown template “${email.template}”.`);
-  const loaded = await load(ctx, email);
+  const loaded = await load(deps, email);
   const address = email.toAddress ?? loaded.recipient?.email ?? null;
   if (!address) return failed('The recipient no longer exists.');
   if (email.userId && !email.toAddress && loaded.recipient && !loaded.recipient.active) {
@@ -254,20 +255,20 @@ export async function deliverEmail(
     return failed(`The template could not be rendered: ${(error as Error).message}`, address);
   }
   // Counted last, so an email that could not be rendered costs nothing of the day's limit.
-  const quota = await takeEmailQuota(ctx.db, email.tenantId);
+  const quota = await takeEmailQuota(deps.db, email.tenantId);
   if (!quota.allowed) {
     const error = dailyLimitReached(quota.dailyLimit);
     if (email.attempts >= MAX_ATTEMPTS)
       return failed(`Gave up after ${email.attempts} attempts: ${error}`, address);
-    return { outcome: 'retry', recipient: address, transport: null, error, retryAt: nextUtcDay(ctx.now()) };
+    return { outcome: 'retry', recipient: address, transport: null, error, retryAt: nextUtcDay(deps.now()) };
   }
   const envelope: Envelope = {
-    ...senderFor(ctx, site, loaded.settings),
+    ...senderFor(deps, site, loaded.settings),
     to: address,
     ...rendered,
     messageId: messageIdFor(email.id, site),
     idempotencyKey: email.id,
   };
   const result = await transport.send(envelope);
-  return outcomeOf(result, email, address, transport.kind, ctx.now());
+  return outcomeOf(result, email, address, transport.kind, deps.now());
 }

@@ -1,7 +1,7 @@
-import { and, eq, schema, sql, type TenantActor, withActor } from '@foyer/db';
+import { and, eq, schema, sql } from '@foyer/db';
 import { listTemplates } from '@foyer/email';
-import type { CoreContext } from '../context';
-import { CoreError, invalid, requireAdmin } from '../errors';
+import { adminOf, type Ctx, record, transact } from '../ctx';
+import { CoreError, invalid } from '../errors';
 
 const { outbox, users } = schema;
 
@@ -53,12 +53,14 @@ const micros = sql<string>`(extract(epoch from ${outbox.createdAt}) * 1000000)::
  * The agency's email, newest first, 50 at a time, optionally of one status. `before` is the
  * `nextCursor` of the previous page.
  */
-export async function listTenantEmailLog(
-  ctx: CoreContext,
-  actor: TenantActor,
-  input: { status?: string | null; before?: string | null } = {},
-): Promise<TenantEmailLogPage> {
-  requireAdmin(actor, 'Only admins read the email log.');
+export async function listTenantEmailLog({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: { status?: string | null; before?: string | null };
+}): Promise<TenantEmailLogPage> {
+  const actor = adminOf(ctx, 'Only admins read the email log.');
   const status = input.status || null;
   if (status !== null && !EMAIL_STATUSES.includes(status as EmailStatus)) {
     throw invalid({ status: 'Choose a status from the list.' });
@@ -73,7 +75,8 @@ export async function listTenantEmailLog(
       sql`(${outbox.createdAt}, ${outbox.id}) < (timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id}::uuid)`,
     );
   }
-  const rows = await withActor(ctx.db.db, actor, (tx) =>
+  // A read: nothing is recorded.
+  const rows = await transact(ctx, ({ tx }) =>
     tx
       .select({
         id: outbox.id,
@@ -117,14 +120,22 @@ export async function listTenantEmailLog(
  * Sends a failed email again: it is queued for the worker at once, keeping its attempt count,
  * so the log still says how many times it was tried.
  */
-export async function retryEmail(ctx: CoreContext, actor: TenantActor, emailId: string): Promise<void> {
-  requireAdmin(actor, 'Only admins retry emails.');
-  if (!UUID.test(emailId)) throw new CoreError('not_found', 'That email isn’t in the log.');
-  await withActor(ctx.db.db, actor, async (tx) => {
+export async function retryEmail({ ctx, input }: { ctx: Ctx; input: { emailId: string } }): Promise<void> {
+  const actor = adminOf(ctx, 'Only admins retry emails.');
+  const emailId = input.emailId;
+  if (typeof emailId !== 'string' || !UUID.test(emailId))
+    throw new CoreError('not_found', 'That email isn’t in the log.');
+  const mine = and(eq(outbox.tenantId, actor.tenantId), eq(outbox.id, emailId));
+  await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const [row] = await tx
-      .select({ status: outbox.status })
+      .select({
+        status: outbox.status,
+        template: outbox.template,
+        recipient: sql<string | null>`coalesce(${outbox.recipient}, ${outbox.toAddress})`,
+      })
       .from(outbox)
-      .where(and(eq(outbox.tenantId, actor.tenantId), eq(outbox.id, emailId)))
+      .where(mine)
       .for('update');
     if (!row) throw new CoreError('not_found', 'That email isn’t in the log.');
     if (row.status !== 'failed') throw new CoreError('conflict', 'Only failed emails can be retried.');
@@ -137,6 +148,11 @@ export async function retryEmail(ctx: CoreContext, actor: TenantActor, emailId: 
         claimId: null,
         updatedAt: sql`now()`,
       })
-      .where(and(eq(outbox.tenantId, actor.tenantId), eq(outbox.id, emailId)));
+      .where(mine);
+    await record(ctx, {
+      verb: 'email.retry',
+      subject: { type: 'email', id: emailId },
+      data: { template: row.template, recipient: row.recipient },
+    });
   });
 }

@@ -1,6 +1,5 @@
-import { schema, sql, type TenantActor, type Tx, withActor } from '@foyer/db';
-import type { CoreContext } from '../context';
-import { requireAdmin } from '../errors';
+import { schema, sql, type Tx } from '@foyer/db';
+import { adminOf, type Ctx, transact } from '../ctx';
 
 /**
  * What a workspace may send. A new workspace is anyone with an email address, so until one of
@@ -46,10 +45,8 @@ export const dailyLimitReached = (limit: number) =>
   `This workspace’s daily limit of ${limit} emails is reached; the email goes out after midnight (UTC). Your platform operator can raise the limit.`;
 
 /** Whether the admin pages should say that the workspace sends only account email for now. */
-export async function workspaceSendingStatus(
-  ctx: CoreContext,
-  actor: TenantActor,
-): Promise<{ verified: boolean }> {
-  requireAdmin(actor);
-  return { verified: await withActor(ctx.db.db, actor, workspaceVerified) };
+export async function workspaceSendingStatus({ ctx }: { ctx: Ctx }): Promise<{ verified: boolean }> {
+  adminOf(ctx);
+  // A read: nothing is recorded.
+  return { verified: await transact(ctx, ({ tx }) => workspaceVerified(tx)) };
 }

@@ -1,8 +1,11 @@
 import { domainToASCII } from 'node:url';
-import { eq, schema, type TenantActor, withActor } from '@foyer/db';
+import { eq, schema } from '@foyer/db';
 import { Resend } from 'resend';
-import type { CoreContext, TenantSite } from '../context';
-import { CoreError, invalid, requireAdmin } from '../errors';
+import { z } from 'zod';
+import type { Deps, TenantSite } from '../context';
+import { adminOf, type Ctx, record, siteOf, type TxCtx, transact } from '../ctx';
+import { CoreError, invalid } from '../errors';
+import { parseInput } from '../input';
 import { type EmailSettingsRow, senderFor, sendingDomainAddress } from './delivery';
 import { EMAIL_ADMINS_ONLY } from './settings';
 
@@ -71,7 +74,7 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const isUnder = (name: string, parent: string) => name === parent || name.endsWith(`.${parent}`);
 
 /** A sending domain as typed, checked and normalised (lower case, ASCII), or field errors. */
-export function normaliseSendingDomain(ctx: CoreContext, raw: string): string {
+export function normaliseSendingDomain(deps: Deps, raw: string): string {
   const typed = raw.trim().replace(/\.$/, '');
   const fail = (message: string) => invalid({ domain: message }, message);
   if (!typed) throw fail('Enter the domain your email should come from, e.g. youragency.com.');
@@ -90,17 +93,17 @@ export function normaliseSendingDomain(ctx: CoreContext, raw: string): string {
     throw fail('Enter a domain name such as youragency.com.');
   }
   if (RESERVED_TLDS.has(tld)) throw fail('Use a public domain: this one cannot receive DNS records.');
-  const platform = ctx.platformDomain.toLowerCase();
-  const platformMail = ctx.mail.from.split('@').at(-1)?.toLowerCase() ?? '';
+  const platform = deps.platformDomain.toLowerCase();
+  const platformMail = deps.mail.from.split('@').at(-1)?.toLowerCase() ?? '';
   if (isUnder(ascii, platform) || (platformMail && isUnder(ascii, platformMail))) {
     throw fail('Use a domain of your own, not the platform’s.');
   }
   return ascii;
 }
 
-function requireResend(ctx: CoreContext): Resend {
-  if (!ctx.mail.resend) throw new CoreError('conflict', SENDING_DOMAIN_NEEDS_RESEND, {});
-  const { apiKey, baseUrl } = ctx.mail.resend;
+function requireResend(deps: Deps): Resend {
+  if (!deps.mail.resend) throw new CoreError('conflict', SENDING_DOMAIN_NEEDS_RESEND, {});
+  const { apiKey, baseUrl } = deps.mail.resend;
   return new Resend(apiKey, baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : undefined);
 }
 
@@ -173,47 +176,57 @@ function toDomain(row: EmailSettingsRow | undefined): SendingDomain | null {
   };
 }
 
-function toState(ctx: CoreContext, site: TenantSite, row: EmailSettingsRow | undefined): SendingDomainState {
+function toState(deps: Deps, site: TenantSite, row: EmailSettingsRow | undefined): SendingDomainState {
   return {
-    available: ctx.mail.resend !== null,
-    unavailableReason: ctx.mail.resend ? null : SENDING_DOMAIN_NEEDS_RESEND,
+    available: deps.mail.resend !== null,
+    unavailableReason: deps.mail.resend ? null : SENDING_DOMAIN_NEEDS_RESEND,
     domain: toDomain(row),
-    currentFrom: senderFor(ctx, site, row ?? null).from,
+    currentFrom: senderFor(deps, site, row ?? null).from,
     delivery: row?.delivery ?? 'platform',
   };
 }
 
-const readSettings = (ctx: CoreContext, actor: TenantActor) =>
-  withActor(ctx.db.db, actor, async (tx) => (await tx.select().from(emailSettings))[0]);
+const readSettings = (ctx: Ctx) =>
+  transact(ctx, async ({ tx }) => (await tx.select().from(emailSettings))[0]);
+
+/** The state after a change, in the change's transaction. */
+const stateIn = async (ctx: TxCtx, row: EmailSettingsRow | undefined) =>
+  toState(ctx.deps, siteOf(ctx), row ?? (await readSettings(ctx)));
+
+/*
+ * Resend is asked outside any transaction (it can take seconds); what it answered is then stored,
+ * and recorded, in one.
+ */
 
 /** The agency's sending domain, if any, and the From: address in use. Admin only. */
-export async function getSendingDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-): Promise<SendingDomainState> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  return toState(ctx, site, await readSettings(ctx, actor));
+export async function getSendingDomain({ ctx }: { ctx: Ctx }): Promise<SendingDomainState> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  // A read: nothing is recorded.
+  return toState(ctx.deps, siteOf(ctx), await readSettings(ctx));
 }
+
+const domainInput = z.object({ domain: z.string().max(2048, 'Use at most 2048 characters.') });
 
 /**
  * Registers the domain with the platform's Resend account and keeps the DNS records it asks
  * for. One domain per agency: another must be removed first.
  */
-export async function addSendingDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  raw: string,
-): Promise<SendingDomainState> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  if (!ctx.mail.resend) throw invalid({ domain: SENDING_DOMAIN_NEEDS_RESEND }, SENDING_DOMAIN_NEEDS_RESEND);
-  const domain = normaliseSendingDomain(ctx, raw);
-  const existing = await readSettings(ctx, actor);
+export async function addSendingDomain({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { domain: string };
+}): Promise<SendingDomainState> {
+  const actor = adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const { deps } = ctx;
+  if (!deps.mail.resend) throw invalid({ domain: SENDING_DOMAIN_NEEDS_RESEND }, SENDING_DOMAIN_NEEDS_RESEND);
+  const domain = normaliseSendingDomain(deps, parseInput(domainInput, input).domain);
+  const existing = await readSettings(ctx);
   if (existing?.sendingDomain) {
     throw new CoreError('conflict', `Remove ${existing.sendingDomain} before adding another sending domain.`);
   }
-  const resend = requireResend(ctx);
+  const resend = requireResend(deps);
   const created = await call((signal) => resend.domains.create({ name: domain }, { signal }));
   if (created.error) {
     if (isRefusal(created.error)) {
@@ -227,18 +240,22 @@ export async function addSendingDomain(
     resendDomainId: created.data.id,
     sendingDomainStatus: created.data.status,
     sendingDomainRecords: created.data.records,
-    sendingDomainCheckedAt: ctx.now(),
-    updatedAt: ctx.now(),
+    sendingDomainCheckedAt: deps.now(),
+    updatedAt: deps.now(),
   };
   try {
-    const [row] = await withActor(ctx.db.db, actor, (tx) =>
-      tx
+    return await transact(ctx, async (ctx) => {
+      const [row] = await ctx.tx
         .insert(emailSettings)
         .values({ tenantId: actor.tenantId, ...values })
         .onConflictDoUpdate({ target: emailSettings.tenantId, set: values })
-        .returning(),
-    );
-    return toState(ctx, site, row);
+        .returning();
+      await record(ctx, {
+        verb: 'sending_domain.add',
+        data: { domain, status: created.data.status },
+      });
+      return stateIn(ctx, row);
+    });
   } catch (error) {
     // Not kept here, so not left behind on the platform's account either.
     await resend.domains.remove(created.data.id).catch(() => {});
@@ -251,14 +268,11 @@ export async function addSendingDomain(
  * Resend's side and may take a few minutes, so a check right after creating the records can
  * still say pending.
  */
-export async function checkSendingDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-): Promise<SendingDomainState> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const resend = requireResend(ctx);
-  const row = await readSettings(ctx, actor);
+export async function checkSendingDomain({ ctx }: { ctx: Ctx }): Promise<SendingDomainState> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const { deps } = ctx;
+  const resend = requireResend(deps);
+  const row = await readSettings(ctx);
   const id = row?.resendDomainId;
   if (!row?.sendingDomain || !id) throw new CoreError('not_found', 'There is no sending domain to check.');
   const gone = () =>
@@ -276,32 +290,37 @@ export async function checkSendingDomain(
   const values = {
     sendingDomainStatus: got.data.status,
     sendingDomainRecords: got.data.records,
-    sendingDomainCheckedAt: ctx.now(),
-    updatedAt: ctx.now(),
+    sendingDomainCheckedAt: deps.now(),
+    updatedAt: deps.now(),
   };
-  const [updated] = await withActor(ctx.db.db, actor, (tx) =>
-    tx.update(emailSettings).set(values).where(eq(emailSettings.resendDomainId, id)).returning(),
-  );
-  // Removed while Resend was being asked: the removal stands.
-  return toState(ctx, site, updated ?? (await readSettings(ctx, actor)));
+  return transact(ctx, async (ctx) => {
+    const [updated] = await ctx.tx
+      .update(emailSettings)
+      .set(values)
+      .where(eq(emailSettings.resendDomainId, id))
+      .returning();
+    await record(ctx, {
+      verb: 'sending_domain.check',
+      data: { domain: row.sendingDomain, status: got.data.status },
+    });
+    // Removed while Resend was being asked: the removal stands.
+    return stateIn(ctx, updated);
+  });
 }
 
 /** Deletes the domain from Resend and forgets it; mail goes back to the platform's address. */
-export async function removeSendingDomain(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-): Promise<SendingDomainState> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const resend = requireResend(ctx);
-  const row = await readSettings(ctx, actor);
+export async function removeSendingDomain({ ctx }: { ctx: Ctx }): Promise<SendingDomainState> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const { deps } = ctx;
+  const resend = requireResend(deps);
+  const row = await readSettings(ctx);
   const id = row?.resendDomainId;
   if (!row?.sendingDomain || !id) throw new CoreError('not_found', 'There is no sending domain to remove.');
   const removed = await call((signal) => resend.domains.remove(id, { signal }));
   // Already gone on Resend's side is as good as removed.
   if (removed.error && removed.error.statusCode !== 404) throw new CoreError('conflict', UNREACHABLE);
-  const [updated] = await withActor(ctx.db.db, actor, (tx) =>
-    tx
+  return transact(ctx, async (ctx) => {
+    const [updated] = await ctx.tx
       .update(emailSettings)
       .set({
         sendingDomain: null,
@@ -309,10 +328,11 @@ export async function removeSendingDomain(
         sendingDomainStatus: null,
         sendingDomainRecords: null,
         sendingDomainCheckedAt: null,
-        updatedAt: ctx.now(),
+        updatedAt: deps.now(),
       })
       .where(eq(emailSettings.resendDomainId, id))
-      .returning(),
-  );
-  return toState(ctx, site, updated ?? (await readSettings(ctx, actor)));
+      .returning();
+    await record(ctx, { verb: 'sending_domain.remove', data: { domain: row.sendingDomain } });
+    return stateIn(ctx, updated);
+  });
 }

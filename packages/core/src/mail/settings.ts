@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq, schema, type TenantActor, takeEmailQuota, withActor } from '@foyer/db';
+import { eq, schema, takeEmailQuota } from '@foyer/db';
 import { checkSmtpHost, type Envelope, type SendResult, type Transport } from '@foyer/email';
 import { z } from 'zod';
 import { emailSchema, fieldErrors } from '../auth/validation';
-import type { CoreContext, TenantSite } from '../context';
-import { CoreError, invalid, requireAdmin } from '../errors';
+import type { Deps, TenantSite } from '../context';
+import { adminOf, type Ctx, record, siteOf, transact } from '../ctx';
+import { CoreError, invalid } from '../errors';
+import { parseInput } from '../input';
 import { type EmailSettingsRow, SMTP_PASSWORD_PURPOSE, senderFor, smtpFor } from './delivery';
 import { dailyLimitReached } from './policy';
 
@@ -89,7 +91,7 @@ const smtpInput = z.object({
 
 const deliveryChoice = z.enum(['platform', 'smtp'], 'Choose how your email is sent.');
 
-function toSettings(ctx: CoreContext, site: TenantSite, row: EmailSettingsRow | undefined): EmailSettings {
+function toSettings(deps: Deps, site: TenantSite, row: EmailSettingsRow | undefined): EmailSettings {
   return {
     senderName: row?.senderName ?? '',
     defaultSenderName: site.branding.displayName,
@@ -103,44 +105,46 @@ function toSettings(ctx: CoreContext, site: TenantSite, row: EmailSettingsRow | 
       fromAddress: row?.fromAddress ?? '',
       hasPassword: Boolean(row?.smtpPasswordSealed),
     },
-    platformFrom: ctx.mail.from,
+    platformFrom: deps.mail.from,
     updatedAt: row?.updatedAt ?? null,
   };
 }
 
-export async function getEmailSettings(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-): Promise<EmailSettings> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const [row] = await withActor(ctx.db.db, actor, (tx) => tx.select().from(emailSettings));
-  return toSettings(ctx, site, row);
+export async function getEmailSettings({ ctx }: { ctx: Ctx }): Promise<EmailSettings> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  // A read: nothing is recorded.
+  const [row] = await transact(ctx, ({ tx }) => tx.select().from(emailSettings));
+  return toSettings(ctx.deps, siteOf(ctx), row);
 }
 
 /** Sender name and Reply-To; an empty name means the agency's display name. */
-export async function saveEmailSettings(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  raw: { senderName: string; replyTo: string },
-): Promise<EmailSettings> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const parsed = senderInput.safeParse(raw);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+export async function saveEmailSettings({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { senderName: string; replyTo: string };
+}): Promise<EmailSettings> {
+  const actor = adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const parsed = parseInput(senderInput, input);
   const values = {
-    senderName: parsed.data.senderName || null,
-    replyTo: parsed.data.replyTo || null,
-    updatedAt: ctx.now(),
+    senderName: parsed.senderName || null,
+    replyTo: parsed.replyTo || null,
+    updatedAt: ctx.deps.now(),
   };
-  const [row] = await withActor(ctx.db.db, actor, (tx) =>
-    tx
+  const row = await transact(ctx, async (ctx) => {
+    const [saved] = await ctx.tx
       .insert(emailSettings)
       .values({ tenantId: actor.tenantId, ...values })
       .onConflictDoUpdate({ target: emailSettings.tenantId, set: values })
-      .returning(),
-  );
-  return toSettings(ctx, site, row);
+      .returning();
+    await record(ctx, {
+      verb: 'email.sender_save',
+      data: { senderName: values.senderName, replyTo: values.replyTo },
+    });
+    return saved;
+  });
+  return toSettings(ctx.deps, siteOf(ctx), row);
 }
 
 export interface DeliveryInput {
@@ -158,56 +162,69 @@ export interface DeliveryInput {
 
 /**
  * The platform's sending, or the agency's own SMTP server. The password is sealed at once and
- * never shown again. Hosts on private or loopback addresses are refused (unless the platform
- * allows them), since the server would connect to them on the agency's behalf.
+ * never shown again (nor recorded: the activity entry says only whether it changed). Hosts on
+ * private or loopback addresses are refused (unless the platform allows them), since the server
+ * would connect to them on the agency's behalf.
  */
-export async function saveDeliverySettings(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  raw: DeliveryInput,
-): Promise<EmailSettings> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
+export async function saveDeliverySettings({
+  ctx,
+  input: raw,
+}: {
+  ctx: Ctx;
+  input: DeliveryInput;
+}): Promise<EmailSettings> {
+  const actor = adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const site = siteOf(ctx);
+  const { deps } = ctx;
   const choice = deliveryChoice.safeParse(raw.delivery);
   if (!choice.success) throw invalid({ delivery: 'Choose how your email is sent.' });
 
   if (choice.data === 'platform') {
     // The SMTP details stay as they were, so switching back needs no retyping.
-    const [row] = await withActor(ctx.db.db, actor, (tx) =>
-      tx
+    const row = await transact(ctx, async (ctx) => {
+      const [saved] = await ctx.tx
         .insert(emailSettings)
-        .values({ tenantId: actor.tenantId, delivery: 'platform', updatedAt: ctx.now() })
+        .values({ tenantId: actor.tenantId, delivery: 'platform', updatedAt: deps.now() })
         .onConflictDoUpdate({
           target: emailSettings.tenantId,
-          set: { delivery: 'platform', updatedAt: ctx.now() },
+          set: { delivery: 'platform', updatedAt: deps.now() },
         })
-        .returning(),
-    );
-    return toSettings(ctx, site, row);
+        .returning();
+      await record(ctx, { verb: 'email.delivery_save', data: { delivery: 'platform' } });
+      return saved;
+    });
+    return toSettings(deps, site, row);
   }
 
   const parsed = smtpInput.safeParse(raw);
   const fields = parsed.success ? {} : fieldErrors(parsed.error);
   if (!fields.host) {
     // Validates the name and resolves it: the platform must not be pointed at its own network.
-    const problem = await checkSmtpHost(raw.host.trim(), { allowPrivate: ctx.mail.allowPrivateSmtp });
+    const problem = await checkSmtpHost(String(raw.host ?? '').trim(), {
+      allowPrivate: deps.mail.allowPrivateSmtp,
+    });
     if (problem) fields.host = problem;
   }
   if (!parsed.success || Object.keys(fields).length > 0) throw invalid(fields);
   const input = parsed.data;
 
-  const [row] = await withActor(ctx.db.db, actor, async (tx) => {
+  const row = await transact(ctx, async (ctx) => {
+    const { tx } = ctx;
     const [saved] = await tx.select().from(emailSettings).for('update');
     let sealed: string | null;
+    let password: 'new' | 'kept' | 'none';
     if (input.password !== '') {
-      sealed = ctx.mail.secrets.seal(input.password, SMTP_PASSWORD_PURPOSE);
+      sealed = deps.mail.secrets.seal(input.password, SMTP_PASSWORD_PURPOSE);
+      password = 'new';
     } else if (raw.forgetPassword || !saved?.smtpPasswordSealed) {
       sealed = null;
+      password = 'none';
     } else if (
       saved.smtpHost?.toLowerCase() === input.host.toLowerCase() &&
       (saved.smtpUsername ?? '') === input.username
     ) {
       sealed = saved.smtpPasswordSealed;
+      password = 'kept';
     } else {
       // Otherwise anyone who may edit these settings could send the saved password to a server
       // of their own choosing.
@@ -227,15 +244,29 @@ export async function saveDeliverySettings(
       smtpUsername: input.username || null,
       smtpPasswordSealed: sealed,
       fromAddress: input.fromAddress,
-      updatedAt: ctx.now(),
+      updatedAt: deps.now(),
     };
-    return tx
+    const [stored] = await tx
       .insert(emailSettings)
       .values({ tenantId: actor.tenantId, ...values })
       .onConflictDoUpdate({ target: emailSettings.tenantId, set: values })
       .returning();
+    // Never the password, sealed or not: only whether there is one and whether it is new.
+    await record(ctx, {
+      verb: 'email.delivery_save',
+      data: {
+        delivery: 'smtp',
+        host: values.smtpHost,
+        port: values.smtpPort,
+        security: values.smtpSecurity,
+        username: values.smtpUsername,
+        fromAddress: values.fromAddress,
+        password,
+      },
+    });
+    return stored;
   });
-  return toSettings(ctx, site, row);
+  return toSettings(deps, site, row);
 }
 
 /** Content of a message to send at once, outside the outbox. */
@@ -277,15 +308,18 @@ async function sendOrTimeOut(transport: Transport, envelope: Envelope): Promise<
 /**
  * Sends a message straight away to the acting admin's own address, through the tenant's saved
  * delivery settings, and reports what the server answered. Used by the "send a test" buttons,
- * which must show the answer on the page, so the outbox (and its retries) is bypassed.
+ * which must show the answer on the page, so the outbox (and its retries) is bypassed. The
+ * send is recorded as `verb` (with the address and whether it went), once it is over.
  */
 export async function sendToSelf(
-  ctx: CoreContext,
-  actor: TenantActor & { kind: 'admin'; userId: string },
-  site: TenantSite,
+  ctx: Ctx,
   message: DirectMessage,
+  activity: { verb: string; data?: Record<string, unknown> },
 ): Promise<TestSendResult> {
-  const { settings, to, verified } = await withActor(ctx.db.db, actor, async (tx) => {
+  const actor = adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const site = siteOf(ctx);
+  const { deps } = ctx;
+  const { settings, to, verified } = await transact(ctx, async ({ tx }) => {
     const [row] = await tx.select().from(emailSettings);
     const [me] = await tx
       .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
@@ -302,15 +336,32 @@ export async function sendToSelf(
       'Confirm your email address first: tests go to it, so it has to be yours. Use the link in the verification email, or send a new one from your account page.',
     );
   }
-  const quota = await takeEmailQuota(ctx.db, actor.tenantId);
+  const quota = await takeEmailQuota(deps.db, actor.tenantId);
   if (!quota.allowed) throw new CoreError('throttled', dailyLimitReached(quota.dailyLimit));
-  const own = settings?.delivery === 'smtp' ? smtpFor(ctx, settings) : null;
+  const result = await send(deps, site, settings, to, message);
+  await transact(ctx, (ctx) =>
+    record(ctx, {
+      verb: activity.verb,
+      data: { ...activity.data, to, ok: result.ok, transport: result.transport },
+    }),
+  );
+  return result;
+}
+
+async function send(
+  deps: Deps,
+  site: TenantSite,
+  settings: EmailSettingsRow | null,
+  to: string,
+  message: DirectMessage,
+): Promise<TestSendResult> {
+  const own = settings?.delivery === 'smtp' ? smtpFor(deps, settings) : null;
   if (typeof own === 'string') return { ok: false, to, transport: 'smtp', error: own };
-  const transport = own ?? ctx.mail.platform;
+  const transport = own ?? deps.mail.platform;
   const id = randomUUID();
   try {
     const result = await sendOrTimeOut(transport, {
-      ...senderFor(ctx, site, settings),
+      ...senderFor(deps, site, settings),
       to,
       ...message,
       messageId: `<test-${id}@${new URL(site.tenant.origin).hostname}>`,
@@ -327,22 +378,22 @@ export async function sendToSelf(
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A short message that proves the saved delivery settings work, sent to the admin. */
-export async function sendDeliveryTest(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-): Promise<TestSendResult> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const agency = site.branding.displayName;
+export async function sendDeliveryTest({ ctx }: { ctx: Ctx }): Promise<TestSendResult> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const agency = siteOf(ctx).branding.displayName;
   const lines = [
     `This is a test email from ${agency}.`,
     'If you can read it, email from your workspace is being delivered with these settings.',
   ];
-  return sendToSelf(ctx, actor, site, {
-    subject: `Test email from ${agency}`,
-    text: `${lines.join('\n\n')}\n`,
-    html: `<!doctype html><html><body style="font-family:sans-serif">${lines
-      .map((line) => `<p>${escapeHtml(line)}</p>`)
-      .join('')}</body></html>`,
-  });
+  return sendToSelf(
+    ctx,
+    {
+      subject: `Test email from ${agency}`,
+      text: `${lines.join('\n\n')}\n`,
+      html: `<!doctype html><html><body style="font-family:sans-serif">${lines
+        .map((line) => `<p>${escapeHtml(line)}</p>`)
+        .join('')}</body></html>`,
+    },
+    { verb: 'email.delivery_test' },
+  );
 }

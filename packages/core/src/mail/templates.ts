@@ -1,9 +1,10 @@
-import { and, eq, schema, type TenantActor, withActor } from '@foyer/db';
+import { and, eq, schema } from '@foyer/db';
 import { checkTemplate, defaultTemplate, isTemplateKey, listTemplates, previewEmail } from '@foyer/email';
 import { z } from 'zod';
 import { fieldErrors } from '../auth/validation';
-import type { CoreContext, TenantSite } from '../context';
-import { CoreError, invalid, requireAdmin } from '../errors';
+import type { TenantSite } from '../context';
+import { adminOf, type Ctx, record, siteOf, transact } from '../ctx';
+import { CoreError, invalid } from '../errors';
 import { emailBrand } from './delivery';
 import { EMAIL_ADMINS_ONLY, sendToSelf, type TestSendResult } from './settings';
 
@@ -123,12 +124,10 @@ function summaryOf(
 }
 
 /** Every email the platform sends for the agency, in the order of the defaults. */
-export async function listEmailTemplates(
-  ctx: CoreContext,
-  actor: TenantActor,
-): Promise<EmailTemplateSummary[]> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const overrides = await withActor(ctx.db.db, actor, (tx) =>
+export async function listEmailTemplates({ ctx }: { ctx: Ctx }): Promise<EmailTemplateSummary[]> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  // A read: nothing is recorded.
+  const overrides = await transact(ctx, ({ tx }) =>
     tx
       .select({ template: emailTemplates.template, updatedAt: emailTemplates.updatedAt })
       .from(emailTemplates),
@@ -137,14 +136,22 @@ export async function listEmailTemplates(
   return liveTemplates().map((template) => summaryOf(template, byKey.get(template.key)));
 }
 
-export async function getEmailTemplate(
-  ctx: CoreContext,
-  actor: TenantActor,
-  key: string,
-): Promise<EmailTemplateDetail> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const template = templateOf(key);
-  const [override] = await withActor(ctx.db.db, actor, (tx) =>
+/** A template's key as the address names it (checked against the templates, not trusted). */
+type KeyInput = { key: string };
+/** A template and the editor's subject and body. */
+type ContentInput = KeyInput & TemplateContent;
+
+export async function getEmailTemplate({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: KeyInput;
+}): Promise<EmailTemplateDetail> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const template = templateOf(input.key);
+  // A read: nothing is recorded.
+  const [override] = await transact(ctx, ({ tx }) =>
     tx
       .select({
         subject: emailTemplates.subject,
@@ -169,75 +176,87 @@ export async function getEmailTemplate(
  * what tenant templates may not (triple braces, unknown helpers), is refused with its line and
  * the reason, and nothing is saved. Saving the default text unchanged removes the override.
  */
-export async function saveEmailTemplate(
-  ctx: CoreContext,
-  actor: TenantActor,
-  key: string,
-  raw: TemplateContent,
-): Promise<EmailTemplateDetail> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const template = templateOf(key);
-  const content = validContent(template.key, raw, 'The template has a problem, so it was not saved.');
+export async function saveEmailTemplate({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: ContentInput;
+}): Promise<EmailTemplateDetail> {
+  const actor = adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const template = templateOf(input.key);
+  const content = validContent(template.key, input, 'The template has a problem, so it was not saved.');
   const fallback = defaultTemplate(template.key);
-  await withActor(ctx.db.db, actor, async (tx) => {
-    if (content.subject === fallback.subject.trim() && content.body.trim() === fallback.body.trim()) {
+  const isDefault =
+    content.subject === fallback.subject.trim() && content.body.trim() === fallback.body.trim();
+  return transact(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const mine = and(eq(emailTemplates.tenantId, actor.tenantId), eq(emailTemplates.template, template.key));
+    if (isDefault) {
+      await tx.delete(emailTemplates).where(mine);
+    } else {
+      const values = { ...content, updatedBy: actor.userId, updatedAt: ctx.deps.now() };
       await tx
-        .delete(emailTemplates)
-        .where(and(eq(emailTemplates.tenantId, actor.tenantId), eq(emailTemplates.template, template.key)));
-      return;
+        .insert(emailTemplates)
+        .values({ tenantId: actor.tenantId, template: template.key, ...values })
+        .onConflictDoUpdate({ target: [emailTemplates.tenantId, emailTemplates.template], set: values });
     }
-    const values = { ...content, updatedBy: actor.userId, updatedAt: ctx.now() };
-    await tx
-      .insert(emailTemplates)
-      .values({ tenantId: actor.tenantId, template: template.key, ...values })
-      .onConflictDoUpdate({ target: [emailTemplates.tenantId, emailTemplates.template], set: values });
+    await record(ctx, {
+      verb: 'email_template.save',
+      data: { template: template.key, customised: !isDefault },
+    });
+    return getEmailTemplate({ ctx, input: { key: template.key } });
   });
-  return getEmailTemplate(ctx, actor, template.key);
 }
 
 /** Goes back to the default text; false when there was no override to remove. */
-export async function resetEmailTemplate(
-  ctx: CoreContext,
-  actor: TenantActor,
-  key: string,
-): Promise<boolean> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const template = templateOf(key);
-  const removed = await withActor(ctx.db.db, actor, (tx) =>
-    tx
+export async function resetEmailTemplate({ ctx, input }: { ctx: Ctx; input: KeyInput }): Promise<boolean> {
+  const actor = adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const template = templateOf(input.key);
+  return transact(ctx, async (ctx) => {
+    const removed = await ctx.tx
       .delete(emailTemplates)
       .where(and(eq(emailTemplates.tenantId, actor.tenantId), eq(emailTemplates.template, template.key)))
-      .returning({ template: emailTemplates.template }),
-  );
-  return removed.length > 0;
+      .returning({ template: emailTemplates.template });
+    await record(ctx, {
+      verb: 'email_template.reset',
+      data: { template: template.key, removed: removed.length > 0 },
+    });
+    return removed.length > 0;
+  });
 }
 
 /** The editor's content rendered in the agency's brand with the template's sample data. */
-export async function previewEmailTemplate(
-  _ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  key: string,
-  raw: TemplateContent,
-): Promise<RenderedPreview> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const template = templateOf(key);
-  return render(template.key, validContent(template.key, raw), site);
+export async function previewEmailTemplate({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: ContentInput;
+}): Promise<RenderedPreview> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const template = templateOf(input.key);
+  // Changes nothing: nothing is recorded.
+  return render(template.key, validContent(template.key, input), siteOf(ctx));
 }
 
 /**
  * Renders the editor's content (saved or not) with sample data and sends it at once to the
  * admin's own address through the agency's delivery settings.
  */
-export async function sendTemplateTest(
-  ctx: CoreContext,
-  actor: TenantActor,
-  site: TenantSite,
-  key: string,
-  raw: TemplateContent,
-): Promise<TestSendResult> {
-  requireAdmin(actor, EMAIL_ADMINS_ONLY);
-  const template = templateOf(key);
-  const rendered = render(template.key, validContent(template.key, raw), site);
-  return sendToSelf(ctx, actor, site, { ...rendered, subject: `[Test] ${rendered.subject}` });
+export async function sendTemplateTest({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: ContentInput;
+}): Promise<TestSendResult> {
+  adminOf(ctx, EMAIL_ADMINS_ONLY);
+  const template = templateOf(input.key);
+  const rendered = render(template.key, validContent(template.key, input), siteOf(ctx));
+  return sendToSelf(
+    ctx,
+    { ...rendered, subject: `[Test] ${rendered.subject}` },
+    { verb: 'email_template.test_send', data: { template: template.key } },
+  );
 }

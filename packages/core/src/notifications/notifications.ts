@@ -1,17 +1,13 @@
-import { and, eq, schema, sql, type TenantActor, withActor } from '@foyer/db';
+import { and, eq, schema, sql } from '@foyer/db';
 import { z } from 'zod';
-import type { CoreContext } from '../context';
+import { type Ctx, type Person, personOf, record, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
 import { emailEventsFor } from './events';
 
 const { notificationPreferences, notifications } = schema;
 
-type PersonActor = Exclude<TenantActor, { kind: 'apikey' }>;
-
-function person(actor: TenantActor): PersonActor {
-  if (actor.kind === 'apikey') throw new CoreError('forbidden', 'API keys have no notifications.');
-  return actor;
-}
+/** Notifications are people's: an API key, the worker or a visitor has none. */
+const person = (ctx: Ctx): Person => personOf(ctx, 'Only people signed in have notifications.');
 
 export interface NotificationItem {
   id: string;
@@ -41,16 +37,18 @@ const listInput = z.object({
   limit: z.number().int().min(1).max(100),
 });
 
-const mine = (me: PersonActor) =>
+const mine = (me: Person) =>
   and(eq(notifications.tenantId, me.tenantId), eq(notifications.userId, me.userId));
 
 /** The signed-in person's notifications, newest first, a page at a time. */
-export async function listNotifications(
-  ctx: CoreContext,
-  actor: TenantActor,
-  input: { before?: string | null; limit: number },
-): Promise<NotificationPage> {
-  const me = person(actor);
+export async function listNotifications({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { before?: string | null; limit: number };
+}): Promise<NotificationPage> {
+  const me = person(ctx);
   const parsed = listInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -58,7 +56,8 @@ export async function listNotifications(
   }
   const { before, limit } = parsed.data;
   const cursor = before ? CURSOR.exec(before) : null;
-  const rows = await withActor(ctx.db.db, me, (tx) =>
+  // A read: nothing is recorded.
+  const rows = await transact(ctx, ({ tx }) =>
     tx
       .select({
         id: notifications.id,
@@ -91,9 +90,10 @@ export async function listNotifications(
 }
 
 /** How many of the signed-in person's notifications are unread. */
-export async function unreadCount(ctx: CoreContext, actor: TenantActor): Promise<number> {
-  const me = person(actor);
-  const [row] = await withActor(ctx.db.db, me, (tx) =>
+export async function unreadCount({ ctx }: { ctx: Ctx }): Promise<number> {
+  const me = person(ctx);
+  // A read: nothing is recorded.
+  const [row] = await transact(ctx, ({ tx }) =>
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(notifications)
@@ -106,15 +106,19 @@ export async function unreadCount(ctx: CoreContext, actor: TenantActor): Promise
  * Marks one of the signed-in person's notifications read and returns where it points (null when
  * it points nowhere). Someone else's notification is as absent as one that never existed.
  */
-export async function markRead(
-  ctx: CoreContext,
-  actor: TenantActor,
-  id: string,
-): Promise<{ link: string | null }> {
-  const me = person(actor);
+export async function markRead({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: string };
+}): Promise<{ link: string | null }> {
+  const me = person(ctx);
   const gone = new CoreError('not_found', 'That notification no longer exists.');
-  if (!UUID.test(id)) throw gone;
-  const [row] = await withActor(ctx.db.db, me, (tx) =>
+  const { id } = input;
+  if (typeof id !== 'string' || !UUID.test(id)) throw gone;
+  // Reading one's own notifications is not activity: nothing is recorded.
+  const [row] = await transact(ctx, ({ tx }) =>
     tx
       .update(notifications)
       .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
@@ -126,9 +130,10 @@ export async function markRead(
 }
 
 /** Marks every unread notification of the signed-in person read; returns how many there were. */
-export async function markAllRead(ctx: CoreContext, actor: TenantActor): Promise<number> {
-  const me = person(actor);
-  const rows = await withActor(ctx.db.db, me, (tx) =>
+export async function markAllRead({ ctx }: { ctx: Ctx }): Promise<number> {
+  const me = person(ctx);
+  // Reading one's own notifications is not activity: nothing is recorded.
+  const rows = await transact(ctx, ({ tx }) =>
     tx
       .update(notifications)
       .set({ readAt: sql`now()` })
@@ -146,12 +151,10 @@ export interface NotificationPreference {
 }
 
 /** Every event with an email that can reach the signed-in person, and whether it is on. */
-export async function getPreferences(
-  ctx: CoreContext,
-  actor: TenantActor,
-): Promise<NotificationPreference[]> {
-  const me = person(actor);
-  const rows = await withActor(ctx.db.db, me, (tx) =>
+export async function getPreferences({ ctx }: { ctx: Ctx }): Promise<NotificationPreference[]> {
+  const me = person(ctx);
+  // A read: nothing is recorded.
+  const rows = await transact(ctx, ({ tx }) =>
     tx
       .select({ event: notificationPreferences.event, email: notificationPreferences.email })
       .from(notificationPreferences)
@@ -172,12 +175,14 @@ export async function getPreferences(
  * Turns emails on or off per event, for the events named; others keep their setting. An event
  * that does not exist, has no email, or cannot reach this person is refused, and nothing changes.
  */
-export async function savePreferences(
-  ctx: CoreContext,
-  actor: TenantActor,
-  input: Record<string, unknown>,
-): Promise<void> {
-  const me = person(actor);
+export async function savePreferences({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: Record<string, unknown>;
+}): Promise<void> {
+  const me = person(ctx);
   const known = new Set(emailEventsFor(me.kind).map((e) => e.key));
   const choices: { event: string; email: boolean }[] = [];
   for (const [event, email] of Object.entries(input ?? {})) {
@@ -186,8 +191,8 @@ export async function savePreferences(
     choices.push({ event, email });
   }
   if (choices.length === 0) return;
-  await withActor(ctx.db.db, me, (tx) =>
-    tx
+  await transact(ctx, async (ctx) => {
+    await ctx.tx
       .insert(notificationPreferences)
       .values(choices.map((c) => ({ tenantId: me.tenantId, userId: me.userId, ...c })))
       .onConflictDoUpdate({
@@ -197,6 +202,11 @@ export async function savePreferences(
           notificationPreferences.event,
         ],
         set: { email: sql`excluded.email`, updatedAt: sql`now()` },
-      }),
-  );
+      });
+    await record(ctx, {
+      verb: 'notifications.preferences_save',
+      subject: { type: 'user', id: me.userId },
+      data: { email: Object.fromEntries(choices.map((c) => [c.event, c.email])) },
+    });
+  });
 }

@@ -1,7 +1,6 @@
 import { operatorEmailLimits, operatorSetEmailLimit, type TenantEmailLimit } from '@foyer/db';
-import type { CoreContext } from '../context';
 import { CoreError, invalid, sqlState } from '../errors';
-import type { SignedInOperator } from './operator';
+import type { OperatorCall } from './email';
 
 export type { TenantEmailLimit };
 
@@ -17,23 +16,24 @@ function sessionEnded(error: unknown): never {
 }
 
 /** Every tenant's daily email limit and what it has sent today (UTC); live operator session only. */
-export async function listEmailLimits(
-  ctx: CoreContext,
-  operator: SignedInOperator,
-): Promise<TenantEmailLimit[]> {
-  return operatorEmailLimits(ctx.db, operator.sessionId).catch(sessionEnded);
+export async function listEmailLimits({ ctx, operator }: OperatorCall): Promise<TenantEmailLimit[]> {
+  return operatorEmailLimits(ctx.deps.db, operator.sessionId).catch(sessionEnded);
 }
 
 /**
  * Sets how many emails a tenant may send a day: raised for an agency that needs more, lowered
  * (or 0, which pauses its email) for one that misbehaves. Mail over the limit waits for the
  * next day rather than being dropped; a raise lets it go at once.
+ *
+ * Not in the tenant's activity log: that log is the tenant's people's (and its worker's) actions,
+ * written in the tenant's own name, and the operator acts on the platform, where the
+ * `app_system` function keeps the limit.
  */
-export async function setEmailLimit(
-  ctx: CoreContext,
-  operator: SignedInOperator,
-  input: { tenantId: string; limit: string },
-): Promise<void> {
+export async function setEmailLimit({
+  ctx,
+  operator,
+  input,
+}: OperatorCall & { input: { tenantId: string; limit: string } }): Promise<void> {
   const raw = input.limit.trim().replace(/[\s,_]/g, '');
   if (!/^\d{1,7}$/.test(raw) || Number(raw) > MAX_EMAIL_DAILY_LIMIT) {
     throw invalid({
@@ -41,8 +41,11 @@ export async function setEmailLimit(
     });
   }
   if (!UUID.test(input.tenantId)) throw new CoreError('not_found', 'There is no such tenant.');
-  const updated = await operatorSetEmailLimit(ctx.db, operator.sessionId, input.tenantId, Number(raw)).catch(
-    sessionEnded,
-  );
+  const updated = await operatorSetEmailLimit(
+    ctx.deps.db,
+    operator.sessionId,
+    input.tenantId,
+    Number(raw),
+  ).catch(sessionEnded);
   if (!updated) throw new CoreError('not_found', 'There is no such tenant.');
 }

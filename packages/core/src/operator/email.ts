@@ -4,9 +4,23 @@ import { dirname, join, resolve } from 'node:path';
 import { sessionExpiry } from '@foyer/auth';
 import { type OperatorEmailRow, operatorEmailLog, operatorSession } from '@foyer/db';
 import { listTemplates } from '@foyer/email';
-import type { CoreContext } from '../context';
+import type { Deps } from '../context';
+import type { Ctx } from '../ctx';
 import { CoreError, invalid, sqlState } from '../errors';
 import type { SignedInOperator } from './operator';
+
+/*
+ * The operator console's email pages. Operators act on the platform, not in a tenant: `ctx`
+ * carries no tenant actor (its `actor` is null) and the signed-in operator is passed next to it.
+ * Every call goes through an `app_system` function that checks the operator's session, on
+ * `ctx.deps.db`. Reads record nothing.
+ */
+
+/** Who calls the operator's email verbs: the request's context and the signed-in operator. */
+export interface OperatorCall {
+  ctx: Ctx;
+  operator: SignedInOperator;
+}
 
 export interface OperatorEmail extends OperatorEmailRow {
   /** The template's human name, e.g. "Team invitation". */
@@ -30,11 +44,11 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * Only a single millisecond holding more than a whole page (one transaction mailing hundreds of
  * people) is cut short.
  */
-export async function listEmailLog(
-  ctx: CoreContext,
-  operator: SignedInOperator,
-  input: { before?: string | null; limit?: number } = {},
-): Promise<EmailLogPage> {
+export async function listEmailLog({
+  ctx,
+  operator,
+  input = {},
+}: OperatorCall & { input?: { before?: string | null; limit?: number } }): Promise<EmailLogPage> {
   const limit = input.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 199) throw invalid({ limit: 'Between 1 and 199.' });
   let before: Date | null = null;
@@ -46,10 +60,12 @@ export async function listEmailLog(
   let rows: OperatorEmail[];
   try {
     const names = new Map(listTemplates().map((t) => [t.key as string, t.name]));
-    rows = (await operatorEmailLog(ctx.db, operator.sessionId, { limit: limit + 1, before })).map((row) => ({
-      ...row,
-      templateName: names.get(row.template) ?? row.template,
-    }));
+    rows = (await operatorEmailLog(ctx.deps.db, operator.sessionId, { limit: limit + 1, before })).map(
+      (row) => ({
+        ...row,
+        templateName: names.get(row.template) ?? row.template,
+      }),
+    );
   } catch (error) {
     if (sqlState(error) === '42501') throw new CoreError('forbidden', ENDED);
     throw error;
@@ -75,8 +91,8 @@ export const MAIL_FILE_NAME = /^[\w.-]+\.eml$/;
 
 const MAX_MAIL_FILE_BYTES = 10 * 1024 * 1024;
 
-async function requireLiveSession(ctx: CoreContext, operator: SignedInOperator): Promise<void> {
-  if (!(await operatorSession(ctx.db, operator.sessionId, sessionExpiry(ctx.now()))))
+async function requireLiveSession(deps: Deps, operator: SignedInOperator): Promise<void> {
+  if (!(await operatorSession(deps.db, operator.sessionId, sessionExpiry(deps.now()))))
     throw new CoreError('forbidden', ENDED);
 }
 
@@ -88,13 +104,14 @@ const isMissing = (error: unknown) =>
  * when email does not go to files. Names start with the time they were written, so the newest
  * are found by name before any file is looked at.
  */
-export async function listMailFiles(
-  ctx: CoreContext,
-  operator: SignedInOperator,
-  limit = 100,
-): Promise<MailFile[] | null> {
-  await requireLiveSession(ctx, operator);
-  const dir = ctx.mail.fileDir;
+export async function listMailFiles({
+  ctx,
+  operator,
+  input = {},
+}: OperatorCall & { input?: { limit?: number } }): Promise<MailFile[] | null> {
+  const limit = input.limit ?? 100;
+  await requireLiveSession(ctx.deps, operator);
+  const dir = ctx.deps.mail.fileDir;
   if (dir === null) return null;
   let names: string[];
   try {
@@ -126,17 +143,19 @@ export async function listMailFiles(
  * One message from the file transport's directory. The name must be a plain `*.eml` name that
  * resolves inside the directory, and the file a regular file (symbolic links are not followed).
  */
-export async function readMailFile(
-  ctx: CoreContext,
-  operator: SignedInOperator,
-  name: string,
-): Promise<{ name: string; content: Buffer }> {
+export async function readMailFile({
+  ctx,
+  operator,
+  input,
+}: OperatorCall & { input: { name: string } }): Promise<{ name: string; content: Buffer }> {
+  const { name } = input;
   if (typeof name !== 'string' || name.length > 255 || !MAIL_FILE_NAME.test(name))
     throw invalid({ name: 'That is not the name of a mail file.' });
-  await requireLiveSession(ctx, operator);
+  await requireLiveSession(ctx.deps, operator);
   const gone = new CoreError('not_found', 'That message doesn’t exist.');
-  if (ctx.mail.fileDir === null) throw gone;
-  const dir = resolve(ctx.mail.fileDir);
+  const fileDir = ctx.deps.mail.fileDir;
+  if (fileDir === null) throw gone;
+  const dir = resolve(fileDir);
   const path = resolve(dir, name);
   if (dirname(path) !== dir) throw invalid({ name: 'That is not the name of a mail file.' });
   let handle: Awaited<ReturnType<typeof open>>;
@@ -150,7 +169,7 @@ export async function readMailFile(
     const info = await handle.stat();
     if (!info.isFile()) throw gone;
     if (info.size > MAX_MAIL_FILE_BYTES)
-      throw new CoreError('conflict', 'That message is too large to show.');
+      throw new CoreError('too_large', 'That message is too large to show.');
     return { name, content: await handle.readFile() };
   } finally {
     await handle.close();

@@ -86,22 +86,22 @@ export async function resolveOperator({
 
 export async function signOutOperator({
   ctx,
-  input,
+  operator,
 }: {
   ctx: Ctx;
-  input: { operator: SignedInOperator };
+  operator: SignedInOperator;
 }): Promise<void> {
-  await endOperatorSession(ctx.deps.db, input.operator.sessionId);
+  await endOperatorSession(ctx.deps.db, operator.sessionId);
 }
 
 export type OperatorTenant = OperatorTenantRow;
 
 export async function listTenants({
   ctx,
-  input,
+  operator,
 }: {
   ctx: Ctx;
-  input: { operator: SignedInOperator };
+  operator: SignedInOperator;
 }): Promise<OperatorTenant[]> {
-  return operatorTenants(ctx.deps.db, input.operator.sessionId);
+  return operatorTenants(ctx.deps.db, operator.sessionId);
 }

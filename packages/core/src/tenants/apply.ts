@@ -51,7 +51,9 @@ export async function applyTenant(
   const { tenantId, created } = tenant;
   if (options.onlyMissing && !created) return { slug: manifest.slug, tenantId, applied: false, created };
 
-  // Provisioning acts as the tenant's admin; the admin row itself is upserted below.
+  // Provisioning acts as the tenant's admin; the admin row itself is upserted below. It runs
+  // outside any request (the CLI, seeding), with no context to join, so it opens its own
+  // transaction, and nobody acts who could be recorded.
   const actor = { kind: 'admin', tenantId, userId: randomUUID() } as const;
   await withActor(handle.db, actor, async (tx) => {
     await upsertBranding(tx, tenantId, manifest, options.logo ?? null);

@@ -13,6 +13,6 @@ export const load: PageServerLoad = async ({ locals }) => {
     view: 'portal' as const,
     user: { name: me.user.name, email: me.user.email, role: me.user.role },
     // The portal's home is outside the (app) layout, so it loads the bell's count itself.
-    unread: await unreadCount(locals.ctx.deps, me.actor),
+    unread: await unreadCount({ ctx: locals.ctx }),
   };
 };

@@ -7,7 +7,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals }) => {
   const operator = operatorOf(locals);
   const { ctx } = locals;
-  const tenants = await listTenants({ ctx, input: { operator } });
+  const tenants = await listTenants({ ctx, operator });
   return {
     operator: { name: operator.name, email: operator.email },
     tenants: tenants.map((t) => ({ ...t, url: tenantOrigin(ctx.deps.platformOrigin, t.slug) })),
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
   signOut: async ({ locals, platform, cookies }) => {
-    await signOutOperator({ ctx: locals.ctx, input: { operator: operatorOf(locals) } });
+    await signOutOperator({ ctx: locals.ctx, operator: operatorOf(locals) });
     clearOperatorCookie(cookies, platform);
     redirect(303, '/operator/login?notice=signed-out');
   },

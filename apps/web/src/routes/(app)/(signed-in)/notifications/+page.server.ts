@@ -1,20 +1,17 @@
 import { CoreError, inputs, listNotifications, markAllRead, markRead } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
 import { safeNext } from '$lib/server/redirects';
-import { requireUser } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 20;
 
 export const load: PageServerLoad = async (event) => {
-  const me = requireUser(event);
-  const { core } = requirePlatform(event.platform);
+  const { ctx } = event.locals;
   const before = event.url.searchParams.get('before');
   try {
-    const page = await listNotifications(core, me.actor, { before, limit: PAGE_SIZE });
-    return { items: page.items, next: page.next, paged: before !== null, now: core.now() };
+    const page = await listNotifications({ ctx, input: { before, limit: PAGE_SIZE } });
+    return { items: page.items, next: page.next, paged: before !== null, now: ctx.deps.now() };
   } catch (error) {
     // A mangled page link starts over at the newest.
     if (error instanceof CoreError && error.code === 'validation') redirect(303, '/notifications');
@@ -25,14 +22,13 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   /** Opening a notification marks it read, then goes where it points (only paths on this host). */
   open: async (event) => {
-    const me = requireUser(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const input = await parseForm(event.request, inputs.notificationInput);
     // A mangled id names no notification: back to the list, as for one that is gone.
     if (!input.ok) redirect(303, '/notifications');
     let link: string | null = null;
     try {
-      ({ link } = await markRead(core, me.actor, input.data.id));
+      ({ link } = await markRead({ ctx, input: { id: input.data.id } }));
     } catch (error) {
       if (!(error instanceof CoreError && error.code === 'not_found')) throw error;
     }
@@ -40,9 +36,8 @@ export const actions: Actions = {
   },
 
   readAll: async (event) => {
-    const me = requireUser(event);
-    const { core } = requirePlatform(event.platform);
-    const marked = await markAllRead(core, me.actor);
+    const { ctx } = event.locals;
+    const marked = await markAllRead({ ctx });
     return { readAll: marked };
   },
 };

@@ -1,6 +1,5 @@
 import {
   CoreError,
-  createCtx,
   inputs,
   listEmailLimits,
   listEmailLog,
@@ -11,23 +10,22 @@ import {
 import { redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatformHost } from '$lib/server/platform';
-import { requireOperator } from '$lib/server/session';
+import { operatorOf } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
-export const load: PageServerLoad = async ({ platform, url }) => {
-  const operator = requireOperator(platform);
-  const { core } = requirePlatformHost(platform);
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const { ctx } = locals;
+  const operator = operatorOf(locals);
   const before = url.searchParams.get('before');
   try {
     const [log, files, limits, tenants] = await Promise.all([
-      listEmailLog(core, operator, { before, limit: PAGE_SIZE }),
+      listEmailLog({ ctx, operator, input: { before, limit: PAGE_SIZE } }),
       // The files and the limits only matter on the first page.
-      before === null ? listMailFiles(core, operator) : Promise.resolve(null),
-      before === null ? listEmailLimits(core, operator) : Promise.resolve([]),
-      before === null ? listTenants({ ctx: createCtx(core), input: { operator } }) : Promise.resolve([]),
+      before === null ? listMailFiles({ ctx, operator }) : Promise.resolve(null),
+      before === null ? listEmailLimits({ ctx, operator }) : Promise.resolve([]),
+      before === null ? listTenants({ ctx, operator }) : Promise.resolve([]),
     ]);
     const limitOf = new Map(limits.map((l) => [l.tenantId, l]));
     const sending = tenants.flatMap((tenant) => {
@@ -40,9 +38,9 @@ export const load: PageServerLoad = async ({ platform, url }) => {
       next: log.next,
       paged: before !== null,
       files,
-      filesInUse: core.mail.fileDir !== null,
+      filesInUse: ctx.deps.mail.fileDir !== null,
       sending,
-      now: core.now(),
+      now: ctx.deps.now(),
     };
   } catch (error) {
     if (error instanceof CoreError && error.code === 'validation') redirect(303, '/operator/email');
@@ -54,8 +52,8 @@ export const load: PageServerLoad = async ({ platform, url }) => {
 export const actions: Actions = {
   /** Raises (or lowers) how many emails one tenant may send a day. */
   limit: async (event) => {
-    const operator = requireOperator(event.platform);
-    const { core } = requirePlatformHost(event.platform);
+    const { ctx } = event.locals;
+    const operator = operatorOf(event.locals);
     const input = await parseForm(event.request, inputs.emailLimitInput, (raw) => ({
       tenantId: raw.tenantId ?? '',
       limit: raw.limit ?? '',
@@ -63,7 +61,7 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const { tenantId, limit } = input.data;
     try {
-      await setEmailLimit(core, operator, { tenantId, limit });
+      await setEmailLimit({ ctx, operator, input: { tenantId, limit } });
     } catch (error) {
       if (error instanceof CoreError && error.code === 'forbidden') redirect(303, '/operator/login');
       return coreErrorToFail(error, { tenantId, limit });

@@ -18,10 +18,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
   const { ctx } = locals;
-  const [team, sending] = await Promise.all([
-    listTeam({ ctx }),
-    workspaceSendingStatus(ctx.deps, person(locals).actor),
-  ]);
+  const [team, sending] = await Promise.all([listTeam({ ctx }), workspaceSendingStatus({ ctx })]);
   return { ...team, myId: person(locals).user.id, now: ctx.deps.now(), sending };
 };
 

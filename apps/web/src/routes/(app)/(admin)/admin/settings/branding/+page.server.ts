@@ -11,8 +11,6 @@ import {
 import type { Confirmation } from '$lib/confirm';
 import { coreErrorToFail, fieldFailure } from '$lib/server/errors';
 import { field, isConfirmed, readForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
-import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { removeFaviconQuestion, removeLogoQuestion } from './confirm-remove';
 
@@ -39,10 +37,8 @@ function readFields(form: FormData): BrandingFields {
   return input;
 }
 
-export const load: PageServerLoad = async (event) => {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
-  return { settings: await getBrandingSettings(core, me.actor) };
+export const load: PageServerLoad = async ({ locals }) => {
+  return { settings: await getBrandingSettings({ ctx: locals.ctx }) };
 };
 
 /** Reads one uploaded image; too large is refused before its bytes are read. */
@@ -65,11 +61,10 @@ async function upload(event: RequestEvent, name: 'logo' | 'favicon') {
 
 export const actions: Actions = {
   save: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const input = readFields(await readForm(event.request));
     try {
-      const saved = await saveBranding(core, me.actor, input);
+      const saved = await saveBranding({ ctx, input });
       return {
         notice: 'Branding saved. Your portal, emails and documents use it from now on.',
         warnings: saved.warnings,
@@ -79,20 +74,18 @@ export const actions: Actions = {
     }
   },
   logo: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const got = await upload(event, 'logo');
     if ('error' in got) return got.error;
     try {
-      await uploadLogo(core, me.actor, got.file);
+      await uploadLogo({ ctx, input: got.file });
     } catch (error) {
       return coreErrorToFail(error, {});
     }
     return { notice: 'Logo uploaded.' };
   },
   removeLogo: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     // Without JS the first post asks; with it, the dialog has asked already.
     if (!isConfirmed(await readForm(event.request))) {
       return {
@@ -100,29 +93,27 @@ export const actions: Actions = {
       };
     }
     try {
-      await removeLogo(core, me.actor);
+      await removeLogo({ ctx });
     } catch (error) {
       return coreErrorToFail(error, {});
     }
     return { notice: 'Logo removed. Your initials show in its place.' };
   },
   favicon: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const got = await upload(event, 'favicon');
     if ('error' in got) return got.error;
     try {
-      await uploadFavicon(core, me.actor, got.file);
+      await uploadFavicon({ ctx, input: got.file });
     } catch (error) {
       return coreErrorToFail(error, {});
     }
     return { notice: 'Favicon uploaded.' };
   },
   removeFavicon: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     if (!isConfirmed(await readForm(event.request))) {
-      const { logoUrl } = await getBrandingSettings(core, me.actor);
+      const { logoUrl } = await getBrandingSettings({ ctx });
       return {
         confirm: {
           action: '?/removeFavicon',
@@ -132,7 +123,7 @@ export const actions: Actions = {
       };
     }
     try {
-      await removeFavicon(core, me.actor);
+      await removeFavicon({ ctx });
     } catch (error) {
       return coreErrorToFail(error, {});
     }

@@ -3,20 +3,19 @@ import { redirect } from '@sveltejs/kit';
 import type { Confirmation } from '$lib/confirm';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
-import { requireAdmin } from '$lib/server/session';
+import { siteOf } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { removeDomainQuestion } from './confirm-remove';
 
-export const load: PageServerLoad = async (event) => {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
+export const load: PageServerLoad = async ({ locals }) => {
+  const { ctx } = locals;
+  const site = siteOf(locals);
   return {
-    domain: await getDomain(core, me.actor, me.site),
-    platformAddress: `${me.site.tenant.slug}.${core.platformDomain}`,
+    domain: await getDomain({ ctx }),
+    platformAddress: `${site.tenant.slug}.${ctx.deps.platformDomain}`,
     /** Where the portal lives now: the custom domain once it is verified. */
-    portalOrigin: me.site.tenant.origin,
-    now: core.now(),
+    portalOrigin: site.tenant.origin,
+    now: ctx.deps.now(),
   };
 };
 
@@ -24,12 +23,12 @@ export const load: PageServerLoad = async (event) => {
 type Section = 'add' | 'verify' | 'remove';
 
 function setup(event: RequestEvent) {
-  return { me: requireAdmin(event), core: requirePlatform(event.platform).core };
+  return { ctx: event.locals.ctx, site: siteOf(event.locals) };
 }
 
 export const actions: Actions = {
   add: async (event) => {
-    const { me, core } = setup(event);
+    const { ctx } = setup(event);
     const input = await parseForm(event.request, inputs.hostnameInput, (raw) => ({
       section: 'add' as Section,
       hostname: raw.hostname,
@@ -37,7 +36,7 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const { hostname } = input.data;
     try {
-      const domain = await addDomain(core, me.actor, me.site, hostname);
+      const domain = await addDomain({ ctx, input: { hostname } });
       return {
         section: 'add' as Section,
         notice: `Now create the two records below at the DNS provider of ${domain.hostname}, then verify.`,
@@ -48,9 +47,9 @@ export const actions: Actions = {
   },
 
   verify: async (event) => {
-    const { me, core } = setup(event);
+    const { ctx } = setup(event);
     try {
-      const check = await verifyDomain(core, me.actor, me.site);
+      const check = await verifyDomain({ ctx });
       return {
         section: 'verify' as Section,
         check: { verified: check.verified, cnameOk: check.cnameOk, problems: check.problems },
@@ -61,7 +60,7 @@ export const actions: Actions = {
   },
 
   remove: async (event) => {
-    const { me, core } = setup(event);
+    const { ctx, site } = setup(event);
     const input = await parseForm(event.request, inputs.hostnameInput, () => ({
       section: 'remove' as Section,
     }));
@@ -73,18 +72,18 @@ export const actions: Actions = {
         confirm: {
           action: '?/remove',
           fields: { hostname },
-          ...removeDomainQuestion(hostname, `${me.site.tenant.slug}.${core.platformDomain}`),
+          ...removeDomainQuestion(hostname, `${site.tenant.slug}.${ctx.deps.platformDomain}`),
         } satisfies Confirmation,
       };
     }
     try {
-      await removeDomain(core, me.actor, me.site, hostname);
+      await removeDomain({ ctx, input: { hostname } });
     } catch (error) {
       return coreErrorToFail(error, { section: 'remove' as Section });
     }
     // Removed while on it: this host no longer answers, so continue on the platform address.
     if (event.url.hostname === hostname.toLowerCase()) {
-      redirect(303, `${core.tenantOriginForSlug(me.site.tenant.slug)}/admin/settings/domain`);
+      redirect(303, `${ctx.deps.tenantOriginForSlug(site.tenant.slug)}/admin/settings/domain`);
     }
     return { section: 'remove' as Section, notice: `${hostname} is disconnected.` };
   },

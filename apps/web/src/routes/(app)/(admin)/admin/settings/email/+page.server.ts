@@ -7,25 +7,21 @@ import {
 } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
-import { requireAdmin } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async (event) => {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
+export const load: PageServerLoad = async ({ locals }) => {
+  const { ctx } = locals;
   const [settings, templates, sending] = await Promise.all([
-    getEmailSettings(core, me.actor, me.site),
-    listEmailTemplates(core, me.actor),
-    workspaceSendingStatus(core, me.actor),
+    getEmailSettings({ ctx }),
+    listEmailTemplates({ ctx }),
+    workspaceSendingStatus({ ctx }),
   ]);
   return { settings, templates, sending };
 };
 
 export const actions: Actions = {
   sender: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const input = await parseForm(event.request, inputs.senderInput, (raw) => ({
       senderName: raw.senderName,
       replyTo: raw.replyTo,
@@ -33,7 +29,7 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const { senderName, replyTo } = input.data;
     try {
-      await saveEmailSettings(core, me.actor, me.site, { senderName, replyTo });
+      await saveEmailSettings({ ctx, input: { senderName, replyTo } });
     } catch (error) {
       return coreErrorToFail(error, { senderName, replyTo });
     }

@@ -1,21 +1,16 @@
-import { CoreError, readMailFile } from '@foyer/core';
+import { CoreError, httpStatus, readMailFile } from '@foyer/core';
 import { error } from '@sveltejs/kit';
-import { requirePlatformHost } from '$lib/server/platform';
-import { requireOperator } from '$lib/server/session';
+import { operatorOf } from '$lib/server/session';
 import type { RequestHandler } from './$types';
 
-const STATUS = { validation: 400, not_found: 404, forbidden: 403, conflict: 413 } as const;
-
 /** One message of the file transport, as plain text; `?download` saves it rather than showing it. */
-export const GET: RequestHandler = async ({ platform, params, url }) => {
-  const operator = requireOperator(platform);
-  const { core } = requirePlatformHost(platform);
+export const GET: RequestHandler = async ({ locals, params, url }) => {
+  const operator = operatorOf(locals);
   let file: Awaited<ReturnType<typeof readMailFile>>;
   try {
-    file = await readMailFile(core, operator, params.name);
+    file = await readMailFile({ ctx: locals.ctx, operator, input: { name: params.name } });
   } catch (caught) {
-    if (caught instanceof CoreError && caught.code in STATUS)
-      error(STATUS[caught.code as keyof typeof STATUS], caught.message);
+    if (caught instanceof CoreError) error(httpStatus(caught.code), caught.message);
     throw caught;
   }
   const download = url.searchParams.has('download');

@@ -10,19 +10,14 @@ import {
 } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
-import { requireAdmin } from '$lib/server/session';
+import { person } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 import { removeSendingDomainQuestion } from './sending-domain';
 
-export const load: PageServerLoad = async (event) => {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
-  const [settings, sending] = await Promise.all([
-    getEmailSettings(core, me.actor, me.site),
-    getSendingDomain(core, me.actor, me.site),
-  ]);
-  return { settings, sending, myEmail: me.user.email };
+export const load: PageServerLoad = async ({ locals }) => {
+  const { ctx } = locals;
+  const [settings, sending] = await Promise.all([getEmailSettings({ ctx }), getSendingDomain({ ctx })]);
+  return { settings, sending, myEmail: person(locals).user.email };
 };
 
 /** Which panel an answer belongs to. */
@@ -30,8 +25,7 @@ type Section = 'delivery' | 'test' | 'domain';
 
 export const actions: Actions = {
   save: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     // Everything but the password is echoed back on an error, so nothing typed is lost.
     const echoOf = (raw: Record<string, unknown>) => ({
       section: 'delivery' as Section,
@@ -47,9 +41,9 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const echo = echoOf(input.data);
     try {
-      const saved = await saveDeliverySettings(core, me.actor, me.site, {
-        ...echo,
-        password: input.data.password,
+      const saved = await saveDeliverySettings({
+        ctx,
+        input: { ...echo, password: input.data.password },
       });
       return {
         section: 'delivery' as Section,
@@ -64,10 +58,9 @@ export const actions: Actions = {
   },
 
   test: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     try {
-      const result = await sendDeliveryTest(core, me.actor, me.site);
+      const result = await sendDeliveryTest({ ctx });
       return { section: 'test' as Section, result };
     } catch (error) {
       return coreErrorToFail(error, { section: 'test' as Section });
@@ -75,8 +68,7 @@ export const actions: Actions = {
   },
 
   addDomain: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const input = await parseForm(event.request, inputs.sendingDomainInput, (raw) => ({
       section: 'domain' as Section,
       domain: String(raw.domain),
@@ -84,7 +76,7 @@ export const actions: Actions = {
     if (!input.ok) return input.failure;
     const echo = { section: 'domain' as Section, domain: input.data.domain };
     try {
-      const state = await addSendingDomain(core, me.actor, me.site, echo.domain);
+      const state = await addSendingDomain({ ctx, input: { domain: echo.domain } });
       return {
         section: 'domain' as Section,
         notice: `${state.domain?.domain ?? echo.domain} was added. Create the DNS records below, then check verification.`,
@@ -95,10 +87,9 @@ export const actions: Actions = {
   },
 
   checkDomain: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     try {
-      const state = await checkSendingDomain(core, me.actor, me.site);
+      const state = await checkSendingDomain({ ctx });
       const domain = state.domain;
       return {
         section: 'domain' as Section,
@@ -113,14 +104,13 @@ export const actions: Actions = {
   },
 
   removeDomain: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const input = await parseForm(event.request, inputs.confirmInput, () => ({
       section: 'domain' as Section,
     }));
     if (!input.ok) return input.failure;
     if (!input.data.confirmed) {
-      const sending = await getSendingDomain(core, me.actor, me.site);
+      const sending = await getSendingDomain({ ctx });
       if (sending.domain) {
         return {
           section: 'domain' as Section,
@@ -133,7 +123,7 @@ export const actions: Actions = {
       }
     }
     try {
-      await removeSendingDomain(core, me.actor, me.site);
+      await removeSendingDomain({ ctx });
       return { section: 'domain' as Section, notice: 'The sending domain was removed.' };
     } catch (error) {
       return coreErrorToFail(error, { section: 'domain' as Section });

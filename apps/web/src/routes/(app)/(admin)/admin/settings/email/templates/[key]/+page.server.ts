@@ -11,8 +11,7 @@ import {
 import { error } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { requirePlatform } from '$lib/server/platform';
-import { requireAdmin } from '$lib/server/session';
+import { person } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { resetTemplate as askReset } from './confirm-reset';
 
@@ -22,22 +21,22 @@ function notFoundAs404(cause: unknown): never {
 }
 
 export const load: PageServerLoad = async (event) => {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
+  const { ctx } = event.locals;
   const [template, settings] = await Promise.all([
-    getEmailTemplate(core, me.actor, event.params.key).catch(notFoundAs404),
-    getEmailSettings(core, me.actor, me.site),
+    getEmailTemplate({ ctx, input: { key: event.params.key } }).catch(notFoundAs404),
+    getEmailSettings({ ctx }),
   ]);
   // The saved text always renders; the browser asks for new previews as the text changes.
-  const preview = await previewEmailTemplate(core, me.actor, me.site, template.key, template).catch(
-    () => null,
-  );
+  const preview = await previewEmailTemplate({
+    ctx,
+    input: { key: template.key, subject: template.subject, body: template.body },
+  }).catch(() => null);
   return {
     template,
     preview,
     sender: settings.senderName || settings.defaultSenderName,
-    myEmail: me.user.email,
-    now: core.now(),
+    myEmail: person(event.locals).user.email,
+    now: ctx.deps.now(),
   };
 };
 
@@ -45,24 +44,23 @@ export const load: PageServerLoad = async (event) => {
 type Section = 'editor' | 'preview' | 'reset';
 
 async function setup(event: RequestEvent) {
-  const me = requireAdmin(event);
-  const { core } = requirePlatform(event.platform);
+  const { ctx } = event.locals;
   // Core trims the subject and normalises the body's line endings.
   const input = await parseForm(event.request, inputs.templateContentInput, (raw) => ({
     section: 'editor' as Section,
     subject: String(raw.subject),
     body: String(raw.body),
   }));
-  return { me, core, input };
+  return { ctx, input };
 }
 
 export const actions: Actions = {
   save: async (event) => {
-    const { me, core, input } = await setup(event);
+    const { ctx, input } = await setup(event);
     if (!input.ok) return input.failure;
     const content = input.data;
     try {
-      await saveEmailTemplate(core, me.actor, event.params.key, content);
+      await saveEmailTemplate({ ctx, input: { key: event.params.key, ...content } });
     } catch (cause) {
       return coreErrorToFail(cause, { section: 'editor' as Section, ...content });
     }
@@ -71,11 +69,11 @@ export const actions: Actions = {
 
   /** Renders what is in the editor; the page calls it as you type, or the Preview button without script. */
   preview: async (event) => {
-    const { me, core, input } = await setup(event);
+    const { ctx, input } = await setup(event);
     if (!input.ok) return input.failure;
     const content = input.data;
     try {
-      const preview = await previewEmailTemplate(core, me.actor, me.site, event.params.key, content);
+      const preview = await previewEmailTemplate({ ctx, input: { key: event.params.key, ...content } });
       return { section: 'preview' as Section, preview, ...content };
     } catch (cause) {
       return coreErrorToFail(cause, { section: 'preview' as Section, ...content });
@@ -83,11 +81,11 @@ export const actions: Actions = {
   },
 
   test: async (event) => {
-    const { me, core, input } = await setup(event);
+    const { ctx, input } = await setup(event);
     if (!input.ok) return input.failure;
     const content = input.data;
     try {
-      const result = await sendTemplateTest(core, me.actor, me.site, event.params.key, content);
+      const result = await sendTemplateTest({ ctx, input: { key: event.params.key, ...content } });
       return { section: 'editor' as Section, result, ...content };
     } catch (cause) {
       return coreErrorToFail(cause, { section: 'editor' as Section, ...content });
@@ -95,21 +93,20 @@ export const actions: Actions = {
   },
 
   reset: async (event) => {
-    const me = requireAdmin(event);
-    const { core } = requirePlatform(event.platform);
+    const { ctx } = event.locals;
     const input = await parseForm(event.request, inputs.confirmInput, () => ({
       section: 'reset' as Section,
     }));
     if (!input.ok) return input.failure;
     if (!input.data.confirmed) {
-      const { name } = await getEmailTemplate(core, me.actor, event.params.key).catch(notFoundAs404);
+      const { name } = await getEmailTemplate({ ctx, input: { key: event.params.key } }).catch(notFoundAs404);
       return {
         section: 'reset' as Section,
         confirm: { action: '?/reset', fields: {}, ...askReset(name) },
       };
     }
     try {
-      await resetEmailTemplate(core, me.actor, event.params.key);
+      await resetEmailTemplate({ ctx, input: { key: event.params.key } });
     } catch (cause) {
       return coreErrorToFail(cause, { section: 'reset' as Section });
     }
