@@ -11,7 +11,7 @@ const roleOf = (actor: ActingAs) => (actor.kind === 'client' ? 'foyer_client' : 
 const userOf = (actor: ActingAs) => ('userId' in actor ? actor.userId : '');
 
 /** The context statement, exactly as ARCHITECTURE.md gives it: bound parameters, transaction-local. */
-export const ACTOR_CONTEXT =
+const ACTOR_CONTEXT =
   "select set_config('role', $1, true), set_config('app.tenant_id', $2, true), set_config('app.user_id', $3, true), set_config('app.role', $4, true)";
 
 const actorContext = (actor: ActingAs): ContextStatement => ({

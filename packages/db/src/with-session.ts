@@ -38,7 +38,7 @@ const SESSION_CONTEXT_HEAD = `select s.tenant_id, s.user_id, s.role, s.client_id
   set_config('app.role', s.role, true) as context_kind
 from app_system.session_context(`;
 
-export const SESSION_CONTEXT = `${SESSION_CONTEXT_HEAD}$1::uuid, $2::text) s`;
+const SESSION_CONTEXT = `${SESSION_CONTEXT_HEAD}$1::uuid, $2::text) s`;
 
 /** The same statement for drizzle (PGlite), which numbers the parameters the same way. */
 const sessionContextSql = (lookup: SessionLookup) =>
