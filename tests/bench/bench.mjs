@@ -13,6 +13,7 @@ import { BUSY_PERCENT, benchmarksDocument, ratiosTable, resultsTable } from './l
 import { startCountingProxy } from './lib/statements.mjs';
 import { ensureWrk, startLoad, wrkVersion } from './lib/wrk.mjs';
 import { mailMeasures, mailSection, mailTable, runMailMeasures } from './mail.mjs';
+import { runSoak, soak, soakSection, soakTable } from './soak.mjs';
 
 /** @typedef {import('./floors.mjs').Floor} Floor */
 /** @typedef {import('./lib/context.mjs').BenchContext} BenchContext */
@@ -22,13 +23,13 @@ import { mailMeasures, mailSection, mailTable, runMailMeasures } from './mail.mj
 
 const docPath = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
 
-/** @param {string} name @param {number} fallback */
-function positiveNumber(name, fallback) {
+/** @param {string} name @param {number} fallback @param {number} [least] */
+function positiveNumber(name, fallback, least = 1) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  if (!Number.isInteger(value) || value < least)
+    throw new Error(`${name} must be an integer of at least ${least}, not "${raw}"`);
   return value;
 }
 
@@ -39,13 +40,16 @@ function readSettings() {
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
   const unknown = only.filter(
-    (id) => !floors.some((f) => f.id === id) && !mailMeasures.some((m) => m.id === id),
+    (id) => !floors.some((f) => f.id === id) && !mailMeasures.some((m) => m.id === id) && id !== soak.id,
   );
   if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown floors: ${unknown.join(', ')}`);
   return {
     quick,
     only,
     seconds: positiveNumber('BENCH_SECONDS', quick ? 2 : 10),
+    // S1 (0: none), in windows of 10 s (2 s in a quick run).
+    soakSeconds: positiveNumber('BENCH_SOAK', quick ? 6 : 60, 0),
+    soakWindow: quick ? 2 : 10,
     warmup: positiveNumber('BENCH_WARMUP', quick ? 1 : 3),
     connections: positiveNumber('BENCH_CONNECTIONS', 32),
     rows: positiveNumber('BENCH_ROWS', 100_000),
@@ -147,7 +151,8 @@ async function startFloor(floor, ctx, pinning) {
 }
 
 /**
- * Statements per request, through a counting proxy on a separate instance of the server.
+ * Statements and round trips per request, through a counting proxy on a separate instance of the
+ * server. Each is null when the connection could not be read (TLS).
  * @param {Floor} floor @param {BenchContext} ctx @param {Pinning} pinning @param {Settings} settings
  */
 async function countStatements(floor, ctx, pinning, settings) {
@@ -164,10 +169,14 @@ async function countStatements(floor, ctx, pinning, settings) {
     for (const { status } of await Promise.all(opening)) {
       if (status < 200 || status > 299) throw new Error(`statement-count pass: answered ${status}`);
     }
-    const before = proxy.statements();
+    const before = { statements: proxy.statements(), roundTrips: proxy.roundTrips() };
     for (let i = 0; i < settings.countRequests; i++) await expectOk(target);
-    const after = proxy.statements();
-    return before === null || after === null ? null : (after - before) / settings.countRequests;
+    const perRequest = (/** @type {number | null} */ from, /** @type {number | null} */ to) =>
+      from === null || to === null ? null : (to - from) / settings.countRequests;
+    return {
+      statements: perRequest(before.statements, proxy.statements()),
+      roundTrips: perRequest(before.roundTrips, proxy.roundTrips()),
+    };
   } finally {
     await target.stop();
     await proxy.close();
@@ -207,20 +216,51 @@ async function runFloor(floor, ctx, pinning, settings) {
   if (floor.pending || !floor.start) return { floor, status: 'pending' };
   /** @type {number | null | undefined} */
   let statements;
+  /** @type {number | null | undefined} */
+  let roundTrips;
   try {
-    if (floor.database) statements = await countStatements(floor, ctx, pinning, settings);
+    if (floor.database) ({ statements, roundTrips } = await countStatements(floor, ctx, pinning, settings));
     const target = await startFloor(floor, ctx, pinning);
     try {
       await expectOk(target);
       const { load, cpu } = await measure(target, pinning, settings);
-      if (load.errors > 0) return { floor, status: 'failed', load, cpu, statements, note: load.errorDetail };
-      return { floor, status: 'measured', load, cpu, statements };
+      if (load.errors > 0)
+        return { floor, status: 'failed', load, cpu, statements, roundTrips, note: load.errorDetail };
+      return { floor, status: 'measured', load, cpu, statements, roundTrips };
     } finally {
       await target.stop();
     }
   } catch (error) {
     const note = error instanceof Error ? error.message : String(error);
-    return { floor, status: 'failed', statements, note };
+    return { floor, status: 'failed', statements, roundTrips, note };
+  }
+}
+
+/**
+ * S1: W0's server held under load for BENCH_SOAK seconds. Runs in a full run, or when BENCH_ONLY
+ * names it; null when skipped.
+ * @param {BenchContext} ctx @param {Pinning} pinning @param {Settings} settings
+ * @returns {Promise<import('./soak.mjs').SoakResult | null>}
+ */
+async function runSoakMeasure(ctx, pinning, settings) {
+  if (settings.soakSeconds === 0) return null;
+  if (settings.only.length > 0 && !settings.only.includes(soak.id)) return null;
+  const floor = floors.find((f) => f.id === soak.floor);
+  if (!floor) throw new Error(`${soak.id} soaks ${soak.floor}, which floors.mjs lacks`);
+  const seconds = settings.soakSeconds;
+  try {
+    const target = await startFloor(floor, ctx, pinning);
+    try {
+      await expectOk(target);
+      const { warmup, connections, soakWindow: window } = settings;
+      const options = { target, pinning, seconds, window, warmup, connections, startLoad, cpuWindow };
+      return await runSoak(options);
+    } finally {
+      await target.stop();
+    }
+  } catch (error) {
+    const note = error instanceof Error ? error.message : String(error);
+    return { status: 'failed', seconds, window: settings.soakWindow, rps: [], note };
   }
 }
 
@@ -256,6 +296,8 @@ async function main() {
   const results = [];
   /** @type {import('./mail.mjs').MailResult[]} */
   let mail = [];
+  /** @type {import('./soak.mjs').SoakResult | null} */
+  let soakResult = null;
   await stopOnInterrupt(database.drop, async () => {
     try {
       const ctx = { ...database.context, poolSize: settings.poolSize };
@@ -268,6 +310,13 @@ async function main() {
           : '';
         say(`  ${floor.id} ${result.status}${figures}${result.note ? ` (${result.note})` : ''}`);
       }
+      soakResult = await runSoakMeasure(ctx, pinning, settings);
+      if (soakResult) {
+        const { status, rps, ratio, note } = soakResult;
+        const figures = rps.map((r) => Math.round(r)).join(', ');
+        const summary = ratio === undefined ? '' : `: ${figures} req/s, last/first ${ratio.toFixed(2)}`;
+        say(`  ${soak.id} ${status}${summary}${note ? ` (${note})` : ''}`);
+      }
       const { seconds, warmup, emails, only } = settings;
       mail = await runMailMeasures({ ctx, pinning, seconds, warmup, emails, only });
       for (const m of mail) {
@@ -278,6 +327,9 @@ async function main() {
       await database.drop();
     }
   });
+
+  // Assigned inside the callback above, which TypeScript's narrowing does not follow.
+  const soaked = /** @type {import('./soak.mjs').SoakResult | null} */ (soakResult);
 
   const facts = {
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -299,15 +351,18 @@ async function main() {
     countRequests: settings.countRequests,
     totalSeconds: (performance.now() - started) / 1000,
   };
-  say(`\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${mailTable(mail)}\n`);
+  const soakLines = soaked ? `${soakTable(soaked)}\n\n` : '';
+  say(`\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${soakLines}${mailTable(mail)}\n`);
 
   const failed = [
     ...results.filter((r) => r.status === 'failed').map((r) => r.floor),
     ...mail.filter((m) => m.status === 'failed').map((m) => m.measure),
+    ...(soaked?.status === 'failed' ? [soak] : []),
   ];
   const disturbed = [
     ...results.filter((r) => r.cpu && r.cpu.other > BUSY_PERCENT).map((r) => r.floor),
     ...mail.filter((m) => m.cpu && m.cpu.other > BUSY_PERCENT).map((m) => m.measure),
+    ...(soaked?.cpu && soaked.cpu.other > BUSY_PERCENT ? [soak] : []),
   ];
   if (failed.length > 0) {
     say(`✖ ${failed.map((f) => f.id).join(', ')} failed; ${docPath} left as it was.`);
@@ -320,7 +375,10 @@ async function main() {
   } else if (settings.writeDoc !== 'never') {
     writeFileSync(
       docPath,
-      benchmarksDocument({ facts, results, ratios }) + mailSection(mail, settings.emails) + keptNotes(),
+      benchmarksDocument({ facts, results, ratios }) +
+        soakSection(soaked) +
+        mailSection(mail, settings.emails) +
+        keptNotes(),
     );
     say(`Wrote ${docPath} (run took ${Math.round(facts.totalSeconds)} s).`);
   } else {

@@ -25,6 +25,7 @@
  * @property {string} what  one line for the report
  * @property {boolean} database  talks to PostgreSQL: the harness then counts statements per request
  * @property {number} [statements]  statements per request by construction, checked against the count
+ * @property {number} [roundTrips]  round trips to PostgreSQL per request by construction, checked too
  * @property {string} [pending]  why the floor is not measured yet; it is reported as such
  * @property {(helpers: { ctx: BenchContext, spawn: Spawn }) => Promise<Target>} [start]
  */
@@ -51,6 +52,7 @@ export const floors = [
     what: 'Hono + cached host resolution + session lookup (one statement)',
     database: true,
     statements: 1,
+    roundTrips: 1,
     start: ({ spawn }) => spawn('servers/f2-hono-session.mjs'),
   },
   {
@@ -58,6 +60,7 @@ export const floors = [
     what: 'node:http + one primary-key read (postgres.js, as foyer_login)',
     database: true,
     statements: 1,
+    roundTrips: 1,
     start: ({ spawn }) => spawn('servers/f3-node-pg.mjs'),
   },
   {
@@ -65,16 +68,29 @@ export const floors = [
     what: 'F3 inside the RLS transaction: BEGIN, context, read, COMMIT (pipelined)',
     database: true,
     statements: 4,
+    roundTrips: 3,
     start: ({ spawn }) => spawn('servers/f4-node-pg-rls.mjs'),
   },
   {
+    // The database work of a signed-in request through @foyer/db, no framework: withSession's
+    // BEGIN and session-and-context statement written together, the read (which needs the session),
+    // COMMIT. What W0's database work becomes once its session lookup is folded in.
+    id: 'F5',
+    what: 'withSession + one primary-key read through drizzle: BEGIN, session + context, read, COMMIT',
+    database: true,
+    statements: 4,
+    roundTrips: 3,
+    start: ({ spawn }) => spawn('servers/f5-with-session.mjs'),
+  },
+  {
     // createApp() from apps/server with a real session cookie, GET /api/v1/me through the full
-    // middleware chain: the session statement, then BEGIN, context, one read, COMMIT.
-    // Target W0/F4 ≥ 0.7.
+    // middleware chain: the session statement, then withActor's BEGIN, context and read written
+    // together, COMMIT. Target W0/F4 ≥ 0.7.
     id: 'W0',
     what: 'authenticated withActor read through the full stack (createApp + session cookie, GET /api/v1/me)',
     database: true,
     statements: 5,
+    roundTrips: 3,
     start: ({ spawn }) => spawn('servers/w0-full-stack.mjs', { path: '/api/v1/me' }),
   },
 ];
@@ -93,4 +109,10 @@ export const ratios = [
   { over: 'F2', under: 'F3', target: 0.8, means: 'host + session resolution against one plain read' },
   { over: 'W0', under: 'F4', target: 0.7, means: 'the full stack against its own database work' },
   { over: 'W0', under: 'F3', target: null, means: 'a real request against one plain read' },
+  {
+    over: 'W0',
+    under: 'F5',
+    target: null,
+    means: 'the full stack against the database work it would have with its session folded in',
+  },
 ];

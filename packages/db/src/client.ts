@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { drizzleTransactionFactory, registerPostgresDoor } from './pipelined';
 import * as schema from './schema/index';
 
 export type Schema = typeof schema;
@@ -71,7 +72,14 @@ export function openPostgres({ url, max = 10, prepare = true }: PostgresOptions)
     onnotice: () => {},
     connection: { application_name: 'foyer' },
   });
-  const db = drizzlePostgres(prepare ? preparing(client) : client, { schema }) as unknown as Database;
+  const wrap = (sql: Sql): Sql => (prepare ? preparing(sql) : sql);
+  const db = drizzlePostgres(wrap(client), { schema }) as unknown as Database;
+  // withActor's pipelined transactions run on reserved connections of this pool.
+  registerPostgresDoor(db, {
+    reserve: () => client.reserve(),
+    wrap,
+    transaction: drizzleTransactionFactory(db),
+  });
   return {
     driver: 'postgres',
     db,

@@ -26,3 +26,5 @@ export * from './system-email';
 export * from './system-links';
 export type { Tx } from './with-actor';
 export { withActor } from './with-actor';
+export type { Session, SessionLookup } from './with-session';
+export { SessionInvalid, withSession } from './with-session';

@@ -13,6 +13,7 @@
  * @property {LoadResult} [load]
  * @property {CpuShare} [cpu]
  * @property {number | null} [statements]  measured per request; null when it could not be counted
+ * @property {number | null} [roundTrips]  measured per request; null when they could not be counted
  * @property {string} [note]
  */
 
@@ -38,20 +39,28 @@
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const ms = (/** @type {number} */ value) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 
+/**
+ * A measured count against what the floor expects by construction.
+ * @param {FloorResult} result
+ * @param {number | null | undefined} measured
+ * @param {number | undefined} expected
+ */
+function countCell(result, measured, expected) {
+  if (result.status === 'pending') return expected === undefined ? '' : `${expected} (planned)`;
+  if (measured === undefined || measured === null) {
+    if (expected !== undefined) return `${expected} (by construction)`;
+    return measured === null ? 'not countable' : '?';
+  }
+  const shown = Number.isInteger(measured) ? String(measured) : measured.toFixed(2);
+  return expected === undefined || expected === measured ? shown : `${shown} (expected ${expected})`;
+}
+
 /** @param {FloorResult} result */
 function statementsCell(result) {
   if (!result.floor.database) return '–';
-  const expected = result.floor.statements;
-  if (result.status === 'pending') return expected === undefined ? '' : `${expected} (planned)`;
-  if (result.statements === undefined) return expected === undefined ? '?' : `${expected} (by construction)`;
-  if (result.statements === null)
-    return expected === undefined ? 'not countable' : `${expected} (by construction)`;
-  const measured = Number.isInteger(result.statements)
-    ? String(result.statements)
-    : result.statements.toFixed(2);
-  return expected === undefined || expected === result.statements
-    ? measured
-    : `${measured} (expected ${expected})`;
+  const statements = countCell(result, result.statements, result.floor.statements);
+  const roundTrips = countCell(result, result.roundTrips, result.floor.roundTrips);
+  return `${statements} · ${roundTrips}`;
 }
 
 /** Above this share of a core going to unrelated processes, a floor's figures are suspect. */
@@ -60,7 +69,7 @@ export const BUSY_PERCENT = 20;
 /** @param {FloorResult[]} results */
 export function resultsTable(results) {
   const lines = [
-    '| floor | what | req/s | p50 ms | p99 ms | statements / request | CPU % node · postgres · wrk · other |',
+    '| floor | what | req/s | p50 ms | p99 ms | statements · round trips / request | CPU % node · postgres · wrk · other |',
     '|---|---|---:|---:|---:|---:|---|',
   ];
   for (const result of results) {
@@ -137,12 +146,14 @@ pnpm build          # the harness imports the built @foyer/db
 pnpm bench          # about ${Math.ceil(facts.totalSeconds / 10) * 10} s; prints the tables and rewrites this file
 BENCH_QUICK=1 pnpm bench                 # 1 s warm-up + 2 s per floor, to check the harness; writes nothing
 BENCH_ONLY=F3,F4 BENCH_SECONDS=20 pnpm bench   # a subset, longer; writes nothing
+BENCH_ONLY=S1 BENCH_SOAK=120 pnpm bench        # only the soak of W0, for two minutes
 \`\`\`
 
 It needs \`wrk\` (installed with apt-get when run as root), \`taskset\`, and a PostgreSQL superuser at
 \`TEST_DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/postgres\`). Other settings:
 \`BENCH_SECONDS\` (measured, default 10), \`BENCH_WARMUP\` (default 3), \`BENCH_CONNECTIONS\`
 (default 32), \`BENCH_ROWS\` (default 100000), \`BENCH_POOL\` (postgres.js \`max\`, default 10),
+\`BENCH_SOAK\` (seconds of the W0 soak, default 60, 0 to skip),
 \`BENCH_DOC=0\` (do not rewrite this file). This file is rewritten only by a full run in which
 every measured floor succeeded and no more than ${BUSY_PERCENT}% of a core went to other processes
 while any floor was measured (the "other" CPU column; \`BENCH_DOC=1\` writes anyway). Run it on an
@@ -159,7 +170,9 @@ otherwise idle machine: a concurrent type-check or test run halves the figures.
   pool of ${facts.poolSize}. F4 switches to \`foyer_team\` and sets \`app.tenant_id\`, \`app.user_id\`
   and \`app.role\` with \`set_config(…, true)\` in one statement, then reads \`app.clients\` under its
   tenant-wall policy; the statements go through \`sql.begin(tx => [context, read])\`, so BEGIN,
-  the pipelined pair and COMMIT are three round trips.
+  the pipelined pair and COMMIT are three round trips. W0 and F5 go through \`@foyer/db\`
+  (\`openPostgres\`, drizzle, \`withActor\` or \`withSession\`), which writes BEGIN, the context
+  statement and the work's first query together on a reserved connection.
 - Each server runs in its own Node process (\`NODE_ENV=production\`) pinned with
   \`taskset -c 1\`; the load generator is \`wrk -t1 -c${facts.connections}\` pinned with \`taskset -c 0\`;
   PostgreSQL is not pinned and takes time from both cores, as it would on a small host.
@@ -171,10 +184,12 @@ otherwise idle machine: a concurrent type-check or test run halves the figures.
 - CPU % is the CPU time each party used during the middle of the measured window, as a
   percentage of one core (the machine has ${facts.cpus}, so the four add up to at most ${Number(facts.cpus) * 100}):
   the server process, all \`postgres\` processes, wrk, and everything else on the machine.
-- Statements per request are counted, not assumed: before the timed run, a second instance of
-  the same server connects through a small proxy that counts the Execute and Query protocol
-  messages it sends; after ${facts.countRequests} concurrent requests that open the pool (connections, type
-  lookups, prepared statements), ${facts.countRequests} sequential requests are counted and divided. Work
+- Statements and round trips per request are counted, not assumed: before the timed run, a second
+  instance of the same server connects through a small proxy that counts the Execute and Query
+  protocol messages it sends, and how often a connection speaks again after PostgreSQL answered it
+  (statements written together count as one round trip); after ${facts.countRequests} concurrent requests
+  that open the pool (connections, type lookups, prepared statements), ${facts.countRequests} sequential
+  requests are counted and divided. Work
   a server caches (such as host → tenant, 10 s) shows up as its share per request. (pg_stat_statements would give the same from the server side, but it has to be
   preloaded, and the shared test cluster does not load it.)
 

@@ -1,8 +1,10 @@
 // Statements per request, measured rather than assumed: a separate instance of the server under
 // test connects through a small TCP proxy that counts the Execute and Query messages the driver
-// sends (one per statement in postgres.js, drizzle included). The proxy is never in the timed
-// run. pg_stat_statements would do the same from the server side, but it must be preloaded,
-// which the shared test cluster is not.
+// sends (one per statement in postgres.js, drizzle included), and the round trips: how often a
+// connection speaks again after PostgreSQL has answered it (statements written together, as a
+// pipelined transaction writes them, are one). The proxy is never in the timed run.
+// pg_stat_statements would count statements from the server side, but it must be preloaded, which
+// the shared test cluster is not.
 import { createConnection, createServer } from 'node:net';
 
 const EXECUTE = 0x45; // 'E', extended protocol
@@ -14,6 +16,7 @@ const GSSENC_REQUEST = 80877104;
  * @typedef {object} CountingProxy
  * @property {(url: string) => string} route  the same connection string, through the proxy
  * @property {() => number | null} statements  so far; null once a connection could not be read
+ * @property {() => number | null} roundTrips  so far; null once a connection could not be read
  * @property {() => Promise<void>} close
  */
 
@@ -26,6 +29,7 @@ export async function startCountingProxy(databaseUrl) {
   const host = upstream.hostname || '127.0.0.1';
   const port = Number(upstream.port || 5432);
   let statements = 0;
+  let roundTrips = 0;
   let readable = true;
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
@@ -41,7 +45,14 @@ export async function startCountingProxy(databaseUrl) {
     };
     client.on('close', forget).on('error', forget);
     backend.on('close', forget).on('error', forget);
-    backend.pipe(client);
+    client.setNoDelay(true);
+    backend.setNoDelay(true);
+    // Whether PostgreSQL has answered since this connection last spoke.
+    let answered = true;
+    backend.on('data', (chunk) => {
+      answered = true;
+      client.write(chunk);
+    });
 
     // Frontend messages: the first (startup) has no type byte; every later one is
     // type(1) + length(4, including itself) + body.
@@ -50,6 +61,8 @@ export async function startCountingProxy(databaseUrl) {
     let skip = 0;
     client.on('data', (chunk) => {
       backend.write(chunk);
+      if (answered) roundTrips++;
+      answered = false;
       let at = 0;
       while (at < chunk.length) {
         if (skip > 0) {
@@ -90,6 +103,7 @@ export async function startCountingProxy(databaseUrl) {
       return routed.toString();
     },
     statements: () => (readable ? statements : null),
+    roundTrips: () => (readable ? roundTrips : null),
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
