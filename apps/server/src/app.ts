@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createSecretBox, operatorCookieName, sessionCookieName, sessionCookieOptions } from '@foyer/auth';
-import type {
-  Branding,
-  CoreContext,
-  RequestPlatform,
-  ResolvedSession,
-  SignedInOperator,
-  TenantSummary,
-} from '@foyer/core';
+import type { Branding, CoreContext, ResolvedSession, SignedInOperator, TenantSummary } from '@foyer/core';
 import {
   platformBranding,
   problemType,
@@ -29,6 +22,7 @@ import { normaliseHost, resolveHost } from './host';
 import { inputGuard, type Refusal } from './input-guard';
 import { errorFields, type Logger } from './log';
 import { errorPage, forbiddenPage, neutralPage, suspendedPage, unknownHostPage } from './pages';
+import type { RequestPlatform } from './platform';
 import { TenantDirectory } from './tenants';
 import type { PageRenderer, StaticAsset } from './web';
 

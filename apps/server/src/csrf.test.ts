@@ -1,4 +1,3 @@
-import type { RequestPlatform } from '@foyer/core';
 import { signIn } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientInfo, setPassword, siteOf, TEST_PASSWORD, testCore } from '../../../tests/support/auth';
@@ -7,6 +6,7 @@ import { createTenant, type TenantFixture } from '../../../tests/support/tenants
 import { type App, createApp } from './app';
 import { loadConfig } from './env';
 import { createLogger } from './log';
+import type { RequestPlatform } from './platform';
 import type { PageRenderer } from './web';
 
 /**
