@@ -14,6 +14,7 @@ import { fileTransport, resendTransport } from '@foyer/email';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { type CookieOptions, serialize } from 'hono/utils/cookie';
+import { access } from './access';
 import { createApi } from './api/index';
 import { AppError, problem } from './api/problem';
 import { bodyLimit } from './body-limit';
@@ -251,14 +252,14 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', access('public'), (c) => c.json({ status: 'ok' }));
 
   // Every body is capped while it streams in, before anything else looks at the request.
   app.use('*', bodyLimit(refuse));
 
   // The edge proxy's on-demand TLS "ask" (Caddy: `on_demand_tls { ask … }`), on any host: 200
   // only for a verified custom domain of an active tenant. Any other answer means no certificate.
-  app.get('/.well-known/foyer/tls-allowed', async (c) => {
+  app.get('/.well-known/foyer/tls-allowed', access('public'), async (c) => {
     const raw = c.req.query('domain') ?? '';
     const hostname = normaliseHost(raw);
     if (!hostname || raw.includes(':') || raw.length > 253) return c.text('bad domain', 400);
@@ -303,7 +304,7 @@ export function createApp(deps: AppDeps) {
     return next();
   });
 
-  app.get('/_brand/logo/:hash', async (c) => {
+  app.get('/_brand/logo/:hash', access('tenant-host'), async (c) => {
     const site = c.get('site');
     if (site.kind !== 'tenant' || !site.branding.logoUrl || site.branding.logoUrl !== c.req.path) {
       return c.notFound();
@@ -324,7 +325,7 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  app.get('/_brand/favicon/:hash', async (c) => {
+  app.get('/_brand/favicon/:hash', access('tenant-host'), async (c) => {
     const site = c.get('site');
     if (site.kind !== 'tenant' || site.branding.faviconUrl !== c.req.path) return c.notFound();
     const stored = await tenantFavicon(db, site.tenant.id);
@@ -336,7 +337,7 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  app.on(['GET', 'HEAD'], '*', async (c, next) => {
+  app.on(['GET', 'HEAD'], '*', access('public'), async (c, next) => {
     const asset = assets.get(c.req.path);
     if (!asset) return next();
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, {
