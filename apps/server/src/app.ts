@@ -124,15 +124,17 @@ function publicOrigin(c: Context<AppEnv>, config: Config): string {
 
 /**
  * The request as the browser made it: behind a trusted proxy, its URL carries the public scheme
- * and host, so SvelteKit's origin checks compare like with like.
+ * and host, so that `event.url` in pages is the address the visitor used (the domain page
+ * compares its hostname). Not a security check: the CSRF check is Hono's alone (docs/adr/0010).
  */
 function publicRequest(c: Context<AppEnv>, config: Config): Request {
   const request = c.req.raw;
   const rawHost = c.get('rawHost');
   if (!c.get('viaProxy') || !rawHost) return request;
-  const url = new URL(request.url);
-  url.protocol = `${config.publicScheme}:`;
-  url.host = rawHost;
+  const internal = new URL(request.url);
+  // A fresh URL, not the internal one with its host replaced: the host setter keeps the old port
+  // when the new host names none (`https://acme.example:3000/`).
+  const url = new URL(`${internal.pathname}${internal.search}`, `${config.publicScheme}://${rawHost}`);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   return new Request(url, {
     method: request.method,
@@ -348,12 +350,14 @@ export function createApp(deps: AppDeps) {
 
   // Sibling tenants' subdomains are same-site, so SameSite=Lax alone does not stop one tenant's
   // page from posting to another's: every unsafe request must come from this exact origin,
-  // whatever its Content-Type. Requests authenticated by an API key instead of a cookie, and
-  // payment webhooks (signed), are exempt.
+  // whatever its Content-Type. API requests authenticated by a key instead of a cookie, and
+  // payment webhooks (signed), are exempt. This is the only CSRF check: SvelteKit's is off
+  // (docs/adr/0010), so everything unsafe that reaches a page has passed here.
   app.use('*', async (c, next) => {
     if (SAFE_METHODS.has(c.req.method) || c.req.path.startsWith('/webhooks/')) return next();
     const cookieless = !c.req.header('cookie');
-    if (cookieless && c.req.header('authorization')?.startsWith('Bearer ')) return next();
+    const apiKey = c.req.path.startsWith('/api/') && c.req.header('authorization')?.startsWith('Bearer ');
+    if (cookieless && apiKey) return next();
     if (c.req.header('origin') !== publicOrigin(c, config)) {
       log.warn('cross-origin request refused', {
         requestId: c.get('requestId'),
