@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RequestPlatform } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, openTestDatabase, type TestDatabase } from '../../../tests/support/databases';
 import { type App, createApp } from './app';
 import { loadConfig } from './env';
 import { createLogger } from './log';
+import type { RequestPlatform } from './platform';
 import { TenantDirectory } from './tenants';
 import type { PageRenderer } from './web';
 

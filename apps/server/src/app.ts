@@ -7,14 +7,7 @@ import {
   type FoyerCookie,
   setCookieHeader,
 } from '@foyer/auth';
-import type {
-  Branding,
-  CoreContext,
-  RequestPlatform,
-  ResolvedSession,
-  SignedInOperator,
-  TenantSummary,
-} from '@foyer/core';
+import type { Branding, CoreContext, ResolvedSession, SignedInOperator, TenantSummary } from '@foyer/core';
 import {
   createCtx,
   platformBranding,
@@ -27,6 +20,7 @@ import { type DatabaseHandle, tenantFavicon, tenantLogo, tlsAllowed } from '@foy
 import { fileTransport, resendTransport } from '@foyer/email';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { access } from './access';
 import { createApi } from './api/index';
 import { AppError, problem } from './api/problem';
 import { bodyLimit } from './body-limit';
@@ -35,6 +29,7 @@ import { normaliseHost, resolveHost } from './host';
 import { inputGuard, type Refusal } from './input-guard';
 import { errorFields, type Logger } from './log';
 import { errorPage, forbiddenPage, neutralPage, suspendedPage, unknownHostPage } from './pages';
+import type { RequestPlatform } from './platform';
 import { TenantDirectory } from './tenants';
 import type { PageRenderer, StaticAsset } from './web';
 
@@ -135,15 +130,17 @@ function publicOrigin(c: Context<AppEnv>, config: Config): string {
 
 /**
  * The request as the browser made it: behind a trusted proxy, its URL carries the public scheme
- * and host, so SvelteKit's origin checks compare like with like.
+ * and host, so that `event.url` in pages is the address the visitor used (the domain page
+ * compares its hostname). Not a security check: the CSRF check is Hono's alone (docs/adr/0010).
  */
 function publicRequest(c: Context<AppEnv>, config: Config): Request {
   const request = c.req.raw;
   const rawHost = c.get('rawHost');
   if (!c.get('viaProxy') || !rawHost) return request;
-  const url = new URL(request.url);
-  url.protocol = `${config.publicScheme}:`;
-  url.host = rawHost;
+  const internal = new URL(request.url);
+  // A fresh URL, not the internal one with its host replaced: the host setter keeps the old port
+  // when the new host names none (`https://acme.example:3000/`).
+  const url = new URL(`${internal.pathname}${internal.search}`, `${config.publicScheme}://${rawHost}`);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   return new Request(url, {
     method: request.method,
@@ -263,14 +260,14 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', access('public'), (c) => c.json({ status: 'ok' }));
 
   // Every body is capped while it streams in, before anything else looks at the request.
   app.use('*', bodyLimit(refuse));
 
   // The edge proxy's on-demand TLS "ask" (Caddy: `on_demand_tls { ask … }`), on any host: 200
   // only for a verified custom domain of an active tenant. Any other answer means no certificate.
-  app.get('/.well-known/foyer/tls-allowed', async (c) => {
+  app.get('/.well-known/foyer/tls-allowed', access('public'), async (c) => {
     const raw = c.req.query('domain') ?? '';
     const hostname = normaliseHost(raw);
     if (!hostname || raw.includes(':') || raw.length > 253) return c.text('bad domain', 400);
@@ -315,7 +312,7 @@ export function createApp(deps: AppDeps) {
     return next();
   });
 
-  app.get('/_brand/logo/:hash', async (c) => {
+  app.get('/_brand/logo/:hash', access('tenant-host'), async (c) => {
     const site = c.get('site');
     if (site.kind !== 'tenant' || !site.branding.logoUrl || site.branding.logoUrl !== c.req.path) {
       return c.notFound();
@@ -336,7 +333,7 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  app.get('/_brand/favicon/:hash', async (c) => {
+  app.get('/_brand/favicon/:hash', access('tenant-host'), async (c) => {
     const site = c.get('site');
     if (site.kind !== 'tenant' || site.branding.faviconUrl !== c.req.path) return c.notFound();
     const stored = await tenantFavicon(db, site.tenant.id);
@@ -348,7 +345,7 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  app.on(['GET', 'HEAD'], '*', async (c, next) => {
+  app.on(['GET', 'HEAD'], '*', access('public'), async (c, next) => {
     const asset = assets.get(c.req.path);
     if (!asset) return next();
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, {
@@ -359,12 +356,14 @@ export function createApp(deps: AppDeps) {
 
   // Sibling tenants' subdomains are same-site, so SameSite=Lax alone does not stop one tenant's
   // page from posting to another's: every unsafe request must come from this exact origin,
-  // whatever its Content-Type. Requests authenticated by an API key instead of a cookie, and
-  // payment webhooks (signed), are exempt.
+  // whatever its Content-Type. API requests authenticated by a key instead of a cookie, and
+  // payment webhooks (signed), are exempt. This is the only CSRF check: SvelteKit's is off
+  // (docs/adr/0010), so everything unsafe that reaches a page has passed here.
   app.use('*', async (c, next) => {
     if (SAFE_METHODS.has(c.req.method) || c.req.path.startsWith('/webhooks/')) return next();
     const cookieless = !c.req.header('cookie');
-    if (cookieless && c.req.header('authorization')?.startsWith('Bearer ')) return next();
+    const apiKey = c.req.path.startsWith('/api/') && c.req.header('authorization')?.startsWith('Bearer ');
+    if (cookieless && apiKey) return next();
     if (c.req.header('origin') !== publicOrigin(c, config)) {
       log.warn('cross-origin request refused', {
         requestId: c.get('requestId'),

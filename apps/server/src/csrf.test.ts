@@ -1,4 +1,3 @@
-import type { RequestPlatform } from '@foyer/core';
 import { signIn } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientInfo, setPassword, siteOf, TEST_PASSWORD, testCore } from '../../../tests/support/auth';
@@ -7,20 +6,36 @@ import { createTenant, type TenantFixture } from '../../../tests/support/tenants
 import { type App, createApp } from './app';
 import { loadConfig } from './env';
 import { createLogger } from './log';
+import type { RequestPlatform } from './platform';
 import type { PageRenderer } from './web';
 
 /**
  * The exact-origin check on unsafe requests. Sibling tenants' subdomains are same-site, so a
  * page on tenant B can make the browser send A's Lax cookie with a form post to A: only the
- * Origin header tells them apart, whatever the body's Content-Type.
+ * Origin header tells them apart, whatever the body's Content-Type. It is the only CSRF check
+ * (SvelteKit's is off, docs/adr/0010): it must hold for every kind of route, before any of them.
  *
  * Runs on both drivers: the check itself never reaches the database, but the requests that pass
  * it resolve the session cookie, which does.
  */
 
-type Echo = { method: string; platform: Omit<RequestPlatform, 'core'> };
+type Echo = { method: string; url: string; platform: Omit<RequestPlatform, 'core'> };
 
 const UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** One path of every kind: a page, a form action, an endpoint, the API, Hono's own routes. */
+const ROUTE_KINDS = [
+  '/admin/team',
+  '/admin/team?/role',
+  '/account?/name',
+  '/logout',
+  '/theme',
+  '/api/v1/me',
+  '/api/v1/slugs/anything',
+  '/healthz',
+  '/_brand/logo/0000000000000000',
+  '/.well-known/foyer/tls-allowed',
+] as const;
 
 /** Bodies as a cross-site page could send them (a form, fetch with a "simple" type, or JSON). */
 const BODIES: { type: string | null; body: string }[] = [
@@ -48,7 +63,7 @@ describe.each(drivers)('CSRF at the front door on %s', (driver) => {
     async respond(request, platform) {
       rendered++;
       const { core: _core, ...visible } = platform;
-      return Response.json({ method: request.method, platform: visible });
+      return Response.json({ method: request.method, url: request.url, platform: visible });
     },
   };
 
@@ -119,6 +134,18 @@ describe.each(drivers)('CSRF at the front door on %s', (driver) => {
           expect(res.headers.get('content-type'), what).toContain('text/html');
           expect(await res.text(), what).toContain('Request refused');
         }
+      }
+    }
+    expect(rendered).toBe(before);
+  });
+
+  it('refuses a cross-origin form post on every kind of route, before any of them runs', async () => {
+    const before = rendered;
+    const form = BODIES[0] ?? { type: null, body: '' };
+    for (const path of ROUTE_KINDS) {
+      for (const origin of [originOf(b.slug), null]) {
+        const res = await send('POST', origin, form, path);
+        expect(res.status, `POST ${path} from ${origin}`).toBe(403);
       }
     }
     expect(rendered).toBe(before);
@@ -204,6 +231,16 @@ describe.each(drivers)('CSRF at the front door on %s', (driver) => {
     });
     expect(withCookie.status).toBe(403);
 
+    // A bearer token does not exempt a page: only the API takes keys.
+    for (const path of ['/admin/team?/role', '/logout', '/login']) {
+      const page = await app.request(`http://${host}${path}`, {
+        method: 'POST',
+        headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'role=admin',
+      });
+      expect(page.status, path).toBe(403);
+    }
+
     const webhook = await app.request(`http://${host}/webhooks/stripe`, {
       method: 'POST',
       headers: { host, 'content-type': 'application/json' },
@@ -214,9 +251,9 @@ describe.each(drivers)('CSRF at the front door on %s', (driver) => {
 
   it('behind a trusted proxy, expects https://<forwarded host>', async () => {
     const host = `${a.slug}.foyer.test`;
-    const viaProxy = (origin: string, peer = '10.1.2.3') =>
+    const viaProxy = (origin: string, peer = '10.1.2.3', path = '/admin/team') =>
       proxied.request(
-        'http://10.0.0.5:3000/admin/team',
+        `http://10.0.0.5:3000${path}`,
         {
           method: 'POST',
           headers: {
@@ -237,15 +274,21 @@ describe.each(drivers)('CSRF at the front door on %s', (driver) => {
     const echo = (await ok.json()) as Echo;
     expect(echo.platform.user?.id).toBe(a.admin.userId);
     expect(echo.platform.clientAddress).toBe('203.0.113.7');
+    // Pages see the address the visitor used, not the proxy's upstream one.
+    expect(echo.url).toBe(`https://${host}/admin/team`);
 
+    const before = rendered;
     for (const origin of [
       `http://${host}`,
       `https://${b.slug}.foyer.test`,
       'https://10.0.0.5:3000',
       'null',
     ]) {
-      expect((await viaProxy(origin)).status, origin).toBe(403);
+      for (const path of ROUTE_KINDS) {
+        expect((await viaProxy(origin, '10.1.2.3', path)).status, `${path} from ${origin}`).toBe(403);
+      }
     }
+    expect(rendered).toBe(before);
     // From a peer that is not a trusted proxy, X-Forwarded-Host names nothing: the raw host is unknown.
     expect((await viaProxy(`https://${host}`, '192.0.2.1')).status).toBe(404);
   });

@@ -1,4 +1,3 @@
-import type { RequestPlatform } from '@foyer/core';
 import { signIn } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +14,7 @@ import { createTenant, insertTenant, type TenantFixture } from '../../../tests/s
 import { type App, createApp } from './app';
 import { loadConfig } from './env';
 import { createLogger } from './log';
+import type { RequestPlatform } from './platform';
 import type { PageRenderer } from './web';
 
 /** Stands in for SvelteKit: answers with the platform it was handed, minus live handles. */

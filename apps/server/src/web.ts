@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, sep } from 'node:path';
-import type { RequestPlatform } from '@foyer/core';
+import type { RequestPlatform } from './platform';
 
 /** Renders pages: SvelteKit in production, a stand-in in tests of the Hono layer alone. */
 export interface PageRenderer {

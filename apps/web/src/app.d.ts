@@ -1,13 +1,9 @@
-import type {
-  Branding,
-  Ctx,
-  RequestPlatform,
-  SignedInOperator,
-  TenantSite,
-  TenantSummary,
-  Theme,
-} from '@foyer/core';
+import type { Branding, Ctx, SignedInOperator, TenantSite, TenantSummary, Theme } from '@foyer/core';
 import type { Me } from '$lib/server/session';
+// The hand-off type lives with the server that fills it in. A type-only path, not a package
+// dependency: apps/server depends on this app (it loads the build at run time), so a dependency
+// back would make the workspace graph cyclic. turbo.json lists the file among typecheck's inputs.
+import type { RequestPlatform } from '../../server/src/platform';
 
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {

@@ -189,7 +189,7 @@ export type { TenantEmailLimit } from './operator/email-limits';
 export { listEmailLimits, MAX_EMAIL_DAILY_LIMIT, setEmailLimit } from './operator/email-limits';
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
-export type { RequestPlatform, TenantStatus, TenantSummary } from './site';
+export type { TenantStatus, TenantSummary } from './site';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {
   acceptInvitation,

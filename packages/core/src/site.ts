@@ -1,9 +1,3 @@
-import type { Actor } from '@foyer/db';
-import type { SignedInUser } from './auth/sessions';
-import type { Branding } from './branding/types';
-import type { CoreContext } from './context';
-import type { SignedInOperator } from './operator/operator';
-
 export type TenantStatus = 'active' | 'suspended';
 
 export interface TenantSummary {
@@ -13,33 +7,4 @@ export interface TenantSummary {
   status: TenantStatus;
   /** Absolute origin of the tenant's portal, e.g. `http://northwind.localhost:3000`. */
   origin: string;
-}
-
-/**
- * What Hono resolved for a request and hands to SvelteKit as `event.platform`.
- * Pages never resolve the host, the tenant or the session again.
- */
-export interface RequestPlatform {
-  /** `null` on the platform host. */
-  tenant: TenantSummary | null;
-  branding: Branding;
-  /** Who is signed in on a tenant host, as the database sees them; null when nobody is. */
-  actor: Actor | null;
-  /** The signed-in person on a tenant host. */
-  user: SignedInUser | null;
-  /** The stored id of the current session (to mark "this device"), when signed in. */
-  sessionId: string | null;
-  /** The signed-in operator, on the platform host only. */
-  operator: SignedInOperator | null;
-  /** Domain operations' dependencies, for loads and actions to call `@foyer/core` with. */
-  core: CoreContext;
-  /** The client's address as the server sees it (after a trusted proxy). */
-  clientAddress: string;
-  requestId: string;
-  /** Absolute origin of the platform host, e.g. `http://localhost:3000`. */
-  platformOrigin: string;
-  /** Name of the session cookie on this deployment (`__Host-` prefixed on https). */
-  sessionCookie: string;
-  /** Whether cookies must be Secure (https). */
-  secureCookies: boolean;
 }

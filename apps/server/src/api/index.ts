@@ -1,5 +1,6 @@
 import { CoreError } from '@foyer/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { access } from '../access';
 import type { AppEnv } from '../app';
 import { errorFields, type Logger } from '../log';
 import { meRoute } from './me';
@@ -22,6 +23,7 @@ export function createApi(log: Logger) {
   });
   slugRoute(api);
   meRoute(api);
+  api.get('/openapi.json', access('public'));
   // The routes are declared relative to where this sub-app is mounted; the server URL says where.
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -30,7 +32,7 @@ export function createApi(log: Logger) {
   });
   // A mounted sub-app's notFound handler is never consulted (the parent's router falls through
   // to the pages), so the API claims every other path and method under its prefix itself.
-  api.all('*', (c) => problem(c, notFound()));
+  api.all('*', access('public'), (c) => problem(c, notFound()));
   api.onError((error, c) => {
     if (error instanceof AppError || error instanceof CoreError) return problem(c, error);
     log.error('unhandled API error', {

@@ -1,5 +1,6 @@
 import { createCtx, getAccount } from '@foyer/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { access } from '../access';
 import type { AppEnv } from '../app';
 import { unauthenticated } from './problem';
 
@@ -7,6 +8,7 @@ const route = createRoute({
   method: 'get',
   path: '/me',
   summary: 'The signed-in person',
+  middleware: access('signed-in'),
   responses: {
     200: {
       description: 'Your account',

@@ -1,13 +1,14 @@
 import { checkSlug, createCtx } from '@foyer/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { access } from '../access';
 import type { AppEnv } from '../app';
-import { notFound } from './problem';
 
 const route = createRoute({
   method: 'get',
   path: '/slugs/{slug}',
   summary: 'Is a workspace address free?',
   description: 'Answers the sign-up form’s live check. Platform host only.',
+  middleware: access('platform-host'),
   request: { params: z.object({ slug: z.string().min(1).max(63) }) },
   responses: {
     200: {
@@ -23,7 +24,6 @@ const route = createRoute({
 
 export function slugRoute(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
-    if (c.get('site').kind !== 'platform') throw notFound();
     const slug = c.req.valid('param').slug.trim().toLowerCase();
     const { available, message } = await checkSlug({ ctx: createCtx(c.get('core')), input: { slug } });
     return c.json({ slug, available, message }, 200);
