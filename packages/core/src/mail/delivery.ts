@@ -211,7 +211,8 @@ const outcomeOf = (
 /**
  * Renders and sends one claimed email under its tenant's context, and says how to settle it.
  * Never throws for the email's own problems (they become its outcome); a database error
- * propagates, and the lease makes the row due again.
+ * propagates, and the lease makes the row due again. The worker's, not a verb: no request and
+ * nobody acting, so it takes the dependencies and records no activity.
  */
 export async function deliverEmail(
   deps: Deps,
