@@ -20,7 +20,7 @@ const config = {
     // One CSRF check, at the front door: apps/server refuses every unsafe request whose Origin is
     // not exactly this site's, whatever its Content-Type, before SvelteKit sees it. SvelteKit's
     // own check (form content types only) would be a second, weaker copy that has to agree with
-    // the first behind proxies (docs/adr/0010). `['*']` is how 2.x spells it off.
+    // the first behind proxies (docs/adr/0011). `['*']` is how 2.x spells it off.
     csrf: { trustedOrigins: ['*'] },
     // Absolute asset URLs keep the HTML independent of how deep the requested path is.
     paths: { relative: false },

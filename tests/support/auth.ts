@@ -3,11 +3,11 @@ import { createSecretBox } from '@foyer/auth';
 import {
   brandingFromStored,
   type ClientInfo,
-  type CoreContext,
   CoreError,
   type CoreErrorCode,
   type Ctx,
   createCtx,
+  type Deps,
   deliverEmail,
   siteFromHostRow,
   type TenantSite,
@@ -63,8 +63,8 @@ export interface TestClock {
 
 export interface TestCore {
   /** The dependencies verbs' contexts carry (formerly the whole context). */
-  ctx: CoreContext;
-  deps: CoreContext;
+  ctx: Deps;
+  deps: Deps;
   /** A request's context acting as `actor` (on `site`, when the verb builds links or brands mail). */
   as(actor: ActingAs, site?: TenantSite | null, client?: ClientInfo): Ctx;
   /** A request's context for someone not signed in on `site` (null: the platform host). */
@@ -108,7 +108,7 @@ export function recordingTransport(into: OutgoingMail[]): Transport {
   };
 }
 
-/** A CoreContext on the test database with a recording transport and a controllable clock. */
+/** A Deps on the test database with a recording transport and a controllable clock. */
 export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
   const mail: OutgoingMail[] = [];
   const dns = fakeDns();
@@ -119,7 +119,7 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
       offset += ms;
     },
   };
-  const ctx: CoreContext = {
+  const ctx: Deps = {
     db: t.handle,
     mail: {
       platform: recordingTransport(mail),

@@ -11,7 +11,7 @@
 // It prints WORKER_READY once the worker loop runs, logs warnings and errors to stderr as JSON
 // lines, and on SIGTERM stops the worker cleanly.
 import { createSecretBox } from '@foyer/auth';
-import { type CoreContext, siteFromHostRow } from '@foyer/core';
+import { type Deps, siteFromHostRow } from '@foyer/core';
 import { openPostgres, tenantForHost } from '@foyer/db';
 import { resendTransport, smtpTransport, type Transport } from '@foyer/email';
 import { createWorker, type WorkerLog } from '@foyer/jobs';
@@ -52,7 +52,7 @@ const line =
 const log: WorkerLog = { debug: () => {}, info: () => {}, warn: line('warn'), error: line('error') };
 
 const db = openPostgres({ url: setting('WORKER_DATABASE_URL'), max: 2 });
-const ctx: CoreContext = {
+const ctx: Deps = {
   db,
   mail: {
     platform: platformTransport(),

@@ -7,7 +7,7 @@ import {
   type FoyerCookie,
   setCookieHeader,
 } from '@foyer/auth';
-import type { Branding, CoreContext, ResolvedSession, SignedInOperator, TenantSummary } from '@foyer/core';
+import type { Branding, Deps, ResolvedSession, SignedInOperator, TenantSummary } from '@foyer/core';
 import {
   createCtx,
   platformBranding,
@@ -50,7 +50,7 @@ export type AppEnv = {
     session: ResolvedSession | null;
     /** The signed-in operator on the platform host, if any. */
     operator: SignedInOperator | null;
-    core: CoreContext;
+    core: Deps;
     /** Set-Cookie values the session layer wants on the final response (renewal, clearing). */
     pendingCookies: { name: string; value: string }[];
   };
@@ -63,7 +63,7 @@ export interface AppDeps {
   assets?: Map<string, StaticAsset>;
   log: Logger;
   tenants?: TenantDirectory;
-  core?: CoreContext;
+  core?: Deps;
 }
 
 /** Policy for everything Hono renders itself; SvelteKit sets its own, with nonces, on pages. */
@@ -131,7 +131,7 @@ function publicOrigin(c: Context<AppEnv>, config: Config): string {
 /**
  * The request as the browser made it: behind a trusted proxy, its URL carries the public scheme
  * and host, so that `event.url` in pages is the address the visitor used (the domain page
- * compares its hostname). Not a security check: the CSRF check is Hono's alone (docs/adr/0010).
+ * compares its hostname). Not a security check: the CSRF check is Hono's alone (docs/adr/0011).
  */
 function publicRequest(c: Context<AppEnv>, config: Config): Request {
   const request = c.req.raw;
@@ -179,11 +179,11 @@ function refuse(c: Context<AppEnv>, { status, message }: Refusal): Response {
  * The core's view of the outside world. Mail leaves through Resend when RESEND_API_KEY is set,
  * otherwise as files in `$FOYER_DATA_DIR/mail`; tenants with their own SMTP use that instead.
  */
-export function createCoreContext(
+export function createDeps(
   config: Config,
   db: DatabaseHandle,
   tenants: TenantDirectory = new TenantDirectory(db, config),
-): CoreContext {
+): Deps {
   const fileDir = config.resendApiKey ? null : join(config.dataDir, 'mail');
   return {
     db,
@@ -217,7 +217,7 @@ export function createCoreContext(
 export function createApp(deps: AppDeps) {
   const { config, db, log } = deps;
   const tenants = deps.tenants ?? new TenantDirectory(db, config);
-  const core = deps.core ?? createCoreContext(config, db, tenants);
+  const core = deps.core ?? createDeps(config, db, tenants);
   const platformOrigin = originFor(config, config.platformDomain);
   const sessionCookie = cookieName('session', config.publicScheme);
   const operatorCookie = cookieName('operator', config.publicScheme);
@@ -358,7 +358,7 @@ export function createApp(deps: AppDeps) {
   // page from posting to another's: every unsafe request must come from this exact origin,
   // whatever its Content-Type. API requests authenticated by a key instead of a cookie, and
   // payment webhooks (signed), are exempt. This is the only CSRF check: SvelteKit's is off
-  // (docs/adr/0010), so everything unsafe that reaches a page has passed here.
+  // (docs/adr/0011), so everything unsafe that reaches a page has passed here.
   app.use('*', async (c, next) => {
     if (SAFE_METHODS.has(c.req.method) || c.req.path.startsWith('/webhooks/')) return next();
     const cookieless = !c.req.header('cookie');

@@ -16,7 +16,7 @@ import {
   upsertOperator,
 } from '@foyer/db';
 import { createWorker } from '@foyer/jobs';
-import { createCoreContext } from './app';
+import { createDeps } from './app';
 import { type Config, ConfigError, loadConfig, originFor, repoRoot } from './env';
 import { createLogger } from './log';
 import { openDatabase, startServer } from './server';
@@ -233,7 +233,7 @@ async function main(argv: string[]) {
       const db = await openDatabase(config);
       const tenants = new TenantDirectory(db, config);
       await tenants.follow();
-      const worker = createWorker({ ctx: createCoreContext(config, db, tenants), log });
+      const worker = createWorker({ ctx: createDeps(config, db, tenants), log });
       worker.start();
       log.info('worker started');
       const stop = async () => {

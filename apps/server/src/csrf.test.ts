@@ -13,7 +13,7 @@ import type { PageRenderer } from './web';
  * The exact-origin check on unsafe requests. Sibling tenants' subdomains are same-site, so a
  * page on tenant B can make the browser send A's Lax cookie with a form post to A: only the
  * Origin header tells them apart, whatever the body's Content-Type. It is the only CSRF check
- * (SvelteKit's is off, docs/adr/0010): it must hold for every kind of route, before any of them.
+ * (SvelteKit's is off, docs/adr/0011): it must hold for every kind of route, before any of them.
  *
  * Runs on both drivers: the check itself never reaches the database, but the requests that pass
  * it resolve the session cookie, which does.

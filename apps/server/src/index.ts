@@ -1,7 +1,7 @@
 // The server as a library, for the benchmark harness and for anyone embedding Foyer's front door
 // in another Node process. The CLI (`foyer`) is the usual way in.
 export type { App, AppDeps, AppEnv, Site } from './app';
-export { createApp, createCoreContext } from './app';
+export { createApp, createDeps } from './app';
 export type { Config } from './env';
 export { loadConfig, originFor } from './env';
 export type { HostMatch } from './host';

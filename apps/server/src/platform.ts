@@ -1,4 +1,4 @@
-import type { Branding, CoreContext, SignedInOperator, SignedInUser, TenantSummary } from '@foyer/core';
+import type { Branding, Deps, SignedInOperator, SignedInUser, TenantSummary } from '@foyer/core';
 import type { Actor } from '@foyer/db';
 
 /**
@@ -21,7 +21,7 @@ export interface RequestPlatform {
   /** The signed-in operator, on the platform host only. */
   operator: SignedInOperator | null;
   /** Domain operations' dependencies, for loads and actions to call `@foyer/core` with. */
-  core: CoreContext;
+  core: Deps;
   /** The client's address as the server sees it (after a trusted proxy). */
   clientAddress: string;
   requestId: string;

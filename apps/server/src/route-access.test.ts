@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateToken, hashToken } from '@foyer/auth';
-import { type CoreContext, createCtx, openSession } from '@foyer/core';
+import { createCtx, type Deps, openSession } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../../../tests/support/assert';
 import {
@@ -258,7 +258,7 @@ describe('route access', () => {
   let staff: PersonActor;
   let operatorId = '';
   let mailDir = '';
-  let core: CoreContext;
+  let core: Deps;
   let logoPath = '';
   let faviconPath = '';
   let verifiedDomain = '';

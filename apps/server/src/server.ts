@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CoreContext } from '@foyer/core';
+import type { Deps } from '@foyer/core';
 import {
   createPglite,
   type DatabaseHandle,
@@ -11,7 +11,7 @@ import {
   type PGlite,
 } from '@foyer/db';
 import { serve } from '@hono/node-server';
-import { createApp, createCoreContext } from './app';
+import { createApp, createDeps } from './app';
 import type { Config } from './env';
 import type { Logger } from './log';
 import { TenantDirectory } from './tenants';
@@ -41,7 +41,7 @@ export async function openDatabase(
 export interface RunningServer {
   url: string;
   /** The core context the pages use; the in-process worker shares it (and its tenant cache). */
-  core: CoreContext;
+  core: Deps;
   close(): Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export async function startServer(config: Config, db: DatabaseHandle, log: Logge
   const web = await loadWebApp();
   const tenants = new TenantDirectory(db, config);
   const unfollow = await tenants.follow();
-  const core = createCoreContext(config, db, tenants);
+  const core = createDeps(config, db, tenants);
   const app = createApp({ config, db, pages: web, assets: web.assets, log, tenants, core });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {

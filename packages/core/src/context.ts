@@ -67,6 +67,3 @@ export interface ClientInfo {
   ip: string;
   userAgent: string | null;
 }
-
-/** The former name of `Deps`, while verbs move to `({ ctx, input })`. */
-export type CoreContext = Deps;

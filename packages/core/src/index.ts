@@ -62,7 +62,7 @@ export {
 } from './branding/settings';
 export type { BrandContact, Branding, DocumentBranding, Theme } from './branding/types';
 export { THEMES } from './branding/types';
-export type { ClientInfo, CoreContext, Deps, DnsResolver, MailSetup, TenantSite } from './context';
+export type { ClientInfo, Deps, DnsResolver, MailSetup, TenantSite } from './context';
 export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
 export {
   actingAs,

@@ -1,4 +1,4 @@
-import { type CoreContext, createCtx, purgeThrottle, reverifyDomains } from '@foyer/core';
+import { createCtx, type Deps, purgeThrottle, reverifyDomains } from '@foyer/core';
 
 /**
  * Periodic work (overdue invoices, reminders, domain re-verification…). Every worker checks its
@@ -11,7 +11,7 @@ export interface ScheduledJob {
   name: string;
   /** Seconds from one tick's start to the next; a whole number, at least 1. */
   intervalSeconds: number;
-  run(ctx: CoreContext): Promise<void>;
+  run(ctx: Deps): Promise<void>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type CoreContext, deliverEmail, retryOrGiveUp, type TenantSite, TransportCache } from '@foyer/core';
+import { type Deps, deliverEmail, retryOrGiveUp, type TenantSite, TransportCache } from '@foyer/core';
 import {
   type ClaimedEmail,
   claimOutbox,
@@ -11,7 +11,7 @@ import { errorFields, silentLog, type WorkerLog } from './log';
 import { checkJobs, defaultJobs, type ScheduledJob } from './scheduled';
 
 export interface WorkerOptions {
-  ctx: CoreContext;
+  ctx: Deps;
   log?: WorkerLog;
   /** Rows claimed per round, 1–500 (the claim function's own cap). */
   batchSize?: number;
@@ -151,7 +151,7 @@ export function createWorker(options: WorkerOptions): Worker {
    * The context for one round: a batch is usually one tenant's mail, so its site (host, brand)
    * is looked up once per round rather than once per message.
    */
-  function roundContext(): CoreContext {
+  function roundContext(): Deps {
     const sites = new Map<string, Promise<TenantSite | null>>();
     return {
       ...ctx,
@@ -167,7 +167,7 @@ export function createWorker(options: WorkerOptions): Worker {
     };
   }
 
-  async function deliverOne(roundCtx: CoreContext, email: ClaimedEmail): Promise<boolean> {
+  async function deliverOne(roundCtx: Deps, email: ClaimedEmail): Promise<boolean> {
     const fields = { tenantId: email.tenantId, emailId: email.id, template: email.template };
     let outcome: SettleOutcome;
     try {

@@ -19,7 +19,7 @@ const platform = smtpTransport({
   allowPrivate: true,
   pool: true,
 });
-/** @type {import('@foyer/core').CoreContext} */
+/** @type {import('@foyer/core').Deps} */
 const ctx = {
   db,
   mail: {

@@ -3,7 +3,7 @@
 // GET /api/v1/me, which reads the signed-in person through withActor: one statement for the
 // session, then BEGIN, the context statement, one read, COMMIT.
 import { openPostgres } from '@foyer/db';
-import { createApp, createCoreContext, createLogger, loadConfig } from '@foyer/server';
+import { createApp, createDeps, createLogger, loadConfig } from '@foyer/server';
 import { createAdaptorServer } from '@hono/node-server';
 import { announce, benchContext, listenOnLoopback, onStop } from '../lib/serve.mjs';
 import { benchSession } from '../lib/session.mjs';
@@ -19,7 +19,7 @@ const app = createApp({
   db,
   pages,
   log: createLogger('silent'),
-  core: createCoreContext(config, db),
+  core: createDeps(config, db),
 });
 
 const server = createAdaptorServer({ fetch: app.fetch });

@@ -1,6 +1,5 @@
 import { listTenants, signOutOperator } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
-import { tenantOrigin } from '$lib/server/platform';
 import { clearOperatorCookie, operatorOf } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,7 +9,7 @@ export const load: PageServerLoad = async ({ locals }) => {
   const tenants = await listTenants({ ctx, operator });
   return {
     operator: { name: operator.name, email: operator.email },
-    tenants: tenants.map((t) => ({ ...t, url: tenantOrigin(ctx.deps.platformOrigin, t.slug) })),
+    tenants: tenants.map((t) => ({ ...t, url: ctx.deps.tenantOriginForSlug(t.slug) })),
     now: ctx.deps.now(),
   };
 };

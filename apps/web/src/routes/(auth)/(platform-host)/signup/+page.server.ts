@@ -1,11 +1,10 @@
 import { inputs, signUp } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
 import { parseForm } from '$lib/server/forms';
-import { platformDomain } from '$lib/server/platform';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
-  return { domain: platformDomain(locals.ctx.deps.platformOrigin) };
+  return { domain: locals.ctx.deps.platformDomain };
 };
 
 export const actions: Actions = {
