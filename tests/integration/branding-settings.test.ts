@@ -13,7 +13,7 @@ import {
   uploadFavicon,
   uploadLogo,
 } from '@foyer/core';
-import { type ActingAs, tenantFavicon, tenantForHost, tenantLogo } from '@foyer/db';
+import { type ActingAs, system } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
 import { activityOf, addUser, expectCoreError, testCore } from '../support/auth';
@@ -144,7 +144,7 @@ describe.each(drivers)('branding settings on %s', (driver) => {
       expect.arrayContaining(['displayName', 'primaryColor', 'documentTaxId']),
     );
 
-    const host = required(await tenantForHost(t.handle, { slug: tenant.slug }), 'host row');
+    const host = required(await system.tenants.forHost(t.handle, { slug: tenant.slug }), 'host row');
     expect(host.branding).toMatchObject({
       displayName: 'Harbour & Co',
       loginBackground: '#f1f5f9',
@@ -302,7 +302,7 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     await uploadLogo({ ctx: as(tenant.admin), input: { bytes: png(40, 20), name: 'logo.png' } });
     const otherRead = await getBrandingSettings({ ctx: as(other.admin) });
     expect(otherRead).toMatchObject({ displayName: 'Other', primaryColor: '#0f766e', logoUrl: null });
-    expect(await tenantLogo(t.handle, other.id)).toBeNull();
+    expect(await system.tenants.logo(t.handle, other.id)).toBeNull();
     expect(await verbs(tenant.id)).toEqual(['branding.save', 'branding.logo_upload']);
     expect(await verbs(other.id)).toEqual([]);
   });
@@ -312,7 +312,7 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     const original = png(1200, 600);
     const saved = await uploadLogo({ ctx: as(tenant.admin), input: { bytes: original, name: 'logo.png' } });
     expect(changed).toEqual([tenant.id]);
-    const logo = required(await tenantLogo(t.handle, tenant.id), 'stored logo');
+    const logo = required(await system.tenants.logo(t.handle, tenant.id), 'stored logo');
     expect(logo.mime).toBe('image/png');
     expect(Buffer.from(logo.data).equals(original)).toBe(false);
     expect(Buffer.from(logo.data).includes('secret camera')).toBe(false);
@@ -320,23 +320,23 @@ describe.each(drivers)('branding settings on %s', (driver) => {
     expect(logo.sha256).toBe(createHash('sha256').update(logo.data).digest('hex'));
     expect(saved.logoUrl).toBe(`/_brand/logo/${logo.sha256.slice(0, 16)}`);
 
-    const favicon = required(await tenantFavicon(t.handle, tenant.id), 'stored favicon');
+    const favicon = required(await system.tenants.favicon(t.handle, tenant.id), 'stored favicon');
     expect(dimensionsOf(favicon.data)).toEqual({ width: 64, height: 64 });
     expect(saved.faviconUrl).toBe(`/_brand/favicon/${favicon.sha256.slice(0, 16)}`);
-    const host = required(await tenantForHost(t.handle, { slug: tenant.slug }), 'host row');
+    const host = required(await system.tenants.forHost(t.handle, { slug: tenant.slug }), 'host row');
     expect(host.branding).toMatchObject({ logoSha256: logo.sha256, faviconSha256: favicon.sha256 });
 
     // A small logo is not enlarged.
     await uploadLogo({ ctx: as(tenant.admin), input: { bytes: png(40, 30), name: 'small.png' } });
-    expect(dimensionsOf(required(await tenantLogo(t.handle, tenant.id), 'logo').data)).toEqual({
+    expect(dimensionsOf(required(await system.tenants.logo(t.handle, tenant.id), 'logo').data)).toEqual({
       width: 40,
       height: 30,
     });
 
     const removed = await removeLogo({ ctx: as(tenant.admin) });
     expect(removed).toMatchObject({ logoUrl: null, faviconUrl: null });
-    expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
-    expect(await tenantFavicon(t.handle, tenant.id)).toBeNull();
+    expect(await system.tenants.logo(t.handle, tenant.id)).toBeNull();
+    expect(await system.tenants.favicon(t.handle, tenant.id)).toBeNull();
     expect(await activityOf(t, tenant.id)).toMatchObject([
       { verb: 'branding.logo_upload', data: { faviconFollows: true } },
       { verb: 'branding.logo_upload', data: { faviconFollows: true } },
@@ -378,7 +378,7 @@ describe.each(drivers)('branding settings on %s', (driver) => {
       'validation',
     );
     expect(error.fields.logo).toMatch(/50000×50000 pixels, too large/);
-    expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
+    expect(await system.tenants.logo(t.handle, tenant.id)).toBeNull();
   });
 
   it('refuses SVG, files that only claim to be images, and files over 2 MB', async () => {
@@ -412,7 +412,7 @@ describe.each(drivers)('branding settings on %s', (driver) => {
       'validation',
     );
     expect(tooBig.fields.logo).toMatch(/2 MB/);
-    expect(await tenantLogo(t.handle, tenant.id)).toBeNull();
+    expect(await system.tenants.logo(t.handle, tenant.id)).toBeNull();
     expect(await verbs(tenant.id)).toEqual([]);
   });
 });

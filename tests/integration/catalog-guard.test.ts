@@ -1,4 +1,4 @@
-import { sql, tenantForHost, withActor } from '@foyer/db';
+import { sql, system, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import { tablesIn, tenantWallViolations } from '../support/catalog';
@@ -490,7 +490,7 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
         /permission denied for schema platform/,
       );
       // The one door that does read it: an app_system function, as foyer_login.
-      const found = await tenantForHost(t.handle, { slug: tenant.slug });
+      const found = await system.tenants.forHost(t.handle, { slug: tenant.slug });
       expect(found?.tenantId).toBe(tenant.id);
     });
   });

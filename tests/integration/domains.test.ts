@@ -10,7 +10,7 @@ import {
   reverifyDomains,
   verifyDomain,
 } from '@foyer/core';
-import { sql, tenantForHost, tlsAllowed } from '@foyer/db';
+import { sql, system } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import {
@@ -97,8 +97,8 @@ describe.each(drivers)('custom domains on %s', (driver) => {
         purpose: expect.any(String),
       },
     ]);
-    expect(await tenantForHost(t.handle, { hostname: host })).toBeNull();
-    expect(await tlsAllowed(t.handle, host)).toBe(false);
+    expect(await system.tenants.forHost(t.handle, { hostname: host })).toBeNull();
+    expect(await system.domains.tlsAllowed(t.handle, host)).toBe(false);
 
     // Nothing in DNS yet: the check says exactly what is missing, and records the failure.
     const none = await verifyDomain({ ctx: core.as(tenant.admin, site) });
@@ -127,14 +127,16 @@ describe.each(drivers)('custom domains on %s', (driver) => {
     expect(verified.domain).toMatchObject({ status: 'verified', lastError: null });
     expect(verified.domain.verifiedAt).toBeInstanceOf(Date);
 
-    expect(await tenantForHost(t.handle, { hostname: host })).toMatchObject({
+    expect(await system.tenants.forHost(t.handle, { hostname: host })).toMatchObject({
       tenantId: tenant.id,
       primaryDomain: host,
     });
-    expect(await tenantForHost(t.handle, { slug: tenant.slug })).toMatchObject({ primaryDomain: host });
-    expect(await tlsAllowed(t.handle, host)).toBe(true);
-    expect(await tlsAllowed(t.handle, host.toUpperCase())).toBe(true);
-    expect(await tlsAllowed(t.handle, `www.${host}`)).toBe(false);
+    expect(await system.tenants.forHost(t.handle, { slug: tenant.slug })).toMatchObject({
+      primaryDomain: host,
+    });
+    expect(await system.domains.tlsAllowed(t.handle, host)).toBe(true);
+    expect(await system.domains.tlsAllowed(t.handle, host.toUpperCase())).toBe(true);
+    expect(await system.domains.tlsAllowed(t.handle, `www.${host}`)).toBe(false);
 
     // One entry per action, naming the hostname and what each check found.
     expect(
@@ -152,12 +154,12 @@ describe.each(drivers)('custom domains on %s', (driver) => {
   it('gives no certificate for a suspended tenant’s verified domain', async () => {
     const tenant = await createTenant(t);
     const domain = await verifiedDomain(tenant);
-    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(true);
+    expect(await system.domains.tlsAllowed(t.handle, domain.hostname)).toBe(true);
     await t.superuser(
       `update platform.tenants set status = 'suspended', suspended_at = now() where id = $1`,
       [tenant.id],
     );
-    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(false);
+    expect(await system.domains.tlsAllowed(t.handle, domain.hostname)).toBe(false);
   });
 
   it('refuses a second tenant’s claim of a verified domain', async () => {
@@ -171,7 +173,9 @@ describe.each(drivers)('custom domains on %s', (driver) => {
     );
     expect(refused.fields.hostname).toBe(`${verified.hostname} is already connected to another portal.`);
     expect(await getDomain({ ctx: core.as(b.admin, siteOf(b)) })).toBeNull();
-    expect(await tenantForHost(t.handle, { hostname: verified.hostname })).toMatchObject({ tenantId: a.id });
+    expect(await system.tenants.forHost(t.handle, { hostname: verified.hostname })).toMatchObject({
+      tenantId: a.id,
+    });
 
     const host = randomHost();
     const claimedByA = await addDomain({ ctx: core.as(a.admin, siteOf(a)), input: { hostname: host } }).catch(
@@ -204,13 +208,13 @@ describe.each(drivers)('custom domains on %s', (driver) => {
       hostname: host,
     });
     // Neither is served until one proves control of DNS.
-    expect(await tenantForHost(t.handle, { hostname: host })).toBeNull();
-    expect(await tlsAllowed(t.handle, host)).toBe(false);
+    expect(await system.tenants.forHost(t.handle, { hostname: host })).toBeNull();
+    expect(await system.domains.tlsAllowed(t.handle, host)).toBe(false);
 
     // Only the victim's token is in DNS: the victim verifies and owns it.
     publish(victim, pending);
     expect((await verifyDomain({ ctx: core.as(victim.admin, siteOf(victim)) })).verified).toBe(true);
-    expect(await tenantForHost(t.handle, { hostname: host })).toMatchObject({ tenantId: victim.id });
+    expect(await system.tenants.forHost(t.handle, { hostname: host })).toMatchObject({ tenantId: victim.id });
     // The other claim lapsed, and its admins were told in the bell.
     expect(await getDomain({ ctx: core.as(griefer.admin, siteOf(griefer)) })).toBeNull();
     const told = await t.superuser<{ title: string; link: string }>(
@@ -309,10 +313,12 @@ describe.each(drivers)('custom domains on %s', (driver) => {
     expect(result.checked).toBe(2);
     expect(result.unverified).toEqual([domain.hostname]);
 
-    expect(await tenantForHost(t.handle, { hostname: domain.hostname })).toBeNull();
-    expect(await tenantForHost(t.handle, { slug: tenant.slug })).toMatchObject({ primaryDomain: null });
-    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(false);
-    expect(await tlsAllowed(t.handle, stays.hostname)).toBe(true);
+    expect(await system.tenants.forHost(t.handle, { hostname: domain.hostname })).toBeNull();
+    expect(await system.tenants.forHost(t.handle, { slug: tenant.slug })).toMatchObject({
+      primaryDomain: null,
+    });
+    expect(await system.domains.tlsAllowed(t.handle, domain.hostname)).toBe(false);
+    expect(await system.domains.tlsAllowed(t.handle, stays.hostname)).toBe(true);
     const after = required(await getDomain({ ctx: core.as(tenant.admin, siteOf(tenant)) }), 'the domain');
     expect(after).toMatchObject({ status: 'failed', verifiedAt: null });
     expect(after.lastError).toMatch(/TXT record at _foyer-challenge\..* is gone/);
@@ -347,7 +353,7 @@ describe.each(drivers)('custom domains on %s', (driver) => {
     };
     const result = await reverifyDomains(failing, { tenantIds: [tenant.id], recheckAfterMs: -60_000 });
     expect(result).toEqual({ checked: 0, unverified: [], lookupFailures: [domain.hostname] });
-    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(true);
+    expect(await system.domains.tlsAllowed(t.handle, domain.hostname)).toBe(true);
     const check = await verifyDomain({
       ctx: createCtx(failing, { actor: tenant.admin, site: siteOf(tenant) }),
     });
@@ -371,8 +377,8 @@ describe.each(drivers)('custom domains on %s', (driver) => {
     );
     await removeDomain({ ctx: core.as(a.admin, siteOf(a)), input: { hostname: domain.hostname } });
     expect(await getDomain({ ctx: core.as(a.admin, siteOf(a)) })).toBeNull();
-    expect(await tenantForHost(t.handle, { hostname: domain.hostname })).toBeNull();
-    expect(await tlsAllowed(t.handle, domain.hostname)).toBe(false);
+    expect(await system.tenants.forHost(t.handle, { hostname: domain.hostname })).toBeNull();
+    expect(await system.domains.tlsAllowed(t.handle, domain.hostname)).toBe(false);
     await expectCoreError(
       removeDomain({ ctx: core.as(a.admin, siteOf(a)), input: { hostname: domain.hostname } }),
       'not_found',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@foyer/auth';
-import { errorFields as dbErrorFields, loginLookup, signUpTenant } from '@foyer/db';
+import { errorFields as dbErrorFields, system } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../apps/server/src/app';
 import { loadConfig } from '../../apps/server/src/env';
@@ -36,7 +36,7 @@ describe.each(drivers)('secrets stay out of the logs on %s', (driver) => {
 
   /** The same sign-up that leaked in production: its slug is taken, so the insert fails. */
   const failingSignUp = () =>
-    signUpTenant(t.handle, {
+    system.tenants.signUp(t.handle, {
       slug: tenant.slug,
       name: 'Phishing Ltd',
       adminName: 'Mallory',
@@ -48,7 +48,7 @@ describe.each(drivers)('secrets stay out of the logs on %s', (driver) => {
       verifyExpires: new Date(Date.now() + 60_000),
       verifyVars: { verifyUrl: secrets.verifyUrl },
     });
-  const failingLookup = () => loginLookup(t.handle, secrets.tokenAsId, 'a@b.c');
+  const failingLookup = () => system.signIn.lookup(t.handle, secrets.tokenAsId, 'a@b.c');
 
   function expectClean(text: string) {
     for (const [name, secret] of Object.entries(secrets)) expect(text, name).not.toContain(secret);

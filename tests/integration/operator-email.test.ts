@@ -14,7 +14,7 @@ import {
   signInOperator,
   signOutOperator,
 } from '@foyer/core';
-import { operatorEmailLog, type TenantActor, withActor } from '@foyer/db';
+import { system, type TenantActor, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import { clientInfo, expectCoreError, TEST_PASSWORD, TEST_PASSWORD_HASH, testCore } from '../support/auth';
@@ -87,10 +87,13 @@ describe.each(drivers)('the operator’s email on %s', (driver) => {
 
     await expectCoreError(listEmailLog({ ctx, operator: bogus(operator) }), 'forbidden');
     await expectPermissionDenied(
-      operatorEmailLog(t.handle, 'bogus', { limit: 5 }),
+      system.operators.emailLog(t.handle, 'bogus', { limit: 5 }),
       /operator session required/,
     );
-    await expectPermissionDenied(operatorEmailLog(t.handle, '', { limit: 5 }), /operator session required/);
+    await expectPermissionDenied(
+      system.operators.emailLog(t.handle, '', { limit: 5 }),
+      /operator session required/,
+    );
     await expectCoreError(
       listEmailLog({ ctx, operator, input: { before: 'yesterday' } }),
       'validation',

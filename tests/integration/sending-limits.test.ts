@@ -15,7 +15,7 @@ import {
   verifyEmail,
   workspaceSendingStatus,
 } from '@foyer/core';
-import { takeEmailQuota, withActor } from '@foyer/db';
+import { system, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, required } from '../support/assert';
 import {
@@ -234,7 +234,7 @@ describe.each(drivers)('sending limits on %s', (driver) => {
       operator: ops,
       input: { tenantId: tenant.id, limit: '0' },
     });
-    expect((await takeEmailQuota(t.handle, tenant.id)).allowed).toBe(false);
+    expect((await system.outbox.takeQuota(t.handle, tenant.id)).allowed).toBe(false);
 
     // Bad input is a field error, an unknown tenant not found, an ended session forbidden.
     for (const limit of ['', '-1', '1.5', 'lots', '1000001', '99999999']) {
@@ -283,7 +283,9 @@ describe.each(drivers)('sending limits on %s', (driver) => {
     'counts the daily limit exactly under concurrent sends (PostgreSQL only)',
     async () => {
       const tenant = await createTenant(t, { emailDailyLimit: 25 });
-      const takes = await Promise.all(Array.from({ length: 80 }, () => takeEmailQuota(t.handle, tenant.id)));
+      const takes = await Promise.all(
+        Array.from({ length: 80 }, () => system.outbox.takeQuota(t.handle, tenant.id)),
+      );
       expect(takes.filter((q) => q.allowed)).toHaveLength(25);
       expect(
         takes

@@ -1,13 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import {
-  ensureTenant,
-  type SuperuserDoor,
-  sql,
-  tenantFavicon,
-  tenantForHost,
-  tenantLogo,
-  withActor,
-} from '@foyer/db';
+import { ensureTenant, type SuperuserDoor, sql, system, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, expectRefused, required } from '../support/assert';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
@@ -96,7 +88,7 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
           logoSha256: mark.sha256,
         },
       });
-      const found = await tenantForHost(t.handle, { slug: tenant.slug });
+      const found = await system.tenants.forHost(t.handle, { slug: tenant.slug });
       expect(found).toEqual({
         tenantId: tenant.id,
         slug: tenant.slug,
@@ -123,10 +115,10 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
         },
       });
 
-      expect(await tenantForHost(t.handle, { slug: randomSlug('unknown') })).toBeNull();
+      expect(await system.tenants.forHost(t.handle, { slug: randomSlug('unknown') })).toBeNull();
       // A tenant without branding yet is found, with null branding.
       const bare = await insertTenant(t);
-      expect(await tenantForHost(t.handle, { slug: bare.slug })).toMatchObject({
+      expect(await system.tenants.forHost(t.handle, { slug: bare.slug })).toMatchObject({
         tenantId: bare.id,
         branding: null,
       });
@@ -142,44 +134,50 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
       await addDomain(a.id, pending, false);
       await addDomain(b.id, ofB, true);
 
-      expect(await tenantForHost(t.handle, { hostname: verified })).toMatchObject({
+      expect(await system.tenants.forHost(t.handle, { hostname: verified })).toMatchObject({
         tenantId: a.id,
         slug: a.slug,
         primaryDomain: verified,
       });
-      expect(await tenantForHost(t.handle, { hostname: pending })).toBeNull();
-      expect(await tenantForHost(t.handle, { hostname: randomHost() })).toBeNull();
-      expect(await tenantForHost(t.handle, { hostname: ofB })).toMatchObject({
+      expect(await system.tenants.forHost(t.handle, { hostname: pending })).toBeNull();
+      expect(await system.tenants.forHost(t.handle, { hostname: randomHost() })).toBeNull();
+      expect(await system.tenants.forHost(t.handle, { hostname: ofB })).toMatchObject({
         tenantId: b.id,
         primaryDomain: ofB,
       });
       // The slug lookup reports the verified domain as the primary one, never the pending one.
-      expect(await tenantForHost(t.handle, { slug: a.slug })).toMatchObject({ primaryDomain: verified });
+      expect(await system.tenants.forHost(t.handle, { slug: a.slug })).toMatchObject({
+        primaryDomain: verified,
+      });
 
       await t.superuser('update platform.domains set verified_at = now() where hostname = $1', [pending]);
-      expect(await tenantForHost(t.handle, { hostname: pending })).toMatchObject({ tenantId: a.id });
+      expect(await system.tenants.forHost(t.handle, { hostname: pending })).toMatchObject({ tenantId: a.id });
     });
 
     it('still returns a suspended tenant, with status suspended', async () => {
       const tenant = await createTenant(t);
       const host = randomHost();
       await addDomain(tenant.id, host, true);
-      expect(await tenantForHost(t.handle, { slug: tenant.slug })).toMatchObject({ status: 'active' });
+      expect(await system.tenants.forHost(t.handle, { slug: tenant.slug })).toMatchObject({
+        status: 'active',
+      });
 
       await t.superuser(
         `update platform.tenants set status = 'suspended', suspended_at = now() where id = $1`,
         [tenant.id],
       );
-      expect(await tenantForHost(t.handle, { slug: tenant.slug })).toMatchObject({
+      expect(await system.tenants.forHost(t.handle, { slug: tenant.slug })).toMatchObject({
         tenantId: tenant.id,
         status: 'suspended',
       });
-      expect(await tenantForHost(t.handle, { hostname: host })).toMatchObject({
+      expect(await system.tenants.forHost(t.handle, { hostname: host })).toMatchObject({
         tenantId: tenant.id,
         status: 'suspended',
       });
       const created = await insertTenant(t, { status: 'suspended' });
-      expect(await tenantForHost(t.handle, { slug: created.slug })).toMatchObject({ status: 'suspended' });
+      expect(await system.tenants.forHost(t.handle, { slug: created.slug })).toMatchObject({
+        status: 'suspended',
+      });
     });
   });
 
@@ -190,11 +188,11 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
         branding: { faviconMime: icon.mime, faviconData: icon.data, faviconSha256: icon.sha256 },
       });
       const plain = await createTenant(t);
-      const ofA = required(await tenantFavicon(t.handle, a.id), "A's favicon");
+      const ofA = required(await system.tenants.favicon(t.handle, a.id), "A's favicon");
       expect(ofA).toMatchObject({ mime: 'image/png', sha256: icon.sha256 });
       expect(Buffer.from(ofA.data).equals(icon.data)).toBe(true);
-      expect(await tenantFavicon(t.handle, plain.id)).toBeNull();
-      expect(await tenantFavicon(t.handle, randomUUID())).toBeNull();
+      expect(await system.tenants.favicon(t.handle, plain.id)).toBeNull();
+      expect(await system.tenants.favicon(t.handle, randomUUID())).toBeNull();
     });
   });
 
@@ -211,26 +209,26 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
       const plain = await createTenant(t);
       const bare = await insertTenant(t);
 
-      const ofA = required(await tenantLogo(t.handle, a.id), "A's logo");
+      const ofA = required(await system.tenants.logo(t.handle, a.id), "A's logo");
       expect(ofA.mime).toBe('image/png');
       expect(ofA.sha256).toBe(markA.sha256);
       expect(Buffer.from(ofA.data).equals(markA.data)).toBe(true);
 
-      const ofB = required(await tenantLogo(t.handle, b.id), "B's logo");
+      const ofB = required(await system.tenants.logo(t.handle, b.id), "B's logo");
       expect(ofB.mime).toBe('image/webp');
       expect(Buffer.from(ofB.data).equals(markB.data)).toBe(true);
       expect(Buffer.from(ofB.data).equals(markA.data)).toBe(false);
 
-      expect(await tenantLogo(t.handle, plain.id)).toBeNull();
-      expect(await tenantLogo(t.handle, bare.id)).toBeNull();
-      expect(await tenantLogo(t.handle, randomUUID())).toBeNull();
+      expect(await system.tenants.logo(t.handle, plain.id)).toBeNull();
+      expect(await system.tenants.logo(t.handle, bare.id)).toBeNull();
+      expect(await system.tenants.logo(t.handle, randomUUID())).toBeNull();
 
       // Once A removes its logo (through the wall, as its admin), it is gone for everyone.
       await withActor(t.handle.db, a.admin, (tx) =>
         tx.execute(sql`update app.branding set logo_data = null, logo_mime = null, logo_sha256 = null`),
       );
-      expect(await tenantLogo(t.handle, a.id)).toBeNull();
-      expect(await tenantLogo(t.handle, b.id)).not.toBeNull();
+      expect(await system.tenants.logo(t.handle, a.id)).toBeNull();
+      expect(await system.tenants.logo(t.handle, b.id)).not.toBeNull();
     });
   });
 
@@ -250,7 +248,7 @@ describe.each(drivers)('app_system functions on %s', (driver) => {
         [slug],
       );
       expect(rows).toEqual([{ id: first.tenantId, name: 'Second name', status: 'active' }]);
-      expect(await tenantForHost(t.handle, { slug })).toMatchObject({
+      expect(await system.tenants.forHost(t.handle, { slug })).toMatchObject({
         tenantId: first.tenantId,
         name: 'Second name',
       });

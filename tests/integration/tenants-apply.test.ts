@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { applyTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
-import { ensureTenant, tenantForHost } from '@foyer/db';
+import { ensureTenant, system } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 
@@ -73,7 +73,7 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
     expect(again).toMatchObject({ tenantId: first.tenantId, created: false, applied: true });
     expect(await counts(first.tenantId)).toEqual(expected);
 
-    const found = await tenantForHost(t.handle, { slug: manifest.slug });
+    const found = await system.tenants.forHost(t.handle, { slug: manifest.slug });
     expect(found?.branding).toMatchObject({
       displayName: manifest.name,
       primaryColor: manifest.brand.primaryColor,

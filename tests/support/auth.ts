@@ -13,14 +13,7 @@ import {
   type TenantSite,
   TransportCache,
 } from '@foyer/core';
-import {
-  type ActingAs,
-  claimOutbox,
-  type SettleOutcome,
-  settleOutbox,
-  type TenantActor,
-  tenantForHost,
-} from '@foyer/db';
+import { type ActingAs, type SettleOutcome, system, type TenantActor } from '@foyer/db';
 import type { Envelope, Transport } from '@foyer/email';
 import { expect } from 'vitest';
 import { required } from './assert';
@@ -132,7 +125,7 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
     platformOrigin: PLATFORM_ORIGIN,
     tenantOriginForSlug: tenantOrigin,
     async siteForSlug(slug) {
-      const row = await tenantForHost(t.handle, { slug });
+      const row = await system.tenants.forHost(t.handle, { slug });
       return row ? siteFromHostRow(row, tenantOrigin(row.slug)) : null;
     },
     tenantChanged: () => {},
@@ -160,11 +153,11 @@ export async function deliverQueued(core: TestCore, tenantIds: readonly string[]
   const outcomes: SettleOutcome[] = [];
   try {
     for (;;) {
-      const claimed = await claimOutbox(core.ctx.db, { limit: 50, leaseSeconds: 60, tenantIds });
+      const claimed = await system.outbox.claim(core.ctx.db, { limit: 50, leaseSeconds: 60, tenantIds });
       if (claimed.length === 0) return outcomes;
       for (const email of claimed) {
         const outcome = await deliverEmail(core.ctx, email, transports);
-        await settleOutbox(core.ctx.db, email, outcome);
+        await system.outbox.settle(core.ctx.db, email, outcome);
         outcomes.push(outcome);
       }
     }

@@ -12,7 +12,7 @@
 // lines, and on SIGTERM stops the worker cleanly.
 import { createSecretBox } from '@foyer/auth';
 import { type Deps, siteFromHostRow } from '@foyer/core';
-import { openPostgres, tenantForHost } from '@foyer/db';
+import { openPostgres, system } from '@foyer/db';
 import { resendTransport, smtpTransport, type Transport } from '@foyer/email';
 import { createWorker, type WorkerLog } from '@foyer/jobs';
 
@@ -65,7 +65,7 @@ const ctx: Deps = {
   platformOrigin: `http://${PLATFORM_DOMAIN}`,
   tenantOriginForSlug: tenantOrigin,
   async siteForSlug(slug) {
-    const row = await tenantForHost(db, { slug });
+    const row = await system.tenants.forHost(db, { slug });
     return row ? siteFromHostRow(row, tenantOrigin(row.slug)) : null;
   },
   tenantChanged: () => {},

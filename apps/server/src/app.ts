@@ -16,7 +16,7 @@ import {
   resolveSession,
   systemDnsResolver,
 } from '@foyer/core';
-import { type DatabaseHandle, tenantFavicon, tenantLogo, tlsAllowed } from '@foyer/db';
+import { type DatabaseHandle, system } from '@foyer/db';
 import { fileTransport, resendTransport } from '@foyer/email';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -272,7 +272,7 @@ export function createApp(deps: AppDeps) {
     const hostname = normaliseHost(raw);
     if (!hostname || raw.includes(':') || raw.length > 253) return c.text('bad domain', 400);
     try {
-      return (await tlsAllowed(db, hostname)) ? c.text('ok', 200) : c.text('no', 404);
+      return (await system.domains.tlsAllowed(db, hostname)) ? c.text('ok', 200) : c.text('no', 404);
     } catch (error) {
       log.error('tls ask failed', { requestId: c.get('requestId'), ...errorFields(error) });
       return c.text('unavailable', 503);
@@ -320,7 +320,7 @@ export function createApp(deps: AppDeps) {
     const key = c.req.param('hash');
     let logo = logos.get(key);
     if (!logo) {
-      const stored = await tenantLogo(db, site.tenant.id);
+      const stored = await system.tenants.logo(db, site.tenant.id);
       if (!stored?.sha256.startsWith(key)) return c.notFound();
       logo = { mime: stored.mime, data: stored.data };
       if (logos.size > 500) logos.clear();
@@ -336,7 +336,7 @@ export function createApp(deps: AppDeps) {
   app.get('/_brand/favicon/:hash', access('tenant-host'), async (c) => {
     const site = c.get('site');
     if (site.kind !== 'tenant' || site.branding.faviconUrl !== c.req.path) return c.notFound();
-    const stored = await tenantFavicon(db, site.tenant.id);
+    const stored = await system.tenants.favicon(db, site.tenant.id);
     if (!stored?.sha256.startsWith(c.req.param('hash'))) return c.notFound();
     return c.body(stored.data as Uint8Array<ArrayBuffer>, 200, {
       'content-type': stored.mime,

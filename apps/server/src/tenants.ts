@@ -1,5 +1,5 @@
 import { type Branding, siteFromHostRow, type TenantSummary } from '@foyer/core';
-import { type DatabaseHandle, type HostLookup, tenantForHost } from '@foyer/db';
+import { type DatabaseHandle, type HostLookup, system } from '@foyer/db';
 import { type Config, originFor } from './env';
 import type { HostMatch } from './host';
 
@@ -71,7 +71,7 @@ export class TenantDirectory {
   }
 
   private async load(query: HostLookup): Promise<ResolvedTenant | null> {
-    const row = await tenantForHost(this.handle, query);
+    const row = await system.tenants.forHost(this.handle, query);
     if (!row) return null;
     const host = row.primaryDomain ?? `${row.slug}.${this.config.platformDomain}`;
     return siteFromHostRow(row, originFor(this.config, host));

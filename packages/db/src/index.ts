@@ -19,11 +19,24 @@ export {
 } from './provisioning';
 export * as schema from './schema/index';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
-export { tenantFavicon, tenantForHost, tenantLogo } from './system';
-export * from './system-auth';
-export * from './system-domains';
-export * from './system-email';
-export * from './system-links';
+export * as system from './system/index';
+export type {
+  LinkPerson,
+  OperatorTenantRow,
+  SessionRow,
+  SignInSession,
+  StoredPasswordParams,
+  UserRole,
+} from './system-auth';
+export type { DomainClaim, DomainVerification, DueDomain, TenantDomainRow } from './system-domains';
+export type {
+  ClaimedEmail,
+  EmailQuota,
+  OperatorEmailRow,
+  SettleOutcome,
+  TenantEmailLimit,
+} from './system-email';
+export type { EmailVerificationState, InvitationState } from './system-links';
 export type { Tx } from './with-actor';
 export { withActor } from './with-actor';
 export type { Session, SessionLookup } from './with-session';

@@ -1,14 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MAX_ATTEMPTS, queueEmail } from '@foyer/core';
-import {
-  claimOutbox,
-  claimScheduledJob,
-  type DatabaseHandle,
-  openPostgres,
-  schema,
-  settleOutbox,
-  withActor,
-} from '@foyer/db';
+import { type DatabaseHandle, openPostgres, schema, system, withActor } from '@foyer/db';
 import type { Envelope, SendResult, Transport } from '@foyer/email';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { required } from '../../../tests/support/assert';
@@ -235,19 +227,19 @@ describe.each(drivers)('outbox worker on %s', (driver) => {
     const [id = ''] = await queue(tenant, 1);
     const tenantIds = [tenant.id];
 
-    const [first] = await claimOutbox(t.handle, { limit: 5, leaseSeconds: 1, tenantIds });
+    const [first] = await system.outbox.claim(t.handle, { limit: 5, leaseSeconds: 1, tenantIds });
     expect(first).toMatchObject({ id, attempts: 1 });
     // Still leased: nobody else gets it.
-    expect(await claimOutbox(t.handle, { limit: 5, leaseSeconds: 60, tenantIds })).toEqual([]);
+    expect(await system.outbox.claim(t.handle, { limit: 5, leaseSeconds: 60, tenantIds })).toEqual([]);
     await sleep(1100);
-    const [second] = await claimOutbox(t.handle, { limit: 5, leaseSeconds: 60, tenantIds });
+    const [second] = await system.outbox.claim(t.handle, { limit: 5, leaseSeconds: 60, tenantIds });
     expect(second).toMatchObject({ id, attempts: 2 });
     expect(second?.claimId).not.toBe(first?.claimId);
 
     const sent = { outcome: 'sent', recipient: 'x@example.test', transport: 'file', response: 'ok' } as const;
-    expect(await settleOutbox(t.handle, required(first, 'the first claim'), sent)).toBe(false);
-    expect(await settleOutbox(t.handle, required(second, 'the second claim'), sent)).toBe(true);
-    expect(await settleOutbox(t.handle, required(second, 'the second claim'), sent)).toBe(false);
+    expect(await system.outbox.settle(t.handle, required(first, 'the first claim'), sent)).toBe(false);
+    expect(await system.outbox.settle(t.handle, required(second, 'the second claim'), sent)).toBe(true);
+    expect(await system.outbox.settle(t.handle, required(second, 'the second claim'), sent)).toBe(false);
     expect((await rowOf(id)).status).toBe('sent');
   });
 
@@ -375,11 +367,11 @@ describe.each(drivers)('outbox worker on %s', (driver) => {
 
     it('claim_scheduled_job: true once per due tick', async () => {
       const name = jobName();
-      expect(await claimScheduledJob(t.handle, name, 1)).toBe(true);
-      expect(await claimScheduledJob(t.handle, name, 1)).toBe(false);
+      expect(await system.jobs.claim(t.handle, name, 1)).toBe(true);
+      expect(await system.jobs.claim(t.handle, name, 1)).toBe(false);
       await sleep(1100);
-      expect(await claimScheduledJob(t.handle, name, 1)).toBe(true);
-      expect(await claimScheduledJob(t.handle, name, 1)).toBe(false);
+      expect(await system.jobs.claim(t.handle, name, 1)).toBe(true);
+      expect(await system.jobs.claim(t.handle, name, 1)).toBe(false);
     });
 
     it('runs a due job once, records its end and its error, and skips it until the next tick', async () => {
@@ -449,7 +441,7 @@ describe.each(drivers)('outbox worker on %s', (driver) => {
         const name = jobName();
         for (let tick = 0; tick < 3; tick++) {
           if (tick > 0) await sleep(1100);
-          const won = await Promise.all(handles.map((h) => claimScheduledJob(h, name, 1)));
+          const won = await Promise.all(handles.map((h) => system.jobs.claim(h, name, 1)));
           expect(won.filter(Boolean)).toHaveLength(1);
         }
       } finally {

@@ -1,12 +1,5 @@
 import { type Deps, deliverEmail, retryOrGiveUp, type TenantSite, TransportCache } from '@foyer/core';
-import {
-  type ClaimedEmail,
-  claimOutbox,
-  claimScheduledJob,
-  finishScheduledJob,
-  type SettleOutcome,
-  settleOutbox,
-} from '@foyer/db';
+import { type ClaimedEmail, type SettleOutcome, system } from '@foyer/db';
 import { errorFields, silentLog, type WorkerLog } from './log';
 import { checkJobs, defaultJobs, type ScheduledJob } from './scheduled';
 
@@ -133,7 +126,7 @@ export function createWorker(options: WorkerOptions): Worker {
   async function settle(email: ClaimedEmail, outcome: SettleOutcome): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await settleOutbox(ctx.db, email, outcome);
+        return await system.outbox.settle(ctx.db, email, outcome);
       } catch (error) {
         if (attempt >= SETTLE_TRIES || stopping) throw error;
         log.warn('worker: settling an email failed; trying again', {
@@ -224,7 +217,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function round(): Promise<Round> {
     const started = performance.now();
-    const claimed = await claimOutbox(ctx.db, { limit: batchSize, leaseSeconds, tenantIds });
+    const claimed = await system.outbox.claim(ctx.db, { limit: batchSize, leaseSeconds, tenantIds });
     // The lease was granted after `started`, so it holds at least until `started + lease`.
     const startBy = started + (leaseSeconds * 1000) / 2;
     const roundCtx = roundContext();
@@ -249,7 +242,7 @@ export function createWorker(options: WorkerOptions): Worker {
       log.error('worker: scheduled job failed', { job: job.name, ...errorFields(error) });
     }
     try {
-      await finishScheduledJob(ctx.db, job.name, failure);
+      await system.jobs.finish(ctx.db, job.name, failure);
     } catch (error) {
       log.error('worker: recording a scheduled job’s end failed', { job: job.name, ...errorFields(error) });
     }
@@ -268,7 +261,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (runningJobs.has(job.name)) continue;
       let claimed: boolean;
       try {
-        claimed = await claimScheduledJob(ctx.db, job.name, job.intervalSeconds);
+        claimed = await system.jobs.claim(ctx.db, job.name, job.intervalSeconds);
       } catch (error) {
         log.error('worker: claiming scheduled jobs failed', { job: job.name, ...errorFields(error) });
         break;

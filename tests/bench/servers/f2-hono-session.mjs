@@ -3,7 +3,7 @@
 // this is what every signed-in request pays before its own work.
 
 import { hashToken } from '@foyer/auth';
-import { openPostgres, sessionForToken } from '@foyer/db';
+import { openPostgres, system } from '@foyer/db';
 import { loadConfig, resolveHost, TenantDirectory } from '@foyer/server';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -24,7 +24,7 @@ app.get('*', async (c) => {
   const site = await tenants.lookup(match);
   if (!site) return c.text('no tenant', 404);
   const cookie = getCookie(c, 'foyer_session');
-  const session = cookie ? await sessionForToken(db, site.tenant.id, hashToken(cookie)) : null;
+  const session = cookie ? await system.sessions.forToken(db, site.tenant.id, hashToken(cookie)) : null;
   if (!session) return c.text('no session', 401);
   return c.json({ tenant: site.tenant.slug, user: session.name });
 });

@@ -3,7 +3,7 @@
 // PostgreSQL as foyer_login. Reports emails per second and this process's peak memory.
 import { createSecretBox } from '@foyer/auth';
 import { siteFromHostRow } from '@foyer/core';
-import { openPostgres, tenantForHost } from '@foyer/db';
+import { openPostgres, system } from '@foyer/db';
 import { smtpTransport } from '@foyer/email';
 import { createWorker } from '@foyer/jobs';
 import { numberFromEnv, reportResult, reportStarted } from '../lib/measure.mjs';
@@ -33,7 +33,7 @@ const ctx = {
   platformOrigin: 'http://localhost',
   tenantOriginForSlug: origin,
   async siteForSlug(slug) {
-    const row = await tenantForHost(db, { slug });
+    const row = await system.tenants.forHost(db, { slug });
     return row ? siteFromHostRow(row, origin(row.slug)) : null;
   },
   tenantChanged: () => {},

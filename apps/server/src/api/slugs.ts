@@ -1,4 +1,5 @@
 import { checkSlug, createCtx } from '@foyer/core';
+import { normaliseSlug } from '@foyer/names';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { access } from '../access';
 import type { AppEnv } from '../app';
@@ -24,7 +25,7 @@ const route = createRoute({
 
 export function slugRoute(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
-    const slug = c.req.valid('param').slug.trim().toLowerCase();
+    const slug = normaliseSlug(c.req.valid('param').slug);
     const { available, message } = await checkSlug({ ctx: createCtx(c.get('core')), input: { slug } });
     return c.json({ slug, available, message }, 200);
   });

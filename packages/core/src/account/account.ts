@@ -7,16 +7,7 @@ import {
   passwordProblem,
   verifyPassword,
 } from '@foyer/auth';
-import {
-  and,
-  confirmEmailChange as confirmEmailToken,
-  eq,
-  inArray,
-  isNull,
-  schema,
-  sql,
-  throttleHit,
-} from '@foyer/db';
+import { and, eq, inArray, isNull, schema, sql, system } from '@foyer/db';
 import { z } from 'zod';
 import { actorFor, openSession, sessionIdSchema, THROTTLED } from '../auth/sessions';
 import { CURRENT_PASSWORD_LIMIT } from '../auth/throttle';
@@ -100,7 +91,7 @@ export async function updateName({ ctx, input }: { ctx: Ctx; input: { name: stri
 async function checkPassword(ctx: Ctx, me: Person, password: string): Promise<void> {
   const { limit, windowSeconds } = CURRENT_PASSWORD_LIMIT;
   const key = `current-password:${me.tenantId}:${me.userId}`;
-  if (!(await throttleHit(ctx.deps.db, key, limit, windowSeconds)))
+  if (!(await system.throttle.hit(ctx.deps.db, key, limit, windowSeconds)))
     throw new CoreError('throttled', THROTTLED);
   const [row] = await transact(ctx, ({ tx }) =>
     tx
@@ -183,9 +174,11 @@ export async function confirmEmailChange({
 }): Promise<void> {
   const tenantId = siteOf(ctx).tenant.id;
   const { token } = input;
-  let person: Awaited<ReturnType<typeof confirmEmailToken>> = null;
+  let person: Awaited<ReturnType<typeof system.accounts.confirmEmailChange>> = null;
   try {
-    person = looksLikeToken(token) ? await confirmEmailToken(ctx.deps.db, tenantId, hashToken(token)) : null;
+    person = looksLikeToken(token)
+      ? await system.accounts.confirmEmailChange(ctx.deps.db, tenantId, hashToken(token))
+      : null;
   } catch (error) {
     if (sqlState(error) === UNIQUE_VIOLATION) {
       throw new CoreError('conflict', 'Another account here already uses that address.');

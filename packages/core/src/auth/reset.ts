@@ -6,7 +6,7 @@ import {
   passwordProblem,
   RESET_LIFETIME_MS,
 } from '@foyer/auth';
-import { requestPasswordReset as issueResetToken, resetPassword as redeemResetToken } from '@foyer/db';
+import { system } from '@foyer/db';
 import { actingAs, type Ctx, record, siteOf, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
 import { actorFor } from './sessions';
@@ -44,7 +44,7 @@ export async function requestPasswordReset({
     const url = new URL('/reset-password', site.tenant.origin);
     url.searchParams.set('token', token);
     // The token and its email are written in one statement: the worker sends it once committed.
-    await issueResetToken(ctx.deps.db, {
+    await system.accounts.requestPasswordReset(ctx.deps.db, {
       tenantId,
       email,
       tokenHash: hashToken(token),
@@ -73,7 +73,12 @@ export async function resetPassword({
   const problem = passwordProblem(password);
   if (problem) throw invalid({ password: problem });
   const person = looksLikeToken(token)
-    ? await redeemResetToken(ctx.deps.db, tenantId, hashToken(token), await hashPassword(password))
+    ? await system.accounts.resetPassword(
+        ctx.deps.db,
+        tenantId,
+        hashToken(token),
+        await hashPassword(password),
+      )
     : null;
   if (!person) {
     throw new CoreError('expired', 'This reset link has expired or was already used. Ask for a new one.');

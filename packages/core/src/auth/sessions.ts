@@ -10,16 +10,7 @@ import {
   renewal,
   sessionExpiry,
 } from '@foyer/auth';
-import {
-  and,
-  eq,
-  loginLookup,
-  redeemHandoff as redeemHandoffToken,
-  schema,
-  sessionForToken,
-  signInWithPassword,
-  type TenantActor,
-} from '@foyer/db';
+import { and, eq, schema, system, type TenantActor } from '@foyer/db';
 import { z } from 'zod';
 import { actingAs, type Ctx, personOf, record, siteOf, transact } from '../ctx';
 import { CoreError } from '../errors';
@@ -101,7 +92,7 @@ export async function resolveSession({
   if (!looksLikeToken(token)) return null;
   const tenantId = siteOf(ctx).tenant.id;
   const sessionId = hashToken(token);
-  const row = await sessionForToken(ctx.deps.db, tenantId, sessionId);
+  const row = await system.sessions.forToken(ctx.deps.db, tenantId, sessionId);
   if (!row) return null;
   const now = ctx.deps.now();
   const actor = actorFor(tenantId, row);
@@ -217,13 +208,13 @@ export async function signIn({
   });
   if (!allowed) return signInFailed(ctx, email, 'throttled');
 
-  const account = await loginLookup(deps.db, tenantId, email);
+  const account = await system.signIn.lookup(deps.db, tenantId, email);
   const phc = await passwordProof(account, input.password);
   // The account's counter is not cleared on success: that would hand whoever is guessing a
   // fresh allowance every time the owner signs in. The owner's browser now has a device cookie.
   const token = generateToken();
   const expiresAt = sessionExpiry(deps.now());
-  const row = await signInWithPassword(deps.db, tenantId, email, {
+  const row = await system.signIn.withPassword(deps.db, tenantId, email, {
     passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
@@ -265,7 +256,7 @@ export async function redeemHandoff({
   const { token } = input;
   if (!looksLikeToken(token)) return null;
   const tenantId = siteOf(ctx).tenant.id;
-  const userId = await redeemHandoffToken(ctx.deps.db, tenantId, hashToken(token));
+  const userId = await system.sessions.redeemHandoff(ctx.deps.db, tenantId, hashToken(token));
   if (!userId) return null;
   const admin = actingAs(ctx, actorFor(tenantId, { userId, role: 'admin', clientId: null }));
   return transact(admin, async (ctx) => {

@@ -6,7 +6,8 @@ import {
   hashToken,
   passwordProblem,
 } from '@foyer/auth';
-import { signUpTenant, slugAvailable } from '@foyer/db';
+import { system } from '@foyer/db';
+import { normaliseSlug } from '@foyer/names';
 import { z } from 'zod';
 import { actingAs, type Ctx, record, transact } from '../ctx';
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
@@ -32,10 +33,10 @@ export async function checkSlug({
   ctx: Ctx;
   input: { slug: string };
 }): Promise<{ available: boolean; message: string | null }> {
-  const slug = input.slug.trim().toLowerCase();
+  const slug = normaliseSlug(input.slug);
   const problem = slugProblem(slug);
   if (problem) return { available: false, message: problem };
-  if (!(await slugAvailable(ctx.deps.db, slug)))
+  if (!(await system.tenants.slugAvailable(ctx.deps.db, slug)))
     return { available: false, message: 'This address is taken.' };
   return { available: true, message: null };
 }
@@ -70,7 +71,7 @@ export async function signUp({
   const parsed = signUpInput.safeParse(raw);
   const fields = parsed.success ? {} : fieldErrors(parsed.error);
   const input = parsed.success ? parsed.data : null;
-  const slug = (raw.slug ?? '').trim().toLowerCase();
+  const slug = normaliseSlug(raw.slug ?? '');
   const slugIssue = slugProblem(slug);
   if (slugIssue) fields.slug ??= slugIssue;
   const passwordIssue = passwordProblem(raw.password ?? '', { email: raw.email, name: raw.name });
@@ -83,14 +84,14 @@ export async function signUp({
   });
   if (!allowed) throw new CoreError('throttled', SIGN_UP_THROTTLED);
 
-  if (!(await slugAvailable(deps.db, slug))) throw invalid({ slug: 'This address is taken.' });
+  if (!(await system.tenants.slugAvailable(deps.db, slug))) throw invalid({ slug: 'This address is taken.' });
   const handoff = generateToken();
   const verify = generateToken();
   const verifyUrl = new URL('/verify-email', deps.tenantOriginForSlug(slug));
   verifyUrl.searchParams.set('token', verify);
   let created: { tenantId: string; userId: string };
   try {
-    created = await signUpTenant(deps.db, {
+    created = await system.tenants.signUp(deps.db, {
       slug,
       name: input.agencyName,
       adminName: input.name,

@@ -1,4 +1,4 @@
-import { throttleHit, throttlePurge } from '@foyer/db';
+import { system } from '@foyer/db';
 import type { Deps } from '../context';
 import type { Ctx } from '../ctx';
 
@@ -24,8 +24,8 @@ export async function withinLimits(
   keys: { account: string; ip: string },
 ): Promise<boolean> {
   const [accountOk, ipOk] = await Promise.all([
-    throttleHit(deps.db, keys.account, limits.perAccount.limit, limits.perAccount.windowSeconds),
-    throttleHit(deps.db, keys.ip, limits.perIp.limit, limits.perIp.windowSeconds),
+    system.throttle.hit(deps.db, keys.account, limits.perAccount.limit, limits.perAccount.windowSeconds),
+    system.throttle.hit(deps.db, keys.ip, limits.perIp.limit, limits.perIp.windowSeconds),
   ]);
   return accountOk && ipOk;
 }
@@ -58,7 +58,7 @@ export async function signInAllowed(
 ): Promise<boolean> {
   if (keys.device) {
     const { limit, windowSeconds } = SIGN_IN_LIMITS.perDevice;
-    return throttleHit(deps.db, `sign-in-device:${keys.device}`, limit, windowSeconds);
+    return system.throttle.hit(deps.db, `sign-in-device:${keys.device}`, limit, windowSeconds);
   }
   return withinLimits(deps, SIGN_IN_LIMITS, { account: keys.account, ip: keys.ip });
 }
@@ -78,5 +78,5 @@ export const THROTTLE_RETENTION_SECONDS = 24 * 60 * 60;
  * the whole platform: nobody acts in a tenant, so it records nothing.
  */
 export async function purgeThrottle({ ctx }: { ctx: Ctx }): Promise<number> {
-  return throttlePurge(ctx.deps.db, THROTTLE_RETENTION_SECONDS);
+  return system.throttle.purge(ctx.deps.db, THROTTLE_RETENTION_SECONDS);
 }

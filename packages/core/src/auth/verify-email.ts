@@ -1,5 +1,5 @@
 import { EMAIL_VERIFY_LIFETIME_MS, generateToken, hashToken, looksLikeToken } from '@foyer/auth';
-import { and, emailVerificationState, eq, verifyEmail as redeemVerifyToken, schema, sql } from '@foyer/db';
+import { and, eq, schema, sql, system } from '@foyer/db';
 import { actingAs, type Ctx, personOf, record, siteOf, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { queueEmail } from '../mail/outbox';
@@ -20,7 +20,10 @@ export async function verificationLink({
 }): Promise<VerificationLink> {
   const { token } = input;
   if (!looksLikeToken(token)) return 'not_found';
-  return (await emailVerificationState(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token))) ?? 'not_found';
+  return (
+    (await system.emailVerification.state(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token))) ??
+    'not_found'
+  );
 }
 
 /**
@@ -38,7 +41,7 @@ export async function verifyEmail({
   const { token } = input;
   const tenantId = siteOf(ctx).tenant.id;
   const person = looksLikeToken(token)
-    ? await redeemVerifyToken(ctx.deps.db, tenantId, hashToken(token))
+    ? await system.accounts.verifyEmail(ctx.deps.db, tenantId, hashToken(token))
     : null;
   if (person) {
     await transact(actingAs(ctx, actorFor(tenantId, person)), (ctx) =>

@@ -1,15 +1,6 @@
 import { generateToken } from '@foyer/auth';
-import {
-  claimDomain,
-  domainsDueForCheck,
-  markDomainVerified,
-  recordDomainCheckFailed,
-  removeDomainClaim,
-  schema,
-  sql,
-  type TenantDomainRow,
-  tenantDomains,
-} from '@foyer/db';
+import { schema, sql, system, type TenantDomainRow } from '@foyer/db';
+import { normaliseHostname } from '@foyer/names';
 import { z } from 'zod';
 import type { Deps } from '../context';
 import { adminOf, type Ctx, createCtx, record, siteOf, transact } from '../ctx';
@@ -95,8 +86,6 @@ function describe(deps: Deps, slug: string, row: TenantDomainRow): CustomDomain 
   };
 }
 
-const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /**
  * The hostname an admin typed, lower-cased and trimmed (a pasted URL is reduced to its host), or
  * the reason it cannot be a custom domain.
@@ -123,7 +112,7 @@ export function normaliseCustomDomain(
   }
   const labels = host.split('.');
   if (labels.length < 2) return { problem: 'Enter a full domain with a dot, such as portal.youragency.com.' };
-  if (!labels.every((label) => LABEL.test(label))) {
+  if (normaliseHostname(host) !== host) {
     return {
       problem:
         'A domain may use only letters, digits and hyphens between its dots, such as portal.youragency.com.',
@@ -143,7 +132,7 @@ export function normaliseCustomDomain(
 }
 
 async function current(deps: Deps, tenantId: string): Promise<TenantDomainRow | null> {
-  const [row] = await tenantDomains(deps.db, tenantId);
+  const [row] = await system.domains.ofTenant(deps.db, tenantId);
   return row ?? null;
 }
 
@@ -181,7 +170,7 @@ export async function addDomain({
   const parsed = normaliseCustomDomain(parseInput(hostnameInput, input).hostname, ctx.deps.platformDomain);
   if ('problem' in parsed) throw invalid({ hostname: parsed.problem });
   const { hostname } = parsed;
-  const outcome = await claimDomain(ctx.deps.db, {
+  const outcome = await system.domains.claim(ctx.deps.db, {
     tenantId: actor.tenantId,
     hostname,
     token: generateToken(),
@@ -209,7 +198,7 @@ export async function addDomain({
   return describe(ctx.deps, site.tenant.slug, row);
 }
 
-const normaliseName = (name: string) => name.trim().toLowerCase().replace(/\.$/, '');
+const normaliseName = (name: string) => normaliseHostname(name) ?? name.trim().toLowerCase();
 
 /** What DNS says about the two records, in sentences for the admin. */
 async function inspect(
@@ -332,7 +321,7 @@ export async function verifyDomain({ ctx }: { ctx: Ctx }): Promise<DomainCheck> 
   }
   const key = { tenantId: actor.tenantId, hostname: row.hostname, token: row.verificationToken };
   if (found.txtOk) {
-    const verified = await markDomainVerified(deps.db, key);
+    const verified = await system.domains.markVerified(deps.db, key);
     if (verified.outcome === 'taken') {
       throw new CoreError(
         'conflict',
@@ -342,7 +331,7 @@ export async function verifyDomain({ ctx }: { ctx: Ctx }): Promise<DomainCheck> 
     if (verified.outcome === 'gone') throw new CoreError('not_found', 'The domain was removed meanwhile.');
     await tellLapsed(deps, row.hostname, verified.lapsed);
   } else {
-    const failed = await recordDomainCheckFailed(deps.db, {
+    const failed = await system.domains.recordCheckFailed(deps.db, {
       ...key,
       error: found.txtProblem ?? 'TXT record missing',
     });
@@ -364,7 +353,7 @@ export async function verifyDomain({ ctx }: { ctx: Ctx }): Promise<DomainCheck> 
 export async function removeDomain({ ctx, input }: { ctx: Ctx; input: { hostname: string } }): Promise<void> {
   const actor = adminOf(ctx, DOMAIN_ADMINS_ONLY);
   const hostname = parseInput(hostnameInput, input).hostname.trim().toLowerCase();
-  const removed = await removeDomainClaim(ctx.deps.db, { tenantId: actor.tenantId, hostname });
+  const removed = await system.domains.removeClaim(ctx.deps.db, { tenantId: actor.tenantId, hostname });
   if (!removed) throw new CoreError('not_found', 'That domain is not connected to your portal.');
   ctx.deps.tenantChanged(actor.tenantId);
   await transact(ctx, (ctx) =>
@@ -394,7 +383,7 @@ export async function reverifyDomains(
   options: { recheckAfterMs?: number; limit?: number; tenantIds?: readonly string[] | null } = {},
 ): Promise<ReverificationResult> {
   const checkedBefore = new Date(deps.now().getTime() - (options.recheckAfterMs ?? DOMAIN_RECHECK_AFTER_MS));
-  const due = await domainsDueForCheck(deps.db, {
+  const due = await system.domains.dueForCheck(deps.db, {
     checkedBefore,
     limit: options.limit ?? 200,
     tenantIds: options.tenantIds ?? null,
@@ -412,12 +401,12 @@ export async function reverifyDomains(
     }
     result.checked += 1;
     if (values.includes(expected)) {
-      const verified = await markDomainVerified(deps.db, key);
+      const verified = await system.domains.markVerified(deps.db, key);
       if (verified.outcome === 'verified') await tellLapsed(deps, domain.hostname, verified.lapsed);
       continue;
     }
     const error = `The TXT record at ${challengeNameFor(domain.hostname)} is gone, so ${domain.hostname} stopped serving your portal. Add it again and verify.`;
-    const wasVerified = await recordDomainCheckFailed(deps.db, { ...key, error });
+    const wasVerified = await system.domains.recordCheckFailed(deps.db, { ...key, error });
     if (wasVerified !== true) continue;
     result.unverified.push(domain.hostname);
     deps.tenantChanged(domain.tenantId);

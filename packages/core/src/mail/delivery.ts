@@ -1,4 +1,4 @@
-import { type ClaimedEmail, eq, type SettleOutcome, schema, sql, takeEmailQuota, withActor } from '@foyer/db';
+import { type ClaimedEmail, eq, type SettleOutcome, schema, sql, system, withActor } from '@foyer/db';
 import {
   type EmailBrand,
   type Envelope,
@@ -256,7 +256,7 @@ export async function deliverEmail(
     return failed(`The template could not be rendered: ${(error as Error).message}`, address);
   }
   // Counted last, so an email that could not be rendered costs nothing of the day's limit.
-  const quota = await takeEmailQuota(deps.db, email.tenantId);
+  const quota = await system.outbox.takeQuota(deps.db, email.tenantId);
   if (!quota.allowed) {
     const error = dailyLimitReached(quota.dailyLimit);
     if (email.attempts >= MAX_ATTEMPTS)

@@ -1,5 +1,5 @@
-import { domainToASCII } from 'node:url';
 import { eq, schema } from '@foyer/db';
+import { isWithin, normaliseHostname } from '@foyer/names';
 import { Resend } from 'resend';
 import { z } from 'zod';
 import type { Deps, TenantSite } from '../context';
@@ -69,9 +69,6 @@ const RESERVED_TLDS = new Set([
   'onion',
   'arpa',
 ]);
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-
-const isUnder = (name: string, parent: string) => name === parent || name.endsWith(`.${parent}`);
 
 /** A sending domain as typed, checked and normalised (lower case, ASCII), or field errors. */
 export function normaliseSendingDomain(deps: Deps, raw: string): string {
@@ -80,22 +77,16 @@ export function normaliseSendingDomain(deps: Deps, raw: string): string {
   if (!typed) throw fail('Enter the domain your email should come from, e.g. youragency.com.');
   if (/[\s@/:]/.test(typed))
     throw fail('Enter just the domain, e.g. youragency.com, without an address or link.');
-  const ascii = domainToASCII(typed.toLowerCase());
+  const ascii = normaliseHostname(typed) ?? '';
   const labels = ascii.split('.');
   const tld = labels.at(-1) ?? '';
-  if (
-    !ascii ||
-    ascii.length > 253 ||
-    labels.length < 2 ||
-    !labels.every((label) => LABEL.test(label)) ||
-    !/^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(tld)
-  ) {
+  if (!ascii || labels.length < 2 || !/^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(tld)) {
     throw fail('Enter a domain name such as youragency.com.');
   }
   if (RESERVED_TLDS.has(tld)) throw fail('Use a public domain: this one cannot receive DNS records.');
   const platform = deps.platformDomain.toLowerCase();
   const platformMail = deps.mail.from.split('@').at(-1)?.toLowerCase() ?? '';
-  if (isUnder(ascii, platform) || (platformMail && isUnder(ascii, platformMail))) {
+  if (isWithin(ascii, platform) || (platformMail && isWithin(ascii, platformMail))) {
     throw fail('Use a domain of your own, not the platform’s.');
   }
   return ascii;

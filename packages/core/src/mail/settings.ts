@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, schema, takeEmailQuota } from '@foyer/db';
+import { eq, schema, system } from '@foyer/db';
 import { checkSmtpHost, type Envelope, type SendResult, type Transport } from '@foyer/email';
 import { z } from 'zod';
 import { emailSchema, fieldErrors } from '../auth/validation';
@@ -336,7 +336,7 @@ export async function sendToSelf(
       'Confirm your email address first: tests go to it, so it has to be yours. Use the link in the verification email, or send a new one from your account page.',
     );
   }
-  const quota = await takeEmailQuota(deps.db, actor.tenantId);
+  const quota = await system.outbox.takeQuota(deps.db, actor.tenantId);
   if (!quota.allowed) throw new CoreError('throttled', dailyLimitReached(quota.dailyLimit));
   const result = await send(deps, site, settings, to, message);
   await transact(ctx, (ctx) =>

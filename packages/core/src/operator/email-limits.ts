@@ -1,4 +1,4 @@
-import { operatorEmailLimits, operatorSetEmailLimit, type TenantEmailLimit } from '@foyer/db';
+import { system, type TenantEmailLimit } from '@foyer/db';
 import { CoreError, invalid, sqlState } from '../errors';
 import type { OperatorCall } from './email';
 
@@ -17,7 +17,7 @@ function sessionEnded(error: unknown): never {
 
 /** Every tenant's daily email limit and what it has sent today (UTC); live operator session only. */
 export async function listEmailLimits({ ctx, operator }: OperatorCall): Promise<TenantEmailLimit[]> {
-  return operatorEmailLimits(ctx.deps.db, operator.sessionId).catch(sessionEnded);
+  return system.operators.emailLimits(ctx.deps.db, operator.sessionId).catch(sessionEnded);
 }
 
 /**
@@ -41,11 +41,8 @@ export async function setEmailLimit({
     });
   }
   if (!UUID.test(input.tenantId)) throw new CoreError('not_found', 'There is no such tenant.');
-  const updated = await operatorSetEmailLimit(
-    ctx.deps.db,
-    operator.sessionId,
-    input.tenantId,
-    Number(raw),
-  ).catch(sessionEnded);
+  const updated = await system.operators
+    .setEmailLimit(ctx.deps.db, operator.sessionId, input.tenantId, Number(raw))
+    .catch(sessionEnded);
   if (!updated) throw new CoreError('not_found', 'There is no such tenant.');
 }

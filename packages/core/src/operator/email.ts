@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sessionExpiry } from '@foyer/auth';
-import { type OperatorEmailRow, operatorEmailLog, operatorSession } from '@foyer/db';
+import { type OperatorEmailRow, system } from '@foyer/db';
 import { listTemplates } from '@foyer/email';
 import type { Deps } from '../context';
 import type { Ctx } from '../ctx';
@@ -60,12 +60,12 @@ export async function listEmailLog({
   let rows: OperatorEmail[];
   try {
     const names = new Map(listTemplates().map((t) => [t.key as string, t.name]));
-    rows = (await operatorEmailLog(ctx.deps.db, operator.sessionId, { limit: limit + 1, before })).map(
-      (row) => ({
-        ...row,
-        templateName: names.get(row.template) ?? row.template,
-      }),
-    );
+    rows = (
+      await system.operators.emailLog(ctx.deps.db, operator.sessionId, { limit: limit + 1, before })
+    ).map((row) => ({
+      ...row,
+      templateName: names.get(row.template) ?? row.template,
+    }));
   } catch (error) {
     if (sqlState(error) === '42501') throw new CoreError('forbidden', ENDED);
     throw error;
@@ -92,7 +92,7 @@ export const MAIL_FILE_NAME = /^[\w.-]+\.eml$/;
 const MAX_MAIL_FILE_BYTES = 10 * 1024 * 1024;
 
 async function requireLiveSession(deps: Deps, operator: SignedInOperator): Promise<void> {
-  if (!(await operatorSession(deps.db, operator.sessionId, sessionExpiry(deps.now()))))
+  if (!(await system.operators.session(deps.db, operator.sessionId, sessionExpiry(deps.now()))))
     throw new CoreError('forbidden', ENDED);
 }
 

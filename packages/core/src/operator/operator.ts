@@ -1,12 +1,5 @@
 import { generateToken, hashToken, looksLikeToken, sessionExpiry } from '@foyer/auth';
-import {
-  endOperatorSession,
-  type OperatorTenantRow,
-  operatorLoginLookup,
-  operatorSession,
-  operatorSignIn,
-  operatorTenants,
-} from '@foyer/db';
+import { type OperatorTenantRow, system } from '@foyer/db';
 import { type DeviceCookie, issueDeviceCookie, trustedDevice } from '../auth/devices';
 import { passwordProof, THROTTLED } from '../auth/sessions';
 import { signInAllowed } from '../auth/throttle';
@@ -55,10 +48,10 @@ export async function signInOperator({
     device: trustedDevice(deps, scope, input.device),
   });
   if (!allowed) throw new CoreError('throttled', THROTTLED);
-  const phc = await passwordProof(await operatorLoginLookup(deps.db, email), input.password);
+  const phc = await passwordProof(await system.operators.loginLookup(deps.db, email), input.password);
   const token = generateToken();
   const expiresAt = sessionExpiry(deps.now());
-  const operatorId = await operatorSignIn(deps.db, email, {
+  const operatorId = await system.operators.signIn(deps.db, email, {
     passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
@@ -80,7 +73,7 @@ export async function resolveOperator({
   const { token } = input;
   if (!looksLikeToken(token)) return null;
   const sessionId = hashToken(token);
-  const row = await operatorSession(ctx.deps.db, sessionId, sessionExpiry(ctx.deps.now()));
+  const row = await system.operators.session(ctx.deps.db, sessionId, sessionExpiry(ctx.deps.now()));
   return row ? { id: row.operatorId, name: row.name, email: row.email, sessionId } : null;
 }
 
@@ -91,7 +84,7 @@ export async function signOutOperator({
   ctx: Ctx;
   operator: SignedInOperator;
 }): Promise<void> {
-  await endOperatorSession(ctx.deps.db, operator.sessionId);
+  await system.operators.endSession(ctx.deps.db, operator.sessionId);
 }
 
 export type OperatorTenant = OperatorTenantRow;
@@ -103,5 +96,5 @@ export async function listTenants({
   ctx: Ctx;
   operator: SignedInOperator;
 }): Promise<OperatorTenant[]> {
-  return operatorTenants(ctx.deps.db, operator.sessionId);
+  return system.operators.tenants(ctx.deps.db, operator.sessionId);
 }

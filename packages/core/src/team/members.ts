@@ -6,16 +6,7 @@ import {
   looksLikeToken,
   passwordProblem,
 } from '@foyer/auth';
-import {
-  acceptInvitation as acceptInvitationToken,
-  and,
-  eq,
-  invitationForToken as findInvitation,
-  invitationState,
-  schema,
-  sql,
-  type Tx,
-} from '@foyer/db';
+import { and, eq, schema, sql, system, type Tx } from '@foyer/db';
 import { z } from 'zod';
 import { actorFor, openSession } from '../auth/sessions';
 import { emailSchema, fieldErrors, nameSchema, passwordInput } from '../auth/validation';
@@ -185,7 +176,9 @@ const linkInput = z.object({ token: z.string().max(200) });
 /** The invitation behind a link, to greet the person before they accept. */
 export async function invitationForToken({ ctx, input }: { ctx: Ctx; input: z.input<typeof linkInput> }) {
   const { token } = parseInput(linkInput, input);
-  return looksLikeToken(token) ? findInvitation(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token)) : null;
+  return looksLikeToken(token)
+    ? system.invitations.forToken(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token))
+    : null;
 }
 
 /** What an invitation link shows: the form to join, or why it no longer works. */
@@ -206,7 +199,7 @@ export async function invitationLink({
 }): Promise<InvitationLink> {
   const { token } = parseInput(linkInput, input);
   const found = looksLikeToken(token)
-    ? await invitationState(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token))
+    ? await system.invitations.state(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token))
     : null;
   if (!found) return { state: 'not_found' };
   if (found.state === 'pending') return { state: 'pending', email: found.email, role: found.role };
@@ -236,9 +229,9 @@ export async function acceptInvitation({
   const problem = passwordProblem(raw.password ?? '', { email: invitation.email, name: raw.name });
   if (problem) fields.password ??= problem;
   if (!parsed.success || Object.keys(fields).length > 0) throw invalid(fields);
-  let accepted: Awaited<ReturnType<typeof acceptInvitationToken>>;
+  let accepted: Awaited<ReturnType<typeof system.invitations.accept>>;
   try {
-    accepted = await acceptInvitationToken(ctx.deps.db, {
+    accepted = await system.invitations.accept(ctx.deps.db, {
       tenantId: site.tenant.id,
       tokenHash: hashToken(token),
       name: parsed.data.name,

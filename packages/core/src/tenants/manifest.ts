@@ -1,8 +1,7 @@
+import { SLUG } from '@foyer/names';
 import { z } from 'zod';
 import { HEX_COLOR } from '../branding/contrast';
 import { THEMES } from '../branding/types';
-
-const SLUG = /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/;
 
 const person = z.object({
   name: z.string().trim().min(1).max(200),

@@ -1,0 +1,1 @@
+export { confirmEmailChange, requestPasswordReset, resetPassword, verifyEmail } from '../system-auth';

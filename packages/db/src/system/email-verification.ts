@@ -1,0 +1,1 @@
+export { emailVerificationState as state } from '../system-links';

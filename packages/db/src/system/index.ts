@@ -1,0 +1,15 @@
+// The app_system functions, one namespace per purpose: work that must happen before a tenant or
+// person is known, or across tenants. Each wraps one SECURITY DEFINER function whose source is
+// packages/db/sql/app_system/<name>.sql. Reached as `system.sessions.forToken(…)` and so on, so
+// their names never collide with the verbs of @foyer/core that call them.
+export * as accounts from './accounts';
+export * as domains from './domains';
+export * as emailVerification from './email-verification';
+export * as invitations from './invitations';
+export * as jobs from './jobs';
+export * as operators from './operators';
+export * as outbox from './outbox';
+export * as sessions from './sessions';
+export * as signIn from './sign-in';
+export * as tenants from './tenants';
+export * as throttle from './throttle';

@@ -1,0 +1,1 @@
+export { claimScheduledJob as claim, finishScheduledJob as finish } from '../system-email';

@@ -1,0 +1,1 @@
+export { claimOutbox as claim, settleOutbox as settle, takeEmailQuota as takeQuota } from '../system-email';

@@ -1,0 +1,1 @@
+export { redeemHandoff, sessionForToken as forToken } from '../system-auth';

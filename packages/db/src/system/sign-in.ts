@@ -1,0 +1,1 @@
+export { loginLookup as lookup, signInWithPassword as withPassword } from '../system-auth';

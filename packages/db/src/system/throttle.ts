@@ -1,0 +1,1 @@
+export { throttleClear as clear, throttleHit as hit, throttlePurge as purge } from '../system-auth';
