@@ -49,7 +49,9 @@ function guard(level: HonoAccess): MiddlewareHandler<AppEnv> {
         break;
       case 'signed-in':
         if (site?.kind !== 'tenant') return refuseNotFound(c);
-        if (c.get('session') === null) {
+        // An API request's session is looked up by its own transaction (`asSession`), which
+        // answers 401 itself when the cookie names no live session.
+        if (c.get('session') === null && c.get('sessionToken') === null) {
           return isApi(c) ? problem(c, unauthenticated()) : c.text('Sign in first.', 401);
         }
         break;

@@ -7,8 +7,10 @@ import {
   type FoyerCookie,
   setCookieHeader,
 } from '@foyer/auth';
-import type { Branding, Deps, ResolvedSession, SignedInOperator, TenantSummary } from '@foyer/core';
+import type { Branding, Deps, ResolvedSession, SignedInOperator, TenantSummary, TxCtx } from '@foyer/core';
 import {
+  asSession,
+  CoreError,
   createCtx,
   platformBranding,
   problemType,
@@ -48,6 +50,13 @@ export type AppEnv = {
     viaProxy: boolean;
     /** The signed-in session on a tenant host, if any. */
     session: ResolvedSession | null;
+    /**
+     * The session cookie of an API request on a tenant host, not yet looked up: the API folds the
+     * lookup into its transaction's context statement (`asSession`). Null when there is none.
+     */
+    sessionToken: string | null;
+    /** Runs API work as the person behind `sessionToken`, in one transaction; 401 when nobody is. */
+    asSession: <T>(work: (ctx: TxCtx, session: ResolvedSession) => Promise<T>) => Promise<T>;
     /** The signed-in operator on the platform host, if any. */
     operator: SignedInOperator | null;
     core: Deps;
@@ -239,6 +248,8 @@ export function createApp(deps: AppDeps) {
     );
     c.set('core', core);
     c.set('session', null);
+    c.set('sessionToken', null);
+    c.set('asSession', () => Promise.reject(new CoreError('unauthenticated', 'Sign in first.')));
     c.set('operator', null);
     c.set('pendingCookies', []);
     try {
@@ -391,7 +402,28 @@ export function createApp(deps: AppDeps) {
     const site = c.get('site');
     if (site.kind === 'tenant') {
       const token = getCookie(c, sessionCookie);
-      if (token) {
+      if (token && c.req.path.startsWith('/api/')) {
+        const ctx = createCtx(core, {
+          site: { tenant: site.tenant, branding: site.branding },
+          client: { ip: c.get('clientAddress'), userAgent: c.req.header('user-agent') ?? null },
+        });
+        c.set('sessionToken', token);
+        c.set('asSession', (work) =>
+          asSession({ ctx, input: { token } }, (txCtx, session) => {
+            if (session.renewedUntil) {
+              queueCookie(
+                c,
+                'session',
+                setCookieHeader('session', config.publicScheme, token, session.renewedUntil),
+              );
+            }
+            return work(txCtx, session);
+          }).catch((error: unknown) => {
+            if (error instanceof CoreError && error.code === 'unauthenticated') clearCookie(c, 'session');
+            throw error;
+          }),
+        );
+      } else if (token) {
         const ctx = createCtx(core, { site: { tenant: site.tenant, branding: site.branding } });
         const session = await resolveSession({ ctx, input: { token } });
         c.set('session', session);

@@ -20,7 +20,10 @@ export interface Ctx {
   readonly operatorId: string | null;
   /** The open transaction; null until `transact` opens one. */
   readonly tx: Tx | null;
-  /** 0 in the outermost verb's transaction, 1 and more in the verbs it calls. */
+  /**
+   * 0 in the outermost verb's transaction, 1 and more in the verbs it calls; -1 in a transaction
+   * the request opened itself, whose first verb is the outermost.
+   */
   readonly depth: number;
   /** Effects that wait for COMMIT, shared by every verb in the transaction. */
   readonly afterCommit: AfterCommit[] | null;
@@ -85,6 +88,27 @@ export async function transact<T>(ctx: Ctx, work: (ctx: TxCtx) => Promise<T>): P
   const result = await withActor(ctx.deps.db.db, actor, (tx) =>
     work({ ...ctx, tx, afterCommit: effects, depth: 0 }),
   );
+  await runAfterCommit(effects);
+  return result;
+}
+
+/**
+ * Runs a transaction the request opened itself rather than a verb (the API's, whose first
+ * statement is the session lookup): the first verb inside it is the outermost and records.
+ * `open` starts the transaction and names who acts in it.
+ */
+export async function requestTransaction<T>(
+  ctx: Ctx,
+  open: (run: (tx: Tx, actor: ActingAs) => Promise<T>) => Promise<T>,
+  work: (ctx: TxCtx) => Promise<T>,
+): Promise<T> {
+  const effects: AfterCommit[] = [];
+  const result = await open((tx, actor) => work({ ...ctx, actor, tx, afterCommit: effects, depth: -1 }));
+  await runAfterCommit(effects);
+  return result;
+}
+
+async function runAfterCommit(effects: AfterCommit[]): Promise<void> {
   for (const effect of effects) {
     try {
       await effect();
@@ -92,7 +116,6 @@ export async function transact<T>(ctx: Ctx, work: (ctx: TxCtx) => Promise<T>): P
       reportAfterCommitFailure(error);
     }
   }
-  return result;
 }
 
 /** Queues an effect (remove a stored object, push a realtime event) to run after COMMIT. */

@@ -15,6 +15,7 @@ export { requestPasswordReset, resetPassword } from './auth/reset';
 export type { ResolvedSession, SignedInUser } from './auth/sessions';
 export {
   actorFor,
+  asSession,
   closeSession,
   openSession,
   redeemHandoff,
@@ -72,6 +73,7 @@ export {
   onAfterCommitFailure,
   personOf,
   record,
+  requestTransaction,
   siteOf,
   teamMemberOf,
   tenantIdOf,

@@ -1,8 +1,7 @@
-import { createCtx, getAccount } from '@foyer/core';
+import { getAccount } from '@foyer/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { access } from '../access';
 import type { AppEnv } from '../app';
-import { unauthenticated } from './problem';
 
 const route = createRoute({
   method: 'get',
@@ -30,8 +29,7 @@ const route = createRoute({
 
 export function meRoute(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
-    const session = c.get('session');
-    if (!session) throw unauthenticated();
-    return c.json(await getAccount({ ctx: createCtx(c.get('core'), { actor: session.actor }) }), 200);
+    // One transaction, whose first statement looks the session up and sets its context.
+    return c.json(await c.get('asSession')((ctx) => getAccount({ ctx })), 200);
   });
 }

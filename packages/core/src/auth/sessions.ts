@@ -10,9 +10,27 @@ import {
   renewal,
   sessionExpiry,
 } from '@foyer/auth';
-import { and, eq, schema, system, type TenantActor } from '@foyer/db';
+import {
+  and,
+  eq,
+  type Session,
+  SessionInvalid,
+  schema,
+  system,
+  type TenantActor,
+  withSession,
+} from '@foyer/db';
 import { z } from 'zod';
-import { actingAs, type Ctx, personOf, record, siteOf, transact } from '../ctx';
+import {
+  actingAs,
+  type Ctx,
+  personOf,
+  record,
+  requestTransaction,
+  siteOf,
+  type TxCtx,
+  transact,
+} from '../ctx';
 import { CoreError } from '../errors';
 import { parseInput } from '../input';
 import { type DeviceCookie, issueDeviceCookie, trustedDevice } from './devices';
@@ -115,6 +133,56 @@ export async function resolveSession({
     sessionId,
     renewedUntil,
   };
+}
+
+/**
+ * Runs `work` as the person behind a session token, in one transaction whose first statement both
+ * looks the session up and sets the context (`withSession`): one statement and, on PostgreSQL,
+ * one round trip fewer than resolving the session first. Renews and touches the session as
+ * `resolveSession` does, in the same transaction. No live session: `CoreError('unauthenticated')`,
+ * and `work` never runs.
+ */
+export async function asSession<T>(
+  { ctx, input }: { ctx: Ctx; input: { token: string | undefined } },
+  work: (ctx: TxCtx, session: ResolvedSession) => Promise<T>,
+): Promise<T> {
+  const { token } = input;
+  if (!looksLikeToken(token)) throw new CoreError('unauthenticated', 'Sign in first.');
+  const tenantId = siteOf(ctx).tenant.id;
+  const sessionId = hashToken(token);
+  let found: Session | null = null;
+  try {
+    return await requestTransaction(
+      ctx,
+      (run) =>
+        withSession(ctx.deps.db.db, { tenantId, tokenHash: sessionId }, (tx, row) => {
+          found = row;
+          return run(tx, row.actor);
+        }),
+      async (txCtx) => {
+        const actor = personOf(txCtx);
+        const row = found as Session | null;
+        if (!row) throw new CoreError('unauthenticated', 'Sign in first.');
+        const now = ctx.deps.now();
+        const renewedUntil = renewal(row.expiresAt, now);
+        if (renewedUntil || needsTouch(row.lastSeenAt, now)) {
+          await txCtx.tx
+            .update(sessions)
+            .set({ lastSeenAt: now, ...(renewedUntil ? { expiresAt: renewedUntil } : {}) })
+            .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
+          await txCtx.tx
+            .update(users)
+            .set({ lastSeenAt: now })
+            .where(and(eq(users.tenantId, tenantId), eq(users.id, actor.userId)));
+        }
+        const user = { id: actor.userId, name: row.name, email: row.email, role: row.role };
+        return work(txCtx, { actor, user, sessionId, renewedUntil });
+      },
+    );
+  } catch (error) {
+    if (error instanceof SessionInvalid) throw new CoreError('unauthenticated', 'Sign in first.');
+    throw error;
+  }
 }
 
 /** A session as the account page and the cookie layer name it: the SHA-256 of its token, in hex. */
