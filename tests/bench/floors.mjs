@@ -84,12 +84,12 @@ export const floors = [
   },
   {
     // createApp() from apps/server with a real session cookie, GET /api/v1/me through the full
-    // middleware chain: the session statement, then withActor's BEGIN, context and read written
-    // together, COMMIT. Target W0/F4 ≥ 0.7.
+    // middleware chain: the API's own transaction (asSession): BEGIN with the statement that looks
+    // the session up and sets the context, then the read, then COMMIT. Target W0/F4 ≥ 0.7.
     id: 'W0',
-    what: 'authenticated withActor read through the full stack (createApp + session cookie, GET /api/v1/me)',
+    what: 'authenticated read through the full stack, session folded into the context statement (createApp + session cookie, GET /api/v1/me)',
     database: true,
-    statements: 5,
+    statements: 4,
     roundTrips: 3,
     start: ({ spawn }) => spawn('servers/w0-full-stack.mjs', { path: '/api/v1/me' }),
   },

@@ -62,7 +62,7 @@ describe.each(drivers)('sending limits on %s', (driver) => {
 
   it('an unverified workspace sends only account email until its admin confirms their address', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const slug = randomSlug('unv');
     const email = `owner@${slug}.example`;
     const { tenantId } = await signUp({

@@ -126,7 +126,7 @@ describe.each(drivers)('team on %s', (driver) => {
 
   it('refuses an expired, revoked or foreign invitation', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const tenant = await createTenant(t);
     const other = await createTenant(t);
     const site = siteOf(tenant);
@@ -163,7 +163,7 @@ describe.each(drivers)('team on %s', (driver) => {
 
   it('says what a link that no longer works has become: accepted, replaced, expired or not found', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const email = `dana@${tenant.slug}.test`;
@@ -250,7 +250,7 @@ describe.each(drivers)('team on %s', (driver) => {
 
   it('refuses to invite someone already in the workspace, whatever the case, or a bad address or role', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     for (const email of [
@@ -291,7 +291,7 @@ describe.each(drivers)('team on %s', (driver) => {
 
   it('lets only admins manage the team', async () => {
     const core = testCore(t);
-    const { ctx, mail } = core;
+    const { mail } = core;
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const staff = await addUser(t, tenant, { role: 'staff' });

@@ -93,6 +93,9 @@ test('mark all read from the bell; no email choices for features still to come',
   hostUrl,
   mailbox,
 }) => {
+  // A sign-up and two staff members joining through their emailed links: a long flow, given the
+  // time of three ordinary tests.
+  test.slow();
   const agency = await signUpAgency(page, hostUrl);
   for (const name of ['Ann One', 'Bob Two'])
     await (await staffJoins(page, hostUrl, mailbox, agency, name)).context().close();

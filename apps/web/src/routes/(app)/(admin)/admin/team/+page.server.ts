@@ -93,7 +93,7 @@ export const actions: Actions = {
   },
 
   reactivate: async (event) => {
-    const { me, ctx } = setup(event);
+    const { ctx } = setup(event);
     const input = await parseForm(event.request, inputs.memberInput, on('members'));
     if (!input.ok) return input.failure;
     const { memberId } = input.data;
@@ -132,7 +132,7 @@ export const actions: Actions = {
   },
 
   invite: async (event) => {
-    const { me, ctx } = setup(event);
+    const { ctx } = setup(event);
     const input = await parseForm(event.request, inputs.inviteMemberInput, (raw) => ({
       section: 'invite' as Section,
       email: raw.email,
@@ -149,7 +149,7 @@ export const actions: Actions = {
   },
 
   revoke: async (event) => {
-    const { me, ctx } = setup(event);
+    const { ctx } = setup(event);
     const input = await parseForm(event.request, inputs.revokeInvitationInput, on('invitations'));
     if (!input.ok) return input.failure;
     const { invitationId, email, confirmed } = input.data;
