@@ -45,14 +45,22 @@ describe.each(drivers)('account rows on %s', (driver) => {
   const renameAs = (actor: TenantActor, userId: string, name: string) =>
     as(actor, (tx) => tx.update(users).set({ name }).where(eq(users.id, userId)).returning({ id: users.id }));
 
-  it('let staff read their tenant’s people but change only their own row; an admin changes anyone’s', async () => {
+  it('let staff read the team and the clients of their projects but change only their own row; an admin changes anyone’s', async () => {
     const { tenant, staff } = await cast();
     const other = await createTenant(t);
     const seen = await as(staff.actor, (tx) => tx.select({ id: users.id }).from(users));
-    expect(seen.map((u) => u.id).sort()).toEqual(
+    // Not on the client's project: the client stays out of sight.
+    expect(seen.map((u) => u.id).sort()).toEqual([tenant.admin.userId, staff.id].sort());
+    expect(seen.map((u) => u.id)).not.toContain(other.admin.userId);
+    await as(tenant.admin, (tx) =>
+      tx
+        .insert(schema.projectStaff)
+        .values({ tenantId: tenant.id, projectId: tenant.projectId, userId: staff.id }),
+    );
+    const onProject = await as(staff.actor, (tx) => tx.select({ id: users.id }).from(users));
+    expect(onProject.map((u) => u.id).sort()).toEqual(
       [tenant.admin.userId, tenant.client.userId, staff.id].sort(),
     );
-    expect(seen.map((u) => u.id)).not.toContain(other.admin.userId);
 
     expect(await renameAs(staff.actor, tenant.admin.userId, 'Hijacked')).toEqual([]);
     expect(await renameAs(staff.actor, tenant.client.userId, 'Hijacked')).toEqual([]);

@@ -363,8 +363,9 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
 
       const team = privileges.filter((row) => row.role === 'foyer_team' && row.schema === 'app');
       expect(team.map((row) => row.table)).toEqual(await tablesIn(t.superuser));
-      // The activity log is append-only: rows are added and read, never changed or removed.
-      const appendOnly = ['activity'];
+      // The activity log and the client feed are append-only: rows are added and read, never
+      // changed or removed (a project's feed goes with the project, by its foreign key).
+      const appendOnly = ['activity', 'project_feed'];
       for (const row of team) {
         const rewritable = !appendOnly.includes(row.table);
         expect(row, row.table).toMatchObject({

@@ -388,11 +388,14 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     for (const table of tables) expect(own[table], `app.${table}`).toBeGreaterThan(0);
   });
 
-  it('foyer_client has no table grants yet: a client actor cannot read projects', async () => {
-    const [a] = await twoTenants();
+  it('foyer_client reads its own project and nothing of the other tenant; team-only tables are not granted', async () => {
+    const [a, b] = await twoTenants();
+    const seen = await withActor(t.handle.db, a.client, (tx) => tx.select().from(schema.projects));
+    expect(seen.map((row) => row.id)).toEqual([a.projectId]);
+    expect(seen.map((row) => row.id)).not.toContain(b.projectId);
     await expectPermissionDenied(
-      withActor(t.handle.db, a.client, (tx) => tx.select().from(schema.projects)),
-      /permission denied for table projects/,
+      withActor(t.handle.db, a.client, (tx) => tx.select().from(schema.projectStaff)),
+      /permission denied for table project_staff/,
     );
     const [who] = await withActor(t.handle.db, a.client, (tx) =>
       txRows<{ user: string }>(tx, sql`select current_user::text as user`),

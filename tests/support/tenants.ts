@@ -114,13 +114,21 @@ export async function createTenant(
         name: 'Client',
         role: 'client',
         clientId,
+        permissions: [...schema.clientPermissions],
       },
     ]);
     await tx.insert(schema.projects).values({ tenantId, id: projectId, clientId, name: 'Website' });
+    await tx.insert(schema.projectClients).values({ tenantId, projectId, userId: client.userId });
+    await tx.insert(schema.projectStaff).values({ tenantId, projectId, userId: admin.userId });
+    await tx
+      .insert(schema.projectFeed)
+      .values({ tenantId, projectId, kind: 'project.created', actorName: tenant.name });
     await tx
       .insert(schema.taskStatuses)
       .values({ tenantId, id: statusId, name: 'To do', kind: 'todo', position: 0 });
-    await tx.insert(schema.tasks).values({ tenantId, id: taskId, projectId, statusId, title: 'Kick-off' });
+    await tx
+      .insert(schema.tasks)
+      .values({ tenantId, id: taskId, projectId, statusId, title: 'Kick-off', clientVisible: true });
     const inAnHour = new Date(Date.now() + 3_600_000);
     await tx.insert(schema.sessions).values({
       tenantId,

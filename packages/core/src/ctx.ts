@@ -1,6 +1,11 @@
-import { type ActingAs, schema, type TenantActor, type Tx, withActor } from '@foyer/db';
+import { type ActingAs, schema, sql, type TenantActor, type Tx, withActor } from '@foyer/db';
 import type { ClientInfo, Deps, TenantSite } from './context';
-import { CoreError } from './errors';
+import { CoreError, sqlState } from './errors';
+
+const READ_ONLY_TRANSACTION = '25006';
+
+/** What a change attempted while an admin previews the portal as a client is told. */
+export const PREVIEW_IS_READ_ONLY = 'This is a preview of the client’s portal: nothing can be changed here.';
 
 /**
  * What every verb is called with: the dependencies, who acts (their tenant inside the actor,
@@ -18,6 +23,11 @@ export interface Ctx {
   readonly client: ClientInfo | null;
   /** The operator behind an impersonation, recorded with activity; null otherwise. */
   readonly operatorId: string | null;
+  /**
+   * An admin previewing the portal as a client: the client acts, in read-only transactions, so
+   * the preview can change nothing and leaves nothing on the client's side. Null otherwise.
+   */
+  readonly previewBy: string | null;
   /** The open transaction; null until `transact` opens one. */
   readonly tx: Tx | null;
   /**
@@ -42,6 +52,7 @@ export interface CtxFields {
   site?: TenantSite | null;
   client?: ClientInfo | null;
   operatorId?: string | null;
+  previewBy?: string | null;
 }
 
 /** A context outside any transaction: what the server builds once per request (or job). */
@@ -52,6 +63,7 @@ export function createCtx(deps: Deps, fields: CtxFields = {}): Ctx {
     site: fields.site ?? null,
     client: fields.client ?? null,
     operatorId: fields.operatorId ?? null,
+    previewBy: fields.previewBy ?? null,
     tx: null,
     depth: 0,
     afterCommit: null,
@@ -85,9 +97,15 @@ export async function transact<T>(ctx: Ctx, work: (ctx: TxCtx) => Promise<T>): P
   const actor = ctx.actor;
   if (!actor) throw new Error('transact: nobody acts in this context (a visitor needs actingAs)');
   const effects: AfterCommit[] = [];
-  const result = await withActor(ctx.deps.db.db, actor, (tx) =>
-    work({ ...ctx, tx, afterCommit: effects, depth: 0 }),
-  );
+  const result = await withActor(ctx.deps.db.db, actor, async (tx) => {
+    // Lowering a transaction to read-only is allowed after its first statement; raising it is not.
+    if (ctx.previewBy) await tx.execute(sql`set transaction read only`);
+    return work({ ...ctx, tx, afterCommit: effects, depth: 0 });
+  }).catch((error: unknown) => {
+    if (ctx.previewBy && sqlState(error) === READ_ONLY_TRANSACTION)
+      throw new CoreError('forbidden', PREVIEW_IS_READ_ONLY);
+    throw error;
+  });
   await runAfterCommit(effects);
   return result;
 }
@@ -140,7 +158,7 @@ const USER_AGENT_MAX = 512;
  * outermost verb records; verbs it calls are part of the same action.
  */
 export async function record(ctx: TxCtx, entry: ActivityEntry): Promise<void> {
-  if (ctx.depth > 0) return;
+  if (ctx.depth > 0 || ctx.previewBy) return;
   const actor = ctx.actor;
   if (!actor) throw new Error('record: nobody acts in this context');
   await ctx.tx.insert(schema.activity).values({

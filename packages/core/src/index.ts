@@ -63,6 +63,16 @@ export {
 } from './branding/settings';
 export type { BrandContact, Branding, DocumentBranding, Theme } from './branding/types';
 export { THEMES } from './branding/types';
+export type { ClientPermission, PermissionInfo, PermissionPreset } from './clients/permissions';
+export {
+  CLIENT_PERMISSIONS,
+  DEFAULT_CLIENT_PERMISSIONS,
+  PERMISSION_INFO,
+  PERMISSION_PRESETS,
+  permissionSummary,
+  permissionsInput,
+  presetOf,
+} from './clients/permissions';
 export type { ClientInfo, Deps, DnsResolver, MailSetup, TenantSite } from './context';
 export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
 export {
@@ -71,6 +81,7 @@ export {
   afterCommit,
   createCtx,
   onAfterCommitFailure,
+  PREVIEW_IS_READ_ONLY,
   personOf,
   record,
   requestTransaction,

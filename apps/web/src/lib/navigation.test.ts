@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { isCurrent, navFor } from './navigation';
 
 describe('navFor', () => {
-  it('links Team, Email, Branding and Domain for admins only', () => {
+  it('links Clients, Team, Email, Branding and Domain for admins only; Projects for the team', () => {
     expect(navFor('admin').map((i) => i.label)).toEqual([
       'Dashboard',
+      'Projects',
+      'Clients',
       'Team',
       'Email',
       'Branding',
@@ -12,7 +14,7 @@ describe('navFor', () => {
       'Account',
     ]);
     expect(navFor('admin').find((i) => i.label === 'Branding')?.href).toBe('/admin/settings/branding');
-    expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Account']);
+    expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Projects', 'Account']);
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
   });

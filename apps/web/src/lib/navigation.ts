@@ -15,7 +15,13 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
   }
   return [
     { href: '/admin', label: 'Dashboard' },
-    ...(role === 'admin' ? [{ href: '/admin/team', label: 'Team' }] : []),
+    { href: '/admin/projects', label: 'Projects' },
+    ...(role === 'admin'
+      ? [
+          { href: '/admin/clients', label: 'Clients' },
+          { href: '/admin/team', label: 'Team' },
+        ]
+      : []),
     ...(role === 'admin'
       ? [
           { href: '/admin/settings/email', label: 'Email' },

@@ -68,9 +68,11 @@ export async function listTeam({
         createdAt: invitations.createdAt,
       })
       .from(invitations)
-      .where(sql`${invitations.acceptedAt} is null and ${invitations.expiresAt} > now()`)
+      .where(
+        sql`${invitations.role} <> 'client' and ${invitations.acceptedAt} is null and ${invitations.expiresAt} > now()`,
+      )
       .orderBy(invitations.createdAt);
-    return { members: members as TeamMember[], invitations: pending };
+    return { members: members as TeamMember[], invitations: pending as PendingInvitation[] };
   });
 }
 
@@ -142,7 +144,7 @@ export async function inviteMember({
         expiresAt: row.expiresAt.toISOString(),
       },
     });
-    return row;
+    return { ...row, role };
   });
 }
 

@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { ensureBoard } from './board';
 import type { TenantManifest } from './manifest';
 
-const { branding, clients, projects, tasks, users } = schema;
+const { branding, clients, projectClients, projects, tasks, users } = schema;
 
 export interface LogoFile {
   mime: 'image/png' | 'image/jpeg' | 'image/webp';
@@ -62,7 +62,11 @@ export async function applyTenant(
       tx.select({ id: clients.id }).from(clients).where(eq(clients.name, manifest.client.name)),
       () => tx.insert(clients).values({ tenantId, name: manifest.client.name }).returning({ id: clients.id }),
     );
-    await upsertUser(tx, tenantId, { ...manifest.client.contact, role: 'client', clientId });
+    const clientUserId = await upsertUser(tx, tenantId, {
+      ...manifest.client.contact,
+      role: 'client',
+      clientId,
+    });
     const projectId = await findOrInsert(
       tx
         .select({ id: projects.id })
@@ -79,6 +83,10 @@ export async function applyTenant(
           })
           .returning({ id: projects.id }),
     );
+    await tx
+      .insert(projectClients)
+      .values({ tenantId, projectId, userId: clientUserId })
+      .onConflictDoNothing();
     const board = await ensureBoard(tx, tenantId);
     for (const [position, task] of manifest.project.tasks.entries()) {
       const statusId = board.get(task.status);
@@ -154,7 +162,7 @@ async function upsertUser(
     role: 'admin' | 'client';
     clientId: string | null;
   },
-) {
+): Promise<string> {
   const [existing] = await tx
     .select({ id: users.id, passwordHash: users.passwordHash })
     .from(users)
@@ -163,20 +171,34 @@ async function upsertUser(
   // The operator wrote these addresses into the manifest: they count as verified, so a demo
   // workspace may send its invitations (unverified workspaces may not; see mail/policy.ts).
   const emailVerifiedAt = sql`coalesce(${users.emailVerifiedAt}, now())`;
+  const permissions = person.role === 'client' ? [...schema.clientPermissions] : [];
   if (existing) {
     await tx
       .update(users)
-      .set({ name: person.name, role: person.role, clientId: person.clientId, passwordHash, emailVerifiedAt })
+      .set({
+        name: person.name,
+        role: person.role,
+        clientId: person.clientId,
+        passwordHash,
+        emailVerifiedAt,
+        permissions,
+      })
       .where(eq(users.id, existing.id));
-    return;
+    return existing.id;
   }
-  await tx.insert(users).values({
-    tenantId,
-    email: person.email,
-    name: person.name,
-    role: person.role,
-    clientId: person.clientId,
-    passwordHash,
-    emailVerifiedAt: new Date(),
-  });
+  const [inserted] = await tx
+    .insert(users)
+    .values({
+      tenantId,
+      email: person.email,
+      name: person.name,
+      role: person.role,
+      clientId: person.clientId,
+      passwordHash,
+      emailVerifiedAt: new Date(),
+      permissions,
+    })
+    .returning({ id: users.id });
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted.id;
 }

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, customType, foreignKey, text } from 'drizzle-orm/pg-core';
 import { app } from './app';
-import { tenantIdColumn, tenantWall, updatedAt } from './columns';
+import { actorIsAdmin, tenantIdColumn, updatedAt, walledPolicies } from './columns';
 import { tenants } from './platform';
+import { teamRole } from './roles';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -24,6 +25,8 @@ export const branding = app.table(
     /** Hex SHA-256 of the logo bytes: the logo URL's cache key. */
     logoSha256: text('logo_sha256'),
     welcomeText: text('welcome_text'),
+    /** The portal's first-sign-in welcome to a client; null shows the default text. */
+    portalWelcome: text('portal_welcome'),
     /** Background colour of the login page; null uses the theme's. */
     loginBackground: text('login_background'),
     faviconMime: text('favicon_mime'),
@@ -54,6 +57,12 @@ export const branding = app.table(
       'branding_logo_mime',
       sql`${t.logoMime} is null or ${t.logoMime} in ('image/png', 'image/jpeg', 'image/webp')`,
     ),
-    ...tenantWall('branding', t.tenantId),
+    // Everyone's pages show the brand (through the host lookup); only admins change it.
+    ...walledPolicies('branding', 'team', teamRole, t.tenantId, {
+      select: true,
+      insert: actorIsAdmin,
+      update: actorIsAdmin,
+      delete: actorIsAdmin,
+    }),
   ],
 );

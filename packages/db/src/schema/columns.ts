@@ -74,3 +74,32 @@ export const actorIsAdmin = sql`${currentActorKind} = 'admin'`;
 
 /** True when the transaction is the worker delivering mail or running jobs for one tenant. */
 export const actorIsWorker = sql`${currentActorKind} = 'worker'`;
+
+/** The projects the signed-in client is assigned to (their own assignment rows only). */
+export const clientProjectIds = sql`(select pc.project_id from app.project_clients pc where pc.tenant_id = ${currentTenant} and pc.user_id = ${currentUser})`;
+
+/** The projects the signed-in staff member is assigned to. */
+export const staffProjectIds = sql`(select ps.project_id from app.project_staff ps where ps.tenant_id = ${currentTenant} and ps.user_id = ${currentUser})`;
+
+/** The client permissions, exactly those of the client wall (ARCHITECTURE.md). */
+export const clientPermissions = [
+  'projects',
+  'tasks.view',
+  'tasks.comment',
+  'review',
+  'files.download',
+  'files.upload',
+  'invoices',
+  'messages',
+] as const;
+export type ClientPermission = (typeof clientPermissions)[number];
+
+/**
+ * True when the signed-in client is active and holds `permission`. Read from their own row of
+ * `app.users` on every statement (an initplan, once), so a change applies on the next request.
+ */
+export const clientMay = (permission: ClientPermission) =>
+  sql`coalesce((select ${sql.raw(`'${permission}'`)} = any(u.permissions) from app.users u where u.tenant_id = ${currentTenant} and u.id = ${currentUser} and u.status = 'active'), false)`;
+
+/** The projects a client's policies let them read (the projects table's own client policy applies). */
+export const readableProjectIds = sql`(select p.id from app.projects p)`;

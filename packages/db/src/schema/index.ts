@@ -2,6 +2,7 @@ export * from './activity';
 export * from './app';
 export * from './branding';
 export * from './clients';
+export { type ClientPermission, clientPermissions } from './columns';
 export * from './email';
 export * from './platform';
 export * from './projects';

@@ -1,29 +1,191 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  foreignKey,
+  index,
+  jsonb,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { app } from './app';
 import { clients } from './clients';
-import { createdAt, idColumn, tenantIdColumn, tenantWall } from './columns';
+import {
+  actorIsAdmin,
+  clientMay,
+  clientProjectIds,
+  createdAt,
+  currentUser,
+  idColumn,
+  isCurrentUser,
+  readableProjectIds,
+  staffProjectIds,
+  tenantIdColumn,
+  updatedAt,
+  walledPolicies,
+} from './columns';
 import { tenants } from './platform';
+import { clientRole, teamRole } from './roles';
+import { users } from './users';
 
-export const projectStatuses = ['active', 'completed', 'archived'] as const;
+/** `archived` projects are hidden from clients; the others are shown with their status. */
+export const projectStatuses = ['active', 'on_hold', 'completed', 'archived'] as const;
+export type ProjectStatus = (typeof projectStatuses)[number];
 
 export const projects = app.table(
   'projects',
   {
     tenantId: tenantIdColumn(),
     id: idColumn(),
-    clientId: uuid('client_id').notNull(),
+    /** The owning company, if any; who sees the project is decided per person (project_clients). */
+    clientId: uuid('client_id'),
     name: text('name').notNull(),
     description: text('description'),
     status: text('status', { enum: projectStatuses }).notNull().default('active'),
+    startDate: date('start_date', { mode: 'string' }),
+    deadline: date('deadline', { mode: 'string' }),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [clients.tenantId, clients.id] }),
     index('projects_tenant_client_idx').on(t.tenantId, t.clientId),
-    check('projects_status_known', sql`${t.status} in ('active', 'completed', 'archived')`),
-    ...tenantWall('projects', t.tenantId),
+    index('projects_tenant_name_idx').on(t.tenantId, sql`lower(${t.name})`, t.id),
+    check('projects_status_known', sql`${t.status} in ('active', 'on_hold', 'completed', 'archived')`),
+    check('projects_name_length', sql`length(${t.name}) between 1 and 200`),
+    check(
+      'projects_dates_ordered',
+      sql`${t.deadline} is null or ${t.startDate} is null or ${t.deadline} >= ${t.startDate}`,
+    ),
+    // Admins see and run every project; staff see the projects they are assigned to.
+    ...walledPolicies('projects', 'team', teamRole, t.tenantId, {
+      select: sql`(${actorIsAdmin} or ${t.id} in ${staffProjectIds})`,
+      insert: actorIsAdmin,
+      update: actorIsAdmin,
+      delete: actorIsAdmin,
+    }),
+    // A client sees the projects they are assigned to, while `projects` is on and the project is
+    // not archived.
+    ...walledPolicies('projects', 'client', clientRole, t.tenantId, {
+      select: sql`${t.id} in ${clientProjectIds} and ${t.status} <> 'archived' and ${clientMay('projects')}`,
+    }),
+  ],
+);
+
+/** Who of the client side is on a project: one row per person, never per company. */
+export const projectClients = app.table(
+  'project_clients',
+  {
+    tenantId: tenantIdColumn(),
+    projectId: uuid('project_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    addedBy: uuid('added_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.projectId, t.userId] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.projectId],
+      foreignColumns: [projects.tenantId, projects.id],
+    }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ columns: [t.tenantId, t.addedBy], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'set null',
+    ),
+    // The policies' lookup: a person's projects.
+    index('project_clients_tenant_user_idx').on(t.tenantId, t.userId, t.projectId),
+    ...walledPolicies('project_clients', 'team', teamRole, t.tenantId, {
+      select: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+      insert: actorIsAdmin,
+      update: actorIsAdmin,
+      delete: actorIsAdmin,
+    }),
+    // A client reads their own assignments only: never who else is on a project.
+    ...walledPolicies('project_clients', 'client', clientRole, t.tenantId, {
+      select: isCurrentUser(t.userId),
+    }),
+  ],
+);
+
+/** Who of the team is on a project. The team knows who works on what; clients never read it. */
+export const projectStaff = app.table(
+  'project_staff',
+  {
+    tenantId: tenantIdColumn(),
+    projectId: uuid('project_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    addedBy: uuid('added_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.projectId, t.userId] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.projectId],
+      foreignColumns: [projects.tenantId, projects.id],
+    }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ columns: [t.tenantId, t.addedBy], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'set null',
+    ),
+    index('project_staff_tenant_user_idx').on(t.tenantId, t.userId, t.projectId),
+    // Read by the other policies as the team role; it must not itself read project tables.
+    ...walledPolicies('project_staff', 'team', teamRole, t.tenantId, {
+      select: true,
+      insert: actorIsAdmin,
+      update: actorIsAdmin,
+      delete: actorIsAdmin,
+    }),
+  ],
+);
+
+/**
+ * The client's "recent activity": what happened on a project, as the portal shows it. Not the
+ * audit log (`app.activity`): entries point at items and are shown to a client only while the
+ * client can read the project (and, for entries about one person, only to that person).
+ */
+export const projectFeed = app.table(
+  'project_feed',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    projectId: uuid('project_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** `project.created`, `project.status`, `project.assigned`; later areas add theirs. */
+    kind: text('kind').notNull(),
+    /** Shown only to this person when set (e.g. "you were added"); to everyone on the project otherwise. */
+    userId: uuid('user_id'),
+    /** The name of who did it, as the item shows it: the agency's display name for the team. */
+    actorName: text('actor_name'),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.projectId],
+      foreignColumns: [projects.tenantId, projects.id],
+    }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+    index('project_feed_tenant_project_at_idx').on(t.tenantId, t.projectId, t.at.desc()),
+    check('project_feed_kind_shape', sql`${t.kind} ~ '^[a-z_]+\\.[a-z_]+$'`),
+    ...walledPolicies('project_feed', 'team', teamRole, t.tenantId, {
+      select: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+      insert: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+    }),
+    ...walledPolicies('project_feed', 'client', clientRole, t.tenantId, {
+      select: sql`${t.projectId} in ${readableProjectIds} and (${t.userId} is null or ${t.userId} = ${currentUser})`,
+    }),
   ],
 );

@@ -1,9 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, index, integer, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { app } from './app';
-import { createdAt, idColumn, tenantIdColumn, tenantWall } from './columns';
+import {
+  actorIsAdmin,
+  clientMay,
+  createdAt,
+  idColumn,
+  readableProjectIds,
+  staffProjectIds,
+  tenantIdColumn,
+  walledPolicies,
+} from './columns';
 import { tenants } from './platform';
 import { projects } from './projects';
+import { clientRole, teamRole } from './roles';
 
 export const statusKinds = ['todo', 'in_progress', 'review', 'done'] as const;
 
@@ -22,7 +32,14 @@ export const taskStatuses = app.table(
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
     index('task_statuses_tenant_position_idx').on(t.tenantId, t.position),
     check('task_statuses_kind_known', sql`${t.kind} in ('todo', 'in_progress', 'review', 'done')`),
-    ...tenantWall('task_statuses', t.tenantId),
+    // The team reads the board's columns; admins shape them. Clients read a task's column name.
+    ...walledPolicies('task_statuses', 'team', teamRole, t.tenantId, {
+      select: true,
+      insert: actorIsAdmin,
+      update: actorIsAdmin,
+      delete: actorIsAdmin,
+    }),
+    ...walledPolicies('task_statuses', 'client', clientRole, t.tenantId, { select: true }),
   ],
 );
 
@@ -51,6 +68,16 @@ export const tasks = app.table(
       foreignColumns: [taskStatuses.tenantId, taskStatuses.id],
     }),
     index('tasks_tenant_project_idx').on(t.tenantId, t.projectId, t.position),
-    ...tenantWall('tasks', t.tenantId),
+    // Admins reach every task; staff the tasks of their projects.
+    ...walledPolicies('tasks', 'team', teamRole, t.tenantId, {
+      select: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+      insert: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+      update: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+      delete: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+    }),
+    // A client reads client-visible tasks of the projects they can read, with `tasks.view` on.
+    ...walledPolicies('tasks', 'client', clientRole, t.tenantId, {
+      select: sql`${t.clientVisible} and ${t.projectId} in ${readableProjectIds} and ${clientMay('tasks.view')}`,
+    }),
   ],
 );

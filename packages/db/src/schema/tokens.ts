@@ -54,9 +54,13 @@ export const userTokens = app.table(
   ],
 );
 
-export const invitationRoles = ['admin', 'staff'] as const;
+export const invitationRoles = ['admin', 'staff', 'client'] as const;
 
-/** A pending invitation to join an agency's team; accepting it creates the user. */
+/**
+ * A pending invitation. To the team: accepting it creates the user. To a client: the person
+ * exists already (`user_id`, added by an admin with their permissions and projects), and
+ * accepting it sets their password.
+ */
 export const invitations = app.table(
   'invitations',
   {
@@ -66,6 +70,8 @@ export const invitations = app.table(
     role: text('role', { enum: invitationRoles }).notNull(),
     tokenHash: text('token_hash').notNull(),
     invitedBy: uuid('invited_by'),
+    /** The client person invited; null for team invitations. */
+    userId: uuid('user_id'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -75,9 +81,14 @@ export const invitations = app.table(
     foreignKey({ columns: [t.tenantId, t.invitedBy], foreignColumns: [users.tenantId, users.id] }).onDelete(
       'set null',
     ),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
     uniqueIndex('invitations_tenant_hash_idx').on(t.tenantId, t.tokenHash),
+    index('invitations_tenant_user_idx').on(t.tenantId, t.userId),
     index('invitations_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
-    check('invitations_role_known', sql`${t.role} in ('admin', 'staff')`),
+    check('invitations_role_known', sql`${t.role} in ('admin', 'staff', 'client')`),
+    check('invitations_client_has_person', sql`(${t.role} = 'client') = (${t.userId} is not null)`),
     ...walledPolicies('invitations', 'admin', teamRole, t.tenantId, {
       select: actorIsAdmin,
       insert: actorIsAdmin,

@@ -13,6 +13,7 @@ import { app } from './app';
 import { clients } from './clients';
 import {
   actorIsAdmin,
+  actorIsWorker,
   createdAt,
   currentActorKind,
   idColumn,
@@ -45,6 +46,18 @@ export const users = app.table(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** When the person confirmed their address from the verification email. */
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    phone: text('phone'),
+    address: text('address'),
+    /** The agency's own notes about a client: the client role has no grant on this column. */
+    notes: text('notes'),
+    /** A client's permissions, exactly those of the client wall; empty for the team. */
+    permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
+    /** When a client dismissed the portal's first-sign-in welcome. */
+    welcomeDismissedAt: timestamp('welcome_dismissed_at', { withTimezone: true }),
+    /** IANA time zone the person chose; null follows their browser. */
+    timeZone: text('time_zone'),
+    /** Light, dark or system; null follows the agency's theme. */
+    theme: text('theme', { enum: ['light', 'dark', 'system'] }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -55,11 +68,18 @@ export const users = app.table(
     check('users_role_known', sql`${t.role} in ('admin', 'staff', 'client')`),
     check('users_status_known', sql`${t.status} in ('active', 'deactivated')`),
     check('users_client_iff_client_role', sql`(${t.role} = 'client') = (${t.clientId} is not null)`),
-    // The team reads its whole tenant's people; only admins add or remove them, and a member
-    // changes only their own row unless they are an admin. Their own row keeps the role they act
-    // with (the check applies to the new row too), so staff cannot make themselves admins.
+    check(
+      'users_permissions_known',
+      sql`${t.permissions} <@ array['projects', 'tasks.view', 'tasks.comment', 'review', 'files.download', 'files.upload', 'invoices', 'messages']::text[] and (${t.role} = 'client' or ${t.permissions} = '{}'::text[])`,
+    ),
+    check('users_theme_known', sql`${t.theme} is null or ${t.theme} in ('light', 'dark', 'system')`),
+    check('users_time_zone_length', sql`${t.timeZone} is null or length(${t.timeZone}) <= 64`),
+    // Admins and the worker (addressing mail) read everyone; staff read the team and the clients on their projects. Only admins add
+    // or remove people, and a member changes only their own row unless they are an admin. Their
+    // own row keeps the role they act with (the check applies to the new row too), so staff
+    // cannot make themselves admins.
     ...walledPolicies('users', 'team', teamRole, t.tenantId, {
-      select: true,
+      select: sql`(${actorIsAdmin} or ${actorIsWorker} or ${t.role} <> 'client' or ${t.id} in (select pc.user_id from app.project_clients pc))`,
       insert: actorIsAdmin,
       update: sql`((${isCurrentUser(t.id)} and ${t.role} = ${currentActorKind}) or ${actorIsAdmin})`,
       delete: actorIsAdmin,
