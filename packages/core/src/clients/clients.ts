@@ -319,7 +319,10 @@ const detailsShape = {
 
 const addInput = z.object({ ...detailsShape, permissions: permissionsInput });
 
-export type AddClientInput = z.input<typeof addInput>;
+/** Permissions come from forms as any strings; the schema refuses unknown ones. */
+type WithAnyPermissions<T> = Omit<T, 'permissions'> & { permissions: readonly string[] };
+
+export type AddClientInput = WithAnyPermissions<z.input<typeof addInput>>;
 
 const EMAIL_TAKEN = 'Someone with this email is already in this workspace.';
 
@@ -516,7 +519,7 @@ export async function setClientPermissions({
   input,
 }: {
   ctx: Ctx;
-  input: z.input<typeof permissionsChange>;
+  input: WithAnyPermissions<z.input<typeof permissionsChange>>;
 }): Promise<void> {
   const actor = adminOf(ctx, CLIENTS_ADMINS_ONLY);
   const { clientId, permissions } = parseInput(permissionsChange, input);
