@@ -181,6 +181,29 @@ describe.each(drivers)('clients on %s', (driver) => {
       projectCount: 1,
     });
 
+    // A project of no company counts for the company of a contact assigned to it.
+    const [side] = await t.superuser<{ id: string }>(
+      `insert into app.projects (tenant_id, name) values ($1, 'Side project') returning id::text`,
+      [tenant.id],
+    );
+    const sideId = required(side, 'the side project').id;
+    await t.superuser(
+      'insert into app.project_clients (tenant_id, project_id, user_id) values ($1, $2, $3)',
+      [tenant.id, sideId, first.id],
+    );
+    const harbour = await getCompany({ ctx: core.as(tenant.admin), input: { companyId: first.companyId } });
+    expect(harbour.projects.map((p) => p.name)).toEqual(['Side project']);
+    expect(harbour.contacts.map((c) => [c.name, c.state])).toEqual([
+      ['Pat Doe', 'invited'],
+      ['Sam Doe', 'invited'],
+    ]);
+    expect((await getClient({ ctx: core.as(tenant.admin), input: { clientId: first.id } })).projects).toEqual(
+      [{ id: sideId, name: 'Side project', status: 'active' }],
+    );
+    expect(
+      (await listCompanies({ ctx: core.as(tenant.admin) })).find((c) => c.id === first.companyId)
+        ?.projectCount,
+    ).toBe(1);
     const company = await getCompany({ ctx: core.as(tenant.admin), input: { companyId: tenant.clientId } });
     expect(company.contacts.map((c) => c.id)).toEqual([tenant.client.userId]);
     expect(company.projects.map((p) => p.id)).toEqual([tenant.projectId]);
@@ -363,6 +386,35 @@ describe.each(drivers)('clients on %s', (driver) => {
       resendClientInvitation({ ctx: core.as(tenant.admin, site), input: { clientId: id } }),
       'conflict',
     );
+  });
+
+  it('a new address while invited moves the pending invitation with it', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const site = siteOf(tenant);
+    const { id } = await add(core, tenant, { name: 'Lee Moved' });
+    const moved = `moved-${id.slice(0, 8)}@${tenant.slug}.test`;
+    await updateClient({
+      ctx: core.as(tenant.admin),
+      input: { clientId: id, name: 'Lee Moved', email: moved, company: 'Acme Bakery', notes: 'New address.' },
+    });
+    await resendClientInvitation({ ctx: core.as(tenant.admin, site), input: { clientId: id } });
+    await deliverQueued(core, [tenant.id]);
+    // The first email went out after the change too: to the person, read at send time.
+    expect(core.mail.filter((m) => m.to === moved)).toHaveLength(2);
+    const newest = required(core.mail.at(-1), 'the newest invitation');
+    const token = required(/token=([A-Za-z0-9_-]+)/.exec(newest.text)?.[1], 'a token');
+    expect(await invitationLink({ ctx: core.visitor(site), input: { token } })).toMatchObject({
+      state: 'pending',
+      email: moved,
+    });
+    const accepted = await acceptInvitation({
+      ctx: core.visitor(site),
+      input: { token, name: 'Lee Moved', password: TEST_PASSWORD },
+    });
+    expect(accepted.actor.userId).toBe(id);
+    const [entry] = await activityOf(t, tenant.id, 'client.update');
+    expect(entry?.data).toEqual({ changed: ['email', 'notes'] });
   });
 
   it('resending replaces the earlier link', async () => {
