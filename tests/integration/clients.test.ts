@@ -168,6 +168,12 @@ describe.each(drivers)('clients on %s', (driver) => {
     const aloneDetail = await getClient({ ctx: core.as(tenant.admin), input: { clientId: alone.id } });
     expect(aloneDetail.company.name).toBe('Robin Solo');
     expect(alone.companyId).not.toBe(first.companyId);
+    // Another person alone of the same name is not put in the first one's company.
+    const namesake = await add(core, tenant, { name: 'Robin Solo', company: '' });
+    expect(namesake.companyId).not.toBe(alone.companyId);
+    expect(
+      (await getClient({ ctx: core.as(tenant.admin), input: { clientId: namesake.id } })).company.name,
+    ).toBe('Robin Solo (2)');
 
     const companies = await listCompanies({ ctx: core.as(tenant.admin) });
     expect(companies.find((c) => c.id === first.companyId)).toMatchObject({

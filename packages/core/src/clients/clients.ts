@@ -7,7 +7,7 @@ import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
 import { id, line, lines, parseInput } from '../input';
 import { queueEmail } from '../mail/outbox';
 import { VERIFY_TO_SEND, workspaceVerified } from '../mail/policy';
-import { companyForName } from './companies';
+import { companyForName, ownCompanyFor } from './companies';
 import { type ClientPermission, permissionsInput } from './permissions';
 
 const { clients, invitations, outbox, projectClients, projects, sessions, users } = schema;
@@ -406,7 +406,9 @@ export async function addClient({
     const { tx } = ctx;
     if (!(await workspaceVerified(tx))) throw new CoreError('forbidden', VERIFY_TO_SEND);
     if (await emailTaken(tx, data.email)) throw invalid({ email: EMAIL_TAKEN });
-    const company = await companyForName(ctx, data.company ?? data.name);
+    const company = data.company
+      ? await companyForName(ctx, data.company)
+      : await ownCompanyFor(ctx, data.name);
     let person: { id: string } | undefined;
     try {
       [person] = await tx

@@ -62,6 +62,27 @@ export async function companyForName(
 }
 
 // Written out in full: drizzle leaves the outer table's columns unqualified inside a subquery.
+/**
+ * A new company for a person added without one, in their own name; a name already taken (another
+ * person alone of the same name) gets a number, so two strangers never share a company.
+ */
+export async function ownCompanyFor(
+  ctx: TxCtx,
+  personName: string,
+): Promise<{ id: string; name: string; created: boolean }> {
+  const actor = adminOf(ctx, COMPANIES_ADMINS_ONLY);
+  for (let n = 1; n <= 100; n++) {
+    const name = n === 1 ? personName : `${personName} (${n})`;
+    const [made] = await ctx.tx
+      .insert(clients)
+      .values({ tenantId: actor.tenantId, name })
+      .onConflictDoNothing()
+      .returning({ id: clients.id, name: clients.name });
+    if (made) return { ...made, created: true };
+  }
+  throw new CoreError('conflict', 'Too many companies already have this name. Enter a company for them.');
+}
+
 const contactCount = sql<number>`(select count(*)::int from app.users u where u.tenant_id = app.clients.tenant_id and u.client_id = app.clients.id and u.role = 'client')`;
 const projectCount = sql<number>`(select count(*)::int from app.projects p where p.tenant_id = app.clients.tenant_id and (p.client_id = app.clients.id or p.id in (select pc.project_id from app.project_clients pc join app.users u on u.tenant_id = pc.tenant_id and u.id = pc.user_id where pc.tenant_id = app.clients.tenant_id and u.client_id = app.clients.id)))`;
 
