@@ -50,12 +50,13 @@ describe.each(drivers)('email templates on %s', (driver) => {
     expect(invitation).toMatchObject({ name: 'Team invitation', customised: false, updatedAt: null });
     // Only the emails of features that exist; projects, invoices, messages… come with their releases.
     expect(list.map((tpl) => tpl.key)).toEqual([
+      'client-invitation',
       'staff-invitation',
       'email-verification',
       'password-reset',
       'email-change',
     ]);
-    for (const later of ['client-invitation', 'project-added', 'invoice-sent', 'message-digest']) {
+    for (const later of ['project-added', 'invoice-sent', 'message-digest']) {
       await expectCoreError(
         getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: later } }),
         'not_found',

@@ -65,6 +65,8 @@ const ENDPOINT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTI
 
 /** Valid-looking values for dynamic segments, by parameter name. */
 const PARAMS: Record<string, string> = {
+  // A row of each kind with this id is made in the agency's tenant (a client company, a client).
+  id: '00000000-0000-4000-8000-000000000001',
   key: 'password-reset',
   name: 'route-access.eml',
 };
@@ -388,6 +390,16 @@ describe('route access', () => {
       },
     });
     b = await createTenant(t);
+    // The client and company pages' sample id names a company and a client person of `a`.
+    await t.superuser(`insert into app.clients (tenant_id, id, name) values ($1, $2, 'Sample Company')`, [
+      a.id,
+      PARAMS.id,
+    ]);
+    await t.superuser(
+      `insert into app.users (tenant_id, id, email, name, role, client_id, permissions)
+       values ($1, $2, $3, 'Sample Client', 'client', $2, '{projects}')`,
+      [a.id, PARAMS.id, `sample-client@${a.slug}.test`],
+    );
     ({ actor: staff } = await addUser(t, a, { role: 'staff' }));
     const [operator] = await t.superuser<{ id: string }>(
       'insert into platform.operators (email, name, password_hash) values ($1, $2, $3) returning id::text',

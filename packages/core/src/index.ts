@@ -63,6 +63,30 @@ export {
 } from './branding/settings';
 export type { BrandContact, Branding, DocumentBranding, Theme } from './branding/types';
 export { THEMES } from './branding/types';
+// ---- Clients and their companies (issue #11, the admin side) ----------------------------------
+export type {
+  AddClientInput,
+  ClientDetail,
+  ClientPage,
+  ClientProject,
+  ClientState,
+  ClientSummary,
+  InvitationDelivery,
+} from './clients/clients';
+export {
+  addClient,
+  CLIENT_PAGE_SIZE,
+  CLIENT_STATES,
+  deactivateClient,
+  getClient,
+  listClients,
+  reactivateClient,
+  resendClientInvitation,
+  setClientPermissions,
+  updateClient,
+} from './clients/clients';
+export type { CompanyContact, CompanyDetail, CompanySummary } from './clients/companies';
+export { getCompany, listCompanies, renameCompany } from './clients/companies';
 export type { ClientPermission, PermissionInfo, PermissionPreset } from './clients/permissions';
 export {
   CLIENT_PERMISSIONS,

@@ -207,11 +207,11 @@ export async function acceptInvitation(
   input: { tenantId: string; tokenHash: string; name: string; passwordHash: string },
 ) {
   const row = await first(
-    h.rows<{ user_id: string; role: 'admin' | 'staff' }>(
+    h.rows<{ user_id: string; role: 'admin' | 'staff' | 'client'; client_id: string | null }>(
       sql`select * from app_system.accept_invitation(${input.tenantId}::uuid, ${input.tokenHash}::text, ${input.name}::text, ${input.passwordHash}::text)`,
     ),
   );
-  return row ? { userId: row.user_id, role: row.role } : null;
+  return row ? { userId: row.user_id, role: row.role, clientId: row.client_id } : null;
 }
 
 /** Counts one hit on `key`; false once more than `limit` fell in the current window. */

@@ -9,10 +9,15 @@ import type { DatabaseHandle } from './client';
 export type InvitationState = 'pending' | 'accepted' | 'replaced' | 'expired';
 
 export async function invitationState(h: DatabaseHandle, tenantId: string, tokenHash: string) {
-  const [row] = await h.rows<{ email: string; role: 'admin' | 'staff'; state: InvitationState }>(
-    sql`select email, role, state from app_system.invitation_state(${tenantId}::uuid, ${tokenHash}::text)`,
+  const [row] = await h.rows<{
+    email: string;
+    role: 'admin' | 'staff' | 'client';
+    state: InvitationState;
+    name: string | null;
+  }>(
+    sql`select email, role, state, name from app_system.invitation_state(${tenantId}::uuid, ${tokenHash}::text)`,
   );
-  return row ? { email: row.email, role: row.role, state: row.state } : null;
+  return row ? { email: row.email, role: row.role, state: row.state, name: row.name } : null;
 }
 
 export type EmailVerificationState = 'pending' | 'verified' | 'expired';

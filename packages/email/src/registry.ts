@@ -214,7 +214,7 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     description: 'Invites a client contact to the portal.',
     audience: 'client',
     link: 'acceptUrl',
-    live: false,
+    live: true,
     variables: [
       { name: 'inviterName', description: 'Who sent the invitation; may be empty' },
       { name: 'acceptUrl', description: 'Link that accepts the invitation' },

@@ -185,7 +185,13 @@ export async function invitationForToken({ ctx, input }: { ctx: Ctx; input: z.in
 
 /** What an invitation link shows: the form to join, or why it no longer works. */
 export type InvitationLink =
-  | { state: 'pending'; email: string; role: TeamRole }
+  | {
+      state: 'pending';
+      email: string;
+      role: TeamRole | 'client';
+      /** A client invitation's person, as the agency named them. */
+      name?: string | null;
+    }
   | { state: 'accepted' | 'replaced' | 'expired' | 'not_found' };
 
 /**
@@ -204,7 +210,10 @@ export async function invitationLink({
     ? await system.invitations.state(ctx.deps.db, siteOf(ctx).tenant.id, hashToken(token))
     : null;
   if (!found) return { state: 'not_found' };
-  if (found.state === 'pending') return { state: 'pending', email: found.email, role: found.role };
+  if (found.state === 'pending')
+    return found.role === 'client'
+      ? { state: 'pending', email: found.email, role: found.role, name: found.name }
+      : { state: 'pending', email: found.email, role: found.role };
   return { state: found.state };
 }
 
@@ -246,10 +255,15 @@ export async function acceptInvitation({
   }
   if (!accepted)
     throw new CoreError('expired', 'This invitation has expired or was already used. Ask for a new one.');
-  const actor = actorFor(site.tenant.id, { userId: accepted.userId, role: accepted.role, clientId: null });
+  const actor = actorFor(site.tenant.id, accepted);
   const userId = accepted.userId;
   const member = actingAs(ctx, actor);
   await transact(member, async (ctx) => {
+    if (accepted.role === 'client') {
+      // A client joins the portal: nothing for the team's bell, one entry in the log.
+      await record(ctx, { verb: 'client.accept_invitation', subject: { type: 'user', id: userId } });
+      return;
+    }
     await notifyTeamJoined(ctx, parsed.data.name);
     await record(ctx, {
       verb: 'team.join',

@@ -147,6 +147,8 @@ export const outbox = app.table(
     check('outbox_status_known', sql`${t.status} in ('queued', 'sending', 'sent', 'failed', 'suppressed')`),
     check('outbox_has_recipient', sql`${t.userId} is not null or ${t.toAddress} is not null`),
     index('outbox_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    // A person's latest email of a kind (a client's invitation and its delivery state).
+    index('outbox_tenant_user_idx').on(t.tenantId, t.userId, t.template, t.createdAt.desc()),
     // Only pending rows: small however large the log grows, so the cross-tenant claim scans it whole.
     index('outbox_tenant_pending_idx')
       .on(t.tenantId, t.nextAttemptAt)

@@ -65,6 +65,10 @@ export const users = app.table(
     foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [clients.tenantId, clients.id] }),
     uniqueIndex('users_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
     index('users_tenant_client_idx').on(t.tenantId, t.clientId),
+    // The admin's client list: keyset pages in name order.
+    index('users_tenant_client_name_idx')
+      .on(t.tenantId, sql`lower(${t.name})`, t.id)
+      .where(sql`${t.role} = 'client'`),
     check('users_role_known', sql`${t.role} in ('admin', 'staff', 'client')`),
     check('users_status_known', sql`${t.status} in ('active', 'deactivated')`),
     check('users_client_iff_client_role', sql`(${t.role} = 'client') = (${t.clientId} is not null)`),

@@ -27,15 +27,18 @@ export const actions: Actions = {
       return input.failure;
     }
     const { token, name, password } = input.data;
+    let home = '/admin';
     try {
       const session = await acceptInvitation({ ctx, input: { token, name, password } });
       setSessionCookie(event.cookies, event.platform, session);
+      // A client lands in the portal; the team on its panel.
+      if (session.actor.kind === 'client') home = '/';
     } catch (error) {
       // Used up between opening the page and sending it (another tab): say what it has become.
       if (error instanceof CoreError && error.code === 'expired')
         return fail(400, { ended: (await invitationLink({ ctx, input: { token } })).state });
       return coreErrorToFail(error, { name });
     }
-    redirect(303, '/admin');
+    redirect(303, home);
   },
 };
