@@ -174,7 +174,7 @@ describe.each(drivers)('projects on %s', (driver) => {
       'deadline',
     );
     await expectCoreError(
-      createProject({ ctx: admin, input: { name: 'P', status: 'lost' as never } }),
+      createProject({ ctx: admin, input: { name: 'P', status: 'lost' } }),
       'validation',
       'status',
     );

@@ -178,7 +178,7 @@ export async function listProjects({
   input = {},
 }: {
   ctx: Ctx;
-  input?: z.input<typeof listInput>;
+  input?: { q?: string; status?: string; companyId?: string; after?: string; limit?: number };
 }): Promise<ProjectPage> {
   const actor = teamMemberOf(ctx, 'Only the team sees this list of projects.');
   const { q, status, companyId, after, limit } = parseInput(listInput, input);
@@ -471,7 +471,7 @@ export async function createProject({
   input,
 }: {
   ctx: Ctx;
-  input: z.input<typeof createProjectInput>;
+  input: Omit<z.input<typeof createProjectInput>, 'status'> & { status?: string };
 }): Promise<CreatedProject> {
   const actor = adminOf(ctx, ADMINS_ONLY);
   const data = parseInput(createProjectInput, input);
@@ -528,7 +528,7 @@ export async function updateProject({
   input,
 }: {
   ctx: Ctx;
-  input: z.input<typeof updateProjectInput>;
+  input: Omit<z.input<typeof updateProjectInput>, 'status'> & { status?: string };
 }): Promise<ProjectOverview> {
   adminOf(ctx, ADMINS_ONLY);
   const data = parseInput(updateProjectInput, input);
@@ -620,7 +620,7 @@ export async function assignClients({
       const found = new Map(people.map((p) => [p.id, p]));
       for (const userId of new Set(userIds)) {
         const person = found.get(userId);
-        if (!person || person.role !== 'client')
+        if (person?.role !== 'client')
           throw invalid({ userIds: 'Only your clients can be added here. Add team members under Staff.' });
         if (person.status !== 'active')
           throw invalid({ userIds: `${person.name} is deactivated. Reactivate them first.` });
