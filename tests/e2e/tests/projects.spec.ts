@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test, unique } from './support';
 
@@ -83,3 +84,42 @@ test('an admin creates a project for Acme Bakery, assigns Alex, who hears of it 
   await page.goto(hostUrl(HOST, `/admin/projects?q=${encodeURIComponent(name)}`));
   await expect(page.getByRole('link', { name })).toBeVisible();
 });
+
+/** Serious and critical axe findings on the page as it is now (as signed-in.spec.ts counts them). */
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .options({ rules: { 'label-content-name-mismatch': { enabled: true } } })
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 375, height: 740 },
+]) {
+  test(`the project pages have no serious accessibility problems and fit at ${viewport.width}px`, async ({
+    page,
+    hostUrl,
+  }) => {
+    test.setTimeout(90_000);
+    await page.setViewportSize(viewport);
+    await page.goto(hostUrl(HOST, '/login'));
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await expect(page).toHaveURL(hostUrl(HOST, '/admin'));
+    await page.goto(hostUrl(HOST, '/admin/projects?q=Website'));
+    await page.getByRole('link', { name: 'Website redesign' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Website redesign' })).toBeVisible();
+    const project = page.url();
+    for (const url of [hostUrl(HOST, '/admin/projects'), hostUrl(HOST, '/admin/projects/new'), project]) {
+      await page.goto(url);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      expect(await seriousViolations(page), url).toEqual([]);
+      // Nothing wider than the screen: no sideways scrolling on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(
+        viewport.width,
+      );
+    }
+  });
+}
