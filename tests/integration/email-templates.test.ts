@@ -54,8 +54,9 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'email-verification',
       'password-reset',
       'email-change',
+      'project-added',
     ]);
-    for (const later of ['client-invitation', 'project-added', 'invoice-sent', 'message-digest']) {
+    for (const later of ['client-invitation', 'invoice-sent', 'message-digest']) {
       await expectCoreError(
         getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: later } }),
         'not_found',
