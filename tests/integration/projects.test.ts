@@ -209,6 +209,24 @@ describe.each(drivers)('projects on %s', (driver) => {
       'validation',
       'userIds',
     );
+    // People refused on the new-project form are named beside their list, and nothing is created.
+    const staff = await addUser(t, tenant, { role: 'staff' });
+    await expectCoreError(
+      createProject({ ctx: admin, input: { name: 'P', clientIds: [staff.id] } }),
+      'validation',
+      'clientIds',
+    );
+    await expectCoreError(
+      createProject({ ctx: admin, input: { name: 'P', staffIds: [tenant.client.userId] } }),
+      'validation',
+      'staffIds',
+    );
+    await expectCoreError(
+      createProject({ ctx: admin, input: { name: 'P', companyIds: [await company(tenant)] } }),
+      'validation',
+      'clientIds',
+    );
+    expect((await listProjects({ ctx: admin })).projects.map((p) => p.name)).toEqual(['Website']);
     expect(await activityOf(t, tenant.id)).toEqual([]);
   });
 

@@ -85,6 +85,63 @@ test('an admin creates a project for Acme Bakery, assigns Alex, who hears of it 
   await expect(page.getByRole('link', { name })).toBeVisible();
 });
 
+test('staff see only the projects they are on, without the admin’s controls', async ({
+  page,
+  browser,
+  hostUrl,
+  mailbox,
+}) => {
+  test.slow();
+  const staffName = `Sam ${unique()}`;
+  const staffEmail = `staff-${unique()}@northwind.example`;
+  const project = `Staff project ${unique()}`;
+  await page.goto(hostUrl(HOST, '/login'));
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page).toHaveURL(hostUrl(HOST, '/admin'));
+  await page.goto(hostUrl(HOST, '/admin/team'));
+  await page.getByLabel('Email').fill(staffEmail);
+  await page.getByLabel('Role', { exact: true }).selectOption('staff');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText(`Invitation sent to ${staffEmail}.`)).toBeVisible();
+  const link = (await mailbox.latestTo(staffEmail)).links.find((url) => url.includes('/invite?token='));
+
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await staff.goto(link ?? '');
+  await staff.getByLabel('Your name').fill(staffName);
+  await staff.getByLabel('Password').fill(`staff pass ${unique()}`);
+  await staff.getByRole('button', { name: 'Join the team' }).click();
+  await expect(staff).toHaveURL(hostUrl(HOST, '/admin'));
+  await staff.goto(hostUrl(HOST, '/admin/projects'));
+  await expect(staff.getByText('You’re not on any project yet')).toBeVisible();
+  await expect(staff.getByRole('link', { name: 'New project' })).toHaveCount(0);
+
+  // The admin puts them on a new project; the bell tells them, and the list shows it alone.
+  await page.goto(hostUrl(HOST, '/admin/projects/new'));
+  await page.getByLabel('Name').fill(project);
+  await page.getByRole('checkbox', { name: new RegExp(staffName) }).check();
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: project })).toBeVisible();
+
+  await staff.goto(hostUrl(HOST, '/notifications'));
+  await expect(staff.getByText(`You’ve been added to ${project}`)).toBeVisible();
+  await staff.goto(hostUrl(HOST, '/admin/projects'));
+  await expect(staff.getByRole('row')).toHaveCount(2);
+  await staff.getByRole('link', { name: project }).click();
+  await expect(staff.getByRole('heading', { level: 1, name: project })).toBeVisible();
+  await expect(staff.getByRole('region', { name: 'Staff' })).toContainText(staffName);
+  // Reading, not running: no edit form, no status change, no "why" panel.
+  await expect(staff.getByRole('button', { name: 'Save details' })).toHaveCount(0);
+  await expect(staff.getByRole('button', { name: 'Change status' })).toHaveCount(0);
+  await expect(staff.getByRole('region', { name: 'Why can’t my client see this?' })).toHaveCount(0);
+  // Another project (the demo's) is not there for them.
+  await page.goto(hostUrl(HOST, '/admin/projects?q=Website'));
+  const demo = await page.getByRole('link', { name: 'Website redesign' }).getAttribute('href');
+  const response = await staff.goto(hostUrl(HOST, demo ?? '/'));
+  expect(response?.status()).toBe(404);
+  await staffContext.close();
+});
+
 /** Serious and critical axe findings on the page as it is now (as signed-in.spec.ts counts them). */
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page })

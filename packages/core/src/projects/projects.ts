@@ -494,17 +494,36 @@ export async function createProject({
       .returning({ id: projects.id, name: projects.name });
     if (!row) throw new Error('project insert returned no row');
     await addFeed(ctx, { projectId: row.id, kind: 'project.created', data: { name: row.name } });
+    // The people chosen on the form; a refusal is shown beside the list it came from.
+    const onList = async <T>(list: 'clientIds' | 'staffIds', work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof CoreError && error.code === 'validation')
+          throw invalid({ [list]: Object.values(error.fields)[0] ?? error.message });
+        throw error;
+      }
+    };
     const assigned: string[] = [];
     for (const companyId of [...new Set(data.companyIds)]) {
-      assigned.push(...(await assignClients({ ctx, input: { projectId: row.id, companyId } })).added);
-    }
-    if (data.clientIds.length > 0)
-      assigned.push(
-        ...(await assignClients({ ctx, input: { projectId: row.id, userIds: data.clientIds } })).added,
+      const { added } = await onList('clientIds', () =>
+        assignClients({ ctx, input: { projectId: row.id, companyId } }),
       );
+      assigned.push(...added);
+    }
+    if (data.clientIds.length > 0) {
+      const { added } = await onList('clientIds', () =>
+        assignClients({ ctx, input: { projectId: row.id, userIds: data.clientIds } }),
+      );
+      assigned.push(...added);
+    }
     const staff =
       data.staffIds.length > 0
-        ? (await assignStaff({ ctx, input: { projectId: row.id, userIds: data.staffIds } })).added
+        ? (
+            await onList('staffIds', () =>
+              assignStaff({ ctx, input: { projectId: row.id, userIds: data.staffIds } }),
+            )
+          ).added
         : [];
     await record(ctx, {
       verb: 'project.create',
