@@ -201,6 +201,33 @@ describe.each(drivers)('projects on %s', (driver) => {
       'validation',
       'projectId',
     );
+    await expectCoreError(
+      updateProject({ ctx: admin, input: { projectId: 'nope', name: 'X' } }),
+      'validation',
+    );
+    await expectCoreError(
+      updateProject({ ctx: admin, input: { projectId: tenant.projectId, status: 'gone' } }),
+      'validation',
+      'status',
+    );
+    await expectCoreError(
+      updateProject({ ctx: admin, input: { projectId: tenant.projectId, name: '\u0000' } }),
+      'validation',
+      'name',
+    );
+    await expectCoreError(
+      updateProject({ ctx: admin, input: { projectId: randomUUID(), name: 'X' } }),
+      'not_found',
+    );
+    await expectCoreError(
+      assignStaff({ ctx: admin, input: { projectId: tenant.projectId, userIds: ['x'] } }),
+      'validation',
+    );
+    await expectCoreError(
+      unassignClient({ ctx: admin, input: { projectId: tenant.projectId, userId: 'x' } }),
+      'validation',
+      'userId',
+    );
     await expectCoreError(getProject({ ctx: admin, input: { projectId: randomUUID() } }), 'not_found');
     await expectCoreError(listProjects({ ctx: admin, input: { after: 'garbage' } }), 'validation', 'after');
     await expectCoreError(listProjects({ ctx: admin, input: { status: 'lost' } }), 'validation', 'status');
@@ -343,6 +370,17 @@ describe.each(drivers)('projects on %s', (driver) => {
       assignClients({ ctx: admin, input: { projectId: project.id, userIds: [randomUUID()] } }),
       'validation',
       'userIds',
+    );
+    // Another agency's client is nobody here.
+    const elsewhere = await createTenant(t);
+    await expectCoreError(
+      assignClients({ ctx: admin, input: { projectId: project.id, userIds: [elsewhere.client.userId] } }),
+      'validation',
+      'userIds',
+    );
+    await expectCoreError(
+      assignClients({ ctx: admin, input: { projectId: project.id, userIds: ['not-an-id'] } }),
+      'validation',
     );
     await expectCoreError(
       assignClients({ ctx: admin, input: { projectId: project.id, userIds: [gone.id] } }),
