@@ -1,28 +1,20 @@
-import { getPreferences, NOTIFICATION_EVENTS, savePreferences } from '@foyer/core';
+import { getPreferences, savePreferences } from '@foyer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityOf, addUser, expectCoreError, testCore } from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant } from '../support/tenants';
 
 /**
- * Choosing which notifications also email you, with an event that has an email. No event of
- * today's features has one (they arrive with projects, reviews, messages and invoices), so this
- * file makes `project-added` live to exercise the choice and its activity entry.
+ * Choosing which notifications also email you, with `project-added`, the first event that has an
+ * email (reviews, messages and invoices bring theirs).
  */
-
-/** `project-added` as it will be once projects ship; restored after this file's tests. */
-const projectAdded = NOTIFICATION_EVENTS.find((e) => e.key === 'project-added') as { live: boolean };
 
 describe.each(drivers)('notification preferences on %s', (driver) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await openTestDatabase(driver);
-    projectAdded.live = true;
   });
-  afterAll(async () => {
-    projectAdded.live = false;
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('saves a person’s choice and records it once; a refused choice records nothing', async () => {
     const core = testCore(t);

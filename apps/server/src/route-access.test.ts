@@ -65,7 +65,8 @@ const ENDPOINT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTI
 
 /** Valid-looking values for dynamic segments, by parameter name. */
 const PARAMS: Record<string, string> = {
-  // A row of each kind with this id is made in the agency's tenant (a client company, a client).
+  // A row of each kind with this id is made in the agency's tenant (a client company, a client,
+  // a project with the staff member on it).
   id: '00000000-0000-4000-8000-000000000001',
   key: 'password-reset',
   name: 'route-access.eml',
@@ -216,6 +217,13 @@ const OWN_REDIRECTS: Record<
 const NARROWER_ACTIONS: Record<string, Access> = {
   // The team panel's "send the verification link again" is for the admin, whose address it is.
   '/(app)/(team)/admin ?/verify': 'admin',
+  // A project's page is the team's; changing the project is the admins'.
+  '/(app)/(team)/admin/projects/[id] ?/update': 'admin',
+  '/(app)/(team)/admin/projects/[id] ?/status': 'admin',
+  '/(app)/(team)/admin/projects/[id] ?/assignClients': 'admin',
+  '/(app)/(team)/admin/projects/[id] ?/unassignClient': 'admin',
+  '/(app)/(team)/admin/projects/[id] ?/assignStaff': 'admin',
+  '/(app)/(team)/admin/projects/[id] ?/unassignStaff': 'admin',
 };
 
 function roleName(who: Identity): 'anonymous' | 'client' | 'staff' | 'admin' | 'operator' {
@@ -401,6 +409,15 @@ describe('route access', () => {
       [a.id, PARAMS.id, `sample-client@${a.slug}.test`],
     );
     ({ actor: staff } = await addUser(t, a, { role: 'staff' }));
+    await t.superuser(`insert into app.projects (tenant_id, id, name) values ($1, $2, 'Route access')`, [
+      a.id,
+      PARAMS.id,
+    ]);
+    await t.superuser('insert into app.project_staff (tenant_id, project_id, user_id) values ($1, $2, $3)', [
+      a.id,
+      PARAMS.id,
+      staff.userId,
+    ]);
     const [operator] = await t.superuser<{ id: string }>(
       'insert into platform.operators (email, name, password_hash) values ($1, $2, $3) returning id::text',
       [`operator-${randomBytes(4).toString('hex')}@${PLATFORM}`, 'Operator', TEST_PASSWORD_HASH],

@@ -226,6 +226,46 @@ export type { TenantEmailLimit } from './operator/email-limits';
 export { listEmailLimits, MAX_EMAIL_DAILY_LIMIT, setEmailLimit } from './operator/email-limits';
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
+export type { AudienceClient, AudienceEntry, ProjectAudience } from './projects/audience';
+export { AUDIENCE_REASONS, projectAudience } from './projects/audience';
+export type {
+  AssignableCompany,
+  Assigned,
+  ClientState,
+  CompanyOption,
+  CreatedProject,
+  ProjectAssignables,
+  ProjectClient,
+  ProjectDetail,
+  ProjectListItem,
+  ProjectOverview,
+  ProjectPage,
+  ProjectStaffMember,
+  ProjectStatus,
+  ProjectTask,
+} from './projects/projects';
+export {
+  assignClients,
+  assignClientsInput,
+  assignStaff,
+  assignStaffInput,
+  createProject,
+  createProjectInput,
+  getProject,
+  listProjects,
+  PROJECT_STATUS_LABELS,
+  PROJECT_STATUSES,
+  PROJECTS_PAGE_SIZE,
+  portalProjectPath,
+  projectAssignables,
+  projectCompanies,
+  projectIdInput,
+  projectPersonInput,
+  unassignClient,
+  unassignStaff,
+  updateProject,
+  updateProjectInput,
+} from './projects/projects';
 export type { TenantStatus, TenantSummary } from './site';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {

@@ -273,7 +273,7 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     description: 'Tells a client they can now see a project.',
     audience: 'client',
     link: 'projectUrl',
-    live: false,
+    live: true,
     variables: [
       { name: 'projectName', description: 'The project' },
       { name: 'addedByName', description: 'Who added them' },

@@ -88,7 +88,7 @@ test('the bell shows what is unread, opens, follows a notification, and the coun
   await staff.context().close();
 });
 
-test('mark all read from the bell; no email choices for features still to come', async ({
+test('mark all read from the bell; email choices only for features that exist', async ({
   page,
   hostUrl,
   mailbox,
@@ -115,9 +115,9 @@ test('mark all read from the bell; no email choices for features still to come',
   await page.goto(hostUrl(agency.host, '/account'));
   await page.getByRole('link', { name: 'Notification emails' }).click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/account/notifications'));
-  // Features that email (projects, messages, invoices) are not here yet: no choices pretend they are.
-  await expect(page.getByRole('heading', { name: 'Nothing to choose yet' })).toBeVisible();
-  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  // Only features that exist offer a choice: being added to a project, not messages or invoices yet.
+  await expect(page.getByRole('checkbox')).toHaveCount(1);
+  await expect(page.getByRole('checkbox', { name: 'You’re added to a project' })).toBeChecked();
   await expect(page.getByText('New messages')).toHaveCount(0);
 });
 

@@ -21,7 +21,7 @@ export interface NotificationEventInfo {
  * always go out and are not listed: they are not notifications and have no preference.
  */
 export const NOTIFICATION_EVENTS = [
-  { key: 'project-added', label: 'You’re added to a project', audience: 'both', email: true, live: false },
+  { key: 'project-added', label: 'You’re added to a project', audience: 'both', email: true, live: true },
   {
     key: 'review-requested',
     label: 'Work is ready for your review',
