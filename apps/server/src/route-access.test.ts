@@ -65,6 +65,7 @@ const ENDPOINT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTI
 
 /** Valid-looking values for dynamic segments, by parameter name. */
 const PARAMS: Record<string, string> = {
+  id: '00000000-0000-4000-8000-000000000000',
   key: 'password-reset',
   name: 'route-access.eml',
 };
@@ -407,6 +408,16 @@ describe('route access', () => {
       `insert into platform.domains (hostname, tenant_id, verification_token, verified_at)
        values ($1, $2, 'token-token-token', now())`,
       [verifiedDomain, owner.id],
+    );
+    // The sample `[id]` is a project of tenant a, shared with its client, so that the project
+    // page answers the people its group lets in rather than "no such project".
+    await t.superuser(`insert into app.projects (tenant_id, id, name) values ($1, $2, 'Sample')`, [
+      a.id,
+      PARAMS.id,
+    ]);
+    await t.superuser(
+      'insert into app.project_clients (tenant_id, project_id, user_id) values ($1, $2, $3)',
+      [a.id, PARAMS.id, a.client.userId],
     );
     mailDir = await mkdtemp(join(tmpdir(), 'foyer-route-access-'));
     await writeFile(join(mailDir, PARAMS.name ?? ''), 'Subject: hello\r\n\r\nHello.\r\n');
