@@ -5,9 +5,12 @@ import {
   clientProject,
   createCtx,
   dismissWelcome,
+  getBrandingSettings,
   getProfile,
   PREVIEW_IS_READ_ONLY,
+  previewCandidates,
   previewTarget,
+  saveBranding,
   startPreview,
   updateProfile,
 } from '@foyer/core';
@@ -237,6 +240,28 @@ describe.each(drivers)('portal on %s', (driver) => {
     expect(await activityOf(t, tenant.id, 'portal.welcome_dismissed')).toHaveLength(1);
   });
 
+  it('shows the agency’s own welcome text, which admins edit with their branding', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const admin = core.as(tenant.admin, siteOf(tenant));
+    const settings = await getBrandingSettings({ ctx: admin });
+    await saveBranding({ ctx: admin, input: { ...settings, portalWelcome: 'Hello!\nYour projects are below.' } });
+    expect((await getBrandingSettings({ ctx: admin })).portalWelcome).toBe('Hello!\nYour projects are below.');
+    await expectCoreError(
+      saveBranding({ ctx: admin, input: { ...settings, portalWelcome: 'x'.repeat(501) } }),
+      'validation',
+      'portalWelcome',
+    );
+    // Saving without the field (an older form) keeps the text.
+    const { portalWelcome: _, ...withoutWelcome } = settings;
+    await saveBranding({ ctx: admin, input: withoutWelcome });
+    expect((await getBrandingSettings({ ctx: admin })).portalWelcome).toBe('Hello!\nYour projects are below.');
+    // Clients read it from the site (the host lookup), never from the branding table.
+    const site = siteOf(tenant);
+    const branded = { ...site, branding: { ...site.branding, portalWelcome: 'Hello!' } };
+    expect((await clientDashboard({ ctx: core.as(tenant.client, branded) })).welcome).toEqual({ text: 'Hello!' });
+  });
+
   it('saves phone, time zone and theme; refuses an unknown time zone', async () => {
     const core = testCore(t);
     const tenant = await createTenant(t);
@@ -266,6 +291,7 @@ describe.each(drivers)('portal on %s', (driver) => {
     const target = await startPreview({ ctx: admin, input: { clientId: tenant.client.userId } });
     expect(target).toMatchObject({ userId: tenant.client.userId, clientId: tenant.clientId, name: 'Client' });
     expect(await previewTarget({ ctx: admin, input: { clientId: tenant.client.userId } })).toEqual(target);
+    expect(await previewCandidates({ ctx: admin })).toEqual([target]);
 
     const preview = createCtx(core.deps, {
       actor: { kind: 'client', tenantId: tenant.id, userId: target.userId, clientId: target.clientId },
