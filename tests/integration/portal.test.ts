@@ -245,8 +245,13 @@ describe.each(drivers)('portal on %s', (driver) => {
     const tenant = await createTenant(t);
     const admin = core.as(tenant.admin, siteOf(tenant));
     const settings = await getBrandingSettings({ ctx: admin });
-    await saveBranding({ ctx: admin, input: { ...settings, portalWelcome: 'Hello!\nYour projects are below.' } });
-    expect((await getBrandingSettings({ ctx: admin })).portalWelcome).toBe('Hello!\nYour projects are below.');
+    await saveBranding({
+      ctx: admin,
+      input: { ...settings, portalWelcome: 'Hello!\nYour projects are below.' },
+    });
+    expect((await getBrandingSettings({ ctx: admin })).portalWelcome).toBe(
+      'Hello!\nYour projects are below.',
+    );
     await expectCoreError(
       saveBranding({ ctx: admin, input: { ...settings, portalWelcome: 'x'.repeat(501) } }),
       'validation',
@@ -255,11 +260,15 @@ describe.each(drivers)('portal on %s', (driver) => {
     // Saving without the field (an older form) keeps the text.
     const { portalWelcome: _, ...withoutWelcome } = settings;
     await saveBranding({ ctx: admin, input: withoutWelcome });
-    expect((await getBrandingSettings({ ctx: admin })).portalWelcome).toBe('Hello!\nYour projects are below.');
+    expect((await getBrandingSettings({ ctx: admin })).portalWelcome).toBe(
+      'Hello!\nYour projects are below.',
+    );
     // Clients read it from the site (the host lookup), never from the branding table.
     const site = siteOf(tenant);
     const branded = { ...site, branding: { ...site.branding, portalWelcome: 'Hello!' } };
-    expect((await clientDashboard({ ctx: core.as(tenant.client, branded) })).welcome).toEqual({ text: 'Hello!' });
+    expect((await clientDashboard({ ctx: core.as(tenant.client, branded) })).welcome).toEqual({
+      text: 'Hello!',
+    });
   });
 
   it('saves phone, time zone and theme; refuses an unknown time zone', async () => {

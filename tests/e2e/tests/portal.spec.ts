@@ -133,3 +133,30 @@ test('the client dismisses the welcome for good', async ({ page, hostUrl }) => {
   await expect(page.getByRole('heading', { name: `Welcome, ${CLIENT.name}`, level: 1 })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Getting started' })).toHaveCount(0);
 });
+
+test('a client chooses a theme and a time zone on their account page', async ({ page, hostUrl }) => {
+  await signIn(page, hostUrl, CLIENT);
+  await expect(page).toHaveURL(hostUrl(HOST, '/'));
+  await page.goto(hostUrl(HOST, '/account'));
+  const details = page.getByRole('region', { name: 'Phone, time zone and theme' });
+  await details.getByLabel('Phone').fill('+44 117 496 0000');
+  await details.getByLabel('Time zone').selectOption('Europe/London');
+  await details.getByLabel('Theme').selectOption('dark');
+  await details.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Your details are saved.')).toBeVisible();
+  await expect(page.locator('.app')).toHaveAttribute('data-theme', 'dark');
+  await expect(details.getByLabel('Time zone')).toHaveValue('Europe/London');
+  // It follows them to the portal's home, and in dark the pages still pass axe.
+  await page.goto(hostUrl(HOST, '/'));
+  await expect(page.locator('.app')).toHaveAttribute('data-theme', 'dark');
+  expect(await seriousViolations(page), 'dashboard in dark').toEqual([]);
+
+  // Back to the agency's default, for every other test signing in as this client.
+  await page.goto(hostUrl(HOST, '/account'));
+  await details.getByLabel('Phone').fill('');
+  await details.getByLabel('Time zone').selectOption('');
+  await details.getByLabel('Theme').selectOption('');
+  await details.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Your details are saved.')).toBeVisible();
+  await expect(page.locator('.app')).toHaveAttribute('data-theme', 'light');
+});
