@@ -1,4 +1,4 @@
-import { createCtx, errorFields, previewTarget } from '@foyer/core';
+import { CoreError, createCtx, errorFields, PREVIEW_IS_READ_ONLY, previewTarget } from '@foyer/core';
 import { error, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { type Access, accessOf, enforce } from '$lib/server/access';
 import { requirePlatform } from '$lib/server/platform';
@@ -7,9 +7,20 @@ import { clearPreviewCookie, type Me, readPreviewCookie } from '$lib/server/sess
 /** The agency host's home, which is the client portal's dashboard. */
 const PORTAL_HOME = '/(public)';
 
-/** Whether a preview shows on this route: the client's pages and the portal's home. */
+/**
+ * The notifications pages (the bell's dropdown included) are the person's own: in a preview
+ * they show the client's, read-only, like the portal around them.
+ */
+const PREVIEWED_OWN_PAGES = '/(app)/(signed-in)/notifications';
+
+/** Whether a preview shows on this route: the client's pages, the portal's home, the bell. */
 function previewShows(routeId: string | null, access: Access | null): boolean {
-  return routeId === PORTAL_HOME || access === 'client';
+  return (
+    routeId === PORTAL_HOME ||
+    access === 'client' ||
+    routeId === PREVIEWED_OWN_PAGES ||
+    (routeId?.startsWith(`${PREVIEWED_OWN_PAGES}/`) ?? false)
+  );
 }
 
 /**
@@ -106,6 +117,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
   const requestId = event.platform?.requestId;
+  // A change attempted in a preview that the page did not answer itself: say what it is, and
+  // keep it out of the error log (it is the preview working, not a fault).
+  if (error instanceof CoreError && error.message === PREVIEW_IS_READ_ONLY) {
+    return { message: PREVIEW_IS_READ_ONLY, requestId };
+  }
   // Unknown paths arrive here as 404s; they are not faults worth a log line.
   if (status !== 404) {
     console.error(

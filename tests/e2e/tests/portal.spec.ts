@@ -109,6 +109,14 @@ test('an admin previews the portal as the client, changes nothing, and comes bac
   await expect(banner).toBeVisible();
   await expect(page.getByText('Set up staging server')).toHaveCount(0);
 
+  // The bell's page is the client's too while previewing.
+  await page.goto(hostUrl(HOST, '/notifications'));
+  await expect(banner).toBeVisible();
+  await expect(page.getByLabel(/your account$/)).toHaveAttribute(
+    'aria-label',
+    `AB ${CLIENT.name}: your account`,
+  );
+
   await banner.getByRole('button', { name: 'Exit preview' }).click();
   await expect(page).toHaveURL(/\/admin\/clients\/[0-9a-f-]{36}$/);
   await page.goto(hostUrl(HOST, '/'));
