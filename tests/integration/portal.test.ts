@@ -300,7 +300,9 @@ describe.each(drivers)('portal on %s', (driver) => {
     const target = await startPreview({ ctx: admin, input: { clientId: tenant.client.userId } });
     expect(target).toMatchObject({ userId: tenant.client.userId, clientId: tenant.clientId, name: 'Client' });
     expect(await previewTarget({ ctx: admin, input: { clientId: tenant.client.userId } })).toEqual(target);
-    expect(await previewCandidates({ ctx: admin })).toEqual([target]);
+    expect(await previewCandidates({ ctx: admin })).toEqual({ clients: [target], more: false });
+    expect((await previewCandidates({ ctx: admin, input: { q: 'client@' } })).clients).toEqual([target]);
+    expect((await previewCandidates({ ctx: admin, input: { q: '100%_' } })).clients).toEqual([]);
 
     const preview = createCtx(core.deps, {
       actor: { kind: 'client', tenantId: tenant.id, userId: target.userId, clientId: target.clientId },

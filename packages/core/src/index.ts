@@ -222,7 +222,7 @@ export type {
 } from './portal/portal';
 export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE } from './portal/portal';
 export type { PreviewTarget } from './portal/preview';
-export { previewCandidates, previewTarget, startPreview } from './portal/preview';
+export { PREVIEW_CANDIDATES_LIMIT, previewCandidates, previewTarget, startPreview } from './portal/preview';
 export type { TenantStatus, TenantSummary } from './site';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {

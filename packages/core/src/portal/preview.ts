@@ -79,10 +79,26 @@ export async function previewTarget({
   return transact(ctx, (ctx) => targetOf(ctx, parsed.data.clientId));
 }
 
-/** The clients an admin may preview as, by name (a short list for the picker). */
-export async function previewCandidates({ ctx }: { ctx: Ctx }): Promise<PreviewTarget[]> {
+const candidatesInput = z.object({ q: z.string().trim().max(200).optional() });
+
+/** How many clients the picker lists at once; a search narrows the rest down. */
+export const PREVIEW_CANDIDATES_LIMIT = 50;
+
+/**
+ * The clients an admin may preview as, by company then name: at most PREVIEW_CANDIDATES_LIMIT,
+ * narrowed by `q` (a part of the name, email or company). `more` says whether others match.
+ */
+export async function previewCandidates({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: { q?: string };
+}): Promise<{ clients: PreviewTarget[]; more: boolean }> {
   adminOf(ctx, PREVIEW_ADMINS_ONLY);
-  return transact(ctx, ({ tx }) =>
+  const { q } = parseInput(candidatesInput, input);
+  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = await transact(ctx, ({ tx }) =>
     tx
       .select({
         userId: users.id,
@@ -93,8 +109,17 @@ export async function previewCandidates({ ctx }: { ctx: Ctx }): Promise<PreviewT
       })
       .from(users)
       .innerJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
-      .where(and(sql`${users.role} = 'client'`, sql`${users.status} = 'active'`))
+      .where(
+        and(
+          sql`${users.role} = 'client'`,
+          sql`${users.status} = 'active'`,
+          pattern
+            ? sql`(${users.name} ilike ${pattern} or ${users.email} ilike ${pattern} or ${clients.name} ilike ${pattern})`
+            : undefined,
+        ),
+      )
       .orderBy(sql`lower(${clients.name})`, sql`lower(${users.name})`, users.id)
-      .limit(100),
+      .limit(PREVIEW_CANDIDATES_LIMIT + 1),
   );
+  return { clients: rows.slice(0, PREVIEW_CANDIDATES_LIMIT), more: rows.length > PREVIEW_CANDIDATES_LIMIT };
 }

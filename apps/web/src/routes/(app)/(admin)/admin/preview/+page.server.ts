@@ -10,9 +10,10 @@ import type { Actions, PageServerLoad } from './$types';
  * keeps the client in a cookie: the portal's pages then run as that client, read-only (see
  * hooks.server.ts). The clients page starts it with a form posting `clientId` to `?/start`.
  */
-export const load: PageServerLoad = async ({ locals, cookies, platform }) => {
-  const clients = await previewCandidates({ ctx: locals.ctx });
-  return { clients, previewing: readPreviewCookie(cookies, platform) };
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const q = (url.searchParams.get('q') ?? '').slice(0, 200);
+  const { clients, more } = await previewCandidates({ ctx: locals.ctx, input: { q } });
+  return { clients, more, q };
 };
 
 export const actions: Actions = {
