@@ -1,4 +1,12 @@
-import type { Branding, Ctx, SignedInOperator, TenantSite, TenantSummary, Theme } from '@foyer/core';
+import type {
+  Branding,
+  Ctx,
+  PreviewTarget,
+  SignedInOperator,
+  TenantSite,
+  TenantSummary,
+  Theme,
+} from '@foyer/core';
 import type { Me } from '$lib/server/session';
 // The hand-off type lives with the server that fills it in. A type-only path, not a package
 // dependency: apps/server depends on this app (it loads the build at run time), so a dependency
@@ -25,6 +33,11 @@ declare global {
       site: TenantSite | null;
       /** The signed-in operator, on the platform host only. */
       operator: SignedInOperator | null;
+      /**
+       * An admin previewing the portal as this client, on the portal's pages (where `me` and
+       * `ctx` are then the client's, read-only); null otherwise.
+       */
+      preview: (PreviewTarget & { adminId: string }) | null;
     }
     /** Returned by the root layout, so every page and the error page can rely on it. */
     interface PageData {
@@ -32,6 +45,10 @@ declare global {
       branding: Branding;
       /** The visitor's own theme (a cookie), over the agency's default; null when not chosen. */
       themeOverride: Theme | null;
+      /** A signed-in person's own theme (their account), over everything else; null or absent when not chosen. */
+      personalTheme?: Theme | null;
+      /** A signed-in person's time zone (their account), for dates; null or absent follows the browser. */
+      timeZone?: string | null;
     }
   }
 }

@@ -1,7 +1,45 @@
-import { createCtx, errorFields } from '@foyer/core';
-import { error, type Handle, type HandleServerError } from '@sveltejs/kit';
-import { accessOf, enforce } from '$lib/server/access';
+import { CoreError, createCtx, errorFields, PREVIEW_IS_READ_ONLY, previewTarget } from '@foyer/core';
+import { error, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
+import { type Access, accessOf, enforce } from '$lib/server/access';
 import { requirePlatform } from '$lib/server/platform';
+import { clearPreviewCookie, type Me, readPreviewCookie } from '$lib/server/session';
+
+/** The agency host's home, which is the client portal's dashboard. */
+const PORTAL_HOME = '/(public)';
+
+/**
+ * The notifications pages (the bell's dropdown included) are the person's own: in a preview
+ * they show the client's, read-only, like the portal around them.
+ */
+const PREVIEWED_OWN_PAGES = '/(app)/(signed-in)/notifications';
+
+/** Whether a preview shows on this route: the client's pages, the portal's home, the bell. */
+function previewShows(routeId: string | null, access: Access | null): boolean {
+  return (
+    routeId === PORTAL_HOME ||
+    access === 'client' ||
+    routeId === PREVIEWED_OWN_PAGES ||
+    (routeId?.startsWith(`${PREVIEWED_OWN_PAGES}/`) ?? false)
+  );
+}
+
+/**
+ * An admin previewing the portal as a client: on the client's pages the request acts as that
+ * client, read-only (`previewBy`), so what the page shows is what the client's policies let them
+ * read, and nothing is written on their side. The client is checked again on every request (as
+ * the admin); a preview that can no longer go on clears its cookie.
+ */
+async function previewFor(event: RequestEvent, me: Me): Promise<NonNullable<App.Locals['preview']> | null> {
+  if (me.actor.kind !== 'admin') return null;
+  const clientId = readPreviewCookie(event.cookies, event.platform);
+  if (clientId === null) return null;
+  const target = await previewTarget({ ctx: event.locals.ctx, input: { clientId } });
+  if (target === null) {
+    clearPreviewCookie(event.cookies, event.platform);
+    return null;
+  }
+  return { ...target, adminId: me.actor.userId };
+}
 
 /**
  * Turns what Hono resolved (host, tenant, branding, session) into typed `event.locals`, once per
@@ -21,18 +59,39 @@ export const handle: Handle = async ({ event, resolve }) => {
     actor.kind !== 'apikey'
       ? { actor, user: platform.user, sessionId: platform.sessionId, site }
       : null;
+  const client = { ip: platform.clientAddress, userAgent: event.request.headers.get('user-agent') };
   event.locals.site = site;
   event.locals.me = person;
   event.locals.operator = site ? null : platform.operator;
-  event.locals.ctx = createCtx(platform.core, {
-    actor: person?.actor ?? null,
-    site,
-    client: { ip: platform.clientAddress, userAgent: event.request.headers.get('user-agent') },
-  });
+  event.locals.preview = null;
+  event.locals.ctx = createCtx(platform.core, { actor: person?.actor ?? null, site, client });
+
+  const access = event.route.id === null ? null : accessOf(event.route.id);
+  if (person && site && previewShows(event.route.id, access)) {
+    const preview = await previewFor(event, person);
+    if (preview) {
+      const actor = {
+        kind: 'client' as const,
+        tenantId: site.tenant.id,
+        userId: preview.userId,
+        clientId: preview.clientId,
+      };
+      event.locals.preview = preview;
+      // The page sees the client as its signed-in person (their name in the header, their
+      // access); the session stays the admin's, so the client's last seen is never touched.
+      event.locals.me = {
+        actor,
+        user: { id: preview.userId, name: preview.name, email: preview.email, role: 'client' },
+        sessionId: person.sessionId,
+        site,
+      };
+      event.locals.ctx = createCtx(platform.core, { actor, site, client, previewBy: preview.adminId });
+    }
+  }
+  const me = event.locals.me;
 
   // Unknown paths have no route id: SvelteKit answers them with its 404 page.
   if (event.route.id !== null) {
-    const access = accessOf(event.route.id);
     if (access === null) {
       // A route that declares no access (or two) is refused: fail closed, and say why in the log.
       console.error(
@@ -42,7 +101,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     }
     enforce(
       access,
-      { tenantHost: site !== null, user: person?.user ?? null, operator: event.locals.operator },
+      { tenantHost: site !== null, user: me?.user ?? null, operator: event.locals.operator },
       event.url,
     );
   }
@@ -58,6 +117,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
   const requestId = event.platform?.requestId;
+  // A change attempted in a preview that the page did not answer itself: say what it is, and
+  // keep it out of the error log (it is the preview working, not a fault).
+  if (error instanceof CoreError && error.message === PREVIEW_IS_READ_ONLY) {
+    return { message: PREVIEW_IS_READ_ONLY, requestId };
+  }
   // Unknown paths arrive here as 404s; they are not faults worth a log line.
   if (status !== 404) {
     console.error(

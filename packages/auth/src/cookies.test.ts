@@ -19,6 +19,8 @@ describe('cookies', () => {
     expect(cookieName('session', 'http')).toBe('foyer_session');
     expect(cookieName('operator', 'http')).toBe('foyer_operator');
     expect(cookieName('device', 'http')).toBe('foyer_device');
+    expect(cookieName('preview', 'https')).toBe('__Host-foyer_preview');
+    expect(cookieName('preview', 'http')).toBe('foyer_preview');
   });
 
   it('are serialised host-only, HttpOnly, Lax, Secure on https', () => {

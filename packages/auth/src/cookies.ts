@@ -22,12 +22,20 @@ const NAMES = {
    * The platform host and each agency host keep their own.
    */
   device: 'foyer_device',
+  /**
+   * The client an admin is previewing the portal as (their user id). It grants nothing by
+   * itself: it is read only for a signed-in admin, and the client is checked on every request.
+   */
+  preview: 'foyer_preview',
 } as const;
 
 export type FoyerCookie = keyof typeof NAMES;
 
 /** A device cookie lasts half a year from the sign-in that issued it. */
 export const DEVICE_COOKIE_LIFETIME_MS = 182 * 24 * 60 * 60 * 1000;
+
+/** A preview ends by itself after a working day, if the admin never exits it. */
+export const PREVIEW_COOKIE_LIFETIME_MS = 8 * 60 * 60 * 1000;
 
 export function cookieName(cookie: FoyerCookie, scheme: Scheme): string {
   return scheme === 'https' ? `__Host-${NAMES[cookie]}` : NAMES[cookie];

@@ -5,6 +5,7 @@ export {
   cookieAttributes,
   cookieName,
   DEVICE_COOKIE_LIFETIME_MS,
+  PREVIEW_COOKIE_LIFETIME_MS,
   readCookie,
   setCookie,
   setCookieHeader,

@@ -1,13 +1,19 @@
 export { errorFields } from '@foyer/db';
-export type { Account, AccountSession } from './account/account';
+// The client portal, preview as client, self-service and the admin dashboard (issue 11).
+export type { Account, AccountSession, Profile } from './account/account';
 export {
   changePassword,
   confirmEmailChange,
   endSessions,
   getAccount,
+  getProfile,
+  isTimeZone,
   listSessions,
+  profileInput,
   requestEmailChange,
+  setTheme,
   updateName,
+  updateProfile,
 } from './account/account';
 export type { DeviceCookie, DeviceScope } from './auth/devices';
 export { issueDeviceCookie, trustedDevice } from './auth/devices';
@@ -266,6 +272,21 @@ export {
   updateProject,
   updateProjectInput,
 } from './projects/projects';
+export type { AdminDashboard, ChecklistItem, ChecklistKey, DashboardProject } from './portal/dashboard';
+export { adminDashboard } from './portal/dashboard';
+export type {
+  ClientDashboard,
+  ClientProject,
+  PortalFeedEntry,
+  PortalProject,
+  PortalProjectStatus,
+  PortalSections,
+  PortalTask,
+  TaskKind,
+} from './portal/portal';
+export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE } from './portal/portal';
+export type { PreviewTarget } from './portal/preview';
+export { PREVIEW_CANDIDATES_LIMIT, previewCandidates, previewTarget, startPreview } from './portal/preview';
 export type { TenantStatus, TenantSummary } from './site';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {

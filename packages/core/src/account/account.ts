@@ -305,3 +305,107 @@ export async function endSessions({
     return ended.length;
   });
 }
+
+/** The person's own settings beyond name, email and password. */
+export interface Profile {
+  phone: string;
+  /** An IANA time zone name; null follows the browser. */
+  timeZone: string | null;
+  /** Null follows the agency's theme. */
+  theme: 'light' | 'dark' | 'system' | null;
+}
+
+/** Whether `name` is a time zone this runtime knows (IANA names, e.g. Europe/London). */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(name) && name !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const PHONE_MAX = 40;
+
+/** The account page's profile form: every field as text, '' for "not set". */
+export const profileInput = z.object({
+  phone: z
+    .string()
+    .trim()
+    .max(PHONE_MAX, `Use at most ${PHONE_MAX} characters.`)
+    .regex(/^[\d\s+().\-/]*$/, 'Use digits, spaces and + ( ) - only.'),
+  timeZone: z
+    .string()
+    .trim()
+    .max(64, 'Choose a time zone from the list.')
+    .refine((v) => v === '' || isTimeZone(v), 'Choose a time zone from the list, like Europe/London.'),
+  theme: z.enum(['', 'light', 'dark', 'system'], 'Choose light, dark, system or your agency’s default.'),
+});
+
+export async function getProfile({ ctx }: { ctx: Ctx }): Promise<Profile> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const [row] = await transact(ctx, ({ tx }) =>
+    tx
+      .select({ phone: users.phone, timeZone: users.timeZone, theme: users.theme })
+      .from(users)
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId))),
+  );
+  if (!row) throw new CoreError('not_found', 'Your account no longer exists.');
+  return { phone: row.phone ?? '', timeZone: row.timeZone, theme: row.theme };
+}
+
+/** Saves phone, time zone and theme (clients hold column grants for exactly these). */
+export async function updateProfile({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { phone: string; timeZone: string; theme: string };
+}): Promise<Profile> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const parsed = parseInput(profileInput, input);
+  const profile: Profile = {
+    phone: parsed.phone,
+    timeZone: parsed.timeZone === '' ? null : parsed.timeZone,
+    theme: parsed.theme === '' ? null : parsed.theme,
+  };
+  await transact(ctx, async (ctx) => {
+    await ctx.tx
+      .update(users)
+      .set({
+        phone: profile.phone === '' ? null : profile.phone,
+        timeZone: profile.timeZone,
+        theme: profile.theme,
+      })
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
+    await record(ctx, {
+      verb: 'account.profile',
+      subject: { type: 'user', id: me.userId },
+      data: { timeZone: profile.timeZone, theme: profile.theme },
+    });
+  });
+  return profile;
+}
+
+/** The theme switch in the header, for a signed-in person: their choice follows them. */
+export async function setTheme({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { theme: 'light' | 'dark' | 'system' | null };
+}): Promise<void> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const theme = input.theme;
+  if (theme !== null && !['light', 'dark', 'system'].includes(theme)) {
+    throw invalid({ theme: 'Choose light, dark or system.' });
+  }
+  await transact(ctx, async (ctx) => {
+    await ctx.tx
+      .update(users)
+      .set({ theme })
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
+    await record(ctx, { verb: 'account.theme', subject: { type: 'user', id: me.userId }, data: { theme } });
+  });
+}

@@ -27,6 +27,7 @@ const storedBranding = z.object({
   logoSha256: optionalText,
   faviconSha256: optionalText,
   welcomeText: optionalText,
+  portalWelcome: optionalText,
   loginBackground: z
     .string()
     .nullish()
@@ -76,6 +77,7 @@ export function brandingFromStored(tenantName: string, stored: Record<string, un
     logoUrl: b.logoSha256 ? logoPath(b.logoSha256) : null,
     faviconUrl: b.faviconSha256 ? faviconPath(b.faviconSha256) : null,
     welcomeText: b.welcomeText,
+    portalWelcome: b.portalWelcome,
     loginBackground: b.loginBackground,
     contact: { email: b.contactEmail, phone: b.contactPhone, website: b.website, address: b.address },
     document: {

@@ -39,6 +39,8 @@ export interface BrandingFields {
   theme: string;
   loginBackground: string;
   welcomeText: string;
+  /** The portal's first-sign-in welcome for clients; '' for the default text. */
+  portalWelcome: string;
   contactEmail: string;
   contactPhone: string;
   website: string;
@@ -97,6 +99,8 @@ const brandingInput = z.object({
   theme: z.enum(THEMES, 'Choose light, dark or the visitor’s system setting.'),
   loginBackground: z.union([z.literal(''), hex('background colour')]),
   welcomeText: lines(WELCOME_TEXT_MAX),
+  // Absent from older forms and callers: then the stored text is kept as it is.
+  portalWelcome: lines(WELCOME_TEXT_MAX).optional(),
   contactEmail: z
     .string()
     .trim()
@@ -131,6 +135,7 @@ function toSettings(row: BrandingRow | undefined, fallbackName: string): Brandin
     theme: row?.theme ?? 'light',
     loginBackground: row?.loginBackground ?? '',
     welcomeText: row?.welcomeText ?? '',
+    portalWelcome: row?.portalWelcome ?? '',
     contactEmail: row?.contactEmail ?? '',
     contactPhone: row?.contactPhone ?? '',
     website: row?.website ?? '',
@@ -158,7 +163,10 @@ export async function getBrandingSettings({ ctx }: { ctx: Ctx }): Promise<Brandi
 }
 
 /** The fields of the settings form whose stored value differs from `values`. */
-function changedFields(row: BrandingRow | undefined, values: Record<keyof BrandingFields, string | null>) {
+function changedFields(
+  row: BrandingRow | undefined,
+  values: Partial<Record<keyof BrandingFields, string | null>>,
+) {
   return (Object.keys(values) as (keyof BrandingFields)[]).filter(
     (name) => (row?.[name] ?? null) !== values[name],
   );
@@ -179,7 +187,7 @@ export async function saveBranding({
   input: raw,
 }: {
   ctx: Ctx;
-  input: BrandingFields;
+  input: Omit<BrandingFields, 'portalWelcome'> & { portalWelcome?: string };
 }): Promise<BrandingSettings> {
   const actor = adminOf(ctx, BRANDING_ADMINS_ONLY);
   const input = parseInput(brandingInput, raw);
@@ -194,6 +202,7 @@ export async function saveBranding({
     theme: input.theme,
     loginBackground: orNull(input.loginBackground.toLowerCase()),
     welcomeText: orNull(input.welcomeText),
+    ...(input.portalWelcome === undefined ? {} : { portalWelcome: orNull(input.portalWelcome) }),
     contactEmail: orNull(input.contactEmail),
     contactPhone: orNull(input.contactPhone),
     website: orNull(input.website),

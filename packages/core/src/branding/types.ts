@@ -24,6 +24,11 @@ export interface Branding {
   /** Same-origin URL of the favicon (a 64×64 PNG), or null for none. */
   faviconUrl: string | null;
   welcomeText: string | null;
+  /**
+   * The portal's first-sign-in welcome for clients, or null for the default. Clients cannot read
+   * the branding table: it reaches them through the host lookup, like the rest of this.
+   */
+  portalWelcome: string | null;
   /** Background colour of the sign-in pages (`#rrggbb`), or null for the theme's own. */
   loginBackground: string | null;
   contact: BrandContact;

@@ -1,4 +1,4 @@
-import { clearCookie, readCookie, type Scheme, setCookie } from '@foyer/auth';
+import { clearCookie, PREVIEW_COOKIE_LIFETIME_MS, readCookie, type Scheme, setCookie } from '@foyer/auth';
 import type { DeviceCookie, Person, SignedInOperator, SignedInUser, TenantSite } from '@foyer/core';
 import type { Cookies } from '@sveltejs/kit';
 import { requirePlatform } from './platform';
@@ -81,4 +81,31 @@ export function setDeviceCookie(
   device: DeviceCookie,
 ): void {
   setCookie(cookies, 'device', schemeOf(platform), device.value, device.expiresAt);
+}
+
+/** The client an admin previews the portal as (their user id), if a preview is on. */
+export function readPreviewCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+): string | null {
+  return readCookie(cookies, 'preview', schemeOf(platform));
+}
+
+export function setPreviewCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+  clientUserId: string,
+  now: Date,
+): void {
+  setCookie(
+    cookies,
+    'preview',
+    schemeOf(platform),
+    clientUserId,
+    new Date(now.getTime() + PREVIEW_COOKIE_LIFETIME_MS),
+  );
+}
+
+export function clearPreviewCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
+  clearCookie(cookies, 'preview', schemeOf(platform));
 }

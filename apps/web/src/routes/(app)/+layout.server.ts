@@ -1,4 +1,4 @@
-import { unreadCount } from '@foyer/core';
+import { chromeFor } from '$lib/server/chrome';
 import { person } from '$lib/server/session';
 import type { LayoutServerLoad } from './$types';
 
@@ -8,6 +8,6 @@ export const load: LayoutServerLoad = async (event) => {
   // Reading the path makes this load run again on every navigation, so the bell's count is
   // fresh on each page (and after every enhanced form, which invalidates all loads).
   void event.url.pathname;
-  const unread = await unreadCount({ ctx: event.locals.ctx });
-  return { user: { name: user.name, email: user.email, role: user.role }, unread };
+  const chrome = await chromeFor(event.locals);
+  return { user: { name: user.name, email: user.email, role: user.role }, ...chrome };
 };

@@ -1,18 +1,39 @@
-import { unreadCount } from '@foyer/core';
-import { redirect } from '@sveltejs/kit';
+import { clientDashboard, dismissWelcome } from '@foyer/core';
+import { fail, redirect } from '@sveltejs/kit';
+import { chromeFor } from '$lib/server/chrome';
+import { coreErrorToFail } from '$lib/server/errors';
 import { homeFor } from '$lib/server/redirects';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
   if (locals.site === null) return { view: 'landing' as const };
-  // An agency's host: the client portal for clients, the team panel for the team.
+  // An agency's host: the client portal for clients (and for an admin previewing as one), the
+  // team panel for the team.
   const { me } = locals;
   if (me === null) redirect(303, '/login');
   if (me.user.role !== 'client') redirect(303, homeFor(me.user.role));
+  const { ctx } = locals;
+  // The portal's home is outside the (app) layout, so it loads the page chrome itself.
+  const [chrome, dashboard] = [await chromeFor(locals), await clientDashboard({ ctx })];
   return {
     view: 'portal' as const,
     user: { name: me.user.name, email: me.user.email, role: me.user.role },
-    // The portal's home is outside the (app) layout, so it loads the bell's count itself.
-    unread: await unreadCount({ ctx: locals.ctx }),
+    ...chrome,
+    dashboard,
+    now: ctx.deps.now(),
   };
+};
+
+export const actions: Actions = {
+  // The welcome's "Got it". Only a client reaches it (anyone else has no portal).
+  dismissWelcome: async ({ locals }) => {
+    if (locals.me?.user.role !== 'client')
+      return fail(400, { message: 'Only clients have a welcome to dismiss.' });
+    try {
+      await dismissWelcome({ ctx: locals.ctx });
+    } catch (error) {
+      return coreErrorToFail(error, {});
+    }
+    return { dismissed: true };
+  },
 };

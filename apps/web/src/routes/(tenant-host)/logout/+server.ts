@@ -1,6 +1,6 @@
 import { closeSession } from '@foyer/core';
 import { error, redirect } from '@sveltejs/kit';
-import { clearSessionCookie } from '$lib/server/session';
+import { clearPreviewCookie, clearSessionCookie } from '$lib/server/session';
 import type { RequestHandler } from './$types';
 
 /** POST only: a GET that signs out could be triggered by any image or link on another site. */
@@ -10,5 +10,7 @@ export const POST: RequestHandler = async ({ locals, platform, cookies }) => {
   const { me } = locals;
   if (me !== null) await closeSession({ ctx: locals.ctx, input: { sessionId: me.sessionId } });
   clearSessionCookie(cookies, platform);
+  // A preview in progress ends with the admin's session.
+  clearPreviewCookie(cookies, platform);
   redirect(303, me === null ? '/login' : '/login?notice=signed-out');
 };

@@ -2,11 +2,14 @@ import {
   changePassword,
   endSessions,
   getAccount,
+  getProfile,
   inputs,
   listSessions,
+  profileInput,
   requestEmailChange,
   resendVerification,
   updateName,
+  updateProfile,
 } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { endOtherSessions } from '$lib/confirm';
@@ -18,18 +21,22 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 // Fixed sentences for the redirect after a change; the query string never carries text.
 const SAVED: Record<string, string> = {
   name: 'Your name is saved.',
+  profile: 'Your details are saved.',
   password: 'Your password is changed. Every other device has been signed out.',
 };
 
 export const load: PageServerLoad = async (event) => {
   const me = person(event.locals);
   const { ctx } = event.locals;
-  const [account, sessions] = await Promise.all([
+  const [account, profile, sessions] = await Promise.all([
     getAccount({ ctx }),
+    getProfile({ ctx }),
     listSessions({ ctx, input: { currentSessionId: me.sessionId } }),
   ]);
   return {
     account,
+    profile,
+    timeZones: TIME_ZONES,
     sessions: sessions.map((s) => ({
       id: s.id,
       current: s.current,
@@ -44,7 +51,10 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** Which form an answer belongs to. */
-type Section = 'name' | 'email' | 'password' | 'sessions';
+type Section = 'name' | 'profile' | 'email' | 'password' | 'sessions';
+
+/** The time zones this runtime knows, for the account's picker. */
+const TIME_ZONES: string[] = Intl.supportedValuesOf('timeZone');
 
 function setup(event: RequestEvent) {
   return { me: person(event.locals), ctx: event.locals.ctx };
@@ -67,6 +77,25 @@ export const actions: Actions = {
       return coreErrorToFail(error, { section: 'name' as Section, name });
     }
     redirect(303, '/account?saved=name');
+  },
+
+  // Redirects too: a new theme or time zone applies to the whole page, header included.
+  profile: async (event) => {
+    const { ctx } = setup(event);
+    const input = await parseForm(event.request, profileInput, (raw) => ({
+      section: 'profile' as Section,
+      phone: raw.phone,
+      timeZone: raw.timeZone,
+      theme: raw.theme,
+    }));
+    if (!input.ok) return input.failure;
+    try {
+      await updateProfile({ ctx, input: input.data });
+    } catch (error) {
+      const { phone, timeZone, theme } = input.data;
+      return coreErrorToFail(error, { section: 'profile' as Section, phone, timeZone, theme });
+    }
+    redirect(303, '/account?saved=profile');
   },
 
   email: async (event) => {

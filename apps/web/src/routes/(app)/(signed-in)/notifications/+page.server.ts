@@ -30,7 +30,8 @@ export const actions: Actions = {
     try {
       ({ link } = await markRead({ ctx, input: { id: input.data.id } }));
     } catch (error) {
-      if (!(error instanceof CoreError && error.code === 'not_found')) throw error;
+      // In a preview (read-only) the notification opens without being marked read.
+      if (!(error instanceof CoreError && (error.code === 'not_found' || ctx.previewBy))) throw error;
     }
     redirect(303, safeNext(link) ?? '/notifications');
   },

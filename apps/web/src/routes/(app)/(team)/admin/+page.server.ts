@@ -1,4 +1,4 @@
-import { getAccount, resendVerification } from '@foyer/core';
+import { adminDashboard, getAccount, resendVerification } from '@foyer/core';
 import { error } from '@sveltejs/kit';
 import { person } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,7 +9,8 @@ export const load: PageServerLoad = async ({ locals }) => {
   // A new workspace's admin is asked to confirm their address until they do.
   const unverifiedEmail =
     isAdmin && !(await getAccount({ ctx: locals.ctx })).emailVerified ? me.user.email : null;
-  return { isAdmin, unverifiedEmail };
+  const dashboard = await adminDashboard({ ctx: locals.ctx });
+  return { isAdmin, unverifiedEmail, dashboard };
 };
 
 export const actions: Actions = {

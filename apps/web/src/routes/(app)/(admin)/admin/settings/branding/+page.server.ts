@@ -21,6 +21,7 @@ const FIELDS = [
   'theme',
   'loginBackground',
   'welcomeText',
+  'portalWelcome',
   'contactEmail',
   'contactPhone',
   'website',

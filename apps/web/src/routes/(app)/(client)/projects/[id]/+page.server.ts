@@ -1,0 +1,14 @@
+import { CoreError, clientProject } from '@foyer/core';
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+  try {
+    return { project: await clientProject({ ctx: locals.ctx, input: { projectId: params.id } }) };
+  } catch (failure) {
+    // A project the client cannot read is one that does not exist, as far as they can tell.
+    if (failure instanceof CoreError && (failure.code === 'not_found' || failure.code === 'validation'))
+      error(404, 'That project doesn’t exist, or it isn’t shared with you.');
+    throw failure;
+  }
+};

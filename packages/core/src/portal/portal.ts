@@ -1,0 +1,260 @@
+import { and, eq, schema, sql } from '@foyer/db';
+import { z } from 'zod';
+import type { ClientPermission } from '../clients/permissions';
+import { type Ctx, type Person, personOf, record, type TxCtx, transact } from '../ctx';
+import { CoreError } from '../errors';
+import { id, parseInput } from '../input';
+
+const { clients, projectFeed, projects, taskStatuses, tasks, users } = schema;
+
+export const PORTAL_CLIENTS_ONLY = 'The portal is for clients.';
+const PROJECT_NOT_FOUND = 'That project doesn’t exist, or it isn’t shared with you.';
+
+/** How many entries of the recent-activity feed the dashboard shows. */
+export const PORTAL_FEED_SIZE = 15;
+
+export type PortalProjectStatus = 'active' | 'on_hold' | 'completed';
+export type TaskKind = 'todo' | 'in_progress' | 'review' | 'done';
+
+export interface PortalProject {
+  id: string;
+  name: string;
+  status: PortalProjectStatus;
+  /** 'YYYY-MM-DD', or null when none is set. */
+  deadline: string | null;
+  /** Share (0–1) of the client-visible tasks in a done column; null without `tasks.view` or tasks. */
+  progress: number | null;
+}
+
+export interface PortalFeedEntry {
+  id: string;
+  at: Date;
+  kind: string;
+  projectId: string;
+  projectName: string;
+  actorName: string | null;
+  data: Record<string, unknown>;
+  /** Whether the entry is about this person alone (e.g. "you were added"). */
+  personal: boolean;
+}
+
+export interface ClientDashboard {
+  name: string;
+  companyName: string | null;
+  permissions: ClientPermission[];
+  projects: PortalProject[];
+  feed: PortalFeedEntry[];
+  /** The first-sign-in welcome, or null once dismissed. */
+  welcome: { text: string | null } | null;
+  /** Reviews waiting: null without `review`; filled by the review issue (0 until then). */
+  reviewsWaiting: number | null;
+  /** Invoices outstanding: null without `invoices`; filled by the invoices issue (0 until then). */
+  invoicesOutstanding: number | null;
+}
+
+type ClientPerson = Extract<Person, { kind: 'client' }>;
+
+function clientOf(ctx: Ctx): ClientPerson {
+  const me = personOf(ctx, PORTAL_CLIENTS_ONLY);
+  if (me.kind !== 'client') throw new CoreError('forbidden', PORTAL_CLIENTS_ONLY);
+  return me;
+}
+
+/**
+ * Only the columns a client may read of their own row: never `select()` the whole row, whose
+ * `notes` column is the agency's and has no grant for the client role.
+ */
+async function selfOf(ctx: TxCtx, me: Person) {
+  const [row] = await ctx.tx
+    .select({
+      name: users.name,
+      permissions: users.permissions,
+      welcomeDismissedAt: users.welcomeDismissedAt,
+    })
+    .from(users)
+    .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
+  if (!row) throw new CoreError('not_found', 'Your account no longer exists.');
+  return { ...row, permissions: row.permissions as ClientPermission[] };
+}
+
+const STATUS_ORDER = sql`case ${projects.status} when 'active' then 0 when 'on_hold' then 1 else 2 end`;
+
+/**
+ * The client's home: their projects with progress, what happened on them lately, and the slots
+ * later areas fill. Everything is read under the client's own policies, which decide what is
+ * visible (assigned, non-archived projects while `projects` is on; client-visible tasks with
+ * `tasks.view`; feed entries of readable projects, personal ones only to that person).
+ */
+export async function clientDashboard({ ctx }: { ctx: Ctx }): Promise<ClientDashboard> {
+  const me = clientOf(ctx);
+  const portalWelcome = ctx.site?.branding.portalWelcome ?? null;
+  return transact(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const self = await selfOf(ctx, me);
+    const [company] = await tx
+      .select({ name: clients.name })
+      .from(clients)
+      .where(eq(clients.id, me.clientId));
+    const rows = await tx
+      .select({ id: projects.id, name: projects.name, status: projects.status, deadline: projects.deadline })
+      .from(projects)
+      .where(sql`${projects.status} <> 'archived'`)
+      .orderBy(STATUS_ORDER, sql`lower(${projects.name})`, projects.id);
+    const canSeeTasks = self.permissions.includes('tasks.view');
+    const progress = new Map<string, number>();
+    if (canSeeTasks && rows.length > 0) {
+      const counts = await tx
+        .select({
+          projectId: tasks.projectId,
+          total: sql<number>`count(*)::int`,
+          done: sql<number>`(count(*) filter (where ${taskStatuses.kind} = 'done'))::int`,
+        })
+        .from(tasks)
+        .innerJoin(
+          taskStatuses,
+          and(eq(taskStatuses.tenantId, tasks.tenantId), eq(taskStatuses.id, tasks.statusId)),
+        )
+        .where(eq(tasks.clientVisible, true))
+        .groupBy(tasks.projectId);
+      for (const c of counts) if (c.total > 0) progress.set(c.projectId, c.done / c.total);
+    }
+    const feed = await tx
+      .select({
+        id: projectFeed.id,
+        at: projectFeed.at,
+        kind: projectFeed.kind,
+        projectId: projectFeed.projectId,
+        projectName: projects.name,
+        actorName: projectFeed.actorName,
+        data: projectFeed.data,
+        userId: projectFeed.userId,
+      })
+      .from(projectFeed)
+      .innerJoin(
+        projects,
+        and(eq(projects.tenantId, projectFeed.tenantId), eq(projects.id, projectFeed.projectId)),
+      )
+      .orderBy(sql`${projectFeed.at} desc`, sql`${projectFeed.id} desc`)
+      .limit(PORTAL_FEED_SIZE);
+    return {
+      name: self.name,
+      companyName: company?.name ?? null,
+      permissions: self.permissions,
+      projects: rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        status: row.status as PortalProjectStatus,
+        deadline: row.deadline,
+        progress: canSeeTasks ? (progress.get(row.id) ?? null) : null,
+      })),
+      feed: feed.map(({ userId, data, ...entry }) => ({
+        ...entry,
+        data: (data ?? {}) as Record<string, unknown>,
+        personal: userId !== null,
+      })),
+      welcome: self.welcomeDismissedAt ? null : { text: portalWelcome },
+      reviewsWaiting: self.permissions.includes('review') ? 0 : null,
+      invoicesOutstanding: self.permissions.includes('invoices') ? 0 : null,
+    };
+  });
+}
+
+export interface PortalTask {
+  id: string;
+  title: string;
+  column: string;
+  kind: TaskKind;
+}
+
+/** The sections of a project's page, each shown only with the permission behind it. */
+export interface PortalSections {
+  tasks: boolean;
+  milestones: boolean;
+  files: boolean;
+  invoices: boolean;
+  discussions: boolean;
+}
+
+export interface ClientProject {
+  id: string;
+  name: string;
+  description: string | null;
+  status: PortalProjectStatus;
+  startDate: string | null;
+  deadline: string | null;
+  /** Client-visible tasks, board order; null without `tasks.view`. */
+  tasks: PortalTask[] | null;
+  progress: number | null;
+  sections: PortalSections;
+}
+
+const projectInput = z.object({ projectId: id('project') });
+
+/** One project as its client sees it; not_found for anything the client cannot read. */
+export async function clientProject({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { projectId: string };
+}): Promise<ClientProject> {
+  const me = clientOf(ctx);
+  const { projectId } = parseInput(projectInput, input);
+  return transact(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const self = await selfOf(ctx, me);
+    const [project] = await tx
+      .select({
+        id: projects.id,
+        name: projects.name,
+        description: projects.description,
+        status: projects.status,
+        startDate: projects.startDate,
+        deadline: projects.deadline,
+      })
+      .from(projects)
+      .where(and(eq(projects.id, projectId), sql`${projects.status} <> 'archived'`));
+    if (!project) throw new CoreError('not_found', PROJECT_NOT_FOUND);
+    const perms = new Set(self.permissions);
+    let list: PortalTask[] | null = null;
+    if (perms.has('tasks.view')) {
+      list = (
+        await tx
+          .select({ id: tasks.id, title: tasks.title, column: taskStatuses.name, kind: taskStatuses.kind })
+          .from(tasks)
+          .innerJoin(
+            taskStatuses,
+            and(eq(taskStatuses.tenantId, tasks.tenantId), eq(taskStatuses.id, tasks.statusId)),
+          )
+          .where(and(eq(tasks.projectId, projectId), eq(tasks.clientVisible, true)))
+          .orderBy(taskStatuses.position, tasks.position, tasks.createdAt, tasks.id)
+      ).map((t) => ({ ...t, kind: t.kind as TaskKind }));
+    }
+    const done = list?.filter((t) => t.kind === 'done').length ?? 0;
+    return {
+      ...project,
+      status: project.status as PortalProjectStatus,
+      tasks: list,
+      progress: list && list.length > 0 ? done / list.length : null,
+      sections: {
+        tasks: perms.has('tasks.view'),
+        milestones: true,
+        files: perms.has('files.download') || perms.has('files.upload'),
+        invoices: perms.has('invoices'),
+        discussions: perms.has('messages'),
+      },
+    };
+  });
+}
+
+/** Hides the first-sign-in welcome for good. */
+export async function dismissWelcome({ ctx }: { ctx: Ctx }): Promise<void> {
+  const me = clientOf(ctx);
+  await transact(ctx, async (ctx) => {
+    await ctx.tx
+      .update(users)
+      .set({ welcomeDismissedAt: ctx.deps.now() })
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
+    await record(ctx, { verb: 'portal.welcome_dismissed', subject: { type: 'user', id: me.userId } });
+  });
+}
