@@ -80,7 +80,8 @@ type Reads = readonly string[] | 'denied';
 
 interface InsertCase {
   target: string;
-  row: (f: MatrixFixture) => Values;
+  /** The row; some depend on who writes it (an activity entry in one's own name). */
+  row: (f: MatrixFixture, actor: MatrixActor) => Values;
   expect: PerActor;
 }
 interface UpdateCase {
@@ -104,6 +105,8 @@ interface TableSpec {
   insert: InsertCase[];
   update: UpdateCase[];
   delete: DeleteCase[];
+  /** Columns some roles may not read at all (column grants): who may SELECT each. */
+  columns?: Record<string, Record<MatrixActor, 'ok' | 'denied'>>;
 }
 
 /** Prefixes a label with `U:` for rows of the other tenant. */
@@ -124,6 +127,12 @@ const NOTIFY_FINDING =
   "own wording in anyone's list; ARCHITECTURE: a client writes only its own items, consequences for " +
   'others come from a trigger or the worker. Fix: for foyer_client, WITH CHECK user_id = app.user_id ' +
   '(or no client INSERT at all).';
+
+const ANONYMOUS_FINDING =
+  'activity_record_insert (foyer_team and foyer_client) checks actor_id is null or = app.user_id, so a ' +
+  'signed-in admin, staff member or client may add an audit entry attributed to nobody; the policy says ' +
+  '"in their own name only". Fix: actor_id is not distinct from app.user_id (null only for those acting ' +
+  'without a user: the worker, API keys, visitors).';
 
 const spec: Record<string, TableSpec> = {
   activity: {
@@ -146,9 +155,23 @@ const spec: Record<string, TableSpec> = {
     insert: [
       {
         target: 'an entry in its own name',
-        row: () => ({}),
-        // Rows differ per actor; see ownEntry below.
+        row: (f, actor) => ownEntry(f, actor),
         expect: writes('insert', [...team.filter((a) => a !== 'adminU'), ...clients], BOTH),
+      },
+      {
+        // Only who acts with no user (the worker, an API key, a visitor) records without a name.
+        target: 'an entry of its own kind with no actor',
+        row: (f, actor) => ({ ...ownEntry(f, actor), actor_id: null }),
+        expect: writes('insert', ['worker'], BOTH, {
+          admin: finding(ANONYMOUS_FINDING),
+          staffS1: finding(ANONYMOUS_FINDING),
+          staffS2: finding(ANONYMOUS_FINDING),
+          clientA: finding(ANONYMOUS_FINDING),
+          clientB: finding(ANONYMOUS_FINDING),
+          clientC: finding(ANONYMOUS_FINDING),
+          clientD: finding(ANONYMOUS_FINDING),
+          clientE: finding(ANONYMOUS_FINDING),
+        }),
       },
       {
         target: "an entry in client A's name",
@@ -865,6 +888,18 @@ const spec: Record<string, TableSpec> = {
       worker: ['A', 'B', 'C', 'D', 'E', 'S1', 'S2', 'admin'],
       adminU: ['U:A', 'U:admin'],
     },
+    // The agency's notes about a client are the team's: clients have no grant on the column, not
+    // even for their own row.
+    columns: {
+      notes: {
+        ...(Object.fromEntries(matrixActors.map((a) => [a, 'ok'])) as Record<MatrixActor, 'ok'>),
+        clientA: 'denied',
+        clientB: 'denied',
+        clientC: 'denied',
+        clientD: 'denied',
+        clientE: 'denied',
+      },
+    },
     insert: [
       {
         target: 'a staff member',
@@ -969,14 +1004,8 @@ function casesOf(table: string, tableSpec: TableSpec): Case[] {
       });
     }
   };
-  for (const c of tableSpec.insert) {
-    add('INSERT', c.target, c.expect, (f, actor) =>
-      insertStatement(
-        table,
-        table === 'activity' && c.target.includes('own') ? ownEntry(f, actor) : c.row(f),
-      ),
-    );
-  }
+  for (const c of tableSpec.insert)
+    add('INSERT', c.target, c.expect, (f, actor) => insertStatement(table, c.row(f, actor)));
   for (const c of tableSpec.update)
     add('UPDATE', c.target, c.expect, (f) => updateStatement(table, c.set(f), c.where(f)));
   for (const c of tableSpec.delete)
@@ -1084,6 +1113,18 @@ describe.each(drivers)('actor matrix on %s', (driver) => {
       );
       expect(seen).toEqual(reads === 'denied' ? 'denied' : [...reads].sort());
     });
+
+    const columnCases = Object.entries(tableSpec.columns ?? {}).flatMap(([column, expect]) =>
+      matrixActors.map((actor) => ({ actor, column, expected: expect[actor], title: actorTitles[actor] })),
+    );
+    if (columnCases.length > 0)
+      it.each(columnCases)(
+        '$title SELECT column $column → $expected',
+        async ({ actor, column, expected }) => {
+          const seen = await labelsSeen(t.handle.db, f.actors[actor], table, [column], () => 'row');
+          expect(seen === 'denied' ? 'denied' : 'ok').toBe(expected);
+        },
+      );
 
     const cases = casesOf(table, tableSpec);
     it.each(cases)('$name', async (c) => {
