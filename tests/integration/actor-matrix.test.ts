@@ -47,7 +47,7 @@ type PerActor = Record<MatrixActor, Expected>;
 const finding = (text: string): Finding => ({ refused: true, finding: text });
 
 const team: readonly MatrixActor[] = ['admin', 'staffS1', 'staffS2', 'worker', 'adminU'];
-const clients: readonly MatrixActor[] = ['clientA', 'clientB', 'clientC', 'clientD', 'clientE'];
+const clients: readonly MatrixActor[] = ['clientA', 'clientB', 'clientC', 'clientD', 'clientE', 'clientF'];
 
 /**
  * Outcomes of one write: `ok` for the actors named, and for everyone else what follows from their
@@ -149,6 +149,7 @@ const spec: Record<string, TableSpec> = {
       clientC: 'denied',
       clientD: 'denied',
       clientE: 'denied',
+      clientF: 'denied',
       worker: [],
       adminU: ['U:admin'],
     },
@@ -171,6 +172,7 @@ const spec: Record<string, TableSpec> = {
           clientC: finding(ANONYMOUS_FINDING),
           clientD: finding(ANONYMOUS_FINDING),
           clientE: finding(ANONYMOUS_FINDING),
+          clientF: finding(ANONYMOUS_FINDING),
         }),
       },
       {
@@ -209,6 +211,7 @@ const spec: Record<string, TableSpec> = {
       clientC: 'denied',
       clientD: 'denied',
       clientE: 'denied',
+      clientF: 'denied',
       worker: ['T'],
       adminU: ['U'],
     },
@@ -243,6 +246,7 @@ const spec: Record<string, TableSpec> = {
       clientC: ['Z'],
       clientD: ['X'],
       clientE: ['Y'],
+      clientF: ['X'],
       // Through the people it addresses mail to (users_team_select lets the worker read everyone).
       worker: ['X', 'Y', 'Z'],
       adminU: ['U:X'],
@@ -284,6 +288,7 @@ const spec: Record<string, TableSpec> = {
       clientC: 'denied',
       clientD: 'denied',
       clientE: 'denied',
+      clientF: 'denied',
       worker: ['T'],
       adminU: ['U'],
     },
@@ -317,6 +322,7 @@ const spec: Record<string, TableSpec> = {
       clientC: 'denied',
       clientD: 'denied',
       clientE: 'denied',
+      clientF: 'denied',
       worker: ['message-digest'],
       adminU: ['U:message-digest'],
     },
@@ -356,6 +362,7 @@ const spec: Record<string, TableSpec> = {
       clientC: 'denied',
       clientD: 'denied',
       clientE: 'denied',
+      clientF: 'denied',
       worker: [],
       adminU: ['U:staff'],
     },
@@ -402,6 +409,7 @@ const spec: Record<string, TableSpec> = {
       clientC: [],
       clientD: [],
       clientE: [],
+      clientF: [],
       worker: ['A', 'admin'],
       adminU: ['U:admin'],
     },
@@ -442,6 +450,7 @@ const spec: Record<string, TableSpec> = {
       clientC: [],
       clientD: [],
       clientE: [],
+      clientF: [],
       worker: [],
       adminU: ['U:admin'],
     },
@@ -454,6 +463,7 @@ const spec: Record<string, TableSpec> = {
           clientC: finding(NOTIFY_FINDING),
           clientD: finding(NOTIFY_FINDING),
           clientE: finding(NOTIFY_FINDING),
+          clientF: finding(NOTIFY_FINDING),
         }),
       },
       {
@@ -465,6 +475,7 @@ const spec: Record<string, TableSpec> = {
           clientC: finding(NOTIFY_FINDING),
           clientD: finding(NOTIFY_FINDING),
           clientE: finding(NOTIFY_FINDING),
+          clientF: finding(NOTIFY_FINDING),
         }),
       },
     ],
@@ -505,6 +516,7 @@ const spec: Record<string, TableSpec> = {
       clientC: 'denied',
       clientD: 'denied',
       clientE: 'denied',
+      clientF: 'denied',
       worker: ['A:project-added', 'admin:password-reset'],
       adminU: ['U:admin:password-reset'],
     },
@@ -538,14 +550,15 @@ const spec: Record<string, TableSpec> = {
     // Admins all; staff those of their projects; a client only its own assignments, never who
     // else is on a project.
     select: {
-      admin: ['P/A', 'P/B', 'P/D', 'P/E', 'Q/C', 'R/A'],
-      staffS1: ['P/A', 'P/B', 'P/D', 'P/E'],
+      admin: ['P/A', 'P/B', 'P/D', 'P/E', 'P/F', 'Q/C', 'R/A'],
+      staffS1: ['P/A', 'P/B', 'P/D', 'P/E', 'P/F'],
       staffS2: [],
       clientA: ['P/A', 'R/A'],
       clientB: ['P/B'],
       clientC: ['Q/C'],
       clientD: ['P/D'],
       clientE: ['P/E'],
+      clientF: ['P/F'],
       worker: [],
       adminU: ['U:P/U:A'],
     },
@@ -586,6 +599,7 @@ const spec: Record<string, TableSpec> = {
       clientC: ['Q:project.created'],
       clientD: [],
       clientE: ['P:project.created'],
+      clientF: [],
       worker: [],
       adminU: ['U:P:project.created'],
     },
@@ -632,6 +646,7 @@ const spec: Record<string, TableSpec> = {
       clientC: 'denied',
       clientD: 'denied',
       clientE: 'denied',
+      clientF: 'denied',
       worker: ['P/S1', 'P/admin'],
       adminU: ['U:P/U:admin'],
     },
@@ -672,6 +687,7 @@ const spec: Record<string, TableSpec> = {
       clientC: ['Q'],
       clientD: [],
       clientE: ['P'],
+      clientF: [],
       worker: [],
       adminU: ['U:P'],
     },
@@ -712,6 +728,7 @@ const spec: Record<string, TableSpec> = {
       clientC: [],
       clientD: [],
       clientE: [],
+      clientF: [],
       worker: [],
       adminU: ['U:admin'],
     },
@@ -786,6 +803,7 @@ const spec: Record<string, TableSpec> = {
       clientC: ['Q-visible'],
       clientD: [],
       clientE: [],
+      clientF: [],
       worker: [],
       adminU: ['U:P-visible'],
     },
@@ -837,6 +855,7 @@ const spec: Record<string, TableSpec> = {
       clientC: [],
       clientD: [],
       clientE: [],
+      clientF: [],
       worker: [],
       adminU: ['U:admin'],
     },
@@ -877,15 +896,16 @@ const spec: Record<string, TableSpec> = {
     // Admins and the worker everyone; staff the team and the clients on their projects; a client
     // only itself.
     select: {
-      admin: ['A', 'B', 'C', 'D', 'E', 'S1', 'S2', 'admin'],
-      staffS1: ['A', 'B', 'D', 'E', 'S1', 'S2', 'admin'],
+      admin: ['A', 'B', 'C', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
+      staffS1: ['A', 'B', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
       staffS2: ['S1', 'S2', 'admin'],
       clientA: ['A'],
       clientB: ['B'],
       clientC: ['C'],
       clientD: ['D'],
       clientE: ['E'],
-      worker: ['A', 'B', 'C', 'D', 'E', 'S1', 'S2', 'admin'],
+      clientF: ['F'],
+      worker: ['A', 'B', 'C', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
       adminU: ['U:A', 'U:admin'],
     },
     // The agency's notes about a client are the team's: clients have no grant on the column, not
@@ -898,6 +918,7 @@ const spec: Record<string, TableSpec> = {
         clientC: 'denied',
         clientD: 'denied',
         clientE: 'denied',
+        clientF: 'denied',
       },
     },
     insert: [
@@ -1147,6 +1168,6 @@ describe.each(drivers)('actor matrix on %s', (driver) => {
               (select count(*)::int from app.tasks where tenant_id = $1) as tasks`,
       [f.T.id],
     );
-    expect(row).toEqual({ users: 8, tasks: 4 });
+    expect(row).toEqual({ users: 9, tasks: 4 });
   });
 });

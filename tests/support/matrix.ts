@@ -21,7 +21,8 @@ import { type AdminActor, type ClientActor, createTenant, type TenantFixture } f
  *   people   admin; staff S1 on P, staff S2 on nothing; clients A (company X, all permissions,
  *            also on the archived R) and B (company Y, all permissions) both on P; C (company Z)
  *            on Q only; D (company X) on P without `projects`; E (company Y) on P with `projects`
- *            but without `tasks.view`; the email worker
+ *            but without `tasks.view`; F (company X, all permissions) on P but deactivated; the
+ *            email worker
  *   companies X, Y, Z, and W with no contact and no project
  *   projects P (X, active), Q (Z, active), R (X, archived), O (X, active, nobody assigned)
  *   tasks    P-visible (client-visible), P-internal, Q-visible, R-visible
@@ -40,6 +41,7 @@ export const matrixActors = [
   'clientC',
   'clientD',
   'clientE',
+  'clientF',
   'worker',
   'adminU',
 ] as const;
@@ -55,6 +57,7 @@ export const actorTitles: Record<MatrixActor, string> = {
   clientC: 'client C (on Q only)',
   clientD: 'client D (on P, without projects)',
   clientE: 'client E (on P, without tasks.view)',
+  clientF: 'client F (on P, deactivated)',
   worker: 'email worker',
   adminU: "other tenant's admin",
 };
@@ -100,6 +103,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
   const C = client(Z);
   const D = client(X);
   const E = client(Y);
+  const F = client(X);
   const P = T.projectId;
   const [Q, R, O] = [randomUUID(), randomUUID(), randomUUID()];
   const todo = T.statusId;
@@ -126,16 +130,19 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       role,
       ...extra,
     });
-    await tx
-      .insert(schema.users)
-      .values([
-        person(S1, 'S1', 'staff'),
-        person(S2, 'S2', 'staff'),
-        person(B, 'B', 'client', { clientId: Y, permissions: [...schema.clientPermissions] }),
-        person(C, 'C', 'client', { clientId: Z, permissions: [...schema.clientPermissions] }),
-        person(D, 'D', 'client', { clientId: X, permissions: ['invoices', 'messages'] }),
-        person(E, 'E', 'client', { clientId: Y, permissions: ['projects', 'files.download', 'invoices'] }),
-      ]);
+    await tx.insert(schema.users).values([
+      person(S1, 'S1', 'staff'),
+      person(S2, 'S2', 'staff'),
+      person(B, 'B', 'client', { clientId: Y, permissions: [...schema.clientPermissions] }),
+      person(C, 'C', 'client', { clientId: Z, permissions: [...schema.clientPermissions] }),
+      person(D, 'D', 'client', { clientId: X, permissions: ['invoices', 'messages'] }),
+      person(E, 'E', 'client', { clientId: Y, permissions: ['projects', 'files.download', 'invoices'] }),
+      person(F, 'F', 'client', {
+        clientId: X,
+        permissions: [...schema.clientPermissions],
+        status: 'deactivated',
+      }),
+    ]);
     await tx.insert(schema.projects).values([
       { tenantId, id: Q, clientId: Z, name: 'Q' },
       { tenantId, id: R, clientId: X, name: 'R', status: 'archived' },
@@ -145,6 +152,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       { tenantId, projectId: P, userId: B.userId, addedBy: admin.userId },
       { tenantId, projectId: P, userId: D.userId, addedBy: admin.userId },
       { tenantId, projectId: P, userId: E.userId, addedBy: admin.userId },
+      { tenantId, projectId: P, userId: F.userId, addedBy: admin.userId },
       { tenantId, projectId: Q, userId: C.userId, addedBy: admin.userId },
       { tenantId, projectId: R, userId: A.userId, addedBy: admin.userId },
     ]);
@@ -236,6 +244,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     C: C.userId,
     D: D.userId,
     E: E.userId,
+    F: F.userId,
     X,
     Y,
     Z,
@@ -268,6 +277,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       clientC: C,
       clientD: D,
       clientE: E,
+      clientF: F,
       worker,
       adminU: U.admin,
     },
