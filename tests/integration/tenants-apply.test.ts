@@ -5,6 +5,7 @@ import {
   loadTenantDeclarations,
   type TenantDeclaration,
   type TenantManifest,
+  tenantManifest,
 } from '@foyer/core';
 import { type ActingAs, ensureTenant, eq, schema, system, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,36 @@ describe('the demo agencies in tenants/', () => {
     const declarations = await loadTenantDeclarations(tenantsDir);
     expect(declarations.map((d) => d.manifest.slug)).toEqual(['bluefin', 'northwind']);
     for (const d of declarations) expect(d.logo?.mime).toBe('image/png');
+  });
+});
+
+describe('a tenant manifest', () => {
+  it('refuses a project naming a company, contact or staff member it does not declare', async () => {
+    const [first] = await loadTenantDeclarations(tenantsDir);
+    const manifest = required(first, 'a demo agency').manifest;
+    const project = required(manifest.projects[0], 'a project');
+    const broken = {
+      ...manifest,
+      projects: [
+        {
+          ...project,
+          company: 'Nobody Ltd',
+          clients: ['stranger@example.test'],
+          staff: ['ghost@example.test'],
+          startDate: '2026-05-02',
+          deadline: '2026-05-01',
+        },
+      ],
+    };
+    const parsed = tenantManifest.safeParse(broken);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'projects.0.clients.0',
+      'projects.0.company',
+      'projects.0.deadline',
+      'projects.0.staff.0',
+    ]);
+    expect(tenantManifest.safeParse(manifest).success).toBe(true);
   });
 });
 
