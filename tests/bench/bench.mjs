@@ -9,7 +9,7 @@ import { floors, ratios } from './floors.mjs';
 import { createBenchDatabase } from './lib/database.mjs';
 import { expectOk, get } from './lib/http.mjs';
 import { cpuWindow, defaultPinning, spawnServer } from './lib/processes.mjs';
-import { BUSY_PERCENT, benchmarksDocument, ratiosTable, resultsTable } from './lib/report.mjs';
+import { atRateTable, BUSY_PERCENT, benchmarksDocument, ratiosTable, resultsTable } from './lib/report.mjs';
 import { startCountingProxy } from './lib/statements.mjs';
 import { ensureWrk, startLoad, wrkVersion } from './lib/wrk.mjs';
 import { mailMeasures, mailSection, mailTable, runMailMeasures } from './mail.mjs';
@@ -206,6 +206,19 @@ async function measure(target, pinning, settings) {
 }
 
 /**
+ * The same server at a fixed request rate (a fraction of its peak): warm-up at that rate, then
+ * the measured run, whose p99 is what a floor's `atRate` judges.
+ * @param {Target} target @param {Pinning} pinning @param {Settings} settings @param {number} rate
+ */
+async function measureAtRate(target, pinning, settings, rate) {
+  const load = { connections: settings.connections, pinning, rate };
+  const warmup = startLoad(target, { ...load, seconds: settings.warmup });
+  await stopOnInterrupt(warmup.stop, () => warmup.result);
+  const run = startLoad(target, { ...load, seconds: settings.seconds });
+  return { rate, load: await stopOnInterrupt(run.stop, () => run.result) };
+}
+
+/**
  * @param {Floor} floor @param {BenchContext} ctx @param {Pinning} pinning @param {Settings} settings
  * @returns {Promise<FloorResult>}
  */
@@ -226,7 +239,13 @@ async function runFloor(floor, ctx, pinning, settings) {
       const { load, cpu } = await measure(target, pinning, settings);
       if (load.errors > 0)
         return { floor, status: 'failed', load, cpu, statements, roundTrips, note: load.errorDetail };
-      return { floor, status: 'measured', load, cpu, statements, roundTrips };
+      if (!floor.atRate) return { floor, status: 'measured', load, cpu, statements, roundTrips };
+      const atRate = await measureAtRate(target, pinning, settings, load.rps * floor.atRate.fraction);
+      if (atRate.load.errors > 0) {
+        const note = `at ${Math.round(atRate.rate)} req/s: ${atRate.load.errorDetail}`;
+        return { floor, status: 'failed', load, cpu, statements, roundTrips, atRate, note };
+      }
+      return { floor, status: 'measured', load, cpu, statements, roundTrips, atRate };
     } finally {
       await target.stop();
     }
@@ -309,6 +328,12 @@ async function main() {
           ? `: ${Math.round(load.rps)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, p99 ${load.p99Ms.toFixed(2)} ms`
           : '';
         say(`  ${floor.id} ${result.status}${figures}${result.note ? ` (${result.note})` : ''}`);
+        if (result.atRate) {
+          const { rate, load: paced } = result.atRate;
+          say(
+            `  ${floor.id} at ${Math.round(rate)} req/s: ${Math.round(paced.rps)} req/s, p50 ${paced.p50Ms.toFixed(2)} ms, p99 ${paced.p99Ms.toFixed(2)} ms`,
+          );
+        }
       }
       soakResult = await runSoakMeasure(ctx, pinning, settings);
       if (soakResult) {
@@ -352,7 +377,9 @@ async function main() {
     totalSeconds: (performance.now() - started) / 1000,
   };
   const soakLines = soaked ? `${soakTable(soaked)}\n\n` : '';
-  say(`\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${soakLines}${mailTable(mail)}\n`);
+  say(
+    `\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${atRateTable(results)}\n\n${soakLines}${mailTable(mail)}\n`,
+  );
 
   const failed = [
     ...results.filter((r) => r.status === 'failed').map((r) => r.floor),

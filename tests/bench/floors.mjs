@@ -28,6 +28,8 @@
  * @property {number} [roundTrips]  round trips to PostgreSQL per request by construction, checked too
  * @property {string} [pending]  why the floor is not measured yet; it is reported as such
  * @property {(helpers: { ctx: BenchContext, spawn: Spawn }) => Promise<Target>} [start]
+ * @property {{ fraction: number, p99Ms: number }} [atRate]  after the peak run, a run paced at
+ *   `fraction` of the peak rate, whose p99 must stay within `p99Ms`
  */
 
 /** @type {Floor[]} */
@@ -93,6 +95,16 @@ export const floors = [
     roundTrips: 3,
     start: ({ spawn }) => spawn('servers/w0-full-stack.mjs', { path: '/api/v1/me' }),
   },
+  {
+    // The client portal's dashboard page rendered by SvelteKit through the full front door, for a
+    // client on 50 projects (3 tasks and 2 feed entries each): how a real page compares with F4's
+    // single read, and its latency at 70% of its own peak (p99 ≤ 60 ms).
+    id: 'W1',
+    what: 'client dashboard page `/`, SSR through the full stack, a client on 50 projects',
+    database: true,
+    start: ({ spawn }) => spawn('servers/w1-client-dashboard.mjs', { path: '/' }),
+    atRate: { fraction: 0.7, p99Ms: 60 },
+  },
 ];
 
 /**
@@ -109,6 +121,12 @@ export const ratios = [
   { over: 'F2', under: 'F3', target: 0.8, means: 'host + session resolution against one plain read' },
   { over: 'W0', under: 'F4', target: 0.7, means: 'the full stack against its own database work' },
   { over: 'W0', under: 'F3', target: null, means: 'a real request against one plain read' },
+  {
+    over: 'W1',
+    under: 'F4',
+    target: null,
+    means: 'the client dashboard page against one read in the RLS transaction',
+  },
   {
     over: 'W0',
     under: 'F5',

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { applyTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
-import { ensureTenant, system } from '@foyer/db';
+import {
+  applyTenant,
+  loadTenantDeclarations,
+  type TenantDeclaration,
+  type TenantManifest,
+  tenantManifest,
+} from '@foyer/core';
+import { type ActingAs, ensureTenant, eq, schema, system, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { required } from '../support/assert';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 
 const tenantsDir = fileURLToPath(new URL('../../tenants', import.meta.url));
@@ -18,6 +25,36 @@ describe('the demo agencies in tenants/', () => {
     const declarations = await loadTenantDeclarations(tenantsDir);
     expect(declarations.map((d) => d.manifest.slug)).toEqual(['bluefin', 'northwind']);
     for (const d of declarations) expect(d.logo?.mime).toBe('image/png');
+  });
+});
+
+describe('a tenant manifest', () => {
+  it('refuses a project naming a company, contact or staff member it does not declare', async () => {
+    const [first] = await loadTenantDeclarations(tenantsDir);
+    const manifest = required(first, 'a demo agency').manifest;
+    const project = required(manifest.projects[0], 'a project');
+    const broken = {
+      ...manifest,
+      projects: [
+        {
+          ...project,
+          company: 'Nobody Ltd',
+          clients: ['stranger@example.test'],
+          staff: ['ghost@example.test'],
+          startDate: '2026-05-02',
+          deadline: '2026-05-01',
+        },
+      ],
+    };
+    const parsed = tenantManifest.safeParse(broken);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'projects.0.clients.0',
+      'projects.0.company',
+      'projects.0.deadline',
+      'projects.0.staff.0',
+    ]);
+    expect(tenantManifest.safeParse(manifest).success).toBe(true);
   });
 });
 
@@ -47,6 +84,9 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
          (select count(*)::int from app.users where tenant_id = $1) as users,
          (select count(*)::int from app.clients where tenant_id = $1) as clients,
          (select count(*)::int from app.projects where tenant_id = $1) as projects,
+         (select count(*)::int from app.project_clients where tenant_id = $1) as "projectClients",
+         (select count(*)::int from app.project_staff where tenant_id = $1) as "projectStaff",
+         (select count(*)::int from app.project_feed where tenant_id = $1) as feed,
          (select count(*)::int from app.task_statuses where tenant_id = $1) as columns,
          (select count(*)::int from app.tasks where tenant_id = $1) as tasks,
          (select count(*)::int from app.branding where tenant_id = $1) as branding`,
@@ -55,18 +95,29 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
     return row;
   };
 
-  it('creates the agency with its brand, people, project and tasks, and is idempotent', async () => {
+  /** What the declaration says there should be. */
+  const declared = (manifest: TenantManifest) => {
+    const { companies, projects, staff } = manifest;
+    const assignments = projects.reduce((n, p) => n + p.clients.length, 0);
+    return {
+      users: 1 + staff.length + companies.reduce((n, c) => n + c.contacts.length, 0),
+      clients: companies.length,
+      projects: projects.length,
+      projectClients: assignments,
+      projectStaff: projects.reduce((n, p) => n + p.staff.length, 0),
+      // Created, one per client assigned, and one status change for each project not active.
+      feed: projects.length + assignments + projects.filter((p) => p.status !== 'active').length,
+      columns: 4,
+      tasks: projects.reduce((n, p) => n + p.tasks.length, 0),
+      branding: 1,
+    };
+  };
+
+  it('creates the agency with its brand, people, companies, projects, assignments, feed and tasks, and is idempotent', async () => {
     const { manifest, logo } = declaration;
     const first = await apply(manifest, { logo });
     expect(first).toMatchObject({ slug: manifest.slug, created: true, applied: true });
-    const expected = {
-      users: 2,
-      clients: 1,
-      projects: 1,
-      columns: 4,
-      tasks: manifest.project.tasks.length,
-      branding: 1,
-    };
+    const expected = declared(manifest);
     expect(await counts(first.tenantId)).toEqual(expected);
 
     const again = await apply(manifest, { logo });
@@ -101,11 +152,138 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
       'select password_hash from app.users u join platform.tenants t on t.id = u.tenant_id where t.slug = $1',
       [declaration.manifest.slug],
     );
-    expect(rows.length).toBe(2);
+    const { manifest } = declaration;
+    const people = [manifest.admin, ...manifest.staff, ...manifest.companies.flatMap((c) => c.contacts)];
+    expect(rows.length).toBe(people.length);
     for (const row of rows) {
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
-      expect(row.password_hash).not.toBe(declaration.manifest.admin.password);
-      expect(row.password_hash).not.toBe(declaration.manifest.client.contact.password);
+      for (const person of people) expect(row.password_hash).not.toBe(person.password);
+    }
+  });
+});
+
+describe.each(drivers)('the demo agencies as their people see them, on %s', (driver) => {
+  let t: TestDatabase;
+  let declarations: TenantDeclaration[];
+  /** Per demo slug: its fresh copy's tenant id. */
+  const tenantIds = new Map<string, string>();
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+    declarations = (await loadTenantDeclarations(tenantsDir)).map(freshCopy);
+    for (const { manifest, logo } of declarations) {
+      const tenant = await ensureTenant({ query: t.superuser }, { slug: manifest.slug, name: manifest.name });
+      await applyTenant(t.handle, tenant, manifest, { logo });
+      tenantIds.set(manifest.slug, tenant.tenantId);
+    }
+  });
+  afterAll(() => t.close());
+
+  /** The person with this email, as the actor they sign in as. */
+  async function actorFor(manifest: TenantManifest, email: string): Promise<ActingAs> {
+    const tenantId = required(tenantIds.get(manifest.slug), manifest.slug);
+    const [row] = await t.superuser<{
+      id: string;
+      role: 'admin' | 'staff' | 'client';
+      client_id: string | null;
+    }>(
+      'select id::text, role, client_id::text from app.users where tenant_id = $1 and lower(email) = lower($2)',
+      [tenantId, email],
+    );
+    const person = required(row, email);
+    return person.role === 'client'
+      ? { kind: 'client', tenantId, userId: person.id, clientId: required(person.client_id, 'a company') }
+      : { kind: person.role, tenantId, userId: person.id };
+  }
+
+  const projectsOf = (actor: ActingAs) =>
+    withActor(t.handle.db, actor, async (tx) =>
+      (await tx.select({ name: schema.projects.name }).from(schema.projects)).map((p) => p.name).sort(),
+    );
+
+  it('has every project status, two companies (one with two contacts of different permissions) and a staff login', () => {
+    for (const { manifest } of declarations) {
+      expect(new Set(manifest.projects.map((p) => p.status))).toEqual(
+        new Set(['active', 'on_hold', 'completed', 'archived']),
+      );
+      expect(manifest.companies.map((c) => c.contacts.length).sort()).toEqual([1, 2]);
+      const pair = required(
+        manifest.companies.find((c) => c.contacts.length === 2),
+        'a company with two contacts',
+      );
+      const [first, second] = pair.contacts;
+      expect(first?.permissions).not.toEqual(second?.permissions);
+      expect(manifest.staff.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('shows each client exactly the non-archived projects they are assigned to', async () => {
+    for (const { manifest } of declarations) {
+      for (const company of manifest.companies) {
+        for (const contact of company.contacts) {
+          const expected = manifest.projects
+            .filter((p) => p.clients.includes(contact.email) && p.status !== 'archived')
+            .map((p) => p.name)
+            .sort();
+          const seen = await projectsOf(await actorFor(manifest, contact.email));
+          expect(seen, `${contact.email}'s projects`).toEqual(
+            contact.permissions.includes('projects') ? expected : [],
+          );
+          expect(seen.length, `${contact.email} sees something`).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  it('keeps Alex on the Website redesign with its client-visible tasks', async () => {
+    const northwind = required(
+      declarations.find((d) => d.manifest.name === 'Northwind Studio'),
+      'northwind',
+    ).manifest;
+    const alex = await actorFor(northwind, 'alex@acme-bakery.example');
+    expect(await projectsOf(alex)).toContain('Website redesign');
+    const titles = await withActor(t.handle.db, alex, async (tx) =>
+      (
+        await tx
+          .select({ title: schema.tasks.title })
+          .from(schema.tasks)
+          .innerJoin(schema.projects, eq(schema.projects.id, schema.tasks.projectId))
+          .where(eq(schema.projects.name, 'Website redesign'))
+      ).map((r) => r.title),
+    );
+    expect(titles.sort()).toEqual(
+      [
+        'Kick-off workshop',
+        'Moodboard and visual direction',
+        'Homepage wireframes',
+        'Online ordering integration',
+      ].sort(),
+    );
+  });
+
+  it('shows staff only the projects they are assigned to, and the feed addressed to a client to them alone', async () => {
+    for (const { manifest } of declarations) {
+      for (const person of manifest.staff) {
+        const expected = manifest.projects.filter((p) => p.staff.includes(person.email)).map((p) => p.name);
+        expect(await projectsOf(await actorFor(manifest, person.email))).toEqual(expected.sort());
+      }
+      const [first, second] = required(
+        manifest.companies.find((c) => c.contacts.length === 2),
+        'a company with two contacts',
+      ).contacts;
+      const feedOf = async (email: string) =>
+        withActor(t.handle.db, await actorFor(manifest, email), (tx) =>
+          tx
+            .select({ kind: schema.projectFeed.kind, userId: schema.projectFeed.userId })
+            .from(schema.projectFeed),
+        );
+      const one = await actorFor(manifest, required(first, 'a contact').email);
+      const own = await feedOf(required(first, 'a contact').email);
+      expect(own.some((e) => e.kind === 'project.assigned')).toBe(true);
+      expect(own.every((e) => e.userId === null || e.userId === ('userId' in one ? one.userId : null))).toBe(
+        true,
+      );
+      const other = await feedOf(required(second, 'a contact').email);
+      expect(other.every((e) => e.userId !== ('userId' in one ? one.userId : null))).toBe(true);
     }
   });
 });

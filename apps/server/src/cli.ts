@@ -2,7 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword, passwordProblem } from '@foyer/auth';
-import { applyTenant, type EnsuredTenant, loadTenantDeclarations, type TenantDeclaration } from '@foyer/core';
+import {
+  applyTenant,
+  DEFAULT_CLIENT_PERMISSIONS,
+  type EnsuredTenant,
+  loadTenantDeclarations,
+  presetOf,
+  type TenantDeclaration,
+} from '@foyer/core';
 import {
   type DatabaseHandle,
   ensureTenant,
@@ -129,6 +136,16 @@ async function applyAll(
 
 const when = (date: Date | null) => (date ? date.toISOString().replace(/\.\d+Z$/, 'Z') : 'never');
 
+/** A contact's permissions in a word or two: the preset's name, or how many switches are on. */
+function accessOf(permissions: readonly string[]): string {
+  const preset = presetOf(permissions);
+  if (preset) return preset.label.toLowerCase();
+  const recommended =
+    permissions.length === DEFAULT_CLIENT_PERMISSIONS.length &&
+    DEFAULT_CLIENT_PERMISSIONS.every((p) => permissions.includes(p));
+  return recommended ? 'recommended permissions' : `${permissions.length} permissions`;
+}
+
 function printWelcome(
   config: Config,
   declarations: TenantDeclaration[],
@@ -148,7 +165,13 @@ function printWelcome(
     lines.push(
       `  ${manifest.name.padEnd(18)}${originFor(config, `${manifest.slug}.${config.platformDomain}`)}`,
       `      admin   ${manifest.admin.email}  /  ${manifest.admin.password}`,
-      `      client  ${manifest.client.contact.email}  /  ${manifest.client.contact.password}`,
+      ...manifest.staff.map((person) => `      staff   ${person.email}  /  ${person.password}`),
+      ...manifest.companies.flatMap((company) =>
+        company.contacts.map(
+          (person) =>
+            `      client  ${person.email}  /  ${person.password}   (${company.name}, ${accessOf(person.permissions)})`,
+        ),
+      ),
     );
   }
   lines.push('', '  Press Ctrl+C to stop.', '');

@@ -12,3 +12,4 @@ export { openDatabase } from './server';
 export type { ResolvedTenant } from './tenants';
 export { TenantDirectory } from './tenants';
 export type { PageRenderer } from './web';
+export { loadWebApp } from './web';

@@ -14,6 +14,7 @@
  * @property {CpuShare} [cpu]
  * @property {number | null} [statements]  measured per request; null when it could not be counted
  * @property {number | null} [roundTrips]  measured per request; null when they could not be counted
+ * @property {{ rate: number, load: LoadResult }} [atRate]  the run paced at a fraction of the peak
  * @property {string} [note]
  */
 
@@ -127,6 +128,33 @@ export function ratiosTable(results, ratios) {
 }
 
 /**
+ * Floors measured again at a fixed fraction of their peak rate, with the p99 each must keep.
+ * @param {FloorResult[]} results
+ */
+export function atRateTable(results) {
+  const lines = [
+    '| floor | paced at | achieved req/s | p50 ms | p99 ms | p99 target | verdict |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const { floor, atRate, status } of results) {
+    if (!floor.atRate) continue;
+    const { fraction, p99Ms } = floor.atRate;
+    if (!atRate) {
+      lines.push(
+        `| ${floor.id} | ${Math.round(fraction * 100)}% of peak | ${status} | | | ≤ ${p99Ms} | n/a |`,
+      );
+      continue;
+    }
+    const { rate, load } = atRate;
+    const verdict = load.p99Ms <= p99Ms ? 'met' : '**missed**';
+    lines.push(
+      `| ${floor.id} | ${integer.format(rate)} req/s (${Math.round(fraction * 100)}% of peak) | ${integer.format(load.rps)} | ${ms(load.p50Ms)} | ${ms(load.p99Ms)} | ≤ ${p99Ms} | ${verdict} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
  * The whole docs/benchmarks.md. The prose lives here so the file is always regenerated whole
  * and never drifts from what the harness does.
  * @param {{ facts: RunFacts, results: FloorResult[], ratios: Ratio[] }} report
@@ -181,6 +209,10 @@ otherwise idle machine: a concurrent type-check or test run halves the figures.
   ${facts.seconds} s measured. Requests/s is wrk's count over its duration; p50/p99 are wrk's
   latency percentiles (closed loop: ${facts.connections} connections, each waiting for its answer).
   Any socket error, timeout or non-2xx answer marks the floor failed.
+- A floor with a latency target (W1) is then run again at a fixed rate, a fraction of the peak it
+  just reached: \`wrk\` with \`lib/wrk-rate.lua\`, whose \`delay()\` hands each connection the next
+  free slot of a schedule of one request every 1/rate s. Warm-up at that rate, then the measured
+  window; its p99 is judged against the target.
 - CPU % is the CPU time each party used during the middle of the measured window, as a
   percentage of one core (the machine has ${facts.cpus}, so the four add up to at most ${Number(facts.cpus) * 100}):
   the server process, all \`postgres\` processes, wrk, and everything else on the machine.
@@ -202,5 +234,7 @@ whole run ${Math.round(facts.totalSeconds)} s
 ${resultsTable(results)}
 
 ${ratiosTable(results, ratios)}
+
+${atRateTable(results)}
 `;
 }

@@ -1,4 +1,5 @@
-// A signed-in person for the floors that need one: a staff user of the bench tenant and a fresh
+// A signed-in person for the floors that need one: an admin of the bench tenant (staff read only
+// the companies of their own projects, and F5 reads any of them) and a fresh
 // session, made as the superuser before the server announces itself (outside the measurement).
 import { generateToken, hashToken } from '@foyer/auth';
 import postgres from 'postgres';
@@ -12,7 +13,7 @@ export async function benchSession(ctx) {
   try {
     await sql`
       insert into app.users (tenant_id, id, email, name, role)
-      values (${ctx.tenant.id}, ${ctx.userId}, 'bench@bench.example', 'Bench Person', 'staff')
+      values (${ctx.tenant.id}, ${ctx.userId}, 'bench@bench.example', 'Bench Person', 'admin')
       on conflict do nothing`;
     const token = generateToken();
     await sql`

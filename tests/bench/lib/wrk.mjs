@@ -29,6 +29,8 @@ const errorNames = {
   timeout: 'timeouts',
 };
 const script = fileURLToPath(new URL('./wrk.lua', import.meta.url));
+/** The same summary, with requests paced to a fixed rate. */
+const rateScript = fileURLToPath(new URL('./wrk-rate.lua', import.meta.url));
 
 const found = (/** @type {string} */ command) =>
   spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -60,16 +62,26 @@ export function wrkVersion() {
 }
 
 /**
- * Starts one wrk run. `pid` is there so the caller can account wrk's CPU while it runs.
+ * Starts one wrk run. `pid` is there so the caller can account wrk's CPU while it runs. With
+ * `rate`, requests are paced to that many per second across all connections (wrk-rate.lua);
+ * without, every connection sends its next request as soon as the last is answered.
  * @param {{ url: string, headers: Record<string, string> }} target
- * @param {{ seconds: number, connections: number, pinning: Pinning }} options
+ * @param {{ seconds: number, connections: number, pinning: Pinning, rate?: number }} options
  * @returns {{ pid: number, result: Promise<LoadResult>, stop: () => Promise<void> }}
  */
-export function startLoad(target, { seconds, connections, pinning }) {
+export function startLoad(target, { seconds, connections, pinning, rate }) {
   const headerArgs = Object.entries(target.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   // One thread: wrk gets one core, and a second thread would only contend for it.
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', script];
-  const [command, commandArgs] = pinned(pinning.load, 'wrk', [...args, ...headerArgs, target.url]);
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s'];
+  const scriptArgs = rate === undefined ? ['-s', script] : ['-s', rateScript];
+  const rateArgs = rate === undefined ? [] : ['--', rate.toFixed(1)];
+  const [command, commandArgs] = pinned(pinning.load, 'wrk', [
+    ...args,
+    ...scriptArgs,
+    ...headerArgs,
+    target.url,
+    ...rateArgs,
+  ]);
   const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => {

@@ -23,7 +23,9 @@ const userId = ctx.userId;
 /** @param {string} id */
 function readClient(id) {
   return sql.begin((tx) => [
-    tx`select set_config('role', ${'foyer_team'}, true), set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true), set_config('app.role', ${'staff'}, true)`,
+    // As an admin: since staff read only the companies of their projects (migration 0019), the
+    // admin's rule is the one that reads any company, the tenant wall and one initplan.
+    tx`select set_config('role', ${'foyer_team'}, true), set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true), set_config('app.role', ${'admin'}, true)`,
     tx`select id, name from app.clients where tenant_id = ${tenantId} and id = ${id}`,
   ]);
 }

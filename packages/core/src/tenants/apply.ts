@@ -2,10 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hashPassword } from '@foyer/auth';
 import { type DatabaseHandle, schema, type Tx, withActor } from '@foyer/db';
 import { and, eq, sql } from 'drizzle-orm';
+import type { ClientPermission } from '../clients/permissions';
 import { ensureBoard } from './board';
 import type { TenantManifest } from './manifest';
 
-const { branding, clients, projectClients, projects, tasks, users } = schema;
+const { branding, clients, projectClients, projectFeed, projectStaff, projects, tasks, users } = schema;
+
+type FeedRow = typeof projectFeed.$inferInsert;
+
+const DAY_MS = 86_400_000;
 
 export interface LogoFile {
   mime: 'image/png' | 'image/jpeg' | 'image/webp';
@@ -56,59 +61,122 @@ export async function applyTenant(
   // transaction, and nobody acts who could be recorded.
   const actor = { kind: 'admin', tenantId, userId: randomUUID() } as const;
   await withActor(handle.db, actor, async (tx) => {
+    const agencyName = manifest.brand.displayName ?? manifest.name;
     await upsertBranding(tx, tenantId, manifest, options.logo ?? null);
-    await upsertUser(tx, tenantId, { ...manifest.admin, role: 'admin', clientId: null });
-    const clientId = await findOrInsert(
-      tx.select({ id: clients.id }).from(clients).where(eq(clients.name, manifest.client.name)),
-      () => tx.insert(clients).values({ tenantId, name: manifest.client.name }).returning({ id: clients.id }),
-    );
-    const clientUserId = await upsertUser(tx, tenantId, {
-      ...manifest.client.contact,
-      role: 'client',
-      clientId,
-    });
-    const projectId = await findOrInsert(
-      tx
-        .select({ id: projects.id })
-        .from(projects)
-        .where(and(eq(projects.clientId, clientId), eq(projects.name, manifest.project.name))),
-      () =>
+    await upsertUser(tx, tenantId, { ...manifest.admin, role: 'admin', clientId: null, permissions: [] });
+    const staffIds = new Map<string, string>();
+    for (const person of manifest.staff) {
+      const id = await upsertUser(tx, tenantId, {
+        ...person,
+        role: 'staff',
+        clientId: null,
+        permissions: [],
+      });
+      staffIds.set(person.email.toLowerCase(), id);
+    }
+    const companyIds = new Map<string, string>();
+    const contactIds = new Map<string, string>();
+    for (const company of manifest.companies) {
+      const clientId = await findOrInsert(
         tx
-          .insert(projects)
-          .values({
-            tenantId,
-            clientId,
-            name: manifest.project.name,
-            description: manifest.project.description ?? null,
-          })
-          .returning({ id: projects.id }),
-    );
-    await tx
-      .insert(projectClients)
-      .values({ tenantId, projectId, userId: clientUserId })
-      .onConflictDoNothing();
+          .select({ id: clients.id })
+          .from(clients)
+          .where(sql`lower(${clients.name}) = lower(${company.name})`),
+        () => tx.insert(clients).values({ tenantId, name: company.name }).returning({ id: clients.id }),
+      );
+      companyIds.set(company.name, clientId);
+      for (const contact of company.contacts) {
+        const id = await upsertUser(tx, tenantId, { ...contact, role: 'client', clientId });
+        contactIds.set(contact.email.toLowerCase(), id);
+      }
+    }
     const board = await ensureBoard(tx, tenantId);
-    for (const [position, task] of manifest.project.tasks.entries()) {
-      const statusId = board.get(task.status);
-      if (!statusId) throw new Error(`no board column of kind ${task.status}`);
+    const feed = (projectId: string, kind: string, daysAgo: number, extra: Partial<FeedRow> = {}) =>
+      tx.insert(projectFeed).values({
+        tenantId,
+        projectId,
+        kind,
+        actorName: agencyName,
+        at: new Date(Date.now() - daysAgo * DAY_MS),
+        ...extra,
+      });
+    for (const [index, project] of manifest.projects.entries()) {
+      const clientId = project.company ? (companyIds.get(project.company) ?? null) : null;
+      const values = {
+        name: project.name,
+        description: project.description ?? null,
+        status: project.status,
+        startDate: project.startDate ?? null,
+        deadline: project.deadline ?? null,
+      };
       const [existing] = await tx
-        .select({ id: tasks.id })
-        .from(tasks)
-        .where(and(eq(tasks.projectId, projectId), eq(tasks.title, task.title)));
+        .select({ id: projects.id, status: projects.status })
+        .from(projects)
+        .where(
+          and(eq(projects.name, project.name), sql`${projects.clientId} is not distinct from ${clientId}`),
+        );
+      let projectId: string;
+      // A demo's feed reads as weeks of work: created first, people added next, recent changes last.
+      const createdDaysAgo = 28 - index;
       if (existing) {
+        projectId = existing.id;
         await tx
-          .update(tasks)
-          .set({ statusId, clientVisible: task.clientVisible, position })
-          .where(eq(tasks.id, existing.id));
+          .update(projects)
+          .set({ ...values, updatedAt: new Date() })
+          .where(eq(projects.id, projectId));
+        if (existing.status !== project.status)
+          await feed(projectId, 'project.status', 0, { data: { from: existing.status, to: project.status } });
       } else {
-        await tx.insert(tasks).values({
-          tenantId,
-          projectId,
-          statusId,
-          title: task.title,
-          clientVisible: task.clientVisible,
-          position,
-        });
+        const [inserted] = await tx
+          .insert(projects)
+          .values({ tenantId, clientId, ...values })
+          .returning({ id: projects.id });
+        if (!inserted) throw new Error('insert returned no row');
+        projectId = inserted.id;
+        await feed(projectId, 'project.created', createdDaysAgo, { data: { name: project.name } });
+        if (project.status !== 'active')
+          await feed(projectId, 'project.status', 2 + index / 10, {
+            data: { from: 'active', to: project.status },
+          });
+      }
+      for (const email of project.clients) {
+        const userId = contactIds.get(email.toLowerCase());
+        if (!userId) throw new Error(`${project.name}: no contact ${email}`);
+        const added = await tx
+          .insert(projectClients)
+          .values({ tenantId, projectId, userId })
+          .onConflictDoNothing()
+          .returning({ userId: projectClients.userId });
+        // "You were added to …": shown to that person only.
+        if (added.length > 0) await feed(projectId, 'project.assigned', createdDaysAgo - 1, { userId });
+      }
+      for (const email of project.staff) {
+        const userId = staffIds.get(email.toLowerCase());
+        if (!userId) throw new Error(`${project.name}: no staff member ${email}`);
+        await tx.insert(projectStaff).values({ tenantId, projectId, userId }).onConflictDoNothing();
+      }
+      for (const [position, task] of project.tasks.entries()) {
+        const statusId = board.get(task.status);
+        if (!statusId) throw new Error(`no board column of kind ${task.status}`);
+        const [found] = await tx
+          .select({ id: tasks.id })
+          .from(tasks)
+          .where(and(eq(tasks.projectId, projectId), eq(tasks.title, task.title)));
+        if (found) {
+          await tx
+            .update(tasks)
+            .set({ statusId, clientVisible: task.clientVisible, position })
+            .where(eq(tasks.id, found.id));
+        } else {
+          await tx.insert(tasks).values({
+            tenantId,
+            projectId,
+            statusId,
+            title: task.title,
+            clientVisible: task.clientVisible,
+            position,
+          });
+        }
       }
     }
   });
@@ -159,8 +227,10 @@ async function upsertUser(
     name: string;
     email: string;
     password: string;
-    role: 'admin' | 'client';
+    role: 'admin' | 'staff' | 'client';
     clientId: string | null;
+    /** A client's permissions, as declared; empty for the team. */
+    permissions: readonly ClientPermission[];
   },
 ): Promise<string> {
   const [existing] = await tx
@@ -171,7 +241,7 @@ async function upsertUser(
   // The operator wrote these addresses into the manifest: they count as verified, so a demo
   // workspace may send its invitations (unverified workspaces may not; see mail/policy.ts).
   const emailVerifiedAt = sql`coalesce(${users.emailVerifiedAt}, now())`;
-  const permissions = person.role === 'client' ? [...schema.clientPermissions] : [];
+  const permissions = person.role === 'client' ? [...person.permissions] : [];
   if (existing) {
     await tx
       .update(users)

@@ -1,3 +1,4 @@
+import { schema } from '@foyer/db';
 import { SLUG } from '@foyer/names';
 import { z } from 'zod';
 import { HEX_COLOR } from '../branding/contrast';
@@ -12,48 +13,111 @@ const person = z.object({
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** A calendar date, `YYYY-MM-DD`. */
+const isoDate = z.iso.date();
+
 /** `tenants/<slug>/tenant.json`: one demo agency, declared. */
-export const tenantManifest = z.object({
-  slug: z.string().regex(SLUG, 'lower-case letters, digits and dashes, 3 to 40 characters'),
-  name: text(120),
-  brand: z.object({
-    displayName: text(120).optional(),
-    primaryColor: z.string().regex(HEX_COLOR, 'must be #rrggbb'),
-    accentColor: z.string().regex(HEX_COLOR, 'must be #rrggbb'),
-    theme: z.enum(THEMES),
-    /** File beside tenant.json: PNG, JPEG or WebP. */
-    logo: z
-      .string()
-      .regex(/^[\w.-]+\.(png|jpe?g|webp)$/i)
-      .optional(),
-    welcomeText: text(500).optional(),
-  }),
-  contact: z
-    .object({
-      email: z.email().optional(),
-      phone: text(40).optional(),
-      website: z.url({ protocol: /^https?$/ }).optional(),
-      address: text(300).optional(),
-    })
-    .default({}),
-  admin: person,
-  client: z.object({
-    name: text(200),
-    contact: person,
-  }),
-  project: z.object({
-    name: text(200),
-    description: text(2000).optional(),
-    tasks: z
+export const tenantManifest = z
+  .object({
+    slug: z.string().regex(SLUG, 'lower-case letters, digits and dashes, 3 to 40 characters'),
+    name: text(120),
+    brand: z.object({
+      displayName: text(120).optional(),
+      primaryColor: z.string().regex(HEX_COLOR, 'must be #rrggbb'),
+      accentColor: z.string().regex(HEX_COLOR, 'must be #rrggbb'),
+      theme: z.enum(THEMES),
+      /** File beside tenant.json: PNG, JPEG or WebP. */
+      logo: z
+        .string()
+        .regex(/^[\w.-]+\.(png|jpe?g|webp)$/i)
+        .optional(),
+      welcomeText: text(500).optional(),
+    }),
+    contact: z
+      .object({
+        email: z.email().optional(),
+        phone: text(40).optional(),
+        website: z.url({ protocol: /^https?$/ }).optional(),
+        address: text(300).optional(),
+      })
+      .default({}),
+    admin: person,
+    /** Staff logins, each assigned to the projects that list them. */
+    staff: z.array(person).default([]),
+    /** Client companies and their contacts: each contact is one account with its own permissions. */
+    companies: z
       .array(
         z.object({
-          title: text(300),
-          status: z.enum(['todo', 'in_progress', 'review', 'done']).default('todo'),
-          clientVisible: z.boolean().default(false),
+          name: text(200),
+          contacts: z
+            .array(
+              person.extend({
+                permissions: z.array(z.enum(schema.clientPermissions)),
+              }),
+            )
+            .min(1),
+        }),
+      )
+      .min(1),
+    projects: z
+      .array(
+        z.object({
+          name: text(200),
+          /** The owning company, by name; one of `companies`. */
+          company: text(200).optional(),
+          description: text(2000).optional(),
+          status: z.enum(schema.projectStatuses).default('active'),
+          startDate: isoDate.optional(),
+          deadline: isoDate.optional(),
+          /** Contacts assigned, by email; each one of a company's contacts. */
+          clients: z.array(z.email()).default([]),
+          /** Staff assigned, by email; each one of `staff`. */
+          staff: z.array(z.email()).default([]),
+          tasks: z
+            .array(
+              z.object({
+                title: text(300),
+                status: z.enum(['todo', 'in_progress', 'review', 'done']).default('todo'),
+                clientVisible: z.boolean().default(false),
+              }),
+            )
+            .default([]),
         }),
       )
       .default([]),
-  }),
-});
+  })
+  .superRefine((manifest, context) => {
+    const companies = new Set(manifest.companies.map((c) => c.name));
+    const contacts = new Set(manifest.companies.flatMap((c) => c.contacts.map((p) => p.email.toLowerCase())));
+    const staff = new Set(manifest.staff.map((p) => p.email.toLowerCase()));
+    for (const [i, project] of manifest.projects.entries()) {
+      if (project.company && !companies.has(project.company))
+        context.addIssue({
+          code: 'custom',
+          path: ['projects', i, 'company'],
+          message: 'names no company above',
+        });
+      for (const [j, email] of project.clients.entries())
+        if (!contacts.has(email.toLowerCase()))
+          context.addIssue({
+            code: 'custom',
+            path: ['projects', i, 'clients', j],
+            message: 'names no contact above',
+          });
+      for (const [j, email] of project.staff.entries())
+        if (!staff.has(email.toLowerCase()))
+          context.addIssue({
+            code: 'custom',
+            path: ['projects', i, 'staff', j],
+            message: 'names no staff member above',
+          });
+      if (project.startDate && project.deadline && project.deadline < project.startDate)
+        context.addIssue({
+          code: 'custom',
+          path: ['projects', i, 'deadline'],
+          message: 'is before the start date',
+        });
+    }
+  });
 
 export type TenantManifest = z.infer<typeof tenantManifest>;

@@ -1,0 +1,1173 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from '@foyer/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tablesIn } from '../support/catalog';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
+import {
+  actorTitles,
+  createMatrixFixture,
+  deleteStatement,
+  insertStatement,
+  labelsSeen,
+  type MatrixActor,
+  type MatrixFixture,
+  matrixActors,
+  type Outcome,
+  outcomeOf,
+  updateStatement,
+  type Values,
+} from '../support/matrix';
+
+/**
+ * The actor matrix: every actor × every `app` table × SELECT, INSERT, UPDATE, DELETE × fixture
+ * rows, run against the database under the real roles (withActor, as the server does). What each
+ * actor may reach is declared below, table by table, from ARCHITECTURE.md's client wall and the
+ * policies; the fixture is in tests/support/matrix.ts.
+ *
+ * A table added to `app` fails "every app table has an expectation" until its entry is written
+ * here, with the fixture rows in support/matrix.ts (or support/tenants.ts).
+ *
+ * Denials never pass vacuously: every row some actor may not read is read by another actor (and
+ * exists: "the fixture has exactly the rows the expectations name"), and every write denied by a
+ * policy is run first by an actor the table allows, on the same row, in the same test.
+ *
+ * A case marked FINDING states what the architecture asks for where today's policy allows more;
+ * it fails until the policy named in it is fixed.
+ */
+
+/** A case where the architecture asks for a refusal that today's policy does not give. */
+interface Finding {
+  /** A policy (`rls`) or a missing grant (`denied`): either fixes it. */
+  refused: true;
+  finding: string;
+}
+type Expected = Outcome | Finding;
+type PerActor = Record<MatrixActor, Expected>;
+
+const finding = (text: string): Finding => ({ refused: true, finding: text });
+
+const team: readonly MatrixActor[] = ['admin', 'staffS1', 'staffS2', 'worker', 'adminU'];
+const clients: readonly MatrixActor[] = ['clientA', 'clientB', 'clientC', 'clientD', 'clientE', 'clientF'];
+
+/**
+ * Outcomes of one write: `ok` for the actors named, and for everyone else what follows from their
+ * role: `denied` without a grant, otherwise a policy's refusal (`rls` for a new row, `none` for an
+ * existing row out of reach). The other tenant's admin holds the team's grants. `also` sets cases
+ * by hand.
+ */
+function writes(
+  op: 'insert' | 'update' | 'delete',
+  ok: readonly MatrixActor[],
+  grants: { team: boolean; client: boolean },
+  also: Partial<PerActor> = {},
+): PerActor {
+  const refused: Outcome = op === 'insert' ? 'rls' : 'none';
+  const entries = matrixActors.map((actor): [MatrixActor, Expected] => {
+    if (actor in also) return [actor, also[actor] as Expected];
+    if (ok.includes(actor)) return [actor, 'ok'];
+    const granted = clients.includes(actor) ? grants.client : grants.team;
+    return [actor, granted ? refused : 'denied'];
+  });
+  return Object.fromEntries(entries) as PerActor;
+}
+
+/** Grants as the roles hold them, per table and command. */
+const TEAM_ONLY = { team: true, client: false };
+const BOTH = { team: true, client: true };
+const NOBODY = { team: false, client: false };
+
+type Reads = readonly string[] | 'denied';
+
+interface InsertCase {
+  target: string;
+  /** The row; some depend on who writes it (an activity entry in one's own name). */
+  row: (f: MatrixFixture, actor: MatrixActor) => Values;
+  expect: PerActor;
+}
+interface UpdateCase {
+  target: string;
+  where: (f: MatrixFixture) => Values;
+  set: (f: MatrixFixture) => Values;
+  expect: PerActor;
+}
+interface DeleteCase {
+  target: string;
+  where: (f: MatrixFixture) => Values;
+  expect: PerActor;
+}
+
+interface TableSpec {
+  /** Columns that name a row (readable by every role that reads the table), and the row's label. */
+  key: readonly string[];
+  label: (row: Record<string, string | null>, f: MatrixFixture) => string;
+  /** Labels of the rows each actor reads; `denied` when its role has no SELECT on the table. */
+  select: Record<MatrixActor, Reads>;
+  insert: InsertCase[];
+  update: UpdateCase[];
+  delete: DeleteCase[];
+  /** Columns some roles may not read at all (column grants): who may SELECT each. */
+  columns?: Record<string, Record<MatrixActor, 'ok' | 'denied'>>;
+}
+
+/** Prefixes a label with `U:` for rows of the other tenant. */
+const inTenant = (row: Record<string, string | null>, f: MatrixFixture, text: string) =>
+  row.tenant_id === f.U.id ? `U:${text}` : text;
+
+const T = (f: MatrixFixture) => ({ tenant_id: f.T.id });
+const now = sql`now()`;
+const inAnHour = sql`now() + interval '1 hour'`;
+const unique = (what: string) => `${what}-${randomBytes(4).toString('hex')}`;
+
+/** Reads that are the same for every actor of the tenant under test. */
+const everyoneInT = (rows: Reads, adminU: Reads): Record<MatrixActor, Reads> =>
+  ({ ...Object.fromEntries(matrixActors.map((a) => [a, rows])), adminU }) as Record<MatrixActor, Reads>;
+
+const NOTIFY_FINDING =
+  'notifications_own_insert (foyer_client, WITH CHECK true) lets a client put a bell notification of its ' +
+  "own wording in anyone's list; ARCHITECTURE: a client writes only its own items, consequences for " +
+  'others come from a trigger or the worker. Fix: for foyer_client, WITH CHECK user_id = app.user_id ' +
+  '(or no client INSERT at all).';
+
+const ANONYMOUS_FINDING =
+  'activity_record_insert (foyer_team and foyer_client) checks actor_id is null or = app.user_id, so a ' +
+  'signed-in admin, staff member or client may add an audit entry attributed to nobody; the policy says ' +
+  '"in their own name only". Fix: actor_id is not distinct from app.user_id (null only for those acting ' +
+  'without a user: the worker, API keys, visitors).';
+
+const spec: Record<string, TableSpec> = {
+  activity: {
+    key: ['tenant_id', 'actor_kind', 'actor_id'],
+    label: (r, f) =>
+      inTenant(r, f, r.actor_id ? f.name(r.actor_id).replace(/^U:/, '') : String(r.actor_kind)),
+    // The audit log holds IP addresses: admins only.
+    select: {
+      admin: ['A', 'S1', 'admin', 'worker'],
+      staffS1: [],
+      staffS2: [],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: [],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: 'an entry in its own name',
+        row: (f, actor) => ownEntry(f, actor),
+        expect: writes('insert', [...team.filter((a) => a !== 'adminU'), ...clients], BOTH),
+      },
+      {
+        // Only who acts with no user (the worker, an API key, a visitor) records without a name.
+        target: 'an entry of its own kind with no actor',
+        row: (f, actor) => ({ ...ownEntry(f, actor), actor_id: null }),
+        expect: writes('insert', ['worker'], BOTH, {
+          admin: finding(ANONYMOUS_FINDING),
+          staffS1: finding(ANONYMOUS_FINDING),
+          staffS2: finding(ANONYMOUS_FINDING),
+          clientA: finding(ANONYMOUS_FINDING),
+          clientB: finding(ANONYMOUS_FINDING),
+          clientC: finding(ANONYMOUS_FINDING),
+          clientD: finding(ANONYMOUS_FINDING),
+          clientE: finding(ANONYMOUS_FINDING),
+          clientF: finding(ANONYMOUS_FINDING),
+        }),
+      },
+      {
+        target: "an entry in client A's name",
+        row: (f) => ({ ...T(f), actor_kind: 'client', actor_id: f.id.A, verb: 'matrix.probe' }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: "the admin's entry",
+        where: (f) => ({ ...T(f), actor_id: f.id.admin }),
+        set: () => ({ verb: 'matrix.rewritten' }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: "the admin's entry",
+        where: (f) => ({ ...T(f), actor_id: f.id.admin }),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
+  },
+
+  branding: {
+    key: ['tenant_id'],
+    label: (r, f) => f.name(r.tenant_id),
+    // The team reads it; clients see the brand through the host lookup (app_system), not the table.
+    select: {
+      admin: ['T'],
+      staffS1: ['T'],
+      staffS2: ['T'],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: ['T'],
+      adminU: ['U'],
+    },
+    insert: [
+      {
+        target: 'a second brand for T',
+        row: (f) => ({ ...T(f), display_name: 'Intruder' }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+      },
+    ],
+    update: [
+      {
+        target: "T's brand",
+        where: T,
+        set: () => ({ display_name: 'Renamed' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [{ target: "T's brand", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
+  },
+
+  clients: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // Admins all; staff the companies of their projects and of the clients on them; a client its own.
+    select: {
+      admin: ['W', 'X', 'Y', 'Z'],
+      staffS1: ['X', 'Y'],
+      staffS2: [],
+      clientA: ['X'],
+      clientB: ['Y'],
+      clientC: ['Z'],
+      clientD: ['X'],
+      clientE: ['Y'],
+      clientF: ['X'],
+      // Through the people it addresses mail to (users_team_select lets the worker read everyone).
+      worker: ['X', 'Y', 'Z'],
+      adminU: ['U:X'],
+    },
+    insert: [
+      {
+        target: 'a company',
+        row: (f) => ({ ...T(f), name: unique('Company') }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'company X (of P)',
+        where: (f) => ({ ...T(f), id: f.id.X }),
+        set: () => ({ name: unique('Renamed') }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'company W',
+        where: (f) => ({ ...T(f), id: f.id.W }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  email_settings: {
+    key: ['tenant_id'],
+    label: (r, f) => f.name(r.tenant_id),
+    // Settings are admin-only; the worker reads them to send.
+    select: {
+      admin: ['T'],
+      staffS1: [],
+      staffS2: [],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: ['T'],
+      adminU: ['U'],
+    },
+    insert: [
+      {
+        target: 'a second settings row for T',
+        row: (f) => ({ ...T(f), reply_to: 'intruder@example.test' }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+      },
+    ],
+    update: [
+      {
+        target: "T's settings",
+        where: T,
+        set: () => ({ reply_to: 'changed@example.test' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [{ target: "T's settings", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
+  },
+
+  email_templates: {
+    key: ['tenant_id', 'template'],
+    label: (r, f) => inTenant(r, f, String(r.template)),
+    select: {
+      admin: ['message-digest'],
+      staffS1: [],
+      staffS2: [],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: ['message-digest'],
+      adminU: ['U:message-digest'],
+    },
+    insert: [
+      {
+        target: 'an override of password-reset',
+        row: (f) => ({ ...T(f), template: 'password-reset', subject: 'Reset', body: '<p>Reset</p>' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'the digest override',
+        where: (f) => ({ ...T(f), template: 'message-digest' }),
+        set: () => ({ subject: 'Changed' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'the digest override',
+        where: (f) => ({ ...T(f), template: 'message-digest' }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  invitations: {
+    key: ['tenant_id', 'role', 'user_id'],
+    label: (r, f) => inTenant(r, f, r.user_id ? `${r.role}:${f.name(r.user_id)}` : String(r.role)),
+    select: {
+      admin: ['client:D', 'staff'],
+      staffS1: [],
+      staffS2: [],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: [],
+      adminU: ['U:staff'],
+    },
+    insert: [
+      {
+        target: 'a staff invitation',
+        row: (f) => ({
+          ...T(f),
+          email: `${unique('invitee')}@example.test`,
+          role: 'staff',
+          token_hash: randomBytes(32).toString('hex'),
+          expires_at: inAnHour,
+        }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'the staff invitation',
+        where: (f) => ({ ...T(f), role: 'staff' }),
+        set: () => ({ expires_at: inAnHour }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'the staff invitation',
+        where: (f) => ({ ...T(f), role: 'staff' }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  notification_preferences: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // Each person's own; the worker reads them all to decide whether to send.
+    select: {
+      admin: ['admin'],
+      staffS1: [],
+      staffS2: [],
+      clientA: ['A'],
+      clientB: [],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: ['A', 'admin'],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: "a preference of client A's",
+        row: (f) => ({ ...T(f), user_id: f.id.A, event: 'task-assigned', email: false }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: "client A's preference",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ email: true }),
+        expect: writes('update', ['clientA'], BOTH),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's preference",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['clientA'], BOTH),
+      },
+    ],
+  },
+
+  notifications: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // The bell: one's own only, admins included.
+    select: {
+      admin: ['admin'],
+      staffS1: ['S1'],
+      staffS2: [],
+      clientA: ['A'],
+      clientB: ['B'],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: 'a notification to client A',
+        row: (f) => ({ ...T(f), user_id: f.id.A, event: 'project-added', title: 'Probe' }),
+        expect: writes('insert', ['admin', 'staffS1', 'staffS2', 'worker', 'clientA'], BOTH, {
+          clientB: finding(NOTIFY_FINDING),
+          clientC: finding(NOTIFY_FINDING),
+          clientD: finding(NOTIFY_FINDING),
+          clientE: finding(NOTIFY_FINDING),
+          clientF: finding(NOTIFY_FINDING),
+        }),
+      },
+      {
+        target: 'a notification to the admin',
+        row: (f) => ({ ...T(f), user_id: f.id.admin, event: 'project-added', title: 'Probe' }),
+        expect: writes('insert', ['admin', 'staffS1', 'staffS2', 'worker'], BOTH, {
+          clientA: finding(NOTIFY_FINDING),
+          clientB: finding(NOTIFY_FINDING),
+          clientC: finding(NOTIFY_FINDING),
+          clientD: finding(NOTIFY_FINDING),
+          clientE: finding(NOTIFY_FINDING),
+          clientF: finding(NOTIFY_FINDING),
+        }),
+      },
+    ],
+    update: [
+      {
+        target: "client A's notification, marked read",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ read_at: now }),
+        expect: writes('update', ['clientA'], BOTH),
+      },
+      {
+        // Clients may set read_at and nothing else (a column grant): the admin's own, retitled.
+        target: "the admin's notification, retitled",
+        where: (f) => ({ ...T(f), user_id: f.id.admin }),
+        set: () => ({ title: 'Rewritten' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's notification",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['clientA'], BOTH),
+      },
+    ],
+  },
+
+  outbox: {
+    key: ['tenant_id', 'user_id', 'template'],
+    label: (r, f) => `${f.name(r.user_id)}:${r.template}`,
+    // The email log: admins (and the worker); anyone acting may cause an email.
+    select: {
+      admin: ['A:project-added', 'admin:password-reset'],
+      staffS1: [],
+      staffS2: [],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: ['A:project-added', 'admin:password-reset'],
+      adminU: ['U:admin:password-reset'],
+    },
+    insert: [
+      {
+        target: 'an email to client A',
+        row: (f) => ({ ...T(f), template: 'project-added', user_id: f.id.A, status: 'sent', sent_at: now }),
+        expect: writes('insert', [...team.filter((a) => a !== 'adminU'), ...clients], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: 'the email to client A',
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ response: 'probe' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'the email to client A',
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  project_clients: {
+    key: ['tenant_id', 'project_id', 'user_id'],
+    label: (r, f) => `${f.name(r.project_id)}/${f.name(r.user_id)}`,
+    // Admins all; staff those of their projects; a client only its own assignments, never who
+    // else is on a project.
+    select: {
+      admin: ['P/A', 'P/B', 'P/D', 'P/E', 'P/F', 'Q/C', 'R/A'],
+      staffS1: ['P/A', 'P/B', 'P/D', 'P/E', 'P/F'],
+      staffS2: [],
+      clientA: ['P/A', 'R/A'],
+      clientB: ['P/B'],
+      clientC: ['Q/C'],
+      clientD: ['P/D'],
+      clientE: ['P/E'],
+      clientF: ['P/F'],
+      worker: [],
+      adminU: ['U:P/U:A'],
+    },
+    insert: [
+      {
+        target: 'client C assigned to P',
+        row: (f) => ({ ...T(f), project_id: f.id.P, user_id: f.id.C }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'P/B',
+        where: (f) => ({ ...T(f), project_id: f.id.P, user_id: f.id.B }),
+        set: (f) => ({ added_by: f.id.admin }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'P/B',
+        where: (f) => ({ ...T(f), project_id: f.id.P, user_id: f.id.B }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  project_feed: {
+    key: ['tenant_id', 'project_id', 'kind', 'user_id'],
+    label: (r, f) => `${f.name(r.project_id)}:${r.kind}${r.user_id ? `@${f.name(r.user_id)}` : ''}`,
+    // A client sees an entry while it can read the project, and one addressed to someone else never.
+    select: {
+      admin: ['P:project.assigned@A', 'P:project.created', 'Q:project.created', 'R:project.created'],
+      staffS1: ['P:project.assigned@A', 'P:project.created'],
+      staffS2: [],
+      clientA: ['P:project.assigned@A', 'P:project.created'],
+      clientB: ['P:project.created'],
+      clientC: ['Q:project.created'],
+      clientD: [],
+      clientE: ['P:project.created'],
+      clientF: [],
+      worker: [],
+      adminU: ['U:P:project.created'],
+    },
+    insert: [
+      {
+        target: 'an entry on P',
+        row: (f) => ({ ...T(f), project_id: f.id.P, kind: 'project.status' }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'an entry on Q',
+        row: (f) => ({ ...T(f), project_id: f.id.Q, kind: 'project.status' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    // Append-only for every runtime role.
+    update: [
+      {
+        target: "P's created entry",
+        where: (f) => ({ ...T(f), project_id: f.id.P, kind: 'project.created' }),
+        set: () => ({ actor_name: 'Rewritten' }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: "P's created entry",
+        where: (f) => ({ ...T(f), project_id: f.id.P, kind: 'project.created' }),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
+  },
+
+  project_staff: {
+    key: ['tenant_id', 'project_id', 'user_id'],
+    label: (r, f) => `${f.name(r.project_id)}/${f.name(r.user_id)}`,
+    // The whole team knows who works on what; clients have no grant.
+    select: {
+      admin: ['P/S1', 'P/admin'],
+      staffS1: ['P/S1', 'P/admin'],
+      staffS2: ['P/S1', 'P/admin'],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: ['P/S1', 'P/admin'],
+      adminU: ['U:P/U:admin'],
+    },
+    insert: [
+      {
+        target: 'S2 assigned to P',
+        row: (f) => ({ ...T(f), project_id: f.id.P, user_id: f.id.S2 }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'P/S1',
+        where: (f) => ({ ...T(f), project_id: f.id.P, user_id: f.id.S1 }),
+        set: (f) => ({ added_by: f.id.admin }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'P/S1',
+        where: (f) => ({ ...T(f), project_id: f.id.P, user_id: f.id.S1 }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  projects: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // Clients: assigned, not archived, with `projects` on; the owning company alone gives nothing (O).
+    select: {
+      admin: ['O', 'P', 'Q', 'R'],
+      staffS1: ['P'],
+      staffS2: [],
+      clientA: ['P'],
+      clientB: ['P'],
+      clientC: ['Q'],
+      clientD: [],
+      clientE: ['P'],
+      clientF: [],
+      worker: [],
+      adminU: ['U:P'],
+    },
+    insert: [
+      {
+        target: 'a project of company X',
+        row: (f) => ({ ...T(f), client_id: f.id.X, name: 'New project' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'project P',
+        where: (f) => ({ ...T(f), id: f.id.P }),
+        set: () => ({ name: 'Renamed' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'project O',
+        where: (f) => ({ ...T(f), id: f.id.O }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  sessions: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // One's own; admins see and end everyone's.
+    select: {
+      admin: ['A', 'B', 'S1', 'admin'],
+      staffS1: ['S1'],
+      staffS2: [],
+      clientA: ['A'],
+      clientB: ['B'],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: 'a session of client A',
+        row: (f) => ({
+          ...T(f),
+          id: randomBytes(32).toString('hex'),
+          user_id: f.id.A,
+          expires_at: inAnHour,
+        }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: "client A's session",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ last_seen_at: now }),
+        expect: writes('update', ['clientA'], BOTH),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's session",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['clientA', 'admin'], BOTH),
+      },
+    ],
+  },
+
+  task_statuses: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // Board columns: everyone in the tenant reads them (a client sees its task's column name).
+    select: everyoneInT(['done', 'todo'], ['U:todo']),
+    insert: [
+      {
+        target: 'a column',
+        row: (f) => ({ ...T(f), name: 'Later', kind: 'todo', position: 9 }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'the To do column',
+        where: (f) => ({ ...T(f), id: f.id.todo }),
+        set: () => ({ name: 'Backlog' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'the Done column (no tasks)',
+        where: (f) => ({ ...T(f), id: f.id.done }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  tasks: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // Clients: client-visible tasks of readable projects with `tasks.view`; staff: their projects'.
+    select: {
+      admin: ['P-internal', 'P-visible', 'Q-visible', 'R-visible'],
+      staffS1: ['P-internal', 'P-visible'],
+      staffS2: [],
+      clientA: ['P-visible'],
+      clientB: ['P-visible'],
+      clientC: ['Q-visible'],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:P-visible'],
+    },
+    insert: [
+      {
+        target: 'a task on P',
+        row: (f) => ({ ...T(f), project_id: f.id.P, status_id: f.id.todo, title: 'New task' }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'a task on Q',
+        row: (f) => ({ ...T(f), project_id: f.id.Q, status_id: f.id.todo, title: 'New task' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'P-visible',
+        where: (f) => ({ ...T(f), id: f.id['P-visible'] }),
+        set: () => ({ title: 'Renamed' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'P-internal, moved to Q',
+        where: (f) => ({ ...T(f), id: f.id['P-internal'] }),
+        set: (f) => ({ project_id: f.id.Q }),
+        expect: writes('update', ['admin'], TEAM_ONLY, { staffS1: 'rls' }),
+      },
+    ],
+    delete: [
+      {
+        target: 'P-internal',
+        where: (f) => ({ ...T(f), id: f.id['P-internal'] }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  user_tokens: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // One's own only, admins included.
+    select: {
+      admin: ['admin'],
+      staffS1: [],
+      staffS2: [],
+      clientA: ['A'],
+      clientB: [],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: 'a token of client A',
+        row: (f) => ({
+          ...T(f),
+          user_id: f.id.A,
+          purpose: 'password_reset',
+          token_hash: randomBytes(32).toString('hex'),
+          expires_at: inAnHour,
+        }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+    ],
+    update: [
+      {
+        // Clients have no UPDATE on tokens at all.
+        target: "the admin's token",
+        where: (f) => ({ ...T(f), user_id: f.id.admin }),
+        set: () => ({ used_at: now }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's token",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['clientA'], BOTH),
+      },
+    ],
+  },
+
+  users: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // Admins and the worker everyone; staff the team and the clients on their projects; a client
+    // only itself.
+    select: {
+      admin: ['A', 'B', 'C', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
+      staffS1: ['A', 'B', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
+      staffS2: ['S1', 'S2', 'admin'],
+      clientA: ['A'],
+      clientB: ['B'],
+      clientC: ['C'],
+      clientD: ['D'],
+      clientE: ['E'],
+      clientF: ['F'],
+      worker: ['A', 'B', 'C', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
+      adminU: ['U:A', 'U:admin'],
+    },
+    // The agency's notes about a client are the team's: clients have no grant on the column, not
+    // even for their own row.
+    columns: {
+      notes: {
+        ...(Object.fromEntries(matrixActors.map((a) => [a, 'ok'])) as Record<MatrixActor, 'ok'>),
+        clientA: 'denied',
+        clientB: 'denied',
+        clientC: 'denied',
+        clientD: 'denied',
+        clientE: 'denied',
+        clientF: 'denied',
+      },
+    },
+    insert: [
+      {
+        target: 'a staff member',
+        row: (f) => ({ ...T(f), email: `${unique('new')}@example.test`, name: 'New', role: 'staff' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: "S1's name",
+        where: (f) => ({ ...T(f), id: f.id.S1 }),
+        set: () => ({ name: 'Renamed' }),
+        expect: writes('update', ['admin', 'staffS1'], BOTH),
+      },
+      {
+        // Staff keep the role they act with.
+        target: 'S1 made admin',
+        where: (f) => ({ ...T(f), id: f.id.S1 }),
+        set: () => ({ role: 'admin' }),
+        expect: writes('update', ['admin'], TEAM_ONLY, { staffS1: 'rls' }),
+      },
+      {
+        target: "client A's phone",
+        where: (f) => ({ ...T(f), id: f.id.A }),
+        set: () => ({ phone: '+44 1234 567890' }),
+        expect: writes('update', ['admin', 'clientA'], BOTH),
+      },
+      {
+        // The agency's notes about a client: no client grant on the column.
+        target: "client A's notes",
+        where: (f) => ({ ...T(f), id: f.id.A }),
+        set: () => ({ notes: 'Rewritten' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+      {
+        // A client never grants itself a permission.
+        target: "client D's permissions",
+        where: (f) => ({ ...T(f), id: f.id.D }),
+        set: () => ({ permissions: sql`array['projects', 'tasks.view']::text[]` }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'staff member S2',
+        where: (f) => ({ ...T(f), id: f.id.S2 }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+};
+
+/** The activity row each actor may write in its own name. */
+function ownEntry(f: MatrixFixture, actor: MatrixActor): Values {
+  const who = f.actors[actor];
+  return {
+    ...T(f),
+    actor_kind: who.kind,
+    actor_id: 'userId' in who ? who.userId : null,
+    verb: 'matrix.probe',
+  };
+}
+
+const isAllowed = (expected: Expected) => expected === 'ok' || expected === 'conflict';
+const refusedByPolicy = (expected: Expected) =>
+  typeof expected === 'object' || expected === 'rls' || expected === 'none';
+
+interface Case {
+  name: string;
+  table: string;
+  actor: MatrixActor;
+  expected: Expected;
+  /** The statement for an actor. */
+  statement: (f: MatrixFixture, actor: MatrixActor) => ReturnType<typeof insertStatement>;
+  /** An actor allowed the same statement on the same row, run first. */
+  control: MatrixActor | null;
+  controlExpected: Expected | null;
+}
+
+function casesOf(table: string, tableSpec: TableSpec): Case[] {
+  const cases: Case[] = [];
+  const add = (
+    op: string,
+    target: string,
+    expect: PerActor,
+    statement: (f: MatrixFixture, actor: MatrixActor) => ReturnType<typeof insertStatement>,
+  ) => {
+    const control = matrixActors.find((actor) => isAllowed(expect[actor])) ?? null;
+    for (const actor of matrixActors) {
+      const expected = expect[actor];
+      const outcome =
+        typeof expected === 'object' ? `refused [FINDING: ${expected.finding.slice(0, 60)}…]` : expected;
+      const paired = control && control !== actor && !isAllowed(expected) ? ` (control: ${control})` : '';
+      cases.push({
+        name: `${actorTitles[actor]} ${op} ${target} → ${outcome}${paired}`,
+        table,
+        actor,
+        expected,
+        statement,
+        control: control === actor ? null : control,
+        controlExpected: control ? expect[control] : null,
+      });
+    }
+  };
+  for (const c of tableSpec.insert)
+    add('INSERT', c.target, c.expect, (f, actor) => insertStatement(table, c.row(f, actor)));
+  for (const c of tableSpec.update)
+    add('UPDATE', c.target, c.expect, (f) => updateStatement(table, c.set(f), c.where(f)));
+  for (const c of tableSpec.delete)
+    add('DELETE', c.target, c.expect, (f) => deleteStatement(table, c.where(f)));
+  return cases;
+}
+
+const tableNames = Object.keys(spec).sort();
+
+describe('the actor matrix itself', () => {
+  it('pairs every denial by a policy with an actor allowed the same write', () => {
+    const unpaired = tableNames.flatMap((table) =>
+      casesOf(table, spec[table] as TableSpec)
+        .filter((c) => refusedByPolicy(c.expected) && c.control === null)
+        .map((c) => `${table}: ${c.name}`),
+    );
+    expect(unpaired).toEqual([]);
+  });
+
+  it('names every actor in every expectation', () => {
+    for (const table of tableNames) {
+      const tableSpec = spec[table] as TableSpec;
+      expect(Object.keys(tableSpec.select).sort(), `${table} select`).toEqual([...matrixActors].sort());
+      for (const c of [...tableSpec.insert, ...tableSpec.update, ...tableSpec.delete])
+        expect(Object.keys(c.expect).sort(), `${table} ${c.target}`).toEqual([...matrixActors].sort());
+    }
+  });
+});
+
+describe.each(drivers)('actor matrix on %s', (driver) => {
+  let t: TestDatabase;
+  let f: MatrixFixture;
+  let catalog: string[];
+  /** Labels of every row of T and of U, per table, read as the superuser. */
+  let allRows: Record<string, { T: string[]; U: string[] }>;
+
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+    catalog = await tablesIn(t.superuser);
+    f = await createMatrixFixture(t);
+    allRows = {};
+    for (const table of catalog) {
+      const tableSpec = spec[table];
+      if (!tableSpec) continue;
+      const columns = [...new Set(['tenant_id', ...tableSpec.key])];
+      const rows = await t.superuser<Record<string, string | null>>(
+        `select ${columns.map((c) => `"${c}"::text`).join(', ')} from app."${table}" where tenant_id in ($1, $2)`,
+        [f.T.id, f.U.id],
+      );
+      const labels = (tenant: string) =>
+        rows
+          .filter((r) => r.tenant_id === tenant)
+          .map((r) => tableSpec.label(r, f))
+          .sort();
+      allRows[table] = { T: labels(f.T.id), U: labels(f.U.id) };
+    }
+  });
+  afterAll(() => t.close());
+
+  it('every app table has an expectation, and every expectation a table', () => {
+    const missing = catalog.filter((table) => !(table in spec));
+    expect(
+      missing,
+      'app tables without an entry in tests/integration/actor-matrix.test.ts: the issue that adds a ' +
+        'table adds its row of the matrix (who reads which fixture rows, who writes) and its fixture rows ' +
+        'in tests/support/matrix.ts',
+    ).toEqual([]);
+    expect(
+      tableNames.filter((table) => !catalog.includes(table)),
+      'expectations for tables that do not exist',
+    ).toEqual([]);
+  });
+
+  describe.each(tableNames)('app.%s', (table) => {
+    const tableSpec = spec[table] as TableSpec;
+
+    it('the fixture has exactly the rows the expectations name, each read by someone', () => {
+      const rows = allRows[table];
+      if (!rows) throw new Error(`app.${table} is not in the catalog`);
+      const named = new Set(
+        matrixActors
+          .filter((actor) => actor !== 'adminU')
+          .flatMap((actor) => {
+            const reads = tableSpec.select[actor];
+            return reads === 'denied' ? [] : reads;
+          }),
+      );
+      expect(rows.T.length, `rows of T in app.${table}`).toBeGreaterThan(0);
+      expect(rows.T).toEqual([...named].sort());
+      // No two rows share a label, or a count could hide one.
+      expect(new Set(rows.T).size).toBe(rows.T.length);
+      const ofU = tableSpec.select.adminU;
+      expect(ofU === 'denied' ? [] : ofU.filter((label) => !rows.U.includes(label))).toEqual([]);
+      expect(
+        ofU === 'denied' ? 0 : ofU.length,
+        `rows of U read by U's admin in app.${table}`,
+      ).toBeGreaterThan(0);
+    });
+
+    it.each(
+      matrixActors.map((actor) => ({ actor, title: actorTitles[actor], reads: tableSpec.select[actor] })),
+    )('$title SELECT → $reads', async ({ actor, reads }) => {
+      const seen = await labelsSeen(t.handle.db, f.actors[actor], table, tableSpec.key, (row) =>
+        tableSpec.label(row, f),
+      );
+      expect(seen).toEqual(reads === 'denied' ? 'denied' : [...reads].sort());
+    });
+
+    const columnCases = Object.entries(tableSpec.columns ?? {}).flatMap(([column, expect]) =>
+      matrixActors.map((actor) => ({ actor, column, expected: expect[actor], title: actorTitles[actor] })),
+    );
+    if (columnCases.length > 0)
+      it.each(columnCases)(
+        '$title SELECT column $column → $expected',
+        async ({ actor, column, expected }) => {
+          const seen = await labelsSeen(t.handle.db, f.actors[actor], table, [column], () => 'row');
+          expect(seen === 'denied' ? 'denied' : 'ok').toBe(expected);
+        },
+      );
+
+    const cases = casesOf(table, tableSpec);
+    it.each(cases)('$name', async (c) => {
+      if (c.control && c.controlExpected) {
+        const controlOutcome = await outcomeOf(t.handle.db, f.actors[c.control], c.statement(f, c.control));
+        expect(controlOutcome, `control: ${actorTitles[c.control]}`).toBe(c.controlExpected);
+      }
+      const outcome = await outcomeOf(t.handle.db, f.actors[c.actor], c.statement(f, c.actor));
+      if (typeof c.expected === 'object') {
+        expect(['rls', 'denied'], `FINDING: ${c.expected.finding}`).toContain(outcome);
+      } else {
+        expect(outcome).toBe(c.expected);
+      }
+    });
+  });
+
+  it('leaves the fixture as it found it (every write above was rolled back)', async () => {
+    const [row] = await t.superuser<{ users: number; tasks: number }>(
+      `select (select count(*)::int from app.users where tenant_id = $1) as users,
+              (select count(*)::int from app.tasks where tenant_id = $1) as tasks`,
+      [f.T.id],
+    );
+    expect(row).toEqual({ users: 9, tasks: 4 });
+  });
+});

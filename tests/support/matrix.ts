@@ -1,0 +1,414 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type ActingAs,
+  type Database,
+  type SQL,
+  schema,
+  sql,
+  type Tx,
+  type WorkerActor,
+  withActor,
+} from '@foyer/db';
+import { findPgFailure, SqlState } from './assert';
+import type { TestDatabase } from './databases';
+import { type AdminActor, type ClientActor, createTenant, type TenantFixture } from './tenants';
+
+/**
+ * The actor matrix's fixture: one tenant T with every kind of person the client wall tells
+ * apart, and rows in every app table that each of them may or may not reach; and a second tenant
+ * U (the plain `createTenant` fixture) whose admin is the intruder from outside.
+ *
+ *   people   admin; staff S1 on P, staff S2 on nothing; clients A (company X, all permissions,
+ *            also on the archived R) and B (company Y, all permissions) both on P; C (company Z)
+ *            on Q only; D (company X) on P without `projects`; E (company Y) on P with `projects`
+ *            but without `tasks.view`; F (company X, all permissions) on P but deactivated; the
+ *            email worker
+ *   companies X, Y, Z, and W with no contact and no project
+ *   projects P (X, active), Q (Z, active), R (X, archived), O (X, active, nobody assigned)
+ *   tasks    P-visible (client-visible), P-internal, Q-visible, R-visible
+ *   feed     P: created (for everyone), assigned (for A only); Q: created; R: created
+ *
+ * Every row is named by a label (`P`, `A`, `P/A`, `P:project.assigned@A`, …) through `label()`,
+ * so expectations read as the fixture above; U's rows carry a `U:` prefix.
+ */
+
+export const matrixActors = [
+  'admin',
+  'staffS1',
+  'staffS2',
+  'clientA',
+  'clientB',
+  'clientC',
+  'clientD',
+  'clientE',
+  'clientF',
+  'worker',
+  'adminU',
+] as const;
+export type MatrixActor = (typeof matrixActors)[number];
+
+/** How each actor reads in a test's name. */
+export const actorTitles: Record<MatrixActor, string> = {
+  admin: 'admin',
+  staffS1: 'staff S1 (assigned to P)',
+  staffS2: 'staff S2 (assigned to nothing)',
+  clientA: 'client A (on P)',
+  clientB: 'client B (on P, other company)',
+  clientC: 'client C (on Q only)',
+  clientD: 'client D (on P, without projects)',
+  clientE: 'client E (on P, without tasks.view)',
+  clientF: 'client F (on P, deactivated)',
+  worker: 'email worker',
+  adminU: "other tenant's admin",
+};
+
+export interface StaffActor {
+  kind: 'staff';
+  tenantId: string;
+  userId: string;
+}
+
+export interface MatrixFixture {
+  /** The tenant under test and the intruder's tenant. */
+  T: TenantFixture;
+  U: TenantFixture;
+  actors: Record<MatrixActor, ActingAs>;
+  /** Ids by label: people, companies, projects, statuses, tasks. */
+  id: Record<string, string>;
+  /** Label of an id (or of a tenant id: `T`, `U`), or `?<id>` for one the fixture did not make. */
+  name(id: string | null | undefined): string;
+}
+
+const hex = () => randomBytes(32).toString('hex');
+const inAnHour = () => new Date(Date.now() + 3_600_000);
+
+export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixture> {
+  const T = await createTenant(t);
+  const U = await createTenant(t);
+  const tenantId = T.id;
+  const admin: AdminActor = T.admin;
+  const staff = (): StaffActor => ({ kind: 'staff', tenantId, userId: randomUUID() });
+  const S1 = staff();
+  const S2 = staff();
+  const X = T.clientId;
+  const [Y, Z, W] = [randomUUID(), randomUUID(), randomUUID()];
+  const client = (clientId: string): ClientActor => ({
+    kind: 'client',
+    tenantId,
+    userId: randomUUID(),
+    clientId,
+  });
+  const A = T.client;
+  const B = client(Y);
+  const C = client(Z);
+  const D = client(X);
+  const E = client(Y);
+  const F = client(X);
+  const P = T.projectId;
+  const [Q, R, O] = [randomUUID(), randomUUID(), randomUUID()];
+  const todo = T.statusId;
+  const done = randomUUID();
+  const tasks = {
+    'P-visible': T.taskId,
+    'P-internal': randomUUID(),
+    'Q-visible': randomUUID(),
+    'R-visible': randomUUID(),
+  };
+  const worker: WorkerActor = { kind: 'worker', tenantId };
+
+  await withActor(t.handle.db, admin, async (tx) => {
+    await tx.insert(schema.clients).values([
+      { tenantId, id: Y, name: `Company Y of ${T.slug}` },
+      { tenantId, id: Z, name: `Company Z of ${T.slug}` },
+      { tenantId, id: W, name: `Company W of ${T.slug}` },
+    ]);
+    const person = (who: { userId: string }, name: string, role: 'staff' | 'client', extra = {}) => ({
+      tenantId,
+      id: who.userId,
+      email: `${name.toLowerCase()}@${T.slug}.test`,
+      name,
+      role,
+      ...extra,
+    });
+    await tx.insert(schema.users).values([
+      person(S1, 'S1', 'staff'),
+      person(S2, 'S2', 'staff'),
+      person(B, 'B', 'client', { clientId: Y, permissions: [...schema.clientPermissions] }),
+      person(C, 'C', 'client', { clientId: Z, permissions: [...schema.clientPermissions] }),
+      person(D, 'D', 'client', { clientId: X, permissions: ['invoices', 'messages'] }),
+      person(E, 'E', 'client', { clientId: Y, permissions: ['projects', 'files.download', 'invoices'] }),
+      person(F, 'F', 'client', {
+        clientId: X,
+        permissions: [...schema.clientPermissions],
+        status: 'deactivated',
+      }),
+    ]);
+    await tx.insert(schema.projects).values([
+      { tenantId, id: Q, clientId: Z, name: 'Q' },
+      { tenantId, id: R, clientId: X, name: 'R', status: 'archived' },
+      { tenantId, id: O, clientId: X, name: 'O' },
+    ]);
+    await tx.insert(schema.projectClients).values([
+      { tenantId, projectId: P, userId: B.userId, addedBy: admin.userId },
+      { tenantId, projectId: P, userId: D.userId, addedBy: admin.userId },
+      { tenantId, projectId: P, userId: E.userId, addedBy: admin.userId },
+      { tenantId, projectId: P, userId: F.userId, addedBy: admin.userId },
+      { tenantId, projectId: Q, userId: C.userId, addedBy: admin.userId },
+      { tenantId, projectId: R, userId: A.userId, addedBy: admin.userId },
+    ]);
+    await tx.insert(schema.projectStaff).values({ tenantId, projectId: P, userId: S1.userId });
+    await tx.insert(schema.projectFeed).values([
+      { tenantId, projectId: P, kind: 'project.assigned', userId: A.userId, actorName: 'Admin' },
+      { tenantId, projectId: Q, kind: 'project.created', actorName: 'Admin' },
+      { tenantId, projectId: R, kind: 'project.created', actorName: 'Admin' },
+    ]);
+    await tx
+      .insert(schema.taskStatuses)
+      .values({ tenantId, id: done, name: 'Done', kind: 'done', position: 3 });
+    await tx.insert(schema.tasks).values([
+      { tenantId, id: tasks['P-internal'], projectId: P, statusId: todo, title: 'P-internal' },
+      {
+        tenantId,
+        id: tasks['Q-visible'],
+        projectId: Q,
+        statusId: todo,
+        title: 'Q-visible',
+        clientVisible: true,
+      },
+      {
+        tenantId,
+        id: tasks['R-visible'],
+        projectId: R,
+        statusId: todo,
+        title: 'R-visible',
+        clientVisible: true,
+      },
+    ]);
+    await tx.insert(schema.invitations).values({
+      tenantId,
+      email: `d@${T.slug}.test`,
+      role: 'client',
+      userId: D.userId,
+      tokenHash: hex(),
+      invitedBy: admin.userId,
+      expiresAt: inAnHour(),
+    });
+    // Sent already, so no test delivering mail on the shared database picks it up.
+    await tx.insert(schema.outbox).values({
+      tenantId,
+      template: 'project-added',
+      userId: A.userId,
+      status: 'sent',
+      sentAt: new Date(),
+    });
+    for (const who of [S1, B])
+      await tx
+        .insert(schema.notifications)
+        .values({ tenantId, userId: who.userId, event: 'project-added', title: 'Hi' });
+  });
+  // Rows that are each person's own are written as that person, as the server writes them.
+  for (const who of [S1, A, B] as const) {
+    await withActor(t.handle.db, who, (tx) =>
+      tx.insert(schema.sessions).values({ tenantId, id: hex(), userId: who.userId, expiresAt: inAnHour() }),
+    );
+  }
+  await withActor(t.handle.db, A, (tx) =>
+    tx.insert(schema.userTokens).values({
+      tenantId,
+      userId: A.userId,
+      purpose: 'email_change',
+      tokenHash: hex(),
+      newEmail: `a-new@${T.slug}.test`,
+      expiresAt: inAnHour(),
+    }),
+  );
+  for (const who of [S1, A, worker] as const) {
+    await withActor(t.handle.db, who, (tx) =>
+      tx.insert(schema.activity).values({
+        tenantId,
+        actorKind: who.kind,
+        actorId: 'userId' in who ? who.userId : null,
+        verb: 'fixture.created',
+      }),
+    );
+  }
+
+  const id: Record<string, string> = {
+    T: T.id,
+    U: U.id,
+    admin: admin.userId,
+    S1: S1.userId,
+    S2: S2.userId,
+    A: A.userId,
+    B: B.userId,
+    C: C.userId,
+    D: D.userId,
+    E: E.userId,
+    F: F.userId,
+    X,
+    Y,
+    Z,
+    W,
+    P,
+    Q,
+    R,
+    O,
+    todo,
+    done,
+    ...tasks,
+    'U:admin': U.admin.userId,
+    'U:A': U.client.userId,
+    'U:X': U.clientId,
+    'U:P': U.projectId,
+    'U:todo': U.statusId,
+    'U:P-visible': U.taskId,
+  };
+  const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
+  return {
+    T,
+    U,
+    id,
+    actors: {
+      admin,
+      staffS1: S1,
+      staffS2: S2,
+      clientA: A,
+      clientB: B,
+      clientC: C,
+      clientD: D,
+      clientE: E,
+      clientF: F,
+      worker,
+      adminU: U.admin,
+    },
+    name: (value) => (value == null ? 'null' : (names.get(value) ?? `?${value}`)),
+  };
+}
+
+/** What one statement came to, as the matrix states it. */
+export type Outcome =
+  /** It ran and touched exactly one row. */
+  | 'ok'
+  /** It ran and touched nothing: the row is out of the actor's reach (UPDATE, DELETE). */
+  | 'none'
+  /** `new row violates row-level security policy`: a policy's WITH CHECK refused the row. */
+  | 'rls'
+  /** `permission denied`: the actor's role holds no grant for this (table or column). */
+  | 'denied'
+  /** The row passed every policy and was stopped only by a unique key (one-per-tenant rows). */
+  | 'conflict';
+
+/** Values of a row or a condition: plain values are bound parameters, SQL is inlined. */
+export type Values = Record<string, unknown>;
+
+const appTable = (table: string): SQL => sql`${sql.identifier('app')}.${sql.identifier(table)}`;
+const value = (v: unknown): SQL => (isSql(v) ? v : sql`${v}`);
+function isSql(v: unknown): v is SQL {
+  return typeof v === 'object' && v !== null && 'queryChunks' in v;
+}
+const conditions = (where: Values): SQL =>
+  sql.join(
+    Object.entries(where).map(([column, v]) => sql`${sql.identifier(column)} = ${value(v)}`),
+    sql` and `,
+  );
+
+export function insertStatement(table: string, row: Values): SQL {
+  const columns = Object.keys(row);
+  return sql`insert into ${appTable(table)} (${sql.join(
+    columns.map((c) => sql.identifier(c)),
+    sql`, `,
+  )}) values (${sql.join(
+    columns.map((c) => value(row[c])),
+    sql`, `,
+  )})`;
+}
+
+export function updateStatement(table: string, set: Values, where: Values): SQL {
+  const assignments = sql.join(
+    Object.entries(set).map(([column, v]) => sql`${sql.identifier(column)} = ${value(v)}`),
+    sql`, `,
+  );
+  return sql`update ${appTable(table)} set ${assignments} where ${conditions(where)}`;
+}
+
+export function deleteStatement(table: string, where: Values): SQL {
+  return sql`delete from ${appTable(table)} where ${conditions(where)}`;
+}
+
+export function selectStatement(table: string, columns: readonly string[]): SQL {
+  return sql`select ${sql.join(
+    columns.map((c) => sql`${sql.identifier(c)}::text`),
+    sql`, `,
+  )} from ${appTable(table)}`;
+}
+
+/** Rows touched by a statement without RETURNING, whichever driver ran it. */
+function affectedRows(result: unknown): number {
+  const counted = result as { count?: unknown; affectedRows?: unknown };
+  if (typeof counted.affectedRows === 'number') return counted.affectedRows;
+  if (typeof counted.count === 'number') return counted.count;
+  throw new Error(`no row count in ${JSON.stringify(result)}`);
+}
+
+class Rollback extends Error {}
+
+/** Runs `work` as `actor` and rolls it back, so every case starts from the same fixture. */
+export async function rolledBack<T>(db: Database, actor: ActingAs, work: (tx: Tx) => Promise<T>): Promise<T> {
+  let result: T | undefined;
+  let done = false;
+  try {
+    await withActor(db, actor, async (tx) => {
+      result = await work(tx);
+      done = true;
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  if (!done) throw new Error('work did not complete');
+  return result as T;
+}
+
+/**
+ * Runs one write as `actor`, rolled back, and says what it came to. Anything that fits none of
+ * the outcomes (a foreign key, a check, a bug in the fixture) is thrown, never read as a denial.
+ */
+export async function outcomeOf(db: Database, actor: ActingAs, statement: SQL): Promise<Outcome | 'many'> {
+  try {
+    const touched = await rolledBack(db, actor, async (tx) => affectedRows(await tx.execute(statement)));
+    return touched === 0 ? 'none' : touched === 1 ? 'ok' : 'many';
+  } catch (error) {
+    const failure = findPgFailure(error);
+    if (failure?.code === SqlState.insufficientPrivilege) {
+      if (/row-level security policy/.test(failure.message)) return 'rls';
+      if (/^permission denied/.test(failure.message)) return 'denied';
+    }
+    if (failure?.code === SqlState.uniqueViolation) return 'conflict';
+    throw error;
+  }
+}
+
+/** Labels of the rows `actor` reads from `table`, or 'denied' when its role may not read it. */
+export async function labelsSeen(
+  db: Database,
+  actor: ActingAs,
+  table: string,
+  columns: readonly string[],
+  label: (row: Record<string, string | null>) => string,
+): Promise<string[] | 'denied'> {
+  try {
+    const rows = await withActor(db, actor, async (tx) => {
+      const result: unknown = await tx.execute(selectStatement(table, columns));
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<
+        string,
+        string | null
+      >[];
+    });
+    return rows.map(label).sort();
+  } catch (error) {
+    const failure = findPgFailure(error);
+    if (failure?.code === SqlState.insufficientPrivilege && /^permission denied/.test(failure.message))
+      return 'denied';
+    throw error;
+  }
+}
