@@ -232,12 +232,26 @@ export type { TenantEmailLimit } from './operator/email-limits';
 export { listEmailLimits, MAX_EMAIL_DAILY_LIMIT, setEmailLimit } from './operator/email-limits';
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
+export type { AdminDashboard, ChecklistItem, ChecklistKey, DashboardProject } from './portal/dashboard';
+export { adminDashboard } from './portal/dashboard';
+export type {
+  ClientDashboard,
+  PortalFeedEntry,
+  PortalProject,
+  PortalProjectStatus,
+  PortalProjectView,
+  PortalSections,
+  PortalTask,
+  TaskKind,
+} from './portal/portal';
+export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE } from './portal/portal';
+export type { PreviewTarget } from './portal/preview';
+export { PREVIEW_CANDIDATES_LIMIT, previewCandidates, previewTarget, startPreview } from './portal/preview';
 export type { AudienceClient, AudienceEntry, ProjectAudience } from './projects/audience';
 export { AUDIENCE_REASONS, projectAudience } from './projects/audience';
 export type {
   AssignableCompany,
   Assigned,
-  ClientState,
   CompanyOption,
   CreatedProject,
   ProjectAssignables,
@@ -272,21 +286,6 @@ export {
   updateProject,
   updateProjectInput,
 } from './projects/projects';
-export type { AdminDashboard, ChecklistItem, ChecklistKey, DashboardProject } from './portal/dashboard';
-export { adminDashboard } from './portal/dashboard';
-export type {
-  ClientDashboard,
-  ClientProject,
-  PortalFeedEntry,
-  PortalProject,
-  PortalProjectStatus,
-  PortalSections,
-  PortalTask,
-  TaskKind,
-} from './portal/portal';
-export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE } from './portal/portal';
-export type { PreviewTarget } from './portal/preview';
-export { PREVIEW_CANDIDATES_LIMIT, previewCandidates, previewTarget, startPreview } from './portal/preview';
 export type { TenantStatus, TenantSummary } from './site';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {

@@ -175,7 +175,7 @@ export interface PortalSections {
   discussions: boolean;
 }
 
-export interface ClientProject {
+export interface PortalProjectView {
   id: string;
   name: string;
   description: string | null;
@@ -197,7 +197,7 @@ export async function clientProject({
 }: {
   ctx: Ctx;
   input: { projectId: string };
-}): Promise<ClientProject> {
+}): Promise<PortalProjectView> {
   const me = clientOf(ctx);
   const { projectId } = parseInput(projectInput, input);
   return transact(ctx, async (ctx) => {

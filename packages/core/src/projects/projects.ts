@@ -24,7 +24,9 @@ export const PROJECT_STATUS_LABELS: Record<ProjectStatus, string> = {
 export const PROJECTS_PAGE_SIZE = 25;
 
 /** A client person as the team sees them on a project: `invited` until they accept. */
-export type ClientState = 'active' | 'invited' | 'deactivated';
+import type { ClientState } from '../clients/clients';
+
+export type { ClientState };
 
 const ADMINS_ONLY = 'Only admins manage projects.';
 const NOT_FOUND = 'That project doesn’t exist.';
