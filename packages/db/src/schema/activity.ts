@@ -61,9 +61,10 @@ export const activity = app.table(
     ),
     check('activity_verb_shape', sql`${t.verb} ~ '^[a-z_]+\\.[a-z_.]+$' and length(${t.verb}) <= 80`),
     check('activity_user_agent_length', sql`length(${t.userAgent}) <= 512`),
-    // Anyone acting in the tenant adds entries, in their own name only; only admins read them.
+    // Anyone acting in the tenant adds entries, in their own name only (no name only for those who
+    // act without one: the worker, an API key, a visitor); only admins read them.
     ...walledPolicies('activity', 'record', [teamRole, clientRole], t.tenantId, {
-      insert: sql`${t.actorKind} = ${currentActorKind} and (${t.actorId} is null or ${t.actorId} = ${currentUser})`,
+      insert: sql`${t.actorKind} = ${currentActorKind} and ${t.actorId} is not distinct from ${currentUser}`,
     }),
     ...walledPolicies('activity', 'admin', teamRole, t.tenantId, { select: actorIsAdmin }),
   ],

@@ -187,13 +187,15 @@ export const notifications = app.table(
     index('notifications_tenant_user_created_idx').on(t.tenantId, t.userId, t.createdAt.desc()),
     index('notifications_tenant_user_unread_idx').on(t.tenantId, t.userId).where(sql`${t.readAt} is null`),
     check('notifications_link_relative', sql`${t.link} is null or ${t.link} ~ '^/[^/\\\\]'`),
-    // Anyone acting in the tenant may notify someone in it; reading and marking are one's own.
+    // Reading and marking are one's own. The team may notify anyone in its tenant; a client only
+    // themselves (what a client's act tells others is the database's or the worker's to write).
     ...walledPolicies('notifications', 'own', [teamRole, clientRole], t.tenantId, {
       select: isCurrentUser(t.userId),
-      insert: true,
       update: isCurrentUser(t.userId),
       delete: isCurrentUser(t.userId),
     }),
+    ...walledPolicies('notifications', 'team', teamRole, t.tenantId, { insert: true }),
+    ...walledPolicies('notifications', 'client', clientRole, t.tenantId, { insert: isCurrentUser(t.userId) }),
   ],
 );
 
