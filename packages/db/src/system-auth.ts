@@ -195,7 +195,7 @@ export const confirmEmailChange = (h: DatabaseHandle, tenantId: string, tokenHas
 
 export async function invitationForToken(h: DatabaseHandle, tenantId: string, tokenHash: string) {
   const row = await first(
-    h.rows<{ email: string; role: 'admin' | 'staff'; expires_at: Date | string }>(
+    h.rows<{ email: string; role: 'admin' | 'staff' | 'client'; expires_at: Date | string }>(
       sql`select * from app_system.invitation_for_token(${tenantId}::uuid, ${tokenHash}::text)`,
     ),
   );

@@ -5,7 +5,7 @@ import { coreErrorToFail } from '$lib/server/errors';
 import { field, readForm, trimmed } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
   const { ctx } = locals;
   const [companies, sending] = await Promise.all([listCompanies({ ctx }), workspaceSendingStatus({ ctx })]);
   return {
@@ -13,6 +13,8 @@ export const load: PageServerLoad = async ({ locals }) => {
     choices: permissionChoices(),
     defaults: [...DEFAULT_CLIENT_PERMISSIONS] as string[],
     sending,
+    // From a company's page: the new contact joins that company unless the admin changes it.
+    company: (url.searchParams.get('company') ?? '').slice(0, 200),
   };
 };
 
