@@ -1,5 +1,4 @@
 export { errorFields } from '@foyer/db';
-// The client portal, preview as client, self-service and the admin dashboard (issue 11).
 export type { Account, AccountSession, Profile } from './account/account';
 export {
   changePassword,
@@ -212,13 +211,13 @@ export type { AdminDashboard, ChecklistItem, ChecklistKey, DashboardProject } fr
 export { adminDashboard } from './portal/dashboard';
 export type {
   ClientDashboard,
-  ClientProject,
   PortalFeedEntry,
   PortalProject,
   PortalProjectStatus,
+  PortalProjectView,
   PortalSections,
   PortalTask,
-  TaskKind,
+  PortalTaskKind,
 } from './portal/portal';
 export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE } from './portal/portal';
 export type { PreviewTarget } from './portal/preview';
