@@ -1,5 +1,4 @@
 export { errorFields } from '@foyer/db';
-// The client portal, preview as client, self-service and the admin dashboard (issue 11).
 export type { Account, AccountSession, Profile } from './account/account';
 export {
   changePassword,
@@ -242,7 +241,7 @@ export type {
   PortalProjectView,
   PortalSections,
   PortalTask,
-  TaskKind,
+  PortalTaskKind,
 } from './portal/portal';
 export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE } from './portal/portal';
 export type { PreviewTarget } from './portal/preview';

@@ -1,4 +1,4 @@
-import type { PortalFeedEntry, PortalProjectStatus, TaskKind } from '@foyer/core';
+import type { PortalFeedEntry, PortalProjectStatus, PortalTaskKind } from '@foyer/core';
 
 export const STATUS_LABELS: Record<PortalProjectStatus, string> = {
   active: 'Active',
@@ -6,7 +6,7 @@ export const STATUS_LABELS: Record<PortalProjectStatus, string> = {
   completed: 'Completed',
 };
 
-export const KIND_LABELS: Record<TaskKind, string> = {
+export const KIND_LABELS: Record<PortalTaskKind, string> = {
   todo: 'To do',
   in_progress: 'In progress',
   review: 'In review',

@@ -14,7 +14,7 @@ const PROJECT_NOT_FOUND = 'That project doesn’t exist, or it isn’t shared wi
 export const PORTAL_FEED_SIZE = 15;
 
 export type PortalProjectStatus = 'active' | 'on_hold' | 'completed';
-export type TaskKind = 'todo' | 'in_progress' | 'review' | 'done';
+export type PortalTaskKind = 'todo' | 'in_progress' | 'review' | 'done';
 
 export interface PortalProject {
   id: string;
@@ -163,7 +163,7 @@ export interface PortalTask {
   id: string;
   title: string;
   column: string;
-  kind: TaskKind;
+  kind: PortalTaskKind;
 }
 
 /** The sections of a project's page, each shown only with the permission behind it. */
@@ -228,7 +228,7 @@ export async function clientProject({
           )
           .where(and(eq(tasks.projectId, projectId), eq(tasks.clientVisible, true)))
           .orderBy(taskStatuses.position, tasks.position, tasks.createdAt, tasks.id)
-      ).map((t) => ({ ...t, kind: t.kind as TaskKind }));
+      ).map((t) => ({ ...t, kind: t.kind as PortalTaskKind }));
     }
     const done = list?.filter((t) => t.kind === 'done').length ?? 0;
     return {

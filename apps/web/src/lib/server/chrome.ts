@@ -13,8 +13,7 @@ export interface Chrome {
 
 export async function chromeFor(locals: App.Locals): Promise<Chrome> {
   const { ctx, preview } = locals;
-  const unread = await unreadCount({ ctx });
-  const profile = await getProfile({ ctx });
+  const [unread, profile] = await Promise.all([unreadCount({ ctx }), getProfile({ ctx })]);
   return {
     unread,
     personalTheme: profile.theme,

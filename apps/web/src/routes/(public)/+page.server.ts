@@ -14,7 +14,7 @@ export const load: PageServerLoad = async ({ locals }) => {
   if (me.user.role !== 'client') redirect(303, homeFor(me.user.role));
   const { ctx } = locals;
   // The portal's home is outside the (app) layout, so it loads the page chrome itself.
-  const [chrome, dashboard] = [await chromeFor(locals), await clientDashboard({ ctx })];
+  const [chrome, dashboard] = await Promise.all([chromeFor(locals), clientDashboard({ ctx })]);
   return {
     view: 'portal' as const,
     user: { name: me.user.name, email: me.user.email, role: me.user.role },
