@@ -25,6 +25,7 @@ BEGIN
       'logoSha256', b.logo_sha256,
       'faviconSha256', b.favicon_sha256,
       'welcomeText', b.welcome_text,
+      'portalWelcome', b.portal_welcome,
       'loginBackground', b.login_background,
       'contactEmail', b.contact_email,
       'contactPhone', b.contact_phone,
