@@ -437,12 +437,8 @@ describe('route access', () => {
        values ($1, $2, 'token-token-token', now())`,
       [verifiedDomain, owner.id],
     );
-    // The sample `[id]` is a project of tenant a, shared with its client, so that the project
-    // page answers the people its group lets in rather than "no such project".
-    await t.superuser(`insert into app.projects (tenant_id, id, name) values ($1, $2, 'Sample')`, [
-      a.id,
-      PARAMS.id,
-    ]);
+    // The sample project (made above) is shared with a's client too, so that the portal's
+    // project page answers the people its group lets in rather than "no such project".
     await t.superuser(
       'insert into app.project_clients (tenant_id, project_id, user_id) values ($1, $2, $3)',
       [a.id, PARAMS.id, a.client.userId],
