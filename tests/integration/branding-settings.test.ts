@@ -77,6 +77,7 @@ const fields = (overrides: Partial<BrandingFields> = {}): BrandingFields => ({
   theme: 'light',
   loginBackground: '#f1f5f9',
   welcomeText: 'Welcome back.\nYour projects are inside.',
+  portalWelcome: '',
   contactEmail: 'hello@harbour.test',
   contactPhone: '+44 20 7946 0000',
   website: 'harbour.test',

@@ -418,7 +418,7 @@ describe.each(drivers)('clients on %s', (driver) => {
       ctx: core.visitor(site),
       input: { token, name: 'Lee Moved', password: TEST_PASSWORD },
     });
-    expect(accepted.actor.userId).toBe(id);
+    expect(accepted.actor).toMatchObject({ kind: 'client', userId: id });
     const [entry] = await activityOf(t, tenant.id, 'client.update');
     expect(entry?.data).toEqual({ changed: ['email', 'notes'] });
   });
