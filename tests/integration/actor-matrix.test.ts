@@ -31,20 +31,20 @@ import {
  * exists: "the fixture has exactly the rows the expectations name"), and every write denied by a
  * policy is run first by an actor the table allows, on the same row, in the same test.
  *
- * A case marked FINDING states what the architecture asks for where today's policy allows more;
- * it fails until the policy named in it is fixed.
+ * A `refused(rule)` case is a refusal whether it comes from a policy or a missing grant, with the
+ * rule behind it; the first run of this matrix found both of today's missing (migration 0021).
  */
 
-/** A case where the architecture asks for a refusal that today's policy does not give. */
-interface Finding {
-  /** A policy (`rls`) or a missing grant (`denied`): either fixes it. */
+/** A refusal the architecture asks for, by a policy (`rls`) or a missing grant (`denied`). */
+interface Refusal {
   refused: true;
-  finding: string;
+  /** The rule, and the policy that keeps it. */
+  rule: string;
 }
-type Expected = Outcome | Finding;
+type Expected = Outcome | Refusal;
 type PerActor = Record<MatrixActor, Expected>;
 
-const finding = (text: string): Finding => ({ refused: true, finding: text });
+const refused = (rule: string): Refusal => ({ refused: true, rule });
 
 const team: readonly MatrixActor[] = ['admin', 'staffS1', 'staffS2', 'worker', 'adminU'];
 const clients: readonly MatrixActor[] = ['clientA', 'clientB', 'clientC', 'clientD', 'clientE', 'clientF'];
@@ -122,17 +122,13 @@ const unique = (what: string) => `${what}-${randomBytes(4).toString('hex')}`;
 const everyoneInT = (rows: Reads, adminU: Reads): Record<MatrixActor, Reads> =>
   ({ ...Object.fromEntries(matrixActors.map((a) => [a, rows])), adminU }) as Record<MatrixActor, Reads>;
 
-const NOTIFY_FINDING =
-  'notifications_own_insert (foyer_client, WITH CHECK true) lets a client put a bell notification of its ' +
-  "own wording in anyone's list; ARCHITECTURE: a client writes only its own items, consequences for " +
-  'others come from a trigger or the worker. Fix: for foyer_client, WITH CHECK user_id = app.user_id ' +
-  '(or no client INSERT at all).';
+const NOTIFY_RULE =
+  "A client notifies only themselves (notifications_client_insert): what a client's act tells others " +
+  'is written by a trigger or the worker, never in wording the client chose.';
 
-const ANONYMOUS_FINDING =
-  'activity_record_insert (foyer_team and foyer_client) checks actor_id is null or = app.user_id, so a ' +
-  'signed-in admin, staff member or client may add an audit entry attributed to nobody; the policy says ' +
-  '"in their own name only". Fix: actor_id is not distinct from app.user_id (null only for those acting ' +
-  'without a user: the worker, API keys, visitors).';
+const OWN_NAME_RULE =
+  'A person records activity in their own name only (activity_record_insert: actor_id is not distinct ' +
+  'from app.user_id); a null actor is for those who act without a user: the worker, API keys, visitors.';
 
 const spec: Record<string, TableSpec> = {
   activity: {
@@ -164,15 +160,15 @@ const spec: Record<string, TableSpec> = {
         target: 'an entry of its own kind with no actor',
         row: (f, actor) => ({ ...ownEntry(f, actor), actor_id: null }),
         expect: writes('insert', ['worker'], BOTH, {
-          admin: finding(ANONYMOUS_FINDING),
-          staffS1: finding(ANONYMOUS_FINDING),
-          staffS2: finding(ANONYMOUS_FINDING),
-          clientA: finding(ANONYMOUS_FINDING),
-          clientB: finding(ANONYMOUS_FINDING),
-          clientC: finding(ANONYMOUS_FINDING),
-          clientD: finding(ANONYMOUS_FINDING),
-          clientE: finding(ANONYMOUS_FINDING),
-          clientF: finding(ANONYMOUS_FINDING),
+          admin: refused(OWN_NAME_RULE),
+          staffS1: refused(OWN_NAME_RULE),
+          staffS2: refused(OWN_NAME_RULE),
+          clientA: refused(OWN_NAME_RULE),
+          clientB: refused(OWN_NAME_RULE),
+          clientC: refused(OWN_NAME_RULE),
+          clientD: refused(OWN_NAME_RULE),
+          clientE: refused(OWN_NAME_RULE),
+          clientF: refused(OWN_NAME_RULE),
         }),
       },
       {
@@ -459,23 +455,23 @@ const spec: Record<string, TableSpec> = {
         target: 'a notification to client A',
         row: (f) => ({ ...T(f), user_id: f.id.A, event: 'project-added', title: 'Probe' }),
         expect: writes('insert', ['admin', 'staffS1', 'staffS2', 'worker', 'clientA'], BOTH, {
-          clientB: finding(NOTIFY_FINDING),
-          clientC: finding(NOTIFY_FINDING),
-          clientD: finding(NOTIFY_FINDING),
-          clientE: finding(NOTIFY_FINDING),
-          clientF: finding(NOTIFY_FINDING),
+          clientB: refused(NOTIFY_RULE),
+          clientC: refused(NOTIFY_RULE),
+          clientD: refused(NOTIFY_RULE),
+          clientE: refused(NOTIFY_RULE),
+          clientF: refused(NOTIFY_RULE),
         }),
       },
       {
         target: 'a notification to the admin',
         row: (f) => ({ ...T(f), user_id: f.id.admin, event: 'project-added', title: 'Probe' }),
         expect: writes('insert', ['admin', 'staffS1', 'staffS2', 'worker'], BOTH, {
-          clientA: finding(NOTIFY_FINDING),
-          clientB: finding(NOTIFY_FINDING),
-          clientC: finding(NOTIFY_FINDING),
-          clientD: finding(NOTIFY_FINDING),
-          clientE: finding(NOTIFY_FINDING),
-          clientF: finding(NOTIFY_FINDING),
+          clientA: refused(NOTIFY_RULE),
+          clientB: refused(NOTIFY_RULE),
+          clientC: refused(NOTIFY_RULE),
+          clientD: refused(NOTIFY_RULE),
+          clientE: refused(NOTIFY_RULE),
+          clientF: refused(NOTIFY_RULE),
         }),
       },
     ],
@@ -1011,8 +1007,7 @@ function casesOf(table: string, tableSpec: TableSpec): Case[] {
     const control = matrixActors.find((actor) => isAllowed(expect[actor])) ?? null;
     for (const actor of matrixActors) {
       const expected = expect[actor];
-      const outcome =
-        typeof expected === 'object' ? `refused [FINDING: ${expected.finding.slice(0, 60)}…]` : expected;
+      const outcome = typeof expected === 'object' ? `refused (${expected.rule.slice(0, 60)}…)` : expected;
       const paired = control && control !== actor && !isAllowed(expected) ? ` (control: ${control})` : '';
       cases.push({
         name: `${actorTitles[actor]} ${op} ${target} → ${outcome}${paired}`,
@@ -1155,7 +1150,7 @@ describe.each(drivers)('actor matrix on %s', (driver) => {
       }
       const outcome = await outcomeOf(t.handle.db, f.actors[c.actor], c.statement(f, c.actor));
       if (typeof c.expected === 'object') {
-        expect(['rls', 'denied'], `FINDING: ${c.expected.finding}`).toContain(outcome);
+        expect(['rls', 'denied'], c.expected.rule).toContain(outcome);
       } else {
         expect(outcome).toBe(c.expected);
       }
