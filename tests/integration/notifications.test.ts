@@ -10,6 +10,7 @@ import {
   NOTIFICATION_EVENTS,
   type NotificationEvent,
   notifyInApp,
+  pageChrome,
   savePreferences,
   unreadCount,
 } from '@foyer/core';
@@ -199,6 +200,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
     await notifyAs(tenant.admin, [staff.id], 'Third');
     await notifyAs(staff.actor, [tenant.admin.userId], 'Not staff’s');
     expect(await unreadCount({ ctx: core.as(staff.actor) })).toBe(3);
+    // The page frame's count is the same, and only the person's own.
+    expect((await pageChrome({ ctx: core.as(staff.actor) })).unread).toBe(3);
 
     const { items } = await listNotifications({ ctx: core.as(staff.actor), input: { limit: 10 } });
     expect(items.map((n) => n.title)).toEqual(['Third', 'Second', 'First']);
@@ -207,6 +210,7 @@ describe.each(drivers)('notifications on %s', (driver) => {
       link: '/admin',
     });
     expect(await unreadCount({ ctx: core.as(staff.actor) })).toBe(2);
+    expect((await pageChrome({ ctx: core.as(staff.actor) })).unread).toBe(2);
     const [readOnce] = await t.superuser<{ read_at: Date }>(
       'select read_at from app.notifications where id = $1',
       [first.id],

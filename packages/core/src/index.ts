@@ -1,5 +1,5 @@
 export { errorFields } from '@foyer/db';
-export type { Account, AccountSession, Profile } from './account/account';
+export type { Account, AccountSession, PageChrome, Profile } from './account/account';
 export {
   changePassword,
   confirmEmailChange,
@@ -8,6 +8,7 @@ export {
   getProfile,
   isTimeZone,
   listSessions,
+  pageChrome,
   profileInput,
   requestEmailChange,
   setTheme,

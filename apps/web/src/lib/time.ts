@@ -23,15 +23,25 @@ export function relativeTime(date: Date, now: Date): string {
   return dateOnly.format(date);
 }
 
+/** One formatter per time zone: making one costs far more than formatting with it. */
+const fullFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The full date and time, for a `title`; in the given time zone (UTC on the server). */
 export function fullDateTime(date: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(date);
+  const key = timeZone ?? '';
+  let format = fullFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    // Zones come from people's settings, a bounded list; the cap only guards against surprises.
+    if (fullFormats.size < 500) fullFormats.set(key, format);
+  }
+  return format.format(date);
 }

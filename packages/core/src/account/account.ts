@@ -409,3 +409,31 @@ export async function setTheme({
     await record(ctx, { verb: 'account.theme', subject: { type: 'user', id: me.userId }, data: { theme } });
   });
 }
+
+/** What every signed-in page's frame shows: the bell's unread count, the person's theme and time zone. */
+export interface PageChrome {
+  unread: number;
+  theme: Profile['theme'];
+  timeZone: string | null;
+}
+
+/**
+ * The page frame's data in one statement (the person's own row and their unread count), so a page
+ * pays for it once; inside a page's own transaction it costs no transaction of its own.
+ */
+export async function pageChrome({ ctx }: { ctx: Ctx }): Promise<PageChrome> {
+  const me = personOf(ctx, NO_ACCOUNT);
+  const [row] = await transact(ctx, ({ tx }) =>
+    tx
+      .select({
+        timeZone: users.timeZone,
+        theme: users.theme,
+        unread: sql<number>`(select count(*)::int from app.notifications n
+          where n.tenant_id = ${me.tenantId} and n.user_id = ${me.userId} and n.read_at is null)`,
+      })
+      .from(users)
+      .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId))),
+  );
+  if (!row) throw new CoreError('not_found', 'Your account no longer exists.');
+  return { unread: Number(row.unread ?? 0), theme: row.theme, timeZone: row.timeZone };
+}

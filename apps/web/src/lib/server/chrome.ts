@@ -1,4 +1,4 @@
-import { getProfile, type Theme, unreadCount } from '@foyer/core';
+import { type Ctx, pageChrome, type Theme } from '@foyer/core';
 
 /** What the signed-in page chrome shows: the bell's count, the person's theme and time zone, a preview's banner. */
 export interface Chrome {
@@ -11,13 +11,17 @@ export interface Chrome {
   preview: { name: string; companyName: string } | null;
 }
 
-export async function chromeFor(locals: App.Locals): Promise<Chrome> {
-  const { ctx, preview } = locals;
-  const [unread, profile] = await Promise.all([unreadCount({ ctx }), getProfile({ ctx })]);
+/**
+ * The chrome, in one statement. `ctx` may be a transaction the page opened for its own reads too
+ * (the portal's home does), so that the whole page is one transaction.
+ */
+export async function chromeFor(locals: App.Locals, ctx: Ctx = locals.ctx): Promise<Chrome> {
+  const { preview } = locals;
+  const chrome = await pageChrome({ ctx });
   return {
-    unread,
-    personalTheme: profile.theme,
-    timeZone: profile.timeZone,
+    unread: chrome.unread,
+    personalTheme: chrome.theme,
+    timeZone: chrome.timeZone,
     preview: preview ? { name: preview.name, companyName: preview.companyName } : null,
   };
 }

@@ -1,4 +1,4 @@
-import { clientDashboard, dismissWelcome } from '@foyer/core';
+import { clientDashboard, dismissWelcome, transact } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { chromeFor } from '$lib/server/chrome';
 import { coreErrorToFail } from '$lib/server/errors';
@@ -13,8 +13,12 @@ export const load: PageServerLoad = async ({ locals }) => {
   if (me === null) redirect(303, '/login');
   if (me.user.role !== 'client') redirect(303, homeFor(me.user.role));
   const { ctx } = locals;
-  // The portal's home is outside the (app) layout, so it loads the page chrome itself.
-  const [chrome, dashboard] = await Promise.all([chromeFor(locals), clientDashboard({ ctx })]);
+  // The portal's home is outside the (app) layout, so it loads the page chrome itself: both in
+  // one transaction.
+  const { chrome, dashboard } = await transact(ctx, async (tx) => ({
+    chrome: await chromeFor(locals, tx),
+    dashboard: await clientDashboard({ ctx: tx }),
+  }));
   return {
     view: 'portal' as const,
     user: { name: me.user.name, email: me.user.email, role: me.user.role },
