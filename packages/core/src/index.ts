@@ -273,7 +273,6 @@ export {
   createProjectInput,
   getProject,
   listProjects,
-  PROJECT_STATUS_LABELS,
   PROJECT_STATUSES,
   PROJECTS_PAGE_SIZE,
   portalProjectPath,

@@ -16,6 +16,7 @@ import { actingAs, type Ctx, type Person, personOf, record, siteOf, transact } f
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
 import { parseInput } from '../input';
 import { queueEmail } from '../mail/outbox';
+import { unreadCountOf } from '../notifications/notifications';
 
 const { sessions, userTokens, users } = schema;
 
@@ -428,8 +429,7 @@ export async function pageChrome({ ctx }: { ctx: Ctx }): Promise<PageChrome> {
       .select({
         timeZone: users.timeZone,
         theme: users.theme,
-        unread: sql<number>`(select count(*)::int from app.notifications n
-          where n.tenant_id = ${me.tenantId} and n.user_id = ${me.userId} and n.read_at is null)`,
+        unread: unreadCountOf(me),
       })
       .from(users)
       .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId))),

@@ -9,6 +9,7 @@ import { queueEmail } from '../mail/outbox';
 import { VERIFY_TO_SEND, workspaceVerified } from '../mail/policy';
 import { companyForName, ownCompanyFor } from './companies';
 import { type ClientPermission, permissionsInput } from './permissions';
+import { CLIENT_STATES, type ClientState, clientStateOf, invitedColumn } from './state';
 
 const { clients, invitations, outbox, projectClients, projects, sessions, users } = schema;
 
@@ -16,9 +17,8 @@ export const CLIENTS_ADMINS_ONLY = 'Only admins manage clients.';
 export const CLIENT_PAGE_SIZE = 25;
 const INVITATION_TEMPLATE = 'client-invitation';
 
-/** Active (has signed up), invited (no password yet), or deactivated (sign-in refused). */
-export type ClientState = 'active' | 'invited' | 'deactivated';
-export const CLIENT_STATES: readonly ClientState[] = ['active', 'invited', 'deactivated'];
+export type { ClientState };
+export { CLIENT_STATES };
 
 /** The invitation's delivery as the email log tells it, or accepted once they have a password. */
 export type InvitationDelivery = 'queued' | 'sent' | 'failed' | 'accepted';
@@ -66,7 +66,7 @@ const clientColumns = {
   companyId: clients.id,
   companyName: clients.name,
   status: users.status,
-  invited: sql<boolean>`${users.passwordHash} is null`,
+  invited: invitedColumn,
   lastSeenAt: users.lastSeenAt,
   permissions: users.permissions,
   sortName: sql<string>`lower(${users.name})`,
@@ -125,8 +125,7 @@ async function latestInvitationEmails(
 }
 
 function summaryOf(row: ClientRow, email: LatestInvitationEmail | undefined): ClientSummary {
-  const state: ClientState =
-    row.status === 'deactivated' ? 'deactivated' : row.invited ? 'invited' : 'active';
+  const state = clientStateOf(row);
   let invitation: ClientSummary['invitation'] = { state: null, at: null };
   if (!row.invited) invitation = { state: 'accepted', at: null };
   else if (email)

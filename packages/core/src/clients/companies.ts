@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { adminOf, type Ctx, record, type TxCtx, transact } from '../ctx';
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
 import { id, line, parseInput } from '../input';
+import { clientStateOf, invitedColumn } from './state';
 
 const { clients, projectClients, projects, users } = schema;
 
@@ -140,7 +141,7 @@ export async function getCompany({
         name: users.name,
         email: users.email,
         status: users.status,
-        invited: sql<boolean>`${users.passwordHash} is null`,
+        invited: invitedColumn,
         lastSeenAt: users.lastSeenAt,
       })
       .from(users)
@@ -162,7 +163,7 @@ export async function getCompany({
         id: c.id,
         name: c.name,
         email: c.email,
-        state: c.status === 'deactivated' ? 'deactivated' : c.invited ? 'invited' : 'active',
+        state: clientStateOf(c),
         lastSeenAt: c.lastSeenAt,
       })),
       projects: onProjects,

@@ -89,15 +89,19 @@ export async function listNotifications({
   };
 }
 
+/** The person's unread notifications. */
+const unread = (me: Person) => and(mine(me), sql`${notifications.readAt} is null`);
+
+/** How many of the person's notifications are unread, as a scalar to select beside other columns. */
+export const unreadCountOf = (me: Person) =>
+  sql<number>`(select count(*)::int from ${notifications} where ${unread(me)})`;
+
 /** How many of the signed-in person's notifications are unread. */
 export async function unreadCount({ ctx }: { ctx: Ctx }): Promise<number> {
   const me = person(ctx);
   // A read: nothing is recorded.
   const [row] = await transact(ctx, ({ tx }) =>
-    tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(notifications)
-      .where(and(mine(me), sql`${notifications.readAt} is null`)),
+    tx.select({ n: sql<number>`count(*)::int` }).from(notifications).where(unread(me)),
   );
   return Number(row?.n ?? 0);
 }

@@ -1,6 +1,7 @@
 import { and, eq, schema, sql } from '@foyer/db';
 import type { z } from 'zod';
 import { permissionSummary } from '../clients/permissions';
+import { clientStateOf, invitedColumn } from '../clients/state';
 import { adminOf, type Ctx, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { parseInput } from '../input';
@@ -78,7 +79,7 @@ export async function projectAudience({
         companyId: users.clientId,
         companyName: clients.name,
         status: users.status,
-        invited: sql<boolean>`${users.passwordHash} is null`,
+        invited: invitedColumn,
         permissions: users.permissions,
         assigned,
       })
@@ -101,8 +102,7 @@ export async function projectAudience({
       if (row.status === 'deactivated') reasons.push(AUDIENCE_REASONS.deactivated);
       else if (row.invited) reasons.push(AUDIENCE_REASONS.invited);
       if (project.status === 'archived') reasons.push(AUDIENCE_REASONS.archived);
-      const state: ClientState =
-        row.status === 'deactivated' ? 'deactivated' : row.invited ? 'invited' : 'active';
+      const state = clientStateOf(row);
       return {
         client: {
           id: row.id,

@@ -14,17 +14,10 @@ export type ProjectStatus = schema.ProjectStatus;
 /** The statuses in the order the product shows them. */
 export const PROJECT_STATUSES: readonly ProjectStatus[] = schema.projectStatuses;
 
-export const PROJECT_STATUS_LABELS: Record<ProjectStatus, string> = {
-  active: 'Active',
-  on_hold: 'On hold',
-  completed: 'Completed',
-  archived: 'Archived',
-};
-
 export const PROJECTS_PAGE_SIZE = 25;
 
 /** A client person as the team sees them on a project: `invited` until they accept. */
-import type { ClientState } from '../clients/clients';
+import { type ClientState, clientStateColumn, invitedColumn } from '../clients/state';
 
 export type { ClientState };
 
@@ -275,8 +268,6 @@ export interface ProjectDetail {
   tasks: ProjectTask[];
 }
 
-const clientState = sql<ClientState>`case when ${users.status} = 'deactivated' then 'deactivated' when ${users.passwordHash} is null then 'invited' else 'active' end`;
-
 /** The project as it is, or not_found (also for a project the database does not show this person). */
 async function projectOverview(tx: Tx, projectId: string): Promise<ProjectOverview> {
   const [row] = await tx
@@ -307,7 +298,7 @@ async function assignedClients(tx: Tx, projectId: string): Promise<ProjectClient
       email: users.email,
       companyId: users.clientId,
       companyName: clients.name,
-      state: clientState,
+      state: clientStateColumn,
     })
     .from(projectClients)
     .innerJoin(users, and(eq(users.tenantId, projectClients.tenantId), eq(users.id, projectClients.userId)))
@@ -397,7 +388,7 @@ export async function projectAssignables({ ctx }: { ctx: Ctx }): Promise<Project
         name: users.name,
         email: users.email,
         companyId: users.clientId,
-        state: clientState,
+        state: clientStateColumn,
       })
       .from(users)
       .where(sql`${users.role} = 'client'`)
@@ -679,7 +670,7 @@ export async function assignClients({
     const added = inserted.map((r) => r.userId);
     if (added.length > 0) {
       const people = await tx
-        .select({ id: users.id, invited: sql<boolean>`${users.passwordHash} is null` })
+        .select({ id: users.id, invited: invitedColumn })
         .from(users)
         .where(inArray(users.id, added));
       for (const userId of added) {
