@@ -1,10 +1,5 @@
-import type { PortalFeedEntry, PortalProjectStatus, PortalTaskKind } from '@foyer/core';
-
-export const STATUS_LABELS: Record<PortalProjectStatus, string> = {
-  active: 'Active',
-  on_hold: 'On hold',
-  completed: 'Completed',
-};
+import type { PortalFeedEntry, PortalTaskKind } from '@foyer/core';
+import { statusLabel } from './projects';
 
 export const KIND_LABELS: Record<PortalTaskKind, string> = {
   todo: 'To do',
@@ -12,19 +7,6 @@ export const KIND_LABELS: Record<PortalTaskKind, string> = {
   review: 'In review',
   done: 'Done',
 };
-
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/** A 'YYYY-MM-DD' date as people read it ("30 Jun 2026"); the day is the same everywhere. */
-export function calendarDate(value: string): string {
-  const date = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
-}
 
 /** A share 0–1 as a whole percentage. */
 export function percent(progress: number): number {
@@ -42,7 +24,7 @@ export function feedText(entry: PortalFeedEntry): string {
       if (to === 'active' || to === 'on_hold' || to === 'completed') {
         return to === 'active'
           ? `${project} is active again`
-          : `${project} is now ${STATUS_LABELS[to].toLowerCase()}`;
+          : `${project} is now ${statusLabel(to).toLowerCase()}`;
       }
       return `${project} changed status`;
     }

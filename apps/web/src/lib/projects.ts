@@ -24,18 +24,3 @@ export const CLIENT_STATE_LABELS: Record<ClientState, string> = {
   invited: 'Invited',
   deactivated: 'Deactivated',
 };
-
-const calendarFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/** A calendar date ('YYYY-MM-DD', no time zone) in words, e.g. "1 Mar 2026"; '—' for none. */
-export function calendarDate(value: string | null): string {
-  if (!value) return '—';
-  const day = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(day.getTime())) return value;
-  return calendarFormat.format(day);
-}

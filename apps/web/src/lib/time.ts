@@ -23,6 +23,23 @@ export function relativeTime(date: Date, now: Date): string {
   return dateOnly.format(date);
 }
 
+const calendarFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/**
+ * A calendar date ('YYYY-MM-DD', no time zone) as people read it, e.g. "1 Mar 2026": the day is
+ * the same everywhere. '—' for none.
+ */
+export function calendarDate(value: string | null): string {
+  if (!value) return '—';
+  const day = new Date(`${value}T00:00:00Z`);
+  return Number.isNaN(day.getTime()) ? value : calendarFormat.format(day);
+}
+
 /** One formatter per time zone: making one costs far more than formatting with it. */
 const fullFormats = new Map<string, Intl.DateTimeFormat>();
 

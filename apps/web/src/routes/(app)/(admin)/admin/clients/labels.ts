@@ -1,8 +1,6 @@
 import type { Confirmation } from '$lib/confirm';
 
-/** How a client's state and invitation delivery read on the admin's pages. */
-export const STATE_LABELS = { active: 'Active', invited: 'Invited', deactivated: 'Deactivated' } as const;
-
+/** How a client's state and invitation delivery look on the admin's pages (the states' names: CLIENT_STATE_LABELS). */
 export const STATE_BADGES = {
   active: 'badge badge-positive',
   invited: 'badge',
