@@ -305,3 +305,4 @@ export type { TenantDeclaration } from './tenants/load';
 export { loadTenantDeclarations } from './tenants/load';
 export type { TenantManifest } from './tenants/manifest';
 export { tenantManifest } from './tenants/manifest';
+export { renderMarkdown } from './text/markdown';

@@ -51,6 +51,19 @@ export function emailBrand(site: TenantSite): EmailBrand {
 }
 
 /**
+ * A link variable (`…Url`) may be queued as a same-origin path (`/admin/tasks/…`) by whoever
+ * cannot know the host, such as a database trigger; it is made absolute on the tenant's host.
+ */
+export function absoluteLinks(vars: Record<string, unknown>, origin: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...vars };
+  for (const [name, value] of Object.entries(vars)) {
+    if (name.endsWith('Url') && typeof value === 'string' && /^\/[^/\\]/.test(value))
+      out[name] = new URL(value, origin).toString();
+  }
+  return out;
+}
+
+/**
  * The local part of the From: address on an agency's verified sending domain. Messages are
  * notifications that people answer through Reply-To, so a name that says what they are reads
  * better than `no-reply`, which tells recipients their answer is unwelcome.
@@ -249,7 +262,7 @@ export async function deliverEmail(
       // Until the workspace is verified its account emails carry the default text only.
       override: loaded.verified ? loaded.override : null,
       brand: emailBrand(site),
-      vars: email.vars,
+      vars: absoluteLinks(email.vars, site.tenant.origin),
       recipient: { name: loaded.recipient?.name ?? '', email: address },
     });
   } catch (error) {

@@ -4,6 +4,7 @@ export * from './branding';
 export * from './clients';
 export { type ClientPermission, clientPermissions } from './columns';
 export * from './email';
+export * from './feed';
 export * from './platform';
 export * from './projects';
 export * from './roles';

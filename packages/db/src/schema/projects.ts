@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   date,
   foreignKey,
@@ -46,6 +47,8 @@ export const projects = app.table(
     status: text('status', { enum: projectStatuses }).notNull().default('active'),
     startDate: date('start_date', { mode: 'string' }),
     deadline: date('deadline', { mode: 'string' }),
+    /** Whether new tasks and milestones start client-visible (the team can still flip each). */
+    tasksVisibleByDefault: boolean('tasks_visible_by_default').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -144,48 +147,6 @@ export const projectStaff = app.table(
       insert: actorIsAdmin,
       update: actorIsAdmin,
       delete: actorIsAdmin,
-    }),
-  ],
-);
-
-/**
- * The client's "recent activity": what happened on a project, as the portal shows it. Not the
- * audit log (`app.activity`): entries point at items and are shown to a client only while the
- * client can read the project (and, for entries about one person, only to that person).
- */
-export const projectFeed = app.table(
-  'project_feed',
-  {
-    tenantId: tenantIdColumn(),
-    id: idColumn(),
-    projectId: uuid('project_id').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    /** `project.created`, `project.status`, `project.assigned`; later areas add theirs. */
-    kind: text('kind').notNull(),
-    /** Shown only to this person when set (e.g. "you were added"); to everyone on the project otherwise. */
-    userId: uuid('user_id'),
-    /** The name of who did it, as the item shows it: the agency's display name for the team. */
-    actorName: text('actor_name'),
-    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
-  },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
-    foreignKey({
-      columns: [t.tenantId, t.projectId],
-      foreignColumns: [projects.tenantId, projects.id],
-    }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
-      'cascade',
-    ),
-    index('project_feed_tenant_project_at_idx').on(t.tenantId, t.projectId, t.at.desc()),
-    check('project_feed_kind_shape', sql`${t.kind} ~ '^[a-z_]+\\.[a-z_]+$'`),
-    ...walledPolicies('project_feed', 'team', teamRole, t.tenantId, {
-      select: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
-      insert: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
-    }),
-    ...walledPolicies('project_feed', 'client', clientRole, t.tenantId, {
-      select: sql`${t.projectId} in ${readableProjectIds} and (${t.userId} is null or ${t.userId} = ${currentUser})`,
     }),
   ],
 );

@@ -1,19 +1,36 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, index, integer, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  type PgColumn,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { app } from './app';
 import {
   actorIsAdmin,
   clientMay,
   createdAt,
+  currentUser,
   idColumn,
+  isCurrentUser,
   readableProjectIds,
   staffProjectIds,
   tenantIdColumn,
+  updatedAt,
   walledPolicies,
 } from './columns';
 import { tenants } from './platform';
 import { projects } from './projects';
 import { clientRole, teamRole } from './roles';
+import { users } from './users';
 
 export const statusKinds = ['todo', 'in_progress', 'review', 'done'] as const;
 
@@ -43,6 +60,71 @@ export const taskStatuses = app.table(
   ],
 );
 
+/** Tenant-wide settings of the work area (tasks, reviews): one row per tenant, made when first saved. */
+export const workSettings = app.table(
+  'work_settings',
+  {
+    tenantId: tenantIdColumn().primaryKey(),
+    /** Whether clients see who is assigned to the tasks they can see (default: no). */
+    clientsSeeAssignees: boolean('clients_see_assignees').notNull().default(false),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    ...walledPolicies('work_settings', 'team', teamRole, t.tenantId, {
+      select: true,
+      insert: actorIsAdmin,
+      update: actorIsAdmin,
+      delete: actorIsAdmin,
+    }),
+    // A client's policies read the assignee setting; it says nothing about anyone.
+    ...walledPolicies('work_settings', 'client', clientRole, t.tenantId, { select: true }),
+  ],
+);
+
+/** The team's projects: admins reach every one, staff the projects they are assigned to. */
+const teamReaches = (projectId: PgColumn) => sql`(${actorIsAdmin} or ${projectId} in ${staffProjectIds})`;
+const teamRules = (projectId: PgColumn) => {
+  const rule = teamReaches(projectId);
+  return { select: rule, insert: rule, update: rule, delete: rule };
+};
+
+/** A project's milestones: dated goals that group tasks. Internal until made client-visible. */
+export const milestones = app.table(
+  'milestones',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    projectId: uuid('project_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    targetDate: date('target_date', { mode: 'string' }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    clientVisible: boolean('client_visible').notNull().default(false),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.projectId],
+      foreignColumns: [projects.tenantId, projects.id],
+    }).onDelete('cascade'),
+    index('milestones_tenant_project_idx').on(t.tenantId, t.projectId, t.position),
+    check('milestones_name_length', sql`length(${t.name}) between 1 and 200`),
+    ...walledPolicies('milestones', 'team', teamRole, t.tenantId, teamRules(t.projectId)),
+    // A client reads client-visible milestones of the projects they can read, with `tasks.view` on.
+    ...walledPolicies('milestones', 'client', clientRole, t.tenantId, {
+      select: sql`${t.clientVisible} and ${t.projectId} in ${readableProjectIds} and ${clientMay('tasks.view')}`,
+    }),
+  ],
+);
+
+export const taskPriorities = ['none', 'low', 'medium', 'high', 'urgent'] as const;
+export type TaskPriority = (typeof taskPriorities)[number];
+
 export const tasks = app.table(
   'tasks',
   {
@@ -50,11 +132,19 @@ export const tasks = app.table(
     id: idColumn(),
     projectId: uuid('project_id').notNull(),
     statusId: uuid('status_id').notNull(),
+    milestoneId: uuid('milestone_id'),
     title: text('title').notNull(),
+    /** Markdown; rendered through a parser and a sanitiser, never as raw HTML. */
     description: text('description'),
+    priority: text('priority', { enum: taskPriorities }).notNull().default('none'),
+    dueDate: date('due_date', { mode: 'string' }),
     clientVisible: boolean('client_visible').notNull().default(false),
+    /** Order within the task's board column (0, 1, 2, … kept dense by every move). */
     position: integer('position').notNull().default(0),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -67,17 +157,158 @@ export const tasks = app.table(
       columns: [t.tenantId, t.statusId],
       foreignColumns: [taskStatuses.tenantId, taskStatuses.id],
     }),
-    index('tasks_tenant_project_idx').on(t.tenantId, t.projectId, t.position),
-    // Admins reach every task; staff the tasks of their projects.
-    ...walledPolicies('tasks', 'team', teamRole, t.tenantId, {
-      select: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
-      insert: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
-      update: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
-      delete: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+    // Deleting a milestone leaves its tasks without one (ON DELETE SET NULL (milestone_id), in the migration).
+    foreignKey({
+      columns: [t.tenantId, t.milestoneId],
+      foreignColumns: [milestones.tenantId, milestones.id],
     }),
-    // A client reads client-visible tasks of the projects they can read, with `tasks.view` on.
+    foreignKey({ columns: [t.tenantId, t.createdBy], foreignColumns: [users.tenantId, users.id] }),
+    index('tasks_tenant_project_idx').on(t.tenantId, t.projectId, t.position),
+    index('tasks_tenant_project_status_idx').on(t.tenantId, t.projectId, t.statusId, t.position),
+    index('tasks_tenant_milestone_idx').on(t.tenantId, t.milestoneId),
+    check('tasks_title_length', sql`length(${t.title}) between 1 and 300`),
+    check('tasks_priority_known', sql`${t.priority} in ('none', 'low', 'medium', 'high', 'urgent')`),
+    check('tasks_position_positive', sql`${t.position} >= 0`),
+    // Admins reach every task; staff the tasks of their projects.
+    ...walledPolicies('tasks', 'team', teamRole, t.tenantId, teamRules(t.projectId)),
+    // A client reads client-visible, unarchived tasks of the projects they can read, with `tasks.view` on.
     ...walledPolicies('tasks', 'client', clientRole, t.tenantId, {
-      select: sql`${t.clientVisible} and ${t.projectId} in ${readableProjectIds} and ${clientMay('tasks.view')}`,
+      select: sql`${t.clientVisible} and ${t.archivedAt} is null and ${t.projectId} in ${readableProjectIds} and ${clientMay('tasks.view')}`,
+    }),
+  ],
+);
+
+/** The tasks each actor's policies let them read (the tasks table's own policies apply). */
+const readableTaskIds = sql`(select rt.id from app.tasks rt)`;
+
+/**
+ * Who of the team works on a task. `name` is the assignee's name when assigned: what a client
+ * sees when the agency shows assignees, without a grant on the team's rows.
+ */
+export const taskAssignees = app.table(
+  'task_assignees',
+  {
+    tenantId: tenantIdColumn(),
+    taskId: uuid('task_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.taskId, t.userId] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.taskId], foreignColumns: [tasks.tenantId, tasks.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+    // "My tasks": a person's assignments.
+    index('task_assignees_tenant_user_idx').on(t.tenantId, t.userId, t.taskId),
+    ...walledPolicies('task_assignees', 'team', teamRole, t.tenantId, {
+      select: sql`${t.taskId} in ${readableTaskIds}`,
+      insert: sql`${t.taskId} in ${readableTaskIds}`,
+      update: sql`${t.taskId} in ${readableTaskIds}`,
+      delete: sql`${t.taskId} in ${readableTaskIds}`,
+    }),
+    // Clients see the assignees of the tasks they can read only where the agency shows them.
+    ...walledPolicies('task_assignees', 'client', clientRole, t.tenantId, {
+      select: sql`${t.taskId} in ${readableTaskIds} and coalesce((select ws.clients_see_assignees from app.work_settings ws where ws.tenant_id = ${t.tenantId}), false)`,
+    }),
+  ],
+);
+
+export const threadKinds = ['task', 'project', 'direct', 'internal'] as const;
+export type ThreadKind = (typeof threadKinds)[number];
+
+/**
+ * A conversation (ARCHITECTURE's one message model). A task's comments are the messages of its
+ * `task` thread, made with the task; the other kinds come with conversations.
+ */
+export const threads = app.table(
+  'threads',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    kind: text('kind', { enum: threadKinds }).notNull(),
+    projectId: uuid('project_id'),
+    taskId: uuid('task_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.projectId],
+      foreignColumns: [projects.tenantId, projects.id],
+    }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.taskId], foreignColumns: [tasks.tenantId, tasks.id] }).onDelete(
+      'cascade',
+    ),
+    uniqueIndex('threads_tenant_task_idx').on(t.tenantId, t.taskId),
+    check('threads_kind_known', sql`${t.kind} in ('task', 'project', 'direct', 'internal')`),
+    check(
+      'threads_task_shape',
+      sql`(${t.kind} = 'task') = (${t.taskId} is not null) and (${t.kind} <> 'task' or ${t.projectId} is not null)`,
+    ),
+    // Today every thread is a task's: the team reaches it with the task.
+    ...walledPolicies('threads', 'team', teamRole, t.tenantId, {
+      select: sql`${t.taskId} in ${readableTaskIds}`,
+      insert: sql`${t.taskId} in ${readableTaskIds}`,
+      update: sql`${t.taskId} in ${readableTaskIds}`,
+      delete: sql`${t.taskId} in ${readableTaskIds}`,
+    }),
+    ...walledPolicies('threads', 'client', clientRole, t.tenantId, {
+      select: sql`${t.kind} = 'task' and ${t.taskId} in ${readableTaskIds}`,
+    }),
+  ],
+);
+
+const readableThreadIds = sql`(select rth.id from app.threads rth)`;
+
+/**
+ * A message of a thread: a task's comment. Client-visible or internal; a deleted message keeps
+ * its row as a marker (`deleted_at`, empty body). `author_name` is the name other clients see:
+ * the team member's for the team, and for a client the agency's choice (their company's name),
+ * set by the team when it shares the comment.
+ */
+export const messages = app.table(
+  'messages',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    threadId: uuid('thread_id').notNull(),
+    authorId: uuid('author_id'),
+    authorName: text('author_name'),
+    body: text('body').notNull(),
+    clientVisible: boolean('client_visible').notNull().default(false),
+    createdAt: createdAt(),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.threadId],
+      foreignColumns: [threads.tenantId, threads.id],
+    }).onDelete('cascade'),
+    // A person removed from the tenant leaves their messages (ON DELETE SET NULL (author_id), in the migration).
+    foreignKey({ columns: [t.tenantId, t.authorId], foreignColumns: [users.tenantId, users.id] }),
+    index('messages_tenant_thread_created_idx').on(t.tenantId, t.threadId, t.createdAt),
+    check('messages_body_length', sql`length(${t.body}) <= 20000`),
+    check('messages_deleted_empty', sql`${t.deletedAt} is null or ${t.body} = ''`),
+    ...walledPolicies('messages', 'team', teamRole, t.tenantId, {
+      select: sql`${t.threadId} in ${readableThreadIds}`,
+      insert: sql`${t.threadId} in ${readableThreadIds} and ${isCurrentUser(t.authorId)}`,
+      update: sql`${t.threadId} in ${readableThreadIds}`,
+    }),
+    // A client reads the client-visible messages of threads they can read, and their own. They
+    // write only their own, with `tasks.comment` on; sharing one with other clients is the team's.
+    ...walledPolicies('messages', 'client', clientRole, t.tenantId, {
+      select: sql`${t.threadId} in ${readableThreadIds} and (${t.clientVisible} or ${t.authorId} = ${currentUser})`,
+      insert: sql`${isCurrentUser(t.authorId)} and not ${t.clientVisible} and ${t.threadId} in ${readableThreadIds} and ${clientMay('tasks.comment')}`,
+      update: sql`${isCurrentUser(t.authorId)} and ${t.threadId} in ${readableThreadIds} and ${clientMay('tasks.comment')}`,
     }),
   ],
 );
