@@ -1,4 +1,4 @@
-import { schema, sql } from '@foyer/db';
+import { rowsOf, schema, sql } from '@foyer/db';
 import { DEFAULT_ACCENT, DEFAULT_PRIMARY } from '../branding/resolve';
 import { type Ctx, teamMemberOf, transact } from '../ctx';
 
@@ -121,10 +121,4 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
       projects: recent,
     };
   });
-}
-
-/** `execute` answers with an array (postgres.js) or `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
