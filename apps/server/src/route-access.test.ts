@@ -525,6 +525,8 @@ describe('route access', () => {
         target: `/api/v1/slugs/free-${randomBytes(3).toString('hex')}`,
         allowedStatus: 200,
       },
+      // The sample project: its admin, the staff member on it and the client on it all read it.
+      '/api/v1/projects/:id/tasks': { target: `/api/v1/projects/${PARAMS.id}/tasks`, allowedStatus: 200 },
       // The API's catch-all: whatever is not a route there is a problem+json 404, for everyone.
       '/api/v1/*': { target: '/api/v1/no-such-route', allowedStatus: 404 },
     };
