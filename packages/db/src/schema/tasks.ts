@@ -166,6 +166,10 @@ export const tasks = app.table(
     index('tasks_tenant_project_idx').on(t.tenantId, t.projectId, t.position),
     index('tasks_tenant_project_status_idx').on(t.tenantId, t.projectId, t.statusId, t.position),
     index('tasks_tenant_milestone_idx').on(t.tenantId, t.milestoneId),
+    // A client's task list reads only these rows: the visible, unarchived tasks of a project.
+    index('tasks_tenant_project_shared_idx')
+      .on(t.tenantId, t.projectId, t.position)
+      .where(sql`${t.clientVisible} and ${t.archivedAt} is null`),
     check('tasks_title_length', sql`length(${t.title}) between 1 and 300`),
     check('tasks_priority_known', sql`${t.priority} in ('none', 'low', 'medium', 'high', 'urgent')`),
     check('tasks_position_positive', sql`${t.position} >= 0`),

@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_tenant_project_shared_idx" ON "app"."tasks" USING btree ("tenant_id","project_id","position") WHERE "app"."tasks"."client_visible" and "app"."tasks"."archived_at" is null;
