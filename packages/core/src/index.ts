@@ -286,6 +286,45 @@ export {
   updateProjectInput,
 } from './projects/projects';
 export type { TenantStatus, TenantSummary } from './site';
+// ---- milestones, board columns and work settings (issue #12) ----
+export type {
+  CreatedMilestone,
+  MilestoneRow,
+  MilestoneTask,
+  ProjectMilestones,
+} from './tasks/milestones';
+export {
+  completeMilestone,
+  completeMilestoneInput,
+  createMilestone,
+  createMilestoneInput,
+  deleteMilestone,
+  listMilestones,
+  MILESTONE_TASKS_LIMIT,
+  milestoneIdInput,
+  milestoneProjectInput,
+  moveMilestone,
+  moveMilestoneInput,
+  updateMilestone,
+  updateMilestoneInput,
+} from './tasks/milestones';
+export type { BoardStatus } from './tasks/statuses';
+export {
+  addStatus,
+  addStatusInput,
+  deleteStatus,
+  deleteStatusInput,
+  listStatuses,
+  lockProjectTasks,
+  moveStatus,
+  moveStatusInput,
+  renameStatus,
+  renameStatusInput,
+  STATUS_KINDS,
+  STATUS_NAME_MAX,
+} from './tasks/statuses';
+export type { WorkSettings } from './tasks/work-settings';
+export { getWorkSettings, updateWorkSettings, workSettingsInput } from './tasks/work-settings';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {
   acceptInvitation,
