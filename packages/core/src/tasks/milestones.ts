@@ -154,8 +154,8 @@ export async function listMilestones({
         completedAt: milestones.completedAt,
         clientVisible: milestones.clientVisible,
         position: milestones.position,
-        taskCount: sql<number>`(select count(*)::int from app.tasks mt where mt.tenant_id = ${milestones.tenantId} and mt.milestone_id = ${milestones.id} and mt.archived_at is null)`,
-        doneCount: sql<number>`(select count(*)::int from app.tasks mt join app.task_statuses ms on ms.tenant_id = mt.tenant_id and ms.id = mt.status_id where mt.tenant_id = ${milestones.tenantId} and mt.milestone_id = ${milestones.id} and mt.archived_at is null and ms.kind = 'done')`,
+        taskCount: sql<number>`(select count(*)::int from app.tasks mt where mt.tenant_id = app.milestones.tenant_id and mt.milestone_id = app.milestones.id and mt.archived_at is null)`,
+        doneCount: sql<number>`(select count(*)::int from app.tasks mt join app.task_statuses ms on ms.tenant_id = mt.tenant_id and ms.id = mt.status_id where mt.tenant_id = app.milestones.tenant_id and mt.milestone_id = app.milestones.id and mt.archived_at is null and ms.kind = 'done')`,
       })
       .from(milestones)
       .where(eq(milestones.projectId, projectId))

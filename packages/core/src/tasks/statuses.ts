@@ -64,7 +64,7 @@ export async function listStatuses({ ctx }: { ctx: Ctx }): Promise<BoardStatus[]
         name: taskStatuses.name,
         kind: taskStatuses.kind,
         position: taskStatuses.position,
-        taskCount: sql<number>`(select count(*)::int from app.tasks st where st.tenant_id = ${taskStatuses.tenantId} and st.status_id = ${taskStatuses.id})`,
+        taskCount: sql<number>`(select count(*)::int from app.tasks st where st.tenant_id = app.task_statuses.tenant_id and st.status_id = app.task_statuses.id)`,
       })
       .from(taskStatuses)
       .orderBy(taskStatuses.position, taskStatuses.id);
