@@ -315,7 +315,6 @@ export {
   deleteStatus,
   deleteStatusInput,
   listStatuses,
-  lockProjectTasks,
   moveStatus,
   moveStatusInput,
   renameStatus,

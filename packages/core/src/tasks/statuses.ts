@@ -1,7 +1,7 @@
 import { eq, schema, sql, type Tx } from '@foyer/db';
 import { z } from 'zod';
 import { adminOf, type Ctx, record, transact } from '../ctx';
-import { CoreError, invalid } from '../errors';
+import { CoreError, invalid, sqlState } from '../errors';
 import { id, line, parseInput } from '../input';
 import { ensureBoard } from '../tenants/board';
 
@@ -11,6 +11,8 @@ export type StatusKind = (typeof schema.statusKinds)[number];
 
 /** The kinds in the order a board runs through them. */
 export const STATUS_KINDS: readonly StatusKind[] = schema.statusKinds;
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 const ADMINS_ONLY = 'Only admins change the board’s columns.';
 const NOT_FOUND = 'That column doesn’t exist.';
@@ -74,13 +76,16 @@ export async function listStatuses({ ctx }: { ctx: Ctx }): Promise<BoardStatus[]
 
 // ---- writing ------------------------------------------------------------------------------------
 
-/** Every column of the tenant, locked in order: column changes run one at a time. */
+/**
+ * Every column of the tenant, locked in order: column changes run one at a time. NO KEY UPDATE,
+ * so tasks moving between columns meanwhile (whose foreign key checks share-lock the key) go on.
+ */
 async function lockColumns(tx: Tx) {
   return tx
     .select({ id: taskStatuses.id, name: taskStatuses.name, kind: taskStatuses.kind })
     .from(taskStatuses)
     .orderBy(taskStatuses.position, taskStatuses.id)
-    .for('update');
+    .for('no key update');
 }
 
 function checkName(columns: { id: string; name: string }[], name: string, except?: string) {
@@ -250,7 +255,15 @@ export async function deleteStatus({
          where t.tenant_id = ${actor.tenantId} and t.id = moving.id`);
       moved = taskCount;
     }
-    await tx.delete(taskStatuses).where(eq(taskStatuses.id, column.id));
+    // A task moved into the column by someone else since the count keeps it: try again.
+    await tx
+      .delete(taskStatuses)
+      .where(eq(taskStatuses.id, column.id))
+      .catch((error: unknown) => {
+        if (sqlState(error) === FOREIGN_KEY_VIOLATION)
+          throw new CoreError('conflict', 'A task was just moved into this column. Try again.');
+        throw error;
+      });
     await renumber(
       tx,
       columns.filter((c) => c.id !== column.id).map((c) => c.id),
@@ -265,8 +278,9 @@ export async function deleteStatus({
 }
 
 /**
- * The lock that orders task moves within one project's board (the same one the task verbs take).
+ * The lock that orders task moves within one project's board: the same key as the task verbs'
+ * `lockBoard` (tasks/common.ts), which this gives way to once both are in one tree.
  */
-export async function lockProjectTasks(tx: Tx, projectId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tasks:${projectId}`}, 0))`);
+async function lockProjectTasks(tx: Tx, projectId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tasks-board:${projectId}`}, 0))`);
 }
