@@ -319,7 +319,6 @@ export {
   moveStatusInput,
   renameStatus,
   renameStatusInput,
-  STATUS_KINDS,
   STATUS_NAME_MAX,
 } from './tasks/statuses';
 export type { WorkSettings } from './tasks/work-settings';
