@@ -302,6 +302,41 @@ export {
   TASK_TITLE_MAX,
   TASKS_PAGE_SIZE,
 } from './tasks/common';
+// ---- milestones, board columns and work settings (issue #12) ----
+export type {
+  CreatedMilestone,
+  MilestoneRow,
+  MilestoneTask,
+  ProjectMilestones,
+} from './tasks/milestones';
+export {
+  completeMilestone,
+  completeMilestoneInput,
+  createMilestone,
+  createMilestoneInput,
+  deleteMilestone,
+  listMilestones,
+  MILESTONE_TASKS_LIMIT,
+  milestoneIdInput,
+  milestoneProjectInput,
+  moveMilestone,
+  moveMilestoneInput,
+  updateMilestone,
+  updateMilestoneInput,
+} from './tasks/milestones';
+export type { BoardStatus } from './tasks/statuses';
+export {
+  addStatus,
+  addStatusInput,
+  deleteStatus,
+  deleteStatusInput,
+  listStatuses,
+  moveStatus,
+  moveStatusInput,
+  renameStatus,
+  renameStatusInput,
+  STATUS_NAME_MAX,
+} from './tasks/statuses';
 export type { TaskFilters, TaskFormOptions, TaskPage } from './tasks/tasks';
 export {
   archiveTask,
@@ -323,6 +358,8 @@ export {
   updateTask,
   updateTaskInput,
 } from './tasks/tasks';
+export type { WorkSettings } from './tasks/work-settings';
+export { getWorkSettings, updateWorkSettings, workSettingsInput } from './tasks/work-settings';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {
   acceptInvitation,

@@ -27,6 +27,7 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
           { href: '/admin/settings/email', label: 'Email' },
           { href: '/admin/settings/branding', label: 'Branding' },
           { href: '/admin/settings/domain', label: 'Domain' },
+          { href: '/admin/settings/board', label: 'Board' },
         ]
       : []),
     { href: '/account', label: 'Account' },

@@ -30,6 +30,10 @@ export function feedText(entry: PortalFeedEntry): string {
     }
     case 'project.assigned':
       return entry.personal ? `You were added to ${project}` : `${project} has a new member`;
+    case 'milestone.shared': {
+      const name = typeof entry.data.name === 'string' ? entry.data.name : null;
+      return name ? `Milestone “${name}” added to ${project}` : `A milestone was added to ${project}`;
+    }
     default:
       return `${project} was updated`;
   }

@@ -90,6 +90,8 @@ export const updateProjectInput = z.object({
   startDate: dateInput('start date'),
   deadline: dateInput('deadline'),
   companyId: optionalId('company'),
+  /** Whether new tasks and milestones of the project start client-visible. */
+  tasksVisibleByDefault: z.boolean('Choose whether new tasks start client-visible.').optional(),
 });
 
 export const projectIdInput = z.object({ projectId: id('project') });
@@ -232,6 +234,8 @@ export interface ProjectOverview {
   deadline: string | null;
   companyId: string | null;
   companyName: string | null;
+  /** Whether new tasks and milestones start client-visible. */
+  tasksVisibleByDefault: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -280,6 +284,7 @@ async function projectOverview(tx: Tx, projectId: string): Promise<ProjectOvervi
       deadline: projects.deadline,
       companyId: projects.clientId,
       companyName: clients.name,
+      tasksVisibleByDefault: projects.tasksVisibleByDefault,
       createdAt: projects.createdAt,
       updatedAt: projects.updatedAt,
     })
@@ -556,6 +561,7 @@ export async function updateProject({
       startDate: given('startDate') ? data.startDate : before.startDate,
       deadline: given('deadline') ? data.deadline : before.deadline,
       clientId: given('companyId') ? data.companyId : before.clientId,
+      tasksVisibleByDefault: data.tasksVisibleByDefault ?? before.tasksVisibleByDefault,
     };
     checkDates(next.startDate, next.deadline);
     if (next.clientId && next.clientId !== before.clientId && !(await companyExists(tx, next.clientId)))

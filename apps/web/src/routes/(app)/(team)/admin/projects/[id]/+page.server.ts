@@ -61,6 +61,7 @@ export const actions: Actions = {
       startDate: field(form, 'startDate'),
       deadline: field(form, 'deadline'),
       companyId: field(form, 'companyId'),
+      tasksVisibleByDefault: form.has('tasksVisibleByDefault'),
     };
     try {
       await updateProject({ ctx: event.locals.ctx, input: { projectId: event.params.id, ...input } });
