@@ -22,6 +22,8 @@ export interface NotificationEventInfo {
  */
 export const NOTIFICATION_EVENTS = [
   { key: 'project-added', label: 'You’re added to a project', audience: 'both', email: true, live: true },
+  { key: 'task-assigned', label: 'You’re assigned to a task', audience: 'team', email: true, live: true },
+  { key: 'tasks-shared', label: 'Tasks are shared with you', audience: 'client', email: true, live: true },
   {
     key: 'review-requested',
     label: 'Work is ready for your review',
