@@ -13,14 +13,17 @@ export function priorityLabel(priority: string): string {
   return PRIORITY_OPTIONS.find((option) => option.value === priority)?.label ?? priority;
 }
 
-export const DUE_OPTIONS: readonly { value: NonNullable<TaskFilters['due']>; label: string }[] = [
+export type DueFilter = 'overdue' | 'today' | 'week' | 'none';
+export type TaskSort = 'board' | 'due' | 'priority' | 'title' | 'updated';
+
+export const DUE_OPTIONS: readonly { value: DueFilter; label: string }[] = [
   { value: 'overdue', label: 'Overdue' },
   { value: 'today', label: 'Due today' },
   { value: 'week', label: 'Due within a week' },
   { value: 'none', label: 'No due date' },
 ];
 
-export const SORT_OPTIONS: readonly { value: NonNullable<TaskFilters['sort']>; label: string }[] = [
+export const SORT_OPTIONS: readonly { value: TaskSort; label: string }[] = [
   { value: 'board', label: 'Board order' },
   { value: 'due', label: 'Due date' },
   { value: 'priority', label: 'Priority' },
@@ -78,10 +81,7 @@ export function readTaskQuery(params: URLSearchParams): TaskQuery {
     assignee: id('assignee', ['none', 'me']),
     priority: oneOf(PRIORITY_OPTIONS, params.get('priority') ?? ''),
     due: oneOf(DUE_OPTIONS, params.get('due') ?? ''),
-    visibility: oneOf(
-      [{ value: 'client' }, { value: 'internal' }] as const,
-      params.get('visibility') ?? '',
-    ),
+    visibility: oneOf([{ value: 'client' }, { value: 'internal' }] as const, params.get('visibility') ?? ''),
     milestone: id('milestone', ['none']),
     archived: params.get('archived') === '1',
     sort: oneOf(SORT_OPTIONS, params.get('sort') ?? ''),
@@ -97,11 +97,11 @@ export function taskFilters(query: TaskQuery, meId: string): TaskFilters {
   if (query.status) filters.statusIds = [query.status];
   if (query.assignee) filters.assigneeId = query.assignee === 'me' ? meId : query.assignee;
   if (query.priority) filters.priorities = [query.priority as TaskPriority];
-  if (query.due) filters.due = query.due as TaskFilters['due'];
-  if (query.visibility) filters.visibility = query.visibility as TaskFilters['visibility'];
+  if (query.due) filters.due = query.due;
+  if (query.visibility) filters.visibility = query.visibility;
   if (query.milestone) filters.milestoneId = query.milestone;
-  if (query.sort) filters.sort = query.sort as TaskFilters['sort'];
-  if (query.dir) filters.dir = query.dir as TaskFilters['dir'];
+  if (query.sort) filters.sort = query.sort;
+  if (query.dir) filters.dir = query.dir;
   return filters;
 }
 
@@ -166,4 +166,14 @@ export interface TaskFormValues {
   milestoneId: string;
   assigneeIds: string[];
   clientVisible: boolean;
+}
+
+/** What a refused task form echoes back, so nothing typed is lost. */
+export function echoTaskForm(input: ReturnType<typeof taskFormInput>): TaskFormValues {
+  return {
+    ...input,
+    statusId: input.statusId ?? '',
+    dueDate: input.dueDate ?? '',
+    milestoneId: input.milestoneId ?? '',
+  };
 }

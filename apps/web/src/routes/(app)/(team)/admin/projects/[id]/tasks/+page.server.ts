@@ -16,20 +16,33 @@ export const load: PageServerLoad = async (event) => {
     taskFormOptions({ ctx, input: { projectId } }),
     listTasks({ ctx, input: { ...taskFilters(query, me), projectId } }).catch(notFoundAs404),
   ]);
-  return { project, options, list, query, today: calendarToday(ctx.deps.now()) };
+  return {
+    project,
+    options,
+    list,
+    query,
+    deleted: event.url.searchParams.has('deleted'),
+    today: calendarToday(ctx.deps.now()),
+  };
 };
 
 export const actions: Actions = {
   /** The bulk bar: the ticked tasks get the chosen column, assignee and/or visibility. */
   bulk: async (event) => {
     const form = await readForm(event.request);
-    const ids = form.getAll('ids').filter((value): value is string => typeof value === 'string' && value !== '');
+    const ids = form
+      .getAll('ids')
+      .filter((value): value is string => typeof value === 'string' && value !== '');
     const statusId = field(form, 'statusId');
     const assignee = field(form, 'assigneeId');
     const visibility = field(form, 'clientVisible');
-    if (ids.length === 0) return fieldFailure({ ids: 'Tick the tasks to change first.' }, { section: 'bulk' as const });
+    if (ids.length === 0)
+      return fieldFailure({ ids: 'Tick the tasks to change first.' }, { section: 'bulk' as const });
     if (!statusId && !assignee && !visibility) {
-      return fieldFailure({ change: 'Choose a column, an assignee or a visibility to apply.' }, { section: 'bulk' as const });
+      return fieldFailure(
+        { change: 'Choose a column, an assignee or a visibility to apply.' },
+        { section: 'bulk' as const },
+      );
     }
     const input = {
       ids,
@@ -43,6 +56,9 @@ export const actions: Actions = {
     } catch (cause) {
       return coreErrorToFail(cause, { section: 'bulk' as const });
     }
-    return { section: 'bulk' as const, notice: updated === 1 ? '1 task updated.' : `${updated} tasks updated.` };
+    return {
+      section: 'bulk' as const,
+      notice: updated === 1 ? '1 task updated.' : `${updated} tasks updated.`,
+    };
   },
 };

@@ -3,7 +3,7 @@ import { redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
 import { projectHeading } from '$lib/server/tasks';
-import { taskFormInput } from '$lib/tasks';
+import { echoTaskForm, taskFormInput } from '$lib/tasks';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -14,7 +14,9 @@ export const load: PageServerLoad = async (event) => {
   // "Add task" from a column may name it; otherwise the first to-do column.
   const asked = event.url.searchParams.get('status');
   const status =
-    options.statuses.find((s) => s.id === asked) ?? options.statuses.find((s) => s.kind === 'todo') ?? options.statuses[0];
+    options.statuses.find((s) => s.id === asked) ??
+    options.statuses.find((s) => s.kind === 'todo') ??
+    options.statuses[0];
   return { project, options, statusId: status?.id ?? '' };
 };
 
@@ -34,7 +36,7 @@ export const actions: Actions = {
         },
       }));
     } catch (cause) {
-      return coreErrorToFail(cause, { values: { ...input, dueDate: input.dueDate ?? '', milestoneId: input.milestoneId ?? '' } });
+      return coreErrorToFail(cause, { values: echoTaskForm(input) });
     }
     redirect(303, `/admin/tasks/${id}?created`);
   },
