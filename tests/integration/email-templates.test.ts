@@ -56,6 +56,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'password-reset',
       'email-change',
       'project-added',
+      'task-comment',
     ]);
     for (const later of ['invoice-sent', 'message-digest']) {
       await expectCoreError(

@@ -286,6 +286,22 @@ export {
   updateProjectInput,
 } from './projects/projects';
 export type { TenantStatus, TenantSummary } from './site';
+// ---- Task comments (the messages of a task's thread) ------------------------------------------
+export type { CommentItem, TaskThread } from './tasks/comments';
+export {
+  COMMENT_MAX_LENGTH,
+  commentIdInput,
+  commentVisibilityInput,
+  deleteComment,
+  editComment,
+  editCommentInput,
+  listComments,
+  postComment,
+  postCommentInput,
+  setCommentVisibility,
+  taskCommentsInput,
+  taskThread,
+} from './tasks/comments';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {
   acceptInvitation,

@@ -37,6 +37,13 @@ export const NOTIFICATION_EVENTS = [
     email: true,
     live: false,
   },
+  {
+    key: 'task-comment',
+    label: 'A client comments on a task',
+    audience: 'team',
+    email: true,
+    live: true,
+  },
   { key: 'message-new', label: 'New messages', audience: 'both', email: true, live: false },
   { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true, live: false },
   {

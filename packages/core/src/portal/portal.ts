@@ -36,6 +36,10 @@ export interface PortalFeedEntry {
   data: Record<string, unknown>;
   /** Whether the entry is about this person alone (e.g. "you were added"). */
   personal: boolean;
+  /** The item the entry is about, when it is one (a shared task, milestone or comment). */
+  taskId: string | null;
+  milestoneId: string | null;
+  messageId: string | null;
 }
 
 export interface ClientDashboard {
@@ -128,6 +132,9 @@ export async function clientDashboard({ ctx }: { ctx: Ctx }): Promise<ClientDash
         actorName: projectFeed.actorName,
         data: projectFeed.data,
         userId: projectFeed.userId,
+        taskId: projectFeed.taskId,
+        milestoneId: projectFeed.milestoneId,
+        messageId: projectFeed.messageId,
       })
       .from(projectFeed)
       .innerJoin(
