@@ -56,6 +56,8 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'password-reset',
       'email-change',
       'project-added',
+      'task-assigned',
+      'tasks-shared',
       'task-comment',
     ]);
     for (const later of ['invoice-sent', 'message-digest']) {

@@ -286,6 +286,13 @@ export {
   updateProjectInput,
 } from './projects/projects';
 export type { TenantStatus, TenantSummary } from './site';
+// ---- tasks (tasks-core): the team's tasks, the board, who sees a task, the client's task list ----
+export type { TaskAudience, TaskAudienceClient, TaskAudienceReason } from './tasks/audience';
+export { TASK_AUDIENCE_REASONS, taskAudience } from './tasks/audience';
+export type { BoardColumn, TaskBoard } from './tasks/board';
+export { moveTask, moveTaskInput, taskBoard } from './tasks/board';
+export type { ClientTask, ClientTaskDetail } from './tasks/client';
+export { getClientTask, listClientTasks } from './tasks/client';
 // ---- Task comments (the messages of a task's thread) ------------------------------------------
 export type { CommentItem, TaskThread } from './tasks/comments';
 export {
@@ -302,6 +309,36 @@ export {
   taskCommentsInput,
   taskThread,
 } from './tasks/comments';
+export type { StatusKind, TaskDetail, TaskPerson, TaskPriority, TaskRow } from './tasks/common';
+export {
+  KIND_PROGRESS,
+  STATUS_KINDS,
+  TASK_DESCRIPTION_MAX,
+  TASK_PRIORITIES,
+  TASK_TITLE_MAX,
+  TASKS_PAGE_SIZE,
+} from './tasks/common';
+export type { TaskFilters, TaskFormOptions, TaskPage } from './tasks/tasks';
+export {
+  archiveTask,
+  archiveTaskInput,
+  bulkUpdateTasks,
+  bulkUpdateTasksInput,
+  createTask,
+  createTaskInput,
+  deleteTask,
+  duplicateTask,
+  getTask,
+  listTasks,
+  setTaskVisibility,
+  setTaskVisibilityInput,
+  taskFiltersInput,
+  taskFormOptions,
+  taskIdInput,
+  taskProjectInput,
+  updateTask,
+  updateTaskInput,
+} from './tasks/tasks';
 export type { InvitationLink, PendingInvitation, TeamMember, TeamRole } from './team/members';
 export {
   acceptInvitation,

@@ -13,7 +13,6 @@ export const TEMPLATE_KEYS = [
   'review-requested',
   'review-approved',
   'revisions-requested',
-  'task-comment',
   'message-new',
   'mention',
   'invoice-sent',
@@ -22,6 +21,9 @@ export const TEMPLATE_KEYS = [
   'payment-overdue',
   'file-shared',
   'message-digest',
+  'task-assigned',
+  'tasks-shared',
+  'task-comment',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -211,6 +213,23 @@ const samples = {
       },
     ],
     inboxUrl: link('/messages'),
+  },
+  'task-assigned': {
+    taskTitle: 'Homepage design, round 2',
+    projectName: 'Spring website refresh',
+    assignedByName: 'Jordan Lee',
+    count: 1,
+    several: false,
+    tasks: [{ title: 'Homepage design, round 2', projectName: 'Spring website refresh' }],
+    taskUrl: link('/admin/tasks/sample-task'),
+  },
+  'tasks-shared': {
+    projectName: 'Spring website refresh',
+    sharedByName: 'Northwind Studio',
+    count: 2,
+    several: true,
+    tasks: [{ title: 'Homepage design, round 2' }, { title: 'Photography for the team page' }],
+    projectUrl: link('/projects/spring-website-refresh'),
   },
 } satisfies Record<TemplateKey, Record<string, unknown>>;
 
@@ -447,6 +466,40 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
       { name: 'messages[].sentAt', description: 'When it was sent (date)' },
       { name: 'messages[].url', description: 'Link to the conversation' },
       { name: 'inboxUrl', description: 'Link to all messages' },
+    ],
+  },
+  'task-assigned': {
+    name: 'Assigned to a task',
+    description: 'Tells a team member someone assigned them to a task (or to several at once).',
+    audience: 'team',
+    link: 'taskUrl',
+    live: true,
+    variables: [
+      { name: 'taskTitle', description: 'The task (with several: how many, e.g. "3 tasks")' },
+      { name: 'projectName', description: 'The task’s project (empty with several)' },
+      { name: 'assignedByName', description: 'Who assigned them' },
+      { name: 'count', description: 'How many tasks' },
+      { name: 'several', description: 'Whether more than one task (use {{#if several}})' },
+      { name: 'tasks', description: 'The tasks (use {{#each tasks}})' },
+      { name: 'tasks[].title', description: 'A task’s title' },
+      { name: 'tasks[].projectName', description: 'A task’s project' },
+      { name: 'taskUrl', description: 'Link to the task (to their tasks with several)' },
+    ],
+  },
+  'tasks-shared': {
+    name: 'Tasks shared',
+    description: 'Tells a client that tasks on one of their projects are now visible to them.',
+    audience: 'client',
+    link: 'projectUrl',
+    live: true,
+    variables: [
+      { name: 'projectName', description: 'The project' },
+      { name: 'sharedByName', description: 'Who shared them (the agency’s name)' },
+      { name: 'count', description: 'How many tasks' },
+      { name: 'several', description: 'Whether more than one task (use {{#if several}})' },
+      { name: 'tasks', description: 'The tasks (use {{#each tasks}})' },
+      { name: 'tasks[].title', description: 'A task’s title' },
+      { name: 'projectUrl', description: 'Link to the project' },
     ],
   },
 };

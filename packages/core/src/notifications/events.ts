@@ -22,6 +22,15 @@ export interface NotificationEventInfo {
  */
 export const NOTIFICATION_EVENTS = [
   { key: 'project-added', label: 'You’re added to a project', audience: 'both', email: true, live: true },
+  { key: 'task-assigned', label: 'You’re assigned to a task', audience: 'team', email: true, live: true },
+  { key: 'tasks-shared', label: 'Tasks are shared with you', audience: 'client', email: true, live: true },
+  {
+    key: 'task-comment',
+    label: 'A client comments on a task',
+    audience: 'team',
+    email: true,
+    live: true,
+  },
   {
     key: 'review-requested',
     label: 'Work is ready for your review',
@@ -36,13 +45,6 @@ export const NOTIFICATION_EVENTS = [
     audience: 'team',
     email: true,
     live: false,
-  },
-  {
-    key: 'task-comment',
-    label: 'A client comments on a task',
-    audience: 'team',
-    email: true,
-    live: true,
   },
   { key: 'message-new', label: 'New messages', audience: 'both', email: true, live: false },
   { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true, live: false },
