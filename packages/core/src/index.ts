@@ -237,6 +237,7 @@ export { adminDashboard } from './portal/dashboard';
 export type {
   ClientDashboard,
   PortalFeedEntry,
+  PortalMilestone,
   PortalProject,
   PortalProjectStatus,
   PortalProjectView,
