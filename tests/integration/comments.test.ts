@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   COMMENT_MAX_LENGTH,
   clientDashboard,
+  clientProject,
   createCtx,
+  createTask,
   deleteComment,
   editComment,
   listComments,
@@ -456,5 +458,75 @@ describe.each(drivers)('task comments on %s', (driver) => {
         tenant.id,
       ]),
     ).toBe(0);
+  });
+
+  it('list on the client’s project page the shared tasks and milestones, with progress', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const admin = core.as(tenant.admin, siteOf(tenant));
+    const doneId = randomUUID();
+    await t.superuser(
+      `insert into app.task_statuses (tenant_id, id, name, kind, position) values ($1, $2, 'Shipped', 'done', 1)`,
+      [tenant.id, doneId],
+    );
+    const hidden = await t.superuser<{ id: string }>(
+      `insert into app.milestones (tenant_id, project_id, name, client_visible, target_date, position)
+       values ($1, $2, 'Internal goal', false, null, 2) returning id::text`,
+      [tenant.id, tenant.projectId],
+    );
+    const shipped = await createTask({
+      ctx: admin,
+      input: {
+        projectId: tenant.projectId,
+        title: 'Logo',
+        statusId: doneId,
+        priority: 'high',
+        dueDate: '2030-03-01',
+        milestoneId: tenant.milestoneId,
+        clientVisible: true,
+      },
+    });
+    await createTask({
+      ctx: admin,
+      input: {
+        projectId: tenant.projectId,
+        title: 'Secret',
+        milestoneId: tenant.milestoneId,
+        clientVisible: false,
+      },
+    });
+    await createTask({
+      ctx: admin,
+      input: {
+        projectId: tenant.projectId,
+        title: 'Hidden goal work',
+        milestoneId: required(hidden[0], 'the internal milestone').id,
+        clientVisible: true,
+      },
+    });
+
+    const client = core.as(tenant.client, siteOf(tenant));
+    const project = await clientProject({ ctx: client, input: { projectId: tenant.projectId } });
+    expect(
+      project.tasks?.map((task) => [task.title, task.column, task.progress, task.priority, task.dueDate]),
+    ).toEqual([
+      ['Kick-off', 'To do', 0, 'none', null],
+      ['Hidden goal work', 'To do', 0, 'none', null],
+      ['Logo', 'Shipped', 100, 'high', '2030-03-01'],
+    ]);
+    // A task on an internal milestone shows none; assignees stay hidden until the agency shows them.
+    expect(project.tasks?.find((task) => task.id === shipped.id)).toMatchObject({
+      milestoneName: 'Launch',
+      assignees: null,
+    });
+    expect(project.tasks?.find((task) => task.title === 'Hidden goal work')?.milestoneName).toBeNull();
+    expect(project.milestones?.map((m) => [m.name, m.taskCount, m.doneCount, m.progress])).toEqual([
+      ['Launch', 1, 1, 1],
+    ]);
+    await t.superuser('update app.work_settings set clients_see_assignees = true where tenant_id = $1', [
+      tenant.id,
+    ]);
+    const shown = await clientProject({ ctx: client, input: { projectId: tenant.projectId } });
+    expect(shown.tasks?.find((task) => task.title === 'Kick-off')?.assignees).toEqual(['Admin']);
   });
 });
