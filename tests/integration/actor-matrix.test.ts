@@ -583,15 +583,40 @@ const spec: Record<string, TableSpec> = {
   },
 
   project_feed: {
-    key: ['tenant_id', 'project_id', 'kind', 'user_id'],
-    label: (r, f) => `${f.name(r.project_id)}:${r.kind}${r.user_id ? `@${f.name(r.user_id)}` : ''}`,
-    // A client sees an entry while it can read the project, and one addressed to someone else never.
+    key: ['tenant_id', 'project_id', 'kind', 'user_id', 'task_id', 'milestone_id', 'message_id'],
+    label: (r, f) => {
+      const item = r.task_id ?? r.milestone_id ?? r.message_id;
+      return `${f.name(r.project_id)}:${r.kind}${r.user_id ? `@${f.name(r.user_id)}` : ''}${item ? `#${f.name(item)}` : ''}`;
+    },
+    // A client sees an entry while it can read the project and the item it points at; one
+    // addressed to someone else never. An item made internal takes its entries with it.
     select: {
-      admin: ['P:project.assigned@A', 'P:project.created', 'Q:project.created', 'R:project.created'],
-      staffS1: ['P:project.assigned@A', 'P:project.created'],
+      admin: [
+        'P:comment.shared#msg-B-shared',
+        'P:milestone.shared#MP-internal',
+        'P:project.assigned@A',
+        'P:project.created',
+        'P:task.shared#P-internal',
+        'P:task.shared#P-visible',
+        'Q:project.created',
+        'R:project.created',
+      ],
+      staffS1: [
+        'P:comment.shared#msg-B-shared',
+        'P:milestone.shared#MP-internal',
+        'P:project.assigned@A',
+        'P:project.created',
+        'P:task.shared#P-internal',
+        'P:task.shared#P-visible',
+      ],
       staffS2: [],
-      clientA: ['P:project.assigned@A', 'P:project.created'],
-      clientB: ['P:project.created'],
+      clientA: [
+        'P:comment.shared#msg-B-shared',
+        'P:project.assigned@A',
+        'P:project.created',
+        'P:task.shared#P-visible',
+      ],
+      clientB: ['P:comment.shared#msg-B-shared', 'P:project.created', 'P:task.shared#P-visible'],
       clientC: ['Q:project.created'],
       clientD: [],
       clientE: ['P:project.created'],
@@ -789,10 +814,11 @@ const spec: Record<string, TableSpec> = {
   tasks: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
-    // Clients: client-visible tasks of readable projects with `tasks.view`; staff: their projects'.
+    // Clients: client-visible, unarchived tasks of readable projects with `tasks.view`; staff:
+    // their projects'.
     select: {
-      admin: ['P-internal', 'P-visible', 'Q-visible', 'R-visible'],
-      staffS1: ['P-internal', 'P-visible'],
+      admin: ['P-archived', 'P-internal', 'P-visible', 'Q-visible', 'R-visible'],
+      staffS1: ['P-archived', 'P-internal', 'P-visible'],
       staffS2: [],
       clientA: ['P-visible'],
       clientB: ['P-visible'],
@@ -836,6 +862,259 @@ const spec: Record<string, TableSpec> = {
         expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
       },
     ],
+  },
+
+  milestones: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // Like tasks: clients read client-visible milestones of readable projects with `tasks.view`.
+    select: {
+      admin: ['MP-internal', 'MP-visible', 'MQ-visible'],
+      staffS1: ['MP-internal', 'MP-visible'],
+      staffS2: [],
+      clientA: ['MP-visible'],
+      clientB: ['MP-visible'],
+      clientC: ['MQ-visible'],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:MP-visible'],
+    },
+    insert: [
+      {
+        target: 'a milestone on P',
+        row: (f) => ({ ...T(f), project_id: f.id.P, name: 'New milestone' }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'a milestone on Q',
+        row: (f) => ({ ...T(f), project_id: f.id.Q, name: 'New milestone' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'MP-internal, made client-visible',
+        where: (f) => ({ ...T(f), id: f.id['MP-internal'] }),
+        set: () => ({ client_visible: true }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'MP-internal',
+        where: (f) => ({ ...T(f), id: f.id['MP-internal'] }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  messages: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The team reads its projects' threads whole; a client reads the client-visible messages of the
+    // task threads it can read, and its own. Nobody deletes a message (a marker stays).
+    select: {
+      admin: ['msg-A', 'msg-B-shared', 'msg-Q', 'msg-on-internal', 'msg-team-internal', 'msg-team-visible'],
+      staffS1: ['msg-A', 'msg-B-shared', 'msg-on-internal', 'msg-team-internal', 'msg-team-visible'],
+      staffS2: [],
+      clientA: ['msg-A', 'msg-B-shared', 'msg-team-visible'],
+      clientB: ['msg-B-shared', 'msg-team-visible'],
+      clientC: ['msg-Q'],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:msg-team-visible'],
+    },
+    insert: [
+      {
+        target: 'a comment on th:P-visible in the writer’s own name',
+        row: (f, actor) => {
+          const who = f.actors[actor];
+          return {
+            ...T(f),
+            thread_id: f.id['th:P-visible'],
+            author_id: 'userId' in who ? who.userId : null,
+            body: 'Probe',
+          };
+        },
+        expect: writes('insert', ['admin', 'staffS1', 'clientA', 'clientB'], BOTH),
+      },
+      {
+        target: 'a comment on th:P-visible in client A’s name',
+        row: (f) => ({ ...T(f), thread_id: f.id['th:P-visible'], author_id: f.id.A, body: 'Probe' }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+      {
+        // Sharing with other clients is the team's: the client role has no grant on the column.
+        target: 'a client-visible comment on th:P-visible in the writer’s own name',
+        row: (f, actor) => {
+          const who = f.actors[actor];
+          return {
+            ...T(f),
+            thread_id: f.id['th:P-visible'],
+            author_id: 'userId' in who ? who.userId : null,
+            body: 'Probe',
+            client_visible: true,
+          };
+        },
+        expect: writes('insert', ['admin', 'staffS1'], BOTH, {
+          clientA: 'denied',
+          clientB: 'denied',
+          clientC: 'denied',
+          clientD: 'denied',
+          clientE: 'denied',
+          clientF: 'denied',
+        }),
+      },
+    ],
+    update: [
+      {
+        target: 'msg-A’s body',
+        where: (f) => ({ ...T(f), id: f.id['msg-A'] }),
+        set: () => ({ body: 'Edited', edited_at: now }),
+        expect: writes('update', ['admin', 'staffS1', 'clientA'], BOTH),
+      },
+      {
+        target: 'msg-A, shared with other clients',
+        where: (f) => ({ ...T(f), id: f.id['msg-A'] }),
+        set: () => ({ client_visible: true }),
+        expect: writes('update', ['admin', 'staffS1'], BOTH, {
+          clientA: 'denied',
+          clientB: 'denied',
+          clientC: 'denied',
+          clientD: 'denied',
+          clientE: 'denied',
+          clientF: 'denied',
+        }),
+      },
+    ],
+    delete: [
+      {
+        target: 'msg-A',
+        where: (f) => ({ ...T(f), id: f.id['msg-A'] }),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
+  },
+
+  task_assignees: {
+    key: ['task_id', 'user_id'],
+    label: (r, f) => `${f.name(r.task_id)}/${f.name(r.user_id)}`,
+    // The team reads its tasks' assignees; clients those of the tasks they read, because T shows
+    // assignees to clients (U does not, and has no client actor here).
+    select: {
+      admin: ['P-internal/S1', 'P-visible/S1', 'P-visible/admin', 'Q-visible/admin'],
+      staffS1: ['P-internal/S1', 'P-visible/S1', 'P-visible/admin'],
+      staffS2: [],
+      clientA: ['P-visible/S1', 'P-visible/admin'],
+      clientB: ['P-visible/S1', 'P-visible/admin'],
+      clientC: ['Q-visible/admin'],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:P-visible/U:admin'],
+    },
+    insert: [
+      {
+        target: 'S2 onto P-visible',
+        row: (f) => ({ ...T(f), task_id: f.id['P-visible'], user_id: f.id.S2, name: 'S2' }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'S2 onto Q-visible',
+        row: (f) => ({ ...T(f), task_id: f.id['Q-visible'], user_id: f.id.S2, name: 'S2' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'P-visible/S1',
+        where: (f) => ({ ...T(f), task_id: f.id['P-visible'], user_id: f.id.S1 }),
+        set: () => ({ name: 'Renamed' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'P-internal/S1',
+        where: (f) => ({ ...T(f), task_id: f.id['P-internal'], user_id: f.id.S1 }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  threads: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // A task's thread goes with the task: the team reaches it with the task, a client while it
+    // reads the task.
+    select: {
+      admin: ['th:P-archived', 'th:P-internal', 'th:P-visible', 'th:Q-visible', 'th:R-visible'],
+      staffS1: ['th:P-archived', 'th:P-internal', 'th:P-visible'],
+      staffS2: [],
+      clientA: ['th:P-visible'],
+      clientB: ['th:P-visible'],
+      clientC: ['th:Q-visible'],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:th:P-visible'],
+    },
+    insert: [
+      {
+        target: 'a second thread for P-visible',
+        row: (f) => ({ ...T(f), kind: 'task', project_id: f.id.P, task_id: f.id['P-visible'] }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict', staffS1: 'conflict' }),
+      },
+      {
+        target: 'a second thread for Q-visible',
+        row: (f) => ({ ...T(f), kind: 'task', project_id: f.id.Q, task_id: f.id['Q-visible'] }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+      },
+    ],
+    update: [
+      {
+        target: 'th:P-internal',
+        where: (f) => ({ ...T(f), id: f.id['th:P-internal'] }),
+        set: () => ({ created_at: now }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'th:P-internal',
+        where: (f) => ({ ...T(f), id: f.id['th:P-internal'] }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  work_settings: {
+    key: ['tenant_id'],
+    label: (r, f) => f.name(r.tenant_id),
+    // Everyone in the tenant reads it (clients' policies read the assignee setting); admins change it.
+    select: everyoneInT(['T'], ['U']),
+    insert: [
+      {
+        target: 'a second settings row for T',
+        row: (f) => ({ ...T(f) }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+      },
+    ],
+    update: [
+      {
+        target: "T's settings",
+        where: T,
+        set: () => ({ clients_see_assignees: false }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [{ target: "T's settings", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
   },
 
   user_tokens: {
@@ -1163,6 +1442,6 @@ describe.each(drivers)('actor matrix on %s', (driver) => {
               (select count(*)::int from app.tasks where tenant_id = $1) as tasks`,
       [f.T.id],
     );
-    expect(row).toEqual({ users: 9, tasks: 4 });
+    expect(row).toEqual({ users: 9, tasks: 5 });
   });
 });

@@ -212,9 +212,10 @@ describe.each(drivers)('portal on %s', (driver) => {
       input: { projectId: tenant.projectId },
     });
     expect(project.tasks).toBeNull();
+    expect(project.milestones).toBeNull();
     expect(project.sections).toEqual({
       tasks: false,
-      milestones: true,
+      milestones: false,
       files: false,
       invoices: false,
       discussions: false,
@@ -376,15 +377,20 @@ describe.each(drivers)('portal on %s', (driver) => {
       Object.fromEntries(
         ((await adminDashboard({ ctx: admin })).checklist ?? []).map((item) => [item.key, item.done]),
       );
-    // The fixture has a client with permissions assigned to a project, who has not accepted.
+    // The fixture has a client with permissions assigned to a project, who has not accepted, and
+    // a client-visible task.
     expect(await done()).toEqual({
       email_tested: false,
       branding_applied: false,
       client_accepted: false,
       permissions_set: true,
       client_assigned: true,
+      task_shared: true,
       portal_previewed: false,
     });
+    await t.superuser('update app.tasks set client_visible = false where id = $1', [tenant.taskId]);
+    expect(await done()).toMatchObject({ task_shared: false });
+    await t.superuser('update app.tasks set client_visible = true where id = $1', [tenant.taskId]);
     const first = await adminDashboard({ ctx: admin });
     expect(first.counts).toEqual({ clients: 1, activeProjects: 1, invitationsPending: 1 });
 

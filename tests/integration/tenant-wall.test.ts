@@ -92,21 +92,30 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   let tables: string[];
   let childrenFirst: string[];
   /** Tables the team may update and delete in; the others are append-only (the activity log). */
+  /** Tables the team may UPDATE; of those, the ones it may also DELETE. */
   let mutable: string[];
+  let deletable: string[];
+  /** Neither: rows are added and read only. */
   let appendOnly: string[];
+  /** UPDATE but never DELETE: a deleted message stays as a marker. */
+  let kept: string[];
   beforeAll(async () => {
     t = await openTestDatabase(driver);
     // Read up front: on PGlite the superuser door cannot be used while a withActor is open.
     tables = await tablesIn(t.superuser);
     childrenFirst = await tablesChildrenFirst(t.superuser);
-    const writable = await t.superuser<{ table: string }>(
-      `select c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'app' and c.relkind in ('r', 'p')
-          and has_table_privilege('foyer_team', c.oid, 'UPDATE')
-          and has_table_privilege('foyer_team', c.oid, 'DELETE')`,
+    const writable = await t.superuser<{ table: string; update: boolean; delete: boolean }>(
+      `select c.relname as table, has_table_privilege('foyer_team', c.oid, 'UPDATE') as update,
+              has_table_privilege('foyer_team', c.oid, 'DELETE') as delete
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'app' and c.relkind in ('r', 'p')`,
     );
-    mutable = tables.filter((table) => writable.some((row) => row.table === table));
-    appendOnly = tables.filter((table) => !mutable.includes(table));
+    const may = (table: string, command: 'update' | 'delete') =>
+      writable.some((row) => row.table === table && row[command]);
+    mutable = tables.filter((table) => may(table, 'update'));
+    deletable = mutable.filter((table) => may(table, 'delete'));
+    appendOnly = tables.filter((table) => !may(table, 'update') && !may(table, 'delete'));
+    kept = mutable.filter((table) => !may(table, 'delete'));
   });
   afterAll(() => t.close());
 
@@ -220,6 +229,16 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     }
   });
 
+  it('tables whose rows are kept refuse DELETE to the team outright', async () => {
+    expect(kept).toContain('messages');
+    const [a] = await twoTenants();
+    for (const table of kept) {
+      await expectPermissionDenied(
+        withActor(t.handle.db, a.admin, (tx) => tx.execute(sql`delete from ${appTable(table)}`)),
+      );
+    }
+  });
+
   it('the team of A cannot move A rows to B; rewriting them as A is allowed', async () => {
     const [a, b] = await twoTenants();
     for (const table of mutable) {
@@ -272,7 +291,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
         );
         expect(touched, `update app.${table}`).toEqual([]);
       }
-      for (const table of childrenFirst.filter((name) => mutable.includes(name))) {
+      for (const table of childrenFirst.filter((name) => deletable.includes(name))) {
         const deleted = await txRows(
           tx,
           sql`delete from ${appTable(table)} where tenant_id = ${b.id}::uuid returning 1`,
@@ -284,7 +303,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     // The same statements do reach A's own rows (rolled back, so A keeps them).
     const deletedOwn = await rolledBack(t.handle.db, a.admin, async (tx) => {
       const counts: Record<string, number> = {};
-      for (const table of childrenFirst.filter((name) => mutable.includes(name))) {
+      for (const table of childrenFirst.filter((name) => deletable.includes(name))) {
         const rows = await txRows(
           tx,
           sql`delete from ${appTable(table)} where tenant_id = ${a.id}::uuid returning 1`,
@@ -293,7 +312,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
       }
       return counts;
     });
-    for (const table of mutable)
+    for (const table of deletable)
       expect(deletedOwn[table], `own rows deleted from app.${table}`).toBeGreaterThan(0);
 
     const after = await snapshot(t.handle.db, b.admin, tables);
@@ -309,7 +328,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     await withActor(t.handle.db, a.admin, async (tx) => {
       for (const table of mutable)
         await tx.execute(sql`update ${appTable(table)} set tenant_id = ${a.id}::uuid`);
-      for (const table of childrenFirst.filter((name) => mutable.includes(name)))
+      for (const table of childrenFirst.filter((name) => deletable.includes(name)))
         await tx.execute(sql`delete from ${appTable(table)}`);
     });
     expect(await snapshot(t.handle.db, b.admin, tables)).toEqual(before);

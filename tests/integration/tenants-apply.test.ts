@@ -29,7 +29,7 @@ describe('the demo agencies in tenants/', () => {
 });
 
 describe('a tenant manifest', () => {
-  it('refuses a project naming a company, contact or staff member it does not declare', async () => {
+  it('refuses a project naming a company, contact, staff member, milestone or comment author it does not declare', async () => {
     const [first] = await loadTenantDeclarations(tenantsDir);
     const manifest = required(first, 'a demo agency').manifest;
     const project = required(manifest.projects[0], 'a project');
@@ -43,6 +43,15 @@ describe('a tenant manifest', () => {
           staff: ['ghost@example.test'],
           startDate: '2026-05-02',
           deadline: '2026-05-01',
+          milestones: [],
+          tasks: [
+            {
+              title: 'Broken',
+              milestone: 'Nowhere',
+              assignees: ['nobody@example.test'],
+              comments: [{ author: 'nobody@example.test', body: 'Hello' }],
+            },
+          ],
         },
       ],
     };
@@ -53,6 +62,9 @@ describe('a tenant manifest', () => {
       'projects.0.company',
       'projects.0.deadline',
       'projects.0.staff.0',
+      'projects.0.tasks.0.assignees.0',
+      'projects.0.tasks.0.comments.0.author',
+      'projects.0.tasks.0.milestone',
     ]);
     expect(tenantManifest.safeParse(manifest).success).toBe(true);
   });
@@ -89,6 +101,11 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
          (select count(*)::int from app.project_feed where tenant_id = $1) as feed,
          (select count(*)::int from app.task_statuses where tenant_id = $1) as columns,
          (select count(*)::int from app.tasks where tenant_id = $1) as tasks,
+         (select count(*)::int from app.threads where tenant_id = $1) as threads,
+         (select count(*)::int from app.milestones where tenant_id = $1) as milestones,
+         (select count(*)::int from app.task_assignees where tenant_id = $1) as assignees,
+         (select count(*)::int from app.messages where tenant_id = $1) as comments,
+         (select count(*)::int from app.work_settings where tenant_id = $1) as settings,
          (select count(*)::int from app.branding where tenant_id = $1) as branding`,
       [tenantId],
     );
@@ -99,16 +116,32 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
   const declared = (manifest: TenantManifest) => {
     const { companies, projects, staff } = manifest;
     const assignments = projects.reduce((n, p) => n + p.clients.length, 0);
+    const tasks = projects.flatMap((p) => p.tasks);
+    const comments = tasks.flatMap((task) => task.comments);
+    const visible = <T extends { clientVisible: boolean }>(items: T[]) =>
+      items.filter((item) => item.clientVisible).length;
     return {
       users: 1 + staff.length + companies.reduce((n, c) => n + c.contacts.length, 0),
       clients: companies.length,
       projects: projects.length,
       projectClients: assignments,
       projectStaff: projects.reduce((n, p) => n + p.staff.length, 0),
-      // Created, one per client assigned, and one status change for each project not active.
-      feed: projects.length + assignments + projects.filter((p) => p.status !== 'active').length,
+      // Created, one per client assigned, one status change for each project not active, and
+      // one per client-visible milestone, task and comment.
+      feed:
+        projects.length +
+        assignments +
+        projects.filter((p) => p.status !== 'active').length +
+        visible(projects.flatMap((p) => p.milestones)) +
+        visible(tasks) +
+        visible(comments),
       columns: 4,
-      tasks: projects.reduce((n, p) => n + p.tasks.length, 0),
+      tasks: tasks.length,
+      threads: tasks.length,
+      milestones: projects.reduce((n, p) => n + p.milestones.length, 0),
+      assignees: tasks.reduce((n, task) => n + task.assignees.length, 0),
+      comments: comments.length,
+      settings: 1,
       branding: 1,
     };
   };
@@ -251,12 +284,11 @@ describe.each(drivers)('the demo agencies as their people see them, on %s', (dri
       ).map((r) => r.title),
     );
     expect(titles.sort()).toEqual(
-      [
-        'Kick-off workshop',
-        'Moodboard and visual direction',
-        'Homepage wireframes',
-        'Online ordering integration',
-      ].sort(),
+      northwind.projects
+        .find((p) => p.name === 'Website redesign')
+        ?.tasks.filter((task) => task.clientVisible)
+        .map((task) => task.title)
+        .sort(),
     );
   });
 

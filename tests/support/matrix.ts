@@ -25,8 +25,16 @@ import { type AdminActor, type ClientActor, createTenant, type TenantFixture } f
  *            email worker
  *   companies X, Y, Z, and W with no contact and no project
  *   projects P (X, active), Q (Z, active), R (X, archived), O (X, active, nobody assigned)
- *   tasks    P-visible (client-visible), P-internal, Q-visible, R-visible
- *   feed     P: created (for everyone), assigned (for A only); Q: created; R: created
+ *   tasks    P-visible (client-visible), P-internal, P-archived (client-visible, archived),
+ *            Q-visible, R-visible; each with its comment thread `th:<task>`
+ *   assignees P-visible: admin and S1; P-internal: S1; Q-visible: admin (T shows assignees to clients)
+ *   milestones MP-visible, MP-internal, MQ-visible
+ *   messages on th:P-visible: msg-team-visible (admin), msg-team-internal (admin, internal),
+ *            msg-A (A's own, not shared), msg-B-shared (B's, shared); on th:P-internal:
+ *            msg-on-internal (admin, visible); on th:Q-visible: msg-Q (admin, visible)
+ *   feed     P: created (for everyone), assigned (for A only), task.shared#P-visible,
+ *            task.shared#P-internal (since made internal), milestone.shared#MP-internal,
+ *            comment.shared#msg-B-shared; Q: created; R: created
  *
  * Every row is named by a label (`P`, `A`, `P/A`, `P:project.assigned@A`, …) through `label()`,
  * so expectations read as the fixture above; U's rows carry a `U:` prefix.
@@ -111,8 +119,29 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
   const tasks = {
     'P-visible': T.taskId,
     'P-internal': randomUUID(),
+    'P-archived': randomUUID(),
     'Q-visible': randomUUID(),
     'R-visible': randomUUID(),
+  };
+  const threads = {
+    'th:P-visible': T.threadId,
+    'th:P-internal': randomUUID(),
+    'th:P-archived': randomUUID(),
+    'th:Q-visible': randomUUID(),
+    'th:R-visible': randomUUID(),
+  };
+  const milestones = {
+    'MP-visible': T.milestoneId,
+    'MP-internal': randomUUID(),
+    'MQ-visible': randomUUID(),
+  };
+  const messages = {
+    'msg-team-visible': T.messageId,
+    'msg-team-internal': randomUUID(),
+    'msg-A': randomUUID(),
+    'msg-B-shared': randomUUID(),
+    'msg-on-internal': randomUUID(),
+    'msg-Q': randomUUID(),
   };
   const worker: WorkerActor = { kind: 'worker', tenantId };
 
@@ -183,7 +212,57 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
         title: 'R-visible',
         clientVisible: true,
       },
+      {
+        tenantId,
+        id: tasks['P-archived'],
+        projectId: P,
+        statusId: todo,
+        title: 'P-archived',
+        clientVisible: true,
+        archivedAt: new Date(),
+      },
     ]);
+    const threadOf = (task: keyof typeof tasks, project: string) => ({
+      tenantId,
+      id: threads[`th:${task}`],
+      kind: 'task' as const,
+      projectId: project,
+      taskId: tasks[task],
+    });
+    await tx
+      .insert(schema.threads)
+      .values([
+        threadOf('P-internal', P),
+        threadOf('P-archived', P),
+        threadOf('Q-visible', Q),
+        threadOf('R-visible', R),
+      ]);
+    await tx.insert(schema.milestones).values([
+      { tenantId, id: milestones['MP-internal'], projectId: P, name: 'MP-internal' },
+      { tenantId, id: milestones['MQ-visible'], projectId: Q, name: 'MQ-visible', clientVisible: true },
+    ]);
+    await tx.insert(schema.taskAssignees).values([
+      { tenantId, taskId: tasks['P-visible'], userId: S1.userId, name: 'S1' },
+      { tenantId, taskId: tasks['P-internal'], userId: S1.userId, name: 'S1' },
+      { tenantId, taskId: tasks['Q-visible'], userId: admin.userId, name: 'Admin' },
+    ]);
+    await tx.update(schema.workSettings).set({ clientsSeeAssignees: true });
+    const teamMessage = (id: string, threadId: string, clientVisible: boolean) => ({
+      tenantId,
+      id,
+      threadId,
+      authorId: admin.userId,
+      authorName: 'Admin',
+      body: 'From the team',
+      clientVisible,
+    });
+    await tx
+      .insert(schema.messages)
+      .values([
+        teamMessage(messages['msg-team-internal'], T.threadId, false),
+        teamMessage(messages['msg-on-internal'], threads['th:P-internal'], true),
+        teamMessage(messages['msg-Q'], threads['th:Q-visible'], true),
+      ]);
     await tx.insert(schema.invitations).values({
       tenantId,
       email: `d@${T.slug}.test`,
@@ -222,6 +301,48 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       expiresAt: inAnHour(),
     }),
   );
+  // Clients' comments are written as those clients; the team then shares B's.
+  for (const [who, id] of [
+    [A, messages['msg-A']],
+    [B, messages['msg-B-shared']],
+  ] as const) {
+    // Only the columns the client role may write (drizzle would list every column).
+    await withActor(t.handle.db, who, (tx) =>
+      tx.execute(
+        sql`insert into app.messages (tenant_id, id, thread_id, author_id, body) values (${tenantId}, ${id}, ${T.threadId}, ${who.userId}, 'From a client')`,
+      ),
+    );
+  }
+  await withActor(t.handle.db, admin, async (tx) => {
+    await tx
+      .update(schema.messages)
+      .set({ clientVisible: true, authorName: 'Company Y' })
+      .where(sql`${schema.messages.id} = ${messages['msg-B-shared']}`);
+    await tx.insert(schema.projectFeed).values([
+      { tenantId, projectId: P, kind: 'task.shared', taskId: tasks['P-visible'], actorName: 'Admin' },
+      { tenantId, projectId: P, kind: 'task.shared', taskId: tasks['P-internal'], actorName: 'Admin' },
+      {
+        tenantId,
+        projectId: P,
+        kind: 'milestone.shared',
+        milestoneId: milestones['MP-internal'],
+        actorName: 'Admin',
+      },
+      {
+        tenantId,
+        projectId: P,
+        kind: 'comment.shared',
+        messageId: messages['msg-B-shared'],
+        actorName: 'Admin',
+      },
+    ]);
+  });
+  // What the clients' comments told the team (the trigger's notices and emails) is not fixture
+  // data: the comments tests cover it, and a queued email would reach other tests' deliveries.
+  await t.superuser(`delete from app.notifications where tenant_id = $1 and event = 'task-comment'`, [
+    tenantId,
+  ]);
+  await t.superuser(`delete from app.outbox where tenant_id = $1 and template = 'task-comment'`, [tenantId]);
   for (const who of [S1, A, worker] as const) {
     await withActor(t.handle.db, who, (tx) =>
       tx.insert(schema.activity).values({
@@ -256,12 +377,18 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     todo,
     done,
     ...tasks,
+    ...threads,
+    ...milestones,
+    ...messages,
     'U:admin': U.admin.userId,
     'U:A': U.client.userId,
     'U:X': U.clientId,
     'U:P': U.projectId,
     'U:todo': U.statusId,
     'U:P-visible': U.taskId,
+    'U:th:P-visible': U.threadId,
+    'U:MP-visible': U.milestoneId,
+    'U:msg-team-visible': U.messageId,
   };
   const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
   return {

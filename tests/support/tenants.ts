@@ -31,7 +31,13 @@ export interface TenantFixture extends TenantRow {
   clientId: string;
   projectId: string;
   statusId: string;
+  /** The project's client-visible task, with its comment thread and one visible team comment. */
   taskId: string;
+  threadId: string;
+  /** The admin's client-visible comment on the task. */
+  messageId: string;
+  /** A client-visible milestone of the project. */
+  milestoneId: string;
 }
 
 export type BrandingInput = Partial<Omit<typeof schema.branding.$inferInsert, 'tenantId'>>;
@@ -94,6 +100,9 @@ export async function createTenant(
   const projectId = randomUUID();
   const statusId = randomUUID();
   const taskId = randomUUID();
+  const threadId = randomUUID();
+  const messageId = randomUUID();
+  const milestoneId = randomUUID();
 
   await withActor(t.handle.db, admin, async (tx) => {
     await tx.insert(schema.branding).values({ tenantId, displayName: tenant.name, ...options.branding });
@@ -129,6 +138,21 @@ export async function createTenant(
     await tx
       .insert(schema.tasks)
       .values({ tenantId, id: taskId, projectId, statusId, title: 'Kick-off', clientVisible: true });
+    await tx.insert(schema.threads).values({ tenantId, id: threadId, kind: 'task', projectId, taskId });
+    await tx
+      .insert(schema.milestones)
+      .values({ tenantId, id: milestoneId, projectId, name: 'Launch', clientVisible: true });
+    await tx.insert(schema.taskAssignees).values({ tenantId, taskId, userId: admin.userId, name: 'Admin' });
+    await tx.insert(schema.messages).values({
+      tenantId,
+      id: messageId,
+      threadId,
+      authorId: admin.userId,
+      authorName: 'Admin',
+      body: 'Welcome aboard',
+      clientVisible: true,
+    });
+    await tx.insert(schema.workSettings).values({ tenantId });
     const inAnHour = new Date(Date.now() + 3_600_000);
     await tx.insert(schema.sessions).values({
       tenantId,
@@ -192,5 +216,16 @@ export async function createTenant(
     });
   }
 
-  return { ...tenant, admin, client, clientId, projectId, statusId, taskId };
+  return {
+    ...tenant,
+    admin,
+    client,
+    clientId,
+    projectId,
+    statusId,
+    taskId,
+    threadId,
+    messageId,
+    milestoneId,
+  };
 }

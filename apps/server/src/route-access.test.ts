@@ -66,7 +66,7 @@ const ENDPOINT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTI
 /** Valid-looking values for dynamic segments, by parameter name. */
 const PARAMS: Record<string, string> = {
   // A row of each kind with this id is made in the agency's tenant (a client company, a client,
-  // a project with the staff member on it).
+  // a project with the staff member on it, a client-visible task and a milestone on that project).
   id: '00000000-0000-4000-8000-000000000001',
   key: 'password-reset',
   name: 'route-access.eml',
@@ -442,6 +442,20 @@ describe('route access', () => {
     await t.superuser(
       'insert into app.project_clients (tenant_id, project_id, user_id) values ($1, $2, $3)',
       [a.id, PARAMS.id, a.client.userId],
+    );
+    // And a client-visible task on it with the same id (with its comment thread), and a milestone.
+    await t.superuser(
+      `insert into app.tasks (tenant_id, id, project_id, status_id, title, client_visible)
+       values ($1, $2, $2, $3, 'Route access task', true)`,
+      [a.id, PARAMS.id, a.statusId],
+    );
+    await t.superuser(
+      `insert into app.threads (tenant_id, kind, project_id, task_id) values ($1, 'task', $2, $2)`,
+      [a.id, PARAMS.id],
+    );
+    await t.superuser(
+      `insert into app.milestones (tenant_id, id, project_id, name, client_visible) values ($1, $2, $2, 'Route access milestone', true)`,
+      [a.id, PARAMS.id],
     );
     mailDir = await mkdtemp(join(tmpdir(), 'foyer-route-access-'));
     await writeFile(join(mailDir, PARAMS.name ?? ''), 'Subject: hello\r\n\r\nHello.\r\n');

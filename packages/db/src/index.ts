@@ -38,6 +38,6 @@ export type {
 } from './system-email';
 export type { EmailVerificationState, InvitationState } from './system-links';
 export type { Tx } from './with-actor';
-export { withActor } from './with-actor';
+export { rowsOf, withActor } from './with-actor';
 export type { Session, SessionLookup } from './with-session';
 export { SessionInvalid, withSession } from './with-session';

@@ -40,3 +40,12 @@ export function withActor<T>(db: Database, actor: ActingAs, work: (tx: Tx) => Pr
     return work(tx);
   });
 }
+
+/**
+ * The rows of `tx.execute(sql…)`: postgres.js answers with an array, PGlite with `{ rows }`. For
+ * raw statements drizzle's builders cannot say (an INSERT of only some columns, a VALUES list).
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,4 +1,4 @@
-import { schema, sql } from '@foyer/db';
+import { rowsOf, schema, sql } from '@foyer/db';
 import { DEFAULT_ACCENT, DEFAULT_PRIMARY } from '../branding/resolve';
 import { type Ctx, teamMemberOf, transact } from '../ctx';
 
@@ -9,6 +9,7 @@ export type ChecklistKey =
   | 'client_accepted'
   | 'permissions_set'
   | 'client_assigned'
+  | 'task_shared'
   | 'branding_applied'
   | 'portal_previewed';
 
@@ -51,6 +52,7 @@ const LABELS: Record<ChecklistKey, { label: string; href: string }> = {
   client_accepted: { label: 'Invite a client, and have them accept', href: '/admin/clients' },
   permissions_set: { label: 'Choose what your clients can see', href: '/admin/clients' },
   client_assigned: { label: 'Assign a client to a project', href: '/admin/projects' },
+  task_shared: { label: 'Make a task visible to your client', href: '/admin/projects' },
   portal_previewed: { label: 'Preview the portal as a client', href: '/admin/preview' },
 };
 
@@ -60,6 +62,7 @@ const ORDER: ChecklistKey[] = [
   'client_accepted',
   'permissions_set',
   'client_assigned',
+  'task_shared',
   'portal_previewed',
 ];
 
@@ -97,6 +100,7 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
       ${exists(sql`select 1 from app.users u where u.role = 'client' and u.password_hash is not null`)} as client_accepted,
       ${exists(sql`select 1 from app.users u where u.role = 'client' and cardinality(u.permissions) > 0`)} as permissions_set,
       ${exists(sql`select 1 from app.project_clients pc`)} as client_assigned,
+      ${exists(sql`select 1 from app.tasks t where t.client_visible and t.archived_at is null`)} as task_shared,
       ${exists(
         sql`select 1 from app.branding b where b.logo_sha256 is not null
           or lower(coalesce(b.primary_color, ${DEFAULT_PRIMARY})) <> ${DEFAULT_PRIMARY}
@@ -121,10 +125,4 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
       projects: recent,
     };
   });
-}
-
-/** `execute` answers with an array (postgres.js) or `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

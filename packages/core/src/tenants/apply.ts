@@ -1,12 +1,42 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hashPassword } from '@foyer/auth';
-import { type DatabaseHandle, schema, type Tx, withActor } from '@foyer/db';
+import { type ActingAs, type DatabaseHandle, rowsOf, schema, type Tx, withActor } from '@foyer/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { ClientPermission } from '../clients/permissions';
 import { ensureBoard } from './board';
 import type { TenantManifest } from './manifest';
 
-const { branding, clients, projectClients, projectFeed, projectStaff, projects, tasks, users } = schema;
+const {
+  branding,
+  clients,
+  messages,
+  milestones,
+  projectClients,
+  projectFeed,
+  projectStaff,
+  projects,
+  taskAssignees,
+  tasks,
+  threads,
+  users,
+  workSettings,
+} = schema;
+
+interface Person {
+  id: string;
+  role: 'admin' | 'staff' | 'client';
+  clientId: string | null;
+}
+
+interface DeclaredComment {
+  author: string;
+  body: string;
+  clientVisible: boolean;
+  daysAgo: number;
+  projectId: string;
+  threadId: string;
+  taskTitle: string;
+}
 
 type FeedRow = typeof projectFeed.$inferInsert;
 
@@ -60,10 +90,22 @@ export async function applyTenant(
   // outside any request (the CLI, seeding), with no context to join, so it opens its own
   // transaction, and nobody acts who could be recorded.
   const actor = { kind: 'admin', tenantId, userId: randomUUID() } as const;
+  // Comments are written afterwards in their authors' own names, as the policies require.
+  const comments: DeclaredComment[] = [];
+  const people = new Map<string, Person>();
+  const companyOf = new Map<string, string>();
   await withActor(handle.db, actor, async (tx) => {
     const agencyName = manifest.brand.displayName ?? manifest.name;
     await upsertBranding(tx, tenantId, manifest, options.logo ?? null);
-    await upsertUser(tx, tenantId, { ...manifest.admin, role: 'admin', clientId: null, permissions: [] });
+    const adminId = await upsertUser(tx, tenantId, {
+      ...manifest.admin,
+      role: 'admin',
+      clientId: null,
+      permissions: [],
+    });
+    const teamIds = new Map<string, { id: string; name: string; role: 'admin' | 'staff' }>([
+      [manifest.admin.email.toLowerCase(), { id: adminId, name: manifest.admin.name, role: 'admin' }],
+    ]);
     const staffIds = new Map<string, string>();
     for (const person of manifest.staff) {
       const id = await upsertUser(tx, tenantId, {
@@ -73,9 +115,11 @@ export async function applyTenant(
         permissions: [],
       });
       staffIds.set(person.email.toLowerCase(), id);
+      teamIds.set(person.email.toLowerCase(), { id, name: person.name, role: 'staff' });
     }
     const companyIds = new Map<string, string>();
     const contactIds = new Map<string, string>();
+    const clientOfContact = new Map<string, string>();
     for (const company of manifest.companies) {
       const clientId = await findOrInsert(
         tx
@@ -88,6 +132,7 @@ export async function applyTenant(
       for (const contact of company.contacts) {
         const id = await upsertUser(tx, tenantId, { ...contact, role: 'client', clientId });
         contactIds.set(contact.email.toLowerCase(), id);
+        clientOfContact.set(contact.email.toLowerCase(), clientId);
       }
     }
     const board = await ensureBoard(tx, tenantId);
@@ -155,32 +200,199 @@ export async function applyTenant(
         if (!userId) throw new Error(`${project.name}: no staff member ${email}`);
         await tx.insert(projectStaff).values({ tenantId, projectId, userId }).onConflictDoNothing();
       }
-      for (const [position, task] of project.tasks.entries()) {
+      const milestoneIds = new Map<string, string>();
+      for (const [position, milestone] of project.milestones.entries()) {
+        const values = {
+          name: milestone.name,
+          description: milestone.description ?? null,
+          targetDate: milestone.targetDate ?? null,
+          completedAt: milestone.completed ? sql`coalesce(${milestones.completedAt}, now())` : null,
+          clientVisible: milestone.clientVisible,
+          position,
+          updatedAt: new Date(),
+        };
+        const [found] = await tx
+          .select({ id: milestones.id })
+          .from(milestones)
+          .where(and(eq(milestones.projectId, projectId), eq(milestones.name, milestone.name)));
+        if (found) {
+          await tx.update(milestones).set(values).where(eq(milestones.id, found.id));
+          milestoneIds.set(milestone.name, found.id);
+        } else {
+          const [inserted] = await tx
+            .insert(milestones)
+            .values({ tenantId, projectId, ...values, completedAt: milestone.completed ? new Date() : null })
+            .returning({ id: milestones.id });
+          if (!inserted) throw new Error('insert returned no row');
+          milestoneIds.set(milestone.name, inserted.id);
+          if (milestone.clientVisible)
+            await feed(projectId, 'milestone.shared', createdDaysAgo - 2, {
+              milestoneId: inserted.id,
+              data: { name: milestone.name },
+            });
+        }
+      }
+      await tx
+        .update(projects)
+        .set({ tasksVisibleByDefault: project.tasksVisibleByDefault })
+        .where(eq(projects.id, projectId));
+      // Positions are dense within each board column, in the order the manifest lists the tasks.
+      const nextPosition = new Map<string, number>();
+      for (const [index, task] of project.tasks.entries()) {
         const statusId = board.get(task.status);
         if (!statusId) throw new Error(`no board column of kind ${task.status}`);
+        const position = nextPosition.get(statusId) ?? 0;
+        nextPosition.set(statusId, position + 1);
+        const values = {
+          statusId,
+          description: task.description ?? null,
+          priority: task.priority,
+          dueDate: task.dueDate ?? null,
+          milestoneId: task.milestone ? (milestoneIds.get(task.milestone) ?? null) : null,
+          clientVisible: task.clientVisible,
+          position,
+          updatedAt: new Date(),
+        };
         const [found] = await tx
           .select({ id: tasks.id })
           .from(tasks)
           .where(and(eq(tasks.projectId, projectId), eq(tasks.title, task.title)));
+        let taskId: string;
         if (found) {
-          await tx
-            .update(tasks)
-            .set({ statusId, clientVisible: task.clientVisible, position })
-            .where(eq(tasks.id, found.id));
+          taskId = found.id;
+          await tx.update(tasks).set(values).where(eq(tasks.id, taskId));
         } else {
-          await tx.insert(tasks).values({
-            tenantId,
-            projectId,
-            statusId,
-            title: task.title,
-            clientVisible: task.clientVisible,
-            position,
-          });
+          const [inserted] = await tx
+            .insert(tasks)
+            .values({ tenantId, projectId, title: task.title, ...values })
+            .returning({ id: tasks.id });
+          if (!inserted) throw new Error('insert returned no row');
+          taskId = inserted.id;
+          if (task.clientVisible)
+            await feed(projectId, 'task.shared', Math.max(0, createdDaysAgo - 3 - index), {
+              taskId,
+              data: { title: task.title },
+            });
         }
+        const [thread] = await tx
+          .insert(threads)
+          .values({ tenantId, kind: 'task', projectId, taskId })
+          .onConflictDoNothing()
+          .returning({ id: threads.id });
+        const threadId =
+          thread?.id ??
+          (await tx.select({ id: threads.id }).from(threads).where(eq(threads.taskId, taskId)))[0]?.id;
+        if (!threadId) throw new Error(`${task.title}: no thread`);
+        for (const email of task.assignees) {
+          const person = teamIds.get(email.toLowerCase());
+          if (!person) throw new Error(`${task.title}: no team member ${email}`);
+          await tx
+            .insert(taskAssignees)
+            .values({ tenantId, taskId, userId: person.id, name: person.name })
+            .onConflictDoNothing();
+        }
+        for (const comment of task.comments)
+          comments.push({ ...comment, projectId, threadId, taskTitle: task.title });
       }
     }
+    await tx
+      .insert(workSettings)
+      .values({ tenantId, clientsSeeAssignees: manifest.work.clientsSeeAssignees })
+      .onConflictDoUpdate({
+        target: workSettings.tenantId,
+        set: { clientsSeeAssignees: manifest.work.clientsSeeAssignees, updatedAt: new Date() },
+      });
+    for (const [email, id] of contactIds)
+      people.set(email, { id, role: 'client', clientId: clientOfContact.get(email) ?? null });
+    for (const [email, person] of teamIds)
+      people.set(email, { id: person.id, role: person.role, clientId: null });
+    for (const company of manifest.companies)
+      for (const contact of company.contacts) companyOf.set(contact.email.toLowerCase(), company.name);
   });
+  await applyComments(
+    handle,
+    tenantId,
+    manifest.brand.displayName ?? manifest.name,
+    comments,
+    people,
+    companyOf,
+  );
   return { slug: manifest.slug, tenantId, applied: true, created };
+}
+
+/**
+ * Writes the declared comments that are not there yet, each in its author's name (a client's
+ * through the columns the client role may write, so the team hears of it as it would), then,
+ * as the team, dates them as declared and shares the clients' comments marked client-visible
+ * under their company's name.
+ */
+async function applyComments(
+  handle: DatabaseHandle,
+  tenantId: string,
+  agencyName: string,
+  comments: DeclaredComment[],
+  people: Map<string, Person>,
+  companyOf: Map<string, string>,
+) {
+  const written: { id: string; comment: DeclaredComment; fromClient: boolean }[] = [];
+  for (const comment of comments) {
+    const email = comment.author.toLowerCase();
+    const author = people.get(email);
+    if (!author) throw new Error(`${comment.taskTitle}: no person ${comment.author}`);
+    const as: ActingAs =
+      author.role === 'client'
+        ? { kind: 'client', tenantId, userId: author.id, clientId: author.clientId ?? '' }
+        : { kind: author.role, tenantId, userId: author.id };
+    const id = await withActor(handle.db, as, async (tx): Promise<string | null> => {
+      const [found] = await tx
+        .select({ id: messages.id })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.threadId, comment.threadId),
+            eq(messages.authorId, author.id),
+            eq(messages.body, comment.body),
+          ),
+        );
+      if (found) return null;
+      const rows = await tx.execute(
+        author.role === 'client'
+          ? sql`insert into app.messages (tenant_id, thread_id, author_id, body) values (${tenantId}, ${comment.threadId}, ${author.id}, ${comment.body}) returning id`
+          : sql`insert into app.messages (tenant_id, thread_id, author_id, author_name, body, client_visible)
+                  select ${tenantId}, ${comment.threadId}, ${author.id}, u.name, ${comment.body}, ${comment.clientVisible}
+                  from app.users u where u.id = ${author.id} returning id`,
+      );
+      return rowsOf<{ id: string }>(rows)[0]?.id ?? null;
+    });
+    if (id) written.push({ id, comment, fromClient: author.role === 'client' });
+  }
+  if (written.length === 0) return;
+  const actor = { kind: 'admin', tenantId, userId: randomUUID() } as const;
+  await withActor(handle.db, actor, async (tx) => {
+    for (const { id, comment, fromClient } of written) {
+      const at = new Date(Date.now() - comment.daysAgo * DAY_MS);
+      const shared = fromClient && comment.clientVisible;
+      await tx
+        .update(messages)
+        .set({
+          createdAt: at,
+          ...(shared
+            ? { clientVisible: true, authorName: companyOf.get(comment.author.toLowerCase()) ?? null }
+            : {}),
+        })
+        .where(eq(messages.id, id));
+      if (comment.clientVisible)
+        await tx.insert(projectFeed).values({
+          tenantId,
+          projectId: comment.projectId,
+          kind: 'comment.shared',
+          actorName: agencyName,
+          messageId: id,
+          at,
+          data: { title: comment.taskTitle },
+        });
+    }
+  });
 }
 
 async function findOrInsert(

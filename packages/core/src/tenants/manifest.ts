@@ -42,6 +42,10 @@ export const tenantManifest = z
       })
       .default({}),
     admin: person,
+    /** Tenant-wide work settings. */
+    work: z
+      .object({ clientsSeeAssignees: z.boolean().default(false) })
+      .default({ clientsSeeAssignees: false }),
     /** Staff logins, each assigned to the projects that list them. */
     staff: z.array(person).default([]),
     /** Client companies and their contacts: each contact is one account with its own permissions. */
@@ -73,12 +77,48 @@ export const tenantManifest = z
           clients: z.array(z.email()).default([]),
           /** Staff assigned, by email; each one of `staff`. */
           staff: z.array(z.email()).default([]),
+          /** Whether new tasks and milestones start client-visible. */
+          tasksVisibleByDefault: z.boolean().default(false),
+          milestones: z
+            .array(
+              z.object({
+                name: text(200),
+                description: text(2000).optional(),
+                targetDate: isoDate.optional(),
+                completed: z.boolean().default(false),
+                clientVisible: z.boolean().default(false),
+              }),
+            )
+            .default([]),
           tasks: z
             .array(
               z.object({
                 title: text(300),
+                /** Markdown. */
+                description: text(20000).optional(),
                 status: z.enum(['todo', 'in_progress', 'review', 'done']).default('todo'),
+                priority: z.enum(schema.taskPriorities).default('none'),
+                dueDate: isoDate.optional(),
+                /** One of the project's milestones, by name. */
+                milestone: text(200).optional(),
+                /** The admin or staff on the project, by email. */
+                assignees: z.array(z.email()).default([]),
                 clientVisible: z.boolean().default(false),
+                /**
+                 * The task's comments, oldest first. `author` is the admin, a staff member or a
+                 * contact on the project, by email; a contact's comment marked clientVisible was
+                 * shared with the project's other clients by the team.
+                 */
+                comments: z
+                  .array(
+                    z.object({
+                      author: z.email(),
+                      body: text(20000),
+                      clientVisible: z.boolean().default(false),
+                      daysAgo: z.number().min(0).max(365).default(1),
+                    }),
+                  )
+                  .default([]),
               }),
             )
             .default([]),
@@ -111,6 +151,34 @@ export const tenantManifest = z
             path: ['projects', i, 'staff', j],
             message: 'names no staff member above',
           });
+      const milestones = new Set(project.milestones.map((m) => m.name));
+      const team = new Set([
+        manifest.admin.email.toLowerCase(),
+        ...project.staff.map((e) => e.toLowerCase()),
+      ]);
+      const onProject = new Set([...team, ...project.clients.map((e) => e.toLowerCase())]);
+      for (const [j, task] of project.tasks.entries()) {
+        if (task.milestone && !milestones.has(task.milestone))
+          context.addIssue({
+            code: 'custom',
+            path: ['projects', i, 'tasks', j, 'milestone'],
+            message: 'names no milestone of this project',
+          });
+        for (const [k, email] of task.assignees.entries())
+          if (!team.has(email.toLowerCase()))
+            context.addIssue({
+              code: 'custom',
+              path: ['projects', i, 'tasks', j, 'assignees', k],
+              message: 'names neither the admin nor a staff member on this project',
+            });
+        for (const [k, comment] of task.comments.entries())
+          if (!onProject.has(comment.author.toLowerCase()))
+            context.addIssue({
+              code: 'custom',
+              path: ['projects', i, 'tasks', j, 'comments', k, 'author'],
+              message: 'names nobody on this project',
+            });
+      }
       if (project.startDate && project.deadline && project.deadline < project.startDate)
         context.addIssue({
           code: 'custom',
