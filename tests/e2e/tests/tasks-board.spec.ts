@@ -71,7 +71,7 @@ test('the team plans on the board: tasks made visible and internal, moved by mou
   const kit = card(page, 'Press kit');
   await kit.focus();
   await page.keyboard.press('Space');
-  const live = page.locator('[aria-live="assertive"]');
+  const live = page.locator('#board-announcer');
   await expect(live).toContainText('Picked up “Press kit”, in To do, position 2 of 2');
   await page.keyboard.press('ArrowUp');
   await expect(live).toContainText('To do, position 1 of 2');
