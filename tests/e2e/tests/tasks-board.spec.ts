@@ -115,7 +115,7 @@ test('the team plans on the board: tasks made visible and internal, moved by mou
   await expect(page.getByText('2 tasks updated.')).toBeVisible();
   await expect(page.getByText('No tasks match')).toBeVisible();
   // A filtered list is a link.
-  await page.goto(hostUrl(agency.host, new URL(page.url()).pathname + '?visibility=client'));
+  await page.goto(hostUrl(agency.host, `${new URL(page.url()).pathname}?visibility=client`));
   await expect(page.getByRole('table').getByRole('row')).toHaveCount(4);
 
   // Assigned to herself, the task is in her "My tasks".
