@@ -6,6 +6,7 @@ import { errorFields, type Logger } from '../log';
 import { meRoute } from './me';
 import { AppError, notFound, problem } from './problem';
 import { slugRoute } from './slugs';
+import { tasksRoute } from './tasks';
 
 /**
  * The JSON API: zod-validated, described by OpenAPI at /api/v1/openapi.json, errors as RFC 9457
@@ -23,6 +24,7 @@ export function createApi(log: Logger) {
   });
   slugRoute(api);
   meRoute(api);
+  tasksRoute(api);
   api.get('/openapi.json', access('public'));
   // The routes are declared relative to where this sub-app is mounted; the server URL says where.
   api.doc31('/openapi.json', {

@@ -318,7 +318,7 @@ export async function lockedTask(tx: Tx, taskId: string) {
       id: tasks.id,
       tenantId: tasks.tenantId,
       projectId: tasks.projectId,
-      projectName: projects.name,
+      projectName: projectNameOf,
       statusId: tasks.statusId,
       milestoneId: tasks.milestoneId,
       title: tasks.title,
@@ -330,12 +330,14 @@ export async function lockedTask(tx: Tx, taskId: string) {
       position: tasks.position,
     })
     .from(tasks)
-    .innerJoin(projects, and(eq(projects.tenantId, tasks.tenantId), eq(projects.id, tasks.projectId)))
     .where(eq(tasks.id, taskId))
-    .for('update', { of: tasks });
+    .for('update');
   if (!row) throw new CoreError('not_found', TASK_NOT_FOUND);
   return row;
 }
+
+/** The task's project name, without joining the projects row into a FOR UPDATE. */
+const projectNameOf = sql<string>`(select lp.name from app.projects lp where lp.tenant_id = ${tasks.tenantId} and lp.id = ${tasks.projectId})`;
 
 async function assigneeIdsOf(tx: Tx, taskId: string): Promise<string[]> {
   const found = await tx
@@ -704,21 +706,22 @@ export async function bulkUpdateTasks({
       .select({
         id: tasks.id,
         projectId: tasks.projectId,
-        projectName: projects.name,
+        projectName: projectNameOf,
         title: tasks.title,
         statusId: tasks.statusId,
         clientVisible: tasks.clientVisible,
         archivedAt: tasks.archivedAt,
       })
       .from(tasks)
-      .innerJoin(projects, and(eq(projects.tenantId, tasks.tenantId), eq(projects.id, tasks.projectId)))
-      .innerJoin(
-        taskStatuses,
-        and(eq(taskStatuses.tenantId, tasks.tenantId), eq(taskStatuses.id, tasks.statusId)),
-      )
       .where(inArray(tasks.id, data.ids))
-      .orderBy(tasks.projectId, taskStatuses.position, tasks.position, tasks.createdAt, tasks.id)
-      .for('update', { of: tasks });
+      .orderBy(
+        tasks.projectId,
+        sql`(select bs.position from app.task_statuses bs where bs.tenant_id = ${tasks.tenantId} and bs.id = ${tasks.statusId})`,
+        tasks.position,
+        tasks.createdAt,
+        tasks.id,
+      )
+      .for('update');
     const touched = new Set<string>();
 
     if (data.statusId) {
