@@ -9,15 +9,17 @@ import { expect, type HostUrl, test } from './support';
  * of each kind: the team's internal and shared ones, a client's own): the client sees the shared
  * tasks and milestones of their project, opens a task, sees the visible comments and their own and
  * none of the internal ones, posts, edits and deletes a comment; the team hears of it in the bell.
- *
- * The team's side (posting internal and visible comments, flipping a task internal so that it is
- * a 404 for the client at once) runs through the team's task page, `/admin/tasks/[id]`.
+ * On the team's task page, the admin writes an internal and a visible comment, shares a client's
+ * comment and makes the task internal, after which it is a 404 for the client at once.
  */
 
 const HOST = 'northwind.localhost';
 const PHONE = { width: 375, height: 740 };
 const CLIENT = { name: 'Alex Baker', email: 'alex@acme-bakery.example', password: 'acme-client-2026' };
 const STAFF = { email: 'sam@northwind.example', password: 'northwind-staff-2026' };
+const ADMIN = { email: 'nora@northwind.example', password: 'northwind-admin-2026' };
+/** Shared, without comments in the demo data: the team's test writes on it and flips it. */
+const TEAM_TASK = 'Menu page design';
 const PROJECT = 'Website redesign';
 /** Shared with the client, with no comments in the demo data: this spec's own to write on. */
 const QUIET_TASK = 'Copy for the About page';
@@ -151,4 +153,85 @@ test('a client reads a task’s shared comments and their own, and comments; the
     const missing = await page.goto(hostUrl(HOST, path));
     expect(missing?.status()).toBe(404);
   }
+});
+
+test('the team writes internal and visible comments, shares a client’s, and makes the task internal', async ({
+  page,
+  browser,
+  hostUrl,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, hostUrl, ADMIN);
+  await expect(page).toHaveURL(hostUrl(HOST, '/admin'));
+  await page.goto(hostUrl(HOST, '/admin/projects'));
+  await page.getByRole('link', { name: PROJECT }).click();
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Tasks' })
+    .click();
+  await page.getByRole('link', { name: TEAM_TASK }).click();
+  await expect(page.getByRole('heading', { name: TEAM_TASK, level: 1 })).toBeVisible();
+  const taskPath = new URL(page.url()).pathname;
+  const taskId = taskPath.split('/').at(-1) ?? '';
+  const comments = page.getByRole('region', { name: /^Comments/ });
+
+  // An internal note (the default) and a comment for the client.
+  await comments.getByLabel('Add a comment').fill('Internal: check the menu prices with the kitchen first.');
+  await comments.getByRole('button', { name: 'Post comment' }).click();
+  await expect(comments.getByRole('article')).toHaveCount(1);
+  await comments.getByLabel('Add a comment').fill('The first menu layout is ready for a look.');
+  await comments.getByLabel('Visible to the project’s clients').check();
+  await comments.getByRole('button', { name: 'Post comment' }).click();
+  const articles = comments.getByRole('article', { name: 'Comment by Nora Whitfield' });
+  await expect(articles).toHaveCount(2);
+  await expect(articles.nth(0)).toContainText('Internal');
+  await expect(articles.nth(1)).toContainText('Visible to clients');
+  await expect(comments.getByLabel('Internal: the team only')).toBeChecked();
+
+  // The client sees the visible one only, and answers.
+  const clientContext = await browser.newContext();
+  const client = await clientContext.newPage();
+  await signIn(client, hostUrl, CLIENT);
+  await expect(client).toHaveURL(hostUrl(HOST, '/'));
+  await client.goto(hostUrl(HOST, `/tasks/${taskId}`));
+  const clientThread = client.getByRole('region', { name: /^Comments/ });
+  await expect(clientThread.getByText('The first menu layout is ready for a look.')).toBeVisible();
+  await expect(clientThread.getByText('check the menu prices')).toHaveCount(0);
+  await clientThread.getByLabel('Add a comment').fill('Lovely. Please use the winter menu.');
+  await clientThread.getByRole('button', { name: 'Post comment' }).click();
+  await expect(clientThread.getByRole('article', { name: 'Comment by You' })).toContainText('winter menu');
+
+  // The team sees it with who wrote it, internal until shared; sharing it is one click.
+  await page.reload();
+  const fromClient = comments.getByRole('article', { name: `Comment by ${CLIENT.name} (Acme Bakery)` });
+  await expect(fromClient).toContainText('winter menu');
+  await expect(fromClient).toContainText('Client');
+  await expect(fromClient).toContainText('Internal');
+  await shot(page, 'team-task-1280');
+  expect(await seriousViolations(page), 'team task page').toEqual([]);
+  await fromClient.getByRole('button', { name: /^Share with clients/ }).click();
+  await expect(fromClient).toContainText('Visible to clients');
+  await page.setViewportSize(PHONE);
+  await fitsThePhone(page);
+  await shot(page, 'team-task-375');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Made internal, the task is gone for the client at once: a 404, and off the project page.
+  const visibility = page.getByRole('region', { name: 'Visibility' });
+  await visibility.getByRole('button', { name: 'Make internal', exact: true }).click();
+  await expect(visibility.getByText('Internal now')).toBeVisible();
+  const gone = await client.goto(hostUrl(HOST, `/tasks/${taskId}`));
+  expect(gone?.status()).toBe(404);
+  await client.goto(hostUrl(HOST, '/'));
+  await client.getByRole('region', { name: 'Your projects' }).getByRole('link', { name: PROJECT }).click();
+  await expect(client.getByRole('heading', { name: PROJECT, level: 1 })).toBeVisible();
+  await expect(client.getByRole('region', { name: 'Tasks' }).getByText(TEAM_TASK)).toHaveCount(0);
+
+  // The client's comment stays for the team; shared again, the task is back for the client.
+  await expect(fromClient).toContainText('winter menu');
+  await visibility.getByRole('button', { name: 'Make visible to clients' }).click();
+  await expect(visibility.getByText('Visible to clients now')).toBeVisible();
+  await client.goto(hostUrl(HOST, `/tasks/${taskId}`));
+  await expect(client.getByRole('heading', { name: TEAM_TASK, level: 1 })).toBeVisible();
+  await clientContext.close();
 });

@@ -7,9 +7,11 @@ import {
   TASK_AUDIENCE_REASONS,
   taskAudience,
   taskFormOptions,
+  taskThread,
   updateTask,
 } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
+import { commentActions } from '$lib/server/comment-actions';
 import { coreErrorToFail } from '$lib/server/errors';
 import { field, isConfirmed, readForm } from '$lib/server/forms';
 import { notFoundAs404 } from '$lib/server/tasks';
@@ -21,9 +23,10 @@ export const load: PageServerLoad = async (event) => {
   const { ctx } = event.locals;
   const id = event.params.id;
   const task = await getTask({ ctx, input: { id } }).catch(notFoundAs404);
-  const [options, audience] = await Promise.all([
+  const [options, audience, thread] = await Promise.all([
     taskFormOptions({ ctx, input: { projectId: task.projectId } }),
     taskAudience({ ctx, input: { id } }),
+    taskThread({ ctx, input: { taskId: id } }),
   ]);
   const params = event.url.searchParams;
   return {
@@ -36,6 +39,7 @@ export const load: PageServerLoad = async (event) => {
         why: client.reasons.map((reason) => TASK_AUDIENCE_REASONS[reason]),
       })),
     },
+    thread,
     created: params.has('created'),
     duplicated: params.has('duplicated'),
     today: calendarToday(ctx.deps.now()),
@@ -51,6 +55,7 @@ async function taskOf(event: RequestEvent) {
 }
 
 export const actions: Actions = {
+  ...commentActions,
   update: async (event) => {
     const form = await readForm(event.request);
     const input = taskFormInput(form, { clear: true });
