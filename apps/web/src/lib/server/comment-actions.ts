@@ -85,3 +85,10 @@ export const commentActions = {
     };
   },
 };
+
+/** The client's task page: the same, less sharing, which only the team does. */
+export const clientCommentActions = {
+  comment: commentActions.comment,
+  editComment: commentActions.editComment,
+  deleteComment: commentActions.deleteComment,
+};

@@ -1,6 +1,6 @@
 import { CoreError, getClientTask, taskThread, transact } from '@foyer/core';
 import { error } from '@sveltejs/kit';
-import { commentActions } from '$lib/server/comment-actions';
+import { clientCommentActions } from '$lib/server/comment-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOT_FOUND = 'That task doesn’t exist, or it isn’t shared with you.';
@@ -23,4 +23,4 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   }
 };
 
-export const actions: Actions = { ...commentActions };
+export const actions: Actions = { ...clientCommentActions };
