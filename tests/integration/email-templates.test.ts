@@ -58,6 +58,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'project-added',
       'task-assigned',
       'tasks-shared',
+      'task-comment',
     ]);
     for (const later of ['invoice-sent', 'message-digest']) {
       await expectCoreError(

@@ -298,18 +298,20 @@ describe.each(drivers)('notifications on %s', (driver) => {
   it('offer no email choices for features that do not exist yet, and refuse choosing one', async () => {
     const core = testCore(t);
     const { tenant, staff } = await cast();
-    // Being added to a project, assigned to a task and told of shared tasks are the events with an
-    // email so far; the others belong to later releases (reviews, messages, invoices, files), and
-    // today's other events are bell-only.
+    // Being added to a project, assigned to a task, told of shared tasks and of a client's comment
+    // are the events with an email so far; the others belong to later releases (reviews, messages,
+    // invoices, files), and today's other events are bell-only.
     expect(NOTIFICATION_EVENTS.filter((e) => e.live && e.email).map((e) => e.key)).toEqual([
       'project-added',
       'task-assigned',
       'tasks-shared',
+      'task-comment',
     ]);
     for (const actor of [staff.actor, tenant.admin]) {
       expect((await getPreferences({ ctx: core.as(actor) })).map((p) => p.event)).toEqual([
         'project-added',
         'task-assigned',
+        'task-comment',
       ]);
     }
     expect((await getPreferences({ ctx: core.as(tenant.client) })).map((p) => p.event)).toEqual([

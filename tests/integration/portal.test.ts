@@ -212,9 +212,10 @@ describe.each(drivers)('portal on %s', (driver) => {
       input: { projectId: tenant.projectId },
     });
     expect(project.tasks).toBeNull();
+    expect(project.milestones).toBeNull();
     expect(project.sections).toEqual({
       tasks: false,
-      milestones: true,
+      milestones: false,
       files: false,
       invoices: false,
       discussions: false,

@@ -237,6 +237,7 @@ export { adminDashboard } from './portal/dashboard';
 export type {
   ClientDashboard,
   PortalFeedEntry,
+  PortalMilestone,
   PortalProject,
   PortalProjectStatus,
   PortalProjectView,
@@ -293,6 +294,22 @@ export type { BoardColumn, TaskBoard } from './tasks/board';
 export { moveTask, moveTaskInput, taskBoard } from './tasks/board';
 export type { ClientTask, ClientTaskDetail } from './tasks/client';
 export { getClientTask, listClientTasks } from './tasks/client';
+// ---- Task comments (the messages of a task's thread) ------------------------------------------
+export type { CommentItem, TaskThread } from './tasks/comments';
+export {
+  COMMENT_MAX_LENGTH,
+  commentIdInput,
+  commentVisibilityInput,
+  deleteComment,
+  editComment,
+  editCommentInput,
+  listComments,
+  postComment,
+  postCommentInput,
+  setCommentVisibility,
+  taskCommentsInput,
+  taskThread,
+} from './tasks/comments';
 export type { StatusKind, TaskDetail, TaskPerson, TaskPriority, TaskRow } from './tasks/common';
 export {
   KIND_PROGRESS,

@@ -23,6 +23,7 @@ export const TEMPLATE_KEYS = [
   'message-digest',
   'task-assigned',
   'tasks-shared',
+  'task-comment',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -132,6 +133,14 @@ const samples = {
     requestedByName: 'Sam Rivera',
     comment: 'Could we try a lighter background in the header and a larger call to action?',
     taskUrl: link('/projects/spring-website-refresh/tasks/homepage-design'),
+  },
+  'task-comment': {
+    taskTitle: 'Homepage design, round 2',
+    projectName: 'Spring website refresh',
+    authorName: 'Sam Rivera',
+    companyName: 'Rivera & Co',
+    comment: 'Could the header photo be a little brighter? Otherwise this looks ready.',
+    taskUrl: link('/admin/tasks/homepage-design'),
   },
   'message-new': {
     senderName: 'Sam Rivera',
@@ -339,6 +348,21 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
       { name: 'requestedByName', description: 'Who asked for changes' },
       { name: 'comment', description: 'What they asked for; may be empty' },
       { name: 'taskUrl', description: 'Link to the task' },
+    ],
+  },
+  'task-comment': {
+    name: 'Client comment on a task',
+    description: 'Tells the team a client commented on a task.',
+    audience: 'team',
+    link: 'taskUrl',
+    live: true,
+    variables: [
+      { name: 'taskTitle', description: 'The task' },
+      { name: 'projectName', description: 'Its project' },
+      { name: 'authorName', description: 'The client who commented' },
+      { name: 'companyName', description: 'Their company' },
+      { name: 'comment', description: 'The comment, as they wrote it (Markdown source)' },
+      { name: 'taskUrl', description: 'Link to the task in the team panel' },
     ],
   },
   'message-new': {

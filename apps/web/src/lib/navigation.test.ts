@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { isCurrent, navFor } from './navigation';
 
 describe('navFor', () => {
-  it('links Clients, Team, Email, Branding, Domain and Board for admins only; Projects for the team', () => {
+  it('links Clients, Team, Email, Branding, Domain and Board for admins only; Projects and My tasks for the team', () => {
     expect(navFor('admin').map((i) => i.label)).toEqual([
       'Dashboard',
       'Projects',
+      'My tasks',
       'Clients',
       'Team',
       'Email',
@@ -15,7 +16,7 @@ describe('navFor', () => {
       'Account',
     ]);
     expect(navFor('admin').find((i) => i.label === 'Branding')?.href).toBe('/admin/settings/branding');
-    expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Projects', 'Account']);
+    expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Projects', 'My tasks', 'Account']);
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/board');

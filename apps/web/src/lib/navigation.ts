@@ -16,6 +16,7 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
   return [
     { href: '/admin', label: 'Dashboard' },
     { href: '/admin/projects', label: 'Projects' },
+    { href: '/admin/tasks', label: 'My tasks' },
     ...(role === 'admin'
       ? [
           { href: '/admin/clients', label: 'Clients' },

@@ -1,4 +1,4 @@
-import type { PortalFeedEntry, PortalTaskKind } from '@foyer/core';
+import type { PortalFeedEntry, PortalTaskKind, TaskPriority } from '@foyer/core';
 import { statusLabel } from './projects';
 
 export const KIND_LABELS: Record<PortalTaskKind, string> = {
@@ -6,6 +6,14 @@ export const KIND_LABELS: Record<PortalTaskKind, string> = {
   in_progress: 'In progress',
   review: 'In review',
   done: 'Done',
+};
+
+export const PRIORITY_LABELS: Record<TaskPriority, string> = {
+  none: 'No',
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  urgent: 'Urgent',
 };
 
 /** A share 0–1 as a whole percentage. */
@@ -17,6 +25,17 @@ export function percent(progress: number): number {
 export function feedText(entry: PortalFeedEntry): string {
   const project = entry.projectName;
   switch (entry.kind) {
+    case 'task.shared': {
+      const title = typeof entry.data.title === 'string' ? entry.data.title : null;
+      return title ? `Task “${title}” shared in ${project}` : `A task was shared in ${project}`;
+    }
+    case 'comment.shared': {
+      const who = entry.actorName || 'Someone';
+      const title = typeof entry.data.taskTitle === 'string' ? entry.data.taskTitle : null;
+      return title
+        ? `${who} commented on “${title}” in ${project}`
+        : `${who} commented on a task in ${project}`;
+    }
     case 'project.created':
       return `${project} was set up`;
     case 'project.status': {
@@ -37,4 +56,11 @@ export function feedText(entry: PortalFeedEntry): string {
     default:
       return `${project} was updated`;
   }
+}
+
+/** Where a feed entry leads: the task it is about (shared, or commented on), else its project. */
+export function feedLink(entry: PortalFeedEntry): string {
+  if ((entry.kind === 'task.shared' || entry.kind === 'comment.shared') && entry.taskId)
+    return `/tasks/${entry.taskId}`;
+  return `/projects/${entry.projectId}`;
 }

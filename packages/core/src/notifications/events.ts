@@ -25,6 +25,13 @@ export const NOTIFICATION_EVENTS = [
   { key: 'task-assigned', label: 'You’re assigned to a task', audience: 'team', email: true, live: true },
   { key: 'tasks-shared', label: 'Tasks are shared with you', audience: 'client', email: true, live: true },
   {
+    key: 'task-comment',
+    label: 'A client comments on a task',
+    audience: 'team',
+    email: true,
+    live: true,
+  },
+  {
     key: 'review-requested',
     label: 'Work is ready for your review',
     audience: 'client',

@@ -4,8 +4,10 @@ import type { ClientPermission } from '../clients/permissions';
 import { type Ctx, type Person, personOf, record, type TxCtx, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { id, parseInput } from '../input';
+import { listClientTasks } from '../tasks/client';
+import type { TaskPriority } from '../tasks/common';
 
-const { clients, projectFeed, projects, taskStatuses, tasks, users } = schema;
+const { clients, milestones, projectFeed, projects, taskStatuses, tasks, users } = schema;
 
 export const PORTAL_CLIENTS_ONLY = 'The portal is for clients.';
 const PROJECT_NOT_FOUND = 'That project doesn’t exist, or it isn’t shared with you.';
@@ -36,6 +38,10 @@ export interface PortalFeedEntry {
   data: Record<string, unknown>;
   /** Whether the entry is about this person alone (e.g. "you were added"). */
   personal: boolean;
+  /** The item the entry is about, when it is one (a shared task, milestone or comment). */
+  taskId: string | null;
+  milestoneId: string | null;
+  messageId: string | null;
 }
 
 export interface ClientDashboard {
@@ -128,6 +134,9 @@ export async function clientDashboard({ ctx }: { ctx: Ctx }): Promise<ClientDash
         actorName: projectFeed.actorName,
         data: projectFeed.data,
         userId: projectFeed.userId,
+        taskId: projectFeed.taskId,
+        milestoneId: projectFeed.milestoneId,
+        messageId: projectFeed.messageId,
       })
       .from(projectFeed)
       .innerJoin(
@@ -159,11 +168,34 @@ export async function clientDashboard({ ctx }: { ctx: Ctx }): Promise<ClientDash
   });
 }
 
+/** A task as its client sees it on the project's page (tasks/client.ts's ClientTask). */
 export interface PortalTask {
   id: string;
   title: string;
+  /** The column's name; the board itself is never shown. */
   column: string;
   kind: PortalTaskKind;
+  /** 0, 33, 66 or 100, by the column's kind. */
+  progress: number;
+  priority: TaskPriority;
+  dueDate: string | null;
+  milestoneId: string | null;
+  milestoneName: string | null;
+  /** Assignees' names, only where the agency shows them; null otherwise. */
+  assignees: string[] | null;
+}
+
+/** A client-visible milestone with how far along its tasks are (those the client can see). */
+export interface PortalMilestone {
+  id: string;
+  name: string;
+  targetDate: string | null;
+  completedAt: Date | null;
+  /** The client-visible tasks of the milestone, and how many of them are in a done column. */
+  taskCount: number;
+  doneCount: number;
+  /** Share (0–1) of those tasks done; null when it has none. */
+  progress: number | null;
 }
 
 /** The sections of a project's page, each shown only with the permission behind it. */
@@ -184,6 +216,8 @@ export interface PortalProjectView {
   deadline: string | null;
   /** Client-visible tasks, board order; null without `tasks.view`. */
   tasks: PortalTask[] | null;
+  /** Client-visible milestones in the project's order; null without `tasks.view`. */
+  milestones: PortalMilestone[] | null;
   progress: number | null;
   sections: PortalSections;
 }
@@ -216,29 +250,59 @@ export async function clientProject({
       .where(and(eq(projects.id, projectId), sql`${projects.status} <> 'archived'`));
     if (!project) throw new CoreError('not_found', PROJECT_NOT_FOUND);
     const perms = new Set(self.permissions);
+    const seesTasks = perms.has('tasks.view');
     let list: PortalTask[] | null = null;
-    if (perms.has('tasks.view')) {
-      list = (
-        await tx
-          .select({ id: tasks.id, title: tasks.title, column: taskStatuses.name, kind: taskStatuses.kind })
-          .from(tasks)
-          .innerJoin(
-            taskStatuses,
-            and(eq(taskStatuses.tenantId, tasks.tenantId), eq(taskStatuses.id, tasks.statusId)),
-          )
-          .where(and(eq(tasks.projectId, projectId), eq(tasks.clientVisible, true)))
-          .orderBy(taskStatuses.position, tasks.position, tasks.createdAt, tasks.id)
-      ).map((t) => ({ ...t, kind: t.kind as PortalTaskKind }));
+    let goals: PortalMilestone[] | null = null;
+    if (seesTasks) {
+      list = (await listClientTasks({ ctx, input: { projectId } })).map((t) => ({
+        id: t.id,
+        title: t.title,
+        column: t.statusName,
+        kind: t.statusKind,
+        progress: t.progress,
+        priority: t.priority,
+        dueDate: t.dueDate,
+        milestoneId: t.milestoneId,
+        milestoneName: t.milestoneName,
+        assignees: t.assignees,
+      }));
+      // The policies show client-visible milestones only; the counts are of the tasks the client sees.
+      const rows = await tx
+        .select({
+          id: milestones.id,
+          name: milestones.name,
+          targetDate: milestones.targetDate,
+          completedAt: milestones.completedAt,
+        })
+        .from(milestones)
+        .where(eq(milestones.projectId, projectId))
+        .orderBy(
+          milestones.position,
+          sql`${milestones.targetDate} nulls last`,
+          milestones.createdAt,
+          milestones.id,
+        );
+      goals = rows.map((m) => {
+        const own = list?.filter((t) => t.milestoneId === m.id) ?? [];
+        const doneCount = own.filter((t) => t.kind === 'done').length;
+        return {
+          ...m,
+          taskCount: own.length,
+          doneCount,
+          progress: own.length > 0 ? doneCount / own.length : null,
+        };
+      });
     }
     const done = list?.filter((t) => t.kind === 'done').length ?? 0;
     return {
       ...project,
       status: project.status as PortalProjectStatus,
       tasks: list,
+      milestones: goals,
       progress: list && list.length > 0 ? done / list.length : null,
       sections: {
-        tasks: perms.has('tasks.view'),
-        milestones: true,
+        tasks: seesTasks,
+        milestones: seesTasks,
         files: perms.has('files.download') || perms.has('files.upload'),
         invoices: perms.has('invoices'),
         discussions: perms.has('messages'),

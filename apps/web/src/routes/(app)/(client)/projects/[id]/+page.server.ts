@@ -4,7 +4,11 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
   try {
-    return { project: await clientProject({ ctx: locals.ctx, input: { projectId: params.id } }) };
+    return {
+      project: await clientProject({ ctx: locals.ctx, input: { projectId: params.id } }),
+      // For "overdue": due dates are calendar days, compared with today's.
+      today: locals.ctx.deps.now().toISOString().slice(0, 10),
+    };
   } catch (failure) {
     // A project the client cannot read is one that does not exist, as far as they can tell.
     if (failure instanceof CoreError && (failure.code === 'not_found' || failure.code === 'validation'))

@@ -1,0 +1,132 @@
+import {
+  archiveTask,
+  deleteTask,
+  duplicateTask,
+  getTask,
+  setTaskVisibility,
+  TASK_AUDIENCE_REASONS,
+  taskAudience,
+  taskFormOptions,
+  taskThread,
+  updateTask,
+} from '@foyer/core';
+import { redirect } from '@sveltejs/kit';
+import { commentActions } from '$lib/server/comment-actions';
+import { coreErrorToFail } from '$lib/server/errors';
+import { field, isConfirmed, readForm } from '$lib/server/forms';
+import { notFoundAs404 } from '$lib/server/tasks';
+import { calendarToday, echoTaskForm, taskFormInput } from '$lib/tasks';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { deleteTaskQuestion } from './confirm-delete';
+
+export const load: PageServerLoad = async (event) => {
+  const { ctx } = event.locals;
+  const id = event.params.id;
+  const task = await getTask({ ctx, input: { id } }).catch(notFoundAs404);
+  const [options, audience, thread] = await Promise.all([
+    taskFormOptions({ ctx, input: { projectId: task.projectId } }),
+    taskAudience({ ctx, input: { id } }),
+    taskThread({ ctx, input: { taskId: id } }),
+  ]);
+  const params = event.url.searchParams;
+  return {
+    task,
+    options,
+    thread,
+    audience: {
+      projectArchived: audience.projectArchived,
+      clients: audience.clients.map((client) => ({
+        ...client,
+        why: client.reasons.map((reason) => TASK_AUDIENCE_REASONS[reason]),
+      })),
+    },
+    created: params.has('created'),
+    duplicated: params.has('duplicated'),
+    today: calendarToday(ctx.deps.now()),
+    now: ctx.deps.now(),
+  };
+};
+
+/** Which panel an answer belongs to, so it is shown beside the right form. */
+type Section = 'edit' | 'visibility' | 'actions';
+
+async function taskOf(event: RequestEvent) {
+  return getTask({ ctx: event.locals.ctx, input: { id: event.params.id } }).catch(notFoundAs404);
+}
+
+export const actions: Actions = {
+  ...commentActions,
+
+  update: async (event) => {
+    const form = await readForm(event.request);
+    const input = taskFormInput(form, { clear: true });
+    try {
+      await updateTask({ ctx: event.locals.ctx, input: { id: event.params.id, ...input } });
+    } catch (cause) {
+      return coreErrorToFail(cause, {
+        section: 'edit' as Section,
+        values: echoTaskForm(input),
+      });
+    }
+    return { section: 'edit' as Section, notice: 'Task saved.' };
+  },
+
+  visibility: async (event) => {
+    const form = await readForm(event.request);
+    const clientVisible = field(form, 'clientVisible') === 'true';
+    try {
+      await setTaskVisibility({ ctx: event.locals.ctx, input: { id: event.params.id, clientVisible } });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'visibility' as Section });
+    }
+    return {
+      section: 'visibility' as Section,
+      notice: clientVisible
+        ? 'Visible to clients now. Those who can see it have been told.'
+        : 'Internal now: clients no longer see it.',
+    };
+  },
+
+  duplicate: async (event) => {
+    let id: string;
+    try {
+      ({ id } = await duplicateTask({ ctx: event.locals.ctx, input: { id: event.params.id } }));
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'actions' as Section });
+    }
+    redirect(303, `/admin/tasks/${id}?duplicated`);
+  },
+
+  archive: async (event) => {
+    const form = await readForm(event.request);
+    const archived = field(form, 'archived') === 'true';
+    try {
+      await archiveTask({ ctx: event.locals.ctx, input: { id: event.params.id, archived } });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'actions' as Section });
+    }
+    return {
+      section: 'actions' as Section,
+      notice: archived
+        ? 'Archived: it is off the board and hidden from clients. Unarchive it to bring it back.'
+        : 'Unarchived: it is back on the board.',
+    };
+  },
+
+  delete: async (event) => {
+    const form = await readForm(event.request);
+    const task = await taskOf(event);
+    if (!isConfirmed(form)) {
+      return {
+        section: 'actions' as Section,
+        confirm: { action: '?/delete', fields: {}, ...deleteTaskQuestion(task.title, task.commentCount) },
+      };
+    }
+    try {
+      await deleteTask({ ctx: event.locals.ctx, input: { id: event.params.id } });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'actions' as Section });
+    }
+    redirect(303, `/admin/projects/${task.projectId}/tasks?deleted=1`);
+  },
+};
