@@ -1,16 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  date,
-  foreignKey,
-  index,
-  jsonb,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, date, foreignKey, index, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { app } from './app';
 import { clients } from './clients';
 import {
@@ -18,10 +7,8 @@ import {
   clientMay,
   clientProjectIds,
   createdAt,
-  currentUser,
   idColumn,
   isCurrentUser,
-  readableProjectIds,
   staffProjectIds,
   tenantIdColumn,
   updatedAt,
