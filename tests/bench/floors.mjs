@@ -105,6 +105,22 @@ export const floors = [
     start: ({ spawn }) => spawn('servers/w1-client-dashboard.mjs', { path: '/' }),
     atRate: { fraction: 0.7, p99Ms: 60 },
   },
+  {
+    // A client's task list through the JSON API: 50 client-visible tasks of 500 on the project,
+    // read in one statement whose policies pick the visible ones (the (tenant, project, status,
+    // position) index), inside the API's own transaction. Target W2/F4 ≥ 0.5, and p99 ≤ 25 ms at
+    // 70% of its own peak.
+    id: 'W2',
+    what: 'a client’s task list, GET /api/v1/projects/{id}/tasks (50 visible of 500), full stack',
+    database: true,
+    statements: 4,
+    roundTrips: 3,
+    start: ({ spawn }) =>
+      spawn('servers/w2-client-tasks.mjs', {
+        path: '/api/v1/projects/b2000000-0000-4000-8000-000000000003/tasks',
+      }),
+    atRate: { fraction: 0.7, p99Ms: 25 },
+  },
 ];
 
 /**
@@ -126,6 +142,12 @@ export const ratios = [
     under: 'F4',
     target: null,
     means: 'the client dashboard page against one read in the RLS transaction',
+  },
+  {
+    over: 'W2',
+    under: 'F4',
+    target: 0.5,
+    means: 'a client’s task list (JSON API) against one read in the RLS transaction',
   },
   {
     over: 'W0',

@@ -565,6 +565,24 @@ describe.each(drivers)('tasks on %s', (driver) => {
     });
     expect(await noticesOf(w.tenant, 'tasks-shared')).toHaveLength(2);
     expect(await noticesOf(w.tenant, 'task-assigned')).toHaveLength(1);
+    // Someone deactivated since stays assigned through an edit of the other fields, and can be taken off.
+    await t.superuser(`update app.users set status = 'deactivated' where tenant_id = $1 and id = $2`, [
+      w.tenant.id,
+      w.staff.id,
+    ]);
+    await updateTask({
+      ctx: w.admin,
+      input: { id: first.id, priority: 'high', assigneeIds: [w.staff.id, w.tenant.admin.userId] },
+    });
+    await updateTask({ ctx: w.admin, input: { id: first.id, assigneeIds: [w.tenant.admin.userId] } });
+    expect((await getTask({ ctx: w.admin, input: { id: first.id } })).assignees.map((a) => a.id)).toEqual([
+      w.tenant.admin.userId,
+    ]);
+    await expectCoreError(
+      updateTask({ ctx: w.admin, input: { id: first.id, assigneeIds: [w.staff.id] } }),
+      'validation',
+      'assigneeIds',
+    );
 
     // Both emails render and go out with absolute links.
     w.core.mail.length = 0;

@@ -478,10 +478,14 @@ export async function updateTask({
     }
     let added: TaskPerson[] = [];
     if (data.assigneeIds) {
-      const wanted = await checkAssignees(tx, before.projectId, data.assigneeIds);
       const current = new Set(await assigneeIdsOf(tx, before.id));
-      const keep = new Set(wanted.map((p) => p.id));
-      added = wanted.filter((p) => !current.has(p.id));
+      // Only people newly named must qualify: someone since deactivated stays until taken off.
+      added = await checkAssignees(
+        tx,
+        before.projectId,
+        data.assigneeIds.filter((userId) => !current.has(userId)),
+      );
+      const keep = new Set(data.assigneeIds);
       const removed = [...current].filter((userId) => !keep.has(userId));
       if (removed.length > 0)
         await tx
