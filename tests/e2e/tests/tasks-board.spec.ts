@@ -71,7 +71,7 @@ test('the team plans on the board: tasks made visible and internal, moved by mou
   const kit = card(page, 'Press kit');
   await kit.focus();
   await page.keyboard.press('Space');
-  const live = page.locator('[aria-live="assertive"]');
+  const live = page.locator('#board-announcer');
   await expect(live).toContainText('Picked up “Press kit”, in To do, position 2 of 2');
   await page.keyboard.press('ArrowUp');
   await expect(live).toContainText('To do, position 1 of 2');
@@ -115,7 +115,7 @@ test('the team plans on the board: tasks made visible and internal, moved by mou
   await expect(page.getByText('2 tasks updated.')).toBeVisible();
   await expect(page.getByText('No tasks match')).toBeVisible();
   // A filtered list is a link.
-  await page.goto(hostUrl(agency.host, new URL(page.url()).pathname + '?visibility=client'));
+  await page.goto(hostUrl(agency.host, `${new URL(page.url()).pathname}?visibility=client`));
   await expect(page.getByRole('table').getByRole('row')).toHaveCount(4);
 
   // Assigned to herself, the task is in her "My tasks".
@@ -132,4 +132,41 @@ test('the team plans on the board: tasks made visible and internal, moved by mou
   await expect(overdue.getByRole('link', { name: 'Homepage copy' })).toBeVisible();
   await expect(overdue.getByRole('link', { name: project })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Press kit' })).toHaveCount(0);
+});
+
+test('a move the server refuses puts the card back and says why', async ({ page, hostUrl }) => {
+  const agency = await signUpAgency(page, hostUrl, 'tasks');
+  const project = `Refused ${unique()}`;
+  await page.goto(hostUrl(agency.host, '/admin/projects/new'));
+  await page.getByLabel('Name').fill(project);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: project })).toBeVisible();
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Board' })
+    .click();
+  const todo = column(page, 'To do');
+  await todo.getByRole('button', { name: 'Add task to To do' }).click();
+  await todo.getByLabel('Title of a new task in To do').fill('Gone soon');
+  await todo.getByLabel('Title of a new task in To do').press('Enter');
+  await expect(titles(todo)).toHaveText(['Gone soon']);
+
+  // Someone else deletes it while this board is open.
+  const other = await page.context().newPage();
+  await other.goto(
+    await todo.getByRole('link', { name: 'Gone soon' }).evaluate((a) => (a as HTMLAnchorElement).href),
+  );
+  await other.getByRole('button', { name: 'Delete' }).click();
+  await other
+    .getByRole('dialog', { name: 'Delete “Gone soon”?' })
+    .getByRole('button', { name: 'Delete task' })
+    .click();
+  await expect(other.getByText('Task deleted.')).toBeVisible();
+  await other.close();
+
+  await card(page, 'Gone soon').dragTo(column(page, 'Done').locator('ul'));
+  await expect(page.getByRole('alert')).toContainText('“Gone soon” couldn’t be moved');
+  await expect(page.getByRole('alert')).toContainText('It is back where it was.');
+  await expect(titles(todo)).toHaveText(['Gone soon']);
+  await expect(titles(column(page, 'Done'))).toHaveCount(0);
 });

@@ -32,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
   return {
     task,
     options,
+    thread,
     audience: {
       projectArchived: audience.projectArchived,
       clients: audience.clients.map((client) => ({
@@ -39,7 +40,6 @@ export const load: PageServerLoad = async (event) => {
         why: client.reasons.map((reason) => TASK_AUDIENCE_REASONS[reason]),
       })),
     },
-    thread,
     created: params.has('created'),
     duplicated: params.has('duplicated'),
     today: calendarToday(ctx.deps.now()),
@@ -56,6 +56,7 @@ async function taskOf(event: RequestEvent) {
 
 export const actions: Actions = {
   ...commentActions,
+
   update: async (event) => {
     const form = await readForm(event.request);
     const input = taskFormInput(form, { clear: true });
