@@ -144,7 +144,7 @@ test('a client reads a task’s shared comments and their own, and comments; the
   await again.getByRole('button', { name: 'Delete your comment' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete this comment?' });
   await dialog.getByRole('button', { name: 'Delete comment' }).click();
-  await expect(again.getByText('Comment deleted')).toBeVisible();
+  await expect(again.getByText('Comment deleted', { exact: true })).toBeVisible();
   await expect(again.getByText('1951')).toHaveCount(0);
   await expect(again.getByRole('button', { name: 'Delete your comment' })).toHaveCount(0);
 
