@@ -260,7 +260,8 @@ describe.each(drivers)('board columns on %s', (driver) => {
     const { tenant, admin } = await boardTenant();
     expect(await getWorkSettings({ ctx: admin })).toEqual({ clientsSeeAssignees: false });
     await t.superuser(
-      `insert into app.task_assignees (tenant_id, task_id, user_id, name) values ($1, $2, $3, 'Admin')`,
+      `insert into app.task_assignees (tenant_id, task_id, user_id, name) values ($1, $2, $3, 'Admin')
+       on conflict do nothing`,
       [tenant.id, tenant.taskId, tenant.admin.userId],
     );
     const assigneesSeen = () =>

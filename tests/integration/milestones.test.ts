@@ -66,6 +66,12 @@ describe.each(drivers)('milestones on %s', (driver) => {
   const readAs = <T extends Record<string, unknown>>(actor: ActingAs, query: ReturnType<typeof sql>) =>
     withActor(t.handle.db, actor, (tx) => txRows<T>(tx, query));
 
+  /** The shared fixture without its sample milestone: each test here makes its own. */
+  const milestoneTenant = async () => {
+    const tenant = await createTenant(t);
+    await t.superuser('delete from app.milestones where tenant_id = $1', [tenant.id]);
+    return tenant;
+  };
   const feedOf = (actor: ActingAs, projectId: string) =>
     readAs<{ kind: string; milestone_id: string | null; actor_name: string | null }>(
       actor,
@@ -75,7 +81,7 @@ describe.each(drivers)('milestones on %s', (driver) => {
 
   it('the team creates milestones, internal by default or as the project says; sharing one tells the clients', async () => {
     const core = testCore(t);
-    const tenant = await createTenant(t);
+    const tenant = await milestoneTenant();
     const site = siteOf(tenant);
     const admin = core.as(tenant.admin, site);
 
@@ -165,7 +171,7 @@ describe.each(drivers)('milestones on %s', (driver) => {
 
   it('progress counts done tasks out of unarchived ones; a client counts only what they can see', async () => {
     const core = testCore(t);
-    const tenant = await createTenant(t);
+    const tenant = await milestoneTenant();
     const site = siteOf(tenant);
     const admin = core.as(tenant.admin, site);
     const done = await addStatus({ ctx: admin, input: { name: 'Done', kind: 'done' } });
@@ -246,7 +252,7 @@ describe.each(drivers)('milestones on %s', (driver) => {
 
   it('completes, reopens, reorders and deletes; tasks outlive their milestone', async () => {
     const core = testCore(t);
-    const tenant = await createTenant(t);
+    const tenant = await milestoneTenant();
     const admin = core.as(tenant.admin, siteOf(tenant));
     const a = await createMilestone({
       ctx: admin,
@@ -313,8 +319,8 @@ describe.each(drivers)('milestones on %s', (driver) => {
 
   it('staff reach only their projects’ milestones; clients and other tenants change nothing', async () => {
     const core = testCore(t);
-    const tenant = await createTenant(t);
-    const other = await createTenant(t);
+    const tenant = await milestoneTenant();
+    const other = await milestoneTenant();
     const site = siteOf(tenant);
     const admin = core.as(tenant.admin, site);
     const staff = await addUser(t, tenant, { role: 'staff' });
@@ -393,7 +399,7 @@ describe.each(drivers)('milestones on %s', (driver) => {
 
   it('bad input is a field error, never a 500', async () => {
     const core = testCore(t);
-    const tenant = await createTenant(t);
+    const tenant = await milestoneTenant();
     const admin = core.as(tenant.admin, siteOf(tenant));
     const projectId = tenant.projectId;
     await expectCoreError(

@@ -360,7 +360,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
       input: { projectId: w.projectId, title: 'Shared', clientVisible: true, assigneeIds: [w.staff.id] },
     });
     expect((await getClientTask({ ctx: w.client, input: { id } })).assignees).toBeNull();
-    await t.superuser('insert into app.work_settings (tenant_id, clients_see_assignees) values ($1, true)', [
+    await t.superuser('update app.work_settings set clients_see_assignees = true where tenant_id = $1', [
       w.tenant.id,
     ]);
     expect(

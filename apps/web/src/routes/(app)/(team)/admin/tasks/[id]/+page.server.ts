@@ -10,7 +10,7 @@ import {
   taskThread,
   updateTask,
 } from '@foyer/core';
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { commentActions } from '$lib/server/comment-actions';
 import { coreErrorToFail } from '$lib/server/errors';
 import { field, isConfirmed, readForm } from '$lib/server/forms';
@@ -73,7 +73,14 @@ export const actions: Actions = {
 
   visibility: async (event) => {
     const form = await readForm(event.request);
-    const clientVisible = field(form, 'clientVisible') === 'true';
+    const choice = field(form, 'clientVisible');
+    // The toggle always says which way; a post that does not changes nothing.
+    if (choice !== 'true' && choice !== 'false')
+      return fail(400, {
+        section: 'visibility' as Section,
+        message: 'Choose whether clients see this task.',
+      });
+    const clientVisible = choice === 'true';
     try {
       await setTaskVisibility({ ctx: event.locals.ctx, input: { id: event.params.id, clientVisible } });
     } catch (cause) {

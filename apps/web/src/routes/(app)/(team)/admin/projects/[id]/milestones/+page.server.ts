@@ -7,7 +7,7 @@ import {
   moveMilestone,
   updateMilestone,
 } from '@foyer/core';
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import type { Confirmation } from '$lib/confirm';
 import { coreErrorToFail } from '$lib/server/errors';
 import { field, isConfirmed, readForm } from '$lib/server/forms';
@@ -114,6 +114,7 @@ export const actions: Actions = {
 
   delete: async (event) => {
     const { ctx, form, id } = await setup(event);
+    if (!id) return fail(400, { section: 'create' as Section, message: 'Choose a milestone to delete.' });
     if (!isConfirmed(form)) {
       const list = await listMilestones({ ctx, input: { projectId: event.params.id } }).catch(notFoundAs404);
       const milestone = list.milestones.find((m) => m.id === id);
