@@ -30,5 +30,9 @@ describe('isCurrent', () => {
     expect(isCurrent('/admin', '/admin')).toBe(true);
     expect(isCurrent('/account', '/account/confirm-email')).toBe(true);
     expect(isCurrent('/', '/account')).toBe(false);
+    // A task's page lights its section, Projects, not My tasks.
+    expect(isCurrent('/admin/tasks', '/admin/tasks')).toBe(true);
+    expect(isCurrent('/admin/tasks', '/admin/tasks/00000000-0000-4000-8000-000000000001')).toBe(false);
+    expect(isCurrent('/admin/projects', '/admin/tasks/00000000-0000-4000-8000-000000000001')).toBe(true);
   });
 });

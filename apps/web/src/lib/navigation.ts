@@ -35,8 +35,12 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
   ];
 }
 
-/** Whether a nav link stands for the page at `pathname` (Dashboard only for /admin itself). */
+/**
+ * Whether a nav link stands for the page at `pathname`: Dashboard only for /admin itself; a task
+ * (`/admin/tasks/<id>`) belongs to its project, so it lights Projects rather than My tasks.
+ */
 export function isCurrent(href: string, pathname: string): boolean {
-  if (href === '/' || href === '/admin') return pathname === href;
+  if (href === '/' || href === '/admin' || href === '/admin/tasks') return pathname === href;
+  if (href === '/admin/projects' && pathname.startsWith('/admin/tasks/')) return true;
   return pathname === href || pathname.startsWith(`${href}/`);
 }
