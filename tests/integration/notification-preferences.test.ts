@@ -22,8 +22,11 @@ describe.each(drivers)('notification preferences on %s', (driver) => {
     await t.superuser('delete from app.notification_preferences where tenant_id = $1', [tenant.id]);
     const staff = await addUser(t, tenant, { role: 'staff' });
     const ctx = core.as(staff.actor);
+    // The team's live events with an email, each on until turned off.
     expect(await getPreferences({ ctx })).toEqual([
       { event: 'project-added', label: expect.any(String), email: true },
+      { event: 'task-assigned', label: expect.any(String), email: true },
+      { event: 'task-comment', label: expect.any(String), email: true },
     ]);
 
     await expectCoreError(savePreferences({ ctx, input: { 'project-added': 'off' } }), 'validation');
@@ -31,7 +34,11 @@ describe.each(drivers)('notification preferences on %s', (driver) => {
     expect(await activityOf(t, tenant.id)).toEqual([]);
 
     await savePreferences({ ctx, input: { 'project-added': false } });
-    expect(await getPreferences({ ctx })).toMatchObject([{ event: 'project-added', email: false }]);
+    expect(await getPreferences({ ctx })).toMatchObject([
+      { event: 'project-added', email: false },
+      { event: 'task-assigned', email: true },
+      { event: 'task-comment', email: true },
+    ]);
     expect(await activityOf(t, tenant.id)).toMatchObject([
       {
         verb: 'notifications.preferences_save',

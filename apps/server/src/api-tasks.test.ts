@@ -80,7 +80,7 @@ describe.each(drivers)('the tasks API on %s', (driver) => {
     expect(asAdmin.status).toBe(200);
     const body = (await asAdmin.json()) as { items: { title: string; assignees: string[] | null }[] };
     expect(body.items.map((i) => [i.title, i.assignees])).toEqual([
-      ['Kick-off', []],
+      ['Kick-off', ['Admin']],
       ['Internal', []],
     ]);
   });
