@@ -202,11 +202,15 @@ export async function applyTenant(
       }
       const milestoneIds = new Map<string, string>();
       for (const [position, milestone] of project.milestones.entries()) {
+        // A milestone declared complete was finished on its target date (today when it has none).
+        const finished = milestone.targetDate ? new Date(`${milestone.targetDate}T16:00:00Z`) : new Date();
         const values = {
           name: milestone.name,
           description: milestone.description ?? null,
           targetDate: milestone.targetDate ?? null,
-          completedAt: milestone.completed ? sql`coalesce(${milestones.completedAt}, now())` : null,
+          completedAt: milestone.completed
+            ? sql`coalesce(${milestones.completedAt}, ${finished.toISOString()}::timestamptz)`
+            : null,
           clientVisible: milestone.clientVisible,
           position,
           updatedAt: new Date(),
@@ -221,7 +225,7 @@ export async function applyTenant(
         } else {
           const [inserted] = await tx
             .insert(milestones)
-            .values({ tenantId, projectId, ...values, completedAt: milestone.completed ? new Date() : null })
+            .values({ tenantId, projectId, ...values, completedAt: milestone.completed ? finished : null })
             .returning({ id: milestones.id });
           if (!inserted) throw new Error('insert returned no row');
           milestoneIds.set(milestone.name, inserted.id);
