@@ -198,6 +198,12 @@ describe.each(drivers)('notifications on %s', (driver) => {
     await notifyAs(tenant.admin, [staff.id], 'First', { link: '/admin' });
     await notifyAs(tenant.admin, [staff.id], 'Second');
     await notifyAs(tenant.admin, [staff.id], 'Third');
+    // A second apart, as they would be: PGlite's clock can give three quick transactions one time.
+    await t.superuser(
+      `update app.notifications set created_at = now() - make_interval(secs =>
+         case title when 'First' then 3 when 'Second' then 2 else 1 end) where user_id = $1`,
+      [staff.id],
+    );
     await notifyAs(staff.actor, [tenant.admin.userId], 'Not staff’s');
     expect(await unreadCount({ ctx: core.as(staff.actor) })).toBe(3);
     // The page frame's count is the same, and only the person's own.
