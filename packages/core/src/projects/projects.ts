@@ -1,4 +1,4 @@
-import { and, eq, inArray, schema, sql, type Tx } from '@foyer/db';
+import { and, eq, inArray, isNull, schema, sql, type Tx } from '@foyer/db';
 import { z } from 'zod';
 import { adminOf, type Ctx, record, siteOf, type TxCtx, teamMemberOf, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
@@ -257,6 +257,9 @@ export interface ProjectStaffMember {
   status: 'active' | 'deactivated';
 }
 
+/** How many tasks a project's overview shows. */
+const RECENT_TASKS = 8;
+
 export interface ProjectTask {
   id: string;
   title: string;
@@ -268,8 +271,10 @@ export interface ProjectDetail {
   project: ProjectOverview;
   clients: ProjectClient[];
   staff: ProjectStaffMember[];
-  /** The project's tasks, read-only here (the board comes with the tasks area). */
+  /** The project's most recently changed tasks (archived ones aside); the rest are on its list. */
   tasks: ProjectTask[];
+  /** How many unarchived tasks the project has. */
+  taskCount: number;
 }
 
 /** The project as it is, or not_found (also for a project the database does not show this person). */
@@ -343,10 +348,23 @@ export async function getProject({
         taskStatuses,
         and(eq(taskStatuses.tenantId, tasks.tenantId), eq(taskStatuses.id, tasks.statusId)),
       )
-      .where(eq(tasks.projectId, projectId))
-      .orderBy(taskStatuses.position, tasks.position, tasks.id)
-      .limit(200);
-    return { project, clients: clientRows, staff, tasks: taskRows };
+      .where(and(eq(tasks.projectId, projectId), isNull(tasks.archivedAt)))
+      .orderBy(sql`${tasks.updatedAt} desc`, tasks.id)
+      .limit(RECENT_TASKS + 1);
+    const [counted] =
+      taskRows.length > RECENT_TASKS
+        ? await tx
+            .select({ n: sql<number>`count(*)::int` })
+            .from(tasks)
+            .where(and(eq(tasks.projectId, projectId), isNull(tasks.archivedAt)))
+        : [{ n: taskRows.length }];
+    return {
+      project,
+      clients: clientRows,
+      staff,
+      tasks: taskRows.slice(0, RECENT_TASKS),
+      taskCount: counted?.n ?? taskRows.length,
+    };
   });
 }
 
