@@ -1,0 +1,3 @@
+export * from './local';
+export * from './s3';
+export * from './storage';
