@@ -1,5 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createSecretBox } from '@foyer/auth';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecretBox, deriveKey } from '@foyer/auth';
 import {
   brandingFromStored,
   type ClientInfo,
@@ -15,6 +17,7 @@ import {
 } from '@foyer/core';
 import { type ActingAs, type SettleOutcome, system, type TenantActor } from '@foyer/db';
 import type { Envelope, Transport } from '@foyer/email';
+import { LocalObjectStore } from '@foyer/storage';
 import { expect } from 'vitest';
 import { required } from './assert';
 import type { TestDatabase } from './databases';
@@ -112,6 +115,8 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
       offset += ms;
     },
   };
+  // A directory of its own per core, made only when something is stored.
+  const fileLinkSecret = deriveKey(TEST_SECRET_KEY, 'file-links');
   const ctx: Deps = {
     db: t.handle,
     mail: {
@@ -121,6 +126,13 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
       allowPrivateSmtp: true,
       fileDir: null,
       resend: null,
+    },
+    files: {
+      store: new LocalObjectStore({
+        root: join(tmpdir(), `foyer-test-files-${randomBytes(6).toString('hex')}`),
+        secret: fileLinkSecret,
+      }),
+      localLinkSecret: fileLinkSecret,
     },
     platformOrigin: PLATFORM_ORIGIN,
     tenantOriginForSlug: tenantOrigin,

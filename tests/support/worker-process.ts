@@ -51,6 +51,23 @@ const line =
   };
 const log: WorkerLog = { debug: () => {}, info: () => {}, warn: line('warn'), error: line('error') };
 
+function noFiles(): Deps['files']['store'] {
+  const refuse = async (): Promise<never> => {
+    throw new Error('worker-process: no file storage here');
+  };
+  return {
+    put: refuse,
+    get: refuse,
+    head: refuse,
+    delete: refuse,
+    signedUrl: refuse,
+    // biome-ignore lint/correctness/useYield: refuses before yielding anything
+    async *list() {
+      throw new Error('worker-process: no file storage here');
+    },
+  };
+}
+
 const db = openPostgres({ url: setting('WORKER_DATABASE_URL'), max: 2 });
 const ctx: Deps = {
   db,
@@ -62,6 +79,8 @@ const ctx: Deps = {
     fileDir: null,
     resend: null,
   },
+  // The worker touches no files (and the bundle stays free of the storage drivers).
+  files: { store: noFiles(), localLinkSecret: null },
   platformOrigin: `http://${PLATFORM_DOMAIN}`,
   tenantOriginForSlug: tenantOrigin,
   async siteForSlug(slug) {

@@ -4,10 +4,19 @@ import {
   clearCookieHeader,
   cookieName,
   createSecretBox,
+  deriveKey,
   type FoyerCookie,
   setCookieHeader,
 } from '@foyer/auth';
-import type { Branding, Deps, ResolvedSession, SignedInOperator, TenantSummary, TxCtx } from '@foyer/core';
+import type {
+  Branding,
+  Deps,
+  FileStorage,
+  ResolvedSession,
+  SignedInOperator,
+  TenantSummary,
+  TxCtx,
+} from '@foyer/core';
 import {
   asSession,
   CoreError,
@@ -20,6 +29,7 @@ import {
 } from '@foyer/core';
 import { type DatabaseHandle, system } from '@foyer/db';
 import { fileTransport, resendTransport } from '@foyer/email';
+import { LocalObjectStore, S3ObjectStore } from '@foyer/storage';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { access } from './access';
@@ -27,6 +37,7 @@ import { createApi } from './api/index';
 import { AppError, problem } from './api/problem';
 import { bodyLimit } from './body-limit';
 import { type Config, originFor, secretKeyFor } from './env';
+import { loggedPath, serveFileLink } from './files';
 import { normaliseHost, resolveHost } from './host';
 import { inputGuard, type Refusal } from './input-guard';
 import { errorFields, type Logger } from './log';
@@ -185,6 +196,29 @@ function refuse(c: Context<AppEnv>, { status, message }: Refusal): Response {
 }
 
 /**
+ * The S3 bucket when S3_BUCKET is set, otherwise `$FOYER_DATA_DIR/files`, whose links are signed
+ * with a key derived from FOYER_SECRET_KEY for this purpose alone.
+ */
+export function createFileStorage(config: Config, secretKey: Uint8Array): FileStorage {
+  const storage = config.storage;
+  if (storage.kind === 's3') {
+    return {
+      store: new S3ObjectStore({
+        bucket: storage.bucket,
+        region: storage.region,
+        ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
+        accessKeyId: storage.accessKeyId,
+        secretAccessKey: storage.secretAccessKey,
+        forcePathStyle: storage.forcePathStyle,
+      }),
+      localLinkSecret: null,
+    };
+  }
+  const secret = deriveKey(secretKey, 'file-links');
+  return { store: new LocalObjectStore({ root: storage.dir, secret }), localLinkSecret: secret };
+}
+
+/**
  * The core's view of the outside world. Mail leaves through Resend when RESEND_API_KEY is set,
  * otherwise as files in `$FOYER_DATA_DIR/mail`; tenants with their own SMTP use that instead.
  */
@@ -194,6 +228,7 @@ export function createDeps(
   tenants: TenantDirectory = new TenantDirectory(db, config),
 ): Deps {
   const fileDir = config.resendApiKey ? null : join(config.dataDir, 'mail');
+  const secretKey = secretKeyFor(config);
   return {
     db,
     mail: {
@@ -201,11 +236,12 @@ export function createDeps(
         ? resendTransport({ apiKey: config.resendApiKey })
         : fileTransport({ dir: join(config.dataDir, 'mail') }),
       from: config.mailFrom,
-      secrets: createSecretBox(secretKeyFor(config)),
+      secrets: createSecretBox(secretKey),
       allowPrivateSmtp: config.allowPrivateSmtp,
       fileDir,
       resend: config.resendApiKey ? { apiKey: config.resendApiKey } : null,
     },
+    files: createFileStorage(config, secretKey),
     platformOrigin: originFor(config, config.platformDomain),
     tenantOriginForSlug: (slug) => originFor(config, `${slug}.${config.platformDomain}`),
     siteForSlug: (slug) =>
@@ -264,7 +300,7 @@ export function createApp(deps: AppDeps) {
         requestId,
         method: c.req.method,
         host: c.req.header('host'),
-        path: c.req.path,
+        path: loggedPath(c.req.path),
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
       });
@@ -289,6 +325,15 @@ export function createApp(deps: AppDeps) {
       return c.text('unavailable', 503);
     }
   });
+
+  // Local signed links, on any host: the token is the authorisation, and a path link works on
+  // whichever domain the tenant is served from. With S3 the links point at the bucket instead.
+  const linkSecret = core.files.localLinkSecret;
+  if (linkSecret) {
+    app.on(['GET', 'HEAD'], '/files/:token', access('public'), (c) =>
+      serveFileLink(c, core.files.store, linkSecret, core.now(), log),
+    );
+  }
 
   const assets = deps.assets ?? new Map<string, StaticAsset>();
 
@@ -467,7 +512,11 @@ export function createApp(deps: AppDeps) {
   });
 
   app.onError((error, c) => {
-    log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, ...errorFields(error) });
+    log.error('unhandled error', {
+      requestId: c.get('requestId'),
+      path: loggedPath(c.req.path),
+      ...errorFields(error),
+    });
     if (c.req.path.startsWith('/api/')) {
       return problem(c, new AppError('internal', 500, 'Something went wrong on our side.'));
     }

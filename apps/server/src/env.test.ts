@@ -76,6 +76,9 @@ describe('loadConfig', () => {
     ['FOYER_WORKER', 'yes'],
     ['FOYER_DNS_SERVERS', 'dns.example'],
     ['FOYER_DNS_SERVERS', '127.0.0.1:99999'],
+    ['S3_BUCKET', 'Not_A_Bucket'],
+    ['S3_ENDPOINT', 'ftp://s3.example.com'],
+    ['S3_FORCE_PATH_STYLE', 'yes'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -94,6 +97,56 @@ describe('loadConfig', () => {
       '1.1.1.1',
       '[::1]:53',
     ]);
+  });
+
+  it('keeps files in $FOYER_DATA_DIR/files unless S3_BUCKET is set', () => {
+    expect(loadConfig({ FOYER_DATA_DIR: '/srv/foyer' }).storage).toEqual({
+      kind: 'local',
+      dir: '/srv/foyer/files',
+    });
+    const keys = { S3_ACCESS_KEY_ID: 'AKIAEXAMPLE', S3_SECRET_ACCESS_KEY: 'secret-example' };
+    expect(loadConfig({ S3_BUCKET: 'foyer-files', S3_REGION: 'eu-central-1', ...keys }).storage).toEqual({
+      kind: 's3',
+      bucket: 'foyer-files',
+      region: 'eu-central-1',
+      endpoint: null,
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 'secret-example',
+      forcePathStyle: false,
+    });
+    // An endpoint (MinIO, R2, …) makes the region optional.
+    expect(
+      loadConfig({
+        S3_BUCKET: 'foyer-files',
+        S3_ENDPOINT: 'http://127.0.0.1:9000',
+        S3_FORCE_PATH_STYLE: '1',
+        ...keys,
+      }).storage,
+    ).toMatchObject({
+      kind: 's3',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+    });
+  });
+
+  it.each([
+    [
+      { S3_BUCKET: 'foyer-files', S3_REGION: 'eu-central-1', S3_SECRET_ACCESS_KEY: 's' },
+      /S3_ACCESS_KEY_ID: required/,
+    ],
+    [
+      { S3_BUCKET: 'foyer-files', S3_REGION: 'eu-central-1', S3_ACCESS_KEY_ID: 'k' },
+      /S3_SECRET_ACCESS_KEY: required/,
+    ],
+    [{ S3_BUCKET: 'foyer-files', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' }, /S3_REGION: required/],
+    [
+      { S3_REGION: 'eu-central-1', S3_ACCESS_KEY_ID: 'k' },
+      /S3_BUCKET: required with S3_REGION, S3_ACCESS_KEY_ID/,
+    ],
+  ])('refuses an incomplete S3 setup: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('requires FOYER_SECRET_KEY on PostgreSQL, where every node must share it', () => {

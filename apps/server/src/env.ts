@@ -49,6 +49,23 @@ const schema = z.object({
   MAIL_FROM: z.email({ error: 'must be an email address such as no-reply@example.com' }).optional(),
   FOYER_ALLOW_PRIVATE_SMTP: z.enum(['0', '1']).default('0'),
   FOYER_WORKER: z.enum(['0', '1']).default('1'),
+  S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be a bucket name: 3-63 lower-case letters, digits, dots or dashes',
+    )
+    .optional(),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'must be a region name such as eu-central-1')
+    .optional(),
+  S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://s3.example.com' })
+    .optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
   FOYER_DNS_SERVERS: z
     .string()
     .optional()
@@ -87,6 +104,63 @@ export interface Config {
   worker: boolean;
   /** DNS servers for domain verification (`ip` or `ip:port`); empty uses the system's. */
   dnsServers: string[];
+  /** Where file bytes live: `$FOYER_DATA_DIR/files` unless S3_BUCKET is set. */
+  storage: StorageConfig;
+}
+
+export type StorageConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      /** Null for AWS itself; MinIO, R2 and the like need theirs. */
+      endpoint: string | null;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+    };
+
+const S3_SETTINGS = [
+  'S3_REGION',
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+] as const;
+
+/**
+ * S3 when S3_BUCKET is set, with its keys required and the region required unless an endpoint
+ * (MinIO, R2, …) is given; otherwise the local directory. S3 settings without a bucket are a
+ * mistake worth stopping for, not something to ignore.
+ */
+function storageFrom(env: z.infer<typeof schema>, dataDir: string): StorageConfig {
+  if (!env.S3_BUCKET) {
+    const stray = S3_SETTINGS.filter((name) => env[name] !== undefined);
+    if (stray.length > 0) {
+      throw new ConfigError([
+        `S3_BUCKET: required with ${stray.join(', ')} (unset them to keep files in $FOYER_DATA_DIR/files)`,
+      ]);
+    }
+    return { kind: 'local', dir: join(dataDir, 'files') };
+  }
+  const problems: string[] = [];
+  if (!env.S3_ACCESS_KEY_ID) problems.push('S3_ACCESS_KEY_ID: required with S3_BUCKET');
+  if (!env.S3_SECRET_ACCESS_KEY) problems.push('S3_SECRET_ACCESS_KEY: required with S3_BUCKET');
+  if (!env.S3_REGION && !env.S3_ENDPOINT) {
+    problems.push('S3_REGION: required with S3_BUCKET unless S3_ENDPOINT names the service');
+  }
+  if (problems.length > 0 || !env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)
+    throw new ConfigError(problems);
+  return {
+    kind: 's3',
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION ?? 'us-east-1',
+    endpoint: env.S3_ENDPOINT ?? null,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === '1',
+  };
 }
 
 export class ConfigError extends Error {
@@ -157,7 +231,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
-  const dataDir = env.FOYER_DATA_DIR ?? resolve(repoRoot, '.data');
+  const givenDataDir = env.FOYER_DATA_DIR ?? resolve(repoRoot, '.data');
+  const dataDir = isAbsolute(givenDataDir) ? givenDataDir : resolve(process.cwd(), givenDataDir);
   const onPostgres = Boolean(env.DATABASE_URL ?? env.DATABASE_LOGIN_URL);
   if (onPostgres && !env.FOYER_SECRET_KEY) {
     throw new ConfigError([
@@ -171,7 +246,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicScheme: env.PUBLIC_SCHEME,
     publicPort: env.PUBLIC_PORT ?? env.PORT,
     trustedProxies: proxyList(env.TRUSTED_PROXY),
-    dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
+    dataDir,
     databaseUrl: env.DATABASE_URL ?? null,
     databaseLoginUrl: env.DATABASE_LOGIN_URL ?? (env.DATABASE_URL ? loginUrlFrom(env.DATABASE_URL) : null),
     logLevel: env.LOG_LEVEL,
@@ -181,6 +256,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     allowPrivateSmtp: env.FOYER_ALLOW_PRIVATE_SMTP === '1',
     worker: env.FOYER_WORKER === '1',
     dnsServers: splitList(env.FOYER_DNS_SERVERS),
+    storage: storageFrom(env, dataDir),
   };
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateToken, hashToken } from '@foyer/auth';
 import { createCtx, type Deps, openSession } from '@foyer/core';
+import { LocalObjectStore, objectKey } from '@foyer/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../../../tests/support/assert';
 import {
@@ -271,6 +272,7 @@ describe('route access', () => {
   let core: Deps;
   let logoPath = '';
   let faviconPath = '';
+  let fileLink = '';
   let verifiedDomain = '';
   const hostOf = (host: HostKind) => (host === 'tenant' ? `${a.slug}.${PLATFORM}` : PLATFORM);
 
@@ -469,12 +471,25 @@ describe('route access', () => {
       log: createLogger('silent'),
       core,
     });
+    // A file in the core's local store and a link to it: the token is all a visitor needs.
+    const fileKey = objectKey(a.id, PARAMS.id ?? '');
+    await core.files.store.put(fileKey, new TextEncoder().encode('route access file'), {
+      contentType: 'text/plain',
+    });
+    fileLink = await core.files.store.signedUrl(fileKey, {
+      expiresInSeconds: 3600,
+      filename: 'route-access.txt',
+      disposition: 'attachment',
+      contentType: 'text/plain',
+    });
     logoPath = `/_brand/logo/${sha.slice(0, 16)}`;
     faviconPath = `/_brand/favicon/${sha.slice(0, 16)}`;
   });
   afterAll(async () => {
     await t?.close();
     if (mailDir) await rm(mailDir, { recursive: true, force: true });
+    if (core?.files.store instanceof LocalObjectStore)
+      await rm(core.files.store.root, { recursive: true, force: true });
   });
 
   it('every page and endpoint declares its access by exactly one route group', () => {
@@ -516,6 +531,7 @@ describe('route access', () => {
     const samples: Record<string, { target: string; allowedStatus?: number }> = {
       '/_brand/logo/:hash': { target: logoPath, allowedStatus: 200 },
       '/_brand/favicon/:hash': { target: faviconPath, allowedStatus: 200 },
+      '/files/:token': { target: fileLink, allowedStatus: 200 },
       '/.well-known/foyer/tls-allowed': {
         target: `/.well-known/foyer/tls-allowed?domain=${verifiedDomain}`,
         allowedStatus: 200,

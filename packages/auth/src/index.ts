@@ -21,7 +21,7 @@ export {
   passwordProblem,
   verifyPassword,
 } from './passwords';
-export { createSecretBox, generateSecretKey, parseSecretKey, type SecretBox } from './secrets';
+export { createSecretBox, deriveKey, generateSecretKey, parseSecretKey, type SecretBox } from './secrets';
 export {
   EMAIL_CHANGE_LIFETIME_MS,
   EMAIL_VERIFY_LIFETIME_MS,

@@ -41,6 +41,16 @@ export function parseSecretKey(text: string): Buffer | null {
   return null;
 }
 
+/**
+ * A key for one purpose (`'file-links'`, …) derived from FOYER_SECRET_KEY with HKDF-SHA256, so
+ * the raw key is never used directly outside the secret box and no two uses share a key.
+ */
+export function deriveKey(key: Uint8Array, purpose: string): Buffer {
+  if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+  if (!/^[a-z0-9-]+$/.test(purpose)) throw new Error('a key purpose is lower-case words joined by dashes');
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `foyer derived key v1\0${purpose}`, 32));
+}
+
 /** A new random key in the form `parseSecretKey` reads. */
 export const generateSecretKey = () => randomBytes(32).toString('base64url');
 

@@ -1,6 +1,7 @@
 import type { SecretBox } from '@foyer/auth';
 import type { DatabaseHandle } from '@foyer/db';
 import type { Transport } from '@foyer/email';
+import type { ObjectStore } from '@foyer/storage';
 import type { Branding } from './branding/types';
 import type { TenantSummary } from './site';
 
@@ -32,10 +33,22 @@ export interface DnsResolver {
   resolveCname(hostname: string): Promise<string[]>;
 }
 
+/** Where file bytes live; built once by the server from its configuration. */
+export interface FileStorage {
+  /** The local directory (`$FOYER_DATA_DIR/files`) or the S3 bucket. */
+  store: ObjectStore;
+  /**
+   * The key that signs the local directory's links, which this server serves at
+   * `/files/<token>`; null with S3, whose links point at S3 itself.
+   */
+  localLinkSecret: Uint8Array | null;
+}
+
 /** What domain operations need from the outside world; built once by the server. */
 export interface Deps {
   db: DatabaseHandle;
   mail: MailSetup;
+  files: FileStorage;
   /** Absolute origin of the platform host, e.g. `https://foyer.app`. */
   platformOrigin: string;
   /** `scheme://<slug>.<platform domain>[:port]`: where a new tenant will live. */

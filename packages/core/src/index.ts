@@ -103,7 +103,7 @@ export {
   permissionsInput,
   presetOf,
 } from './clients/permissions';
-export type { ClientInfo, Deps, DnsResolver, MailSetup, TenantSite } from './context';
+export type { ClientInfo, Deps, DnsResolver, FileStorage, MailSetup, TenantSite } from './context';
 export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
 export {
   actingAs,

@@ -19,6 +19,24 @@ const platform = smtpTransport({
   allowPrivate: true,
   pool: true,
 });
+/** @returns {import('@foyer/core').Deps['files']['store']} */
+function noFiles() {
+  const refuse = async () => {
+    throw new Error('m2-worker: no file storage here');
+  };
+  return {
+    put: refuse,
+    get: refuse,
+    head: refuse,
+    delete: refuse,
+    signedUrl: refuse,
+    // biome-ignore lint/correctness/useYield: refuses before yielding anything
+    async *list() {
+      throw new Error('m2-worker: no file storage here');
+    },
+  };
+}
+
 /** @type {import('@foyer/core').Deps} */
 const ctx = {
   db,
@@ -30,6 +48,8 @@ const ctx = {
     fileDir: null,
     resend: null,
   },
+  // The worker touches no files.
+  files: { store: noFiles(), localLinkSecret: null },
   platformOrigin: 'http://localhost',
   tenantOriginForSlug: origin,
   async siteForSlug(slug) {
