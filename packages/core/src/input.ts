@@ -127,3 +127,35 @@ export const signUpInput = z.object({
   email: line(1000),
   password: secret(256),
 });
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `value` is 'YYYY-MM-DD' naming a real day between 1900 and 2999. */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return (
+    !Number.isNaN(day.getTime()) &&
+    day.toISOString().slice(0, 10) === value &&
+    Number(match[1]) >= 1900 &&
+    Number(match[1]) <= 2999
+  );
+}
+
+/**
+ * A calendar date as a form sends it: '' or null clears it (null), undefined leaves it as it is.
+ */
+export const dateField = (what: string) =>
+  z
+    .union([z.string().trim().max(10, `Enter the ${what} as a date.`), z.null()])
+    .optional()
+    .transform((value, issue) => {
+      if (value === undefined) return undefined;
+      if (value === null || value === '') return null;
+      if (!isCalendarDate(value)) {
+        issue.addIssue({ code: 'custom', message: `Enter the ${what} as a date.` });
+        return z.NEVER;
+      }
+      return value;
+    });

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, schema, sql, type Tx } from '@foyer/db';
 import { z } from 'zod';
 import { adminOf, type Ctx, record, siteOf, type TxCtx, teamMemberOf, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { id, line, lines, parseInput } from '../input';
+import { id, isCalendarDate, line, lines, parseInput } from '../input';
 import { notify } from '../mail/outbox';
 import { notifyInApp } from '../notifications/in-app';
 
@@ -26,8 +26,6 @@ const NOT_FOUND = 'That project doesn’t exist.';
 
 // ---- inputs -------------------------------------------------------------------------------------
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A calendar date as a form sends it ('' for none): 'YYYY-MM-DD' that names a real day, or null. */
 const dateInput = (what: string) =>
   z
@@ -37,16 +35,7 @@ const dateInput = (what: string) =>
     .optional()
     .transform((value, issue) => {
       if (!value) return null;
-      const match = DATE.exec(value);
-      const day = match ? new Date(`${value}T00:00:00Z`) : null;
-      if (
-        !match ||
-        !day ||
-        Number.isNaN(day.getTime()) ||
-        day.toISOString().slice(0, 10) !== value ||
-        Number(match[1]) < 1900 ||
-        Number(match[1]) > 2999
-      ) {
+      if (!isCalendarDate(value)) {
         issue.addIssue({ code: 'custom', message: `Enter the ${what} as a date.` });
         return z.NEVER;
       }

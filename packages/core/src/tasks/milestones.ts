@@ -2,7 +2,7 @@ import { and, eq, isNull, schema, sql, type Tx } from '@foyer/db';
 import { z } from 'zod';
 import { type Ctx, personOf, record, type TxCtx, teamMemberOf, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { id, line, lines, parseInput } from '../input';
+import { dateField, id, line, lines, parseInput } from '../input';
 
 const { branding, milestones, projectFeed, projects, taskStatuses, tasks } = schema;
 
@@ -14,33 +14,8 @@ const NOT_FOUND = 'That milestone doesn’t exist.';
 
 // ---- inputs -------------------------------------------------------------------------------------
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A calendar date as a form sends it: 'YYYY-MM-DD' naming a real day; '' or null for none. */
-const targetDateInput = z
-  .string()
-  .trim()
-  .max(10, 'Enter the target date as a date.')
-  .nullable()
-  .optional()
-  .transform((value, issue) => {
-    if (value === undefined) return undefined;
-    if (!value) return null;
-    const match = DATE.exec(value);
-    const day = match ? new Date(`${value}T00:00:00Z`) : null;
-    if (
-      !match ||
-      !day ||
-      Number.isNaN(day.getTime()) ||
-      day.toISOString().slice(0, 10) !== value ||
-      Number(match[1]) < 1900 ||
-      Number(match[1]) > 2999
-    ) {
-      issue.addIssue({ code: 'custom', message: 'Enter the target date as a date.' });
-      return z.NEVER;
-    }
-    return value;
-  });
+const targetDateInput = dateField('target date');
 
 const nameInput = line(200).min(1, 'Give the milestone a name.');
 const descriptionInput = lines(5000)

@@ -2,12 +2,11 @@ import { and, eq, inArray, type SQL, schema, sql, type Tx } from '@foyer/db';
 import { z } from 'zod';
 import { type Ctx, record, type TxCtx, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { id, line, lines, parseInput } from '../input';
+import { dateField, id, line, lines, parseInput } from '../input';
 import { renderMarkdown } from '../text/markdown';
 import {
   announceAssigned,
   announceShared,
-  dateField,
   endOfColumn,
   flag,
   idList,
