@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tablesIn } from '../support/catalog';
@@ -129,6 +129,19 @@ const NOTIFY_RULE =
 const OWN_NAME_RULE =
   'A person records activity in their own name only (activity_record_insert: actor_id is not distinct ' +
   'from app.user_id); a null actor is for those who act without a user: the worker, API keys, visitors.';
+
+/** Every client, refused by a missing grant (a column only the team may write). */
+const clientsDenied: Partial<PerActor> = Object.fromEntries(clients.map((actor) => [actor, 'denied']));
+
+/** The facts of an upload, under a fresh object key. */
+const uploadRow = (f: MatrixFixture) => ({
+  ...T(f),
+  name: 'probe.pdf',
+  content_type: 'application/pdf',
+  size: 10,
+  sha256: 'c'.repeat(64),
+  object_key: `tenants/${f.T.id}/${randomUUID()}`,
+});
 
 const spec: Record<string, TableSpec> = {
   activity: {
@@ -998,6 +1011,277 @@ const spec: Record<string, TableSpec> = {
         expect: writes('delete', [], NOBODY),
       },
     ],
+  },
+
+  folders: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The team reads its projects' folders; a client only the folders on the way to a file they
+    // read (fo:P-sub holds only an internal file, but fo:P-deep below it holds a visible one).
+    select: {
+      admin: ['fo:P', 'fo:P-deep', 'fo:P-empty', 'fo:P-sub', 'fo:Q'],
+      staffS1: ['fo:P', 'fo:P-deep', 'fo:P-empty', 'fo:P-sub'],
+      staffS2: [],
+      clientA: ['fo:P', 'fo:P-deep', 'fo:P-sub'],
+      clientB: ['fo:P', 'fo:P-deep', 'fo:P-sub'],
+      clientC: [],
+      clientD: [],
+      clientE: ['fo:P', 'fo:P-deep', 'fo:P-sub'],
+      clientF: [],
+      worker: [],
+      adminU: ['U:fo:P'],
+    },
+    insert: [
+      {
+        target: 'a folder on P',
+        row: (f) => ({ ...T(f), project_id: f.id.P, name: unique('Folder') }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'a folder on Q',
+        row: (f) => ({ ...T(f), project_id: f.id.Q, name: unique('Folder') }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'fo:P-sub, renamed',
+        where: (f) => ({ ...T(f), id: f.id['fo:P-sub'] }),
+        set: () => ({ name: 'Renamed' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'fo:P-empty',
+        where: (f) => ({ ...T(f), id: f.id['fo:P-empty'] }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  files: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The team reads its projects' files, the worker all of T's (the orphan sweep, share
+    // notices). A client reads, in projects they read: with `files.download`, client-visible files
+    // and the attachments of comments they read; their own uploads. E lacks `tasks.view`, so no
+    // attachment; D lacks `projects`; F is deactivated.
+    select: {
+      admin: [
+        'f:P-by-A',
+        'f:P-by-B-shared',
+        'f:P-deep-visible',
+        'f:P-sub-internal',
+        'f:P-visible',
+        'f:Q-visible',
+        'f:att-internal',
+        'f:att-visible',
+      ],
+      staffS1: [
+        'f:P-by-A',
+        'f:P-by-B-shared',
+        'f:P-deep-visible',
+        'f:P-sub-internal',
+        'f:P-visible',
+        'f:att-internal',
+        'f:att-visible',
+      ],
+      staffS2: [],
+      clientA: ['f:P-by-A', 'f:P-by-B-shared', 'f:P-deep-visible', 'f:P-visible', 'f:att-visible'],
+      clientB: ['f:P-by-B-shared', 'f:P-deep-visible', 'f:P-visible', 'f:att-visible'],
+      clientC: ['f:Q-visible'],
+      clientD: [],
+      clientE: ['f:P-by-B-shared', 'f:P-deep-visible', 'f:P-visible'],
+      clientF: [],
+      worker: [
+        'f:P-by-A',
+        'f:P-by-B-shared',
+        'f:P-deep-visible',
+        'f:P-sub-internal',
+        'f:P-visible',
+        'f:Q-visible',
+        'f:att-internal',
+        'f:att-visible',
+      ],
+      adminU: ['U:f:P-visible'],
+    },
+    insert: [
+      {
+        target: 'an upload at the top of P in the writer’s own name',
+        row: (f, actor) => {
+          const who = f.actors[actor];
+          return {
+            ...uploadRow(f),
+            project_id: f.id.P,
+            uploaded_by: 'userId' in who ? who.userId : null,
+          };
+        },
+        // E may download but not upload; C is not on P.
+        expect: writes('insert', ['admin', 'staffS1', 'clientA', 'clientB'], BOTH),
+      },
+      {
+        target: 'an upload at the top of Q in the writer’s own name',
+        row: (f, actor) => {
+          const who = f.actors[actor];
+          return { ...uploadRow(f), project_id: f.id.Q, uploaded_by: 'userId' in who ? who.userId : null };
+        },
+        expect: writes('insert', ['admin', 'clientC'], BOTH),
+      },
+      {
+        target: 'an upload on P in client A’s name',
+        row: (f) => ({ ...uploadRow(f), project_id: f.id.P, uploaded_by: f.id.A }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+      {
+        // Filing and sharing are the team's: the client role has no grant on those columns.
+        target: 'an upload into fo:P, client-visible',
+        row: (f, actor) => {
+          const who = f.actors[actor];
+          return {
+            ...uploadRow(f),
+            project_id: f.id.P,
+            folder_id: f.id['fo:P'],
+            folder_path: sql`array[${f.id['fo:P']}]::uuid[]`,
+            client_visible: true,
+            uploaded_by: 'userId' in who ? who.userId : null,
+          };
+        },
+        expect: writes('insert', ['admin', 'staffS1'], BOTH, clientsDenied),
+      },
+    ],
+    update: [
+      {
+        target: 'f:P-sub-internal, made client-visible',
+        where: (f) => ({ ...T(f), id: f.id['f:P-sub-internal'] }),
+        set: () => ({ client_visible: true }),
+        expect: writes('update', ['admin', 'staffS1', 'worker'], TEAM_ONLY),
+      },
+      {
+        target: 'f:Q-visible, renamed',
+        where: (f) => ({ ...T(f), id: f.id['f:Q-visible'] }),
+        set: () => ({ name: 'Renamed.pdf' }),
+        expect: writes('update', ['admin', 'worker'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'f:P-by-A',
+        where: (f) => ({ ...T(f), id: f.id['f:P-by-A'] }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  file_versions: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The team (and the worker) read the versions of the files they read; clients read none:
+    // they see a file's current version, on the file.
+    select: {
+      admin: [
+        'fv:P-by-A',
+        'fv:P-by-B-shared',
+        'fv:P-deep-visible',
+        'fv:P-sub-internal',
+        'fv:P-visible',
+        'fv:Q-visible',
+        'fv:att-internal',
+        'fv:att-visible',
+      ],
+      staffS1: [
+        'fv:P-by-A',
+        'fv:P-by-B-shared',
+        'fv:P-deep-visible',
+        'fv:P-sub-internal',
+        'fv:P-visible',
+        'fv:att-internal',
+        'fv:att-visible',
+      ],
+      staffS2: [],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: [
+        'fv:P-by-A',
+        'fv:P-by-B-shared',
+        'fv:P-deep-visible',
+        'fv:P-sub-internal',
+        'fv:P-visible',
+        'fv:Q-visible',
+        'fv:att-internal',
+        'fv:att-visible',
+      ],
+      adminU: ['U:fv:P-visible'],
+    },
+    insert: [
+      {
+        // A client records only the first version of their own upload (the upload tests cover it).
+        target: 'version 2 of f:P-by-A in the writer’s own name',
+        row: (f, actor) => {
+          const who = f.actors[actor];
+          return {
+            ...uploadRow(f),
+            file_id: f.id['f:P-by-A'],
+            version: 2,
+            uploaded_by: 'userId' in who ? who.userId : null,
+          };
+        },
+        expect: writes('insert', ['admin', 'staffS1'], BOTH),
+      },
+      {
+        target: 'version 2 of f:Q-visible',
+        row: (f) => ({ ...uploadRow(f), file_id: f.id['f:Q-visible'], version: 2 }),
+        expect: writes('insert', ['admin'], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: 'fv:P-visible, renamed',
+        where: (f) => ({ ...T(f), id: f.id['fv:P-visible'] }),
+        set: () => ({ name: 'Renamed.png' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'fv:P-sub-internal',
+        where: (f) => ({ ...T(f), id: f.id['fv:P-sub-internal'] }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  storage_usage: {
+    key: ['tenant_id'],
+    label: (r, f) => f.name(r.tenant_id),
+    // Kept by the database on every file change; admins read it; nobody writes it.
+    select: {
+      admin: ['T'],
+      staffS1: [],
+      staffS2: [],
+      clientA: 'denied',
+      clientB: 'denied',
+      clientC: 'denied',
+      clientD: 'denied',
+      clientE: 'denied',
+      clientF: 'denied',
+      worker: [],
+      adminU: ['U'],
+    },
+    insert: [{ target: 'a second usage row for T', row: T, expect: writes('insert', [], NOBODY) }],
+    update: [
+      {
+        target: "T's usage, emptied",
+        where: T,
+        set: () => ({ bytes: 0, files: 0 }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [{ target: "T's usage", where: T, expect: writes('delete', [], NOBODY) }],
   },
 
   task_assignees: {

@@ -32,6 +32,12 @@ import { type AdminActor, type ClientActor, createTenant, type TenantFixture } f
  *   messages on th:P-visible: msg-team-visible (admin), msg-team-internal (admin, internal),
  *            msg-A (A's own, not shared), msg-B-shared (B's, shared); on th:P-internal:
  *            msg-on-internal (admin, visible); on th:Q-visible: msg-Q (admin, visible)
+ *   folders  fo:P (top, holds f:P-visible), fo:P-sub (in fo:P, holds f:P-sub-internal), fo:P-deep
+ *            (in fo:P-sub, holds f:P-deep-visible), fo:P-empty (top, empty), fo:Q (top, empty)
+ *   files    f:P-visible (admin, visible), f:P-sub-internal, f:P-deep-visible, f:P-by-A (A's upload,
+ *            internal), f:P-by-B-shared (B's upload, shared by the team), f:Q-visible,
+ *            f:att-visible (attached to msg-team-visible), f:att-internal (to msg-team-internal);
+ *            each with its first version `fv:<file>`
  *   feed     P: created (for everyone), assigned (for A only), task.shared#P-visible,
  *            task.shared#P-internal (since made internal), milestone.shared#MP-internal,
  *            comment.shared#msg-B-shared; Q: created; R: created
@@ -88,6 +94,15 @@ export interface MatrixFixture {
 }
 
 const hex = () => randomBytes(32).toString('hex');
+
+/** What an upload records of its bytes: a fresh object key each time. */
+const fileFacts = (tenantId: string) => ({
+  tenantId,
+  contentType: 'application/pdf',
+  size: 2048,
+  sha256: 'b'.repeat(64),
+  objectKey: `tenants/${tenantId}/${randomUUID()}`,
+});
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
 export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixture> {
@@ -144,6 +159,29 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'msg-Q': randomUUID(),
   };
   const worker: WorkerActor = { kind: 'worker', tenantId };
+  const folders = {
+    'fo:P': T.folderId,
+    'fo:P-sub': randomUUID(),
+    'fo:P-deep': randomUUID(),
+    'fo:P-empty': randomUUID(),
+    'fo:Q': randomUUID(),
+  };
+  const files = {
+    'f:P-visible': T.fileId,
+    'f:P-sub-internal': randomUUID(),
+    'f:P-deep-visible': randomUUID(),
+    'f:P-by-A': randomUUID(),
+    'f:P-by-B-shared': randomUUID(),
+    'f:Q-visible': randomUUID(),
+    'f:att-visible': randomUUID(),
+    'f:att-internal': randomUUID(),
+  };
+  const versions: Record<string, string> = Object.fromEntries(
+    Object.keys(files).map((file) => [
+      `fv:${file.slice(2)}`,
+      file === 'f:P-visible' ? T.fileVersionId : randomUUID(),
+    ]),
+  );
 
   await withActor(t.handle.db, admin, async (tx) => {
     await tx.insert(schema.clients).values([
@@ -263,6 +301,66 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
         teamMessage(messages['msg-on-internal'], threads['th:P-internal'], true),
         teamMessage(messages['msg-Q'], threads['th:Q-visible'], true),
       ]);
+    await tx.insert(schema.folders).values([
+      {
+        tenantId,
+        id: folders['fo:P-sub'],
+        projectId: P,
+        parentId: folders['fo:P'],
+        path: [folders['fo:P']],
+        name: 'Sub',
+      },
+      {
+        tenantId,
+        id: folders['fo:P-deep'],
+        projectId: P,
+        parentId: folders['fo:P-sub'],
+        path: [folders['fo:P'], folders['fo:P-sub']],
+        name: 'Deep',
+      },
+      { tenantId, id: folders['fo:P-empty'], projectId: P, name: 'Empty' },
+      { tenantId, id: folders['fo:Q'], projectId: Q, name: 'Q files' },
+    ]);
+    const teamFile = (
+      label: keyof typeof files,
+      projectId: string,
+      extra: Partial<typeof schema.files.$inferInsert>,
+    ) =>
+      ({
+        ...fileFacts(tenantId),
+        id: files[label],
+        projectId,
+        name: label,
+        uploadedBy: admin.userId,
+        uploaderName: 'Admin',
+        ...extra,
+      }) satisfies typeof schema.files.$inferInsert;
+    const teamFiles = [
+      teamFile('f:P-sub-internal', P, {
+        folderId: folders['fo:P-sub'],
+        folderPath: [folders['fo:P'], folders['fo:P-sub']],
+      }),
+      teamFile('f:P-deep-visible', P, {
+        folderId: folders['fo:P-deep'],
+        folderPath: [folders['fo:P'], folders['fo:P-sub'], folders['fo:P-deep']],
+        clientVisible: true,
+      }),
+      teamFile('f:Q-visible', Q, { clientVisible: true }),
+      teamFile('f:att-visible', P, { messageId: T.messageId }),
+      teamFile('f:att-internal', P, { messageId: messages['msg-team-internal'] }),
+    ];
+    await tx.insert(schema.files).values(teamFiles);
+    await tx.insert(schema.fileVersions).values(
+      teamFiles.map((file) => ({
+        ...fileFacts(tenantId),
+        id: versions[`fv:${file.name.slice(2)}`] as string,
+        fileId: file.id,
+        name: file.name,
+        objectKey: file.objectKey,
+        version: 1,
+        uploadedBy: admin.userId,
+      })),
+    );
     await tx.insert(schema.invitations).values({
       tenantId,
       email: `d@${T.slug}.test`,
@@ -313,11 +411,33 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       ),
     );
   }
+  // Clients' uploads are written as those clients, with the columns their role may write; the
+  // team then shares B's.
+  for (const [who, label] of [
+    [A, 'f:P-by-A'],
+    [B, 'f:P-by-B-shared'],
+  ] as const) {
+    const facts = fileFacts(tenantId);
+    await withActor(t.handle.db, who, async (tx) => {
+      await tx.execute(
+        sql`insert into app.files (tenant_id, id, project_id, name, content_type, size, sha256, object_key, uploaded_by)
+            values (${tenantId}, ${files[label]}, ${P}, ${label}, ${facts.contentType}, ${facts.size}, ${facts.sha256}, ${facts.objectKey}, ${who.userId})`,
+      );
+      await tx.execute(
+        sql`insert into app.file_versions (tenant_id, id, file_id, version, name, content_type, size, sha256, object_key, uploaded_by)
+            values (${tenantId}, ${versions[`fv:${label.slice(2)}`]}, ${files[label]}, 1, ${label}, ${facts.contentType}, ${facts.size}, ${facts.sha256}, ${facts.objectKey}, ${who.userId})`,
+      );
+    });
+  }
   await withActor(t.handle.db, admin, async (tx) => {
     await tx
       .update(schema.messages)
       .set({ clientVisible: true, authorName: 'Company Y' })
       .where(sql`${schema.messages.id} = ${messages['msg-B-shared']}`);
+    await tx
+      .update(schema.files)
+      .set({ clientVisible: true, uploaderName: 'Company Y' })
+      .where(sql`${schema.files.id} = ${files['f:P-by-B-shared']}`);
     await tx.insert(schema.projectFeed).values([
       { tenantId, projectId: P, kind: 'task.shared', taskId: tasks['P-visible'], actorName: 'Admin' },
       { tenantId, projectId: P, kind: 'task.shared', taskId: tasks['P-internal'], actorName: 'Admin' },
@@ -380,6 +500,9 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     ...threads,
     ...milestones,
     ...messages,
+    ...folders,
+    ...files,
+    ...versions,
     'U:admin': U.admin.userId,
     'U:A': U.client.userId,
     'U:X': U.clientId,
@@ -389,6 +512,9 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'U:th:P-visible': U.threadId,
     'U:MP-visible': U.milestoneId,
     'U:msg-team-visible': U.messageId,
+    'U:fo:P': U.folderId,
+    'U:f:P-visible': U.fileId,
+    'U:fv:P-visible': U.fileVersionId,
   };
   const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
   return {

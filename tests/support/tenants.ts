@@ -38,6 +38,11 @@ export interface TenantFixture extends TenantRow {
   messageId: string;
   /** A client-visible milestone of the project. */
   milestoneId: string;
+  /** A top-level folder of the project, holding `fileId`. */
+  folderId: string;
+  /** The admin's client-visible file in `folderId`, with its first version `fileVersionId`. */
+  fileId: string;
+  fileVersionId: string;
 }
 
 export type BrandingInput = Partial<Omit<typeof schema.branding.$inferInsert, 'tenantId'>>;
@@ -103,6 +108,9 @@ export async function createTenant(
   const threadId = randomUUID();
   const messageId = randomUUID();
   const milestoneId = randomUUID();
+  const folderId = randomUUID();
+  const fileId = randomUUID();
+  const fileVersionId = randomUUID();
 
   await withActor(t.handle.db, admin, async (tx) => {
     await tx.insert(schema.branding).values({ tenantId, displayName: tenant.name, ...options.branding });
@@ -153,6 +161,26 @@ export async function createTenant(
       clientVisible: true,
     });
     await tx.insert(schema.workSettings).values({ tenantId });
+    await tx.insert(schema.folders).values({ tenantId, id: folderId, projectId, name: 'Brand' });
+    const upload = {
+      tenantId,
+      name: 'logo.png',
+      contentType: 'image/png',
+      size: 1234,
+      sha256: 'a'.repeat(64),
+      objectKey: `tenants/${tenantId}/${randomUUID()}`,
+      uploadedBy: admin.userId,
+    };
+    await tx.insert(schema.files).values({
+      ...upload,
+      id: fileId,
+      projectId,
+      folderId,
+      folderPath: [folderId],
+      clientVisible: true,
+      uploaderName: 'Admin',
+    });
+    await tx.insert(schema.fileVersions).values({ ...upload, id: fileVersionId, fileId, version: 1 });
     const inAnHour = new Date(Date.now() + 3_600_000);
     await tx.insert(schema.sessions).values({
       tenantId,
@@ -227,5 +255,8 @@ export async function createTenant(
     threadId,
     messageId,
     milestoneId,
+    folderId,
+    fileId,
+    fileVersionId,
   };
 }

@@ -5,6 +5,7 @@ export * from './clients';
 export { type ClientPermission, clientPermissions } from './columns';
 export * from './email';
 export * from './feed';
+export * from './files';
 export * from './platform';
 export * from './projects';
 export * from './roles';

@@ -36,6 +36,8 @@ export const projects = app.table(
     deadline: date('deadline', { mode: 'string' }),
     /** Whether new tasks and milestones start client-visible (the team can still flip each). */
     tasksVisibleByDefault: boolean('tasks_visible_by_default').notNull().default(false),
+    /** Whether the team's new uploads start client-visible (the team can still flip each file). */
+    filesVisibleByDefault: boolean('files_visible_by_default').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

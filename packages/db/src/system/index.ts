@@ -11,5 +11,6 @@ export * as operators from './operators';
 export * as outbox from './outbox';
 export * as sessions from './sessions';
 export * as signIn from './sign-in';
+export * as storage from './storage';
 export * as tenants from './tenants';
 export * as throttle from './throttle';
