@@ -119,7 +119,9 @@ CREATE POLICY "folders_team_insert" ON "app"."folders" AS PERMISSIVE FOR INSERT 
 CREATE POLICY "folders_team_update" ON "app"."folders" AS PERMISSIVE FOR UPDATE TO "foyer_team" USING ("app"."folders"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ((select current_setting('app.role', true)) = 'admin' or "app"."folders"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))) WITH CHECK ("app"."folders"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ((select current_setting('app.role', true)) = 'admin' or "app"."folders"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))));--> statement-breakpoint
 CREATE POLICY "folders_team_delete" ON "app"."folders" AS PERMISSIVE FOR DELETE TO "foyer_team" USING ("app"."folders"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ((select current_setting('app.role', true)) = 'admin' or "app"."folders"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))));--> statement-breakpoint
 CREATE POLICY "folders_client_select" ON "app"."folders" AS PERMISSIVE FOR SELECT TO "foyer_client" USING ("app"."folders"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and "app"."folders"."id" in (select unnest(rf.folder_path) from app.files rf));--> statement-breakpoint
-CREATE POLICY "storage_usage_team_select" ON "app"."storage_usage" AS PERMISSIVE FOR SELECT TO "foyer_team" USING ("app"."storage_usage"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and (select current_setting('app.role', true)) = 'admin');
+CREATE POLICY "storage_usage_team_select" ON "app"."storage_usage" AS PERMISSIVE FOR SELECT TO "foyer_team" USING ("app"."storage_usage"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and (select current_setting('app.role', true)) = 'admin');--> statement-breakpoint
+ALTER POLICY "project_clients_team_select" ON "app"."project_clients" TO foyer_team USING ("app"."project_clients"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ((select current_setting('app.role', true)) = 'admin' or (select current_setting('app.role', true)) = 'worker' or "app"."project_clients"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))));--> statement-breakpoint
+ALTER POLICY "projects_team_select" ON "app"."projects" TO foyer_team USING ("app"."projects"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ((select current_setting('app.role', true)) = 'admin' or (select current_setting('app.role', true)) = 'worker' or "app"."projects"."id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))));
 --> statement-breakpoint
 ALTER TABLE "app"."file_versions" DROP CONSTRAINT "file_versions_tenant_id_uploaded_by_users_tenant_id_id_fk";
 --> statement-breakpoint
@@ -157,6 +159,33 @@ GRANT INSERT (tenant_id, id, project_id, name, content_type, size, sha256, objec
 GRANT INSERT (tenant_id, id, file_id, version, name, content_type, size, sha256, object_key, thumbnail_key, uploaded_by) ON app.file_versions TO foyer_client;
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE ON app.storage_usage TO foyer_system;
+--> statement-breakpoint
+GRANT SELECT ON app.files TO foyer_system;
+--> statement-breakpoint
+-- Projects with files shared at or before p_shared_before whose "files shared" notice has not
+-- gone out, across tenants (the hourly notice job), oldest first. p_tenant_ids, when given,
+-- narrows the list to those tenants (tests sharing one database).
+CREATE OR REPLACE FUNCTION app_system.file_shares_due(p_shared_before timestamptz, p_limit integer, p_tenant_ids uuid[])
+RETURNS TABLE (tenant_id uuid, tenant_slug text, project_id uuid)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+AS $$
+  SELECT f.tenant_id, t.slug, f.project_id
+  FROM app.files f
+  JOIN platform.tenants t ON t.id = f.tenant_id
+  WHERE f.share_pending AND t.status = 'active'
+    AND (p_tenant_ids IS NULL OR f.tenant_id = ANY (p_tenant_ids))
+  GROUP BY f.tenant_id, t.slug, f.project_id
+  HAVING min(f.shared_at) <= p_shared_before
+  ORDER BY min(f.shared_at)
+  LIMIT least(greatest(p_limit, 1), 1000)
+$$;
+--> statement-breakpoint
+ALTER FUNCTION app_system.file_shares_due(timestamp with time zone,integer,uuid[]) OWNER TO foyer_system;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION app_system.file_shares_due(timestamp with time zone,integer,uuid[]) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app_system.file_shares_due(timestamp with time zone,integer,uuid[]) TO foyer_login;
+
 --> statement-breakpoint
 -- Keeps app.storage_usage: bytes follow every version's insert and delete, files every file's.
 -- Fired AFTER INSERT OR DELETE on app.file_versions and app.files, whoever wrote the row (a

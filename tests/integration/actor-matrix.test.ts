@@ -556,8 +556,8 @@ const spec: Record<string, TableSpec> = {
   project_clients: {
     key: ['tenant_id', 'project_id', 'user_id'],
     label: (r, f) => `${f.name(r.project_id)}/${f.name(r.user_id)}`,
-    // Admins all; staff those of their projects; a client only its own assignments, never who
-    // else is on a project.
+    // Admins and the worker (notices) all; staff those of their projects; a client only its own
+    // assignments, never who else is on a project.
     select: {
       admin: ['P/A', 'P/B', 'P/D', 'P/E', 'P/F', 'Q/C', 'R/A'],
       staffS1: ['P/A', 'P/B', 'P/D', 'P/E', 'P/F'],
@@ -568,7 +568,7 @@ const spec: Record<string, TableSpec> = {
       clientD: ['P/D'],
       clientE: ['P/E'],
       clientF: ['P/F'],
-      worker: [],
+      worker: ['P/A', 'P/B', 'P/D', 'P/E', 'P/F', 'Q/C', 'R/A'],
       adminU: ['U:P/U:A'],
     },
     insert: [
@@ -712,6 +712,7 @@ const spec: Record<string, TableSpec> = {
     key: ['id'],
     label: (r, f) => f.name(r.id),
     // Clients: assigned, not archived, with `projects` on; the owning company alone gives nothing (O).
+    // The worker reads them all (notices).
     select: {
       admin: ['O', 'P', 'Q', 'R'],
       staffS1: ['P'],
@@ -722,7 +723,7 @@ const spec: Record<string, TableSpec> = {
       clientD: [],
       clientE: ['P'],
       clientF: [],
-      worker: [],
+      worker: ['O', 'P', 'Q', 'R'],
       adminU: ['U:P'],
     },
     insert: [

@@ -80,7 +80,7 @@ const ctx: Deps = {
     resend: null,
   },
   // The worker touches no files (and the bundle stays free of the storage drivers).
-  files: { store: noFiles(), localLinkSecret: null },
+  files: { store: noFiles(), linkSecret: new Uint8Array(32), direct: false },
   platformOrigin: `http://${PLATFORM_DOMAIN}`,
   tenantOriginForSlug: tenantOrigin,
   async siteForSlug(slug) {

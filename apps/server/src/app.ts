@@ -201,6 +201,7 @@ function refuse(c: Context<AppEnv>, { status, message }: Refusal): Response {
  */
 export function createFileStorage(config: Config, secretKey: Uint8Array): FileStorage {
   const storage = config.storage;
+  const secret = deriveKey(secretKey, 'file-links');
   if (storage.kind === 's3') {
     return {
       store: new S3ObjectStore({
@@ -211,11 +212,11 @@ export function createFileStorage(config: Config, secretKey: Uint8Array): FileSt
         secretAccessKey: storage.secretAccessKey,
         forcePathStyle: storage.forcePathStyle,
       }),
-      localLinkSecret: null,
+      linkSecret: secret,
+      direct: true,
     };
   }
-  const secret = deriveKey(secretKey, 'file-links');
-  return { store: new LocalObjectStore({ root: storage.dir, secret }), localLinkSecret: secret };
+  return { store: new LocalObjectStore({ root: storage.dir, secret }), linkSecret: secret, direct: false };
 }
 
 /**
@@ -326,14 +327,11 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  // Local signed links, on any host: the token is the authorisation, and a path link works on
-  // whichever domain the tenant is served from. With S3 the links point at the bucket instead.
-  const linkSecret = core.files.localLinkSecret;
-  if (linkSecret) {
-    app.on(['GET', 'HEAD'], '/files/:token', access('public'), (c) =>
-      serveFileLink(c, core.files.store, linkSecret, core.now(), log),
-    );
-  }
+  // Signed file links, on any host: the token is the authorisation, and a path link works on
+  // whichever domain the tenant is served from. Every local link, and previews with S3.
+  app.on(['GET', 'HEAD'], '/files/:token', access('public'), (c) =>
+    serveFileLink(c, core.files.store, core.files.linkSecret, core.now(), log),
+  );
 
   const assets = deps.assets ?? new Map<string, StaticAsset>();
 

@@ -38,10 +38,13 @@ export interface FileStorage {
   /** The local directory (`$FOYER_DATA_DIR/files`) or the S3 bucket. */
   store: ObjectStore;
   /**
-   * The key that signs the local directory's links, which this server serves at
-   * `/files/<token>`; null with S3, whose links point at S3 itself.
+   * The key that signs this server's own file links (`/files/<token>`, streamed from either
+   * store): every link of the local directory, and in-page previews with S3 (same origin, so the
+   * page's CSP and pdf.js need no exception). Downloads with S3 are S3's presigned links.
    */
-  localLinkSecret: Uint8Array | null;
+  linkSecret: Uint8Array;
+  /** Whether the store is S3 (downloads then go to S3 directly). */
+  direct: boolean;
 }
 
 /** What domain operations need from the outside world; built once by the server. */

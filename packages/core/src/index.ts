@@ -139,6 +139,40 @@ export {
 } from './domains/domains';
 export type { CoreErrorCode } from './errors';
 export { CoreError, ERROR_STATUS, httpStatus, problemType, sqlState } from './errors';
+export type { FileAudienceClient, FileAudienceReason } from './files/audience';
+export { FILE_AUDIENCE_REASONS, fileAudience } from './files/audience';
+export { cleanName } from './files/common';
+export type {
+  FileDetail,
+  FileLink,
+  FileRow,
+  FileSort,
+  FilesArea,
+  FileVersion,
+  FolderRow,
+} from './files/files';
+export {
+  createFolder,
+  deleteFiles,
+  deleteFolder,
+  FILE_SORTS,
+  FILES_PAGE_SIZE,
+  fileLink,
+  getFile,
+  listFiles,
+  moveFiles,
+  renameFile,
+  renameFolder,
+  setFilesDefault,
+  setFileVisibility,
+  storageUsage,
+  thumbnailLink,
+} from './files/files';
+export type { FileGroup, PreviewKind } from './files/kinds';
+export { FILE_GROUPS, fileGroup, inlineSafe, previewKind, thumbnailable } from './files/kinds';
+export { announceFileShares, portalFilesLink, SHARE_BATCH_SECONDS } from './files/shares';
+export type { UploadAllowance, UploadPlace } from './files/uploads';
+export { describeBytes, registerUpload, uploadAllowance } from './files/uploads';
 export * as inputs from './input';
 export { parseInput } from './input';
 export type { EmailSettingsRow } from './mail/delivery';

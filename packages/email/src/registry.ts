@@ -183,10 +183,15 @@ const samples = {
     invoiceUrl: link('/invoices/inv-2026-014'),
   },
   'file-shared': {
-    sharedByName: 'Jordan Lee',
-    fileName: 'Brand guidelines v3.pdf',
+    sharedByName: 'Northwind Studio',
     projectName: 'Spring website refresh',
-    fileUrl: link('/projects/spring-website-refresh/files/brand-guidelines-v3'),
+    count: 2,
+    several: true,
+    files: [
+      { name: 'Brand guidelines v3.pdf', size: '2.4 MB' },
+      { name: 'Homepage hero.png', size: '860 KB' },
+    ],
+    filesUrl: link('/projects/spring-website-refresh/files'),
   },
   'message-digest': {
     messages: [
@@ -440,16 +445,21 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     ],
   },
   'file-shared': {
-    name: 'File shared',
-    description: 'A file was shared with the recipient.',
-    audience: 'any',
-    link: 'fileUrl',
-    live: false,
+    name: 'Files shared',
+    description:
+      'Tells a client which files of a project were shared with them in the last hour (one email per project and hour).',
+    audience: 'client',
+    link: 'filesUrl',
+    live: true,
     variables: [
-      { name: 'sharedByName', description: 'Who shared it' },
-      { name: 'fileName', description: 'The file name' },
+      { name: 'sharedByName', description: 'Who shared them (the agency’s name)' },
       { name: 'projectName', description: 'The project' },
-      { name: 'fileUrl', description: 'Link to the file' },
+      { name: 'count', description: 'How many files' },
+      { name: 'several', description: 'Whether more than one file (use {{#if several}})' },
+      { name: 'files', description: 'The files (use {{#each files}})' },
+      { name: 'files[].name', description: 'A file’s name' },
+      { name: 'files[].size', description: 'A file’s size, e.g. 2.4 MB' },
+      { name: 'filesUrl', description: 'Link to the project’s files' },
     ],
   },
   'message-digest': {

@@ -201,14 +201,15 @@ describe('renderEmail', () => {
       key: 'file-shared',
       brand,
       vars: {
-        sharedByName: 'Eve\r\nBcc: victim@example.com',
-        fileName: 'x'.repeat(400),
-        fileUrl: 'https://a.example/f',
+        sharedByName: 'Eve',
+        projectName: `Eve\r\nBcc: victim@example.com ${'x'.repeat(400)}`,
+        files: [],
+        filesUrl: 'https://a.example/f',
       },
       recipient,
     });
     expect(email.subject).not.toMatch(/[\r\n]/);
-    expect(email.subject.startsWith('Eve Bcc: victim@example.com shared xxx')).toBe(true);
+    expect(email.subject.startsWith('A new file on Eve Bcc: victim@example.com xxx')).toBe(true);
     expect(email.subject.length).toBeLessThanOrEqual(200);
   });
 

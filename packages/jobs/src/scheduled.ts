@@ -1,4 +1,4 @@
-import { createCtx, type Deps, purgeThrottle, reverifyDomains } from '@foyer/core';
+import { announceFileShares, createCtx, type Deps, purgeThrottle, reverifyDomains } from '@foyer/core';
 
 /**
  * Periodic work (overdue invoices, reminders, domain re-verification…). Every worker checks its
@@ -29,6 +29,15 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       intervalSeconds: reverification,
       run: async (ctx) => {
         await reverifyDomains(ctx, { recheckAfterMs: reverification * 900 });
+      },
+    },
+    {
+      // Tells clients which files were shared with them, one notice per project an hour after
+      // its first share (so a batch of uploads is one email, not fifty).
+      name: 'files-shared',
+      intervalSeconds: 5 * 60,
+      run: async (ctx) => {
+        await announceFileShares(ctx);
       },
     },
     {

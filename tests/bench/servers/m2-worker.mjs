@@ -49,7 +49,7 @@ const ctx = {
     resend: null,
   },
   // The worker touches no files.
-  files: { store: noFiles(), localLinkSecret: null },
+  files: { store: noFiles(), linkSecret: new Uint8Array(32), direct: false },
   platformOrigin: 'http://localhost',
   tenantOriginForSlug: origin,
   async siteForSlug(slug) {

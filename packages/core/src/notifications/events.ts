@@ -58,7 +58,7 @@ export const NOTIFICATION_EVENTS = [
   { key: 'payment-received', label: 'A payment is received', audience: 'both', email: true, live: false },
   { key: 'payment-reminder', label: 'An invoice is due soon', audience: 'client', email: true, live: false },
   { key: 'payment-overdue', label: 'An invoice is overdue', audience: 'both', email: true, live: false },
-  { key: 'file-shared', label: 'A file is shared', audience: 'both', email: true, live: false },
+  { key: 'file-shared', label: 'Files are shared with you', audience: 'client', email: true, live: true },
   {
     key: 'message-digest',
     label: 'Daily digest of unread messages',

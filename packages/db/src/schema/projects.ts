@@ -4,6 +4,7 @@ import { app } from './app';
 import { clients } from './clients';
 import {
   actorIsAdmin,
+  actorIsWorker,
   clientMay,
   clientProjectIds,
   createdAt,
@@ -54,8 +55,9 @@ export const projects = app.table(
       sql`${t.deadline} is null or ${t.startDate} is null or ${t.deadline} >= ${t.startDate}`,
     ),
     // Admins see and run every project; staff see the projects they are assigned to.
+    // The worker, acting for one tenant, reads its projects (for notices such as "files shared").
     ...walledPolicies('projects', 'team', teamRole, t.tenantId, {
-      select: sql`(${actorIsAdmin} or ${t.id} in ${staffProjectIds})`,
+      select: sql`(${actorIsAdmin} or ${actorIsWorker} or ${t.id} in ${staffProjectIds})`,
       insert: actorIsAdmin,
       update: actorIsAdmin,
       delete: actorIsAdmin,
@@ -94,7 +96,7 @@ export const projectClients = app.table(
     // The policies' lookup: a person's projects.
     index('project_clients_tenant_user_idx').on(t.tenantId, t.userId, t.projectId),
     ...walledPolicies('project_clients', 'team', teamRole, t.tenantId, {
-      select: sql`(${actorIsAdmin} or ${t.projectId} in ${staffProjectIds})`,
+      select: sql`(${actorIsAdmin} or ${actorIsWorker} or ${t.projectId} in ${staffProjectIds})`,
       insert: actorIsAdmin,
       update: actorIsAdmin,
       delete: actorIsAdmin,

@@ -20,3 +20,25 @@ export async function room(h: DatabaseHandle, tenantId: string): Promise<Storage
     limitBytes: Number(row?.limit_bytes ?? 0),
   };
 }
+
+export interface FileSharesDue {
+  tenantId: string;
+  tenantSlug: string;
+  projectId: string;
+}
+
+/** Projects whose shared files wait for their notice since `sharedBefore` or earlier, across tenants. */
+export async function sharesDue(
+  h: DatabaseHandle,
+  options: { sharedBefore: Date; limit: number; tenantIds?: readonly string[] },
+): Promise<FileSharesDue[]> {
+  const tenantIds = options.tenantIds ? `{${options.tenantIds.join(',')}}` : null;
+  const found = await h.rows<{ tenant_id: string; tenant_slug: string; project_id: string }>(
+    sql`select * from app_system.file_shares_due(${options.sharedBefore.toISOString()}::timestamptz, ${options.limit}::integer, ${tenantIds}::uuid[])`,
+  );
+  return found.map((row) => ({
+    tenantId: row.tenant_id,
+    tenantSlug: row.tenant_slug,
+    projectId: row.project_id,
+  }));
+}
