@@ -1,0 +1,22 @@
+export {
+  checkType,
+  extensionRefused,
+  inlineSafe,
+  previewKind,
+  SNIFF_BYTES,
+  sniffedType,
+} from './content-types';
+export { createUploads } from './tus';
+export type {
+  AuthorizeResult,
+  CompletedUpload,
+  CompleteResult,
+  PreviewKind,
+  Refusal,
+  SniffedType,
+  TypeCheck,
+  Uploader,
+  Uploads,
+  UploadsOptions,
+  UploadsStore,
+} from './types';
