@@ -38,6 +38,37 @@ type S3rverClass = new (options: {
   directory: string;
   configureBuckets: { name: string; configs: never[] }[];
 }) => S3rverInstance;
+/** The part of tus-js-client (the browser's client, which runs in Node too) these tests use. */
+interface TusResponse {
+  getStatus(): number;
+  getHeader(name: string): string | undefined;
+  getBody(): string;
+}
+interface TusUpload {
+  url: string | null;
+  start(): void;
+  abort(): Promise<void>;
+}
+interface TusClient {
+  Upload: new (
+    file: Buffer,
+    options: {
+      endpoint: string;
+      metadata: Record<string, string>;
+      headers: Record<string, string>;
+      chunkSize?: number;
+      retryDelays?: number[] | null;
+      onSuccess?: (payload: { lastResponse: TusResponse }) => void;
+      onError?: (error: Error & { originalResponse?: TusResponse | null }) => void;
+      onChunkComplete?: (chunkSize: number, bytesAccepted: number, bytesTotal: number) => void;
+    },
+  ) => TusUpload;
+}
+/** tus-js-client is the web app's dependency; load it from there. */
+const tus = createRequire(new URL('../../../web/package.json', import.meta.url))(
+  'tus-js-client',
+) as TusClient;
+
 /**
  * s3rver is a test dependency of the storage package, not of the server: load it from there
  * rather than give the server a second copy.
@@ -463,6 +494,73 @@ describe.each([
     );
     // The finished upload is no longer an upload.
     expect((await head(h, who, location)).status).toBe(404);
+  });
+
+  it('works with tus-js-client: several files at once in small chunks, one paused and resumed', async () => {
+    const who = uploader();
+    const files = [
+      { name: 'one.png', bytes: randomPng(700, 700) },
+      { name: 'two.pdf', bytes: Buffer.concat([PDF_BYTES, randomBytes(3 * MiB)]) },
+      { name: 'three.csv', bytes: Buffer.from('a,b\n'.repeat(300_000)) },
+    ];
+    const results = await Promise.all(
+      files.map(
+        (file, index) =>
+          new Promise<{ id: string | undefined; chunks: number }>((resolve, reject) => {
+            let chunks = 0;
+            let paused = false;
+            const upload: TusUpload = new tus.Upload(file.bytes, {
+              endpoint: `${h.base}/uploads`,
+              metadata: { filename: file.name, filetype: 'application/x-whatever' },
+              headers: { 'x-test-tenant': who.tenantId, 'x-test-user': who.userId },
+              chunkSize: MiB,
+              retryDelays: null,
+              onChunkComplete: () => {
+                chunks++;
+                // Pause the first file after its first chunk and resume it: the client asks for
+                // the offset (HEAD) and carries on from there.
+                if (index === 0 && !paused) {
+                  paused = true;
+                  void upload.abort().then(() => upload.start());
+                }
+              },
+              onSuccess: ({ lastResponse }) =>
+                resolve({ id: lastResponse.getHeader('Foyer-File-Id'), chunks }),
+              onError: reject,
+            });
+            upload.start();
+          }),
+      ),
+    );
+    expect(results.every((result) => result.id?.startsWith('file-'))).toBe(true);
+    expect(results[1]?.chunks).toBeGreaterThan(2);
+    expect(h.completed).toHaveLength(3);
+    for (const file of files) {
+      const done = h.completed.find((entry) => entry.upload.name === file.name)?.upload;
+      expect(done?.sha256).toBe(sha256(file.bytes));
+      expect(sha256(await bytesOf(h.objects, done?.key ?? ''))).toBe(sha256(file.bytes));
+    }
+    expect(h.completed.map((entry) => entry.upload.contentType).sort()).toEqual([
+      'application/pdf',
+      'image/png',
+      'text/csv',
+    ]);
+  });
+
+  it('gives tus-js-client the human message of a refusal', async () => {
+    const who = uploader();
+    const error = await new Promise<Error & { originalResponse?: TusResponse | null }>((resolve, reject) => {
+      new tus.Upload(Buffer.concat([PDF_BYTES, Buffer.alloc(5000)]), {
+        endpoint: `${h.base}/uploads`,
+        metadata: { filename: 'holiday.jpg' },
+        headers: { 'x-test-tenant': who.tenantId, 'x-test-user': who.userId },
+        retryDelays: null,
+        onSuccess: () => reject(new Error('a disguised file was accepted')),
+        onError: resolve,
+      }).start();
+    });
+    expect(error.originalResponse?.getStatus()).toBe(415);
+    expect(error.originalResponse?.getBody()).toMatch(/named “.jpg” but its contents are a PDF/);
   });
 
   it('takes the file in the creation request too (creation-with-upload)', async () => {

@@ -124,9 +124,10 @@ export function createUploads(options: UploadsOptions): Uploads {
     // A path, not a URL: the Host header plays no part, and the client resolves it against the endpoint.
     generateUrl: (_request, { path: at, id }) => `${at}/${id.slice(id.lastIndexOf('/') + 1)}`,
     getFileIdFromRequest: (request) => contexts.get(request)?.id,
-    onUploadCreate: async (request) => {
+    onUploadCreate: async (request, upload) => {
       const { who, creation } = contextOf(request);
       if (!creation) throw new UploadRefusal(400, 'The upload could not be created.');
+      log('upload.created', { tenantId: who.tenantId, size: upload.size });
       const metadata: Record<string, string> = { [META.user]: who.userId, [META.name]: creation.name };
       for (const [key, value] of Object.entries(creation.keep)) metadata[`${META.keepPrefix}${key}`] = value;
       return { metadata };
