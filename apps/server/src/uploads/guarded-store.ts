@@ -67,7 +67,9 @@ export class GuardedStore extends DataStore {
   }
 
   override async write(src: Readable, id: string, offset: number): Promise<number> {
-    const upload = await this.#backend.datastore.getUpload(id);
+    // The record alone (size and metadata): the store works out the offset itself.
+    const upload = await this.#backend.record(id);
+    if (!upload) throw ERRORS.FILE_NOT_FOUND;
     const metadata = stringMetadata(upload.metadata);
     let source: AsyncIterable<Buffer> = src;
     if (metadata[META.type] === undefined) {

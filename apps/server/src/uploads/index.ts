@@ -11,6 +11,7 @@ export type {
   AuthorizeResult,
   CompletedUpload,
   CompleteResult,
+  PendingUpload,
   PreviewKind,
   Refusal,
   SniffedType,

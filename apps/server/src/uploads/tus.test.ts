@@ -469,6 +469,15 @@ describe.each([
       },
     ]);
     expect(await pending(h, who.tenantId)).toHaveLength(1);
+    const promised = [];
+    for await (const upload of h.uploads.pendingUploads(who.tenantId)) promised.push(upload);
+    expect(promised).toEqual([
+      {
+        key: `tenants/${who.tenantId}/${location.split('/').pop()}`,
+        size: png.length,
+        createdAt: expect.any(String),
+      },
+    ]);
 
     const response = await patch(h, who, location, 0, png);
     expect(response.status, await response.clone().text()).toBe(204);

@@ -298,6 +298,12 @@ export function createUploads(options: UploadsOptions): Uploads {
     async *pendingKeys(tenantId) {
       yield* backend.pending(tenantPrefix(tenantId));
     },
+    async *pendingUploads(tenantId) {
+      for await (const key of backend.pending(tenantPrefix(tenantId))) {
+        const record = await backend.record(key);
+        if (record) yield { key, size: record.size ?? 0, createdAt: record.creation_date ?? '' };
+      }
+    },
     async sweepExpired(now = Date.now()) {
       let removed = 0;
       const expired: string[] = [];

@@ -82,11 +82,24 @@ export interface UploadsOptions {
   expireAfterMs?: number;
 }
 
+export interface PendingUpload {
+  key: string;
+  /** Announced size in bytes (Upload-Length). */
+  size: number;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
 export interface Uploads {
   /** Answers one tus request (POST, HEAD, PATCH, DELETE, OPTIONS under `path`) for the uploader. */
   handle(request: Request, who: Uploader): Promise<Response>;
   /** Object keys of the tenant's unfinished uploads, so an orphan sweep leaves them alone. */
   pendingKeys(tenantId: string): AsyncIterable<string>;
+  /**
+   * The tenant's unfinished uploads with their announced sizes, so `authorize` can count space
+   * that is promised but not yet sent against the tenant cap.
+   */
+  pendingUploads(tenantId: string): AsyncIterable<PendingUpload>;
   /** Removes unfinished uploads older than `expireAfterMs`; returns how many. */
   sweepExpired(now?: number): Promise<number>;
   close(): Promise<void>;
