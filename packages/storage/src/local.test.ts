@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,18 @@ describe('local driver', () => {
     for await (const listed of store.list('')) all.push(listed);
     expect(all.filter((k) => k.includes(tenant))).toEqual([key]);
     expect(all.every((k) => !k.startsWith('.'))).toBe(true);
+  });
+
+  it('adopts a file by renaming it into place, with its content type', async () => {
+    const key = objectKey(randomUUID(), randomUUID());
+    const staged = path.join(store.root, '.uploads-test', randomUUID());
+    await mkdir(path.dirname(staged), { recursive: true });
+    await writeFile(staged, 'adopted bytes');
+    await store.adopt(key, staged, 'image/png');
+    expect(await store.head(key)).toEqual({ size: 13, contentType: 'image/png' });
+    await expect(stat(staged)).rejects.toThrow();
+    await expect(store.adopt(objectKey(randomUUID(), randomUUID()), staged)).rejects.toThrow();
+    await expect(store.adopt('../escape', path.join(dir, 'outside'))).rejects.toThrow();
   });
 
   it('refuses a secret shorter than 32 bytes', () => {

@@ -102,6 +102,31 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Makes an existing file the object under the key by renaming it, so a finished upload becomes
+   * an object without a second copy of its bytes. The file must sit on the same filesystem as the
+   * root (a directory below it, such as the uploads directory, does); it is moved, not copied.
+   */
+  async adopt(key: string, filePath: string, contentType: string = DEFAULT_CONTENT_TYPE): Promise<void> {
+    const file = this.#dataFile(key);
+    const metaFile = this.#metaFile(key);
+    assertContentType(contentType);
+    const source = await stat(filePath);
+    if (!source.isFile()) throw new Error('only a regular file can become an object');
+    const tmpDir = path.join(this.root, TMP_DIR);
+    await mkdir(tmpDir, { recursive: true });
+    const tmpMeta = path.join(tmpDir, `${randomUUID()}.json`);
+    try {
+      await writeFile(tmpMeta, JSON.stringify({ contentType }), { flag: 'wx', mode: 0o600 });
+      await mkdir(path.dirname(file), { recursive: true });
+      await mkdir(path.dirname(metaFile), { recursive: true });
+      await rename(tmpMeta, metaFile);
+      await rename(filePath, file);
+    } finally {
+      await rm(tmpMeta, { force: true });
+    }
+  }
+
   async get(key: string, options: GetOptions = {}): Promise<ObjectBody | null> {
     const file = this.#dataFile(key);
     const handle = await open(file, 'r').catch(ifMissing(null));
