@@ -8,6 +8,7 @@ import {
   type SortableFile,
   sortFiles,
   typeLabel,
+  uploadErrorMessage,
 } from './files';
 
 describe('formatBytes', () => {
@@ -155,5 +156,31 @@ describe('kinds', () => {
     expect(typeLabel('image/png', 'a.PNG')).toBe('Image (PNG)');
     expect(typeLabel('application/octet-stream', 'data.bin')).toBe('BIN file');
     expect(typeLabel('application/octet-stream', 'data')).toBe('File');
+  });
+});
+
+describe('uploadErrorMessage', () => {
+  it('shows a problem’s detail, else its title', () => {
+    expect(uploadErrorMessage(413, '{"title":"Too large","detail":"Files may be up to 5.0 GB."}')).toBe(
+      'Files may be up to 5.0 GB.',
+    );
+    expect(uploadErrorMessage(415, '{"title":"Refused type"}')).toBe('Refused type');
+  });
+
+  it('shows plain text as it is, shortened when long', () => {
+    expect(uploadErrorMessage(400, ' Upload-Length is over the limit\n')).toBe(
+      'Upload-Length is over the limit',
+    );
+    expect(uploadErrorMessage(400, 'x'.repeat(1000))).toHaveLength(300);
+  });
+
+  it('falls back to a sentence for the status when the body says nothing readable', () => {
+    expect(uploadErrorMessage(413, '')).toBe('This file is larger than the server accepts.');
+    expect(uploadErrorMessage(413, '<html><body>nginx</body></html>')).toBe(
+      'This file is larger than the server accepts.',
+    );
+    expect(uploadErrorMessage(403, '')).toBe('You may not upload here. Sign in again or ask the team.');
+    expect(uploadErrorMessage(409, '{not json')).toBe('{not json');
+    expect(uploadErrorMessage(422, '{}')).toBe('The server refused the upload (422).');
   });
 });

@@ -211,3 +211,36 @@ export function previewKind(contentType: string): PreviewKind | null {
   if (PREVIEWABLE_VIDEO.has(type)) return 'video';
   return null;
 }
+
+/**
+ * The message to show for a refused upload, from the server's answer: the `detail` (else
+ * `title`) of a problem+json body, else the body's text, else a sentence for the status. The
+ * text is shortened so that an HTML error page from a proxy cannot flood the row.
+ */
+export function uploadErrorMessage(status: number, body: string): string {
+  const text = body.trim();
+  let readable = text !== '' && !text.startsWith('<');
+  if (text.startsWith('{')) {
+    try {
+      const problem: unknown = JSON.parse(text);
+      // JSON without a message is no message for people.
+      readable = false;
+      if (problem && typeof problem === 'object') {
+        const { detail, title } = problem as { detail?: unknown; title?: unknown };
+        if (typeof detail === 'string' && detail.trim()) return shorten(detail.trim());
+        if (typeof title === 'string' && title.trim()) return shorten(title.trim());
+      }
+    } catch {
+      // Not JSON after all: shown as text.
+    }
+  }
+  if (readable) return shorten(text);
+  if (status === 413) return 'This file is larger than the server accepts.';
+  if (status === 415) return 'This type of file is not accepted.';
+  if (status === 401 || status === 403) return 'You may not upload here. Sign in again or ask the team.';
+  return `The server refused the upload (${status}).`;
+}
+
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
