@@ -57,7 +57,10 @@ describe('refusedBeforeUpload', () => {
 
   it('refuses a file over the limit, saying both sizes', () => {
     expect(refusedBeforeUpload({ name: 'cut.mov', size: 10 * MB + 1 }, 10 * MB, [])).toBe(
-      'This file is 10.0 MB; the limit is 10.0 MB.',
+      'This file is just over the limit of 10.0 MB.',
+    );
+    expect(refusedBeforeUpload({ name: 'cut.mov', size: 11 * MB }, 10 * MB, [])).toBe(
+      'This file is 11.0 MB; the limit is 10.0 MB.',
     );
     expect(refusedBeforeUpload({ name: 'cut.mov', size: 2 * 1024 * MB }, 500 * MB, [])).toBe(
       'This file is 2.0 GB; the limit is 500.0 MB.',

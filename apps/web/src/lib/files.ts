@@ -53,7 +53,12 @@ export function refusedBeforeUpload(
     return `.${extension} files can’t be uploaded here.`;
   }
   if (file.size > maxBytes) {
-    return `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`;
+    const size = formatBytes(file.size);
+    const limit = formatBytes(maxBytes);
+    // Rounded to one decimal, a file just over the limit would read as the limit itself.
+    return size === limit
+      ? `This file is just over the limit of ${limit}.`
+      : `This file is ${size}; the limit is ${limit}.`;
   }
   return null;
 }
