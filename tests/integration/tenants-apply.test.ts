@@ -1,13 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applyTenant,
+  demoPng,
   loadTenantDeclarations,
   type TenantDeclaration,
   type TenantManifest,
   tenantManifest,
 } from '@foyer/core';
 import { type ActingAs, ensureTenant, eq, schema, system, withActor } from '@foyer/db';
+import { LocalObjectStore, type ObjectStore, tenantPrefix } from '@foyer/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
@@ -44,6 +49,7 @@ describe('a tenant manifest', () => {
           startDate: '2026-05-02',
           deadline: '2026-05-01',
           milestones: [],
+          files: [],
           tasks: [
             {
               title: 'Broken',
@@ -67,6 +73,46 @@ describe('a tenant manifest', () => {
       'projects.0.tasks.0.milestone',
     ]);
     expect(tenantManifest.safeParse(manifest).success).toBe(true);
+  });
+
+  it('refuses files by strangers, clients filing into folders or without upload rights, bad names and twins', async () => {
+    const declarations = await loadTenantDeclarations(tenantsDir);
+    const manifest = required(
+      declarations.find((d) => d.manifest.slug === 'northwind'),
+      'northwind',
+    ).manifest;
+    const project = required(
+      manifest.projects.find((p) => p.name === 'Website redesign'),
+      'the website project',
+    );
+    const file = { kind: 'pdf', by: 'nora@northwind.example', clientVisible: false, daysAgo: 1 };
+    const broken = {
+      ...manifest,
+      projects: [
+        {
+          ...project,
+          files: [
+            { ...file, name: 'Fine.pdf', folder: 'Brand/Logos' },
+            { ...file, name: 'Stranger.pdf', by: 'nobody@example.test' },
+            { ...file, name: 'Filed.pdf', by: 'alex@acme-bakery.example', folder: 'Brand' },
+            { ...file, name: 'No rights.pdf', by: 'priya@acme-bakery.example' },
+            { ...file, name: 'a/b.pdf' },
+            { ...file, name: 'Fine.pdf', folder: 'brand/logos' },
+            { ...file, name: 'Deep.pdf', folder: 'Brand//Logos' },
+          ],
+        },
+      ],
+    };
+    const parsed = tenantManifest.safeParse(broken);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'projects.0.files.1.by',
+      'projects.0.files.2.folder',
+      'projects.0.files.3.by',
+      'projects.0.files.4.name',
+      'projects.0.files.5.name',
+      'projects.0.files.6.folder',
+    ]);
   });
 });
 
@@ -317,5 +363,241 @@ describe.each(drivers)('the demo agencies as their people see them, on %s', (dri
       const other = await feedOf(required(second, 'a contact').email);
       expect(other.every((e) => e.userId !== ('userId' in one ? one.userId : null))).toBe(true);
     }
+  });
+});
+
+/**
+ * A stand-in for the thumbnail maker (the tests cannot load sharp themselves): it checks that the
+ * source is already stored and puts a small WebP-typed picture under the target key.
+ */
+async function thumbnail(store: ObjectStore, sourceKey: string, targetKey: string) {
+  const source = await store.head(sourceKey);
+  if (source?.contentType !== 'image/png') return null;
+  const small = await demoPng({ width: 160, height: 120, colours: ['#888888'], seed: sourceKey });
+  await store.put(targetKey, small, { contentType: 'image/webp' });
+  return { width: 160, height: 120 };
+}
+
+describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
+  let t: TestDatabase;
+  let store: LocalObjectStore;
+  let manifest: TenantManifest;
+  let tenantId: string;
+  const root = join(tmpdir(), `foyer-demo-files-${randomBytes(6).toString('hex')}`);
+  const apply = async () =>
+    applyTenant(
+      t.handle,
+      await ensureTenant({ query: t.superuser }, { slug: manifest.slug, name: manifest.name }),
+      manifest,
+      { files: { store, thumbnail } },
+    );
+  const objectCount = async () => {
+    let n = 0;
+    for await (const _ of store.list(tenantPrefix(tenantId))) n += 1;
+    return n;
+  };
+  interface FileRow {
+    id: string;
+    project: string;
+    name: string;
+    content_type: string;
+    size: number;
+    sha256: string;
+    object_key: string;
+    thumbnail_key: string | null;
+    client_visible: boolean;
+    share_pending: boolean;
+    uploader_name: string | null;
+    uploader: string;
+    folder_path: string[];
+    days_ago: number;
+  }
+  const fileRows = () =>
+    t.superuser<FileRow>(
+      `select f.id::text, p.name as project, f.name, f.content_type, f.size::int as size, f.sha256, f.object_key,
+              f.thumbnail_key, f.client_visible, f.share_pending, f.uploader_name, u.email as uploader,
+              f.folder_path::text[] as folder_path,
+              round(extract(epoch from now() - f.created_at) / 86400)::int as days_ago
+         from app.files f join app.projects p on p.id = f.project_id join app.users u on u.id = f.uploaded_by
+        where f.tenant_id = $1 order by p.name, f.name`,
+      [tenantId],
+    );
+  const declaredFiles = () =>
+    manifest.projects.flatMap((p) => p.files.map((file) => ({ ...file, project: p.name })));
+
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+    store = new LocalObjectStore({ root, secret: randomBytes(32) });
+    const northwind = required(
+      (await loadTenantDeclarations(tenantsDir)).find((d) => d.manifest.slug === 'northwind'),
+      'northwind',
+    );
+    manifest = freshCopy(northwind).manifest;
+    tenantId = (await apply()).tenantId;
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('stores every declared file, as declared, with its first version and the right hash', async () => {
+    const declared = declaredFiles();
+    expect(declared.length).toBeGreaterThanOrEqual(8);
+    const rows = await fileRows();
+    expect(rows.map((r) => `${r.project}/${r.name}`).sort()).toEqual(
+      declared.map((f) => `${f.project}/${f.name}`).sort(),
+    );
+    for (const row of rows) {
+      const file = required(
+        declared.find((f) => f.project === row.project && f.name === row.name),
+        row.name,
+      );
+      expect(row.uploader).toBe(file.by);
+      expect(row.days_ago).toBe(Math.round(file.daysAgo));
+      expect(row.content_type).toBe(file.kind === 'pdf' ? 'application/pdf' : 'image/png');
+      expect(row.share_pending).toBe(false);
+      expect(await store.head(row.object_key)).toEqual({ size: row.size, contentType: row.content_type });
+      const object = required(await store.get(row.object_key), row.object_key);
+      const hash = createHash('sha256');
+      for await (const chunk of object.body) hash.update(chunk as Buffer);
+      expect(hash.digest('hex')).toBe(row.sha256);
+      // PNGs get a thumbnail, stored before the row was written; PDFs none.
+      if (file.kind === 'png') {
+        const thumb = await store.head(required(row.thumbnail_key, `${row.name}'s thumbnail`));
+        expect(thumb?.contentType).toBe('image/webp');
+      } else expect(row.thumbnail_key).toBeNull();
+    }
+    const versions = await t.superuser<{
+      file_id: string;
+      version: number;
+      object_key: string;
+      days_ago: number;
+    }>(
+      `select file_id::text, version, object_key, round(extract(epoch from now() - created_at) / 86400)::int as days_ago
+         from app.file_versions where tenant_id = $1`,
+      [tenantId],
+    );
+    expect(versions.length).toBe(rows.length);
+    for (const row of rows) {
+      const version = versions.find((v) => v.file_id === row.id);
+      expect(version).toMatchObject({ version: 1, object_key: row.object_key, days_ago: row.days_ago });
+    }
+    const [usage] = await t.superuser<{ bytes: number; files: number }>(
+      'select bytes::int as bytes, files from app.storage_usage where tenant_id = $1',
+      [tenantId],
+    );
+    expect(usage).toEqual({ bytes: rows.reduce((n, r) => n + r.size, 0), files: rows.length });
+  });
+
+  it('makes nested folders with their paths, one per name', async () => {
+    const folders = await t.superuser<{ id: string; name: string; parent_id: string | null; path: string[] }>(
+      'select id::text, name, parent_id::text, path::text[] as path from app.folders where tenant_id = $1',
+      [tenantId],
+    );
+    const brand = folders.filter((f) => f.name === 'Brand');
+    expect(brand.length).toBe(1);
+    const top = required(brand[0], 'Brand');
+    expect(top).toMatchObject({ parent_id: null, path: [] });
+    const logos = required(
+      folders.find((f) => f.name === 'Logos'),
+      'Logos',
+    );
+    expect(logos).toMatchObject({ parent_id: top.id, path: [top.id] });
+    const concepts = required(
+      (await fileRows()).find((r) => r.name === 'Logo concepts.png'),
+      'the logo concepts',
+    );
+    expect(concepts.folder_path).toEqual([top.id, logos.id]);
+    const guidelines = required(
+      (await fileRows()).find((r) => r.name === 'Brand guidelines v2.pdf'),
+      'the guidelines',
+    );
+    expect(guidelines.folder_path).toEqual([top.id]);
+  });
+
+  it('shows a client’s shared upload under the company’s name and keeps their other upload internal', async () => {
+    const rows = (await fileRows()).filter((r) => r.uploader === 'alex@acme-bakery.example');
+    const shared = rows.filter((r) => r.client_visible);
+    const internal = rows.filter((r) => !r.client_visible);
+    expect(shared.length).toBeGreaterThan(0);
+    expect(internal.length).toBeGreaterThan(0);
+    for (const row of shared) expect(row.uploader_name).toBe('Acme Bakery');
+    for (const row of internal) expect(row.uploader_name).toBeNull();
+    for (const row of [...rows]) expect(row.folder_path).toEqual([]);
+    const team = (await fileRows()).filter((r) => r.uploader === 'sam@northwind.example');
+    for (const row of team) expect(row.uploader_name).toBe('Sam Patel');
+  });
+
+  it('lets each client read exactly the shared files of their projects, and their own uploads', async () => {
+    const rows = await fileRows();
+    for (const company of manifest.companies) {
+      for (const contact of company.contacts) {
+        const [person] = await t.superuser<{ id: string; client_id: string }>(
+          'select id::text, client_id::text from app.users where tenant_id = $1 and email = $2',
+          [tenantId, contact.email],
+        );
+        const me = required(person, contact.email);
+        const actor: ActingAs = { kind: 'client', tenantId, userId: me.id, clientId: me.client_id };
+        const seen = await withActor(t.handle.db, actor, async (tx) =>
+          (await tx.select({ id: schema.files.id }).from(schema.files)).map((f) => f.id).sort(),
+        );
+        const projects = manifest.projects.filter(
+          (p) => p.clients.includes(contact.email) && p.status !== 'archived',
+        );
+        const mayRead =
+          contact.permissions.includes('projects') && contact.permissions.includes('files.download');
+        const expected = rows
+          .filter(
+            (r) =>
+              projects.some((p) => p.name === r.project) &&
+              ((mayRead && r.client_visible) || r.uploader === contact.email),
+          )
+          .map((r) => r.id)
+          .sort();
+        expect(seen, contact.email).toEqual(expected);
+      }
+    }
+    const alex = rows.filter(
+      (r) => r.client_visible && ['Website redesign', 'Brand guidelines'].includes(r.project),
+    );
+    expect(alex.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('applies the other demo agency’s files too, each as its uploader', async () => {
+    const bluefin = freshCopy(
+      required(
+        (await loadTenantDeclarations(tenantsDir)).find((d) => d.manifest.slug === 'bluefin'),
+        'bluefin',
+      ),
+    ).manifest;
+    const tenant = await ensureTenant({ query: t.superuser }, { slug: bluefin.slug, name: bluefin.name });
+    await applyTenant(t.handle, tenant, bluefin, { files: { store } });
+    const rows = await t.superuser<{ name: string; uploader: string; thumbnail_key: string | null }>(
+      `select f.name, u.email as uploader, f.thumbnail_key from app.files f join app.users u on u.id = f.uploaded_by
+        where f.tenant_id = $1`,
+      [tenant.tenantId],
+    );
+    const declared = bluefin.projects.flatMap((p) => p.files);
+    expect(declared.length).toBeGreaterThanOrEqual(8);
+    expect(rows.map((r) => `${r.uploader} ${r.name}`).sort()).toEqual(
+      declared.map((f) => `${f.by} ${f.name}`).sort(),
+    );
+    // No thumbnail maker given: no thumbnails.
+    expect(rows.every((r) => r.thumbnail_key === null)).toBe(true);
+  });
+
+  it('adds nothing and stores nothing on a second apply', async () => {
+    const before = { objects: await objectCount(), rows: await fileRows() };
+    const folders = async () =>
+      (
+        await t.superuser<{ n: number }>('select count(*)::int as n from app.folders where tenant_id = $1', [
+          tenantId,
+        ])
+      )[0]?.n;
+    const foldersBefore = await folders();
+    await apply();
+    expect(await objectCount()).toBe(before.objects);
+    expect(await fileRows()).toEqual(before.rows);
+    expect(await folders()).toBe(foldersBefore);
   });
 });

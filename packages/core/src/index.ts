@@ -423,9 +423,10 @@ export {
   revokeInvitation,
   setMemberActive,
 } from './team/members';
-export type { ApplyResult, EnsuredTenant, LogoFile } from './tenants/apply';
+export type { ApplyResult, DemoFilesTarget, EnsuredTenant, LogoFile } from './tenants/apply';
 export { applyTenant, sniffImage } from './tenants/apply';
 export { DEFAULT_BOARD, ensureBoard } from './tenants/board';
+export { type DemoPngOptions, demoPdf, demoPng } from './tenants/demo-files';
 export type { TenantDeclaration } from './tenants/load';
 export { loadTenantDeclarations } from './tenants/load';
 export type { TenantManifest } from './tenants/manifest';

@@ -1,14 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hashPassword } from '@foyer/auth';
 import { type ActingAs, type DatabaseHandle, rowsOf, schema, type Tx, withActor } from '@foyer/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { type ObjectStore, objectKey } from '@foyer/storage';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { ClientPermission } from '../clients/permissions';
 import { ensureBoard } from './board';
+import { demoPdf, demoPng } from './demo-files';
 import type { TenantManifest } from './manifest';
 
 const {
   branding,
   clients,
+  fileVersions,
+  files: filesTable,
+  folders,
   messages,
   milestones,
   projectClients,
@@ -24,9 +29,31 @@ const {
 
 interface Person {
   id: string;
+  name: string;
   role: 'admin' | 'staff' | 'client';
   clientId: string | null;
 }
+
+type FileEntry = TenantManifest['projects'][number]['files'][number];
+
+interface DeclaredFile extends FileEntry {
+  projectId: string;
+  projectName: string;
+}
+
+/** Where demo files' bytes go, for `applyTenant`. */
+export interface DemoFilesTarget {
+  store: ObjectStore;
+  /**
+   * Makes a thumbnail of the object under `sourceKey` and stores it under `targetKey` (as
+   * `makeThumbnail` does). The key is recorded only when an object is there afterwards, so a
+   * maker that declines (returns null) leaves the file without a thumbnail.
+   */
+  thumbnail?: (store: ObjectStore, sourceKey: string, targetKey: string) => Promise<unknown>;
+}
+
+/** Demo pictures are mood-board sized: big enough to preview, tens of KB. */
+const DEMO_PNG_SIZE = { width: 800, height: 600 };
 
 interface DeclaredComment {
   author: string;
@@ -76,12 +103,18 @@ export interface EnsuredTenant {
  * superuser connection: the login role cannot create tenants). Idempotent: applying the same
  * manifest twice leaves the same rows. With `onlyMissing`, an agency that already existed is
  * left exactly as its people have changed it.
+ *
+ * The projects' declared files are applied only when `options.files` gives a store for their
+ * bytes; without it they are left out (the database alone cannot hold them). With it, each file
+ * not already in its place (same project, folder and name) is generated, stored under a fresh
+ * key and recorded as its uploader's; files already there are left alone, and nothing is stored
+ * for them.
  */
 export async function applyTenant(
   handle: DatabaseHandle,
   tenant: EnsuredTenant,
   manifest: TenantManifest,
-  options: { logo?: LogoFile | null; onlyMissing?: boolean } = {},
+  options: { logo?: LogoFile | null; onlyMissing?: boolean; files?: DemoFilesTarget } = {},
 ): Promise<ApplyResult> {
   const { tenantId, created } = tenant;
   if (options.onlyMissing && !created) return { slug: manifest.slug, tenantId, applied: false, created };
@@ -92,6 +125,7 @@ export async function applyTenant(
   const actor = { kind: 'admin', tenantId, userId: randomUUID() } as const;
   // Comments are written afterwards in their authors' own names, as the policies require.
   const comments: DeclaredComment[] = [];
+  const declaredFiles: DeclaredFile[] = [];
   const people = new Map<string, Person>();
   const companyOf = new Map<string, string>();
   await withActor(handle.db, actor, async (tx) => {
@@ -298,6 +332,7 @@ export async function applyTenant(
         for (const comment of task.comments)
           comments.push({ ...comment, projectId, threadId, taskTitle: task.title });
       }
+      for (const file of project.files) declaredFiles.push({ ...file, projectId, projectName: project.name });
     }
     await tx
       .insert(workSettings)
@@ -306,10 +341,18 @@ export async function applyTenant(
         target: workSettings.tenantId,
         set: { clientsSeeAssignees: manifest.work.clientsSeeAssignees, updatedAt: new Date() },
       });
+    const contactNames = new Map(
+      manifest.companies.flatMap((c) => c.contacts.map((p) => [p.email.toLowerCase(), p.name] as const)),
+    );
     for (const [email, id] of contactIds)
-      people.set(email, { id, role: 'client', clientId: clientOfContact.get(email) ?? null });
+      people.set(email, {
+        id,
+        name: contactNames.get(email) ?? email,
+        role: 'client',
+        clientId: clientOfContact.get(email) ?? null,
+      });
     for (const [email, person] of teamIds)
-      people.set(email, { id: person.id, role: person.role, clientId: null });
+      people.set(email, { id: person.id, name: person.name, role: person.role, clientId: null });
     for (const company of manifest.companies)
       for (const contact of company.contacts) companyOf.set(contact.email.toLowerCase(), company.name);
   });
@@ -321,6 +364,11 @@ export async function applyTenant(
     people,
     companyOf,
   );
+  if (options.files)
+    await applyFiles(handle, tenantId, declaredFiles, people, companyOf, options.files, [
+      manifest.brand.primaryColor,
+      manifest.brand.accentColor,
+    ]);
   return { slug: manifest.slug, tenantId, applied: true, created };
 }
 
@@ -397,6 +445,189 @@ async function applyComments(
         });
     }
   });
+}
+
+/** The person's actor, as they would act signed in. */
+function actingAs(tenantId: string, person: Person): ActingAs {
+  return person.role === 'client'
+    ? { kind: 'client', tenantId, userId: person.id, clientId: person.clientId ?? '' }
+    : { kind: person.role, tenantId, userId: person.id };
+}
+
+/**
+ * Adds the declared files that are not in their place yet. As the team it finds or makes the
+ * folders and looks for each file; for each missing one it generates the bytes, stores them (and
+ * a PNG's thumbnail) under fresh keys, and records the file and its first version as the uploader
+ * would (a client through the columns the client role may write, at the top of the project).
+ * Then, as the team, it dates the clients' files as declared and shares those marked visible
+ * under the company's name. Demo shares are not announced: the portal opens with them in place.
+ */
+async function applyFiles(
+  handle: DatabaseHandle,
+  tenantId: string,
+  declared: DeclaredFile[],
+  people: Map<string, Person>,
+  companyOf: Map<string, string>,
+  target: DemoFilesTarget,
+  brandColours: string[],
+) {
+  if (declared.length === 0) return;
+  const team = { kind: 'admin', tenantId, userId: randomUUID() } as const;
+  const missing = await withActor(handle.db, team, async (tx) => {
+    const found: { file: DeclaredFile; uploader: Person; folderId: string | null; folderPath: string[] }[] =
+      [];
+    for (const file of declared) {
+      const uploader = people.get(file.by.toLowerCase());
+      if (!uploader) throw new Error(`${file.name}: no person ${file.by}`);
+      const folder = file.folder
+        ? await ensureFolders(tx, tenantId, file.projectId, file.folder.split('/'), uploader.id)
+        : null;
+      const [present] = await tx
+        .select({ id: filesTable.id })
+        .from(filesTable)
+        .where(
+          and(
+            eq(filesTable.projectId, file.projectId),
+            folder ? eq(filesTable.folderId, folder.id) : isNull(filesTable.folderId),
+            isNull(filesTable.messageId),
+            eq(filesTable.name, file.name),
+          ),
+        );
+      if (!present)
+        found.push({
+          file,
+          uploader,
+          folderId: folder?.id ?? null,
+          folderPath: folder ? [...folder.path, folder.id] : [],
+        });
+    }
+    return found;
+  });
+
+  const fromClients: { id: string; file: DeclaredFile }[] = [];
+  for (const { file, uploader, folderId, folderPath } of missing) {
+    const isPng = file.kind === 'png';
+    const contentType = isPng ? 'image/png' : 'application/pdf';
+    const bytes = isPng
+      ? await demoPng({
+          ...DEMO_PNG_SIZE,
+          colours: file.colours ?? brandColours,
+          seed: `${file.projectName}/${file.folder ?? ''}/${file.name}`,
+        })
+      : demoPdf(file.title ?? file.name.replace(/\.[^.]+$/, ''), file.lines);
+    const key = objectKey(tenantId, randomUUID());
+    await target.store.put(key, bytes, { contentType, contentLength: bytes.length });
+    let thumbnailKey: string | null = null;
+    if (isPng && target.thumbnail) {
+      const candidate = objectKey(tenantId, randomUUID());
+      await target.thumbnail(target.store, key, candidate);
+      if (await target.store.head(candidate)) thumbnailKey = candidate;
+    }
+    const facts = {
+      name: file.name,
+      contentType,
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      objectKey: key,
+      thumbnailKey,
+    };
+    const at = new Date(Date.now() - file.daysAgo * DAY_MS);
+    const fileId = randomUUID();
+    await withActor(handle.db, actingAs(tenantId, uploader), async (tx) => {
+      if (uploader.role === 'client') {
+        await tx.execute(
+          sql`insert into app.files (tenant_id, id, project_id, name, content_type, size, sha256, object_key, thumbnail_key, uploaded_by)
+              values (${tenantId}::uuid, ${fileId}::uuid, ${file.projectId}::uuid, ${facts.name}, ${facts.contentType},
+                ${facts.size}, ${facts.sha256}, ${facts.objectKey}, ${facts.thumbnailKey}, ${uploader.id}::uuid)`,
+        );
+        await tx.execute(
+          sql`insert into app.file_versions (tenant_id, id, file_id, version, name, content_type, size, sha256, object_key, thumbnail_key, uploaded_by)
+              values (${tenantId}::uuid, ${randomUUID()}::uuid, ${fileId}::uuid, 1, ${facts.name}, ${facts.contentType},
+                ${facts.size}, ${facts.sha256}, ${facts.objectKey}, ${facts.thumbnailKey}, ${uploader.id}::uuid)`,
+        );
+        return;
+      }
+      await tx.insert(filesTable).values({
+        tenantId,
+        id: fileId,
+        projectId: file.projectId,
+        folderId,
+        folderPath,
+        ...facts,
+        clientVisible: file.clientVisible,
+        sharedAt: file.clientVisible ? at : null,
+        sharePending: false,
+        uploadedBy: uploader.id,
+        uploaderName: uploader.name,
+        createdAt: at,
+        updatedAt: at,
+      });
+      await tx
+        .insert(fileVersions)
+        .values({ tenantId, fileId, version: 1, ...facts, uploadedBy: uploader.id, createdAt: at });
+    });
+    if (uploader.role === 'client') fromClients.push({ id: fileId, file });
+  }
+  if (fromClients.length === 0) return;
+  await withActor(handle.db, team, async (tx) => {
+    for (const { id, file } of fromClients) {
+      const at = new Date(Date.now() - file.daysAgo * DAY_MS);
+      await tx
+        .update(filesTable)
+        .set({
+          createdAt: at,
+          updatedAt: at,
+          ...(file.clientVisible
+            ? {
+                clientVisible: true,
+                sharedAt: at,
+                sharePending: false,
+                uploaderName: companyOf.get(file.by.toLowerCase()) ?? null,
+              }
+            : {}),
+        })
+        .where(eq(filesTable.id, id));
+      await tx.update(fileVersions).set({ createdAt: at }).where(eq(fileVersions.fileId, id));
+    }
+  });
+}
+
+/**
+ * The folder at `names` below the top of the project, each level found by name (as the unique
+ * index compares them, case aside) or made with its path of ancestors.
+ */
+async function ensureFolders(
+  tx: Tx,
+  tenantId: string,
+  projectId: string,
+  names: string[],
+  createdBy: string | null,
+): Promise<{ id: string; path: string[] }> {
+  let parent: { id: string; path: string[] } | null = null;
+  for (const name of names) {
+    const parentId: string | null = parent?.id ?? null;
+    const path: string[] = parent ? [...parent.path, parent.id] : [];
+    const id = await findOrInsert(
+      tx
+        .select({ id: folders.id })
+        .from(folders)
+        .where(
+          and(
+            eq(folders.projectId, projectId),
+            parentId ? eq(folders.parentId, parentId) : isNull(folders.parentId),
+            sql`lower(${folders.name}) = lower(${name})`,
+          ),
+        ),
+      () =>
+        tx
+          .insert(folders)
+          .values({ tenantId, projectId, parentId, path, name, createdBy })
+          .returning({ id: folders.id }),
+    );
+    parent = { id, path };
+  }
+  if (!parent) throw new Error('a folder path names no folder');
+  return parent;
 }
 
 async function findOrInsert(

@@ -3,6 +3,7 @@ import { SLUG } from '@foyer/names';
 import { z } from 'zod';
 import { HEX_COLOR } from '../branding/contrast';
 import { THEMES } from '../branding/types';
+import { cleanName } from '../files/common';
 
 const person = z.object({
   name: z.string().trim().min(1).max(200),
@@ -12,6 +13,41 @@ const person = z.object({
 });
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** A name as the files area accepts it (1 to `max` characters, no `/`, `\` or control characters). */
+const fileName = (max: number) =>
+  z.string().refine((name) => cleanName(name, max) === name, `use 1 to ${max} characters, without / or \\`);
+
+/** Folders as `Brand/Logos`: each level a folder name, at most ten deep (as the files area allows). */
+const folderPath = z.string().refine((path) => {
+  const names = path.split('/');
+  return names.length <= 10 && names.every((name) => cleanName(name, 120) === name);
+}, 'folder names of 1 to 120 characters separated by /, at most ten deep');
+
+/**
+ * A demo file, made when the agency is applied (see demo-files.ts): a PDF with a heading and
+ * lines, or an abstract PNG in the given colours (the brand's when none are given).
+ */
+const demoFile = z.object({
+  name: fileName(255),
+  /** Where it goes, created as needed; the top of the project when absent. */
+  folder: folderPath.optional(),
+  kind: z.enum(['pdf', 'png']),
+  /** The PDF's heading; the file name without its extension when absent. */
+  title: text(200).optional(),
+  /** The PDF's body, one paragraph each (an empty string is a blank line). */
+  lines: z.array(z.string().max(2000)).max(200).default([]),
+  /** The PNG's colours, `#rrggbb`. */
+  colours: z.array(z.string().regex(HEX_COLOR, 'must be #rrggbb')).max(8).optional(),
+  /**
+   * The uploader, by email: the admin, a staff member on the project, or a contact on it (whose
+   * upload lands at the top of the project, as clients' uploads do; clientVisible shares it with
+   * the other clients under the company's name).
+   */
+  by: z.email(),
+  clientVisible: z.boolean().default(false),
+  daysAgo: z.number().min(0).max(365).default(1),
+});
 
 /** A calendar date, `YYYY-MM-DD`. */
 const isoDate = z.iso.date();
@@ -122,6 +158,8 @@ export const tenantManifest = z
               }),
             )
             .default([]),
+          /** Files in the project's files area; applied only when the caller gives a store. */
+          files: z.array(demoFile).default([]),
         }),
       )
       .default([]),
@@ -130,6 +168,11 @@ export const tenantManifest = z
     const companies = new Set(manifest.companies.map((c) => c.name));
     const contacts = new Set(manifest.companies.flatMap((c) => c.contacts.map((p) => p.email.toLowerCase())));
     const staff = new Set(manifest.staff.map((p) => p.email.toLowerCase()));
+    const permissionsOf = new Map(
+      manifest.companies.flatMap((c) =>
+        c.contacts.map((p) => [p.email.toLowerCase(), p.permissions] as const),
+      ),
+    );
     for (const [i, project] of manifest.projects.entries()) {
       if (project.company && !companies.has(project.company))
         context.addIssue({
@@ -178,6 +221,44 @@ export const tenantManifest = z
               path: ['projects', i, 'tasks', j, 'comments', k, 'author'],
               message: 'names nobody on this project',
             });
+      }
+      const places = new Set<string>();
+      for (const [j, file] of project.files.entries()) {
+        const at = (field: string) => ['projects', i, 'files', j, field];
+        const by = file.by.toLowerCase();
+        const place = `${(file.folder ?? '').toLowerCase()}/${file.name}`;
+        if (places.has(place))
+          context.addIssue({ code: 'custom', path: at('name'), message: 'names a file twice in one folder' });
+        places.add(place);
+        if (team.has(by)) continue;
+        if (!project.clients.some((email) => email.toLowerCase() === by)) {
+          context.addIssue({
+            code: 'custom',
+            path: at('by'),
+            message: 'names neither the admin, a staff member nor a contact on this project',
+          });
+          continue;
+        }
+        // A client uploads as the portal lets them: to the top of a project they can open.
+        const permissions = permissionsOf.get(by) ?? [];
+        if (!permissions.includes('projects') || !permissions.includes('files.upload'))
+          context.addIssue({
+            code: 'custom',
+            path: at('by'),
+            message: 'names a contact without the Projects and Files upload permissions',
+          });
+        if (project.status === 'archived')
+          context.addIssue({
+            code: 'custom',
+            path: at('by'),
+            message: 'names a contact, who cannot upload to an archived project',
+          });
+        if (file.folder !== undefined)
+          context.addIssue({
+            code: 'custom',
+            path: at('folder'),
+            message: 'is not allowed: a client’s upload lands at the top of the project',
+          });
       }
       if (project.startDate && project.deadline && project.deadline < project.startDate)
         context.addIssue({
