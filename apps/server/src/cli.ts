@@ -23,8 +23,9 @@ import {
   upsertOperator,
 } from '@foyer/db';
 import { createWorker } from '@foyer/jobs';
-import { createDeps } from './app';
-import { type Config, ConfigError, loadConfig, originFor, repoRoot } from './env';
+import { S3ObjectStore } from '@foyer/storage';
+import { createDeps, createFileStorage } from './app';
+import { type Config, ConfigError, loadConfig, originFor, repoRoot, secretKeyFor } from './env';
 import { createLogger } from './log';
 import { openDatabase, startServer } from './server';
 import { TenantDirectory } from './tenants';
@@ -119,17 +120,28 @@ async function ensureAll(door: SuperuserDoor, declarations: TenantDeclaration[])
   return ensured;
 }
 
+/**
+ * Applies the declarations; their demo files go to the object store the server uses (the data
+ * directory's or the S3 bucket), so the portal serves them as it serves uploads.
+ */
 async function applyAll(
+  config: Config,
   db: DatabaseHandle,
   declarations: TenantDeclaration[],
   ensured: EnsuredTenant[],
   onlyMissing: boolean,
 ) {
+  const { store } = createFileStorage(config, secretKeyFor(config));
   const results = [];
-  for (const [i, { manifest, logo }] of declarations.entries()) {
-    const tenant = ensured[i];
-    if (!tenant) throw new Error(`no tenant row for ${manifest.slug}`);
-    results.push(await applyTenant(db, tenant, manifest, { logo, onlyMissing }));
+  try {
+    for (const [i, { manifest, logo }] of declarations.entries()) {
+      const tenant = ensured[i];
+      if (!tenant) throw new Error(`no tenant row for ${manifest.slug}`);
+      results.push(await applyTenant(db, tenant, manifest, { logo, onlyMissing, files: { store } }));
+    }
+  } finally {
+    // An S3 client's open sockets would keep `tenants apply` from exiting.
+    if (store instanceof S3ObjectStore) store.destroy();
   }
   return results;
 }
@@ -200,7 +212,7 @@ async function main(argv: string[]) {
       try {
         if (!ensured)
           throw new UsageError('Creating agencies on PostgreSQL needs DATABASE_URL (a superuser URL).');
-        for (const r of await applyAll(db, declarations, ensured, false)) {
+        for (const r of await applyAll(config, db, declarations, ensured, false)) {
           process.stdout.write(`${r.created ? 'created' : 'updated'} ${r.slug}\n`);
         }
       } finally {
@@ -284,7 +296,7 @@ async function main(argv: string[]) {
         }
         return ensureAll(door, declarations);
       });
-      if (ensured) await applyAll(db, declarations, ensured, true);
+      if (ensured) await applyAll(config, db, declarations, ensured, true);
       else
         process.stderr.write(
           'Demo agencies skipped: creating agencies needs DATABASE_URL (a superuser URL); run `foyer tenants apply` with it.\n',
