@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applyTenant,
-  demoPng,
   loadTenantDeclarations,
+  makeThumbnail,
   type TenantDeclaration,
   type TenantManifest,
   tenantManifest,
 } from '@foyer/core';
 import { type ActingAs, ensureTenant, eq, schema, system, withActor } from '@foyer/db';
-import { LocalObjectStore, type ObjectStore, tenantPrefix } from '@foyer/storage';
+import { LocalObjectStore, tenantPrefix } from '@foyer/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
@@ -366,18 +366,6 @@ describe.each(drivers)('the demo agencies as their people see them, on %s', (dri
   });
 });
 
-/**
- * A stand-in for the thumbnail maker (the tests cannot load sharp themselves): it checks that the
- * source is already stored and puts a small WebP-typed picture under the target key.
- */
-async function thumbnail(store: ObjectStore, sourceKey: string, targetKey: string) {
-  const source = await store.head(sourceKey);
-  if (source?.contentType !== 'image/png') return null;
-  const small = await demoPng({ width: 160, height: 120, colours: ['#888888'], seed: sourceKey });
-  await store.put(targetKey, small, { contentType: 'image/webp' });
-  return { width: 160, height: 120 };
-}
-
 describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
   let t: TestDatabase;
   let store: LocalObjectStore;
@@ -389,7 +377,7 @@ describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
       t.handle,
       await ensureTenant({ query: t.superuser }, { slug: manifest.slug, name: manifest.name }),
       manifest,
-      { files: { store, thumbnail } },
+      { files: { store, thumbnail: makeThumbnail } },
     );
   const objectCount = async () => {
     let n = 0;

@@ -7,6 +7,7 @@ import {
   DEFAULT_CLIENT_PERMISSIONS,
   type EnsuredTenant,
   loadTenantDeclarations,
+  makeThumbnail,
   presetOf,
   type TenantDeclaration,
 } from '@foyer/core';
@@ -122,7 +123,8 @@ async function ensureAll(door: SuperuserDoor, declarations: TenantDeclaration[])
 
 /**
  * Applies the declarations; their demo files go to the object store the server uses (the data
- * directory's or the S3 bucket), so the portal serves them as it serves uploads.
+ * directory's or the S3 bucket), with thumbnails made as for uploads, so the portal serves them
+ * as it serves uploads.
  */
 async function applyAll(
   config: Config,
@@ -137,7 +139,13 @@ async function applyAll(
     for (const [i, { manifest, logo }] of declarations.entries()) {
       const tenant = ensured[i];
       if (!tenant) throw new Error(`no tenant row for ${manifest.slug}`);
-      results.push(await applyTenant(db, tenant, manifest, { logo, onlyMissing, files: { store } }));
+      results.push(
+        await applyTenant(db, tenant, manifest, {
+          logo,
+          onlyMissing,
+          files: { store, thumbnail: makeThumbnail },
+        }),
+      );
     }
   } finally {
     // An S3 client's open sockets would keep `tenants apply` from exiting.

@@ -171,6 +171,7 @@ export {
 export type { FileGroup, PreviewKind } from './files/kinds';
 export { FILE_GROUPS, fileGroup, inlineSafe, previewKind, thumbnailable } from './files/kinds';
 export { announceFileShares, portalFilesLink, SHARE_BATCH_SECONDS } from './files/shares';
+export { makeThumbnail, type ThumbnailOptions } from './files/thumbnail';
 export type { UploadAllowance, UploadPlace } from './files/uploads';
 export { describeBytes, registerUpload, uploadAllowance } from './files/uploads';
 export * as inputs from './input';
