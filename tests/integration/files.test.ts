@@ -14,6 +14,7 @@ import {
   setFilesDefault,
   setFileVisibility,
   storageUsage,
+  sweepTenantObjects,
   uploadAllowance,
 } from '@foyer/core';
 import { type ActingAs, sql, withActor } from '@foyer/db';
@@ -363,5 +364,30 @@ describe.each(drivers)('files on %s', (driver) => {
     expect(mail?.text).toContain('One.pdf');
     expect(mail?.text).toContain('Two.pdf');
     expect(mail?.text).not.toContain('Three.pdf');
+  });
+
+  it('the sweep removes objects no row names (on their second sighting) and reports missing ones', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const store = core.deps.files.store;
+    const kept = await upload(core, tenant.admin, tenant, { name: 'Kept.pdf' });
+    const orphan = objectKey(tenant.id, crypto.randomUUID());
+    const inProgress = objectKey(tenant.id, crypto.randomUUID());
+    await store.put(orphan, Buffer.from('left behind'));
+    await store.put(inProgress, Buffer.from('still arriving'));
+    const seen = new Set<string>();
+    const pending = async function* () {
+      yield inProgress;
+    };
+    const first = await sweepTenantObjects(core.deps, tenant.id, { pending, seen });
+    expect(first).toMatchObject({ objects: 3, removed: [], suspects: 1 });
+    // The fixture's file row names a key nothing was stored under.
+    expect(first.missing).toHaveLength(1);
+    expect(await store.head(orphan)).not.toBeNull();
+    const second = await sweepTenantObjects(core.deps, tenant.id, { pending, seen });
+    expect(second.removed).toEqual([orphan]);
+    expect(await store.head(orphan)).toBeNull();
+    expect(await store.head(kept.key)).not.toBeNull();
+    expect(await store.head(inProgress)).not.toBeNull();
   });
 });

@@ -304,14 +304,15 @@ describe.each(drivers)('notifications on %s', (driver) => {
   it('offer no email choices for features that do not exist yet, and refuse choosing one', async () => {
     const core = testCore(t);
     const { tenant, staff } = await cast();
-    // Being added to a project, assigned to a task, told of shared tasks and of a client's comment
-    // are the events with an email so far; the others belong to later releases (reviews, messages,
-    // invoices, files), and today's other events are bell-only.
+    // Being added to a project, assigned to a task, told of shared tasks and files and of a
+    // client's comment are the events with an email so far; the others belong to later releases
+    // (reviews, messages, invoices), and today's other events are bell-only.
     expect(NOTIFICATION_EVENTS.filter((e) => e.live && e.email).map((e) => e.key)).toEqual([
       'project-added',
       'task-assigned',
       'tasks-shared',
       'task-comment',
+      'file-shared',
     ]);
     for (const actor of [staff.actor, tenant.admin]) {
       expect((await getPreferences({ ctx: core.as(actor) })).map((p) => p.event)).toEqual([
@@ -323,8 +324,13 @@ describe.each(drivers)('notifications on %s', (driver) => {
     expect((await getPreferences({ ctx: core.as(tenant.client) })).map((p) => p.event)).toEqual([
       'project-added',
       'tasks-shared',
+      'file-shared',
     ]);
-    expect(emailEventsFor('client').map((e) => e.key)).toEqual(['project-added', 'tasks-shared']);
+    expect(emailEventsFor('client').map((e) => e.key)).toEqual([
+      'project-added',
+      'tasks-shared',
+      'file-shared',
+    ]);
 
     // Choosing an event of a feature still to come, an unknown one or a bell-only one changes nothing.
     for (const input of [

@@ -384,7 +384,7 @@ describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
     for await (const _ of store.list(tenantPrefix(tenantId))) n += 1;
     return n;
   };
-  interface FileRow {
+  type FileRow = {
     id: string;
     project: string;
     name: string;
@@ -399,7 +399,7 @@ describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
     uploader: string;
     folder_path: string[];
     days_ago: number;
-  }
+  };
   const fileRows = () =>
     t.superuser<FileRow>(
       `select f.id::text, p.name as project, f.name, f.content_type, f.size::int as size, f.sha256, f.object_key,

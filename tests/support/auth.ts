@@ -134,6 +134,7 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
       }),
       linkSecret: fileLinkSecret,
       direct: false,
+      uploads: { maxFileBytes: 100 * 1024 * 1024, refusedExtensions: ['exe', 'bat'] },
     },
     platformOrigin: PLATFORM_ORIGIN,
     tenantOriginForSlug: tenantOrigin,

@@ -80,7 +80,12 @@ const ctx: Deps = {
     resend: null,
   },
   // The worker touches no files (and the bundle stays free of the storage drivers).
-  files: { store: noFiles(), linkSecret: new Uint8Array(32), direct: false },
+  files: {
+    store: noFiles(),
+    linkSecret: new Uint8Array(32),
+    direct: false,
+    uploads: { maxFileBytes: 0, refusedExtensions: [] },
+  },
   platformOrigin: `http://${PLATFORM_DOMAIN}`,
   tenantOriginForSlug: tenantOrigin,
   async siteForSlug(slug) {

@@ -44,6 +44,8 @@ import { errorFields, type Logger } from './log';
 import { errorPage, forbiddenPage, neutralPage, suspendedPage, unknownHostPage } from './pages';
 import type { RequestPlatform } from './platform';
 import { TenantDirectory } from './tenants';
+import { isUploadPath, mountUploads } from './upload-routes';
+import { REFUSED_EXTENSIONS } from './uploads/content-types';
 import type { PageRenderer, StaticAsset } from './web';
 
 /** Where a request landed, as resolved from its host. */
@@ -202,6 +204,7 @@ function refuse(c: Context<AppEnv>, { status, message }: Refusal): Response {
 export function createFileStorage(config: Config, secretKey: Uint8Array): FileStorage {
   const storage = config.storage;
   const secret = deriveKey(secretKey, 'file-links');
+  const uploads = { maxFileBytes: config.maxUploadBytes, refusedExtensions: [...REFUSED_EXTENSIONS] };
   if (storage.kind === 's3') {
     return {
       store: new S3ObjectStore({
@@ -214,9 +217,15 @@ export function createFileStorage(config: Config, secretKey: Uint8Array): FileSt
       }),
       linkSecret: secret,
       direct: true,
+      uploads,
     };
   }
-  return { store: new LocalObjectStore({ root: storage.dir, secret }), linkSecret: secret, direct: false };
+  return {
+    store: new LocalObjectStore({ root: storage.dir, secret }),
+    linkSecret: secret,
+    direct: false,
+    uploads,
+  };
 }
 
 /**
@@ -311,7 +320,9 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', access('public'), (c) => c.json({ status: 'ok' }));
 
   // Every body is capped while it streams in, before anything else looks at the request.
-  app.use('*', bodyLimit(refuse));
+  // The upload endpoint streams its bodies and caps them per upload itself (tus).
+  const limitBody = bodyLimit(refuse);
+  app.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : limitBody(c, next)));
 
   // The edge proxy's on-demand TLS "ask" (Caddy: `on_demand_tls { ask … }`), on any host: 200
   // only for a verified custom domain of an active tenant. Any other answer means no certificate.
@@ -433,7 +444,8 @@ export function createApp(deps: AppDeps) {
 
   // Past the origin check, what no page of ours sends (a NUL byte, a text/plain or broken
   // multipart body, JSON that does not parse) is refused before any action or route meets it.
-  app.use('*', inputGuard(refuse));
+  const guardInput = inputGuard(refuse);
+  app.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : guardInput(c, next)));
 
   const queueCookie = (c: Context<AppEnv>, cookie: FoyerCookie, header: string) => {
     c.get('pendingCookies').push({ name: cookieName(cookie, config.publicScheme), value: header });
@@ -488,6 +500,8 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/v1', createApi(log));
+
+  mountUploads(app, core, config.storage, log);
 
   app.all('*', async (c) => {
     const site = c.get('site');

@@ -66,6 +66,12 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
+  FOYER_MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: 'must be a whole number of bytes, e.g. 5368709120 for 5 GiB' })
+    .int('must be a whole number of bytes, e.g. 5368709120 for 5 GiB')
+    .min(1, 'must be at least 1 byte')
+    .max(5 * 1024 ** 4, 'must be at most 5 TiB')
+    .default(5 * 1024 ** 3),
   FOYER_DNS_SERVERS: z
     .string()
     .optional()
@@ -106,6 +112,8 @@ export interface Config {
   dnsServers: string[];
   /** Where file bytes live: `$FOYER_DATA_DIR/files` unless S3_BUCKET is set. */
   storage: StorageConfig;
+  /** The largest file one upload may carry (FOYER_MAX_UPLOAD_BYTES, default 5 GiB). */
+  maxUploadBytes: number;
 }
 
 export type StorageConfig =
@@ -257,6 +265,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     worker: env.FOYER_WORKER === '1',
     dnsServers: splitList(env.FOYER_DNS_SERVERS),
     storage: storageFrom(env, dataDir),
+    maxUploadBytes: env.FOYER_MAX_UPLOAD_BYTES,
   };
 }
 

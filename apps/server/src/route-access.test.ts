@@ -71,6 +71,8 @@ const PARAMS: Record<string, string> = {
   id: '00000000-0000-4000-8000-000000000001',
   key: 'password-reset',
   name: 'route-access.eml',
+  // The sample file has the sample id too: client-visible, on the sample project.
+  fileId: '00000000-0000-4000-8000-000000000001',
 };
 
 interface Probe {
@@ -225,6 +227,8 @@ const NARROWER_ACTIONS: Record<string, Access> = {
   '/(app)/(team)/admin/projects/[id] ?/unassignClient': 'admin',
   '/(app)/(team)/admin/projects/[id] ?/assignStaff': 'admin',
   '/(app)/(team)/admin/projects/[id] ?/unassignStaff': 'admin',
+  // Whether a project's new uploads start client-visible is the project's setting: the admins'.
+  '/(app)/(team)/admin/projects/[id]/files ?/setDefault': 'admin',
 };
 
 function roleName(who: Identity): 'anonymous' | 'client' | 'staff' | 'admin' | 'operator' {
@@ -459,6 +463,17 @@ describe('route access', () => {
       `insert into app.milestones (tenant_id, id, project_id, name, client_visible) values ($1, $2, $2, 'Route access milestone', true)`,
       [a.id, PARAMS.id],
     );
+    // A client-visible file on it, with the same id, whose bytes are stored below.
+    await t.superuser(
+      `insert into app.files (tenant_id, id, project_id, name, content_type, size, sha256, object_key, client_visible, uploaded_by)
+       values ($1, $2, $2, 'route-access.txt', 'text/plain', 17, $3, $4, true, $5)`,
+      [a.id, PARAMS.id, 'e'.repeat(64), objectKey(a.id, PARAMS.id ?? ''), a.admin.userId],
+    );
+    await t.superuser(
+      `insert into app.file_versions (tenant_id, file_id, version, name, content_type, size, sha256, object_key, uploaded_by)
+       values ($1, $2, 1, 'route-access.txt', 'text/plain', 17, $3, $4, $5)`,
+      [a.id, PARAMS.id, 'e'.repeat(64), objectKey(a.id, PARAMS.id ?? ''), a.admin.userId],
+    );
     mailDir = await mkdtemp(join(tmpdir(), 'foyer-route-access-'));
     await writeFile(join(mailDir, PARAMS.name ?? ''), 'Subject: hello\r\n\r\nHello.\r\n');
     const base = testCore(t).ctx;
@@ -543,6 +558,10 @@ describe('route access', () => {
       },
       // The sample project: its admin, the staff member on it and the client on it all read it.
       '/api/v1/projects/:id/tasks': { target: `/api/v1/projects/${PARAMS.id}/tasks`, allowedStatus: 200 },
+      // The upload endpoint: without tus headers an allowed visitor's request is refused as bad
+      // tus (not as a stranger); an upload id nobody started is not found, even for them.
+      '/uploads': { target: '/uploads' },
+      '/uploads/:id': { target: `/uploads/${PARAMS.id}`, allowedStatus: 404 },
       // The API's catch-all: whatever is not a route there is a problem+json 404, for everyone.
       '/api/v1/*': { target: '/api/v1/no-such-route', allowedStatus: 404 },
     };

@@ -33,6 +33,13 @@ export interface DnsResolver {
   resolveCname(hostname: string): Promise<string[]>;
 }
 
+export interface UploadRules {
+  /** The server-wide limit on one file, in bytes (`FOYER_MAX_UPLOAD_BYTES`). */
+  maxFileBytes: number;
+  /** Extensions refused by name (lower case, without the dot): programs and scripts. */
+  refusedExtensions: readonly string[];
+}
+
 /** Where file bytes live; built once by the server from its configuration. */
 export interface FileStorage {
   /** The local directory (`$FOYER_DATA_DIR/files`) or the S3 bucket. */
@@ -45,6 +52,8 @@ export interface FileStorage {
   linkSecret: Uint8Array;
   /** Whether the store is S3 (downloads then go to S3 directly). */
   direct: boolean;
+  /** What the upload path accepts, for pages to say before any byte is sent. */
+  uploads: UploadRules;
 }
 
 /** What domain operations need from the outside world; built once by the server. */

@@ -103,7 +103,15 @@ export {
   permissionsInput,
   presetOf,
 } from './clients/permissions';
-export type { ClientInfo, Deps, DnsResolver, FileStorage, MailSetup, TenantSite } from './context';
+export type {
+  ClientInfo,
+  Deps,
+  DnsResolver,
+  FileStorage,
+  MailSetup,
+  TenantSite,
+  UploadRules,
+} from './context';
 export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
 export {
   actingAs,
@@ -160,17 +168,19 @@ export {
   fileLink,
   getFile,
   listFiles,
+  listFolders,
   moveFiles,
   renameFile,
   renameFolder,
   setFilesDefault,
   setFileVisibility,
   storageUsage,
-  thumbnailLink,
 } from './files/files';
 export type { FileGroup, PreviewKind } from './files/kinds';
 export { FILE_GROUPS, fileGroup, inlineSafe, previewKind, thumbnailable } from './files/kinds';
 export { announceFileShares, portalFilesLink, SHARE_BATCH_SECONDS } from './files/shares';
+export type { SweepReport } from './files/sweep';
+export { sweepTenantObjects } from './files/sweep';
 export { makeThumbnail, type ThumbnailOptions } from './files/thumbnail';
 export type { UploadAllowance, UploadPlace } from './files/uploads';
 export { describeBytes, registerUpload, uploadAllowance } from './files/uploads';

@@ -49,7 +49,12 @@ const ctx = {
     resend: null,
   },
   // The worker touches no files.
-  files: { store: noFiles(), linkSecret: new Uint8Array(32), direct: false },
+  files: {
+    store: noFiles(),
+    linkSecret: new Uint8Array(32),
+    direct: false,
+    uploads: { maxFileBytes: 0, refusedExtensions: [] },
+  },
   platformOrigin: 'http://localhost',
   tenantOriginForSlug: origin,
   async siteForSlug(slug) {

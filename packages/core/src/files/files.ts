@@ -3,6 +3,7 @@ import { and, eq, schema, sql, system, type Tx } from '@foyer/db';
 import { signLocalLink } from '@foyer/storage';
 import { z } from 'zod';
 import {
+  adminOf,
   afterCommit,
   type Ctx,
   type Person,
@@ -58,6 +59,9 @@ export const listFilesInput = z.object({
   group: z.enum(FILE_GROUPS).nullable().optional().default(null),
   visibility: z.enum(['all', 'visible', 'internal']).optional().default('all'),
   page: z.number().int().min(1).max(100_000).optional().default(1),
+  /** Every folder's files at once (a project's most recent files), not one folder's. */
+  everywhere: z.boolean().optional().default(false),
+  pageSize: z.number().int().min(1).max(FILES_PAGE_SIZE).optional().default(FILES_PAGE_SIZE),
 });
 
 const nameField = (max: number, what: string) =>
@@ -119,7 +123,8 @@ export interface FileRow {
   /** Uploaded by a client (the team sees which). */
   fromClient: boolean;
   own: boolean;
-  hasThumbnail: boolean;
+  /** A short-lived link to its thumbnail (images), or null. */
+  thumbnailUrl: string | null;
   preview: PreviewKind | null;
 }
 
@@ -159,7 +164,7 @@ const fileColumns = (me: Person) => {
   const team = me.kind !== 'client';
   return sql`f.id::text as id, f.name, f.content_type, f.size::float8 as size, f.version, f.client_visible,
     f.folder_id::text as folder_id, f.task_id::text as task_id, f.created_at, f.updated_at,
-    (f.uploaded_by = ${me.userId}::uuid) as own, (f.thumbnail_key is not null) as has_thumbnail,
+    (f.uploaded_by = ${me.userId}::uuid) as own, f.thumbnail_key,
     ${
       team
         ? sql`coalesce(u.name, f.uploader_name) as uploader_name, coalesce(u.role = 'client', false) as from_client`
@@ -184,12 +189,28 @@ interface RawFile {
   created_at: Date | string;
   updated_at: Date | string;
   own: boolean;
-  has_thumbnail: boolean;
+  thumbnail_key: string | null;
   uploader_name: string | null;
   from_client: boolean;
 }
 
-const toFileRow = (row: RawFile): FileRow => ({
+/** A same-origin, short-lived link to a thumbnail, signed once its row was read under the policies. */
+function thumbnailUrl(ctx: Ctx, key: string | null, name: string): string | null {
+  if (!key) return null;
+  return `/files/${signLocalLink(
+    key,
+    {
+      expiresInSeconds: LINK_SECONDS,
+      filename: `${name}.webp`,
+      disposition: 'inline',
+      contentType: 'image/webp',
+    },
+    ctx.deps.files.linkSecret,
+    ctx.deps.now().getTime(),
+  )}`;
+}
+
+const toFileRow = (ctx: Ctx, row: RawFile): FileRow => ({
   id: row.id,
   name: row.name,
   contentType: row.content_type,
@@ -203,7 +224,7 @@ const toFileRow = (row: RawFile): FileRow => ({
   uploaderName: row.uploader_name,
   fromClient: row.from_client,
   own: row.own,
-  hasThumbnail: row.has_thumbnail,
+  thumbnailUrl: thumbnailUrl(ctx, row.thumbnail_key, row.name),
   preview: previewKind(row.content_type),
 });
 
@@ -266,7 +287,7 @@ export async function listFiles({
       folder = { id: row.id, name: row.name, parentId: row.parentId };
       trail = [...(await folderTrail(tx, row.path)), { id: row.id, name: row.name }];
     }
-    const searching = options.q.trim() !== '';
+    const searching = options.q.trim() !== '' || options.everywhere;
     const place = searching
       ? sql`true`
       : options.folderId
@@ -291,7 +312,7 @@ export async function listFiles({
       tx,
       sql`select * from (select ${fileColumns(me)} ${fileJoins(me)} where ${where}) f
           order by ${ORDER[options.sort]} ${direction}, lower(f.name), f.id
-          limit ${FILES_PAGE_SIZE} offset ${(options.page - 1) * FILES_PAGE_SIZE}`,
+          limit ${options.pageSize} offset ${(options.page - 1) * options.pageSize}`,
     );
     const folderRows = searching
       ? []
@@ -312,13 +333,13 @@ export async function listFiles({
       folder,
       trail,
       folders: folderRows.map((row) => ({ id: row.id, name: row.name, fileCount: Number(row.file_count) })),
-      files: found.map(toFileRow),
+      files: found.map((row) => toFileRow(ctx, row)),
       total,
       page: options.page,
-      pageSize: FILES_PAGE_SIZE,
+      pageSize: options.pageSize,
       canUpload:
         project.status !== 'archived' &&
-        (team || (permissions.includes('files.upload') && !options.folderId && !searching)),
+        (team || (permissions.includes('files.upload') && !options.folderId)),
       canManage: team,
     };
   });
@@ -392,7 +413,7 @@ export async function getFile({
                 where v.file_id = ${fileId}::uuid order by v.version desc`,
           );
     return {
-      file: { ...toFileRow(row), sha256: row.sha256 },
+      file: { ...toFileRow(ctx, row), sha256: row.sha256 },
       project,
       trail: await folderTrail(tx, path),
       task: task ?? null,
@@ -501,36 +522,6 @@ export async function fileLink({
       disposition,
       expiresAt: new Date(now.getTime() + LINK_SECONDS * 1000),
     };
-  });
-}
-
-/** A thumbnail's link (same origin, inline WebP), or null when the file has none. */
-export async function thumbnailLink({
-  ctx,
-  input,
-}: {
-  ctx: Ctx;
-  input: z.input<typeof fileIdInput>;
-}): Promise<string | null> {
-  personOf(ctx);
-  const { id: fileId } = parseInput(fileIdInput, input);
-  return transact(ctx, async ({ tx }) => {
-    const [file] = await tx
-      .select({ key: files.thumbnailKey, name: files.name })
-      .from(files)
-      .where(eq(files.id, fileId));
-    if (!file?.key) return null;
-    return `/files/${signLocalLink(
-      file.key,
-      {
-        expiresInSeconds: LINK_SECONDS,
-        filename: `${file.name}.webp`,
-        disposition: 'inline',
-        contentType: 'image/webp',
-      },
-      ctx.deps.files.linkSecret,
-      ctx.deps.now().getTime(),
-    )}`;
   });
 }
 
@@ -849,7 +840,7 @@ export async function setFilesDefault({
   ctx: Ctx;
   input: z.input<typeof filesDefaultInput>;
 }): Promise<void> {
-  teamMemberOf(ctx, TEAM_ONLY);
+  adminOf(ctx, 'Only admins change a project’s settings.');
   const { projectId, clientVisible } = parseInput(filesDefaultInput, input);
   await transact(ctx, async (txCtx) => {
     const [row] = await txCtx.tx
@@ -864,5 +855,37 @@ export async function setFilesDefault({
       projectId,
       data: { clientVisible },
     });
+  });
+}
+
+export interface FolderOption {
+  id: string;
+  /** The folder's names from the top, e.g. "Brand / Logos". */
+  label: string;
+}
+
+/** Every folder of a project as a path, for "move to" choices (the team's). */
+export async function listFolders({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { projectId: string };
+}): Promise<FolderOption[]> {
+  teamMemberOf(ctx, TEAM_ONLY);
+  const { projectId } = parseInput(z.object({ projectId: id('project') }), input);
+  return transact(ctx, async ({ tx }) => {
+    const found = await tx
+      .select({ id: folders.id, name: folders.name, path: folders.path })
+      .from(folders)
+      .where(eq(folders.projectId, projectId))
+      .limit(2000);
+    const names = new Map(found.map((folder) => [folder.id, folder.name]));
+    return found
+      .map((folder) => ({
+        id: folder.id,
+        label: [...folder.path.map((id) => names.get(id) ?? '…'), folder.name].join(' / '),
+      }))
+      .sort((a, b) => a.label.localeCompare(b.label));
   });
 }
