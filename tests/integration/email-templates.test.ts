@@ -48,7 +48,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'the team invitation',
     );
     expect(invitation).toMatchObject({ name: 'Team invitation', customised: false, updatedAt: null });
-    // Only the emails of features that exist; projects, invoices, messages… come with their releases.
+    // Only the emails of features that exist; invoices, messages… come with their releases.
     expect(list.map((tpl) => tpl.key)).toEqual([
       'client-invitation',
       'staff-invitation',
@@ -56,6 +56,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'password-reset',
       'email-change',
       'project-added',
+      'file-shared',
       'task-assigned',
       'tasks-shared',
       'task-comment',
