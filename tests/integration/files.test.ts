@@ -15,6 +15,7 @@ import {
   setFileVisibility,
   storageUsage,
   sweepTenantObjects,
+  taskThread,
   uploadAllowance,
 } from '@foyer/core';
 import { type ActingAs, sql, withActor } from '@foyer/db';
@@ -41,7 +42,14 @@ describe.each(drivers)('files on %s', (driver) => {
     core: ReturnType<typeof testCore>,
     actor: ActingAs,
     tenant: TenantFixture,
-    place: { name: string; folderId?: string | null; replaceFileId?: string | null; projectId?: string },
+    place: {
+      name: string;
+      folderId?: string | null;
+      replaceFileId?: string | null;
+      projectId?: string;
+      taskId?: string | null;
+      messageId?: string | null;
+    },
     bytes: Buffer = randomBytes(64),
   ) {
     const key = objectKey(tenant.id, crypto.randomUUID());
@@ -53,6 +61,8 @@ describe.each(drivers)('files on %s', (driver) => {
         projectId: place.projectId ?? tenant.projectId,
         folderId: place.folderId ?? null,
         replaceFileId: place.replaceFileId ?? null,
+        taskId: place.taskId ?? null,
+        messageId: place.messageId ?? null,
         name: place.name,
         size: bytes.length,
         key,
@@ -389,5 +399,62 @@ describe.each(drivers)('files on %s', (driver) => {
     expect(await store.head(orphan)).toBeNull();
     expect(await store.head(kept.key)).not.toBeNull();
     expect(await store.head(inProgress)).not.toBeNull();
+  });
+
+  it('files attach to a task and to comments, and follow what the client may read', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const admin = core.as(tenant.admin, siteOf(tenant));
+    const client = core.as(tenant.client, siteOf(tenant));
+    const onTask = await upload(core, tenant.admin, tenant, { name: 'Spec.pdf', taskId: tenant.taskId });
+    const teamList = await listFiles({
+      ctx: admin,
+      input: { projectId: tenant.projectId, taskId: tenant.taskId },
+    });
+    expect(teamList.files.map((f) => f.id)).toEqual([onTask.id]);
+    expect(
+      (await listFiles({ ctx: client, input: { projectId: tenant.projectId, taskId: tenant.taskId } })).files,
+    ).toEqual([]);
+    await setFileVisibility({ ctx: admin, input: { ids: [onTask.id], clientVisible: true } });
+    const clientList = await listFiles({
+      ctx: client,
+      input: { projectId: tenant.projectId, taskId: tenant.taskId },
+    });
+    expect(clientList.files.map((f) => f.id)).toEqual([onTask.id]);
+
+    // On the visible comment: the client reads it with the comment; on an internal one: never.
+    const internalComment = crypto.randomUUID();
+    await t.superuser(
+      `insert into app.messages (tenant_id, id, thread_id, author_id, author_name, body) values ($1, $2, $3, $4, 'Admin', 'Internal note')`,
+      [tenant.id, internalComment, tenant.threadId, tenant.admin.userId],
+    );
+    const shown = await upload(core, tenant.admin, tenant, {
+      name: 'Shown.pdf',
+      messageId: tenant.messageId,
+    });
+    const hidden = await upload(core, tenant.admin, tenant, {
+      name: 'Hidden.pdf',
+      messageId: internalComment,
+    });
+    const seen = await taskThread({ ctx: client, input: { taskId: tenant.taskId } });
+    expect(seen.comments.flatMap((c) => c.attachments.map((a) => a.id))).toEqual([shown.id]);
+    const all = await taskThread({ ctx: admin, input: { taskId: tenant.taskId } });
+    expect(all.comments.flatMap((c) => c.attachments.map((a) => a.id)).sort()).toEqual(
+      [shown.id, hidden.id].sort(),
+    );
+    await expectCoreError(fileLink({ ctx: client, input: { id: hidden.id } }), 'not_found');
+    expect((await fileLink({ ctx: client, input: { id: shown.id } })).disposition).toBe('attachment');
+    // Attachments stay out of the files area's lists.
+    const area = await listFiles({ ctx: admin, input: { projectId: tenant.projectId, everywhere: true } });
+    expect(area.files.map((f) => f.id)).not.toContain(shown.id);
+    // A comment of another project is not a place for this project's files.
+    const other = await createTenant(t);
+    await expectCoreError(
+      uploadAllowance({
+        ctx: admin,
+        input: { projectId: tenant.projectId, messageId: other.messageId, name: 'x.pdf', size: 1 },
+      }),
+      'not_found',
+    );
   });
 });

@@ -26,7 +26,7 @@ export const UPLOADS_PATH = '/uploads';
 export const isUploadPath = (path: string) => path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`);
 
 /** What the browser's tus metadata may say, beside the file name. */
-const PLACE_KEYS = ['projectId', 'folderId', 'taskId', 'replaceFileId'] as const;
+const PLACE_KEYS = ['projectId', 'folderId', 'taskId', 'replaceFileId', 'messageId'] as const;
 
 /**
  * Mounts the resumable upload endpoint for signed-in people of a tenant. Each request acts as its
@@ -68,6 +68,7 @@ export function mountUploads(app: Hono<AppEnv>, core: Deps, storage: StorageConf
             folderId: metadata.folderId ?? null,
             taskId: metadata.taskId ?? null,
             replaceFileId: metadata.replaceFileId ?? null,
+            messageId: metadata.messageId ?? null,
             name: metadata.filename ?? metadata.name ?? '',
             size: length,
           },
@@ -96,6 +97,7 @@ export function mountUploads(app: Hono<AppEnv>, core: Deps, storage: StorageConf
             folderId: upload.keep.folderId || null,
             taskId: upload.keep.taskId || null,
             replaceFileId: upload.keep.replaceFileId || null,
+            messageId: upload.keep.messageId || null,
             name: upload.name,
             size: upload.size,
             key: upload.key,

@@ -61,6 +61,8 @@ export const listFilesInput = z.object({
   page: z.number().int().min(1).max(100_000).optional().default(1),
   /** Every folder's files at once (a project's most recent files), not one folder's. */
   everywhere: z.boolean().optional().default(false),
+  /** Only the files attached to this task (from every folder). */
+  taskId: optionalId('task'),
   pageSize: z.number().int().min(1).max(FILES_PAGE_SIZE).optional().default(FILES_PAGE_SIZE),
 });
 
@@ -287,7 +289,7 @@ export async function listFiles({
       folder = { id: row.id, name: row.name, parentId: row.parentId };
       trail = [...(await folderTrail(tx, row.path)), { id: row.id, name: row.name }];
     }
-    const searching = options.q.trim() !== '' || options.everywhere;
+    const searching = options.q.trim() !== '' || options.everywhere || options.taskId !== null;
     const place = searching
       ? sql`true`
       : options.folderId
@@ -300,7 +302,8 @@ export async function listFiles({
       me.kind === 'client' || options.visibility === 'all'
         ? sql`true`
         : sql`f.client_visible = ${options.visibility === 'visible'}`;
-    const where = sql`f.project_id = ${project.id}::uuid and f.message_id is null and ${place} and ${search}
+    const task = options.taskId ? sql`f.task_id = ${options.taskId}::uuid` : sql`true`;
+    const where = sql`f.project_id = ${project.id}::uuid and f.message_id is null and ${place} and ${search} and ${task}
       and ${groupFilter(options.group)} and ${visibility}`;
     const [count] = await rows<{ n: number }>(
       tx,

@@ -23,6 +23,8 @@ export const uploadPlaceInput = z.object({
   taskId: optionalId('task'),
   /** Upload as the next version of this file. */
   replaceFileId: optionalId('file'),
+  /** Attach to a comment of a task of the project (the file follows the comment's visibility). */
+  messageId: optionalId('comment'),
   name: z.string('Name the file.').transform((raw, context) => {
     const name = cleanName(raw);
     if (!name) {
@@ -80,8 +82,19 @@ async function checkPlace(tx: Tx, me: Person, place: UploadPlace): Promise<void>
     );
     if (!person?.permissions.includes('files.upload')) throw new CoreError('forbidden', NO_UPLOADS);
     // A client's upload lands at the top of the project, internal; the team files it.
-    if (place.folderId || place.taskId || place.replaceFileId) throw new CoreError('forbidden', NO_UPLOADS);
+    if (place.folderId || place.taskId || place.replaceFileId || place.messageId)
+      throw new CoreError('forbidden', NO_UPLOADS);
     return;
+  }
+  if (place.messageId) {
+    if (place.folderId || place.replaceFileId)
+      throw invalid({ messageId: 'A comment’s file goes with the comment.' });
+    const [message] = await rows<{ id: string }>(
+      tx,
+      sql`select m.id::text as id from app.messages m join app.threads th on th.tenant_id = m.tenant_id and th.id = m.thread_id
+          where m.id = ${place.messageId}::uuid and m.deleted_at is null and th.project_id = ${place.projectId}::uuid`,
+    );
+    if (!message) throw new CoreError('not_found', 'That comment doesn’t exist.');
   }
   if (place.folderId) {
     const [folder] = await tx
@@ -226,7 +239,8 @@ export async function registerUpload({
             upload.folderId,
           ]
         : [];
-      const shared = project?.shared === true;
+      // A comment's file follows the comment; any other starts as the project says.
+      const shared = project?.shared === true && !upload.messageId;
       const [row] = await tx
         .insert(files)
         .values({
@@ -235,6 +249,7 @@ export async function registerUpload({
           folderId: upload.folderId,
           folderPath,
           taskId: upload.taskId,
+          messageId: upload.messageId,
           clientVisible: shared,
           sharedAt: shared ? sql`now()` : null,
           sharePending: shared,

@@ -69,6 +69,15 @@ export interface CommentItem {
   createdAt: Date;
   editedAt: Date | null;
   deleted: boolean;
+  /** Files attached to the comment that this viewer may read (none once it is deleted). */
+  attachments: CommentAttachment[];
+}
+
+export interface CommentAttachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
 }
 
 export interface TaskThread {
@@ -157,6 +166,30 @@ async function commentsOf(ctx: TxCtx, me: Person, threadId: string): Promise<Com
       .where(inArray(users.id, authorIds));
     for (const p of found) people.set(p.id, p);
   }
+  // Attachments the viewer may read (the files policy decides): with the comments, by comment.
+  const attached = new Map<string, CommentAttachment[]>();
+  if (rows.length > 0) {
+    const files = await ctx.tx
+      .select({
+        id: schema.files.id,
+        messageId: schema.files.messageId,
+        name: schema.files.name,
+        size: schema.files.size,
+        contentType: schema.files.contentType,
+      })
+      .from(schema.files)
+      .where(
+        inArray(
+          schema.files.messageId,
+          rows.map((r) => r.id),
+        ),
+      )
+      .orderBy(schema.files.createdAt, schema.files.id);
+    for (const { messageId, ...file } of files) {
+      if (!messageId) continue;
+      attached.set(messageId, [...(attached.get(messageId) ?? []), file]);
+    }
+  }
   return rows.map((row) => {
     const mine = row.authorId === me.userId;
     const deleted = row.deletedAt !== null;
@@ -185,6 +218,7 @@ async function commentsOf(ctx: TxCtx, me: Person, threadId: string): Promise<Com
       createdAt: row.createdAt,
       editedAt: row.editedAt,
       deleted,
+      attachments: deleted ? [] : (attached.get(row.id) ?? []),
     };
   });
 }

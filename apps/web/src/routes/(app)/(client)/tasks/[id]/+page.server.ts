@@ -1,4 +1,4 @@
-import { CoreError, getClientTask, taskThread, transact } from '@foyer/core';
+import { CoreError, getClientTask, listFiles, taskThread, transact } from '@foyer/core';
 import { error } from '@sveltejs/kit';
 import { clientCommentActions } from '$lib/server/comment-actions';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,12 +9,19 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const { ctx } = locals;
   try {
     // The task and its thread in one transaction: both as the client's policies show them.
-    return await transact(ctx, async (tx) => ({
-      task: await getClientTask({ ctx: tx, input: { id: params.id } }),
-      thread: await taskThread({ ctx: tx, input: { taskId: params.id } }),
-      now: ctx.deps.now(),
-      today: ctx.deps.now().toISOString().slice(0, 10),
-    }));
+    return await transact(ctx, async (tx) => {
+      const task = await getClientTask({ ctx: tx, input: { id: params.id } });
+      return {
+        task,
+        thread: await taskThread({ ctx: tx, input: { taskId: params.id } }),
+        files: await listFiles({
+          ctx: tx,
+          input: { projectId: task.projectId, taskId: task.id, sort: 'date', dir: 'desc' },
+        }),
+        now: ctx.deps.now(),
+        today: ctx.deps.now().toISOString().slice(0, 10),
+      };
+    });
   } catch (failure) {
     // A task made internal (or archived, or never shared) is simply not there for the client.
     if (failure instanceof CoreError && (failure.code === 'not_found' || failure.code === 'validation'))

@@ -3,6 +3,7 @@ import {
   deleteTask,
   duplicateTask,
   getTask,
+  listFiles,
   setTaskVisibility,
   TASK_AUDIENCE_REASONS,
   taskAudience,
@@ -23,16 +24,19 @@ export const load: PageServerLoad = async (event) => {
   const { ctx } = event.locals;
   const id = event.params.id;
   const task = await getTask({ ctx, input: { id } }).catch(notFoundAs404);
-  const [options, audience, thread] = await Promise.all([
+  const [options, audience, thread, files] = await Promise.all([
     taskFormOptions({ ctx, input: { projectId: task.projectId } }),
     taskAudience({ ctx, input: { id } }),
     taskThread({ ctx, input: { taskId: id } }),
+    listFiles({ ctx, input: { projectId: task.projectId, taskId: id, sort: 'date', dir: 'desc' } }),
   ]);
   const params = event.url.searchParams;
   return {
     task,
     options,
     thread,
+    files,
+    uploads: ctx.deps.files.uploads,
     audience: {
       projectArchived: audience.projectArchived,
       clients: audience.clients.map((client) => ({
