@@ -7,7 +7,7 @@
  * and by bytes, and so are files whose name claims one binary format while the bytes are another.
  */
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
-import type { PreviewKind, SniffedType, TypeCheck } from './types';
+import type { SniffedType, TypeCheck } from './types';
 
 /** `file-type` needs at most this many bytes to decide. */
 export const SNIFF_BYTES = 4100;
@@ -188,44 +188,5 @@ export function checkType(name: string, sniffed?: SniffedType): TypeCheck {
   return { ok: true, contentType: TEXT_TYPES[ext] ?? 'application/octet-stream' };
 }
 
-/** The media type without parameters, lower-cased. */
-function essence(contentType: string): string {
-  return String(contentType).split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-const INLINE: Readonly<Record<string, PreviewKind>> = {
-  'image/png': 'image',
-  'image/jpeg': 'image',
-  'image/gif': 'image',
-  'image/webp': 'image',
-  'image/avif': 'image',
-  'application/pdf': 'pdf',
-  'audio/mpeg': 'audio',
-  'audio/mp3': 'audio',
-  'audio/ogg': 'audio',
-  'audio/wav': 'audio',
-  'audio/wave': 'audio',
-  'audio/x-wav': 'audio',
-  'audio/vnd.wave': 'audio',
-  'audio/mp4': 'audio',
-  'audio/x-m4a': 'audio',
-  'audio/webm': 'audio',
-  'video/ogg': 'video',
-  'video/mp4': 'video',
-  'video/webm': 'video',
-  'video/quicktime': 'video',
-};
-
-/**
- * True for the types the browser may show in the page (served `inline`); everything else is an
- * attachment. SVG and HTML are never inline: they can carry scripts.
- */
-export function inlineSafe(contentType: string): boolean {
-  return Object.hasOwn(INLINE, essence(contentType));
-}
-
-/** How the page previews a file of this type, or null when it only downloads. */
-export function previewKind(contentType: string): PreviewKind | null {
-  const type = essence(contentType);
-  return Object.hasOwn(INLINE, type) ? (INLINE[type] ?? null) : null;
-}
+// What the page previews in place, and serves inline, is the core's rule (files/kinds.ts).
+export { inlineSafe, previewKind } from '@foyer/core';

@@ -3,7 +3,6 @@ import {
   extensionOf,
   fileKind,
   formatBytes,
-  previewKind,
   refusedBeforeUpload,
   type SortableFile,
   sortFiles,
@@ -143,15 +142,6 @@ describe('kinds', () => {
     expect(fileKind('text/csv; charset=utf-8')).toBe('spreadsheet');
     expect(fileKind('text/plain')).toBe('document');
     expect(fileKind('application/octet-stream')).toBe('other');
-  });
-
-  it('previews only types the page can show safely', () => {
-    expect(previewKind('image/png')).toBe('image');
-    expect(previewKind('image/svg+xml')).toBeNull();
-    expect(previewKind('application/pdf')).toBe('pdf');
-    expect(previewKind('video/mp4')).toBe('video');
-    expect(previewKind('audio/mpeg')).toBe('audio');
-    expect(previewKind('application/zip')).toBeNull();
   });
 
   it('labels types for lists', () => {

@@ -191,33 +191,6 @@ export function typeLabel(contentType: string, name = ''): string {
 export type PreviewKind = 'image' | 'pdf' | 'audio' | 'video';
 
 /**
- * Image types every current browser decodes in an <img>. SVG is left out on purpose: it is a
- * document that can carry script, and the server serves it as a download only.
- */
-const PREVIEWABLE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
-const PREVIEWABLE_AUDIO = new Set([
-  'audio/mpeg',
-  'audio/mp4',
-  'audio/aac',
-  'audio/ogg',
-  'audio/wav',
-  'audio/x-wav',
-  'audio/webm',
-  'audio/flac',
-]);
-const PREVIEWABLE_VIDEO = new Set(['video/mp4', 'video/webm', 'video/ogg', 'video/quicktime']);
-
-/** Which in-page viewer a (sniffed) content type gets, or null for a download. */
-export function previewKind(contentType: string): PreviewKind | null {
-  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/pdf') return 'pdf';
-  if (PREVIEWABLE_IMAGES.has(type)) return 'image';
-  if (PREVIEWABLE_AUDIO.has(type)) return 'audio';
-  if (PREVIEWABLE_VIDEO.has(type)) return 'video';
-  return null;
-}
-
-/**
  * The message to show for a refused upload, from the server's answer: the `detail` (else
  * `title`) of a problem+json body, else the body's text, else a sentence for the status. The
  * text is shortened so that an HTML error page from a proxy cannot flood the row.

@@ -1,6 +1,11 @@
 /** What the page can show of a file in place; anything else downloads. */
 export type PreviewKind = 'image' | 'pdf' | 'audio' | 'video';
 
+/** The media type without parameters, lower-cased. */
+function essence(contentType: string): string {
+  return String(contentType).split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
 /** Types a browser shows in place without running anything of the file (no SVG, no HTML). */
 const INLINE: Readonly<Record<string, PreviewKind>> = {
   'image/png': 'image',
@@ -10,24 +15,33 @@ const INLINE: Readonly<Record<string, PreviewKind>> = {
   'image/avif': 'image',
   'application/pdf': 'pdf',
   'audio/mpeg': 'audio',
+  'audio/mp3': 'audio',
   'audio/ogg': 'audio',
   'audio/wav': 'audio',
+  'audio/wave': 'audio',
   'audio/x-wav': 'audio',
+  'audio/vnd.wave': 'audio',
   'audio/mp4': 'audio',
+  'audio/x-m4a': 'audio',
   'audio/aac': 'audio',
   'audio/flac': 'audio',
+  'audio/webm': 'audio',
+  'video/ogg': 'video',
   'video/mp4': 'video',
   'video/webm': 'video',
   'video/quicktime': 'video',
-  'video/ogg': 'video',
 };
 
 /** The in-page preview of a (sniffed) content type, or null: it downloads. */
 export function previewKind(contentType: string): PreviewKind | null {
-  return INLINE[contentType.toLowerCase()] ?? null;
+  const type = essence(contentType);
+  return Object.hasOwn(INLINE, type) ? (INLINE[type] ?? null) : null;
 }
 
-/** Whether a file may be served inline (for its preview); everything else is an attachment. */
+/**
+ * Whether a file may be served inline (for its preview); everything else is an attachment. SVG
+ * and HTML are never inline: they can carry scripts.
+ */
 export function inlineSafe(contentType: string): boolean {
   return previewKind(contentType) !== null;
 }
