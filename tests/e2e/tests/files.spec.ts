@@ -151,6 +151,16 @@ test('the team uploads and shares; the client downloads and uploads; another pro
   await page.reload();
   await expect(page.getByRole('row', { name: new RegExp(mine.name) }).getByText('From client')).toBeVisible();
 
+  // The file's page: who sees it and why the others don't, its versions.
+  await page.getByRole('link', { name: image.name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: image.name })).toBeVisible();
+  const who = page.getByRole('region', { name: 'Who can see this' });
+  await expect(who.getByText(/of \d+ clients? on the project can see it/)).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Versions' }).getByText('v1 (current)')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await fitsThePhone(page);
+  await shot(page, 'files-team-file');
+
   // A client of another project: the project, its files and the file are simply not there.
   const other = await asSomeone(browser, hostUrl, OTHER_CLIENT);
   for (const url of [clientFilesUrl, fileUrl, `${fileUrl}/download`]) {
