@@ -457,4 +457,27 @@ describe.each(drivers)('files on %s', (driver) => {
       'not_found',
     );
   });
+
+  it('a client without files.download reads no shared file, only their own uploads', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const admin = core.as(tenant.admin, siteOf(tenant));
+    const client = core.as(tenant.client, siteOf(tenant));
+    const shared = await upload(core, tenant.admin, tenant, { name: 'Shared.pdf' });
+    await setFileVisibility({ ctx: admin, input: { ids: [shared.id], clientVisible: true } });
+    const mine = await upload(core, tenant.client, tenant, { name: 'Mine.pdf' });
+    await t.superuser(
+      `update app.users set permissions = '{projects,tasks.view,files.upload}' where id = $1`,
+      [tenant.client.userId],
+    );
+    const area = await listFiles({ ctx: client, input: { projectId: tenant.projectId, everywhere: true } });
+    expect(area.files.map((f) => f.id)).toEqual([mine.id]);
+    await expectCoreError(fileLink({ ctx: client, input: { id: shared.id } }), 'not_found');
+    await expectCoreError(getFile({ ctx: client, input: { id: tenant.fileId } }), 'not_found');
+    // Without either files permission, not even their own.
+    await t.superuser(`update app.users set permissions = '{projects,tasks.view}' where id = $1`, [
+      tenant.client.userId,
+    ]);
+    await expectCoreError(fileLink({ ctx: client, input: { id: mine.id } }), 'not_found');
+  });
 });
