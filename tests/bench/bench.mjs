@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { files, filesDisturbed, filesSection, filesTable, runFiles } from './files.mjs';
 import { floors, ratios } from './floors.mjs';
 import { createBenchDatabase } from './lib/database.mjs';
 import { expectOk, get } from './lib/http.mjs';
@@ -40,7 +41,11 @@ function readSettings() {
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
   const unknown = only.filter(
-    (id) => !floors.some((f) => f.id === id) && !mailMeasures.some((m) => m.id === id) && id !== soak.id,
+    (id) =>
+      !floors.some((f) => f.id === id) &&
+      !mailMeasures.some((m) => m.id === id) &&
+      id !== soak.id &&
+      id !== files.id,
   );
   if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown floors: ${unknown.join(', ')}`);
   return {
@@ -56,16 +61,30 @@ function readSettings() {
     poolSize: positiveNumber('BENCH_POOL', 10),
     countRequests: quick ? 50 : 200,
     emails: positiveNumber('BENCH_EMAILS', quick ? 500 : 2000),
+    // U1's file, in MiB (0: none).
+    fileMiB: positiveNumber('BENCH_FILE_MIB', quick ? 64 : 1024, 0),
     serverUrl: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     // A quick or partial run is a check of the harness, not figures worth keeping; BENCH_DOC=1
-    // keeps the figures of a full run even when other work disturbed it.
-    writeDoc:
-      quick || only.length > 0 || process.env.BENCH_DOC === '0'
-        ? 'never'
-        : process.env.BENCH_DOC === '1'
-          ? 'always'
-          : 'when-quiet',
+    // keeps the figures of a full run even when other work disturbed it, and those of a run of
+    // sections that stand alone in the document (U1) in their own sections only.
+    writeDoc: writeDocMode(quick, only),
   };
+}
+
+/**
+ * Measures whose section of docs/benchmarks.md stands alone (no table shared with others), so a
+ * run of only them can replace their section and leave the rest as it is.
+ */
+const standaloneSections = [files.id];
+
+/** @param {boolean} quick @param {string[]} only */
+function writeDocMode(quick, only) {
+  const doc = process.env.BENCH_DOC;
+  if (quick || doc === '0') return 'never';
+  if (only.length > 0) {
+    return doc === '1' && only.every((id) => standaloneSections.includes(id)) ? 'sections' : 'never';
+  }
+  return doc === '1' ? 'always' : 'when-quiet';
 }
 
 /** @typedef {ReturnType<typeof readSettings>} Settings */
@@ -290,6 +309,21 @@ function cpuModel() {
   return line?.split(':')[1]?.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
 }
 
+/**
+ * Replaces the section that starts with `heading` in `text` (up to the next \`## \` heading) with
+ * `section`, or puts it before the notes when the document has none yet.
+ * @param {string} text @param {string} heading @param {string} section
+ */
+function replaceSection(text, heading, section) {
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start === -1) {
+    const notes = text.indexOf('\n## Notes');
+    return notes === -1 ? text + section : text.slice(0, notes) + section + text.slice(notes);
+  }
+  const next = text.indexOf('\n## ', start + 1);
+  return text.slice(0, start) + section + (next === -1 ? '' : text.slice(next));
+}
+
 /** Hand-written notes at the end of the existing document survive a regeneration. */
 function keptNotes() {
   if (!existsSync(docPath)) return '';
@@ -317,6 +351,8 @@ async function main() {
   let mail = [];
   /** @type {import('./soak.mjs').SoakResult | null} */
   let soakResult = null;
+  /** @type {import('./files.mjs').FilesResult | null} */
+  let filesResult = null;
   await stopOnInterrupt(database.drop, async () => {
     try {
       const ctx = { ...database.context, poolSize: settings.poolSize };
@@ -348,6 +384,15 @@ async function main() {
         const value = m.value === undefined ? '' : `: ${m.value.toFixed(1)} ${m.measure.unit}`;
         say(`  ${m.measure.id} ${m.status}${value}${m.note ? ` (${m.note})` : ''}`);
       }
+      if (settings.fileMiB > 0 && (settings.only.length === 0 || settings.only.includes(files.id))) {
+        say(`  ${files.id}: a ${settings.fileMiB} MiB file up and down, floor, local directory, S3…`);
+        const guard = (/** @type {() => Promise<void>} */ cleanup) => {
+          cleanups.add(cleanup);
+          return () => cleanups.delete(cleanup);
+        };
+        filesResult = await runFiles({ ctx, pinning, bytes: settings.fileMiB * 1024 * 1024, say, guard });
+        say(`  ${files.id} ${filesResult.status}${filesResult.note ? ` (${filesResult.note})` : ''}`);
+      }
     } finally {
       await database.drop();
     }
@@ -355,6 +400,7 @@ async function main() {
 
   // Assigned inside the callback above, which TypeScript's narrowing does not follow.
   const soaked = /** @type {import('./soak.mjs').SoakResult | null} */ (soakResult);
+  const filed = /** @type {import('./files.mjs').FilesResult | null} */ (filesResult);
 
   const facts = {
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -377,19 +423,22 @@ async function main() {
     totalSeconds: (performance.now() - started) / 1000,
   };
   const soakLines = soaked ? `${soakTable(soaked)}\n\n` : '';
+  const fileLines = filed ? `\n${filesTable(filed)}\n` : '';
   say(
-    `\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${atRateTable(results)}\n\n${soakLines}${mailTable(mail)}\n`,
+    `\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${atRateTable(results)}\n\n${soakLines}${mailTable(mail)}\n${fileLines}`,
   );
 
   const failed = [
     ...results.filter((r) => r.status === 'failed').map((r) => r.floor),
     ...mail.filter((m) => m.status === 'failed').map((m) => m.measure),
     ...(soaked?.status === 'failed' ? [soak] : []),
+    ...(filed?.status === 'failed' ? [files] : []),
   ];
   const disturbed = [
     ...results.filter((r) => r.cpu && r.cpu.other > BUSY_PERCENT).map((r) => r.floor),
     ...mail.filter((m) => m.cpu && m.cpu.other > BUSY_PERCENT).map((m) => m.measure),
     ...(soaked?.cpu && soaked.cpu.other > BUSY_PERCENT ? [soak] : []),
+    ...(filed && filesDisturbed(filed) ? [files] : []),
   ];
   if (failed.length > 0) {
     say(`✖ ${failed.map((f) => f.id).join(', ')} failed; ${docPath} left as it was.`);
@@ -399,12 +448,21 @@ async function main() {
       `Not writing ${docPath}: other work disturbed ${disturbed.map((f) => f.id).join(', ')}. ` +
         'Rerun on an idle machine, or set BENCH_DOC=1 to keep these figures anyway.',
     );
+  } else if (settings.writeDoc === 'sections') {
+    if (!existsSync(docPath)) throw new Error(`${docPath} is missing: a full run writes it first`);
+    let text = readFileSync(docPath, 'utf8');
+    if (filed) text = replaceSection(text, '## Files', filesSection(filed));
+    writeFileSync(docPath, text);
+    say(
+      `Rewrote the ${settings.only.join(', ')} section(s) of ${docPath} (run took ${Math.round(facts.totalSeconds)} s).`,
+    );
   } else if (settings.writeDoc !== 'never') {
     writeFileSync(
       docPath,
       benchmarksDocument({ facts, results, ratios }) +
         soakSection(soaked) +
         mailSection(mail, settings.emails) +
+        filesSection(filed) +
         keptNotes(),
     );
     say(`Wrote ${docPath} (run took ${Math.round(facts.totalSeconds)} s).`);

@@ -103,7 +103,7 @@ const ticksPerSecond = (() => {
 })();
 
 /** utime + stime of a process in seconds, or 0 once it is gone. */
-function processSeconds(/** @type {number | string} */ pid) {
+export function processSeconds(/** @type {number | string} */ pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may contain spaces.
@@ -129,7 +129,7 @@ function postgresSeconds() {
 }
 
 /** Busy seconds of all cores together, from the first line of /proc/stat. */
-function machineSeconds() {
+export function machineSeconds() {
   const [, ...values] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = values.map(Number);
   return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
