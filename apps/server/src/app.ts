@@ -47,6 +47,7 @@ import { TenantDirectory } from './tenants';
 import { isUploadPath, mountUploads } from './upload-routes';
 import { REFUSED_EXTENSIONS } from './uploads/content-types';
 import type { PageRenderer, StaticAsset } from './web';
+import { mountZip } from './zip-routes';
 
 /** Where a request landed, as resolved from its host. */
 export type Site =
@@ -502,6 +503,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', createApi(log));
 
   mountUploads(app, core, config.storage, log);
+  mountZip(app, core, log);
 
   app.all('*', async (c) => {
     const site = c.get('site');

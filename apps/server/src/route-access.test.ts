@@ -562,6 +562,9 @@ describe('route access', () => {
       // tus (not as a stranger); an upload id nobody started is not found, even for them.
       '/uploads': { target: '/uploads' },
       '/uploads/:id': { target: `/uploads/${PARAMS.id}`, allowedStatus: 404 },
+      // A project as a zip: the sample file is client-visible, so everyone allowed gets a zip of it
+      // (GET by query, POST from a form with the same names).
+      '/files-zip': { target: `/files-zip?project=${PARAMS.id}`, allowedStatus: 200 },
       // The API's catch-all: whatever is not a route there is a problem+json 404, for everyone.
       '/api/v1/*': { target: '/api/v1/no-such-route', allowedStatus: 404 },
     };

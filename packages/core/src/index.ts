@@ -184,6 +184,15 @@ export { sweepTenantObjects } from './files/sweep';
 export { makeThumbnail, type ThumbnailOptions } from './files/thumbnail';
 export type { UploadAllowance, UploadPlace } from './files/uploads';
 export { describeBytes, registerUpload, uploadAllowance } from './files/uploads';
+export type { ZipEntry, ZipSelection } from './files/zip';
+export { ZIP_MAX_FILES, ZIP_MAX_IDS, zipSelection, zipSelectionInput } from './files/zip';
+export {
+  type ZipOptions,
+  ZipSizeMismatchError,
+  type ZipSource,
+  zipLength,
+  zipStream,
+} from './files/zip-writer';
 export * as inputs from './input';
 export { parseInput } from './input';
 export type { EmailSettingsRow } from './mail/delivery';

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 import { expect, type HostUrl, test, unique } from './support';
@@ -200,4 +202,36 @@ test('a shared PDF renders in the page with pdf.js; images show thumbnails', asy
   const thumbnail = page.locator('img[src^="/files/"]').first();
   await expect(thumbnail).toBeVisible();
   expect(await thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+});
+
+test('a client downloads a folder as a zip that unzips to exactly its shared files', async ({
+  page,
+  hostUrl,
+}) => {
+  await signIn(page, hostUrl, CLIENT);
+  await page.getByRole('link', { name: 'Website redesign' }).first().click();
+  await page.getByRole('link', { name: /All files/ }).click();
+  await page.getByRole('link', { name: /^Design \d+ files?$/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Design' })).toBeVisible();
+  // What the folder shows the client: its shared files (the internal mockup is not among them).
+  const listed = (await page.locator('table.files tbody .name a').allTextContents())
+    .map((name) => name.trim())
+    .filter(Boolean);
+  expect(listed).toContain('Homepage mockup.png');
+  expect(listed).not.toContain('Order page mockup.png');
+
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download folder as zip' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('Design.zip');
+  const file = await download.path();
+  const run = promisify(execFile);
+  expect((await run('unzip', ['-t', file])).stdout).toContain('No errors detected');
+  const entries = (await run('unzip', ['-Z1', file])).stdout.split('\n').filter(Boolean);
+  expect(entries.sort()).toEqual([...new Set(listed)].sort());
+  // Each entry is the file itself: the mockup is a PNG, byte for byte what its own download gives.
+  const fromZip = (await run('unzip', ['-p', file, 'Homepage mockup.png'], { encoding: 'buffer' })).stdout;
+  const single = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download Homepage mockup.png' }).click();
+  expect(sha(fromZip)).toBe(sha(await readFile(await (await single).path())));
 });

@@ -9,7 +9,7 @@ import {
   setFilesDefault,
   setFileVisibility,
 } from '@foyer/core';
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { readFilesQuery } from '$lib/files-query';
 import { coreErrorToFail } from '$lib/server/errors';
 import { notFoundAs404 } from '$lib/server/files';
@@ -93,6 +93,11 @@ export const actions: Actions = {
         fields: { ids: 'Tick at least one file.' },
         message: 'Tick at least one file.',
       });
+    }
+    if (change === 'zip') {
+      // Without JavaScript the zip choice posts here; the download itself is Hono's /files-zip.
+      const query = new URLSearchParams({ project: event.params.id, ids: ids.join(',') });
+      redirect(303, `/files-zip?${query}`);
     }
     try {
       if (change === 'share' || change === 'unshare') {
