@@ -377,8 +377,8 @@ describe.each(drivers)('portal on %s', (driver) => {
       Object.fromEntries(
         ((await adminDashboard({ ctx: admin })).checklist ?? []).map((item) => [item.key, item.done]),
       );
-    // The fixture has a client with permissions assigned to a project, who has not accepted, and
-    // a client-visible task.
+    // The fixture has a client with permissions assigned to a project, who has not accepted, a
+    // client-visible task and a shared file.
     expect(await done()).toEqual({
       email_tested: false,
       branding_applied: false,
@@ -386,11 +386,23 @@ describe.each(drivers)('portal on %s', (driver) => {
       permissions_set: true,
       client_assigned: true,
       task_shared: true,
+      file_shared: true,
       portal_previewed: false,
     });
     await t.superuser('update app.tasks set client_visible = false where id = $1', [tenant.taskId]);
     expect(await done()).toMatchObject({ task_shared: false });
     await t.superuser('update app.tasks set client_visible = true where id = $1', [tenant.taskId]);
+    // An internal file is not shared; one attached to a comment the client reads is.
+    await t.superuser('update app.files set client_visible = false where id = $1', [tenant.fileId]);
+    expect(await done()).toMatchObject({ file_shared: false });
+    await t.superuser('update app.files set message_id = $2 where id = $1', [
+      tenant.fileId,
+      tenant.messageId,
+    ]);
+    expect(await done()).toMatchObject({ file_shared: true });
+    await t.superuser('update app.messages set client_visible = false where id = $1', [tenant.messageId]);
+    expect(await done()).toMatchObject({ file_shared: false });
+    await t.superuser('update app.messages set client_visible = true where id = $1', [tenant.messageId]);
     const first = await adminDashboard({ ctx: admin });
     expect(first.counts).toEqual({ clients: 1, activeProjects: 1, invitationsPending: 1 });
 

@@ -179,6 +179,8 @@ export {
 export type { FileGroup, PreviewKind } from './files/kinds';
 export { FILE_GROUPS, fileGroup, inlineSafe, previewKind, thumbnailable } from './files/kinds';
 export { announceFileShares, portalFilesLink, SHARE_BATCH_SECONDS } from './files/shares';
+export type { ProjectStorage, StorageOverview } from './files/storage';
+export { STORAGE_TOP_PROJECTS, storageOverview } from './files/storage';
 export type { SweepReport } from './files/sweep';
 export { sweepTenantObjects } from './files/sweep';
 export { makeThumbnail, type ThumbnailOptions } from './files/thumbnail';
@@ -286,6 +288,7 @@ export type { TenantEmailLimit } from './operator/email-limits';
 export { listEmailLimits, MAX_EMAIL_DAILY_LIMIT, setEmailLimit } from './operator/email-limits';
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
+export { GB, MAX_STORAGE_LIMIT_GB, parseStorageGb, setStorageLimit } from './operator/storage-limits';
 export type { AdminDashboard, ChecklistItem, ChecklistKey, DashboardProject } from './portal/dashboard';
 export { adminDashboard } from './portal/dashboard';
 export type {

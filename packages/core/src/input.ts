@@ -114,6 +114,8 @@ export const deliveryInput = z.object({
 });
 /** An operator's change to one tenant's daily email limit (the number is checked by the operation). */
 export const emailLimitInput = z.object({ tenantId: id('tenant'), limit: line(20) });
+/** An operator's change to one tenant's storage cap, in GB (the number is checked by the operation). */
+export const storageLimitInput = z.object({ tenantId: id('tenant'), limitGb: line(20) });
 export const templateContentInput = z.object({ subject: line(1000), body: lines(40_000) });
 
 export const passwordResetRequestInput = z.object({ email: line(1000) });

@@ -285,6 +285,8 @@ export interface OperatorTenantRow {
   createdAt: Date;
   users: number;
   lastActivity: Date | null;
+  /** What the tenant stores (every version of every file) and may store, in bytes. */
+  storage: { bytes: number; files: number; limitBytes: number };
 }
 
 export async function operatorTenants(h: DatabaseHandle, sessionId: string): Promise<OperatorTenantRow[]> {
@@ -296,6 +298,9 @@ export async function operatorTenants(h: DatabaseHandle, sessionId: string): Pro
     created_at: Date | string;
     users: number | string;
     last_activity: Date | string | null;
+    storage_bytes: number | string;
+    storage_files: number;
+    storage_limit_bytes: number | string;
   }>(sql`select * from app_system.operator_tenants(${sessionId}::text)`);
   return rows.map((r) => ({
     tenantId: r.tenant_id,
@@ -305,5 +310,10 @@ export async function operatorTenants(h: DatabaseHandle, sessionId: string): Pro
     createdAt: new Date(r.created_at),
     users: Number(r.users),
     lastActivity: r.last_activity ? new Date(r.last_activity) : null,
+    storage: {
+      bytes: Number(r.storage_bytes),
+      files: Number(r.storage_files),
+      limitBytes: Number(r.storage_limit_bytes),
+    },
   }));
 }

@@ -141,6 +141,10 @@ export async function uploadAllowance({
   await transact(ctx, ({ tx }) => checkPlace(tx, me, place));
   const room = await system.storage.room(ctx.deps.db, me.tenantId);
   const roomBytes = Math.max(0, room.limitBytes - room.bytes);
+  // A cap of 0 stops uploads altogether, an empty file too.
+  if (room.limitBytes === 0) {
+    throw new CoreError('limit_reached', 'This workspace can’t store files: its storage is set to 0 GB.');
+  }
   if (place.size > roomBytes) {
     throw new CoreError(
       'limit_reached',

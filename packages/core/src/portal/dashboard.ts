@@ -10,6 +10,7 @@ export type ChecklistKey =
   | 'permissions_set'
   | 'client_assigned'
   | 'task_shared'
+  | 'file_shared'
   | 'branding_applied'
   | 'portal_previewed';
 
@@ -53,6 +54,7 @@ const LABELS: Record<ChecklistKey, { label: string; href: string }> = {
   permissions_set: { label: 'Choose what your clients can see', href: '/admin/clients' },
   client_assigned: { label: 'Assign a client to a project', href: '/admin/projects' },
   task_shared: { label: 'Make a task visible to your client', href: '/admin/projects' },
+  file_shared: { label: 'Share a file with your client', href: '/admin/projects' },
   portal_previewed: { label: 'Preview the portal as a client', href: '/admin/preview' },
 };
 
@@ -63,6 +65,7 @@ const ORDER: ChecklistKey[] = [
   'permissions_set',
   'client_assigned',
   'task_shared',
+  'file_shared',
   'portal_previewed',
 ];
 
@@ -101,6 +104,10 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
       ${exists(sql`select 1 from app.users u where u.role = 'client' and cardinality(u.permissions) > 0`)} as permissions_set,
       ${exists(sql`select 1 from app.project_clients pc`)} as client_assigned,
       ${exists(sql`select 1 from app.tasks t where t.client_visible and t.archived_at is null`)} as task_shared,
+      ${exists(
+        sql`select 1 from app.files f where (f.message_id is null and f.client_visible)
+          or f.message_id in (select m.id from app.messages m where m.client_visible and m.deleted_at is null)`,
+      )} as file_shared,
       ${exists(
         sql`select 1 from app.branding b where b.logo_sha256 is not null
           or lower(coalesce(b.primary_color, ${DEFAULT_PRIMARY})) <> ${DEFAULT_PRIMARY}

@@ -10,3 +10,4 @@ export {
   operatorEmailLog as emailLog,
   operatorSetEmailLimit as setEmailLimit,
 } from '../system-email';
+export { operatorSetLimit as setStorageLimit } from './storage';

@@ -42,3 +42,19 @@ export async function sharesDue(
     projectId: row.project_id,
   }));
 }
+
+/**
+ * Sets how many bytes a tenant may store (app_system.operator_set_storage_limit); false when
+ * there is no such tenant. Live operator session only.
+ */
+export async function operatorSetLimit(
+  h: DatabaseHandle,
+  sessionId: string,
+  tenantId: string,
+  limitBytes: number,
+): Promise<boolean> {
+  const [row] = await h.rows<{ updated: boolean }>(
+    sql`select app_system.operator_set_storage_limit(${sessionId}::text, ${tenantId}::uuid, ${limitBytes}::bigint) as updated`,
+  );
+  return row?.updated === true;
+}
