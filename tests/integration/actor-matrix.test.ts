@@ -1135,6 +1135,20 @@ const spec: Record<string, TableSpec> = {
         expect: writes('insert', ['clientA'], BOTH),
       },
       {
+        // A client attaches files to their own comments only (msg-A is A's, on P).
+        target: 'an upload onto msg-A in the writer’s own name',
+        row: (f, actor) => {
+          const who = f.actors[actor];
+          return {
+            ...uploadRow(f),
+            project_id: f.id.P,
+            message_id: f.id['msg-A'],
+            uploaded_by: 'userId' in who ? who.userId : null,
+          };
+        },
+        expect: writes('insert', ['admin', 'staffS1', 'clientA'], BOTH),
+      },
+      {
         // Filing and sharing are the team's: the client role has no grant on those columns.
         target: 'an upload into fo:P, client-visible',
         row: (f, actor) => {

@@ -480,4 +480,30 @@ describe.each(drivers)('files on %s', (driver) => {
     ]);
     await expectCoreError(fileLink({ ctx: client, input: { id: mine.id } }), 'not_found');
   });
+
+  it('a client attaches files to their own comments only', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const admin = core.as(tenant.admin, siteOf(tenant));
+    const client = core.as(tenant.client, siteOf(tenant));
+    const own = crypto.randomUUID();
+    await withActor(t.handle.db, tenant.client, (tx) =>
+      tx.execute(
+        sql`insert into app.messages (tenant_id, id, thread_id, author_id, body) values (${tenant.id}, ${own}, ${tenant.threadId}, ${tenant.client.userId}, 'See attached')`,
+      ),
+    );
+    const attached = await upload(core, tenant.client, tenant, { name: 'Photo brief.pdf', messageId: own });
+    const mine = await taskThread({ ctx: client, input: { taskId: tenant.taskId } });
+    expect(mine.comments.find((c) => c.id === own)?.attachments.map((a) => a.id)).toEqual([attached.id]);
+    const team = await taskThread({ ctx: admin, input: { taskId: tenant.taskId } });
+    expect(team.comments.find((c) => c.id === own)?.attachments.map((a) => a.id)).toEqual([attached.id]);
+    // Onto the team's comment: refused before any byte.
+    await expectCoreError(
+      uploadAllowance({
+        ctx: client,
+        input: { projectId: tenant.projectId, messageId: tenant.messageId, name: 'x.pdf', size: 1 },
+      }),
+      'forbidden',
+    );
+  });
 });

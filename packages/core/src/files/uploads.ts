@@ -81,10 +81,9 @@ async function checkPlace(tx: Tx, me: Person, place: UploadPlace): Promise<void>
       sql`select permissions from app.users where id = ${me.userId}::uuid and status = 'active'`,
     );
     if (!person?.permissions.includes('files.upload')) throw new CoreError('forbidden', NO_UPLOADS);
-    // A client's upload lands at the top of the project, internal; the team files it.
-    if (place.folderId || place.taskId || place.replaceFileId || place.messageId)
-      throw new CoreError('forbidden', NO_UPLOADS);
-    return;
+    // A client's upload lands at the top of the project, internal (or on a comment of their own);
+    // the team files it.
+    if (place.folderId || place.taskId || place.replaceFileId) throw new CoreError('forbidden', NO_UPLOADS);
   }
   if (place.messageId) {
     if (place.folderId || place.replaceFileId)
@@ -95,7 +94,15 @@ async function checkPlace(tx: Tx, me: Person, place: UploadPlace): Promise<void>
           where m.id = ${place.messageId}::uuid and m.deleted_at is null and th.project_id = ${place.projectId}::uuid`,
     );
     if (!message) throw new CoreError('not_found', 'That comment doesn’t exist.');
+    if (me.kind === 'client') {
+      const [own] = await rows<{ id: string }>(
+        tx,
+        sql`select id::text as id from app.messages where id = ${place.messageId}::uuid and author_id = ${me.userId}::uuid`,
+      );
+      if (!own) throw new CoreError('forbidden', 'You can attach files to your own comments only.');
+    }
   }
+  if (me.kind === 'client') return;
   if (place.folderId) {
     const [folder] = await tx
       .select({ id: folders.id })
@@ -215,8 +222,8 @@ export async function registerUpload({
       const fileId = randomUUID();
       await rows(
         tx,
-        sql`insert into app.files (tenant_id, id, project_id, name, content_type, size, sha256, object_key, thumbnail_key, uploaded_by)
-            values (${me.tenantId}::uuid, ${fileId}::uuid, ${upload.projectId}::uuid, ${upload.name}, ${upload.contentType},
+        sql`insert into app.files (tenant_id, id, project_id, message_id, name, content_type, size, sha256, object_key, thumbnail_key, uploaded_by)
+            values (${me.tenantId}::uuid, ${fileId}::uuid, ${upload.projectId}::uuid, ${upload.messageId}::uuid, ${upload.name}, ${upload.contentType},
               ${upload.size}, ${upload.sha256}, ${upload.key}, ${upload.thumbnailKey}, ${me.userId}::uuid)`,
       );
       await rows(

@@ -165,8 +165,8 @@ export const files = app.table(
     ...walledPolicies('files', 'team', teamRole, t.tenantId, teamAndWorkerRules(t.projectId, t.uploadedBy)),
     // A client reads, in projects they can read: with `files.download`, the client-visible files
     // and the attachments of comments they can read; with either files permission, their own
-    // uploads. They upload, with `files.upload`, internal files at the top of a project, as
-    // themselves; the team files and shares them.
+    // uploads. They upload, with `files.upload`, internal files at the top of a project, or onto
+    // a comment of their own on that project, as themselves; the team files and shares them.
     ...walledPolicies('files', 'client', clientRole, t.tenantId, {
       select: sql`${t.projectId} in ${readableProjectIds} and (
         (${t.uploadedBy} = ${currentUser} and (${clientMay('files.upload')} or ${clientMay('files.download')}))
@@ -174,7 +174,10 @@ export const files = app.table(
           (${t.messageId} is null and ${t.clientVisible})
           or ${t.messageId} in (select rm.id from app.messages rm))))`,
       insert: sql`${isCurrentUser(t.uploadedBy)} and not ${t.clientVisible} and ${t.folderId} is null
-        and cardinality(${t.folderPath}) = 0 and ${t.taskId} is null and ${t.messageId} is null
+        and cardinality(${t.folderPath}) = 0 and ${t.taskId} is null
+        and (${t.messageId} is null or ${t.messageId} in (select om.id from app.messages om
+          join app.threads oth on oth.tenant_id = om.tenant_id and oth.id = om.thread_id
+          where om.author_id = ${currentUser} and om.deleted_at is null and oth.project_id = ${t.projectId}))
         and ${t.projectId} in ${readableProjectIds} and ${clientMay('files.upload')}`,
     }),
   ],

@@ -18,6 +18,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
           ctx: tx,
           input: { projectId: task.projectId, taskId: task.id, sort: 'date', dir: 'desc' },
         }),
+        uploads: ctx.deps.files.uploads,
         now: ctx.deps.now(),
         today: ctx.deps.now().toISOString().slice(0, 10),
       };
