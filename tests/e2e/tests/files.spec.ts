@@ -75,6 +75,8 @@ test('the team uploads and shares; the client downloads and uploads; another pro
   browser,
   hostUrl,
 }) => {
+  // Three people in three browsers, a dozen round trips each.
+  test.setTimeout(90_000);
   const tag = unique();
   const image = { name: `Hero shot ${tag}.png`, mimeType: 'image/png', buffer: PNG };
   const notes = { name: `Shoot notes ${tag}.pdf`, mimeType: 'application/pdf', buffer: PDF };

@@ -29,7 +29,6 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
           { href: '/admin/settings/branding', label: 'Branding' },
           { href: '/admin/settings/domain', label: 'Domain' },
           { href: '/admin/settings/board', label: 'Board' },
-          { href: '/admin/settings/storage', label: 'Storage' },
         ]
       : []),
     { href: '/account', label: 'Account' },

@@ -8,6 +8,7 @@ import {
   renameFolder,
   setFilesDefault,
   setFileVisibility,
+  storageUsage,
 } from '@foyer/core';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { readFilesQuery } from '$lib/files-query';
@@ -33,7 +34,9 @@ export const load: PageServerLoad = async (event) => {
     },
   }).catch(notFoundAs404);
   const folders = await listFolders({ ctx, input: { projectId: event.params.id } });
-  return { area, query, folders, uploads: ctx.deps.files.uploads, now: ctx.deps.now() };
+  // The workspace's storage, for admins: how much is used of the cap, with the way to the details.
+  const usage = ctx.actor?.kind === 'admin' ? await storageUsage({ ctx }) : null;
+  return { area, query, folders, usage, uploads: ctx.deps.files.uploads, now: ctx.deps.now() };
 };
 
 /** The ticked files of the bulk form. */
