@@ -3,10 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
-/** The same suite runs against a server on each database. */
+/**
+ * The whole suite runs once, on the embedded default (PGlite); a few smoke specs run again on
+ * PostgreSQL, for the paths where the two databases could part ways in a browser: signing in, the
+ * client's portal, the board's ordering and file uploads. The integration tests run every verb
+ * on both.
+ */
 const servers = [
-  { name: 'pglite', port: Number(process.env.E2E_PORT ?? 3917) },
-  { name: 'postgres', port: Number(process.env.E2E_PORT ?? 3917) + 1 },
+  { name: 'pglite', port: Number(process.env.E2E_PORT ?? 3917), testMatch: undefined },
+  {
+    name: 'postgres',
+    port: Number(process.env.E2E_PORT ?? 3917) + 1,
+    testMatch: ['auth.spec.ts', 'portal.spec.ts', 'tasks-board.spec.ts', 'files.spec.ts'],
+  },
 ] as const;
 
 /**
@@ -49,8 +58,9 @@ export default defineConfig({
       ],
     },
   },
-  projects: servers.map(({ name, port }) => ({
+  projects: servers.map(({ name, port, testMatch }) => ({
     name,
+    ...(testMatch ? { testMatch: [...testMatch] } : {}),
     use: { baseURL: `http://localhost:${port}` },
     metadata: { dataDir: dataDir(name) },
   })),
