@@ -39,6 +39,13 @@ export const lines = (max: number) =>
 /** A row id. Anything else cannot name a row, so it is refused before the database sees it. */
 export const id = (what = 'item') => z.uuid(`That ${what} doesn’t exist.`);
 
+/** An optional id as forms and upload metadata send it: '' or null (or nothing) for none. */
+export const optionalId = (what: string) =>
+  z
+    .union([id(what), z.literal(''), z.null()])
+    .optional()
+    .transform((value) => value || null);
+
 /** An opaque token from a link (hex or base32): bounded, so a huge one costs nothing. */
 export const token = z
   .string()

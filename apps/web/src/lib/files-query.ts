@@ -48,6 +48,23 @@ export function filesHref(path: string, query: FilesQuery, change: Partial<Files
   return text ? `${path}?${text}` : path;
 }
 
+/** A column heading's link: sorts by `key`, flipping the direction when it already does. */
+export function sortHref(path: string, query: FilesQuery, key: FilesQuery['sort']): string {
+  return filesHref(path, query, {
+    sort: key,
+    dir: query.sort === key && query.dir === 'asc' ? 'desc' : 'asc',
+    page: 1,
+  });
+}
+
+/** A column heading's `aria-sort`: how the list is sorted by it, if it is. */
+export function sortState(
+  query: FilesQuery,
+  key: FilesQuery['sort'],
+): 'ascending' | 'descending' | undefined {
+  return query.sort === key ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined;
+}
+
 /** Whether the list is narrowed by a search or a filter (for the empty state). */
 export const isNarrowed = (query: FilesQuery) =>
   query.q !== '' || query.group !== null || query.visibility !== 'all';

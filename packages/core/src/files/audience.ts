@@ -1,11 +1,12 @@
-import { and, eq, schema, sql } from '@foyer/db';
+import { and, eq, schema } from '@foyer/db';
 import { type Ctx, teamMemberOf, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { parseInput } from '../input';
+import { accountReasons, clientsOnProject } from '../tasks/audience';
 import { FILE_NOT_FOUND, TEAM_ONLY } from './common';
 import { fileIdInput } from './files';
 
-const { clients, files, projectClients, projects, users } = schema;
+const { files, projects } = schema;
 
 export type FileAudienceReason =
   | 'visible'
@@ -64,26 +65,10 @@ export async function fileAudience({
       .innerJoin(projects, and(eq(projects.tenantId, files.tenantId), eq(projects.id, files.projectId)))
       .where(eq(files.id, fileId));
     if (!file) throw new CoreError('not_found', FILE_NOT_FOUND);
-    const people = await tx
-      .select({
-        id: users.id,
-        name: users.name,
-        companyName: clients.name,
-        status: users.status,
-        invited: sql<boolean>`${users.passwordHash} is null`,
-        permissions: users.permissions,
-      })
-      .from(projectClients)
-      .innerJoin(users, and(eq(users.tenantId, projectClients.tenantId), eq(users.id, projectClients.userId)))
-      .leftJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
-      .where(eq(projectClients.projectId, file.projectId))
-      .orderBy(sql`lower(${clients.name})`, sql`lower(${users.name})`, users.id);
+    const people = await clientsOnProject(tx, file.projectId);
     return people.map((person) => {
       const own = person.id === file.uploadedBy;
-      const reasons: FileAudienceClient['reasons'] = [];
-      if (person.status === 'deactivated') reasons.push('deactivated');
-      else if (person.invited) reasons.push('invited');
-      if (!person.permissions.includes('projects')) reasons.push('projects_off');
+      const reasons: FileAudienceClient['reasons'] = accountReasons(person);
       if (file.projectStatus === 'archived') reasons.push('archived');
       if (own) {
         if (!person.permissions.includes('files.download') && !person.permissions.includes('files.upload'))

@@ -1,4 +1,8 @@
-import { rowsOf, type SQL, sql, type Tx } from '@foyer/db';
+import { sql, type Tx } from '@foyer/db';
+import { rows } from '../tasks/common';
+
+/** Raw statements' rows, as every area reads them. */
+export { rows };
 
 export const FILE_NOT_FOUND = 'That file doesn’t exist.';
 export const FOLDER_NOT_FOUND = 'That folder doesn’t exist.';
@@ -7,11 +11,6 @@ export const TEAM_ONLY = 'Only the team manages files.';
 
 /** How long a preview or download link works: long enough to start, short enough to not travel. */
 export const LINK_SECONDS = 5 * 60;
-
-/** The rows of a raw statement. */
-export async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
-  return rowsOf<T>(await tx.execute(query));
-}
 
 /** Characters a file or folder name may not hold: path separators and control characters. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses

@@ -14,7 +14,7 @@ import {
   transact,
 } from '../ctx';
 import { CoreError, invalid, sqlState, UNIQUE_VIOLATION } from '../errors';
-import { id, line, parseInput } from '../input';
+import { id, line, optionalId, parseInput } from '../input';
 import {
   cleanName,
   FILE_NOT_FOUND,
@@ -42,12 +42,6 @@ export const FILE_SORTS = ['name', 'size', 'type', 'date', 'uploader'] as const;
 export type FileSort = (typeof FILE_SORTS)[number];
 
 // ---- inputs -------------------------------------------------------------------------------------
-
-const optionalId = (what: string) =>
-  z
-    .union([id(what), z.literal(''), z.null()])
-    .optional()
-    .transform((value) => value || null);
 
 export const listFilesInput = z.object({
   projectId: id('project'),

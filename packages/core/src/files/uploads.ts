@@ -4,16 +4,10 @@ import { isObjectKey } from '@foyer/storage';
 import { z } from 'zod';
 import { type Ctx, type Person, personOf, record, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { id } from '../input';
+import { id, optionalId } from '../input';
 import { cleanName, FILE_NOT_FOUND, FOLDER_NOT_FOUND, PROJECT_NOT_FOUND, rows } from './common';
 
 const { files, fileVersions, folders, projects, tasks } = schema;
-
-const optionalId = (what: string) =>
-  z
-    .union([id(what), z.literal(''), z.null()])
-    .optional()
-    .transform((value) => value || null);
 
 /** Where an upload goes and what it is: the parts the browser may choose. */
 export const uploadPlaceInput = z.object({

@@ -1,4 +1,4 @@
-import { and, eq, schema, sql } from '@foyer/db';
+import { and, eq, schema, sql, type Tx } from '@foyer/db';
 import { type Ctx, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { parseInput } from '../input';
@@ -44,6 +44,44 @@ export const TASK_AUDIENCE_REASONS: Record<TaskAudienceReason, string> = {
   invited: 'Hasn’t accepted the invitation yet (will see it once they do).',
 };
 
+/** A client on a project, as the "who can see this" panels weigh them. */
+export interface ProjectClientPerson {
+  id: string;
+  name: string;
+  companyName: string | null;
+  status: string;
+  /** Not yet accepted their invitation (no password). */
+  invited: boolean;
+  permissions: string[];
+}
+
+/** Every client person on a project (the team reads them), by company and name. */
+export function clientsOnProject(tx: Tx, projectId: string): Promise<ProjectClientPerson[]> {
+  return tx
+    .select({
+      id: users.id,
+      name: users.name,
+      companyName: clients.name,
+      status: users.status,
+      invited: sql<boolean>`${users.passwordHash} is null`,
+      permissions: users.permissions,
+    })
+    .from(projectClients)
+    .innerJoin(users, and(eq(users.tenantId, projectClients.tenantId), eq(users.id, projectClients.userId)))
+    .leftJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
+    .where(eq(projectClients.projectId, projectId))
+    .orderBy(sql`lower(${clients.name})`, sql`lower(${users.name})`, users.id);
+}
+
+/** What keeps a person from seeing anything of a project, whatever the item: their account first. */
+export function accountReasons(person: ProjectClientPerson): ('deactivated' | 'invited' | 'projects_off')[] {
+  const reasons: ('deactivated' | 'invited' | 'projects_off')[] = [];
+  if (person.status === 'deactivated') reasons.push('deactivated');
+  else if (person.invited) reasons.push('invited');
+  if (!person.permissions.includes('projects')) reasons.push('projects_off');
+  return reasons;
+}
+
 /**
  * "Who can see this task": each client on the task's project, whether they see it now, and if
  * not why (the rules the database's policies apply): the person first (deactivated, invited),
@@ -70,28 +108,12 @@ export async function taskAudience({
       .innerJoin(projects, and(eq(projects.tenantId, tasks.tenantId), eq(projects.id, tasks.projectId)))
       .where(eq(tasks.id, taskId));
     if (!task) throw new CoreError('not_found', TASK_NOT_FOUND);
-    const people = await tx
-      .select({
-        id: users.id,
-        name: users.name,
-        companyName: clients.name,
-        status: users.status,
-        invited: sql<boolean>`${users.passwordHash} is null`,
-        permissions: users.permissions,
-      })
-      .from(projectClients)
-      .innerJoin(users, and(eq(users.tenantId, projectClients.tenantId), eq(users.id, projectClients.userId)))
-      .leftJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
-      .where(eq(projectClients.projectId, task.projectId))
-      .orderBy(sql`lower(${clients.name})`, sql`lower(${users.name})`, users.id);
+    const people = await clientsOnProject(tx, task.projectId);
     const projectArchived = task.projectStatus === 'archived';
     return {
       projectArchived,
       clients: people.map((person) => {
-        const reasons: Exclude<TaskAudienceReason, 'visible'>[] = [];
-        if (person.status === 'deactivated') reasons.push('deactivated');
-        else if (person.invited) reasons.push('invited');
-        if (!person.permissions.includes('projects')) reasons.push('projects_off');
+        const reasons: Exclude<TaskAudienceReason, 'visible'>[] = accountReasons(person);
         if (!person.permissions.includes('tasks.view')) reasons.push('tasks_view_off');
         if (task.archivedAt || projectArchived) reasons.push('archived');
         if (!task.clientVisible) reasons.push('internal');
