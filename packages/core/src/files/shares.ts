@@ -1,7 +1,6 @@
 import { schema, sql, system, withActor } from '@foyer/db';
 import type { Deps } from '../context';
-import { notify } from '../mail/outbox';
-import { notifyInApp } from '../notifications/in-app';
+import { notifySharedToClients } from '../tasks/common';
 import { rows } from './common';
 import { describeBytes } from './uploads';
 
@@ -50,49 +49,35 @@ export async function announceFileShares(
             order by shared_at, lower(name)`,
       );
       if (visible.length === 0) return 0;
-      // Who sees them: the project's active clients with Projects and Files download on.
-      const audience = await rows<{ id: string; invited: boolean; project_name: string }>(
-        tx,
-        sql`select u.id::text as id, (u.password_hash is null) as invited, p.name as project_name
-              from app.project_clients pc
-              join app.projects p on p.tenant_id = pc.tenant_id and p.id = pc.project_id
-              join app.users u on u.tenant_id = pc.tenant_id and u.id = pc.user_id
-             where pc.project_id = ${projectId}::uuid and p.status <> 'archived'
-               and u.role = 'client' and u.status = 'active'
-               and 'projects' = any(u.permissions) and 'files.download' = any(u.permissions)`,
-      );
-      if (audience.length === 0) return visible.length;
       const [brand] = await tx.select({ name: schema.branding.displayName }).from(schema.branding).limit(1);
       const agency = brand?.name ?? '';
-      const projectName = audience[0]?.project_name ?? '';
       const first = visible[0]?.name ?? '';
-      const notice = {
+      await notifySharedToClients(tx, {
         tenantId,
-        event: 'file-shared' as const,
-        title:
-          visible.length === 1
-            ? `New file on ${projectName}: ${first}`
-            : `${visible.length} new files on ${projectName}`,
-        body:
-          visible.length === 1
-            ? `${agency} shared a file with you.`
-            : `${agency} shared ${visible.length} files with you.`,
+        projectId,
+        permission: 'files.download',
+        event: 'file-shared',
         link: portalFilesLink(projectId),
-      };
-      await notifyInApp(tx, { ...notice, userIds: audience.filter((a) => a.invited).map((a) => a.id) });
-      await notify(tx, {
-        ...notice,
-        userIds: audience.filter((a) => !a.invited).map((a) => a.id),
-        vars: {
-          sharedByName: agency,
-          projectName,
-          count: visible.length,
-          several: visible.length > 1,
-          files: visible
-            .slice(0, 50)
-            .map((file) => ({ name: file.name, size: describeBytes(Number(file.size)) })),
-          filesUrl: portalFilesLink(projectId),
-        },
+        notice: (projectName) => ({
+          title:
+            visible.length === 1
+              ? `New file on ${projectName}: ${first}`
+              : `${visible.length} new files on ${projectName}`,
+          body:
+            visible.length === 1
+              ? `${agency} shared a file with you.`
+              : `${agency} shared ${visible.length} files with you.`,
+          vars: {
+            sharedByName: agency,
+            projectName,
+            count: visible.length,
+            several: visible.length > 1,
+            files: visible
+              .slice(0, 50)
+              .map((file) => ({ name: file.name, size: describeBytes(Number(file.size)) })),
+            filesUrl: portalFilesLink(projectId),
+          },
+        }),
       });
       return visible.length;
     });

@@ -191,45 +191,67 @@ export async function announceShared(
       data: { title: task.title },
     })),
   );
+  const first = shared[0]?.title ?? '';
+  await notifySharedToClients(tx, {
+    tenantId: actor.tenantId,
+    projectId,
+    permission: 'tasks.view',
+    event: 'tasks-shared',
+    link: portalProjectLink(projectId),
+    notice: (projectName) => ({
+      title:
+        shared.length === 1
+          ? `New task on ${projectName}: ${first}`
+          : `${shared.length} new tasks on ${projectName}`,
+      body:
+        shared.length === 1
+          ? `${agency} shared a task with you.`
+          : `${agency} shared ${shared.length} tasks with you.`,
+      vars: {
+        projectName,
+        sharedByName: agency,
+        count: shared.length,
+        several: shared.length > 1,
+        tasks: shared.map((task) => ({ title: task.title })),
+        projectUrl: portalProjectLink(projectId),
+      },
+    }),
+  });
+}
+
+/**
+ * Tells the clients of a project who can see newly shared items of an area (`permission` on,
+ * with Projects, active, the project not archived): the bell for those still invited, the bell and
+ * the email (by their preference) for the others. The notice is built from the project's name;
+ * returns false when nobody is told.
+ */
+export async function notifySharedToClients(
+  tx: Tx,
+  options: {
+    tenantId: string;
+    projectId: string;
+    permission: 'tasks.view' | 'files.download';
+    event: 'tasks-shared' | 'file-shared';
+    link: string;
+    notice: (projectName: string) => { title: string; body: string; vars: Record<string, unknown> };
+  },
+): Promise<boolean> {
   const audience = await rows<{ id: string; invited: boolean; project_name: string }>(
     tx,
     sql`select u.id::text as id, (u.password_hash is null) as invited, p.name as project_name
           from app.project_clients pc
           join app.projects p on p.tenant_id = pc.tenant_id and p.id = pc.project_id
           join app.users u on u.tenant_id = pc.tenant_id and u.id = pc.user_id
-         where pc.project_id = ${projectId}::uuid and p.status <> 'archived'
+         where pc.project_id = ${options.projectId}::uuid and p.status <> 'archived'
            and u.role = 'client' and u.status = 'active'
-           and 'projects' = any(u.permissions) and 'tasks.view' = any(u.permissions)`,
+           and 'projects' = any(u.permissions) and ${options.permission} = any(u.permissions)`,
   );
-  if (audience.length === 0) return;
-  const projectName = audience[0]?.project_name ?? '';
-  const first = shared[0]?.title ?? '';
-  const notice = {
-    tenantId: actor.tenantId,
-    event: 'tasks-shared' as const,
-    title:
-      shared.length === 1
-        ? `New task on ${projectName}: ${first}`
-        : `${shared.length} new tasks on ${projectName}`,
-    body:
-      shared.length === 1
-        ? `${agency} shared a task with you.`
-        : `${agency} shared ${shared.length} tasks with you.`,
-    link: portalProjectLink(projectId),
-  };
+  if (audience.length === 0) return false;
+  const { title, body, vars } = options.notice(audience[0]?.project_name ?? '');
+  const notice = { tenantId: options.tenantId, event: options.event, title, body, link: options.link };
   await notifyInApp(tx, { ...notice, userIds: audience.filter((a) => a.invited).map((a) => a.id) });
-  await notify(tx, {
-    ...notice,
-    userIds: audience.filter((a) => !a.invited).map((a) => a.id),
-    vars: {
-      projectName,
-      sharedByName: agency,
-      count: shared.length,
-      several: shared.length > 1,
-      tasks: shared.map((task) => ({ title: task.title })),
-      projectUrl: portalProjectLink(projectId),
-    },
-  });
+  await notify(tx, { ...notice, userIds: audience.filter((a) => !a.invited).map((a) => a.id), vars });
+  return true;
 }
 
 /** The acting team member's name, as an assignment notice says who assigned. */
