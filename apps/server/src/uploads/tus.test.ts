@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { LocalObjectStore, type ObjectStore, S3ObjectStore, type S3ObjectStoreCo
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type KoaMiddleware, multipartListAndAbort } from '../../../../tests/support/s3rver-multipart.mjs';
 import { exeBytes, PDF_BYTES, randomPng } from './fixtures';
 import { createUploads } from './tus';
 import type { CompletedUpload, Uploader, Uploads, UploadsOptions } from './types';
@@ -22,15 +23,6 @@ interface S3rverInstance {
   /** Koa's middleware list: s3rver is a Koa app, composed when it starts. */
   middleware: KoaMiddleware[];
 }
-interface KoaContext {
-  method: string;
-  path: string;
-  query: Record<string, string | string[] | undefined>;
-  status: number;
-  type: string;
-  body: unknown;
-}
-type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 type S3rverClass = new (options: {
   address: string;
   port: number;
@@ -241,53 +233,6 @@ async function localHarness(): Promise<Harness & { dir: string }> {
   return { ...harness, dir };
 }
 
-/**
- * The two multipart calls @tus/s3-store needs and s3rver lacks, ListParts and
- * AbortMultipartUpload, answered from s3rver's own upload directory (`<bucket>/._S3rver_uploads/
- * <uploadId>/<partNumber>` with a `.md5` beside each part) in the S3 wire format.
- */
-function multipartListAndAbort(root: string): KoaMiddleware {
-  return async (ctx, next) => {
-    const uploadId = ctx.query.uploadId;
-    if (
-      typeof uploadId !== 'string' ||
-      ctx.query.partNumber !== undefined ||
-      !['GET', 'DELETE'].includes(ctx.method)
-    ) {
-      return next();
-    }
-    const dir = path.join(root, bucket, '._S3rver_uploads', path.basename(uploadId));
-    const exists = await stat(dir).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      ctx.status = 404;
-      ctx.type = 'application/xml';
-      ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>`;
-      return;
-    }
-    if (ctx.method === 'DELETE') {
-      await rm(dir, { recursive: true, force: true });
-      ctx.status = 204;
-      return;
-    }
-    const numbers = (await readdir(dir))
-      .filter((name) => /^\d+$/.test(name))
-      .map(Number)
-      .sort((a, b) => a - b);
-    const parts = await Promise.all(
-      numbers.map(async (n) => {
-        const size = (await stat(path.join(dir, String(n)))).size;
-        const md5 = (await readFile(path.join(dir, `${n}.md5`), 'utf8')).trim();
-        return `<Part><PartNumber>${n}</PartNumber><ETag>"${md5}"</ETag><Size>${size}</Size></Part>`;
-      }),
-    );
-    ctx.type = 'application/xml';
-    ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`;
-  };
-}
-
 async function s3Harness(): Promise<Harness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'foyer-uploads-s3rver-'));
   const s3rver = new S3rver({
@@ -297,7 +242,7 @@ async function s3Harness(): Promise<Harness> {
     directory: dir,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
-  s3rver.middleware.unshift(multipartListAndAbort(dir));
+  s3rver.middleware.unshift(multipartListAndAbort(dir, bucket));
   const { port } = await s3rver.run();
   const config: S3ObjectStoreConfig = {
     endpoint: `http://127.0.0.1:${port}`,
