@@ -174,13 +174,12 @@ export {
   renameFolder,
   setFilesDefault,
   setFileVisibility,
-  storageUsage,
 } from './files/files';
 export type { FileGroup, PreviewKind } from './files/kinds';
 export { FILE_GROUPS, fileGroup, inlineSafe, previewKind, thumbnailable } from './files/kinds';
 export { announceFileShares, portalFilesLink, SHARE_BATCH_SECONDS } from './files/shares';
-export type { ProjectStorage, StorageOverview } from './files/storage';
-export { STORAGE_TOP_PROJECTS, storageOverview } from './files/storage';
+export type { ProjectStorage, StorageOverview, StorageUsage } from './files/storage';
+export { STORAGE_TOP_PROJECTS, storageOverview, storageUsage } from './files/storage';
 export type { SweepReport } from './files/sweep';
 export { sweepTenantObjects } from './files/sweep';
 export { makeThumbnail, type ThumbnailOptions } from './files/thumbnail';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, schema, sql, system, type Tx } from '@foyer/db';
+import { and, eq, schema, sql, type Tx } from '@foyer/db';
 import { signLocalLink } from '@foyer/storage';
 import { z } from 'zod';
 import {
@@ -816,12 +816,6 @@ export async function setFileVisibility({
     }
     return changed.length;
   });
-}
-
-export async function storageUsage({ ctx }: { ctx: Ctx }) {
-  const me = personOf(ctx);
-  if (me.kind !== 'admin') throw new CoreError('forbidden', 'Only admins see storage.');
-  return system.storage.room(ctx.deps.db, me.tenantId);
 }
 
 export const filesDefaultInput = z.object({

@@ -16,16 +16,39 @@ export interface ProjectStorage {
   files: number;
 }
 
-export interface StorageOverview {
+export interface StorageOverview extends StorageUsage {
+  /** The server-wide limit on one file, in bytes. */
+  maxFileBytes: number;
+  /** The projects that store the most, largest first (at most STORAGE_TOP_PROJECTS). */
+  projects: ProjectStorage[];
+}
+
+export interface StorageUsage {
   /** Bytes stored now: every version of every file. */
   bytes: number;
   files: number;
   /** The cap an operator set (or the default), in bytes. */
   limitBytes: number;
-  /** The server-wide limit on one file, in bytes. */
-  maxFileBytes: number;
-  /** The projects that store the most, largest first (at most STORAGE_TOP_PROJECTS). */
-  projects: ProjectStorage[];
+}
+
+/**
+ * What the workspace stores against its cap, read under the admin's own policies from the usage
+ * row the database keeps on every change (no row until the first file: nothing stored, the
+ * default cap).
+ */
+export async function storageUsage({ ctx }: { ctx: Ctx }): Promise<StorageUsage> {
+  adminOf(ctx, 'Only admins see storage.');
+  return transact(ctx, async ({ tx }) => {
+    const [usage] = await rows<{ bytes: string | number; files: number; limit_bytes: string | number }>(
+      tx,
+      sql`select su.bytes, su.files, su.limit_bytes from app.storage_usage su`,
+    );
+    return {
+      bytes: Number(usage?.bytes ?? 0),
+      files: Number(usage?.files ?? 0),
+      limitBytes: Number(usage?.limit_bytes ?? DEFAULT_STORAGE_LIMIT_BYTES),
+    };
+  });
 }
 
 /**
@@ -36,11 +59,9 @@ export interface StorageOverview {
  */
 export async function storageOverview({ ctx }: { ctx: Ctx }): Promise<StorageOverview> {
   adminOf(ctx, 'Only admins see storage.');
-  return transact(ctx, async ({ tx }) => {
-    const [usage] = await rows<{ bytes: string | number; files: number; limit_bytes: string | number }>(
-      tx,
-      sql`select su.bytes, su.files, su.limit_bytes from app.storage_usage su`,
-    );
+  return transact(ctx, async (txCtx) => {
+    const { tx } = txCtx;
+    const usage = await storageUsage({ ctx: txCtx });
     const projects = await rows<{
       id: string;
       name: string;
@@ -58,9 +79,7 @@ export async function storageOverview({ ctx }: { ctx: Ctx }): Promise<StorageOve
           limit ${STORAGE_TOP_PROJECTS}`,
     );
     return {
-      bytes: Number(usage?.bytes ?? 0),
-      files: Number(usage?.files ?? 0),
-      limitBytes: Number(usage?.limit_bytes ?? DEFAULT_STORAGE_LIMIT_BYTES),
+      ...usage,
       maxFileBytes: ctx.deps.files.uploads.maxFileBytes,
       projects: projects.map((p) => ({
         id: p.id,
