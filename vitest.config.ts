@@ -13,6 +13,7 @@ export default defineConfig({
       '@foyer/email': src('email'),
       '@foyer/jobs': src('jobs'),
       '@foyer/names': src('names'),
+      '@foyer/pdf': src('pdf'),
       '@foyer/storage': src('storage'),
     },
   },
