@@ -342,8 +342,48 @@ export {
   updateProject,
   updateProjectInput,
 } from './projects/projects';
-export type { TenantStatus, TenantSummary } from './site';
 // ---- tasks (tasks-core): the team's tasks, the board, who sees a task, the client's task list ----
+export {
+  decideReviewInput,
+  REVIEW_COMMENT_MAX,
+  REVIEW_MAX_FILES,
+  REVIEW_MAX_LINKS,
+  REVIEW_NOTE_MAX,
+  reviewSettingsInput,
+  setClientReviewInput,
+  submitRoundInput,
+  taskReviewInput,
+} from './reviews/inputs';
+export {
+  approvalRecord,
+  decideReview,
+  reviewSettings,
+  reviewSubmitForm,
+  setClientReview,
+  submitRound,
+  taskReview,
+  updateReviewSettings,
+  waitingReviews,
+} from './reviews/reviews';
+export type {
+  DeliverableCandidate,
+  ReviewCandidate,
+  ReviewDecisionItem,
+  ReviewDecisionKind,
+  ReviewDeliverable,
+  ReviewPin,
+  ReviewReviewer,
+  ReviewRoundItem,
+  ReviewRule,
+  ReviewSettings,
+  ReviewSubmitForm,
+  RoundChange,
+  RoundState,
+  TaskReview,
+  TrailCheck,
+  WaitingReview,
+} from './reviews/types';
+export type { TenantStatus, TenantSummary } from './site';
 export type { TaskAudience, TaskAudienceClient, TaskAudienceReason } from './tasks/audience';
 export { TASK_AUDIENCE_REASONS, taskAudience } from './tasks/audience';
 export type { BoardColumn, TaskBoard } from './tasks/board';

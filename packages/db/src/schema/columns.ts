@@ -101,5 +101,15 @@ export type ClientPermission = (typeof clientPermissions)[number];
 export const clientMay = (permission: ClientPermission) =>
   sql`coalesce((select ${sql.raw(`'${permission}'`)} = any(u.permissions) from app.users u where u.tenant_id = ${currentTenant} and u.id = ${currentUser} and u.status = 'active'), false)`;
 
+/** The team's projects: admins reach every one, staff the projects they are assigned to. */
+export const teamReaches = (projectId: PgColumn) =>
+  sql`(${actorIsAdmin} or ${projectId} in ${staffProjectIds})`;
+
+/** The team reads and writes a project's rows where it reaches the project. */
+export const teamRules = (projectId: PgColumn) => {
+  const rule = teamReaches(projectId);
+  return { select: rule, insert: rule, update: rule, delete: rule };
+};
+
 /** The projects a client's policies let them read (the projects table's own client policy applies). */
 export const readableProjectIds = sql`(select p.id from app.projects p)`;

@@ -23,7 +23,8 @@ import {
   idColumn,
   isCurrentUser,
   readableProjectIds,
-  staffProjectIds,
+  teamReaches,
+  teamRules,
   tenantIdColumn,
   updatedAt,
   walledPolicies,
@@ -34,11 +35,6 @@ import { clientRole, teamRole } from './roles';
 import { messages, tasks } from './tasks';
 import { users } from './users';
 
-const teamReaches = (projectId: PgColumn) => sql`(${actorIsAdmin} or ${projectId} in ${staffProjectIds})`;
-const teamRules = (projectId: PgColumn) => {
-  const rule = teamReaches(projectId);
-  return { select: rule, insert: rule, update: rule, delete: rule };
-};
 /** The worker, acting for one tenant, reads its files (the orphan sweep) and settles share notices. */
 const teamAndWorkerRules = (projectId: PgColumn, uploadedBy: PgColumn) => {
   const rule = teamReaches(projectId);

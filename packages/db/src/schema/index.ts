@@ -8,6 +8,7 @@ export * from './feed';
 export * from './files';
 export * from './platform';
 export * from './projects';
+export * from './reviews';
 export * from './roles';
 export * from './sessions';
 export * from './tasks';

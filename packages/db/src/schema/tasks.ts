@@ -6,7 +6,6 @@ import {
   foreignKey,
   index,
   integer,
-  type PgColumn,
   primaryKey,
   text,
   timestamp,
@@ -22,7 +21,7 @@ import {
   idColumn,
   isCurrentUser,
   readableProjectIds,
-  staffProjectIds,
+  teamRules,
   tenantIdColumn,
   updatedAt,
   walledPolicies,
@@ -67,10 +66,20 @@ export const workSettings = app.table(
     tenantId: tenantIdColumn().primaryKey(),
     /** Whether clients see who is assigned to the tasks they can see (default: no). */
     clientsSeeAssignees: boolean('clients_see_assignees').notNull().default(false),
+    /** Whether one reviewer's approval approves a round (`any`) or every reviewer's (`all`). */
+    reviewRule: text('review_rule', { enum: ['any', 'all'] })
+      .notNull()
+      .default('any'),
+    /** Days a round waits before its reviewers are reminded, and again after as many; 0 is never. */
+    reviewReminderDays: integer('review_reminder_days').notNull().default(3),
+    /** Whether reviewers see each other's names (otherwise each other's company names). */
+    reviewersNamed: boolean('reviewers_named').notNull().default(false),
     updatedAt: updatedAt(),
   },
   (t) => [
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
+    check('work_settings_review_rule_known', sql`${t.reviewRule} in ('any', 'all')`),
+    check('work_settings_review_reminder_days_range', sql`${t.reviewReminderDays} between 0 and 60`),
     ...walledPolicies('work_settings', 'team', teamRole, t.tenantId, {
       select: true,
       insert: actorIsAdmin,
@@ -81,13 +90,6 @@ export const workSettings = app.table(
     ...walledPolicies('work_settings', 'client', clientRole, t.tenantId, { select: true }),
   ],
 );
-
-/** The team's projects: admins reach every one, staff the projects they are assigned to. */
-const teamReaches = (projectId: PgColumn) => sql`(${actorIsAdmin} or ${projectId} in ${staffProjectIds})`;
-const teamRules = (projectId: PgColumn) => {
-  const rule = teamReaches(projectId);
-  return { select: rule, insert: rule, update: rule, delete: rule };
-};
 
 /** A project's milestones: dated goals that group tasks. Internal until made client-visible. */
 export const milestones = app.table(
@@ -139,6 +141,8 @@ export const tasks = app.table(
     priority: text('priority', { enum: taskPriorities }).notNull().default('none'),
     dueDate: date('due_date', { mode: 'string' }),
     clientVisible: boolean('client_visible').notNull().default(false),
+    /** Client Review is on: the team submits rounds of deliverables for the client's decision. */
+    clientReview: boolean('client_review').notNull().default(false),
     /** Order within the task's board column (0, 1, 2, … kept dense by every move). */
     position: integer('position').notNull().default(0),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
