@@ -1,1 +1,14 @@
-export {};
+export {
+  type Brand,
+  type Cell,
+  type CreateDocumentOptions,
+  colours,
+  createDocument,
+  type FontName,
+  PdfDocument,
+  type TableColumn,
+  type TableSpec,
+  type TextPart,
+  toBuffer,
+} from './document';
+export { formatBytes, formatDateTime, joinNames } from './format';
