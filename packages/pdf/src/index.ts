@@ -1,4 +1,11 @@
 export {
+  type ApprovalDecision,
+  type ApprovalDeliverable,
+  type ApprovalRecord,
+  type ApprovalRound,
+  approvalRecordPdf,
+} from './approval-record';
+export {
   type Brand,
   type Cell,
   type CreateDocumentOptions,
