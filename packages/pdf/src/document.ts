@@ -215,7 +215,7 @@ export class PdfDocument {
 
   /** Monospaced text whose long unbroken runs (checksums) are cut to fit the line. */
   mono(text: string, style: Omit<TextPart, 'text' | 'font'> = {}): this {
-    const part = this.fitMono({ ...style, text, font: 'mono' }, this.contentWidth);
+    const part = this.fitMono({ size: BODY_SIZE, ...style, text, font: 'mono' }, this.contentWidth);
     return this.paragraph(part.text, { ...style, font: 'mono' });
   }
 
