@@ -44,9 +44,8 @@ const DECIDED = 'You’ve already decided on this round.';
 const NOT_REVIEWER = 'You’re not a reviewer of this round.';
 export const WAITING_PAGE_SIZE = 25;
 
-/** The reviewer's portal page of a task, and the team's. */
+/** The reviewer's portal page of a task. */
 export const portalTaskLink = (taskId: string) => `/tasks/${taskId}`;
-const teamTaskLink = (taskId: string) => `/admin/tasks/${taskId}`;
 
 const isTeam = (me: Person) => me.kind === 'admin' || me.kind === 'staff';
 
@@ -890,7 +889,7 @@ export async function approvalRecord({
   const review = await taskReview({ ctx, input });
   if (!review) throw new CoreError('not_found', REVIEW_NOT_FOUND);
   const current = review.current;
-  if (!current || current.state !== 'approved')
+  if (current?.state !== 'approved')
     throw new CoreError('conflict', 'There is no approval record yet: the latest round isn’t approved.');
   const team = isTeam(me);
   const site = ctx.site ?? null;
