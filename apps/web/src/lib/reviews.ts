@@ -60,3 +60,12 @@ export interface SubmitEcho {
   reviewerIds: string[];
   links: { url: string; label: string }[];
 }
+
+/** The question before a client approves: their approval goes on the record with their name. */
+export function approveQuestion(n: number) {
+  return {
+    title: `Approve round ${n}?`,
+    message: 'This is recorded with your name and the time.',
+    confirmLabel: 'Approve',
+  };
+}

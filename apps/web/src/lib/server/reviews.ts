@@ -1,5 +1,6 @@
-import { approvalRecord, CoreError, httpStatus } from '@foyer/core';
+import { approvalRecord, CoreError, type decideReviewInput, httpStatus } from '@foyer/core';
 import { error } from '@sveltejs/kit';
+import type { z } from 'zod';
 import type { SubmitEcho } from '$lib/reviews';
 import { field } from './forms';
 
@@ -36,7 +37,13 @@ export function submitRoundForm(taskId: string, form: FormData) {
 }
 
 /** The client's decision form as decideReview's input; the pin only when a deliverable is chosen. */
-export function decideForm(taskId: string, form: FormData) {
+export function decideForm(
+  taskId: string,
+  form: FormData,
+): {
+  input: z.input<typeof decideReviewInput>;
+  echo: Record<'decision' | 'comment' | 'pinDeliverable' | 'pinX' | 'pinY' | 'pinPage', string>;
+} {
   const decision = field(form, 'decision');
   const comment = field(form, 'comment');
   const deliverable = field(form, 'pinDeliverable');
@@ -55,9 +62,10 @@ export function decideForm(taskId: string, form: FormData) {
     input: {
       taskId,
       roundId: field(form, 'roundId'),
+      // Anything else is refused by the input's own check, with its message.
       decision: decision as 'approved' | 'revisions',
       comment,
-      pin: pin as never,
+      pin,
     },
     echo: { decision, comment, pinDeliverable: deliverable, pinX: x, pinY: y, pinPage: page },
   };
