@@ -22,11 +22,9 @@ const NOT_FOUND = 'That task doesn’t exist, or it isn’t shared with you.';
 export const load: PageServerLoad = async ({ locals, params }) => {
   const { ctx } = locals;
   try {
-    // The task, its thread and its review in one transaction: all as the client's policies show them.
-    return await transact(ctx, async (tx) => {
+    // The task and its thread in one transaction: both as the client's policies show them.
+    const page = await transact(ctx, async (tx) => {
       const task = await getClientTask({ ctx: tx, input: { id: params.id } });
-      // Null without the `review` permission: the page then shows nothing of reviews.
-      const review = await taskReview({ ctx: tx, input: { taskId: task.id } });
       return {
         task,
         thread: await taskThread({ ctx: tx, input: { taskId: params.id } }),
@@ -34,17 +32,24 @@ export const load: PageServerLoad = async ({ locals, params }) => {
           ctx: tx,
           input: { projectId: task.projectId, taskId: task.id, sort: 'date', dir: 'desc' },
         }),
-        review,
-        // Which deliverables of the open round preview in the page (images take a pin's point).
-        reviewKinds:
-          review?.current?.deliverables.map((item) =>
-            item.kind === 'file' ? previewKind(item.contentType) : null,
-          ) ?? [],
         uploads: ctx.deps.files.uploads,
         now: ctx.deps.now(),
         today: ctx.deps.now().toISOString().slice(0, 10),
       };
     });
+    // The review after it, not inside: it verifies the trail on a connection of its own, which
+    // would wait for this transaction on a single-connection database (PGlite). Null without the
+    // `review` permission: the page then shows nothing of reviews.
+    const review = await taskReview({ ctx, input: { taskId: page.task.id } });
+    return {
+      ...page,
+      review,
+      // Which deliverables of the open round preview in the page (images take a pin's point).
+      reviewKinds:
+        review?.current?.deliverables.map((item) =>
+          item.kind === 'file' ? previewKind(item.contentType) : null,
+        ) ?? [],
+    };
   } catch (failure) {
     // A task made internal (or archived, or never shared) is simply not there for the client.
     if (failure instanceof CoreError && (failure.code === 'not_found' || failure.code === 'validation'))
