@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isCurrent, navFor } from './navigation';
 
 describe('navFor', () => {
-  it('links Clients, Team, Email, Branding, Domain and Board for admins only; Projects and My tasks for the team', () => {
+  it('links Clients, Team, Email, Branding, Domain and Board for admins only; Projects, My tasks and Reviews for the team', () => {
     expect(navFor('admin').map((i) => i.label)).toEqual([
       'Dashboard',
       'Projects',
       'My tasks',
+      'Reviews',
       'Clients',
       'Team',
       'Email',
@@ -16,11 +17,18 @@ describe('navFor', () => {
       'Account',
     ]);
     expect(navFor('admin').find((i) => i.label === 'Branding')?.href).toBe('/admin/settings/branding');
-    expect(navFor('staff').map((i) => i.label)).toEqual(['Dashboard', 'Projects', 'My tasks', 'Account']);
+    expect(navFor('staff').map((i) => i.label)).toEqual([
+      'Dashboard',
+      'Projects',
+      'My tasks',
+      'Reviews',
+      'Account',
+    ]);
+    expect(navFor('staff').find((i) => i.label === 'Reviews')?.href).toBe('/admin/reviews');
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/board');
-    // Storage is reached from the files pages (the header has no room for an eleventh link).
+    // Storage is reached from the files pages (the header has no room for a twelfth link).
     expect(navFor('admin').map((i) => i.href)).not.toContain('/admin/settings/storage');
   });
 });

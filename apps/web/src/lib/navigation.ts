@@ -17,6 +17,7 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
     { href: '/admin', label: 'Dashboard' },
     { href: '/admin/projects', label: 'Projects' },
     { href: '/admin/tasks', label: 'My tasks' },
+    { href: '/admin/reviews', label: 'Reviews' },
     ...(role === 'admin'
       ? [
           { href: '/admin/clients', label: 'Clients' },

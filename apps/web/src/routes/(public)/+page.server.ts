@@ -1,4 +1,4 @@
-import { clientDashboard, dismissWelcome, transact } from '@foyer/core';
+import { clientDashboard, dismissWelcome, transact, waitingReviews } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { chromeFor } from '$lib/server/chrome';
 import { coreErrorToFail } from '$lib/server/errors';
@@ -15,15 +15,21 @@ export const load: PageServerLoad = async ({ locals }) => {
   const { ctx } = locals;
   // The portal's home is outside the (app) layout, so it loads the page chrome itself: both in
   // one transaction.
-  const { chrome, dashboard } = await transact(ctx, async (tx) => ({
-    chrome: await chromeFor(locals, tx),
-    dashboard: await clientDashboard({ ctx: tx }),
-  }));
+  const { chrome, dashboard, waiting } = await transact(ctx, async (tx) => {
+    const dashboard = await clientDashboard({ ctx: tx });
+    return {
+      chrome: await chromeFor(locals, tx),
+      dashboard,
+      // Only a client with `review` has rounds to decide (the dashboard's slot is null otherwise).
+      waiting: dashboard.reviewsWaiting === null ? null : await waitingReviews({ ctx: tx }),
+    };
+  });
   return {
     view: 'portal' as const,
     user: { name: me.user.name, email: me.user.email, role: me.user.role },
     ...chrome,
     dashboard,
+    waiting,
     now: ctx.deps.now(),
   };
 };

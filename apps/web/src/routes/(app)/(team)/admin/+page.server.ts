@@ -1,4 +1,4 @@
-import { adminDashboard, getAccount, resendVerification } from '@foyer/core';
+import { adminDashboard, getAccount, resendVerification, waitingReviews } from '@foyer/core';
 import { error } from '@sveltejs/kit';
 import { person } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,8 +9,17 @@ export const load: PageServerLoad = async ({ locals }) => {
   // A new workspace's admin is asked to confirm their address until they do.
   const unverifiedEmail =
     isAdmin && !(await getAccount({ ctx: locals.ctx })).emailVerified ? me.user.email : null;
-  const dashboard = await adminDashboard({ ctx: locals.ctx });
-  return { isAdmin, unverifiedEmail, dashboard };
+  const [dashboard, waiting] = await Promise.all([
+    adminDashboard({ ctx: locals.ctx }),
+    waitingReviews({ ctx: locals.ctx }),
+  ]);
+  // The oldest few: the list comes longest-waiting first.
+  return {
+    isAdmin,
+    unverifiedEmail,
+    dashboard,
+    waiting: { total: waiting.total, oldest: waiting.items.slice(0, 3) },
+  };
 };
 
 export const actions: Actions = {

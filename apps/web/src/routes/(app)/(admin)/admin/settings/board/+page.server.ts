@@ -5,6 +5,8 @@ import {
   listStatuses,
   moveStatus,
   renameStatus,
+  reviewSettings,
+  updateReviewSettings,
   updateWorkSettings,
 } from '@foyer/core';
 import type { Confirmation } from '$lib/confirm';
@@ -15,12 +17,16 @@ import { deleteColumnQuestion } from './confirm-delete';
 
 export const load: PageServerLoad = async ({ locals }) => {
   const { ctx } = locals;
-  const [columns, settings] = await Promise.all([listStatuses({ ctx }), getWorkSettings({ ctx })]);
-  return { columns, settings };
+  const [columns, settings, reviews] = await Promise.all([
+    listStatuses({ ctx }),
+    getWorkSettings({ ctx }),
+    reviewSettings({ ctx }),
+  ]);
+  return { columns, settings, reviews };
 };
 
 /** The form an answer belongs to: adding, the work settings, or one column's. */
-type Section = 'add' | 'settings' | `column:${string}`;
+type Section = 'add' | 'settings' | 'reviews' | `column:${string}`;
 
 const column = (id: string): Section => `column:${id}`;
 
@@ -102,6 +108,23 @@ export const actions: Actions = {
           ? 'Column deleted.'
           : `Column deleted; its ${moved === 1 ? 'task was' : `${moved} tasks were`} moved.`,
     };
+  },
+
+  reviews: async (event) => {
+    const form = await readForm(event.request);
+    const rule = field(form, 'rule');
+    const reminderDays = field(form, 'reminderDays');
+    const reviewersNamed = form.has('reviewersNamed');
+    try {
+      await updateReviewSettings({
+        ctx: event.locals.ctx,
+        // The input's own checks refuse anything but the two rules, with a message for the field.
+        input: { rule: rule as 'any', reminderDays, reviewersNamed },
+      });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'reviews' as Section, rule, reminderDays });
+    }
+    return { section: 'reviews' as Section, notice: 'Client review settings saved.' };
   },
 
   settings: async (event) => {

@@ -4,17 +4,23 @@ import {
   duplicateTask,
   getTask,
   listFiles,
+  reviewSubmitForm,
+  setClientReview,
   setTaskVisibility,
+  submitRound,
   TASK_AUDIENCE_REASONS,
   taskAudience,
   taskFormOptions,
+  taskReview,
   taskThread,
   updateTask,
 } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
+import type { SubmitEcho } from '$lib/reviews';
 import { commentActions } from '$lib/server/comment-actions';
 import { coreErrorToFail } from '$lib/server/errors';
 import { field, isConfirmed, readForm } from '$lib/server/forms';
+import { submitRoundForm } from '$lib/server/reviews';
 import { notFoundAs404 } from '$lib/server/tasks';
 import { calendarToday, echoTaskForm, taskFormInput } from '$lib/tasks';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -24,18 +30,23 @@ export const load: PageServerLoad = async (event) => {
   const { ctx } = event.locals;
   const id = event.params.id;
   const task = await getTask({ ctx, input: { id } }).catch(notFoundAs404);
-  const [options, audience, thread, files] = await Promise.all([
+  const [options, audience, thread, files, review] = await Promise.all([
     taskFormOptions({ ctx, input: { projectId: task.projectId } }),
     taskAudience({ ctx, input: { id } }),
     taskThread({ ctx, input: { taskId: id } }),
     listFiles({ ctx, input: { projectId: task.projectId, taskId: id, sort: 'date', dir: 'desc' } }),
+    taskReview({ ctx, input: { taskId: id } }),
   ]);
+  // The submit form's choices only matter while Client Review is on.
+  const submitForm = review?.enabled ? await reviewSubmitForm({ ctx, input: { taskId: id } }) : null;
   const params = event.url.searchParams;
   return {
     task,
     options,
     thread,
     files,
+    review,
+    submitForm,
     uploads: ctx.deps.files.uploads,
     audience: {
       projectArchived: audience.projectArchived,
@@ -52,7 +63,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** Which panel an answer belongs to, so it is shown beside the right form. */
-type Section = 'edit' | 'visibility' | 'actions';
+type Section = 'edit' | 'visibility' | 'actions' | 'review' | 'submit';
 
 async function taskOf(event: RequestEvent) {
   return getTask({ ctx: event.locals.ctx, input: { id: event.params.id } }).catch(notFoundAs404);
@@ -95,6 +106,38 @@ export const actions: Actions = {
       notice: clientVisible
         ? 'Visible to clients now. Those who can see it have been told.'
         : 'Internal now: clients no longer see it.',
+    };
+  },
+
+  clientReview: async (event) => {
+    const form = await readForm(event.request);
+    const enabled = field(form, 'enabled') === 'true';
+    try {
+      await setClientReview({ ctx: event.locals.ctx, input: { taskId: event.params.id, enabled } });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'review' as Section });
+    }
+    return {
+      section: 'review' as Section,
+      notice: enabled
+        ? 'Client Review is on: submit a round when the work is ready.'
+        : 'Client Review is off. Its history stays on the task.',
+    };
+  },
+
+  submitRound: async (event) => {
+    const form = await readForm(event.request);
+    const { input, echo } = submitRoundForm(event.params.id, form);
+    let round: { n: number };
+    try {
+      round = await submitRound({ ctx: event.locals.ctx, input });
+    } catch (cause) {
+      // A conflict naming shareTask is the server asking to confirm sharing an internal task.
+      return coreErrorToFail(cause, { section: 'submit' as Section, echo: echo satisfies SubmitEcho });
+    }
+    return {
+      section: 'submit' as Section,
+      notice: `Round ${round.n} is with the reviewers. They’ve been told by email.`,
     };
   },
 
