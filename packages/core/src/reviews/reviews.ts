@@ -300,7 +300,12 @@ function verifyTrail(ctx: Ctx, me: Person, taskId: string): Promise<TrailCheck> 
   return system.reviews.verify(ctx.deps.db, me.tenantId, taskId);
 }
 
-/** The review of a task for its reader (team, or a client with `review`); null when there is nothing to show them. */
+/**
+ * The review of a task for its reader (team, or a client with `review`); null when there is
+ * nothing to show them. Call it outside any open transaction: the trail is verified through the
+ * system door, on a connection of its own, which the embedded database (one transaction at a
+ * time) would make wait for the open one.
+ */
 export async function taskReview({
   ctx,
   input,
@@ -887,10 +892,17 @@ export async function approvalRecord({
 }): Promise<{ filename: string; body: Buffer }> {
   const me = personOf(ctx);
   const review = await taskReview({ ctx, input });
-  if (!review) throw new CoreError('not_found', REVIEW_NOT_FOUND);
+  const noRecord = 'There is no approval record yet: the latest round isn’t approved.';
+  if (!review) {
+    // A reviewer's task without a trail has no record yet; anyone else is told nothing of it.
+    const reviewer = await transact(ctx, async ({ tx }) => {
+      await readTask(tx, parseInput(taskReviewInput, input).taskId);
+      return clientMayReview(tx, me);
+    });
+    throw reviewer ? new CoreError('conflict', noRecord) : new CoreError('not_found', REVIEW_NOT_FOUND);
+  }
   const current = review.current;
-  if (current?.state !== 'approved')
-    throw new CoreError('conflict', 'There is no approval record yet: the latest round isn’t approved.');
+  if (current?.state !== 'approved') throw new CoreError('conflict', noRecord);
   const team = isTeam(me);
   const site = ctx.site ?? null;
   const { clientName, timeZone } = await transact(ctx, async ({ tx }) => {
