@@ -100,6 +100,10 @@ AS $$
   END
 $$;
 --> statement-breakpoint
+REVOKE ALL ON FUNCTION app.review_state(text, integer, integer, integer, boolean) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.review_state(text, integer, integer, integer, boolean) TO foyer_team, foyer_client, foyer_system;
+--> statement-breakpoint
 -- The hash of one review entry: SHA-256 of the previous entry's hash and the entry's facts, as
 -- canonical JSON (jsonb's text form orders keys and spells values one way). The BEFORE INSERT
 -- trigger stamps it; the verification recomputes it. Everything the trail vouches for is in it.

@@ -12,6 +12,7 @@ import {
   previewTarget,
   saveBranding,
   startPreview,
+  submitRound,
   updateProfile,
 } from '@foyer/core';
 import { schema, withActor } from '@foyer/db';
@@ -387,6 +388,7 @@ describe.each(drivers)('portal on %s', (driver) => {
       client_assigned: true,
       task_shared: true,
       file_shared: true,
+      review_requested: false,
       portal_previewed: false,
     });
     await t.superuser('update app.tasks set client_visible = false where id = $1', [tenant.taskId]);
@@ -432,7 +434,21 @@ describe.each(drivers)('portal on %s', (driver) => {
         data: { ok: true },
       }),
     );
-    expect(await done()).toMatchObject({ email_tested: true, portal_previewed: false });
+    expect(await done()).toMatchObject({
+      email_tested: true,
+      review_requested: false,
+      portal_previewed: false,
+    });
+    // A round of client review submitted, on any task.
+    await t.superuser(
+      `update app.users set permissions = array['projects', 'tasks.view', 'review'] where id = $1`,
+      [tenant.client.userId],
+    );
+    await submitRound({
+      ctx: admin,
+      input: { taskId: tenant.taskId, note: 'Please review', reviewerIds: [tenant.client.userId] },
+    });
+    expect(await done()).toMatchObject({ review_requested: true, portal_previewed: false });
     await startPreview({ ctx: admin, input: { clientId: tenant.client.userId } });
     const finished = await adminDashboard({ ctx: admin });
     expect(finished.checklist).toBeNull();

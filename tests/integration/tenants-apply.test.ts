@@ -574,6 +574,44 @@ describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
     expect(rows.every((r) => r.thumbnail_key === null)).toBe(true);
   });
 
+  it('writes the declared review trails: one waiting for Alex, one approved after two rounds', async () => {
+    const trails = await t.superuser<{ title: string; kind: string; entries: string[]; ok: boolean }>(
+      `select t.title, s.kind,
+              array_agg(e.kind || ':' || e.round_n || coalesce(':' || e.decision, '') order by e.seq) as entries,
+              (select v.ok from app_system.review_trail_verify(t.tenant_id, t.id) v) as ok
+         from app.review_entries e join app.tasks t on t.id = e.task_id
+         join app.task_statuses s on s.tenant_id = t.tenant_id and s.id = t.status_id
+        where e.tenant_id = $1 group by t.tenant_id, t.id, t.title, s.kind order by t.title`,
+      [tenantId],
+    );
+    expect(trails).toEqual([
+      {
+        title: 'Logo refresh',
+        kind: 'done',
+        entries: ['round:1', 'decision:1:revisions', 'round:2', 'decision:2:approved'],
+        ok: true,
+      },
+      { title: 'Moodboard and visual direction', kind: 'review', entries: ['round:1'], ok: true },
+    ]);
+    // The deliverables are shared with the reviewer, by the exact version submitted.
+    const [round] = await t.superuser<{
+      deliverables: { kind: string; name?: string; label?: string; sha256?: string }[];
+    }>(
+      `select e.deliverables from app.review_entries e join app.tasks t on t.id = e.task_id
+        where e.tenant_id = $1 and t.title = 'Moodboard and visual direction'`,
+      [tenantId],
+    );
+    const [file] = await t.superuser<{ sha256: string; client_visible: boolean }>(
+      `select sha256, client_visible from app.files where tenant_id = $1 and name = 'Homepage mockup.png'`,
+      [tenantId],
+    );
+    expect(round?.deliverables.map((d) => [d.kind, d.name ?? d.label, d.sha256])).toEqual([
+      ['file', 'Homepage mockup.png', file?.sha256],
+      ['link', 'Interactive moodboard', undefined],
+    ]);
+    expect(file?.client_visible).toBe(true);
+  });
+
   it('adds nothing and stores nothing on a second apply', async () => {
     const before = { objects: await objectCount(), rows: await fileRows() };
     const folders = async () =>
@@ -583,7 +621,16 @@ describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
         ])
       )[0]?.n;
     const foldersBefore = await folders();
+    const entries = async () =>
+      (
+        await t.superuser<{ n: number }>(
+          'select count(*)::int as n from app.review_entries where tenant_id = $1',
+          [tenantId],
+        )
+      )[0]?.n;
+    const entriesBefore = await entries();
     await apply();
+    expect(await entries()).toBe(entriesBefore);
     expect(await objectCount()).toBe(before.objects);
     expect(await fileRows()).toEqual(before.rows);
     expect(await folders()).toBe(foldersBefore);

@@ -354,15 +354,19 @@ export {
   submitRoundInput,
   taskReviewInput,
 } from './reviews/inputs';
+export { remindReviewers } from './reviews/reminders';
 export {
   approvalRecord,
   decideReview,
+  portalTaskLink,
+  REVIEW_NOT_FOUND,
   reviewSettings,
   reviewSubmitForm,
   setClientReview,
   submitRound,
   taskReview,
   updateReviewSettings,
+  WAITING_PAGE_SIZE,
   waitingReviews,
 } from './reviews/reviews';
 export type {

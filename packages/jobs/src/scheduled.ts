@@ -1,4 +1,11 @@
-import { announceFileShares, createCtx, type Deps, purgeThrottle, reverifyDomains } from '@foyer/core';
+import {
+  announceFileShares,
+  createCtx,
+  type Deps,
+  purgeThrottle,
+  remindReviewers,
+  reverifyDomains,
+} from '@foyer/core';
 
 /**
  * Periodic work (overdue invoices, reminders, domain re-verification…). Every worker checks its
@@ -38,6 +45,15 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       intervalSeconds: 5 * 60,
       run: async (ctx) => {
         await announceFileShares(ctx);
+      },
+    },
+    {
+      // Reminds reviewers of rounds that have waited the tenant's reminder days, and as many
+      // again after each reminder.
+      name: 'review-reminders',
+      intervalSeconds: 60 * 60,
+      run: async (ctx) => {
+        await remindReviewers(ctx);
       },
     },
     {

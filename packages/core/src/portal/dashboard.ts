@@ -11,6 +11,7 @@ export type ChecklistKey =
   | 'client_assigned'
   | 'task_shared'
   | 'file_shared'
+  | 'review_requested'
   | 'branding_applied'
   | 'portal_previewed';
 
@@ -55,6 +56,7 @@ const LABELS: Record<ChecklistKey, { label: string; href: string }> = {
   client_assigned: { label: 'Assign a client to a project', href: '/admin/projects' },
   task_shared: { label: 'Make a task visible to your client', href: '/admin/projects' },
   file_shared: { label: 'Share a file with your client', href: '/admin/projects' },
+  review_requested: { label: 'Ask your client to review a deliverable', href: '/admin/tasks' },
   portal_previewed: { label: 'Preview the portal as a client', href: '/admin/preview' },
 };
 
@@ -66,6 +68,7 @@ const ORDER: ChecklistKey[] = [
   'client_assigned',
   'task_shared',
   'file_shared',
+  'review_requested',
   'portal_previewed',
 ];
 
@@ -108,6 +111,7 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
         sql`select 1 from app.files f where (f.message_id is null and f.client_visible)
           or f.message_id in (select m.id from app.messages m where m.client_visible and m.deleted_at is null)`,
       )} as file_shared,
+      ${exists(sql`select 1 from app.review_entries e where e.kind = 'round'`)} as review_requested,
       ${exists(
         sql`select 1 from app.branding b where b.logo_sha256 is not null
           or lower(coalesce(b.primary_color, ${DEFAULT_PRIMARY})) <> ${DEFAULT_PRIMARY}

@@ -30,9 +30,9 @@ export const reviewLinkInput = z.object({
 /** Form posts repeat keys, or send nothing at all for an empty list. */
 const optionalIds = (what: string, max: number) =>
   z
-    .union([idList(what, max), z.literal(''), z.undefined(), z.null()])
-    .transform((value) => (Array.isArray(value) ? value : []))
-    .refine((value) => value.length <= max, `Choose at most ${max}.`);
+    .union([idList(what, max), z.literal(''), z.null()])
+    .optional()
+    .transform((value) => (Array.isArray(value) ? value : []));
 
 export const submitRoundInput = z.object({
   taskId: id('task'),

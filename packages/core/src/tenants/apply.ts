@@ -7,6 +7,7 @@ import type { ClientPermission } from '../clients/permissions';
 import { ensureBoard } from './board';
 import { demoPdf, demoPng } from './demo-files';
 import type { TenantManifest } from './manifest';
+import { applyReviews, type ReviewToApply } from './reviews';
 
 const {
   branding,
@@ -126,6 +127,7 @@ export async function applyTenant(
   // Comments are written afterwards in their authors' own names, as the policies require.
   const comments: DeclaredComment[] = [];
   const declaredFiles: DeclaredFile[] = [];
+  const reviews: ReviewToApply[] = [];
   const people = new Map<string, Person>();
   const companyOf = new Map<string, string>();
   await withActor(handle.db, actor, async (tx) => {
@@ -331,6 +333,7 @@ export async function applyTenant(
         }
         for (const comment of task.comments)
           comments.push({ ...comment, projectId, threadId, taskTitle: task.title });
+        if (task.review) reviews.push({ taskId, taskTitle: task.title, projectId, review: task.review });
       }
       for (const file of project.files) declaredFiles.push({ ...file, projectId, projectName: project.name });
     }
@@ -369,6 +372,8 @@ export async function applyTenant(
       manifest.brand.primaryColor,
       manifest.brand.accentColor,
     ]);
+  // Review trails name files by their name in the project, so they follow the files.
+  if (options.files) await applyReviews(handle, tenantId, reviews, people);
   return { slug: manifest.slug, tenantId, applied: true, created };
 }
 

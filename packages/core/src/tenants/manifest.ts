@@ -155,6 +155,44 @@ export const tenantManifest = z
                     }),
                   )
                   .default([]),
+                /**
+                 * Client review: the rounds the team submitted, oldest first, each with its
+                 * deliverables (the project's files by name, and links), reviewers (contacts on the
+                 * project holding `review`) and their decisions. Applied with the files, in the
+                 * people's own names, so the trail is written as it would be in use.
+                 */
+                review: z
+                  .object({
+                    rounds: z
+                      .array(
+                        z.object({
+                          by: z.email(),
+                          note: text(5000).optional(),
+                          files: z.array(text(255)).default([]),
+                          links: z.array(z.object({ url: z.url(), label: text(200) })).default([]),
+                          reviewers: z.array(z.email()).min(1),
+                          decisions: z
+                            .array(
+                              z.object({
+                                by: z.email(),
+                                decision: z.enum(['approved', 'revisions']),
+                                comment: text(5000).optional(),
+                                pin: z
+                                  .object({
+                                    deliverable: z.number().int().min(0),
+                                    x: z.number().min(0).max(1).optional(),
+                                    y: z.number().min(0).max(1).optional(),
+                                    page: z.number().int().min(1).optional(),
+                                  })
+                                  .optional(),
+                              }),
+                            )
+                            .default([]),
+                        }),
+                      )
+                      .min(1),
+                  })
+                  .optional(),
               }),
             )
             .default([]),

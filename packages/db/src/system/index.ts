@@ -9,6 +9,7 @@ export * as invitations from './invitations';
 export * as jobs from './jobs';
 export * as operators from './operators';
 export * as outbox from './outbox';
+export * as reviews from './reviews';
 export * as sessions from './sessions';
 export * as signIn from './sign-in';
 export * as storage from './storage';
