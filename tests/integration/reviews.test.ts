@@ -974,6 +974,19 @@ describe.each(drivers)('client review on %s', (driver) => {
       );
     });
 
+    it('names other reviewers in the client’s copy as the agency chose, and everyone in the team’s', async () => {
+      const w = await world({ rule: 'all' });
+      const taskId = await newTask(w);
+      const round = await submit(w, taskId, reviewers(w, 'client', 'other'));
+      await decide(w.other, taskId, round.roundId, 'approved');
+      await decide(w.client, taskId, round.roundId, 'approved');
+      const clientCopy = pdfText((await approvalRecord({ ctx: w.client, input: { taskId } })).body);
+      expect(clientCopy).toContain('Other Co');
+      expect(clientCopy).not.toContain('Olive');
+      const teamCopy = pdfText((await approvalRecord({ ctx: w.admin, input: { taskId } })).body);
+      expect(teamCopy).toContain('Olive Other');
+    });
+
     it('is refused for a task without any review, and to a client who may not review', async () => {
       const w = await world();
       const never = await newTask(w);
