@@ -133,6 +133,21 @@ const OWN_NAME_RULE =
 /** Every client, refused by a missing grant (a column only the team may write). */
 const clientsDenied: Partial<PerActor> = Object.fromEntries(clients.map((actor) => [actor, 'denied']));
 
+/** A column the team reads and clients hold no grant on. */
+const teamOnlyColumn = Object.fromEntries(
+  matrixActors.map((actor) => [actor, clients.includes(actor) ? 'denied' : 'ok']),
+) as Record<MatrixActor, 'ok' | 'denied'>;
+
+/** The next review round of P-visible, for A, in `actorId`'s name: what the team writes. */
+const reviewRound = (f: MatrixFixture, actorId: string | undefined): Values => ({
+  ...T(f),
+  task_id: f.id['P-visible'],
+  kind: 'round',
+  actor_id: actorId,
+  body: 'Probe',
+  reviewer_ids: sql`array[${f.id.A}]::uuid[]`,
+});
+
 /** The facts of an upload, under a fresh object key. */
 const uploadRow = (f: MatrixFixture) => ({
   ...T(f),
@@ -746,6 +761,131 @@ const spec: Record<string, TableSpec> = {
         target: 'project O',
         where: (f) => ({ ...T(f), id: f.id.O }),
         expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  review_entries: {
+    key: ['tenant_id', 'task_id', 'kind', 'round_n', 'actor_id'],
+    label: (r, f) => `${f.name(r.task_id)}#${r.round_n}:${r.kind}@${f.name(r.actor_id)}`,
+    // The team reads the trails of its projects; a client with `review` those of the tasks it
+    // reads (D has neither `projects` nor `review`, E neither `tasks.view` nor `review`, F is
+    // deactivated). The worker reads none: the reminder job goes through app_system.
+    select: {
+      admin: [
+        'P-visible#1:round@admin',
+        'P-visible#2:decision@B',
+        'P-visible#2:round@S1',
+        'Q-visible#1:round@admin',
+      ],
+      staffS1: ['P-visible#1:round@admin', 'P-visible#2:decision@B', 'P-visible#2:round@S1'],
+      staffS2: [],
+      clientA: ['P-visible#1:round@admin', 'P-visible#2:decision@B', 'P-visible#2:round@S1'],
+      clientB: ['P-visible#1:round@admin', 'P-visible#2:decision@B', 'P-visible#2:round@S1'],
+      clientC: ['Q-visible#1:round@admin'],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:P-visible#1:round@U:admin'],
+    },
+    // The team's copy of names, and where each act came from: clients hold no grant on either.
+    columns: {
+      actor_name: teamOnlyColumn,
+      ip: teamOnlyColumn,
+    },
+    insert: [
+      {
+        // A round in someone's name is theirs to submit; clients hold no grant on a round's
+        // columns (reviewer_ids), and the round policy is the team's alone.
+        target: "round 3 of P-visible in the admin's name",
+        row: (f) => reviewRound(f, f.id.admin),
+        expect: writes('insert', ['admin'], BOTH, clientsDenied),
+      },
+      {
+        target: "round 3 of P-visible in S1's name",
+        row: (f) => reviewRound(f, f.id.S1),
+        expect: writes('insert', ['staffS1'], BOTH, clientsDenied),
+      },
+      {
+        // A decision is the reviewer's own: the team never decides (its policy takes rounds only),
+        // another client cannot decide for A. Which decisions A may make, the BEFORE INSERT
+        // trigger says (the reviews tests).
+        target: "A's approval of r:P-visible#2",
+        row: (f) => ({
+          ...T(f),
+          task_id: f.id['P-visible'],
+          kind: 'decision',
+          round_id: f.id['r:P-visible#2'],
+          actor_id: f.id.A,
+          decision: 'approved',
+        }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+    ],
+    // Insert-only for every runtime role: nobody edits or removes history.
+    update: [
+      {
+        target: "B's decision, rewritten",
+        where: (f) => ({ ...T(f), round_id: f.id['r:P-visible#2'], actor_id: f.id.B }),
+        set: () => ({ decision: 'revisions', body: 'Rewritten' }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: "B's decision",
+        where: (f) => ({ ...T(f), round_id: f.id['r:P-visible#2'], actor_id: f.id.B }),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
+  },
+
+  review_reminders: {
+    key: ['tenant_id', 'task_id', 'user_id'],
+    label: (r, f) => `${f.name(r.task_id)}@${f.name(r.user_id)}`,
+    // The team reads the reminders of its projects, the worker (which sends them) all; a client
+    // its own.
+    select: {
+      admin: ['P-visible@A', 'Q-visible@C'],
+      staffS1: ['P-visible@A'],
+      staffS2: [],
+      clientA: ['P-visible@A'],
+      clientB: [],
+      clientC: ['Q-visible@C'],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: ['P-visible@A', 'Q-visible@C'],
+      adminU: ['U:P-visible@U:A'],
+    },
+    insert: [
+      {
+        target: 'a reminder to B of r:P-visible#2',
+        row: (f) => ({
+          ...T(f),
+          task_id: f.id['P-visible'],
+          project_id: f.id.P,
+          round_id: f.id['r:P-visible#2'],
+          user_id: f.id.B,
+        }),
+        expect: writes('insert', ['worker'], TEAM_ONLY),
+      },
+    ],
+    // The job's record: nobody edits or removes it (a round's deletion takes its reminders).
+    update: [
+      {
+        target: 'the reminder to A',
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ sent_at: now }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: 'the reminder to A',
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', [], NOBODY),
       },
     ],
   },

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, eq, type SQL, schema, sql, type TenantActor, type Tx, withActor } from '@foyer/db';
+import {
+  type Database,
+  eq,
+  type SQL,
+  schema,
+  sql,
+  type TenantActor,
+  type Tx,
+  type WorkerActor,
+  withActor,
+} from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectForeignKeyViolation,
@@ -42,7 +52,11 @@ function asTeamWith<T>(db: Database, tenant: string | null, work: (tx: Tx) => Pr
 class Rollback extends Error {}
 
 /** Runs `work` through withActor and rolls it back: for allows that must leave no trace. */
-async function rolledBack<T>(db: Database, actor: TenantActor, work: (tx: Tx) => Promise<T>): Promise<T> {
+async function rolledBack<T>(
+  db: Database,
+  actor: TenantActor | WorkerActor,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
   let result: T | undefined;
   let done = false;
   try {
@@ -157,6 +171,8 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
 
   /** Tables the database keeps itself (triggers): the team only reads them. */
   const TEAM_READ_ONLY = ['storage_usage'];
+  /** Tables only the worker, acting for the tenant, writes in (the review reminders it sends). */
+  const WORKER_WRITES = ['review_reminders'];
 
   it('the team of A cannot insert rows of B into any app table; the same row for A passes the wall', async () => {
     const [a, b] = await twoTenants();
@@ -190,12 +206,16 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
         }
         continue;
       }
+      // The worker of A for the tables only it writes in; A's admin for the rest.
+      const writer: TenantActor | WorkerActor = WORKER_WRITES.includes(table)
+        ? { kind: 'worker', tenantId: a.id }
+        : a.admin;
       await expectRlsViolation(
-        withActor(t.handle.db, a.admin, (tx) => tx.execute(copyAs(b.id))),
+        withActor(t.handle.db, writer, (tx) => tx.execute(copyAs(b.id))),
         table,
       );
       // For A the row gets past RLS: it is inserted, or stopped only by a unique key.
-      const outcome = await rolledBack(t.handle.db, a.admin, (tx) => tx.execute(copyAs(a.id))).then(
+      const outcome = await rolledBack(t.handle.db, writer, (tx) => tx.execute(copyAs(a.id))).then(
         () => 'inserted',
         (error: unknown) => findPgFailure(error)?.code ?? String(error),
       );

@@ -41,6 +41,11 @@ import { type AdminActor, type ClientActor, createTenant, type TenantFixture } f
  *   feed     P: created (for everyone), assigned (for A only), task.shared#P-visible,
  *            task.shared#P-internal (since made internal), milestone.shared#MP-internal,
  *            comment.shared#msg-B-shared; Q: created; R: created
+ *   reviews  T approves a round when every reviewer does (`all`). P-visible: round 1 by the
+ *            admin for A (`r:P-visible#1`, superseded), round 2 by S1 for A and B
+ *            (`r:P-visible#2`), approved by B and still open, waiting for A; Q-visible: round 1
+ *            by the admin for C (`r:Q-visible#1`). Reminders (the worker's): to A of
+ *            r:P-visible#1, to C of r:Q-visible#1
  *
  * Every row is named by a label (`P`, `A`, `P/A`, `P:project.assigned@A`, …) through `label()`,
  * so expectations read as the fixture above; U's rows carry a `U:` prefix.
@@ -159,6 +164,11 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'msg-Q': randomUUID(),
   };
   const worker: WorkerActor = { kind: 'worker', tenantId };
+  const rounds = {
+    'r:P-visible#1': T.reviewRoundId,
+    'r:P-visible#2': randomUUID(),
+    'r:Q-visible#1': randomUUID(),
+  };
   const folders = {
     'fo:P': T.folderId,
     'fo:P-sub': randomUUID(),
@@ -284,7 +294,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       { tenantId, taskId: tasks['P-internal'], userId: S1.userId, name: 'S1' },
       { tenantId, taskId: tasks['Q-visible'], userId: admin.userId, name: 'Admin' },
     ]);
-    await tx.update(schema.workSettings).set({ clientsSeeAssignees: true });
+    await tx.update(schema.workSettings).set({ clientsSeeAssignees: true, reviewRule: 'all' });
     const teamMessage = (id: string, threadId: string, clientVisible: boolean) => ({
       tenantId,
       id,
@@ -457,12 +467,44 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       },
     ]);
   });
-  // What the clients' comments told the team (the trigger's notices and emails) is not fixture
-  // data: the comments tests cover it, and a queued email would reach other tests' deliveries.
-  await t.superuser(`delete from app.notifications where tenant_id = $1 and event = 'task-comment'`, [
+  // Review rounds are submitted by the team as themselves, and decided by a reviewer as
+  // themselves, with only the columns each writes: the database fills the trail's own.
+  const round = (who: StaffActor | AdminActor, id: string, task: string, reviewers: string[]) =>
+    withActor(t.handle.db, who, (tx) =>
+      tx.execute(
+        sql`insert into app.review_entries (tenant_id, id, task_id, kind, actor_id, body, reviewer_ids)
+            values (${tenantId}, ${id}, ${task}, 'round', ${who.userId}, 'Please review',
+                    array[${sql.join(
+                      reviewers.map((reviewer) => sql`${reviewer}`),
+                      sql`, `,
+                    )}]::uuid[])`,
+      ),
+    );
+  await round(S1, rounds['r:P-visible#2'], tasks['P-visible'], [A.userId, B.userId]);
+  await round(admin, rounds['r:Q-visible#1'], tasks['Q-visible'], [C.userId]);
+  await withActor(t.handle.db, B, (tx) =>
+    tx.execute(
+      sql`insert into app.review_entries (tenant_id, task_id, kind, round_id, actor_id, decision)
+          values (${tenantId}, ${tasks['P-visible']}, 'decision', ${rounds['r:P-visible#2']}, ${B.userId}, 'approved')`,
+    ),
+  );
+  await withActor(t.handle.db, worker, (tx) =>
+    tx.insert(schema.reviewReminders).values({
+      tenantId,
+      taskId: tasks['Q-visible'],
+      projectId: Q,
+      roundId: rounds['r:Q-visible#1'],
+      userId: C.userId,
+    }),
+  );
+  // What the clients' comments and B's decision told the team (the triggers' notices and
+  // emails) is not fixture data: the comments and reviews tests cover it, and a queued email
+  // would reach other tests' deliveries.
+  const toldTheTeam = `('task-comment', 'review-approved')`;
+  await t.superuser(`delete from app.notifications where tenant_id = $1 and event in ${toldTheTeam}`, [
     tenantId,
   ]);
-  await t.superuser(`delete from app.outbox where tenant_id = $1 and template = 'task-comment'`, [tenantId]);
+  await t.superuser(`delete from app.outbox where tenant_id = $1 and template in ${toldTheTeam}`, [tenantId]);
   for (const who of [S1, A, worker] as const) {
     await withActor(t.handle.db, who, (tx) =>
       tx.insert(schema.activity).values({
@@ -503,6 +545,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     ...folders,
     ...files,
     ...versions,
+    ...rounds,
     'U:admin': U.admin.userId,
     'U:A': U.client.userId,
     'U:X': U.clientId,
@@ -515,6 +558,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'U:fo:P': U.folderId,
     'U:f:P-visible': U.fileId,
     'U:fv:P-visible': U.fileVersionId,
+    'U:r:P-visible#1': U.reviewRoundId,
   };
   const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
   return {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { schema, withActor } from '@foyer/db';
+import { schema, sql, withActor } from '@foyer/db';
 import { required } from './assert';
 import type { TestDatabase } from './databases';
 
@@ -43,6 +43,11 @@ export interface TenantFixture extends TenantRow {
   /** The admin's client-visible file in `folderId`, with its first version `fileVersionId`. */
   fileId: string;
   fileVersionId: string;
+  /**
+   * The admin's review round on the task (round 1, open), with the client as its reviewer, and
+   * the worker's reminder of it to the client.
+   */
+  reviewRoundId: string;
 }
 
 export type BrandingInput = Partial<Omit<typeof schema.branding.$inferInsert, 'tenantId'>>;
@@ -111,6 +116,7 @@ export async function createTenant(
   const folderId = randomUUID();
   const fileId = randomUUID();
   const fileVersionId = randomUUID();
+  const reviewRoundId = randomUUID();
 
   await withActor(t.handle.db, admin, async (tx) => {
     await tx.insert(schema.branding).values({ tenantId, displayName: tenant.name, ...options.branding });
@@ -225,7 +231,19 @@ export async function createTenant(
         .insert(schema.notifications)
         .values({ tenantId, userId, event: 'project-added', title: 'Welcome' });
     }
+    // Only the facts the team chooses: the database fills the trail's own columns (place, hashes,
+    // names, project), so drizzle, which would list every column, is not used here.
+    await tx.execute(
+      sql`insert into app.review_entries (tenant_id, id, task_id, kind, actor_id, body, reviewer_ids)
+          values (${tenantId}, ${reviewRoundId}, ${taskId}, 'round', ${admin.userId}, 'First designs', array[${client.userId}]::uuid[])`,
+    );
   });
+  // Reminders are the worker's to record.
+  await withActor(t.handle.db, { kind: 'worker', tenantId }, (tx) =>
+    tx
+      .insert(schema.reviewReminders)
+      .values({ tenantId, taskId, projectId, roundId: reviewRoundId, userId: client.userId }),
+  );
   // Preferences are each person's own, and activity is recorded in the actor's name: written as that person.
   for (const actor of [admin, client]) {
     await withActor(t.handle.db, actor, async (tx) => {
@@ -258,5 +276,6 @@ export async function createTenant(
     folderId,
     fileId,
     fileVersionId,
+    reviewRoundId,
   };
 }
