@@ -127,8 +127,8 @@ REVOKE ALL ON FUNCTION app_system.review_entry_hash(app.review_entries) FROM PUB
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION app_system.review_entry_hash(app.review_entries) TO foyer_login;
 --> statement-breakpoint
--- Before a review entry is written, the database fills what the trail vouches for and refuses
--- what the rules forbid, whoever the writer is (the team's grants cannot skip it, a client's
+-- Before a review entry of the actor's tenant is written, the database fills what the trail
+-- vouches for and refuses what the rules forbid, whoever the writer is (the team's grants cannot skip it, a client's
 -- cannot widen it). Fired BEFORE INSERT on app.review_entries.
 --   Every entry: its place in the task's chain (seq; two writers racing for one place collide on
 --   the unique (task, seq) and the loser retries), the previous hash and its own, the time, the
@@ -153,6 +153,11 @@ DECLARE
   v_approvals integer;
   v_revisions integer;
 BEGIN
+  -- Another tenant's row is the tenant wall's to refuse (its policies run after this trigger):
+  -- answer nothing about that tenant's tasks or people here.
+  IF NEW.tenant_id IS DISTINCT FROM nullif(current_setting('app.tenant_id', true), '')::uuid THEN
+    RETURN NEW;
+  END IF;
   SELECT t.project_id, t.client_visible, t.archived_at INTO v_task
   FROM app.tasks t WHERE t.tenant_id = NEW.tenant_id AND t.id = NEW.task_id;
   IF NOT FOUND THEN

@@ -27,6 +27,8 @@ describe.each(drivers)('notification preferences on %s', (driver) => {
       { event: 'project-added', label: expect.any(String), email: true },
       { event: 'task-assigned', label: expect.any(String), email: true },
       { event: 'task-comment', label: expect.any(String), email: true },
+      { event: 'review-approved', label: expect.any(String), email: true },
+      { event: 'revisions-requested', label: expect.any(String), email: true },
     ]);
 
     await expectCoreError(savePreferences({ ctx, input: { 'project-added': 'off' } }), 'validation');
@@ -38,6 +40,8 @@ describe.each(drivers)('notification preferences on %s', (driver) => {
       { event: 'project-added', email: false },
       { event: 'task-assigned', email: true },
       { event: 'task-comment', email: true },
+      { event: 'review-approved', email: true },
+      { event: 'revisions-requested', email: true },
     ]);
     expect(await activityOf(t, tenant.id)).toMatchObject([
       {

@@ -304,14 +304,17 @@ describe.each(drivers)('notifications on %s', (driver) => {
   it('offer no email choices for features that do not exist yet, and refuse choosing one', async () => {
     const core = testCore(t);
     const { tenant, staff } = await cast();
-    // Being added to a project, assigned to a task, told of shared tasks and files and of a
-    // client's comment are the events with an email so far; the others belong to later releases
-    // (reviews, messages, invoices), and today's other events are bell-only.
+    // Being added to a project, assigned to a task, told of shared tasks and files, of a
+    // client's comment and of reviews are the events with an email so far; the others belong to
+    // later releases (messages, invoices), and today's other events are bell-only.
     expect(NOTIFICATION_EVENTS.filter((e) => e.live && e.email).map((e) => e.key)).toEqual([
       'project-added',
       'task-assigned',
       'tasks-shared',
       'task-comment',
+      'review-requested',
+      'review-approved',
+      'revisions-requested',
       'file-shared',
     ]);
     for (const actor of [staff.actor, tenant.admin]) {
@@ -319,16 +322,20 @@ describe.each(drivers)('notifications on %s', (driver) => {
         'project-added',
         'task-assigned',
         'task-comment',
+        'review-approved',
+        'revisions-requested',
       ]);
     }
     expect((await getPreferences({ ctx: core.as(tenant.client) })).map((p) => p.event)).toEqual([
       'project-added',
       'tasks-shared',
+      'review-requested',
       'file-shared',
     ]);
     expect(emailEventsFor('client').map((e) => e.key)).toEqual([
       'project-added',
       'tasks-shared',
+      'review-requested',
       'file-shared',
     ]);
 

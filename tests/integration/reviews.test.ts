@@ -232,12 +232,12 @@ describe.each(drivers)('client review on %s', (driver) => {
   async function refusedWithoutChange(
     w: World,
     taskId: string,
-    act: Promise<unknown>,
+    act: () => Promise<unknown>,
     code: Parameters<typeof expectCoreError>[1],
     field?: string,
   ) {
     const before = await snapshot(w, taskId);
-    const error = await expectCoreError(act, code, field);
+    const error = await expectCoreError(act(), code, field);
     expect(await snapshot(w, taskId)).toEqual(before);
     return error;
   }
@@ -324,7 +324,7 @@ describe.each(drivers)('client review on %s', (driver) => {
       await refusedWithoutChange(
         w,
         taskId,
-        decide(w.client, taskId, round1.roundId, 'revisions', { comment: '   ' }),
+        () => decide(w.client, taskId, round1.roundId, 'revisions', { comment: '   ' }),
         'validation',
         'comment',
       );
@@ -368,7 +368,12 @@ describe.each(drivers)('client review on %s', (driver) => {
       ]);
       expect(team.rounds[0]?.closedAt).toEqual(team.rounds[1]?.submittedAt);
       // The superseded round can no longer be decided; the current one can.
-      await refusedWithoutChange(w, taskId, decide(w.client, taskId, round1.roundId, 'approved'), 'conflict');
+      await refusedWithoutChange(
+        w,
+        taskId,
+        () => decide(w.client, taskId, round1.roundId, 'approved'),
+        'conflict',
+      );
       expect(await decide(w.client, taskId, round2.roundId, 'approved')).toEqual({ state: 'approved' });
     });
 
@@ -407,7 +412,7 @@ describe.each(drivers)('client review on %s', (driver) => {
       const error = await refusedWithoutChange(
         w,
         taskId,
-        submit(w, taskId, reviewers(w, 'client')),
+        () => submit(w, taskId, reviewers(w, 'client')),
         'conflict',
         'shareTask',
       );
@@ -452,11 +457,16 @@ describe.each(drivers)('client review on %s', (driver) => {
       const closed = await refusedWithoutChange(
         w,
         taskId,
-        decide(w.other, taskId, round.roundId, 'revisions', { comment: 'Too late' }),
+        () => decide(w.other, taskId, round.roundId, 'revisions', { comment: 'Too late' }),
         'conflict',
       );
       expect(closed.message).toMatch(/closed/);
-      await refusedWithoutChange(w, taskId, decide(w.client, taskId, round.roundId, 'approved'), 'conflict');
+      await refusedWithoutChange(
+        w,
+        taskId,
+        () => decide(w.client, taskId, round.roundId, 'approved'),
+        'conflict',
+      );
     });
 
     it('deciding twice on a round that is still open (rule all)', async () => {
@@ -467,7 +477,7 @@ describe.each(drivers)('client review on %s', (driver) => {
       const twice = await refusedWithoutChange(
         w,
         taskId,
-        decide(w.client, taskId, round.roundId, 'revisions', { comment: 'Changed my mind' }),
+        () => decide(w.client, taskId, round.roundId, 'revisions', { comment: 'Changed my mind' }),
         'conflict',
       );
       expect(twice.message).toMatch(/already decided/);
@@ -478,13 +488,23 @@ describe.each(drivers)('client review on %s', (driver) => {
       const taskId = await newTask(w);
       const round = await submit(w, taskId, reviewers(w, 'client'));
       // Olive is on the project with review on, but not a reviewer of this round.
-      await refusedWithoutChange(w, taskId, decide(w.other, taskId, round.roundId, 'approved'), 'forbidden');
+      await refusedWithoutChange(
+        w,
+        taskId,
+        () => decide(w.other, taskId, round.roundId, 'approved'),
+        'forbidden',
+      );
       // The client loses `review`: their decision is refused, their review view is gone.
       await t.superuser(
         `update app.users set permissions = array_remove(permissions, 'review') where tenant_id = $1 and id = $2`,
         [w.tenant.id, w.tenant.client.userId],
       );
-      await refusedWithoutChange(w, taskId, decide(w.client, taskId, round.roundId, 'approved'), 'forbidden');
+      await refusedWithoutChange(
+        w,
+        taskId,
+        () => decide(w.client, taskId, round.roundId, 'approved'),
+        'forbidden',
+      );
       expect(await taskReview({ ctx: w.client, input: { taskId } })).toBeNull();
       expect((await waitingReviews({ ctx: w.client })).items).toEqual([]);
     });
@@ -517,7 +537,12 @@ describe.each(drivers)('client review on %s', (driver) => {
       const elsewhere = await createTenant(t);
       for (const stranger of [onQ.actor, elsewhere.client] as ActingAs[]) {
         const ctx = w.core.as(stranger, siteOf(w.tenant));
-        await refusedWithoutChange(w, taskId, decide(ctx, taskId, round.roundId, 'approved'), 'not_found');
+        await refusedWithoutChange(
+          w,
+          taskId,
+          () => decide(ctx, taskId, round.roundId, 'approved'),
+          'not_found',
+        );
         await expectCoreError(taskReview({ ctx, input: { taskId } }), 'not_found');
         await expectCoreError(approvalRecord({ ctx, input: { taskId } }), 'not_found');
       }
@@ -531,20 +556,30 @@ describe.each(drivers)('client review on %s', (driver) => {
       const taskB = await newTask(w, { title: 'B' });
       const roundA = await submit(w, taskA, reviewers(w, 'client'));
       await submit(w, taskB, reviewers(w, 'client'));
-      await refusedWithoutChange(w, taskB, decide(w.client, taskB, roundA.roundId, 'approved'), 'not_found');
+      await refusedWithoutChange(
+        w,
+        taskB,
+        () => decide(w.client, taskB, roundA.roundId, 'approved'),
+        'not_found',
+      );
     });
 
     it('the team never decides', async () => {
       const w = await world();
       const taskId = await newTask(w);
       const round = await submit(w, taskId, reviewers(w, 'client'));
-      await refusedWithoutChange(w, taskId, decide(w.admin, taskId, round.roundId, 'approved'), 'forbidden');
+      await refusedWithoutChange(
+        w,
+        taskId,
+        () => decide(w.admin, taskId, round.roundId, 'approved'),
+        'forbidden',
+      );
     });
 
     it('a submission needs reviewers who may review, and links that are web addresses', async () => {
       const w = await world();
       const taskId = await newTask(w);
-      await refusedWithoutChange(w, taskId, submit(w, taskId, []), 'validation', 'reviewerIds');
+      await refusedWithoutChange(w, taskId, () => submit(w, taskId, []), 'validation', 'reviewerIds');
       await t.superuser(
         `update app.users set permissions = array_remove(permissions, 'review') where tenant_id = $1 and id = $2`,
         [w.tenant.id, w.otherId],
@@ -552,7 +587,7 @@ describe.each(drivers)('client review on %s', (driver) => {
       const error = await refusedWithoutChange(
         w,
         taskId,
-        submit(w, taskId, reviewers(w, 'client', 'other')),
+        () => submit(w, taskId, reviewers(w, 'client', 'other')),
         'validation',
         'reviewerIds',
       );
@@ -562,7 +597,7 @@ describe.each(drivers)('client review on %s', (driver) => {
       await refusedWithoutChange(
         w,
         taskId,
-        submit(w, taskId, [elsewhere.client.userId]),
+        () => submit(w, taskId, [elsewhere.client.userId]),
         'validation',
         'reviewerIds',
       );
@@ -570,16 +605,17 @@ describe.each(drivers)('client review on %s', (driver) => {
         await refusedWithoutChange(
           w,
           taskId,
-          submitRound({
-            ctx: w.admin,
-            input: {
-              taskId,
-              note: 'Look',
-              fileIds: [],
-              reviewerIds: reviewers(w, 'client'),
-              links: [{ url, label: 'Click' }],
-            },
-          }),
+          () =>
+            submitRound({
+              ctx: w.admin,
+              input: {
+                taskId,
+                note: 'Look',
+                fileIds: [],
+                reviewerIds: reviewers(w, 'client'),
+                links: [{ url, label: 'Click' }],
+              },
+            }),
           'validation',
           'links.0.url',
         );
@@ -990,8 +1026,9 @@ describe.each(drivers)('client review on %s', (driver) => {
     it('is refused for a task without any review, and to a client who may not review', async () => {
       const w = await world();
       const never = await newTask(w);
+      // Nothing to download yet, for the team and for a reviewer alike (the task is theirs to read).
       await expectCoreError(approvalRecord({ ctx: w.admin, input: { taskId: never } }), 'conflict');
-      await expectCoreError(approvalRecord({ ctx: w.client, input: { taskId: never } }), 'not_found');
+      await expectCoreError(approvalRecord({ ctx: w.client, input: { taskId: never } }), 'conflict');
       const taskId = await newTask(w);
       const round = await submit(w, taskId, reviewers(w, 'client'));
       await decide(w.client, taskId, round.roundId, 'approved');

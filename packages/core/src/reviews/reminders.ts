@@ -45,6 +45,8 @@ export async function remindReviewers(
           projectId: round.projectId,
           roundId: round.roundId,
           userId,
+          // The clock that decided the reminder was due, so the next one is spaced by it too.
+          sentAt: now,
         })),
       );
       const days = Math.max(1, Math.floor((now.getTime() - round.submittedAt.getTime()) / 86_400_000));
