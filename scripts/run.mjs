@@ -67,18 +67,24 @@ function prepare({ before = () => {} } = {}) {
   return { pnpm, pre };
 }
 
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return;
+/** The tests' system tools: Chromium for the browser tests, poppler's pdftotext to read PDFs back. */
+function ensureTestTools() {
+  const has = (command) =>
+    spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
+  const missing = [
+    ...(existsSync('/usr/bin/chromium') ? [] : ['chromium']),
+    ...(has('pdftotext') ? [] : ['poppler-utils']),
+  ];
+  if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
-  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
-  if (!isRoot || !hasApt) {
+  if (!isRoot || !has('apt-get')) {
     fail(
-      'The browser tests need Chromium at /usr/bin/chromium. Install it with:\n\n    sudo apt-get install -y chromium\n',
+      `The tests need Chromium at /usr/bin/chromium and pdftotext. Install them with:\n\n    sudo apt-get install -y ${missing.join(' ')}\n`,
     );
   }
-  step("Installing Debian's chromium for the browser tests");
+  step(`Installing Debian's ${missing.join(' and ')} for the tests`);
   must('apt-get', ['update', '-qq'], 'apt-get update');
-  must('apt-get', ['install', '-y', '-qq', 'chromium'], 'Installing chromium');
+  must('apt-get', ['install', '-y', '-qq', ...missing], `Installing ${missing.join(' and ')}`);
 }
 
 function start() {
@@ -123,7 +129,7 @@ function test() {
   const { pnpm, pre } = prepare({
     before: () => {
       checkPostgres();
-      ensureChromium();
+      ensureTestTools();
     },
   });
   const results = join(root, '.data/test-results');
