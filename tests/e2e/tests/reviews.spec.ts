@@ -154,7 +154,7 @@ async function mailTo(mailbox: Mailbox, address: string, subject: string | RegEx
   );
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 test('the team submits rounds; the client approves, or pins a request for revisions and approves the next', async ({
   page,
@@ -199,7 +199,7 @@ test('the team submits rounds; the client approves, or pins a request for revisi
   await mailTo(
     mailbox,
     ADMIN.email,
-    new RegExp(`^${CLIENT.name} \\(Acme Bakery\\) approved ${escape(firstTitle)}$`),
+    new RegExp(`^${CLIENT.name} \\(Acme Bakery\\) approved ${escapeRegExp(firstTitle)}$`),
   );
 
   await page.reload();
