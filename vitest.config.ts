@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     // Tests read workspace packages from source, so they need no build first.
     alias: {
+      '@foyer/billing': src('billing'),
       '@foyer/db': src('db'),
       '@foyer/core': src('core'),
       '@foyer/auth': src('auth'),
