@@ -26,6 +26,8 @@ export interface CreateDocumentOptions {
   now: Date;
   /** IANA zone for the footer's time. */
   timeZone: string;
+  /** A large faint word across every page (`VOID`), so no page of the document can pass for valid. */
+  watermark?: { text: string; color: string } | null;
 }
 
 export type FontName = 'regular' | 'bold' | 'mono';
@@ -50,6 +52,16 @@ export interface TableColumn {
 export interface TableSpec {
   columns: readonly TableColumn[];
   rows: readonly (readonly Cell[])[];
+}
+
+/** A row of a summary block such as an invoice's totals. */
+export interface SummaryRow {
+  label: string;
+  value: string;
+  /** Bold. */
+  strong?: boolean;
+  /** Framed in the accent colour, e.g. the amount due. */
+  boxed?: boolean;
 }
 
 export const colours = {
@@ -114,6 +126,16 @@ function partsOf(cell: Cell): TextPart[] {
   return [cell as TextPart];
 }
 
+/** The parts of a fontkit font (pdfkit's embedded font's `font`) that give glyph outlines. */
+interface OutlineFont {
+  unitsPerEm: number;
+  layout(text: string): {
+    bbox: { minY: number; maxY: number };
+    glyphs: { path: { toSVG(): string } }[];
+    positions: { xAdvance: number; xOffset: number; yOffset: number }[];
+  };
+}
+
 /** pdfkit's `openImage`, missing from its types: one embedded copy serves every page. */
 type ImageOpener = { openImage(src: Buffer): unknown };
 
@@ -124,6 +146,7 @@ export class PdfDocument {
   readonly left = MARGIN.left;
   private readonly brand: Brand;
   private readonly footerLine: string;
+  private readonly watermark: { text: string; color: string } | null;
   private logo: unknown = null;
   private finished = false;
 
@@ -132,6 +155,9 @@ export class PdfDocument {
     this.brand = options.brand;
     this.accent = validColour(options.brand.accent, '#334155');
     this.footerLine = `Generated ${formatDateTime(options.now, options.timeZone)}`;
+    this.watermark = options.watermark?.text.trim()
+      ? { text: options.watermark.text.trim(), color: validColour(options.watermark.color, colours.muted) }
+      : null;
     const author = options.author ?? options.brand.name;
     this.pdf = new PDFDocument({
       size: PAGE.size,
@@ -236,17 +262,27 @@ export class PdfDocument {
     return this;
   }
 
-  /** A coloured rounded label, e.g. a state; drawn at the left margin, or at `x` on the line `y`. */
-  badge(text: string, color: string, at?: { x: number; y: number }): this {
-    const size = 7.5;
+  /**
+   * A coloured rounded label, e.g. a state; drawn at the left margin, or on the line `y` starting
+   * at `x` (or ending there, with `align: 'right'`).
+   */
+  badge(
+    text: string,
+    color: string,
+    at?: { x: number; y: number; align?: 'left' | 'right' },
+    size = 7.5,
+  ): this {
     this.style({ font: 'bold', color }, size);
-    const width = this.pdf.widthOfString(text) + 10;
-    const height = size + 7;
+    // The proportions of the 7.5-point badge, at any size.
+    const scale = size / 7.5;
+    const pad = 5 * scale;
+    const width = this.pdf.widthOfString(text) + 2 * pad;
+    const height = size + 7 * scale;
     if (!at) this.ensureSpace(height);
-    const x = at?.x ?? this.left;
+    const x = at ? (at.align === 'right' ? at.x - width : at.x) : this.left;
     const y = at?.y ?? this.pdf.y;
     this.pdf.save().roundedRect(x, y, width, height, 4).fillOpacity(0.12).fill(color).restore();
-    this.pdf.fillColor(color).text(text, x + 5, y + 3.5, { lineBreak: false });
+    this.pdf.fillColor(color).text(text, x + pad, y + 3.5 * scale, { lineBreak: false });
     this.pdf.x = this.left;
     this.pdf.y = at ? at.y : y + height + 4;
     return this;
@@ -265,6 +301,117 @@ export class PdfDocument {
     this.drawParts(fitted, this.left + 3 + pad, top + pad, width);
     this.pdf.x = this.left;
     this.pdf.y = top + height + 8;
+    return this;
+  }
+
+  /**
+   * Blocks of stacked text side by side in equal columns (a seller and a buyer). When one of
+   * their words would not fit a column (a long email address), they are stacked instead, each
+   * across the full width, rather than cut mid-word.
+   */
+  columns(
+    blocks: readonly (readonly TextPart[])[],
+    options: { gap?: number; weights?: readonly number[] } = {},
+  ): this {
+    const gap = options.gap ?? 24;
+    const shown = blocks
+      .map((parts, i) => ({ parts, weight: options.weights?.[i] ?? 1 }))
+      .filter(({ parts }) => parts.some((p) => p.text !== ''));
+    const visible = shown.map(({ parts }) => parts);
+    if (visible.length === 0) return this;
+    const share =
+      (this.contentWidth - gap * (visible.length - 1)) / shown.reduce((sum, b) => sum + b.weight, 0);
+    const widths = shown.map(({ weight }) => weight * share);
+    const fits = visible.every((parts, i) =>
+      parts.every((part) => {
+        this.style(part, BODY_SIZE);
+        return part.text.split(/\s+/).every((word) => this.pdf.widthOfString(word) <= (widths[i] ?? 0));
+      }),
+    );
+    const sized = (parts: readonly TextPart[]) => parts.map((p) => ({ size: BODY_SIZE, ...p }));
+    if (!fits || visible.length === 1) {
+      visible.forEach((parts, i) => {
+        const fitted = sized(parts);
+        this.ensureSpace(Math.min(this.partsHeight(fitted, this.contentWidth), 120));
+        if (i > 0) this.space(10);
+        this.flowParts(fitted);
+      });
+      this.space(6);
+      return this;
+    }
+    const heights = visible.map((parts, i) => this.partsHeight(sized(parts), widths[i] ?? 0));
+    const height = Math.max(...heights);
+    this.ensureSpace(height);
+    const top = this.pdf.y;
+    let x = this.left;
+    visible.forEach((parts, i) => {
+      const width = widths[i] ?? 0;
+      this.drawParts(sized(parts), x, top, width);
+      x += width + gap;
+    });
+    this.pdf.x = this.left;
+    this.pdf.y = top + height + 10;
+    return this;
+  }
+
+  /** Stacked parts across the content width, flowing onto further pages like paragraphs. */
+  private flowParts(parts: readonly TextPart[]): void {
+    parts.forEach((part, i) => {
+      if (part.text === '') return;
+      if (i > 0) this.space(PART_GAP);
+      this.style(part, BODY_SIZE);
+      this.pdf.text(part.text, this.left, this.pdf.y, { width: this.contentWidth, lineGap: LINE_GAP });
+    });
+  }
+
+  /**
+   * Label and value rows against the right margin, values right-aligned (an invoice's totals).
+   * Kept on one page; strong rows are bold and boxed rows framed in the accent colour.
+   */
+  summary(rows: readonly SummaryRow[], width = 250): this {
+    const x = this.left + this.contentWidth - width;
+    const pad = 6;
+    const valueWidth = width * 0.45 - pad;
+    const labelWidth = width - valueWidth - 3 * pad;
+    const measured = rows.map((row) => {
+      const style: Omit<TextPart, 'text'> = { font: row.strong ? 'bold' : 'regular', size: BODY_SIZE };
+      const height = Math.max(
+        this.partHeight({ ...style, text: row.label }, labelWidth),
+        this.partHeight({ ...style, text: row.value }, valueWidth),
+      );
+      return { row, style, height: height + 2 * CELL_PAD_Y };
+    });
+    this.ensureSpace(measured.reduce((sum, m) => sum + m.height + 2, 0));
+    for (const { row, style, height } of measured) {
+      // Only a block taller than a page gets here without room for its next row.
+      this.ensureSpace(height);
+      const top = this.pdf.y;
+      if (row.boxed) {
+        this.pdf
+          .save()
+          .rect(x, top, width, height)
+          .fillOpacity(0.08)
+          .fill(this.accent)
+          .restore()
+          .save()
+          .rect(x, top, width, height)
+          .lineWidth(1.2)
+          .strokeColor(this.accent)
+          .stroke()
+          .restore();
+      }
+      this.drawParts([{ ...style, text: row.label }], x + pad, top + CELL_PAD_Y, labelWidth);
+      this.drawParts(
+        [{ ...style, text: row.value }],
+        x + width - pad - valueWidth,
+        top + CELL_PAD_Y,
+        valueWidth,
+        'right',
+      );
+      this.pdf.x = this.left;
+      this.pdf.y = top + height + (row.boxed ? 2 : 0);
+    }
+    this.space(10);
     return this;
   }
 
@@ -459,6 +606,8 @@ export class PdfDocument {
       const bottom = page.margins.bottom;
       page.margins.bottom = 0;
 
+      if (this.watermark) this.drawWatermark(this.watermark);
+
       if (this.logo) {
         this.pdf.image(this.logo as Buffer, this.left, 30, { fit: [180, 40] });
       } else {
@@ -496,6 +645,47 @@ export class PdfDocument {
 
       page.margins.bottom = bottom;
     }
+  }
+
+  /**
+   * The word across the page's diagonal, faint enough that the content stays readable through it.
+   * It is drawn as the bold font's glyph outlines rather than as text: diagonal text would be read
+   * back by text extraction (copy and paste, screen readers, pdftotext) in the middle of the
+   * invoice's lines, scattering letters through them.
+   */
+  private drawWatermark(mark: { text: string; color: string }): void {
+    this.style({ font: 'bold' }, 10);
+    const font = (this.pdf as unknown as { _font?: { font?: OutlineFont } })._font?.font;
+    if (!font?.layout) return;
+    const run = font.layout(mark.text);
+    const advance = run.positions.reduce((sum, p) => sum + p.xAdvance, 0);
+    if (advance <= 0) return;
+    const diagonal = Math.hypot(PAGE.width, PAGE.height);
+    const angle = (Math.atan2(PAGE.height, PAGE.width) * 180) / Math.PI;
+    // As large as fits along the middle two thirds of the diagonal, in font units per point.
+    const scale = Math.min(160 / font.unitsPerEm, (diagonal * 0.66) / advance);
+    const cx = PAGE.width / 2;
+    const cy = PAGE.height / 2;
+    this.pdf.save().rotate(-angle, { origin: [cx, cy] });
+    // Font units run upwards from the baseline, the page's downwards; the ink is centred.
+    const middle = (run.bbox.minY + run.bbox.maxY) / 2;
+    this.pdf.transform(scale, 0, 0, -scale, cx - (advance * scale) / 2, cy + middle * scale);
+    let x = 0;
+    run.glyphs.forEach((glyph, i) => {
+      const position = run.positions[i];
+      const outline = glyph.path.toSVG();
+      if (outline) {
+        this.pdf
+          .save()
+          .translate(x + (position?.xOffset ?? 0), position?.yOffset ?? 0)
+          .path(outline)
+          .fillOpacity(0.1)
+          .fill(mark.color)
+          .restore();
+      }
+      x += position?.xAdvance ?? 0;
+    });
+    this.pdf.restore();
   }
 
   /** Draws the headers and footers and ends the document; called once, by `toBuffer`. */
