@@ -990,6 +990,14 @@ describe.each(drivers)('client review on %s', (driver) => {
         from: 1,
         to: 2,
       });
+      // Round 1 named version 1; both sides are told the file has moved on since.
+      for (const ctx of [w.admin, w.client]) {
+        const seen = required(await taskReview({ ctx, input: { taskId } }), 'the review');
+        expect(seen.rounds.map((r) => r.deliverables[0])).toMatchObject([
+          { kind: 'file', version: 1, currentVersion: 2, available: true },
+          { kind: 'file', version: 2, currentVersion: 2, available: true },
+        ]);
+      }
       await decide(w.client, taskId, round2.roundId, 'approved');
 
       for (const ctx of [w.admin, w.client]) {

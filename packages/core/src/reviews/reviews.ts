@@ -196,16 +196,17 @@ async function buildRounds(tx: Tx, me: Person, entries: EntryRow[]): Promise<Rev
   for (const r of roundRows)
     for (const d of json<ReviewDeliverable[]>(r.deliverables, []))
       if (d.kind === 'file') fileIds.add(d.fileId);
-  // The files this reader can open now (a deliverable may have been deleted or made internal since).
-  const readable = new Set(
+  // The files this reader can open now, at their current version (a deliverable may have been
+  // deleted, made internal or given a newer version since).
+  const current = new Map(
     fileIds.size === 0
       ? []
       : (
-          await rows<{ id: string }>(
+          await rows<{ id: string; version: number }>(
             tx,
-            sql`select id::text as id from app.files where id = any(${`{${[...fileIds].join(',')}}`}::uuid[])`,
+            sql`select id::text as id, version from app.files where id = any(${`{${[...fileIds].join(',')}}`}::uuid[])`,
           )
-        ).map((row) => row.id),
+        ).map((row) => [row.id, Number(row.version)] as const),
   );
   // The team names reviewers by their names now; the trail keeps the decider's name as it was.
   const reviewerNames = new Map<string, string>();
@@ -225,7 +226,9 @@ async function buildRounds(tx: Tx, me: Person, entries: EntryRow[]): Promise<Rev
   const rounds: ReviewRoundItem[] = [];
   for (const [index, r] of roundRows.entries()) {
     const deliverables: ReviewDeliverable[] = json<ReviewDeliverable[]>(r.deliverables, []).map((d) =>
-      d.kind === 'file' ? { ...d, available: readable.has(d.fileId) } : d,
+      d.kind === 'file'
+        ? { ...d, available: current.has(d.fileId), currentVersion: current.get(d.fileId) ?? null }
+        : d,
     ) as ReviewDeliverable[];
     const mine = decisionRows.filter((d) => d.round_id === r.id);
     const decisions: ReviewDecisionItem[] = mine.map((d) => {

@@ -20,6 +20,11 @@ export type ReviewDeliverable =
       contentType: string;
       /** Whether this reader can open the file now (it may have been deleted or made internal since). */
       available: boolean;
+      /**
+       * The file's version now, when the reader can open it: a later one than `version` means the
+       * file changed after the round was submitted, and opening it shows the newer bytes.
+       */
+      currentVersion: number | null;
     }
   | { kind: 'link'; url: string; label: string };
 
