@@ -6,6 +6,7 @@ export { type ClientPermission, clientPermissions } from './columns';
 export * from './email';
 export * from './feed';
 export * from './files';
+export * from './invoicing';
 export * from './platform';
 export * from './projects';
 export * from './reviews';
