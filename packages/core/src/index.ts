@@ -196,6 +196,19 @@ export {
 } from './files/zip-writer';
 export * as inputs from './input';
 export { parseInput } from './input';
+export type { InvoiceSettings, TaxRateItem } from './invoices/settings';
+export {
+  archiveTaxRate,
+  archiveTaxRateInput,
+  createTaxRate,
+  getInvoiceSettings,
+  invoiceSettingsInput,
+  rateLabel,
+  taxRateInput,
+  updateInvoiceSettings,
+  updateTaxRate,
+  updateTaxRateInput,
+} from './invoices/settings';
 export type { EmailSettingsRow } from './mail/delivery';
 export {
   deliverEmail,
