@@ -122,6 +122,14 @@ const unique = (what: string) => `${what}-${randomBytes(4).toString('hex')}`;
 const everyoneInT = (rows: Reads, adminU: Reads): Record<MatrixActor, Reads> =>
   ({ ...Object.fromEntries(matrixActors.map((a) => [a, rows])), adminU }) as Record<MatrixActor, Reads>;
 
+/** Reads of an admin-only table: each tenant's admin its own rows, the rest of the team none. */
+const adminsOnly = (rows: Reads, adminU: Reads): Record<MatrixActor, Reads> =>
+  ({
+    ...Object.fromEntries(matrixActors.map((a) => [a, clients.includes(a) ? 'denied' : []])),
+    admin: rows,
+    adminU,
+  }) as Record<MatrixActor, Reads>;
+
 const NOTIFY_RULE =
   "A client notifies only themselves (notifications_client_insert): what a client's act tells others " +
   'is written by a trigger or the worker, never in wording the client chose.';
@@ -372,6 +380,30 @@ const spec: Record<string, TableSpec> = {
         expect: writes('delete', ['admin'], TEAM_ONLY),
       },
     ],
+  },
+
+  invoice_settings: {
+    key: ['tenant_id'],
+    label: (r, f) => f.name(r.tenant_id),
+    // Invoicing is the agency's business: admins only. Staff and the worker hold the team's
+    // grants but their policies see nothing; clients hold no grant at all.
+    select: adminsOnly(['T'], ['U']),
+    insert: [
+      {
+        target: 'a second settings row for T',
+        row: (f) => ({ ...T(f), number_prefix: 'X-' }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+      },
+    ],
+    update: [
+      {
+        target: "T's settings",
+        where: T,
+        set: () => ({ next_number: 42 }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [{ target: "T's settings", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
   },
 
   invitations: {
@@ -1482,6 +1514,35 @@ const spec: Record<string, TableSpec> = {
         target: 'P-internal/S1',
         where: (f) => ({ ...T(f), task_id: f.id['P-internal'], user_id: f.id.S1 }),
         expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  tax_rates: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // Admins only, as the invoice settings.
+    select: adminsOnly(['tax:VAT'], ['U:tax:VAT']),
+    insert: [
+      {
+        target: 'a new rate for T',
+        row: (f) => ({ ...T(f), name: 'GST', rate_basis_points: 1000, inclusive: true }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'tax:VAT, archived',
+        where: (f) => ({ ...T(f), id: f.id['tax:VAT'] }),
+        set: () => ({ archived_at: now }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'tax:VAT',
+        where: (f) => ({ ...T(f), id: f.id['tax:VAT'] }),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
       },
     ],
   },

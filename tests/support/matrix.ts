@@ -46,6 +46,7 @@ import { type AdminActor, type ClientActor, createTenant, type TenantFixture } f
  *            (`r:P-visible#2`), approved by B and still open, waiting for A; Q-visible: round 1
  *            by the admin for C (`r:Q-visible#1`). Reminders (the worker's): to A of
  *            r:P-visible#1, to C of r:Q-visible#1
+ *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only
  *
  * Every row is named by a label (`P`, `A`, `P/A`, `P:project.assigned@A`, …) through `label()`,
  * so expectations read as the fixture above; U's rows carry a `U:` prefix.
@@ -559,6 +560,8 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'U:f:P-visible': U.fileId,
     'U:fv:P-visible': U.fileVersionId,
     'U:r:P-visible#1': U.reviewRoundId,
+    'tax:VAT': T.taxRateId,
+    'U:tax:VAT': U.taxRateId,
   };
   const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
   return {

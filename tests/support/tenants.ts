@@ -48,6 +48,8 @@ export interface TenantFixture extends TenantRow {
    * the worker's reminder of it to the client.
    */
   reviewRoundId: string;
+  /** The tenant's one tax rate (VAT 20 %, exclusive), beside its invoice settings. */
+  taxRateId: string;
 }
 
 export type BrandingInput = Partial<Omit<typeof schema.branding.$inferInsert, 'tenantId'>>;
@@ -117,6 +119,7 @@ export async function createTenant(
   const fileId = randomUUID();
   const fileVersionId = randomUUID();
   const reviewRoundId = randomUUID();
+  const taxRateId = randomUUID();
 
   await withActor(t.handle.db, admin, async (tx) => {
     await tx.insert(schema.branding).values({ tenantId, displayName: tenant.name, ...options.branding });
@@ -167,6 +170,8 @@ export async function createTenant(
       clientVisible: true,
     });
     await tx.insert(schema.workSettings).values({ tenantId });
+    await tx.insert(schema.invoiceSettings).values({ tenantId });
+    await tx.insert(schema.taxRates).values({ tenantId, id: taxRateId, name: 'VAT', rateBasisPoints: 2000 });
     await tx.insert(schema.folders).values({ tenantId, id: folderId, projectId, name: 'Brand' });
     const upload = {
       tenantId,
@@ -277,5 +282,6 @@ export async function createTenant(
     fileId,
     fileVersionId,
     reviewRoundId,
+    taxRateId,
   };
 }
