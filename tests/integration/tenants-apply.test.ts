@@ -152,7 +152,9 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
          (select count(*)::int from app.task_assignees where tenant_id = $1) as assignees,
          (select count(*)::int from app.messages where tenant_id = $1) as comments,
          (select count(*)::int from app.work_settings where tenant_id = $1) as settings,
-         (select count(*)::int from app.branding where tenant_id = $1) as branding`,
+         (select count(*)::int from app.branding where tenant_id = $1) as branding,
+         (select count(*)::int from app.invoice_settings where tenant_id = $1) as invoicing,
+         (select count(*)::int from app.tax_rates where tenant_id = $1) as tax_rates`,
       [tenantId],
     );
     return row;
@@ -189,6 +191,8 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
       comments: comments.length,
       settings: 1,
       branding: 1,
+      invoicing: manifest.invoicing ? 1 : 0,
+      tax_rates: manifest.invoicing?.taxRates.length ?? 0,
     };
   };
 
@@ -210,6 +214,17 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
       theme: manifest.brand.theme,
     });
     expect(found?.branding?.logoSha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // Invoicing as declared: its numbering and currency, and each tax rate once.
+    expect(manifest.invoicing?.taxRates.length).toBeGreaterThan(0);
+    const [invoicing] = await t.superuser<{ number_prefix: string; default_currency: string }>(
+      'select number_prefix, default_currency from app.invoice_settings where tenant_id = $1',
+      [first.tenantId],
+    );
+    expect(invoicing).toEqual({
+      number_prefix: manifest.invoicing?.numberPrefix,
+      default_currency: manifest.invoicing?.defaultCurrency,
+    });
   });
 
   it('leaves an existing agency alone when asked for missing ones only', async () => {

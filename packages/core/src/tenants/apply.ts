@@ -24,6 +24,8 @@ const {
   taskAssignees,
   tasks,
   threads,
+  invoiceSettings,
+  taxRates,
   users,
   workSettings,
 } = schema;
@@ -344,6 +346,20 @@ export async function applyTenant(
         target: workSettings.tenantId,
         set: { clientsSeeAssignees: manifest.work.clientsSeeAssignees, updatedAt: new Date() },
       });
+    if (manifest.invoicing) {
+      const { taxRates: rates, ...settings } = manifest.invoicing;
+      await tx
+        .insert(invoiceSettings)
+        .values({ tenantId, ...settings })
+        .onConflictDoUpdate({
+          target: invoiceSettings.tenantId,
+          set: { ...settings, updatedAt: new Date() },
+        });
+      const present = new Set((await tx.select({ name: taxRates.name }).from(taxRates)).map((r) => r.name));
+      const missing = rates.filter((rate) => !present.has(rate.name));
+      if (missing.length > 0)
+        await tx.insert(taxRates).values(missing.map((rate) => ({ tenantId, ...rate })));
+    }
     const contactNames = new Map(
       manifest.companies.flatMap((c) => c.contacts.map((p) => [p.email.toLowerCase(), p.name] as const)),
     );

@@ -82,6 +82,23 @@ export const tenantManifest = z
     work: z
       .object({ clientsSeeAssignees: z.boolean().default(false) })
       .default({ clientsSeeAssignees: false }),
+    /** Invoicing settings and tax rates (rates in basis points: 20 % is 2000). */
+    invoicing: z
+      .object({
+        numberPrefix: z.string().regex(/^[A-Za-z0-9/_-]{1,20}$/),
+        defaultCurrency: z.string().regex(/^[A-Z]{3}$/),
+        defaultDueDays: z.number().int().min(0).max(365).default(30),
+        taxRates: z
+          .array(
+            z.object({
+              name: text(100),
+              rateBasisPoints: z.number().int().min(0).max(100_000),
+              inclusive: z.boolean().default(false),
+            }),
+          )
+          .default([]),
+      })
+      .optional(),
     /** Staff logins, each assigned to the projects that list them. */
     staff: z.array(person).default([]),
     /** Client companies and their contacts: each contact is one account with its own permissions. */
