@@ -203,7 +203,14 @@ test('a shared PDF renders in the page with pdf.js; images show thumbnails', asy
   await page.getByRole('link', { name: /^Design \d+ files?$/ }).click();
   const thumbnail = page.locator('img[src^="/files/"]').first();
   await expect(thumbnail).toBeVisible();
-  expect(await thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  // Visible is not loaded: wait until the browser has decoded the picture.
+  await expect
+    .poll(() =>
+      thumbnail.evaluate(
+        (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth,
+      ),
+    )
+    .toBeGreaterThan(0);
 });
 
 test('a client downloads a folder as a zip that unzips to exactly its shared files', async ({
