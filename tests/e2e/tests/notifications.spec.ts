@@ -49,6 +49,7 @@ test('the bell shows what is unread, opens, follows a notification, and the coun
   await expect(bell).toBeVisible();
   await expect(bell).toHaveAttribute('aria-expanded', 'false');
 
+  await page.locator('html[data-interactive]').waitFor({ state: 'attached' });
   await bell.click();
   await expect(bell).toHaveAttribute('aria-expanded', 'true');
   const panel = page.getByRole('region', { name: 'Notifications' });
@@ -133,6 +134,8 @@ test('on a phone the bell’s panel fits the screen', async ({ page, hostUrl }) 
   await page.setViewportSize({ width: 360, height: 740 });
   const agency = await signUpAgency(page, hostUrl);
   await page.goto(hostUrl(agency.host, '/admin'));
+  // Before the page is interactive the bell is a link to the full list; the panel needs its script.
+  await page.locator('html[data-interactive]').waitFor({ state: 'attached' });
   await page.getByRole('banner').getByRole('button', { name: 'Notifications', exact: true }).click();
   const panel = page.getByRole('region', { name: 'Notifications' });
   await expect(panel.getByText('You’re all caught up.')).toBeVisible();
