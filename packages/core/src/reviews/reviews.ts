@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { schema, sql, system, type Tx } from '@foyer/db';
+import { type SQL, schema, sql, system, type Tx } from '@foyer/db';
 import { approvalRecordPdf } from '@foyer/pdf';
 import type { z } from 'zod';
 import { type Ctx, type Person, PREVIEW_IS_READ_ONLY, personOf, record, type TxCtx, transact } from '../ctx';
@@ -133,6 +133,20 @@ function list(value: string[] | string | null): string[] {
 }
 
 /**
+ * The state of the round whose entry is aliased `alias`, by the database's one rule
+ * (`app.review_state`) over its decisions; `superseded` says whether a later round counts.
+ */
+function roundState(alias: 'e' | 'r', superseded: boolean): SQL {
+  const a = sql.raw(alias);
+  const count = (decision: 'approved' | 'revisions') =>
+    sql`(select count(*)::int from app.review_entries d where d.tenant_id = ${a}.tenant_id and d.round_id = ${a}.id and d.decision = ${sql.raw(`'${decision}'`)})`;
+  const later = superseded
+    ? sql`exists (select 1 from app.review_entries l where l.tenant_id = ${a}.tenant_id and l.task_id = ${a}.task_id and l.kind = 'round' and l.seq > ${a}.seq)`
+    : sql`false`;
+  return sql`app.review_state(${a}.rule, cardinality(${a}.reviewer_ids), ${count('approved')}, ${count('revisions')}, ${later})`;
+}
+
+/**
  * A task's trail, oldest first, with each round's state derived by the database's one rule. The
  * team's copy carries the names as they were and where each act came from; a client's does not
  * (nor are they granted those columns).
@@ -146,11 +160,7 @@ async function readEntries(tx: Tx, taskId: string, team: boolean): Promise<Entry
     sql`select e.id::text as id, e.seq, e.kind, e.round_id::text as round_id, e.round_n, e.actor_id::text as actor_id,
                ${teamOnly}, e.shown_name, e.decision, e.body, e.pin, e.deliverables,
                e.reviewer_ids::text[] as reviewer_ids, e.reviewers_shown, e.rule, e.created_at,
-               case when e.kind = 'round' then app.review_state(e.rule, cardinality(e.reviewer_ids),
-                 (select count(*)::int from app.review_entries d where d.tenant_id = e.tenant_id and d.round_id = e.id and d.decision = 'approved'),
-                 (select count(*)::int from app.review_entries d where d.tenant_id = e.tenant_id and d.round_id = e.id and d.decision = 'revisions'),
-                 exists (select 1 from app.review_entries l where l.tenant_id = e.tenant_id and l.task_id = e.task_id and l.kind = 'round' and l.seq > e.seq))
-               end as state
+               case when e.kind = 'round' then ${roundState('e', true)} end as state
           from app.review_entries e
          where e.task_id = ${taskId}::uuid
          order by e.seq`,
@@ -750,11 +760,7 @@ export async function decideReview({
     );
     const [after] = await rows<{ state: RoundState }>(
       tx,
-      sql`select app.review_state(r.rule, cardinality(r.reviewer_ids),
-                 (select count(*)::int from app.review_entries d where d.tenant_id = r.tenant_id and d.round_id = r.id and d.decision = 'approved'),
-                 (select count(*)::int from app.review_entries d where d.tenant_id = r.tenant_id and d.round_id = r.id and d.decision = 'revisions'),
-                 false) as state
-            from app.review_entries r where r.id = ${round.id}::uuid`,
+      sql`select ${roundState('r', false)} as state from app.review_entries r where r.id = ${round.id}::uuid`,
     );
     await record(ctx, {
       verb: data.decision === 'approved' ? 'review.approved' : 'review.revisions',
@@ -782,8 +788,6 @@ export async function waitingReviews({
   return transact(ctx, async ({ tx }) => {
     if (!team && !(await clientMayReview(tx, me)))
       return { items: [], total: 0, page, pageSize: WAITING_PAGE_SIZE };
-    const decided = sql`(select count(*)::int from app.review_entries d where d.tenant_id = r.tenant_id and d.round_id = r.id and d.decision = 'approved')`;
-    const revised = sql`(select count(*)::int from app.review_entries d where d.tenant_id = r.tenant_id and d.round_id = r.id and d.decision = 'revisions')`;
     const mine = team
       ? sql``
       : sql`and ${me.userId}::uuid = any(r.reviewer_ids)
@@ -793,7 +797,7 @@ export async function waitingReviews({
           join app.projects p on p.tenant_id = r.tenant_id and p.id = r.project_id and p.status <> 'archived'
          where r.kind = 'round'
            and not exists (select 1 from app.review_entries l where l.tenant_id = r.tenant_id and l.task_id = r.task_id and l.kind = 'round' and l.seq > r.seq)
-           and app.review_state(r.rule, cardinality(r.reviewer_ids), ${decided}, ${revised}, false) = 'open'
+           and ${roundState('r', false)} = 'open'
            ${mine}`;
     const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int as n ${open}`);
     const found = await rows<{
