@@ -620,7 +620,7 @@ function parseDiscount(
  * Checks a draft as the editor sent it and computes its figures with @foyer/billing: every field
  * error at once, keyed by its path (`lines.2.unitPrice`), so the editor shows each beside its field.
  */
-async function computeDraft(tx: Tx, data: DraftData): Promise<ComputedDraft> {
+export async function computeDraft(tx: Tx, data: DraftData): Promise<ComputedDraft> {
   const fields: Record<string, string> = {};
   const currency = data.currency.trim().toUpperCase();
   if (!isCurrency(currency)) fields.currency = 'Enter a currency code, such as USD, EUR or GBP.';
@@ -933,7 +933,7 @@ async function tellAudience(
 }
 
 /** Takes the next number of the tenant's sequence, under the settings row's lock. */
-async function takeNumber(tx: Tx, tenantId: string): Promise<string> {
+export async function takeNumber(tx: Tx, tenantId: string): Promise<string> {
   await tx.execute(
     sql`insert into app.invoice_settings (tenant_id) values (${tenantId}::uuid) on conflict (tenant_id) do nothing`,
   );
