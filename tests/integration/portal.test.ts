@@ -454,7 +454,11 @@ describe.each(drivers)('portal on %s', (driver) => {
       ctx: admin,
       input: { taskId: tenant.taskId, note: 'Please review', reviewerIds: [tenant.client.userId] },
     });
-    expect(await done()).toMatchObject({ review_requested: true, invoice_sent: false, portal_previewed: false });
+    expect(await done()).toMatchObject({
+      review_requested: true,
+      invoice_sent: false,
+      portal_previewed: false,
+    });
     // An invoice sent: a draft does not count.
     const invoice = await createInvoice({
       ctx: admin,
