@@ -1,0 +1,80 @@
+import { clientInvoices, listInvoices } from '@foyer/core';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { access } from '../access';
+import type { AppEnv } from '../app';
+
+const statuses = [
+  'draft',
+  'sent',
+  'viewed',
+  'partially_paid',
+  'paid',
+  'overdue',
+  'refunded',
+  'partially_refunded',
+  'void',
+] as const;
+
+const Invoice = z
+  .object({
+    id: z.string().uuid(),
+    number: z.string().nullable().openapi({ description: 'Null for a draft (admins only)' }),
+    status: z.enum(statuses),
+    statusLabel: z.string(),
+    clientId: z.string().uuid(),
+    buyerName: z.string(),
+    projectId: z.string().uuid().nullable(),
+    projectName: z.string().nullable(),
+    currency: z.string().openapi({ example: 'EUR' }),
+    issueDate: z.string().openapi({ description: 'YYYY-MM-DD' }),
+    dueDate: z.string().openapi({ description: 'YYYY-MM-DD' }),
+    totalMinor: z.number().int().openapi({ description: 'In the currency’s minor units' }),
+    balanceMinor: z.number().int().openapi({ description: 'What is still owed, in minor units' }),
+    total: z.string().openapi({ example: '€1,250.00' }),
+    balance: z.string(),
+  })
+  .openapi('Invoice');
+
+const route = createRoute({
+  method: 'get',
+  path: '/invoices',
+  summary: 'Invoices',
+  description:
+    'For a client with the Invoices permission: the issued invoices addressed to them or their company, newest first. For an admin: every invoice, drafts first. 25 per page.',
+  middleware: access('signed-in'),
+  request: {
+    query: z.object({
+      page: z.string().max(12).optional().openapi({ description: 'From 1' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'A page of invoices',
+      content: {
+        'application/json': {
+          schema: z.object({
+            items: z.array(Invoice),
+            total: z.number().int(),
+            page: z.number().int(),
+            pageSize: z.number().int(),
+          }),
+        },
+      },
+    },
+    401: { description: 'Not signed in' },
+    403: { description: 'Staff, or a client without the Invoices permission' },
+  },
+});
+
+export function invoicesRoute(api: OpenAPIHono<AppEnv>) {
+  api.openapi(route, async (c) => {
+    const { page } = c.req.valid('query');
+    // One transaction, whose first statement looks the session up and sets its context.
+    const result = await c.get('asSession')((ctx) =>
+      ctx.actor?.kind === 'admin'
+        ? listInvoices({ ctx, input: { page: page ?? 1 } })
+        : clientInvoices({ ctx, input: { page: page ?? 1 } }),
+    );
+    return c.json(result, 200);
+  });
+}
