@@ -82,7 +82,7 @@ describe.each(drivers)('the invoices API on %s', (driver) => {
 
     const admin = (await (await get('/api/v1/invoices', tokens.admin)).json()) as { total: number };
     expect(admin.total).toBe(2);
-    expect((await get('/api/v1/invoices', tokens.staff)).status).toBe(403);
+    expect(await (await get('/api/v1/invoices', tokens.staff)).json()).toMatchObject({ items: [], total: 0 });
     expect((await get('/api/v1/invoices')).status).toBe(401);
     // A page past the end is empty; a page that is not a number reads as the first.
     const far = (await (await get('/api/v1/invoices?page=9', tokens.client)).json()) as { items: unknown[] };
