@@ -79,7 +79,6 @@ export async function applyInvoices(
         issuedAt: issued ? issuedAt : null,
         sentAt: issued ? issuedAt : null,
         viewedAt: issued && invoice.state !== 'sent' ? after(1) : null,
-        overdueAt: issued && overdue && invoice.state !== 'paid' ? after(invoice.dueInDays + 1) : null,
         voidedAt: invoice.state === 'void' ? after(2) : null,
         voidReason: invoice.state === 'void' ? (invoice.voidReason ?? 'Issued in error') : null,
       })
@@ -112,11 +111,11 @@ export async function applyInvoices(
            where id = ${row.id}::uuid`,
     );
     if (issued && overdue && invoice.state === 'overdue') {
-      // The reminders the schedule sent: before and on the due date, the overdue notice.
+      // The reminders the schedule sent before and on the due date. The overdue mark (and its
+      // notice) is left to the invoice schedule, which finds it on the server's first tick.
       for (const [kind, day] of [
         ['before', addDays(dueDate, -3)],
         ['due', dueDate],
-        ['overdue', addDays(dueDate, 1)],
       ] as const) {
         if (day < issueDate) continue;
         await tx.insert(schema.invoiceReminders).values({
