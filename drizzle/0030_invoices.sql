@@ -170,3 +170,7 @@ $$;
 REVOKE ALL ON FUNCTION app.invoice_status(boolean, boolean, date, boolean, bigint, bigint, bigint, date) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION app.invoice_status(boolean, boolean, date, boolean, bigint, bigint, bigint, date) TO foyer_team, foyer_client, foyer_system;
+--> statement-breakpoint
+-- The reminders sent are the invoice's history, and what keeps two workers from sending one
+-- twice: added and read, never changed or removed (an invoice's deletion takes its reminders).
+REVOKE UPDATE, DELETE, TRUNCATE ON app.invoice_reminders FROM foyer_team;
