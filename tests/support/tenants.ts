@@ -50,6 +50,62 @@ export interface TenantFixture extends TenantRow {
   reviewRoundId: string;
   /** The tenant's one tax rate (VAT 20 %, exclusive), beside its invoice settings. */
   taxRateId: string;
+  /**
+   * The admin's invoice to the client's company (issued, not yet viewed, partly paid), with its
+   * one line, one payment and the worker's reminder of it.
+   */
+  invoiceId: string;
+  invoiceLineId: string;
+  invoicePaymentId: string;
+  invoiceReminderId: string;
+}
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * A one-line invoice (one item at 100.00, VAT 20 % on top: 120.00), dated today and due in 30
+ * days: issued under `number`, or a draft when it is null. Its figures are the ones
+ * `@foyer/billing` computes for that line.
+ */
+export function invoiceFixture(
+  tenantId: string,
+  taxRateId: string,
+  invoice: { id: string; clientId: string; contactId?: string; number: string | null; paidMinor?: number },
+  lineId: string,
+): { invoice: typeof schema.invoices.$inferInsert; line: typeof schema.invoiceLines.$inferInsert } {
+  const tax = { taxRateId, name: 'VAT', rateBasisPoints: 2000, inclusive: false, minor: 2000 };
+  const issued = invoice.number === null ? null : new Date();
+  return {
+    invoice: {
+      tenantId,
+      ...invoice,
+      currency: 'GBP',
+      issueDate: isoDay(new Date()),
+      dueDate: isoDay(new Date(Date.now() + 30 * 86_400_000)),
+      buyerName: 'Client company',
+      subtotalMinor: 10_000,
+      taxMinor: 2000,
+      totalMinor: 12_000,
+      taxes: [tax],
+      issuedAt: issued,
+      sentAt: issued,
+    },
+    line: {
+      tenantId,
+      id: lineId,
+      invoiceId: invoice.id,
+      position: 0,
+      description: 'Design work',
+      quantityMilli: 1000,
+      unitPriceMinor: 10_000,
+      grossMinor: 10_000,
+      discountMinor: 0,
+      netMinor: 10_000,
+      taxMinor: 2000,
+      totalMinor: 12_000,
+      taxes: [tax],
+    },
+  };
 }
 
 export type BrandingInput = Partial<Omit<typeof schema.branding.$inferInsert, 'tenantId'>>;
@@ -120,6 +176,10 @@ export async function createTenant(
   const fileVersionId = randomUUID();
   const reviewRoundId = randomUUID();
   const taxRateId = randomUUID();
+  const invoiceId = randomUUID();
+  const invoiceLineId = randomUUID();
+  const invoicePaymentId = randomUUID();
+  const invoiceReminderId = randomUUID();
 
   await withActor(t.handle.db, admin, async (tx) => {
     await tx.insert(schema.branding).values({ tenantId, displayName: tenant.name, ...options.branding });
@@ -242,13 +302,36 @@ export async function createTenant(
       sql`insert into app.review_entries (tenant_id, id, task_id, kind, actor_id, body, reviewer_ids)
           values (${tenantId}, ${reviewRoundId}, ${taskId}, 'round', ${admin.userId}, 'First designs', array[${client.userId}]::uuid[])`,
     );
+    // Numbered outside the tenant's sequence (an earlier prefix), so the first invoice a test
+    // issues is still INV-0001.
+    const { invoice, line } = invoiceFixture(
+      tenantId,
+      taxRateId,
+      { id: invoiceId, clientId, number: 'PRE-0001', paidMinor: 5000 },
+      invoiceLineId,
+    );
+    await tx.insert(schema.invoices).values({ ...invoice, createdBy: admin.userId });
+    await tx.insert(schema.invoiceLines).values(line);
+    await tx.insert(schema.invoicePayments).values({
+      tenantId,
+      id: invoicePaymentId,
+      invoiceId,
+      kind: 'payment',
+      amountMinor: 5000,
+      paidOn: invoice.issueDate,
+      method: 'Bank transfer',
+      recordedBy: admin.userId,
+    });
   });
   // Reminders are the worker's to record.
-  await withActor(t.handle.db, { kind: 'worker', tenantId }, (tx) =>
-    tx
+  await withActor(t.handle.db, { kind: 'worker', tenantId }, async (tx) => {
+    await tx
       .insert(schema.reviewReminders)
-      .values({ tenantId, taskId, projectId, roundId: reviewRoundId, userId: client.userId }),
-  );
+      .values({ tenantId, taskId, projectId, roundId: reviewRoundId, userId: client.userId });
+    await tx
+      .insert(schema.invoiceReminders)
+      .values({ tenantId, id: invoiceReminderId, invoiceId, kind: 'before', onDate: isoDay(new Date()) });
+  });
   // Preferences are each person's own, and activity is recorded in the actor's name: written as that person.
   for (const actor of [admin, client]) {
     await withActor(t.handle.db, actor, async (tx) => {
@@ -283,5 +366,9 @@ export async function createTenant(
     fileVersionId,
     reviewRoundId,
     taxRateId,
+    invoiceId,
+    invoiceLineId,
+    invoicePaymentId,
+    invoiceReminderId,
   };
 }
