@@ -138,6 +138,37 @@ const OWN_NAME_RULE =
   'A person records activity in their own name only (activity_record_insert: actor_id is not distinct ' +
   'from app.user_id); a null actor is for those who act without a user: the worker, API keys, visitors.';
 
+/** A row of T by its fixture label. */
+const byId = (label: string) => (f: MatrixFixture) => ({ ...T(f), id: f.id[label] });
+
+/**
+ * Invoicing is the admins'; the worker reads every invoice (the overdue job, reminders). A client
+ * with `invoices` reads the issued invoices addressed to their company or to them: never a draft
+ * (inv:X-draft). D has `invoices`, E too (company Y); F is deactivated.
+ */
+const invoiceReads: Record<MatrixActor, Reads> = {
+  admin: ['inv:X', 'inv:X-draft', 'inv:Y-B', 'inv:Z'],
+  staffS1: [],
+  staffS2: [],
+  clientA: ['inv:X'],
+  clientB: ['inv:Y-B'],
+  clientC: ['inv:Z'],
+  clientD: ['inv:X'],
+  clientE: ['inv:Y-B'],
+  clientF: [],
+  worker: ['inv:X', 'inv:X-draft', 'inv:Y-B', 'inv:Z'],
+  adminU: ['U:inv:X'],
+};
+
+/** Each invoice's one line (`inv:X` → `line:X`), read with its invoice. */
+const linesOf = (reads: Record<MatrixActor, Reads>) =>
+  Object.fromEntries(
+    Object.entries(reads).map(([actor, labels]) => [
+      actor,
+      labels === 'denied' ? labels : labels.map((label) => label.replace('inv:', 'line:')),
+    ]),
+  ) as Record<MatrixActor, Reads>;
+
 const VIEWED_NOW_RULE =
   'A client marks an invoice viewed at this moment only (invoices_client_update: viewed_at = now()), ' +
   'so the first view is recorded as it happened.';
@@ -413,22 +444,7 @@ const spec: Record<string, TableSpec> = {
   invoices: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
-    // Invoicing is the admins'; the worker reads them all (the overdue job, reminders). A client
-    // with `invoices` reads the issued invoices addressed to their company or to them: never a
-    // draft (inv:X-draft). D has `invoices`, E too (company Y); F is deactivated.
-    select: {
-      admin: ['inv:X', 'inv:X-draft', 'inv:Y-B', 'inv:Z'],
-      staffS1: [],
-      staffS2: [],
-      clientA: ['inv:X'],
-      clientB: ['inv:Y-B'],
-      clientC: ['inv:Z'],
-      clientD: ['inv:X'],
-      clientE: ['inv:Y-B'],
-      clientF: [],
-      worker: ['inv:X', 'inv:X-draft', 'inv:Y-B', 'inv:Z'],
-      adminU: ['U:inv:X'],
-    },
+    select: invoiceReads,
     // Who made an invoice is the team's business: clients hold no grant on it.
     columns: { created_by: teamOnlyColumn },
     insert: [
@@ -448,7 +464,7 @@ const spec: Record<string, TableSpec> = {
     update: [
       {
         target: 'inv:X-draft, readdressed',
-        where: (f) => ({ ...T(f), id: f.id['inv:X-draft'] }),
+        where: byId('inv:X-draft'),
         set: () => ({ buyer_name: 'Readdressed' }),
         // The worker updates invoices (marking them overdue); clients hold no grant on the column.
         expect: writes('update', ['admin', 'worker'], TEAM_ONLY),
@@ -456,13 +472,13 @@ const spec: Record<string, TableSpec> = {
       {
         // A client's one column: viewed_at, to this moment, while unset, on an invoice they read.
         target: 'inv:X, viewed now',
-        where: (f) => ({ ...T(f), id: f.id['inv:X'] }),
+        where: byId('inv:X'),
         set: () => ({ viewed_at: now }),
         expect: writes('update', ['admin', 'worker', 'clientA', 'clientD'], BOTH),
       },
       {
         target: 'inv:X, viewed an hour from now',
-        where: (f) => ({ ...T(f), id: f.id['inv:X'] }),
+        where: byId('inv:X'),
         set: () => ({ viewed_at: inAnHour }),
         expect: writes('update', ['admin', 'worker'], BOTH, {
           clientA: refused(VIEWED_NOW_RULE),
@@ -473,7 +489,7 @@ const spec: Record<string, TableSpec> = {
     delete: [
       {
         target: 'inv:X-draft',
-        where: (f) => ({ ...T(f), id: f.id['inv:X-draft'] }),
+        where: byId('inv:X-draft'),
         expect: writes('delete', ['admin'], TEAM_ONLY),
       },
     ],
@@ -483,19 +499,7 @@ const spec: Record<string, TableSpec> = {
     key: ['id'],
     label: (r, f) => f.name(r.id),
     // The lines of the invoices each reads.
-    select: {
-      admin: ['line:X', 'line:X-draft', 'line:Y-B', 'line:Z'],
-      staffS1: [],
-      staffS2: [],
-      clientA: ['line:X'],
-      clientB: ['line:Y-B'],
-      clientC: ['line:Z'],
-      clientD: ['line:X'],
-      clientE: ['line:Y-B'],
-      clientF: [],
-      worker: ['line:X', 'line:X-draft', 'line:Y-B', 'line:Z'],
-      adminU: ['U:line:X'],
-    },
+    select: linesOf(invoiceReads),
     insert: [
       {
         target: 'a second line of inv:X-draft',
@@ -519,7 +523,7 @@ const spec: Record<string, TableSpec> = {
     update: [
       {
         target: 'line:X-draft, reworded',
-        where: (f) => ({ ...T(f), id: f.id['line:X-draft'] }),
+        where: byId('line:X-draft'),
         set: () => ({ description: 'Reworded' }),
         expect: writes('update', ['admin'], TEAM_ONLY),
       },
@@ -527,7 +531,7 @@ const spec: Record<string, TableSpec> = {
     delete: [
       {
         target: 'line:X-draft',
-        where: (f) => ({ ...T(f), id: f.id['line:X-draft'] }),
+        where: byId('line:X-draft'),
         expect: writes('delete', ['admin'], TEAM_ONLY),
       },
     ],
@@ -570,7 +574,7 @@ const spec: Record<string, TableSpec> = {
     update: [
       {
         target: 'pay:X, its reference corrected',
-        where: (f) => ({ ...T(f), id: f.id['pay:X'] }),
+        where: byId('pay:X'),
         set: () => ({ reference: 'Corrected' }),
         expect: writes('update', ['admin'], TEAM_ONLY),
       },
@@ -578,7 +582,7 @@ const spec: Record<string, TableSpec> = {
     delete: [
       {
         target: 'pay:X',
-        where: (f) => ({ ...T(f), id: f.id['pay:X'] }),
+        where: byId('pay:X'),
         expect: writes('delete', ['admin'], TEAM_ONLY),
       },
     ],
@@ -603,7 +607,7 @@ const spec: Record<string, TableSpec> = {
     update: [
       {
         target: 'rem:X',
-        where: (f) => ({ ...T(f), id: f.id['rem:X'] }),
+        where: byId('rem:X'),
         set: () => ({ sent_at: now }),
         expect: writes('update', [], NOBODY),
       },
@@ -611,7 +615,7 @@ const spec: Record<string, TableSpec> = {
     delete: [
       {
         target: 'rem:X',
-        where: (f) => ({ ...T(f), id: f.id['rem:X'] }),
+        where: byId('rem:X'),
         expect: writes('delete', [], NOBODY),
       },
     ],
