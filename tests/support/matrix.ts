@@ -13,6 +13,7 @@ import { findPgFailure, SqlState } from './assert';
 import type { TestDatabase } from './databases';
 import {
   type AdminActor,
+  addTenantInvoice,
   type ClientActor,
   createTenant,
   invoiceFixture,
@@ -53,7 +54,8 @@ import {
  *            by the admin for C (`r:Q-visible#1`). Reminders (the worker's): to A of
  *            r:P-visible#1, to C of r:Q-visible#1
  *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only.
- *            Invoices: `inv:X` (issued to X, partly paid: `pay:X`; reminded by the worker: `rem:X`),
+ *            Invoices: `inv:X` (addTenantInvoice's: issued to X, partly paid: `pay:X`; reminded by the
+ *            worker: `rem:X`),
  *            `inv:X-draft` (X, a draft), `inv:Y-B` (issued to Y, addressed to B), `inv:Z` (issued
  *            to Z); each with one line `line:<invoice>` (`line:X`, …)
  *
@@ -123,6 +125,7 @@ const inAnHour = () => new Date(Date.now() + 3_600_000);
 export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixture> {
   const T = await createTenant(t);
   const U = await createTenant(t);
+  const [invoiceOfT, invoiceOfU] = [await addTenantInvoice(t, T), await addTenantInvoice(t, U)];
   const tenantId = T.id;
   const admin: AdminActor = T.admin;
   const staff = (): StaffActor => ({ kind: 'staff', tenantId, userId: randomUUID() });
@@ -197,7 +200,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'f:att-internal': randomUUID(),
   };
   const invoices = {
-    'inv:X': T.invoiceId,
+    'inv:X': invoiceOfT.invoiceId,
     'inv:X-draft': randomUUID(),
     'inv:Y-B': randomUUID(),
     'inv:Z': randomUUID(),
@@ -205,7 +208,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
   const invoiceLines: Record<string, string> = Object.fromEntries(
     Object.keys(invoices).map((invoice) => [
       `line:${invoice.slice(4)}`,
-      invoice === 'inv:X' ? T.invoiceLineId : randomUUID(),
+      invoice === 'inv:X' ? invoiceOfT.lineId : randomUUID(),
     ]),
   );
   const versions: Record<string, string> = Object.fromEntries(
@@ -588,8 +591,8 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     ...rounds,
     ...invoices,
     ...invoiceLines,
-    'pay:X': T.invoicePaymentId,
-    'rem:X': T.invoiceReminderId,
+    'pay:X': invoiceOfT.paymentId,
+    'rem:X': invoiceOfT.reminderId,
     'U:admin': U.admin.userId,
     'U:A': U.client.userId,
     'U:X': U.clientId,
@@ -605,10 +608,10 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'U:r:P-visible#1': U.reviewRoundId,
     'tax:VAT': T.taxRateId,
     'U:tax:VAT': U.taxRateId,
-    'U:inv:X': U.invoiceId,
-    'U:line:X': U.invoiceLineId,
-    'U:pay:X': U.invoicePaymentId,
-    'U:rem:X': U.invoiceReminderId,
+    'U:inv:X': invoiceOfU.invoiceId,
+    'U:line:X': invoiceOfU.lineId,
+    'U:pay:X': invoiceOfU.paymentId,
+    'U:rem:X': invoiceOfU.reminderId,
   };
   const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
   return {
