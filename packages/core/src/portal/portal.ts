@@ -4,7 +4,7 @@ import type { ClientPermission } from '../clients/permissions';
 import { type Ctx, type Person, personOf, record, type TxCtx, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { id, parseInput } from '../input';
-import { clientInvoiceSummary } from '../invoices/invoices';
+import { clientInvoiceSummary } from '../invoices/overview';
 import type { ClientInvoiceSummary } from '../invoices/types';
 import { listClientTasks } from '../tasks/client';
 import type { TaskPriority } from '../tasks/common';
