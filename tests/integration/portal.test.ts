@@ -115,7 +115,12 @@ describe.each(drivers)('portal on %s', (driver) => {
     expect(dash.companyName).toBe(`Client of ${tenant.slug}`);
     expect(dash.reviewsWaiting).toBe(0);
     expect(dash.invoicesOutstanding).toBe(0);
-    expect(dash.invoices).toMatchObject({ outstandingCount: 0, outstanding: [], overdueCount: 0, recentPayments: [] });
+    expect(dash.invoices).toMatchObject({
+      outstandingCount: 0,
+      outstanding: [],
+      overdueCount: 0,
+      recentPayments: [],
+    });
     expect(await portalNav({ ctx })).toEqual({ invoices: true });
     expect(dash.welcome).toEqual({ text: null });
 
