@@ -9,6 +9,7 @@ import {
   getBrandingSettings,
   getProfile,
   PREVIEW_IS_READ_ONLY,
+  portalNav,
   previewCandidates,
   previewTarget,
   saveBranding,
@@ -116,6 +117,13 @@ describe.each(drivers)('portal on %s', (driver) => {
     expect(dash.companyName).toBe(`Client of ${tenant.slug}`);
     expect(dash.reviewsWaiting).toBe(0);
     expect(dash.invoicesOutstanding).toBe(0);
+    expect(dash.invoices).toMatchObject({
+      outstandingCount: 0,
+      outstanding: [],
+      overdueCount: 0,
+      recentPayments: [],
+    });
+    expect(await portalNav({ ctx })).toEqual({ invoices: true });
     expect(dash.welcome).toEqual({ text: null });
 
     const project = await clientProject({ ctx, input: { projectId: tenant.projectId } });
@@ -210,6 +218,8 @@ describe.each(drivers)('portal on %s', (driver) => {
     expect(narrow.projects).toMatchObject([{ id: tenant.projectId, progress: null }]);
     expect(narrow.reviewsWaiting).toBeNull();
     expect(narrow.invoicesOutstanding).toBeNull();
+    expect(narrow.invoices).toBeNull();
+    expect(await portalNav({ ctx: core.as(noTasks.actor) })).toEqual({ invoices: false });
     const project = await clientProject({
       ctx: core.as(noTasks.actor),
       input: { projectId: tenant.projectId },
@@ -232,6 +242,47 @@ describe.each(drivers)('portal on %s', (driver) => {
       clientProject({ ctx: core.as(noProjects.actor), input: { projectId: tenant.projectId } }),
       'not_found',
     );
+  });
+
+  it('fills the invoices slot from the client’s own invoices: owed and overdue per currency, the latest payments', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    /** An issued invoice to the tenant's client company, with `paid` received on 2026-03-02. */
+    async function addInvoice(number: string, currency: string, due: string, total: number, paid = 0) {
+      const [row] = await t.superuser<{ id: string }>(
+        `insert into app.invoices (tenant_id, client_id, number, currency, issue_date, due_date, buyer_name,
+           subtotal_minor, total_minor, paid_minor, issued_at, sent_at)
+         values ($1, $2, $3, $4, '2020-01-01', $5, 'Client', $6, $6, $7, now(), now()) returning id::text`,
+        [tenant.id, tenant.clientId, number, currency, due, total, paid],
+      );
+      const id = row?.id ?? '';
+      if (paid > 0)
+        await t.superuser(
+          `insert into app.invoice_payments (tenant_id, invoice_id, kind, amount_minor, paid_on, method)
+           values ($1, $2, 'payment', $3, '2026-03-02', 'Bank transfer')`,
+          [tenant.id, id, paid],
+        );
+      return id;
+    }
+    await addInvoice('INV-1', 'GBP', '2099-01-01', 12000, 2000);
+    await addInvoice('INV-2', 'EUR', '2020-02-01', 5000);
+    await addInvoice('INV-3', 'GBP', '2099-01-01', 3000, 3000);
+    // A draft is never the client's.
+    await t.superuser(
+      `insert into app.invoices (tenant_id, client_id, currency, issue_date, due_date, buyer_name, total_minor)
+       values ($1, $2, 'GBP', '2020-01-01', '2099-01-01', 'Client', 99900)`,
+      [tenant.id, tenant.clientId],
+    );
+    const dash = await clientDashboard({ ctx: core.as(tenant.client, siteOf(tenant)) });
+    expect(dash.invoicesOutstanding).toBe(2);
+    expect(dash.invoices?.outstandingCount).toBe(2);
+    expect(dash.invoices?.outstanding.map((o) => [o.currency, o.minor]).sort()).toEqual([
+      ['EUR', 5000],
+      ['GBP', 10000],
+    ]);
+    expect(dash.invoices?.overdue.map((o) => [o.currency, o.minor])).toEqual([['EUR', 5000]]);
+    expect(dash.invoices?.overdueCount).toBe(1);
+    expect(dash.invoices?.recentPayments.map((p) => p.number).sort()).toEqual(['INV-1', 'INV-3']);
   });
 
   it('shows the welcome until the client dismisses it', async () => {

@@ -1,6 +1,7 @@
 import type {
   Branding,
   Ctx,
+  PortalNav,
   PreviewTarget,
   SignedInOperator,
   TenantSite,
@@ -49,6 +50,8 @@ declare global {
       personalTheme?: Theme | null;
       /** A signed-in person's time zone (their account), for dates; null or absent follows the browser. */
       timeZone?: string | null;
+      /** A client's header links beyond Home (by their permissions); null or absent otherwise. */
+      portalNav?: PortalNav | null;
     }
   }
 }

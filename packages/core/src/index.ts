@@ -354,6 +354,7 @@ export type {
   ClientDashboard,
   PortalFeedEntry,
   PortalMilestone,
+  PortalNav,
   PortalProject,
   PortalProjectStatus,
   PortalProjectView,
@@ -361,7 +362,7 @@ export type {
   PortalTask,
   PortalTaskKind,
 } from './portal/portal';
-export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE } from './portal/portal';
+export { clientDashboard, clientProject, dismissWelcome, PORTAL_FEED_SIZE, portalNav } from './portal/portal';
 export type { PreviewTarget } from './portal/preview';
 export { PREVIEW_CANDIDATES_LIMIT, previewCandidates, previewTarget, startPreview } from './portal/preview';
 export type { AudienceClient, AudienceEntry, ProjectAudience } from './projects/audience';

@@ -26,6 +26,9 @@ describe('navFor', () => {
     ]);
     expect(navFor('staff').find((i) => i.label === 'Reviews')?.href).toBe('/admin/reviews');
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
+    // A client's areas follow their permissions.
+    expect(navFor('client', { invoices: false }).map((i) => i.label)).toEqual(['Home', 'Account']);
+    expect(navFor('client', { invoices: true }).map((i) => i.label)).toEqual(['Home', 'Invoices', 'Account']);
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/board');
     // Storage is reached from the files pages (the header has no room for a twelfth link).

@@ -1,15 +1,19 @@
-import type { SignedInUser } from '@foyer/core';
+import type { PortalNav, SignedInUser } from '@foyer/core';
 
 export interface NavItem {
   href: string;
   label: string;
 }
 
-/** The header's links for a role: nothing is linked that the person cannot open. */
-export function navFor(role: SignedInUser['role']): NavItem[] {
+/**
+ * The header's links for a role: nothing is linked that the person cannot open. A client's areas
+ * follow their permissions (`areas`, from the page chrome).
+ */
+export function navFor(role: SignedInUser['role'], areas: PortalNav | null = null): NavItem[] {
   if (role === 'client') {
     return [
       { href: '/', label: 'Home' },
+      ...(areas?.invoices ? [{ href: '/invoices', label: 'Invoices' }] : []),
       { href: '/account', label: 'Account' },
     ];
   }

@@ -4,6 +4,8 @@ import type { ClientPermission } from '../clients/permissions';
 import { type Ctx, type Person, personOf, record, type TxCtx, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { id, parseInput } from '../input';
+import { clientInvoiceSummary } from '../invoices/overview';
+import type { ClientInvoiceSummary } from '../invoices/types';
 import { listClientTasks } from '../tasks/client';
 import type { TaskPriority } from '../tasks/common';
 
@@ -54,8 +56,10 @@ export interface ClientDashboard {
   welcome: { text: string | null } | null;
   /** Reviews waiting: null without `review`; filled by the review issue (0 until then). */
   reviewsWaiting: number | null;
-  /** Invoices outstanding: null without `invoices`; filled by the invoices issue (0 until then). */
+  /** Invoices outstanding (issued, not void, something owed): null without `invoices`. */
   invoicesOutstanding: number | null;
+  /** The invoices slot: what is owed and overdue per currency, the latest payments; null without `invoices`. */
+  invoices: ClientInvoiceSummary | null;
 }
 
 type ClientPerson = Extract<Person, { kind: 'client' }>;
@@ -124,6 +128,8 @@ export async function clientDashboard({ ctx }: { ctx: Ctx }): Promise<ClientDash
         .groupBy(tasks.projectId);
       for (const c of counts) if (c.total > 0) progress.set(c.projectId, c.done / c.total);
     }
+    // The summary is the invoices area's own (null without `invoices`), read in this transaction.
+    const invoices = self.permissions.includes('invoices') ? await clientInvoiceSummary({ ctx }) : null;
     const feed = await tx
       .select({
         id: projectFeed.id,
@@ -163,8 +169,23 @@ export async function clientDashboard({ ctx }: { ctx: Ctx }): Promise<ClientDash
       })),
       welcome: self.welcomeDismissedAt ? null : { text: portalWelcome },
       reviewsWaiting: self.permissions.includes('review') ? 0 : null,
-      invoicesOutstanding: self.permissions.includes('invoices') ? 0 : null,
+      invoicesOutstanding: invoices?.outstandingCount ?? null,
+      invoices,
     };
+  });
+}
+
+/** The areas beyond Home that the client's header links to: only those their permissions open. */
+export interface PortalNav {
+  invoices: boolean;
+}
+
+/** What the client's header needs on every page, read under their own row's policy. */
+export async function portalNav({ ctx }: { ctx: Ctx }): Promise<PortalNav> {
+  const me = clientOf(ctx);
+  return transact(ctx, async (ctx) => {
+    const self = await selfOf(ctx, me);
+    return { invoices: self.permissions.includes('invoices') };
   });
 }
 
