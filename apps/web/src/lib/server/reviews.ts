@@ -1,8 +1,8 @@
-import { approvalRecord, CoreError, type decideReviewInput, httpStatus } from '@foyer/core';
-import { error } from '@sveltejs/kit';
+import { approvalRecord, type decideReviewInput } from '@foyer/core';
 import type { z } from 'zod';
 import type { SubmitEcho } from '$lib/reviews';
 import { field } from './forms';
+import { pdfResponse } from './pdf';
 
 /** Ticked boxes of one name: a form repeats the key, or leaves it out when none are ticked. */
 function ticked(form: FormData, name: string): string[] {
@@ -71,39 +71,7 @@ export function decideForm(
   };
 }
 
-/**
- * The approval record as a download. The file name comes from the verb; it is sent both as a
- * plain ASCII fallback and as RFC 5987 UTF-8, so accented task titles survive and a quote or
- * line break in one cannot break the header.
- */
-export async function approvalRecordResponse(ctx: App.Locals['ctx'], taskId: string): Promise<Response> {
-  let record: Awaited<ReturnType<typeof approvalRecord>>;
-  try {
-    record = await approvalRecord({ ctx, input: { taskId } });
-  } catch (caught) {
-    if (caught instanceof CoreError) {
-      // An id that names no task reads as one the person cannot see.
-      error(caught.code === 'validation' ? 404 : httpStatus(caught.code), caught.message);
-    }
-    throw caught;
-  }
-  return new Response(new Uint8Array(record.body), {
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': contentDisposition(record.filename),
-      'content-length': String(record.body.byteLength),
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'private, no-store',
-    },
-  });
-}
-
-export function contentDisposition(filename: string): string {
-  const fallback =
-    filename
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[^\x20-\x7e]|["\\]/g, '_')
-      .trim() || 'approval-record.pdf';
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+/** The approval record as a download; the file name comes from the verb. */
+export function approvalRecordResponse(ctx: App.Locals['ctx'], taskId: string): Promise<Response> {
+  return pdfResponse(() => approvalRecord({ ctx, input: { taskId } }));
 }
