@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { isCurrent, navFor } from './navigation';
 
 describe('navFor', () => {
-  it('links Clients, Team, Email, Branding, Domain and Board for admins only; Projects, My tasks and Reviews for the team', () => {
+  it('links Clients, Invoices, Team, Email, Branding, Domain and Board for admins only; Projects, My tasks and Reviews for the team', () => {
     expect(navFor('admin').map((i) => i.label)).toEqual([
       'Dashboard',
       'Projects',
       'My tasks',
       'Reviews',
       'Clients',
+      'Invoices',
       'Team',
       'Email',
       'Branding',
@@ -28,8 +29,10 @@ describe('navFor', () => {
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/board');
-    // Storage is reached from the files pages (the header has no room for a twelfth link).
+    expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/invoices');
+    // Storage is reached from the files pages, invoicing settings from the invoices (no room for more links).
     expect(navFor('admin').map((i) => i.href)).not.toContain('/admin/settings/storage');
+    expect(navFor('admin').map((i) => i.href)).not.toContain('/admin/settings/invoicing');
   });
 });
 

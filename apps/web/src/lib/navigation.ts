@@ -21,6 +21,7 @@ export function navFor(role: SignedInUser['role']): NavItem[] {
     ...(role === 'admin'
       ? [
           { href: '/admin/clients', label: 'Clients' },
+          { href: '/admin/invoices', label: 'Invoices' },
           { href: '/admin/team', label: 'Team' },
         ]
       : []),
