@@ -474,6 +474,20 @@ describe('route access', () => {
        values ($1, $2, 1, 'route-access.txt', 'text/plain', 17, $3, $4, $5)`,
       [a.id, PARAMS.id, 'e'.repeat(64), objectKey(a.id, PARAMS.id ?? ''), a.admin.userId],
     );
+    // An issued invoice with the same id, addressed to a's client company, with one line: the
+    // client's invoice pages (and its PDF) answer the people their group lets in.
+    await t.superuser(
+      `insert into app.invoices (tenant_id, id, client_id, number, currency, issue_date, due_date, buyer_name,
+         subtotal_minor, total_minor, issued_at, sent_at)
+       values ($1, $2, $3, 'INV-0001', 'GBP', current_date, current_date + 30, 'Client company', 12000, 12000, now(), now())`,
+      [a.id, PARAMS.id, a.clientId],
+    );
+    await t.superuser(
+      `insert into app.invoice_lines (tenant_id, invoice_id, position, description, quantity_milli, unit_price_minor,
+         gross_minor, discount_minor, net_minor, tax_minor, total_minor)
+       values ($1, $2, 0, 'Route access line', 1000, 12000, 12000, 0, 12000, 0, 12000)`,
+      [a.id, PARAMS.id],
+    );
     mailDir = await mkdtemp(join(tmpdir(), 'foyer-route-access-'));
     await writeFile(join(mailDir, PARAMS.name ?? ''), 'Subject: hello\r\n\r\nHello.\r\n');
     const base = testCore(t).ctx;

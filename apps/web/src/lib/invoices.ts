@@ -267,11 +267,3 @@ export function sentToText(recipients: number): string {
 
 /** How a payment was made, as the payment form offers it. */
 export const PAYMENT_METHODS = ['Bank transfer', 'Card', 'Cash', 'Cheque', 'Other'] as const;
-
-/** Statuses that call for attention in a list: red for late, amber for part-paid. */
-export function statusTone(status: InvoiceDetail['status']): 'danger' | 'warning' | 'positive' | 'neutral' {
-  if (status === 'overdue') return 'danger';
-  if (status === 'partially_paid' || status === 'partially_refunded') return 'warning';
-  if (status === 'paid') return 'positive';
-  return 'neutral';
-}

@@ -1,41 +1,34 @@
 import { CoreError, httpStatus } from '@foyer/core';
 import { error } from '@sveltejs/kit';
 
-/** A generated document as a core verb hands it over. */
-export interface PdfFile {
-  filename: string;
-  body: Buffer;
-}
-
 /**
- * A PDF from a core verb (an approval record, an invoice) as a download. A refusal is the page's
- * own error page; an id that is not one reads as a document the person cannot see.
+ * A document a verb made (an approval record, an invoice) as a PDF download. The verb reads
+ * under the person's policies, so a refusal is its answer: an id that names nothing reads as one
+ * the person cannot see (404). The file name comes from the verb; it is sent both as a plain
+ * ASCII fallback and as RFC 5987 UTF-8, so accented names survive and a quote or line break in
+ * one cannot break the header.
  */
-export async function pdfResponse(make: () => Promise<PdfFile>): Promise<Response> {
-  let file: PdfFile;
+export async function pdfResponse(made: Promise<{ filename: string; body: Uint8Array }>): Promise<Response> {
+  let document: { filename: string; body: Uint8Array };
   try {
-    file = await make();
+    document = await made;
   } catch (caught) {
     if (caught instanceof CoreError) {
       error(caught.code === 'validation' ? 404 : httpStatus(caught.code), caught.message);
     }
     throw caught;
   }
-  return new Response(new Uint8Array(file.body), {
+  return new Response(new Uint8Array(document.body), {
     headers: {
       'content-type': 'application/pdf',
-      'content-disposition': contentDisposition(file.filename),
-      'content-length': String(file.body.byteLength),
+      'content-disposition': contentDisposition(document.filename),
+      'content-length': String(document.body.byteLength),
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, no-store',
     },
   });
 }
 
-/**
- * The download's file name, sent both as a plain ASCII fallback and as RFC 5987 UTF-8, so accented
- * names survive and a quote or line break in one cannot break the header.
- */
 export function contentDisposition(filename: string): string {
   const fallback =
     filename

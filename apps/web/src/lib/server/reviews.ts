@@ -71,7 +71,7 @@ export function decideForm(
   };
 }
 
-/** The approval record as a download; the file name comes from the verb. */
+/** The approval record as a download (the team's copy or the client's, by who asks). */
 export function approvalRecordResponse(ctx: App.Locals['ctx'], taskId: string): Promise<Response> {
-  return pdfResponse(() => approvalRecord({ ctx, input: { taskId } }));
+  return pdfResponse(approvalRecord({ ctx, input: { taskId } }));
 }

@@ -8,9 +8,9 @@ import {
 } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { sentToText } from '$lib/invoices';
+import { loadInvoice } from '$lib/server/admin-invoices';
 import { coreErrorToFail } from '$lib/server/errors';
 import { field, isConfirmed, readForm, trimmed } from '$lib/server/forms';
-import { loadInvoice } from '$lib/server/invoices';
 import { calendarToday } from '$lib/tasks';
 import type { Actions, PageServerLoad } from './$types';
 import { deleteDraftQuestion, voidQuestion } from './confirm';

@@ -1,9 +1,9 @@
 import { createInvoice, invoiceFormOptions } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { newInvoiceValues } from '$lib/invoices';
+import { afterSave, draftForm } from '$lib/server/admin-invoices';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
-import { afterSave, draftForm } from '$lib/server/invoices';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -1,9 +1,9 @@
 import { invoiceFormOptions, updateInvoice } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { draftValues } from '$lib/invoices';
+import { afterSave, draftForm, loadInvoice } from '$lib/server/admin-invoices';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
-import { afterSave, draftForm, loadInvoice } from '$lib/server/invoices';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftForm } from './invoices';
+import { draftForm } from './admin-invoices';
 
 function form(entries: [string, string][]): FormData {
   const data = new FormData();
