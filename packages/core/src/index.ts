@@ -196,6 +196,36 @@ export {
 } from './files/zip-writer';
 export * as inputs from './input';
 export { parseInput } from './input';
+export { invoicePdf } from './invoices/documents';
+export {
+  clientInvoicesInput,
+  draftInput,
+  invoiceIdInput,
+  lineInput,
+  listInvoicesInput,
+  paymentInput,
+  updateDraftInput,
+  voidInvoiceInput,
+} from './invoices/inputs';
+export {
+  clientInvoice,
+  clientInvoices,
+  createInvoice,
+  deleteDraft,
+  duplicateInvoice,
+  getInvoice,
+  invoiceFormOptions,
+  listInvoices,
+  PAYABLE_STATUSES,
+  portalInvoiceLink,
+  recordPayment,
+  sendInvoice,
+  sendInvoiceReminder,
+  updateInvoice,
+  voidInvoice,
+} from './invoices/invoices';
+export { runInvoiceSchedule } from './invoices/jobs';
+export { clientInvoiceSummary, financialOverview, financialOverviewCsv } from './invoices/overview';
 export type { InvoiceSettings, TaxRateItem } from './invoices/settings';
 export {
   archiveTaxRate,
@@ -209,6 +239,23 @@ export {
   updateTaxRate,
   updateTaxRateInput,
 } from './invoices/settings';
+export {
+  type ClientInvoiceSummary,
+  type FinancialOverview,
+  INVOICE_NOT_FOUND,
+  INVOICE_STATUS_LABELS,
+  INVOICES_PAGE_SIZE,
+  type InvoiceDetail,
+  type InvoiceFilter,
+  type InvoiceFormOptions,
+  type InvoiceLineView,
+  type InvoicePage,
+  type InvoicePaymentView,
+  type InvoiceReminderView,
+  type InvoiceRow,
+  type InvoiceStatus,
+  type InvoiceTotalLine,
+} from './invoices/types';
 export type { EmailSettingsRow } from './mail/delivery';
 export {
   deliverEmail,

@@ -411,7 +411,7 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     description: 'Sends a new invoice to the client.',
     audience: 'client',
     link: 'invoiceUrl',
-    live: false,
+    live: true,
     variables: [
       ...invoiceVariables,
       { name: 'dueDate', description: 'Payment due date (date)' },
@@ -423,7 +423,7 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     description: 'Thanks the client for a payment.',
     audience: 'client',
     link: 'invoiceUrl',
-    live: false,
+    live: true,
     variables: [
       ...invoiceVariables,
       { name: 'paidAt', description: 'When the payment arrived (date)' },
@@ -435,7 +435,7 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     description: 'A friendly reminder before an invoice is due.',
     audience: 'client',
     link: 'invoiceUrl',
-    live: false,
+    live: true,
     variables: [
       ...invoiceVariables,
       { name: 'dueDate', description: 'Payment due date (date)' },
@@ -447,7 +447,7 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
     description: 'Tells the client an invoice is past due.',
     audience: 'client',
     link: 'invoiceUrl',
-    live: false,
+    live: true,
     variables: [
       ...invoiceVariables,
       { name: 'dueDate', description: 'The due date that has passed (date)' },

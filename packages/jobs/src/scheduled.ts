@@ -5,6 +5,7 @@ import {
   purgeThrottle,
   remindReviewers,
   reverifyDomains,
+  runInvoiceSchedule,
 } from '@foyer/core';
 
 /**
@@ -54,6 +55,15 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       intervalSeconds: 60 * 60,
       run: async (ctx) => {
         await remindReviewers(ctx);
+      },
+    },
+    {
+      // Marks invoices overdue the day after their due date and sends the tenants' reminder
+      // schedules (before, on and after the due date); each is recorded once per invoice and day.
+      name: 'invoice-schedule',
+      intervalSeconds: 60 * 60,
+      run: async (ctx) => {
+        await runInvoiceSchedule(ctx);
       },
     },
     {

@@ -127,7 +127,16 @@ export interface InvoiceDetail extends InvoiceRow {
   voidedAt: string | null;
   voidReason: string | null;
   /** Whether the admin may still edit it (a draft), record money (issued, not void)… */
-  can: { edit: boolean; send: boolean; resend: boolean; void: boolean; pay: boolean; refund: boolean; remind: boolean; delete: boolean };
+  can: {
+    edit: boolean;
+    send: boolean;
+    resend: boolean;
+    void: boolean;
+    pay: boolean;
+    refund: boolean;
+    remind: boolean;
+    delete: boolean;
+  };
   /** The seller as printed: the agency's document branding. */
   seller: { name: string; details: string[] };
 }
@@ -162,7 +171,13 @@ export interface FinancialOverview {
     /** The last 12 months, oldest first: payments less refunds received in each. */
     revenueByMonth: { month: string; label: string; minor: number; amount: string }[];
     /** What is owed by how late it is: not yet due, 1–30, 31–60, 61–90, over 90 days. */
-    ageing: { key: 'current' | '1-30' | '31-60' | '61-90' | '90+'; label: string; minor: number; amount: string; count: number }[];
+    ageing: {
+      key: 'current' | '1-30' | '31-60' | '61-90' | '90+';
+      label: string;
+      minor: number;
+      amount: string;
+      count: number;
+    }[];
     /** Balance owed per client company, largest first. */
     byClient: { clientId: string; name: string; minor: number; amount: string; count: number }[];
   }[];

@@ -195,7 +195,9 @@ export const invoices = app.table(
     uniqueIndex('invoices_tenant_number_idx').on(t.tenantId, t.number).where(sql`${t.number} is not null`),
     // The client's list: their company's issued invoices, newest first.
     index('invoices_tenant_client_idx').on(t.tenantId, t.clientId, t.issueDate),
-    index('invoices_tenant_due_idx').on(t.tenantId, t.dueDate).where(sql`${t.issuedAt} is not null and ${t.voidedAt} is null`),
+    index('invoices_tenant_due_idx')
+      .on(t.tenantId, t.dueDate)
+      .where(sql`${t.issuedAt} is not null and ${t.voidedAt} is null`),
     check('invoices_currency_shape', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('invoices_dates_ordered', sql`${t.dueDate} >= ${t.issueDate}`),
     check('invoices_number_when_issued', sql`(${t.number} is null) = (${t.issuedAt} is null)`),
@@ -264,9 +266,10 @@ export const invoiceLines = app.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.invoiceId], foreignColumns: [invoices.tenantId, invoices.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      columns: [t.tenantId, t.invoiceId],
+      foreignColumns: [invoices.tenantId, invoices.id],
+    }).onDelete('cascade'),
     uniqueIndex('invoice_lines_position_idx').on(t.tenantId, t.invoiceId, t.position),
     check('invoice_lines_description_length', sql`length(btrim(${t.description})) between 1 and 2000`),
     check('invoice_lines_position_range', sql`${t.position} between 0 and 499`),
@@ -312,14 +315,18 @@ export const invoicePayments = app.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.invoiceId], foreignColumns: [invoices.tenantId, invoices.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      columns: [t.tenantId, t.invoiceId],
+      foreignColumns: [invoices.tenantId, invoices.id],
+    }).onDelete('cascade'),
     index('invoice_payments_invoice_idx').on(t.tenantId, t.invoiceId, t.paidOn),
     // "Paid this month" and the revenue chart read payments by date.
     index('invoice_payments_tenant_date_idx').on(t.tenantId, t.paidOn),
     check('invoice_payments_kind_known', sql`${t.kind} in ('payment', 'refund')`),
-    check('invoice_payments_amount_positive', sql`${t.amountMinor} > 0 and ${t.amountMinor} <= 10000000000000`),
+    check(
+      'invoice_payments_amount_positive',
+      sql`${t.amountMinor} > 0 and ${t.amountMinor} <= 10000000000000`,
+    ),
     check(
       'invoice_payments_text_lengths',
       sql`length(btrim(${t.method})) between 1 and 100 and length(${t.reference}) <= 200`,
@@ -358,9 +365,10 @@ export const invoiceReminders = app.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.invoiceId], foreignColumns: [invoices.tenantId, invoices.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      columns: [t.tenantId, t.invoiceId],
+      foreignColumns: [invoices.tenantId, invoices.id],
+    }).onDelete('cascade'),
     uniqueIndex('invoice_reminders_once_idx')
       .on(t.tenantId, t.invoiceId, t.kind, t.onDate)
       .where(sql`${t.kind} <> 'manual'`),

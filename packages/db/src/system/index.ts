@@ -6,6 +6,7 @@ export * as accounts from './accounts';
 export * as domains from './domains';
 export * as emailVerification from './email-verification';
 export * as invitations from './invitations';
+export * as invoices from './invoices';
 export * as jobs from './jobs';
 export * as operators from './operators';
 export * as outbox from './outbox';
