@@ -58,7 +58,7 @@ describe('liveTotals', () => {
       { label: 'VAT 20%', amount: '£36.00' },
       { label: 'Total', amount: '£216.00', strong: true },
     ]);
-    expect(totals?.lineAmounts).toEqual(['£150.00', '£50.00']);
+    expect(totals?.lineAmounts).toEqual(['£135.00', '£45.00']);
     expect(totals?.skippedLines).toEqual([]);
   });
 

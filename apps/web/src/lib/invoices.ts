@@ -101,7 +101,8 @@ export function draftValues(invoice: InvoiceDetail): EditorValues {
     lines: invoice.lines.map((line) => ({
       description: line.description,
       quantity: line.quantity,
-      unitPrice: line.unitPrice,
+      // The view's price is formatted ("£1,200.00"); the editor takes the plain amount.
+      unitPrice: amountInput(line.unitPriceMinor, invoice.currency),
       discountKind: line.discountKind ?? '',
       discount: line.discountInput,
       taxRateIds: [...line.taxRateIds],
@@ -143,7 +144,10 @@ export interface TotalRow {
 
 export interface LiveTotals {
   rows: TotalRow[];
-  /** Each line's amount after its own discount (by the editor's row), or null when it has none yet. */
+  /**
+   * Each line's amount (by the editor's row) as the invoice prints it: after both discounts, before
+   * exclusive tax; null when it has none yet.
+   */
   lineAmounts: (string | null)[];
   /** Lines left out because a figure cannot be read yet (1-based), and whether the invoice discount was. */
   skippedLines: number[];
@@ -223,7 +227,8 @@ export function liveTotals(
   const lineAmounts: (string | null)[] = values.lines.map(() => null);
   totals.lines.forEach((line, index) => {
     const row = rowOf[index];
-    if (row !== undefined) lineAmounts[row] = money(line.grossMinor - line.lineDiscountMinor);
+    if (row !== undefined)
+      lineAmounts[row] = money(line.grossMinor - line.lineDiscountMinor - line.invoiceDiscountMinor);
   });
   const rows: TotalRow[] = [{ label: 'Subtotal', amount: money(totals.subtotalMinor) }];
   if (totals.discountMinor > 0) rows.push({ label: 'Discount', amount: `−${money(totals.discountMinor)}` });

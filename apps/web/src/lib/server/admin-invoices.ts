@@ -1,5 +1,6 @@
 import { CoreError, getInvoice, sendInvoice } from '@foyer/core';
 import { type DiscountKind, type EditorLine, type EditorValues, isBlankLine } from '../invoices';
+import { coreErrorToFail } from './errors';
 import { field } from './forms';
 import { notFoundAs404 } from './tasks';
 
@@ -68,4 +69,15 @@ export async function afterSave(ctx: App.Locals['ctx'], id: string, form: FormDa
     if (!(cause instanceof CoreError)) throw cause;
     return `/admin/invoices/${id}?saved&unsent`;
   }
+}
+
+/**
+ * A refused draft, back to the editor with what was typed. No company chosen reads as that, not
+ * as an id that names no client.
+ */
+export function draftFailure(cause: unknown, values: EditorValues) {
+  const failure = coreErrorToFail(cause, { values });
+  if (values.clientId === '' && failure.data.fields.clientId)
+    failure.data.fields.clientId = 'Choose the company to bill.';
+  return failure;
 }

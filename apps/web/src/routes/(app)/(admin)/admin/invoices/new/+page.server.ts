@@ -1,8 +1,7 @@
 import { createInvoice, invoiceFormOptions } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { newInvoiceValues } from '$lib/invoices';
-import { afterSave, draftForm } from '$lib/server/admin-invoices';
-import { coreErrorToFail } from '$lib/server/errors';
+import { afterSave, draftFailure, draftForm } from '$lib/server/admin-invoices';
 import { readForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,7 +19,7 @@ export const actions: Actions = {
     try {
       ({ id } = await createInvoice({ ctx, input: values }));
     } catch (cause) {
-      return coreErrorToFail(cause, { values });
+      return draftFailure(cause, values);
     }
     redirect(303, await afterSave(ctx, id, form));
   },

@@ -1,8 +1,7 @@
 import { invoiceFormOptions, updateInvoice } from '@foyer/core';
 import { redirect } from '@sveltejs/kit';
 import { draftValues } from '$lib/invoices';
-import { afterSave, draftForm, loadInvoice } from '$lib/server/admin-invoices';
-import { coreErrorToFail } from '$lib/server/errors';
+import { afterSave, draftFailure, draftForm, loadInvoice } from '$lib/server/admin-invoices';
 import { readForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,7 +28,7 @@ export const actions: Actions = {
     try {
       await updateInvoice({ ctx, input: { ...values, id } });
     } catch (cause) {
-      return coreErrorToFail(cause, { values });
+      return draftFailure(cause, values);
     }
     redirect(303, await afterSave(ctx, id, form));
   },
