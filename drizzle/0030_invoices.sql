@@ -214,3 +214,7 @@ ALTER FUNCTION app_system.invoices_due(date, integer, uuid[]) OWNER TO foyer_sys
 REVOKE ALL ON FUNCTION app_system.invoices_due(date, integer, uuid[]) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION app_system.invoices_due(date, integer, uuid[]) TO foyer_login;
+--> statement-breakpoint
+-- The reminders sent are the invoice's history, and what keeps two workers from sending one
+-- twice: added and read, never changed or removed (an invoice's deletion takes its reminders).
+REVOKE UPDATE, DELETE, TRUNCATE ON app.invoice_reminders FROM foyer_team;

@@ -121,6 +121,18 @@ export const floors = [
       }),
     atRate: { fraction: 0.7, p99Ms: 25 },
   },
+  {
+    // A client's invoice list through the JSON API: the first 25 of their company's 60 issued
+    // invoices (of 600 in the tenant, and drafts they never see), with totals and balances, read
+    // under the invoices' client policy. Target p99 ≤ 25 ms at 70% of its own peak.
+    id: 'W4',
+    what: 'a client’s invoice list, GET /api/v1/invoices (25 of their 60, of 600), full stack',
+    database: true,
+    statements: 4,
+    roundTrips: 3,
+    start: ({ spawn }) => spawn('servers/w4-client-invoices.mjs', { path: '/api/v1/invoices' }),
+    atRate: { fraction: 0.7, p99Ms: 25 },
+  },
 ];
 
 /**
@@ -148,6 +160,12 @@ export const ratios = [
     under: 'F4',
     target: 0.5,
     means: 'a client’s task list (JSON API) against one read in the RLS transaction',
+  },
+  {
+    over: 'W4',
+    under: 'F4',
+    target: null,
+    means: 'a client’s invoice list (JSON API) against one read in the RLS transaction',
   },
   {
     over: 'W0',

@@ -138,6 +138,41 @@ const OWN_NAME_RULE =
   'A person records activity in their own name only (activity_record_insert: actor_id is not distinct ' +
   'from app.user_id); a null actor is for those who act without a user: the worker, API keys, visitors.';
 
+/** A row of T by its fixture label. */
+const byId = (label: string) => (f: MatrixFixture) => ({ ...T(f), id: f.id[label] });
+
+/**
+ * Invoicing is the admins'; the worker reads every invoice (the overdue job, reminders). A client
+ * with `invoices` reads the issued invoices addressed to their company or to them: never a draft
+ * (inv:X-draft). D has `invoices`, E too (company Y); F is deactivated.
+ */
+const invoiceReads: Record<MatrixActor, Reads> = {
+  admin: ['inv:X', 'inv:X-draft', 'inv:Y-B', 'inv:Z'],
+  staffS1: [],
+  staffS2: [],
+  clientA: ['inv:X'],
+  clientB: ['inv:Y-B'],
+  clientC: ['inv:Z'],
+  clientD: ['inv:X'],
+  clientE: ['inv:Y-B'],
+  clientF: [],
+  worker: ['inv:X', 'inv:X-draft', 'inv:Y-B', 'inv:Z'],
+  adminU: ['U:inv:X'],
+};
+
+/** Each invoice's one line (`inv:X` → `line:X`), read with its invoice. */
+const linesOf = (reads: Record<MatrixActor, Reads>) =>
+  Object.fromEntries(
+    Object.entries(reads).map(([actor, labels]) => [
+      actor,
+      labels === 'denied' ? labels : labels.map((label) => label.replace('inv:', 'line:')),
+    ]),
+  ) as Record<MatrixActor, Reads>;
+
+const VIEWED_NOW_RULE =
+  'A client marks an invoice viewed at this moment only (invoices_client_update: viewed_at = now()), ' +
+  'so the first view is recorded as it happened.';
+
 /** Every client, refused by a missing grant (a column only the team may write). */
 const clientsDenied: Partial<PerActor> = Object.fromEntries(clients.map((actor) => [actor, 'denied']));
 
@@ -404,6 +439,186 @@ const spec: Record<string, TableSpec> = {
       },
     ],
     delete: [{ target: "T's settings", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
+  },
+
+  invoices: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    select: invoiceReads,
+    // Who made an invoice is the team's business: clients hold no grant on it.
+    columns: { created_by: teamOnlyColumn },
+    insert: [
+      {
+        target: 'a draft to X',
+        row: (f) => ({
+          ...T(f),
+          client_id: f.id.X,
+          currency: 'GBP',
+          issue_date: sql`current_date`,
+          due_date: sql`current_date`,
+          buyer_name: 'Company X',
+        }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'inv:X-draft, readdressed',
+        where: byId('inv:X-draft'),
+        set: () => ({ buyer_name: 'Readdressed' }),
+        // The worker updates invoices (marking them overdue); clients hold no grant on the column.
+        expect: writes('update', ['admin', 'worker'], TEAM_ONLY),
+      },
+      {
+        // A client's one column: viewed_at, to this moment, while unset, on an invoice they read.
+        target: 'inv:X, viewed now',
+        where: byId('inv:X'),
+        set: () => ({ viewed_at: now }),
+        expect: writes('update', ['admin', 'worker', 'clientA', 'clientD'], BOTH),
+      },
+      {
+        target: 'inv:X, viewed an hour from now',
+        where: byId('inv:X'),
+        set: () => ({ viewed_at: inAnHour }),
+        expect: writes('update', ['admin', 'worker'], BOTH, {
+          clientA: refused(VIEWED_NOW_RULE),
+          clientD: refused(VIEWED_NOW_RULE),
+        }),
+      },
+    ],
+    delete: [
+      {
+        target: 'inv:X-draft',
+        where: byId('inv:X-draft'),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  invoice_lines: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The lines of the invoices each reads.
+    select: linesOf(invoiceReads),
+    insert: [
+      {
+        target: 'a second line of inv:X-draft',
+        row: (f) => ({
+          ...T(f),
+          invoice_id: f.id['inv:X-draft'],
+          position: 1,
+          description: 'Probe',
+          quantity_milli: 1000,
+          unit_price_minor: 100,
+          gross_minor: 100,
+          discount_minor: 0,
+          net_minor: 100,
+          tax_minor: 0,
+          total_minor: 100,
+        }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    // Only admins edit an invoice's lines; the worker reads them.
+    update: [
+      {
+        target: 'line:X-draft, reworded',
+        where: byId('line:X-draft'),
+        set: () => ({ description: 'Reworded' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'line:X-draft',
+        where: byId('line:X-draft'),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  invoice_payments: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The payments of the invoices each reads.
+    select: {
+      admin: ['pay:X'],
+      staffS1: [],
+      staffS2: [],
+      clientA: ['pay:X'],
+      clientB: [],
+      clientC: [],
+      clientD: ['pay:X'],
+      clientE: [],
+      clientF: [],
+      worker: ['pay:X'],
+      adminU: ['U:pay:X'],
+    },
+    // Who recorded a payment is the team's business: clients hold no grant on it.
+    columns: { recorded_by: teamOnlyColumn },
+    insert: [
+      {
+        // Admins record payments; the worker does for a payment gateway.
+        target: 'a payment on inv:X',
+        row: (f) => ({
+          ...T(f),
+          invoice_id: f.id['inv:X'],
+          kind: 'payment',
+          amount_minor: 100,
+          paid_on: sql`current_date`,
+          method: 'Card',
+        }),
+        expect: writes('insert', ['admin', 'worker'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        target: 'pay:X, its reference corrected',
+        where: byId('pay:X'),
+        set: () => ({ reference: 'Corrected' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'pay:X',
+        where: byId('pay:X'),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  invoice_reminders: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The admins and the worker (which sends them) read an invoice's reminders; clients hold no grant.
+    select: {
+      ...adminsOnly(['rem:X'], ['U:rem:X']),
+      worker: ['rem:X'],
+    },
+    insert: [
+      {
+        target: 'a reminder of inv:Z sent by hand',
+        row: (f) => ({ ...T(f), invoice_id: f.id['inv:Z'], kind: 'manual', on_date: sql`current_date` }),
+        expect: writes('insert', ['admin', 'worker'], TEAM_ONLY),
+      },
+    ],
+    // The invoice's history: nobody edits or removes it (an invoice's deletion takes its reminders).
+    update: [
+      {
+        target: 'rem:X',
+        where: byId('rem:X'),
+        set: () => ({ sent_at: now }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: 'rem:X',
+        where: byId('rem:X'),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
   },
 
   invitations: {

@@ -365,8 +365,15 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
       expect(team.map((row) => row.table)).toEqual(await tablesIn(t.superuser));
       // The activity log and the client feed are append-only: rows are added and read, never
       // changed or removed (a project's feed goes with the project, by its foreign key). So is a
-      // task's review trail and the reminders it sent: history nobody rewrites (issue #14).
-      const appendOnly = ['activity', 'project_feed', 'review_entries', 'review_reminders'];
+      // task's review trail and the reminders it sent: history nobody rewrites (issue #14). So are
+      // the reminders sent for an invoice (issue #15).
+      const appendOnly = [
+        'activity',
+        'invoice_reminders',
+        'project_feed',
+        'review_entries',
+        'review_reminders',
+      ];
       // Messages are changed (edited, shared, marked deleted) but never removed: a deleted
       // comment leaves its marker; a task's removal takes its thread, by the foreign key.
       const kept = ['messages'];

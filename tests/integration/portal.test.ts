@@ -4,6 +4,7 @@ import {
   clientDashboard,
   clientProject,
   createCtx,
+  createInvoice,
   dismissWelcome,
   getBrandingSettings,
   getProfile,
@@ -11,6 +12,7 @@ import {
   previewCandidates,
   previewTarget,
   saveBranding,
+  sendInvoice,
   startPreview,
   submitRound,
   updateProfile,
@@ -392,6 +394,7 @@ describe.each(drivers)('portal on %s', (driver) => {
       task_shared: true,
       file_shared: true,
       review_requested: false,
+      invoice_sent: false,
       portal_previewed: false,
     });
     await t.superuser('update app.tasks set client_visible = false where id = $1', [tenant.taskId]);
@@ -451,7 +454,25 @@ describe.each(drivers)('portal on %s', (driver) => {
       ctx: admin,
       input: { taskId: tenant.taskId, note: 'Please review', reviewerIds: [tenant.client.userId] },
     });
-    expect(await done()).toMatchObject({ review_requested: true, portal_previewed: false });
+    expect(await done()).toMatchObject({
+      review_requested: true,
+      invoice_sent: false,
+      portal_previewed: false,
+    });
+    // An invoice sent: a draft does not count.
+    const invoice = await createInvoice({
+      ctx: admin,
+      input: {
+        clientId: tenant.clientId,
+        currency: 'USD',
+        issueDate: new Date().toISOString().slice(0, 10),
+        dueDate: new Date().toISOString().slice(0, 10),
+        lines: [{ description: 'Kick-off', quantity: '1', unitPrice: '100' }],
+      },
+    });
+    expect(await done()).toMatchObject({ invoice_sent: false });
+    await sendInvoice({ ctx: admin, input: { id: invoice.id } });
+    expect(await done()).toMatchObject({ invoice_sent: true, portal_previewed: false });
     await startPreview({ ctx: admin, input: { clientId: tenant.client.userId } });
     const finished = await adminDashboard({ ctx: admin });
     expect(finished.checklist).toBeNull();

@@ -22,7 +22,7 @@ import {
 } from '../support/assert';
 import { insertableColumns, tablesChildrenFirst, tablesIn } from '../support/catalog';
 import { drivers, openTestDatabase, type TestDatabase, txRows } from '../support/databases';
-import { createTenant, type TenantFixture } from '../support/tenants';
+import { addTenantInvoice, createTenant, type TenantFixture } from '../support/tenants';
 
 /**
  * The tenant wall, exercised: two tenants with a row in every app table, and the team role of one
@@ -133,8 +133,11 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   });
   afterAll(() => t.close());
 
+  /** Two tenants with a row in every app table (an invoice too, which createTenant leaves out). */
   async function twoTenants(): Promise<[TenantFixture, TenantFixture]> {
-    return [await createTenant(t), await createTenant(t)];
+    const tenants: [TenantFixture, TenantFixture] = [await createTenant(t), await createTenant(t)];
+    for (const tenant of tenants) await addTenantInvoice(t, tenant);
+    return tenants;
   }
 
   it('the team of A reads every app table with rows of A only', async () => {

@@ -11,7 +11,7 @@ import {
   type TenantManifest,
   tenantManifest,
 } from '@foyer/core';
-import { type ActingAs, ensureTenant, eq, schema, system, withActor } from '@foyer/db';
+import { type ActingAs, ensureTenant, eq, rowsOf, schema, sql, system, withActor } from '@foyer/db';
 import { LocalObjectStore, tenantPrefix } from '@foyer/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
@@ -154,7 +154,8 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
          (select count(*)::int from app.work_settings where tenant_id = $1) as settings,
          (select count(*)::int from app.branding where tenant_id = $1) as branding,
          (select count(*)::int from app.invoice_settings where tenant_id = $1) as invoicing,
-         (select count(*)::int from app.tax_rates where tenant_id = $1) as tax_rates`,
+         (select count(*)::int from app.tax_rates where tenant_id = $1) as tax_rates,
+         (select count(*)::int from app.invoices where tenant_id = $1) as invoices`,
       [tenantId],
     );
     return row;
@@ -193,6 +194,7 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
       branding: 1,
       invoicing: manifest.invoicing ? 1 : 0,
       tax_rates: manifest.invoicing?.taxRates.length ?? 0,
+      invoices: manifest.invoicing?.invoices.length ?? 0,
     };
   };
 
@@ -351,6 +353,43 @@ describe.each(drivers)('the demo agencies as their people see them, on %s', (dri
         .map((task) => task.title)
         .sort(),
     );
+  });
+
+  it('gives each agency invoices in every state, numbered in order, and its demo client an overdue one', async () => {
+    for (const { manifest } of declarations) {
+      const tenantId = required(tenantIds.get(manifest.slug), manifest.slug);
+      const found = await t.superuser<{ number: string | null; status: string; total: number; paid: number }>(
+        `select number, app.invoice_status(issued_at is not null, voided_at is not null, due_date, viewed_at is not null,
+                  total_minor, paid_minor, refunded_minor, (now() at time zone 'utc')::date) as status,
+                total_minor::float8 as total, paid_minor::float8 as paid
+           from app.invoices where tenant_id = $1 order by number nulls last`,
+        [tenantId],
+      );
+      expect(new Set(found.map((row) => row.status))).toEqual(
+        new Set(manifest.invoicing?.invoices.map((invoice) => invoice.state)),
+      );
+      const numbers = found.flatMap((row) => (row.number ? [row.number] : []));
+      expect(numbers).toEqual(
+        numbers.map((_, i) => `${manifest.invoicing?.numberPrefix}${String(i + 1).padStart(4, '0')}`),
+      );
+      // Paid means paid in full: the declared payment matches the computed total.
+      for (const row of found.filter((r) => r.status === 'paid')) expect(row.paid).toBe(row.total);
+    }
+    const northwind = required(
+      declarations.find((d) => d.manifest.name === 'Northwind Studio'),
+      'northwind',
+    ).manifest;
+    const alex = await actorFor(northwind, 'alex@acme-bakery.example');
+    const theirs = await withActor(t.handle.db, alex, async (tx) =>
+      rowsOf<{ status: string }>(
+        await tx.execute(
+          sql`select app.invoice_status(issued_at is not null, voided_at is not null, due_date, viewed_at is not null,
+                total_minor, paid_minor, refunded_minor, (now() at time zone 'utc')::date) as status from app.invoices`,
+        ),
+      ),
+    );
+    expect(theirs.map((row) => row.status)).toContain('overdue');
+    expect(theirs.map((row) => row.status)).not.toContain('draft');
   });
 
   it('shows staff only the projects they are assigned to, and the feed addressed to a client to them alone', async () => {

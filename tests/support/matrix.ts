@@ -11,7 +11,14 @@ import {
 } from '@foyer/db';
 import { findPgFailure, SqlState } from './assert';
 import type { TestDatabase } from './databases';
-import { type AdminActor, type ClientActor, createTenant, type TenantFixture } from './tenants';
+import {
+  type AdminActor,
+  addTenantInvoice,
+  type ClientActor,
+  createTenant,
+  invoiceFixture,
+  type TenantFixture,
+} from './tenants';
 
 /**
  * The actor matrix's fixture: one tenant T with every kind of person the client wall tells
@@ -46,7 +53,11 @@ import { type AdminActor, type ClientActor, createTenant, type TenantFixture } f
  *            (`r:P-visible#2`), approved by B and still open, waiting for A; Q-visible: round 1
  *            by the admin for C (`r:Q-visible#1`). Reminders (the worker's): to A of
  *            r:P-visible#1, to C of r:Q-visible#1
- *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only
+ *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only.
+ *            Invoices: `inv:X` (addTenantInvoice's: issued to X, partly paid: `pay:X`; reminded by the
+ *            worker: `rem:X`),
+ *            `inv:X-draft` (X, a draft), `inv:Y-B` (issued to Y, addressed to B), `inv:Z` (issued
+ *            to Z); each with one line `line:<invoice>` (`line:X`, …)
  *
  * Every row is named by a label (`P`, `A`, `P/A`, `P:project.assigned@A`, …) through `label()`,
  * so expectations read as the fixture above; U's rows carry a `U:` prefix.
@@ -114,6 +125,7 @@ const inAnHour = () => new Date(Date.now() + 3_600_000);
 export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixture> {
   const T = await createTenant(t);
   const U = await createTenant(t);
+  const [invoiceOfT, invoiceOfU] = [await addTenantInvoice(t, T), await addTenantInvoice(t, U)];
   const tenantId = T.id;
   const admin: AdminActor = T.admin;
   const staff = (): StaffActor => ({ kind: 'staff', tenantId, userId: randomUUID() });
@@ -187,6 +199,18 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'f:att-visible': randomUUID(),
     'f:att-internal': randomUUID(),
   };
+  const invoices = {
+    'inv:X': invoiceOfT.invoiceId,
+    'inv:X-draft': randomUUID(),
+    'inv:Y-B': randomUUID(),
+    'inv:Z': randomUUID(),
+  };
+  const invoiceLines: Record<string, string> = Object.fromEntries(
+    Object.keys(invoices).map((invoice) => [
+      `line:${invoice.slice(4)}`,
+      invoice === 'inv:X' ? invoiceOfT.lineId : randomUUID(),
+    ]),
+  );
   const versions: Record<string, string> = Object.fromEntries(
     Object.keys(files).map((file) => [
       `fv:${file.slice(2)}`,
@@ -393,6 +417,24 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       await tx
         .insert(schema.notifications)
         .values({ tenantId, userId: who.userId, event: 'project-added', title: 'Hi' });
+    const invoice = (
+      label: keyof typeof invoices,
+      facts: { clientId: string; contactId?: string },
+      number: string | null,
+    ) =>
+      invoiceFixture(
+        tenantId,
+        T.taxRateId,
+        { id: invoices[label], ...facts, number },
+        invoiceLines[`line:${label.slice(4)}`] as string,
+      );
+    const more = [
+      invoice('inv:X-draft', { clientId: X }, null),
+      invoice('inv:Y-B', { clientId: Y, contactId: B.userId }, 'PRE-0002'),
+      invoice('inv:Z', { clientId: Z }, 'PRE-0003'),
+    ];
+    await tx.insert(schema.invoices).values(more.map((made) => made.invoice));
+    await tx.insert(schema.invoiceLines).values(more.map((made) => made.line));
   });
   // Rows that are each person's own are written as that person, as the server writes them.
   for (const who of [S1, A, B] as const) {
@@ -547,6 +589,10 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     ...files,
     ...versions,
     ...rounds,
+    ...invoices,
+    ...invoiceLines,
+    'pay:X': invoiceOfT.paymentId,
+    'rem:X': invoiceOfT.reminderId,
     'U:admin': U.admin.userId,
     'U:A': U.client.userId,
     'U:X': U.clientId,
@@ -562,6 +608,10 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'U:r:P-visible#1': U.reviewRoundId,
     'tax:VAT': T.taxRateId,
     'U:tax:VAT': U.taxRateId,
+    'U:inv:X': invoiceOfU.invoiceId,
+    'U:line:X': invoiceOfU.lineId,
+    'U:pay:X': invoiceOfU.paymentId,
+    'U:rem:X': invoiceOfU.reminderId,
   };
   const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
   return {

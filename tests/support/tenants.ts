@@ -52,6 +52,65 @@ export interface TenantFixture extends TenantRow {
   taxRateId: string;
 }
 
+/**
+ * The admin's invoice to a tenant's client company (issued, not yet viewed, partly paid), with its
+ * one line, one payment and the worker's reminder of it: see `addTenantInvoice`.
+ */
+export interface TenantInvoice {
+  invoiceId: string;
+  lineId: string;
+  paymentId: string;
+  reminderId: string;
+}
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * A one-line invoice (one item at 100.00, VAT 20 % on top: 120.00), dated today and due in 30
+ * days: issued under `number`, or a draft when it is null. Its figures are the ones
+ * `@foyer/billing` computes for that line.
+ */
+export function invoiceFixture(
+  tenantId: string,
+  taxRateId: string,
+  invoice: { id: string; clientId: string; contactId?: string; number: string | null; paidMinor?: number },
+  lineId: string,
+): { invoice: typeof schema.invoices.$inferInsert; line: typeof schema.invoiceLines.$inferInsert } {
+  const tax = { taxRateId, name: 'VAT', rateBasisPoints: 2000, inclusive: false, minor: 2000 };
+  const issued = invoice.number === null ? null : new Date();
+  return {
+    invoice: {
+      tenantId,
+      ...invoice,
+      currency: 'GBP',
+      issueDate: isoDay(new Date()),
+      dueDate: isoDay(new Date(Date.now() + 30 * 86_400_000)),
+      buyerName: 'Client company',
+      subtotalMinor: 10_000,
+      taxMinor: 2000,
+      totalMinor: 12_000,
+      taxes: [tax],
+      issuedAt: issued,
+      sentAt: issued,
+    },
+    line: {
+      tenantId,
+      id: lineId,
+      invoiceId: invoice.id,
+      position: 0,
+      description: 'Design work',
+      quantityMilli: 1000,
+      unitPriceMinor: 10_000,
+      grossMinor: 10_000,
+      discountMinor: 0,
+      netMinor: 10_000,
+      taxMinor: 2000,
+      totalMinor: 12_000,
+      taxes: [tax],
+    },
+  };
+}
+
 export type BrandingInput = Partial<Omit<typeof schema.branding.$inferInsert, 'tenantId'>>;
 
 /** A slug no other test (or earlier run on the same server) has used. */
@@ -284,4 +343,49 @@ export async function createTenant(
     reviewRoundId,
     taxRateId,
   };
+}
+
+/**
+ * Gives `tenant` an invoice (`TenantInvoice`), for the tests that need a row in every table (the
+ * tenant wall, the actor matrix). Not part of `createTenant`: invoicing's own tests count a
+ * fresh tenant's invoices, numbers and sums from none.
+ */
+export async function addTenantInvoice(t: TestDatabase, tenant: TenantFixture): Promise<TenantInvoice> {
+  const ids: TenantInvoice = {
+    invoiceId: randomUUID(),
+    lineId: randomUUID(),
+    paymentId: randomUUID(),
+    reminderId: randomUUID(),
+  };
+  const { id: tenantId, admin } = tenant;
+  const { invoiceId } = ids;
+  await withActor(t.handle.db, admin, async (tx) => {
+    // Numbered outside the tenant's sequence (an earlier prefix), so the first invoice a test
+    // issues is still INV-0001.
+    const { invoice, line } = invoiceFixture(
+      tenantId,
+      tenant.taxRateId,
+      { id: invoiceId, clientId: tenant.clientId, number: 'PRE-0001', paidMinor: 5000 },
+      ids.lineId,
+    );
+    await tx.insert(schema.invoices).values({ ...invoice, createdBy: admin.userId });
+    await tx.insert(schema.invoiceLines).values(line);
+    await tx.insert(schema.invoicePayments).values({
+      tenantId,
+      id: ids.paymentId,
+      invoiceId,
+      kind: 'payment',
+      amountMinor: 5000,
+      paidOn: invoice.issueDate,
+      method: 'Bank transfer',
+      recordedBy: admin.userId,
+    });
+  });
+  // Reminders are the worker's to record.
+  await withActor(t.handle.db, { kind: 'worker', tenantId }, (tx) =>
+    tx
+      .insert(schema.invoiceReminders)
+      .values({ tenantId, id: ids.reminderId, invoiceId, kind: 'before', onDate: isoDay(new Date()) }),
+  );
+  return ids;
 }

@@ -572,6 +572,8 @@ describe('route access', () => {
       },
       // The sample project: its admin, the staff member on it and the client on it all read it.
       '/api/v1/projects/:id/tasks': { target: `/api/v1/projects/${PARAMS.id}/tasks`, allowedStatus: 200 },
+      // Invoices: the client's issued ones, the admins' list, and none for staff.
+      '/api/v1/invoices': { target: '/api/v1/invoices', allowedStatus: 200 },
       // The upload endpoint: without tus headers an allowed visitor's request is refused as bad
       // tus (not as a stranger); an upload id nobody started is not found, even for them.
       '/uploads': { target: '/uploads' },

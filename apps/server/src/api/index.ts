@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { access } from '../access';
 import type { AppEnv } from '../app';
 import { errorFields, type Logger } from '../log';
+import { invoicesRoute } from './invoices';
 import { meRoute } from './me';
 import { AppError, notFound, problem } from './problem';
 import { slugRoute } from './slugs';
@@ -25,6 +26,7 @@ export function createApi(log: Logger) {
   slugRoute(api);
   meRoute(api);
   tasksRoute(api);
+  invoicesRoute(api);
   api.get('/openapi.json', access('public'));
   // The routes are declared relative to where this sub-app is mounted; the server URL says where.
   api.doc31('/openapi.json', {

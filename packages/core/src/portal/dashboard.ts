@@ -12,6 +12,7 @@ export type ChecklistKey =
   | 'task_shared'
   | 'file_shared'
   | 'review_requested'
+  | 'invoice_sent'
   | 'branding_applied'
   | 'portal_previewed';
 
@@ -57,6 +58,7 @@ const LABELS: Record<ChecklistKey, { label: string; href: string }> = {
   task_shared: { label: 'Make a task visible to your client', href: '/admin/projects' },
   file_shared: { label: 'Share a file with your client', href: '/admin/projects' },
   review_requested: { label: 'Ask your client to review a deliverable', href: '/admin/tasks' },
+  invoice_sent: { label: 'Send your first invoice', href: '/admin/invoices/new' },
   portal_previewed: { label: 'Preview the portal as a client', href: '/admin/preview' },
 };
 
@@ -69,6 +71,7 @@ const ORDER: ChecklistKey[] = [
   'task_shared',
   'file_shared',
   'review_requested',
+  'invoice_sent',
   'portal_previewed',
 ];
 
@@ -112,6 +115,7 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
           or f.message_id in (select m.id from app.messages m where m.client_visible and m.deleted_at is null)`,
       )} as file_shared,
       ${exists(sql`select 1 from app.review_entries e where e.kind = 'round'`)} as review_requested,
+      ${exists(sql`select 1 from app.invoices i where i.issued_at is not null`)} as invoice_sent,
       ${exists(
         sql`select 1 from app.branding b where b.logo_sha256 is not null
           or lower(coalesce(b.primary_color, ${DEFAULT_PRIMARY})) <> ${DEFAULT_PRIMARY}

@@ -6,6 +6,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { ClientPermission } from '../clients/permissions';
 import { ensureBoard } from './board';
 import { demoPdf, demoPng } from './demo-files';
+import { applyInvoices } from './invoices';
 import type { TenantManifest } from './manifest';
 import { applyReviews, type ReviewToApply } from './reviews';
 
@@ -347,7 +348,7 @@ export async function applyTenant(
         set: { clientsSeeAssignees: manifest.work.clientsSeeAssignees, updatedAt: new Date() },
       });
     if (manifest.invoicing) {
-      const { taxRates: rates, ...settings } = manifest.invoicing;
+      const { taxRates: rates, invoices: declaredInvoices, ...settings } = manifest.invoicing;
       await tx
         .insert(invoiceSettings)
         .values({ tenantId, ...settings })
@@ -359,6 +360,10 @@ export async function applyTenant(
       const missing = rates.filter((rate) => !present.has(rate.name));
       if (missing.length > 0)
         await tx.insert(taxRates).values(missing.map((rate) => ({ tenantId, ...rate })));
+      await applyInvoices(tx, tenantId, declaredInvoices, settings.defaultCurrency, {
+        companies: companyIds,
+        contacts: contactIds,
+      });
     }
     const contactNames = new Map(
       manifest.companies.flatMap((c) => c.contacts.map((p) => [p.email.toLowerCase(), p.name] as const)),

@@ -97,6 +97,60 @@ export const tenantManifest = z
             }),
           )
           .default([]),
+        /**
+         * Demo invoices, written once (when the tenant has none): dates are days from the day the
+         * tenant is applied, so a demo always shows one sent last week and one overdue. `state`
+         * says what happened to it: paid, partly paid, viewed, overdue (with its reminders), void…
+         */
+        invoices: z
+          .array(
+            z.object({
+              company: text(200),
+              contact: z.email().optional(),
+              project: text(200).optional(),
+              currency: z
+                .string()
+                .regex(/^[A-Z]{3}$/)
+                .optional(),
+              issuedDaysAgo: z.number().int().min(0).max(400),
+              dueInDays: z.number().int().min(0).max(365),
+              state: z.enum([
+                'draft',
+                'sent',
+                'viewed',
+                'partially_paid',
+                'paid',
+                'overdue',
+                'void',
+                'partially_refunded',
+              ]),
+              discountPercent: z.number().min(0).max(100).optional(),
+              notes: text(2000).optional(),
+              voidReason: text(500).optional(),
+              lines: z
+                .array(
+                  z.object({
+                    description: text(2000),
+                    quantity: z.string().regex(/^\d+(\.\d{1,3})?$/),
+                    unitPrice: z.string().regex(/^\d+(\.\d{1,4})?$/),
+                    taxes: z.array(text(100)).default([]),
+                  }),
+                )
+                .min(1),
+              /** Payments (or refunds, negative), each as an amount and days after the issue date. */
+              payments: z
+                .array(
+                  z.object({
+                    amount: z.string(),
+                    afterDays: z.number().int().min(0),
+                    method: text(100),
+                    reference: text(200).default(''),
+                  }),
+                )
+                .default([]),
+            }),
+          )
+          .default([]),
       })
       .optional(),
     /** Staff logins, each assigned to the projects that list them. */
