@@ -16,9 +16,13 @@ test('an admin rebrands: the preview follows before saving, the sign-in page aft
   const primary = '#0f766e';
 
   await page.goto(hostUrl(agency.host, '/admin'));
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Branding' }).click();
+  // Settings opens on Branding, the first of the settings' tabs.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/admin/settings/branding'));
   await expect(page.getByRole('heading', { name: 'Branding', level: 1 })).toBeVisible();
+  await expect(
+    page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Branding' }),
+  ).toHaveAttribute('aria-current', 'page');
 
   const preview = page.getByTestId('brand-preview');
   const previewButton = preview.getByTestId('preview-primary-button');

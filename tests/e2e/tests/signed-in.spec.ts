@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { expect, type HostUrl, signUpAgency, test } from './support';
 
 const PHONE = { width: 375, height: 740 };
-const ADMIN_SECTIONS = ['Dashboard', 'Team', 'Email', 'Branding', 'Domain', 'Account'];
+const ADMIN_SECTIONS = ['Dashboard', 'Invoices', 'Team', 'Settings', 'Account'];
 
 /**
  * Serious and critical axe findings on the page as it is now. `label-content-name-mismatch` is
@@ -48,7 +48,7 @@ test('on a phone, a menu shows every section; Escape closes it and focus returns
     const link = nav.getByRole('link', { name, exact: true });
     await expect(link).toBeInViewport({ ratio: 1 });
   }
-  await expect(nav.getByRole('link', { name: 'Branding' })).toHaveAttribute('aria-current', 'page');
+  await expect(nav.getByRole('link', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
   await page.keyboard.press('Tab');
   await expect(nav.getByRole('link', { name: 'Dashboard' })).toBeFocused();
 
@@ -58,8 +58,8 @@ test('on a phone, a menu shows every section; Escape closes it and focus returns
 
   // A section opens from it, and the menu is closed on the new page.
   await menu.click();
-  await nav.getByRole('link', { name: 'Domain' }).click();
-  await expect(page).toHaveURL(hostUrl(agency.host, '/admin/settings/domain'));
+  await nav.getByRole('link', { name: 'Team' }).click();
+  await expect(page).toHaveURL(hostUrl(agency.host, '/admin/team'));
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(nav.getByRole('link')).toHaveCount(0);
 });

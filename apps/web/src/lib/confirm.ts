@@ -10,6 +10,19 @@ export interface Confirmation {
   title: string;
   message: string;
   confirmLabel: string;
+  /** A text the answer carries, asked for with the question (e.g. why an invoice is voided). */
+  input?: ConfirmationInput;
+}
+
+export interface ConfirmationInput {
+  name: string;
+  label: string;
+  hint?: string;
+  maxlength?: number;
+  required?: boolean;
+  /** What was typed, and the server's word on it, when it is asked again. */
+  value?: string;
+  error?: string;
 }
 
 export function deactivateMember(name: string, self: boolean): Omit<Confirmation, 'action' | 'fields'> {

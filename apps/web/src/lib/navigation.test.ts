@@ -1,22 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { isCurrent, navFor } from './navigation';
+import { isCurrent, navFor, SETTINGS } from './navigation';
 
 describe('navFor', () => {
-  it('links Clients, Team, Email, Branding, Domain and Board for admins only; Projects, My tasks and Reviews for the team', () => {
+  it('links Clients, Invoices, Team and Settings for admins only; Projects, My tasks and Reviews for the team', () => {
     expect(navFor('admin').map((i) => i.label)).toEqual([
       'Dashboard',
       'Projects',
       'My tasks',
       'Reviews',
       'Clients',
+      'Invoices',
       'Team',
-      'Email',
-      'Branding',
-      'Domain',
-      'Board',
+      'Settings',
       'Account',
     ]);
-    expect(navFor('admin').find((i) => i.label === 'Branding')?.href).toBe('/admin/settings/branding');
+    expect(navFor('admin').find((i) => i.label === 'Settings')?.href).toBe('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.label)).toEqual([
       'Dashboard',
       'Projects',
@@ -31,8 +29,16 @@ describe('navFor', () => {
     expect(navFor('client', { invoices: true }).map((i) => i.label)).toEqual(['Home', 'Invoices', 'Account']);
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/board');
-    // Storage is reached from the files pages (the header has no room for a twelfth link).
-    expect(navFor('admin').map((i) => i.href)).not.toContain('/admin/settings/storage');
+    expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/invoices');
+    // Every settings page is a tab under Settings.
+    expect(SETTINGS.map((i) => i.label)).toEqual([
+      'Branding',
+      'Email',
+      'Domain',
+      'Board',
+      'Invoicing',
+      'Storage',
+    ]);
   });
 });
 
@@ -47,5 +53,8 @@ describe('isCurrent', () => {
     expect(isCurrent('/admin/tasks', '/admin/tasks')).toBe(true);
     expect(isCurrent('/admin/tasks', '/admin/tasks/00000000-0000-4000-8000-000000000001')).toBe(false);
     expect(isCurrent('/admin/projects', '/admin/tasks/00000000-0000-4000-8000-000000000001')).toBe(true);
+    // Settings, which links to the first settings page, stands for all of them.
+    expect(isCurrent('/admin/settings/branding', '/admin/settings/email/log')).toBe(true);
+    expect(isCurrent('/admin/settings/branding', '/admin/team')).toBe(false);
   });
 });

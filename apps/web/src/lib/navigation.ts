@@ -5,6 +5,16 @@ export interface NavItem {
   label: string;
 }
 
+/** The admins' settings pages, in the order of their tabs. */
+export const SETTINGS = [
+  { href: '/admin/settings/branding', label: 'Branding' },
+  { href: '/admin/settings/email', label: 'Email' },
+  { href: '/admin/settings/domain', label: 'Domain' },
+  { href: '/admin/settings/board', label: 'Board' },
+  { href: '/admin/settings/invoicing', label: 'Invoicing' },
+  { href: '/admin/settings/storage', label: 'Storage' },
+] as const;
+
 /**
  * The header's links for a role: nothing is linked that the person cannot open. A client's areas
  * follow their permissions (`areas`, from the page chrome).
@@ -25,15 +35,11 @@ export function navFor(role: SignedInUser['role'], areas: PortalNav | null = nul
     ...(role === 'admin'
       ? [
           { href: '/admin/clients', label: 'Clients' },
+          { href: '/admin/invoices', label: 'Invoices' },
           { href: '/admin/team', label: 'Team' },
-        ]
-      : []),
-    ...(role === 'admin'
-      ? [
-          { href: '/admin/settings/email', label: 'Email' },
-          { href: '/admin/settings/branding', label: 'Branding' },
-          { href: '/admin/settings/domain', label: 'Domain' },
-          { href: '/admin/settings/board', label: 'Board' },
+          // One link to the settings (their first page), which have their own tabs: the header
+          // has room for no more at 1280px.
+          { href: SETTINGS[0].href, label: 'Settings' },
         ]
       : []),
     { href: '/account', label: 'Account' },
@@ -42,9 +48,11 @@ export function navFor(role: SignedInUser['role'], areas: PortalNav | null = nul
 
 /**
  * Whether a nav link stands for the page at `pathname`: Dashboard only for /admin itself; a task
- * (`/admin/tasks/<id>`) belongs to its project, so it lights Projects rather than My tasks.
+ * (`/admin/tasks/<id>`) belongs to its project, so it lights Projects rather than My tasks; every
+ * settings page lights Settings.
  */
 export function isCurrent(href: string, pathname: string): boolean {
+  if (href === SETTINGS[0].href) return pathname.startsWith('/admin/settings/');
   if (href === '/' || href === '/admin' || href === '/admin/tasks') return pathname === href;
   if (href === '/admin/projects' && pathname.startsWith('/admin/tasks/')) return true;
   return pathname === href || pathname.startsWith(`${href}/`);

@@ -1,4 +1,4 @@
-import { getCompany, renameCompany } from '@foyer/core';
+import { getCompany, listInvoices, renameCompany } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm, trimmed } from '$lib/server/forms';
 import { notFoundAs404 } from '../../not-found';
@@ -7,7 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params }) => {
   const { ctx } = locals;
   const company = await getCompany({ ctx, input: { companyId: params.id } }).catch(notFoundAs404);
-  return { company, now: ctx.deps.now() };
+  const invoices = await listInvoices({ ctx, input: { clientId: company.id } });
+  return { company, invoices, now: ctx.deps.now() };
 };
 
 export const actions: Actions = {
