@@ -28,12 +28,15 @@ test('an admin reads the financial overview and exports every issued invoice as 
   hostUrl,
 }) => {
   await signIn(page, hostUrl, ADMIN);
-  await page.goto(hostUrl(HOST, '/admin/invoices/overview'));
+  // The dashboard counts the invoices owed and leads to the overview.
+  await page.getByRole('link', { name: /\binvoices? outstanding$/ }).click();
+  await expect(page).toHaveURL(hostUrl(HOST, '/admin/invoices/overview'));
   await expect(page.getByRole('heading', { level: 1, name: 'Financial overview' })).toBeVisible();
   await expect(page.getByText('Figures in GBP.')).toBeVisible();
 
   // The demo has unpaid invoices, one of them overdue: both cards show pounds and a count.
-  const card = (term: string) => page.locator('.figure', { has: page.getByRole('term').filter({ hasText: term }) });
+  const card = (term: string) =>
+    page.locator('.figure', { has: page.getByRole('term').filter({ hasText: term }) });
   await expect(card('Outstanding').getByRole('definition').first()).toHaveText(/^£[\d,]+\.\d\d$/);
   await expect(card('Outstanding')).toContainText(/\b\d+ invoices?\b/);
   await expect(card('Overdue').getByRole('definition').first()).toHaveText(/^£[\d,]+\.\d\d$/);
