@@ -1,5 +1,5 @@
 import { financialOverviewCsv } from '@foyer/core';
-import { contentDisposition } from '$lib/server/reviews';
+import { contentDisposition } from '$lib/server/pdf';
 import type { RequestHandler } from './$types';
 
 /** Every issued invoice as a spreadsheet row, in each invoice's own currency. */
