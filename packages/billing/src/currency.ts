@@ -94,15 +94,27 @@ export function minorToDecimal(minor: number, code: string): string {
  * the engine's own currency data says.
  */
 export function formatMoney(minor: number, code: string, locale = 'en-GB'): string {
-  const exponent = currencyExponent(code);
-  const format = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: code,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
   // Intl reads a string as an exact decimal (Node 20, current browsers), so no float is involved.
-  return format.format(minorToDecimal(minor, code) as Intl.StringNumericLiteral);
+  return moneyFormat(code, locale).format(minorToDecimal(minor, code) as Intl.StringNumericLiteral);
+}
+
+/** Building an Intl.NumberFormat costs far more than using one: each locale and currency's is kept. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(code: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}|${code}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    const exponent = currencyExponent(code);
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: code,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    moneyFormats.set(key, format);
+  }
+  return format;
 }
 
 /** Options for `parseMoney`. */

@@ -34,10 +34,16 @@ export function formatQuantity(quantityMilli: number, locale = 'en-GB'): string 
   assertQuantityMilli(quantityMilli);
   const digits = quantityMilli.toString().padStart(4, '0');
   const decimal = `${digits.slice(0, -3)}.${digits.slice(-3)}` as Intl.StringNumericLiteral;
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 0, maximumFractionDigits: 3 }).format(
-    decimal,
-  );
+  let format = quantityFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: 0, maximumFractionDigits: 3 });
+    quantityFormats.set(locale, format);
+  }
+  return format.format(decimal);
 }
+
+/** One formatter per locale: building one costs far more than using it. */
+const quantityFormats = new Map<string, Intl.NumberFormat>();
 
 /** Throws unless `quantityMilli` is a whole number of thousandths from 0 to MAX_QUANTITY_MILLI. */
 export function assertQuantityMilli(quantityMilli: number): void {
