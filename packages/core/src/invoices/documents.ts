@@ -102,7 +102,7 @@ export async function invoicePdf({
       date: printDate(payment.paidOn) ?? payment.paidOn,
       method: payment.kind === 'refund' ? `Refund (${payment.method})` : payment.method,
       reference: payment.reference || null,
-      amount: money(payment.kind === 'refund' ? -payment.amountMinor : payment.amountMinor),
+      amount: payment.kind === 'refund' ? `\u2212${money(payment.amountMinor)}` : money(payment.amountMinor),
     })),
     notes: detail.voidReason ? `Void: ${detail.voidReason}\n${detail.notes}`.trim() : detail.notes || null,
     terms: detail.terms || null,

@@ -391,9 +391,11 @@ async function detailOf(
   const totalMinor = num(row.total_minor);
   const paid = num(row.paid_minor);
   const refunded = num(row.refunded_minor);
+  // Amounts taken off read with a true minus sign (−£5.00), as a printed invoice shows them.
+  const less = (minor: number) => `\u2212${money(minor)}`;
   const totals: InvoiceTotalLine[] = [{ label: 'Subtotal', minor: subtotal, amount: money(subtotal) }];
   if (discountMinor > 0)
-    totals.push({ label: 'Discount', minor: -discountMinor, amount: money(-discountMinor) });
+    totals.push({ label: 'Discount', minor: -discountMinor, amount: less(discountMinor) });
   for (const tax of taxes) {
     totals.push({
       label: `${tax.name} ${rateLabel(tax.rateBasisPoints)}${tax.inclusive ? ' (included)' : ''}`,
@@ -402,7 +404,7 @@ async function detailOf(
     });
   }
   totals.push({ label: 'Total', minor: totalMinor, amount: money(totalMinor), strong: true });
-  if (paid > 0) totals.push({ label: 'Paid', minor: -paid, amount: money(-paid) });
+  if (paid > 0) totals.push({ label: 'Paid', minor: -paid, amount: less(paid) });
   if (refunded > 0) totals.push({ label: 'Refunded', minor: refunded, amount: money(refunded) });
   if (
     row.issued_at !== null &&
