@@ -420,14 +420,15 @@ const spec: Record<string, TableSpec> = {
   invoice_settings: {
     key: ['tenant_id'],
     label: (r, f) => f.name(r.tenant_id),
-    // Invoicing is the agency's business: admins only. Staff and the worker hold the team's
-    // grants but their policies see nothing; clients hold no grant at all.
-    select: adminsOnly(['T'], ['U']),
+    // Invoicing is the agency's business: admins, and the worker, which takes the next number
+    // when it sends a retainer's copy. Staff hold the team's grants but their policies see
+    // nothing; clients hold no grant at all.
+    select: { ...adminsOnly(['T'], ['U']), worker: ['T'] },
     insert: [
       {
         target: 'a second settings row for T',
         row: (f) => ({ ...T(f), number_prefix: 'X-' }),
-        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict', worker: 'conflict' }),
       },
     ],
     update: [
@@ -435,7 +436,7 @@ const spec: Record<string, TableSpec> = {
         target: "T's settings",
         where: T,
         set: () => ({ next_number: 42 }),
-        expect: writes('update', ['admin'], TEAM_ONLY),
+        expect: writes('update', ['admin', 'worker'], TEAM_ONLY),
       },
     ],
     delete: [{ target: "T's settings", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
@@ -458,7 +459,8 @@ const spec: Record<string, TableSpec> = {
           due_date: sql`current_date`,
           buyer_name: 'Company X',
         }),
-        expect: writes('insert', ['admin'], TEAM_ONLY),
+        // The worker makes the retainers' copies.
+        expect: writes('insert', ['admin', 'worker'], TEAM_ONLY),
       },
     ],
     update: [
@@ -516,7 +518,7 @@ const spec: Record<string, TableSpec> = {
           tax_minor: 0,
           total_minor: 100,
         }),
-        expect: writes('insert', ['admin'], TEAM_ONLY),
+        expect: writes('insert', ['admin', 'worker'], TEAM_ONLY),
       },
     ],
     // Only admins edit an invoice's lines; the worker reads them.

@@ -18,9 +18,11 @@ import {
   invoicePdf,
   listInvoices,
   recordPayment,
+  runInvoiceRepeats,
   runInvoiceSchedule,
   sendInvoice,
   sendInvoiceReminder,
+  setInvoiceRepeat,
   updateInvoice,
   voidInvoice,
 } from '@foyer/core';
@@ -230,6 +232,7 @@ describe.each(drivers)('invoices on %s', (driver) => {
       refund: false,
       remind: false,
       delete: false,
+      repeat: false,
     });
   });
 
@@ -380,6 +383,71 @@ describe.each(drivers)('invoices on %s', (driver) => {
       'before',
       'manual',
     ]);
+  });
+
+  it('copies a retainer on its day, as a draft or sent at once, and moves its next date on', async () => {
+    const core = testCore(t);
+    const { tenant, reader, admin, client } = await setup(core);
+    const { id } = await createInvoice({ ctx: admin, input: draft(tenant) });
+    await sendInvoice({ ctx: admin, input: { id } });
+    await expectCoreError(
+      setInvoiceRepeat({
+        ctx: admin,
+        input: { id, every: 'month', next: addDays(today(), -1), send: false },
+      }),
+      'validation',
+      'next',
+    );
+    await setInvoiceRepeat({ ctx: admin, input: { id, every: 'month', next: today(), send: false } });
+    expect((await getInvoice({ ctx: admin, input: { id } })).repeat).toEqual({
+      every: 'month',
+      next: today(),
+      send: false,
+    });
+    // The client sees no schedule.
+    expect((await clientInvoice({ ctx: client, input: { id } })).repeat).toBeNull();
+
+    expect(await runInvoiceRepeats(core.deps, { tenantIds: [tenant.id] })).toEqual({ drafts: 1, sent: 0 });
+    expect(await runInvoiceRepeats(core.deps, { tenantIds: [tenant.id] })).toEqual({ drafts: 0, sent: 0 });
+    const drafts = await listInvoices({ ctx: admin, input: { status: 'draft' } });
+    expect(drafts.total).toBe(1);
+    const copyId = drafts.items[0]?.id ?? '';
+    const copy = await getInvoice({ ctx: admin, input: { id: copyId } });
+    const source = await getInvoice({ ctx: admin, input: { id } });
+    expect(copy).toMatchObject({
+      issueDate: today(),
+      totalMinor: source.totalMinor,
+      repeatedFrom: { id, number: 'INV-0001' },
+    });
+    expect(copy.lines.map((line) => line.description)).toEqual(source.lines.map((line) => line.description));
+    expect(source.repeat?.next).toBe(
+      new Date(Date.UTC(Number(today().slice(0, 4)), Number(today().slice(5, 7)), 1))
+        .toISOString()
+        .slice(0, 7) + source.repeat?.next.slice(7),
+    );
+
+    // Sent at once: numbered and emailed by the worker.
+    await setInvoiceRepeat({ ctx: admin, input: { id, every: 'quarter', next: today(), send: true } });
+    expect(await runInvoiceRepeats(core.deps, { tenantIds: [tenant.id] })).toEqual({ drafts: 0, sent: 1 });
+    const issued = await clientInvoices({ ctx: client, input: {} });
+    expect(issued.items.map((row) => row.number).sort()).toEqual(['INV-0001', 'INV-0002']);
+    await deliverQueued(core, [tenant.id]);
+    expect(
+      core.mail.filter((mail) => mail.to === reader.email && mail.subject.startsWith('Invoice INV-0002')),
+    ).toHaveLength(1);
+
+    // Stopped: no more copies; a void invoice can't repeat.
+    await setInvoiceRepeat({ ctx: admin, input: { id, every: '', next: '', send: false } });
+    expect((await getInvoice({ ctx: admin, input: { id } })).repeat).toBeNull();
+    await voidInvoice({ ctx: admin, input: { id: issued.items[0]?.id ?? '', reason: 'Replaced' } });
+    await expectCoreError(
+      setInvoiceRepeat({
+        ctx: admin,
+        input: { id: issued.items[0]?.id ?? '', every: 'month', next: today(), send: false },
+      }),
+      'conflict',
+    );
+    expect(await activityOf(t, tenant.id, 'invoice.repeat')).toHaveLength(3);
   });
 
   it('sums the overview per currency, exports CSV and gives the client a summary', async () => {

@@ -204,6 +204,7 @@ export {
   lineInput,
   listInvoicesInput,
   paymentInput,
+  repeatInput,
   updateDraftInput,
   voidInvoiceInput,
 } from './invoices/inputs';
@@ -221,10 +222,11 @@ export {
   recordPayment,
   sendInvoice,
   sendInvoiceReminder,
+  setInvoiceRepeat,
   updateInvoice,
   voidInvoice,
 } from './invoices/invoices';
-export { runInvoiceSchedule } from './invoices/jobs';
+export { runInvoiceRepeats, runInvoiceSchedule } from './invoices/jobs';
 export { clientInvoiceSummary, financialOverview, financialOverviewCsv } from './invoices/overview';
 export type { InvoiceSettings, TaxRateItem } from './invoices/settings';
 export {

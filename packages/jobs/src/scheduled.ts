@@ -5,6 +5,7 @@ import {
   purgeThrottle,
   remindReviewers,
   reverifyDomains,
+  runInvoiceRepeats,
   runInvoiceSchedule,
 } from '@foyer/core';
 
@@ -58,11 +59,13 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       },
     },
     {
-      // Marks invoices overdue the day after their due date and sends the tenants' reminder
-      // schedules (before, on and after the due date); each is recorded once per invoice and day.
+      // Makes the retainers' copies whose day has come (drafts, or sent at once), then marks
+      // invoices overdue the day after their due date and sends the tenants' reminder schedules
+      // (before, on and after the due date); each is recorded once per invoice and day.
       name: 'invoice-schedule',
       intervalSeconds: 60 * 60,
       run: async (ctx) => {
+        await runInvoiceRepeats(ctx);
         await runInvoiceSchedule(ctx);
       },
     },

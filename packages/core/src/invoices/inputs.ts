@@ -90,3 +90,13 @@ export const paymentInput = z.object({
   method: line(100).refine((value) => value.length > 0, 'Say how it was paid, such as Bank transfer.'),
   reference: line(200).optional().default(''),
 });
+
+export const repeatInput = z.object({
+  id: id('invoice'),
+  every: z.enum(['', 'month', 'quarter'], 'Choose monthly, quarterly or not at all.'),
+  next: z.string().trim().max(10).optional().default(''),
+  send: z
+    .union([z.boolean(), z.enum(['true', 'false', 'on', 'off', ''])])
+    .optional()
+    .transform((value) => value === true || value === 'true' || value === 'on'),
+});

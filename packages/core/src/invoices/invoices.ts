@@ -16,7 +16,7 @@ import { type SQL, schema, sql, type Tx } from '@foyer/db';
 import type { z } from 'zod';
 import { adminOf, type Ctx, PREVIEW_IS_READ_ONLY, personOf, record, type TxCtx, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { parseInput } from '../input';
+import { isCalendarDate, parseInput } from '../input';
 import { notify } from '../mail/outbox';
 import { notifyInApp } from '../notifications/in-app';
 import { json, rows } from '../tasks/common';
@@ -26,6 +26,7 @@ import {
   invoiceIdInput,
   listInvoicesInput,
   paymentInput,
+  repeatInput,
   updateDraftInput,
   voidInvoiceInput,
 } from './inputs';
@@ -421,7 +422,26 @@ async function detailOf(
   const voided = row.voided_at !== null;
   const payable = PAYABLE_STATUSES.includes(base.status);
   const document = ctx.site?.branding.document;
+  // A retainer's schedule is the team's: clients are not granted its columns.
+  const [repeat] = team
+    ? await rows<{
+        every: 'month' | 'quarter' | null;
+        next: string | null;
+        send: boolean;
+        from_id: string | null;
+        from_number: string | null;
+      }>(
+        tx,
+        sql`select i.repeat_every as every, i.repeat_next::text as next, i.repeat_send as send,
+                   i.repeated_from::text as from_id, src.number as from_number
+              from app.invoices i left join app.invoices src on src.tenant_id = i.tenant_id and src.id = i.repeated_from
+             where i.id = ${row.id}::uuid`,
+      )
+    : [];
   return {
+    repeat:
+      repeat?.every && repeat.next ? { every: repeat.every, next: repeat.next, send: repeat.send } : null,
+    repeatedFrom: repeat?.from_id ? { id: repeat.from_id, number: repeat.from_number } : null,
     ...base,
     contactId: row.contact_id,
     buyerDetails: row.buyer_details,
@@ -455,6 +475,7 @@ async function detailOf(
       refund: team && !voided && paid - refunded > 0,
       remind: team && payable,
       delete: team && draft,
+      repeat: team && !voided,
     },
     seller: {
       name: document?.businessName ?? ctx.site?.branding.displayName ?? '',
@@ -855,6 +876,40 @@ export async function deleteDraft({
   });
 }
 
+/**
+ * A new draft with `source`'s client, lines, figures and terms, dated `issueDate` and due as many
+ * days later as the source was. Its figures are the source's: each line keeps the rates it was
+ * taxed at.
+ */
+export async function copyInvoice(
+  tx: Tx,
+  source: InvoiceRecord,
+  issueDate: string,
+  options: { createdBy: string | null; repeatedFrom: string | null },
+): Promise<{ id: string }> {
+  const days = Math.max(0, daysBetween(source.issue_date, source.due_date));
+  const [copy] = await rows<{ id: string }>(
+    tx,
+    sql`insert into app.invoices (tenant_id, client_id, contact_id, project_id, currency, issue_date, due_date,
+          buyer_name, buyer_details, discount_kind, discount_value, notes, terms, subtotal_minor, discount_minor,
+          tax_minor, total_minor, taxes, created_by, repeated_from)
+        select tenant_id, client_id, contact_id, project_id, currency, ${issueDate}::date, ${addDays(issueDate, days)}::date,
+          buyer_name, buyer_details, discount_kind, discount_value, notes, terms, subtotal_minor, discount_minor,
+          tax_minor, total_minor, taxes, ${options.createdBy}::uuid, ${options.repeatedFrom}::uuid
+          from app.invoices where id = ${source.id}::uuid
+        returning id::text as id`,
+  );
+  if (!copy) throw new CoreError('not_found', INVOICE_NOT_FOUND);
+  await tx.execute(
+    sql`insert into app.invoice_lines (tenant_id, invoice_id, position, description, quantity_milli, unit_price_minor,
+          discount_kind, discount_value, gross_minor, discount_minor, net_minor, tax_minor, total_minor, taxes)
+        select tenant_id, ${copy.id}::uuid, position, description, quantity_milli, unit_price_minor,
+          discount_kind, discount_value, gross_minor, discount_minor, net_minor, tax_minor, total_minor, taxes
+          from app.invoice_lines where invoice_id = ${source.id}::uuid`,
+  );
+  return copy;
+}
+
 /** A new draft with the same client, lines and terms, dated today. */
 export async function duplicateInvoice({
   ctx,
@@ -868,26 +923,7 @@ export async function duplicateInvoice({
   const today = todayOf(ctx);
   return transact(ctx, async (tctx) => {
     const source = await readInvoice(tctx.tx, id);
-    const days = Math.max(0, daysBetween(source.issue_date, source.due_date));
-    const [copy] = await rows<{ id: string }>(
-      tctx.tx,
-      sql`insert into app.invoices (tenant_id, client_id, contact_id, project_id, currency, issue_date, due_date,
-            buyer_name, buyer_details, discount_kind, discount_value, notes, terms, subtotal_minor, discount_minor,
-            tax_minor, total_minor, taxes, created_by)
-          select tenant_id, client_id, contact_id, project_id, currency, ${today}::date, ${addDays(today, days)}::date,
-            buyer_name, buyer_details, discount_kind, discount_value, notes, terms, subtotal_minor, discount_minor,
-            tax_minor, total_minor, taxes, ${me.userId}::uuid
-            from app.invoices where id = ${id}::uuid
-          returning id::text as id`,
-    );
-    if (!copy) throw new CoreError('not_found', INVOICE_NOT_FOUND);
-    await tctx.tx.execute(
-      sql`insert into app.invoice_lines (tenant_id, invoice_id, position, description, quantity_milli, unit_price_minor,
-            discount_kind, discount_value, gross_minor, discount_minor, net_minor, tax_minor, total_minor, taxes)
-          select tenant_id, ${copy.id}::uuid, position, description, quantity_milli, unit_price_minor,
-            discount_kind, discount_value, gross_minor, discount_minor, net_minor, tax_minor, total_minor, taxes
-            from app.invoice_lines where invoice_id = ${id}::uuid`,
-    );
+    const copy = await copyInvoice(tctx.tx, source, today, { createdBy: me.userId, repeatedFrom: null });
     await record(tctx, {
       verb: 'invoice.duplicate',
       subject: { type: 'invoice', id: copy.id },
@@ -971,59 +1007,73 @@ export async function sendInvoice({
   const { id } = parseInput(invoiceIdInput, input);
   const today = todayOf(ctx);
   return transact(ctx, async (tctx) => {
-    const { tx } = tctx;
-    let row = await lockInvoice(tx, id);
-    if (row.voided_at !== null) throw new CoreError('conflict', 'This invoice is void: it can’t be sent.');
-    const issuing = row.issued_at === null;
-    if (issuing) {
-      const [lines] = await rows<{ n: number }>(
-        tx,
-        sql`select count(*)::int as n from app.invoice_lines where invoice_id = ${id}::uuid`,
-      );
-      if (Number(lines?.n ?? 0) === 0)
-        throw new CoreError('conflict', 'Add a line before sending the invoice.');
-      const number = await takeNumber(tx, me.tenantId);
-      const shift = Math.max(0, daysBetween(row.issue_date, today));
-      // Issues are serialised by the settings row's lock, so this check can't race another issue.
-      const [taken] = await rows<{ ok: boolean }>(
-        tx,
-        sql`select true as ok from app.invoices where number = ${number}`,
-      );
-      if (taken)
-        throw new CoreError(
-          'conflict',
-          `The number ${number} is already taken: raise the next number in Settings → Invoicing.`,
-        );
-      await tx.execute(
-        sql`update app.invoices set number = ${number}, issued_at = now(), sent_at = now(), updated_at = now(),
-              issue_date = issue_date + ${shift}::int, due_date = due_date + ${shift}::int
-             where id = ${id}::uuid`,
-      );
-    } else {
-      await tx.execute(sql`update app.invoices set sent_at = now() where id = ${id}::uuid`);
-    }
-    row = await readInvoice(tx, id);
-    const number = row.number ?? '';
-    const status = statusOf(row, today);
-    const recipients = await tellAudience(tx, me.tenantId, row, {
-      event: 'invoice-sent',
-      title: `Invoice ${number}`,
-      body: `${formatMoney(balanceOf(row, status), row.currency)} due ${row.due_date}.`,
-      vars: {
-        invoiceNumber: number,
-        amountMinor: balanceOf(row, status),
-        currency: row.currency,
-        dueDate: row.due_date,
+    const sent = await deliverInvoice(tctx.tx, me.tenantId, id, today);
+    await record(tctx, {
+      verb: sent.issued ? 'invoice.issue' : 'invoice.resend',
+      subject: { type: 'invoice', id },
+      projectId: sent.row.project_id,
+      data: {
+        number: sent.number,
+        totalMinor: num(sent.row.total_minor),
+        currency: sent.row.currency,
+        recipients: sent.recipients,
       },
     });
-    await record(tctx, {
-      verb: issuing ? 'invoice.issue' : 'invoice.resend',
-      subject: { type: 'invoice', id },
-      projectId: row.project_id,
-      data: { number, totalMinor: num(row.total_minor), currency: row.currency, recipients },
-    });
-    return { number, recipients };
+    return { number: sent.number, recipients: sent.recipients };
   });
+}
+
+/**
+ * Issues a draft (the next number; its dates moved to today if they have passed) or marks an
+ * issued invoice sent again, and tells its client's contacts. In the caller's transaction, as an
+ * admin or the worker (a retainer's copy sent on its own).
+ */
+export async function deliverInvoice(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  today: string,
+): Promise<{ row: InvoiceRecord; number: string; recipients: number; issued: boolean }> {
+  let row = await lockInvoice(tx, id);
+  if (row.voided_at !== null) throw new CoreError('conflict', 'This invoice is void: it can’t be sent.');
+  const issuing = row.issued_at === null;
+  if (issuing) {
+    const [lines] = await rows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from app.invoice_lines where invoice_id = ${id}::uuid`,
+    );
+    if (Number(lines?.n ?? 0) === 0)
+      throw new CoreError('conflict', 'Add a line before sending the invoice.');
+    const number = await takeNumber(tx, tenantId);
+    const shift = Math.max(0, daysBetween(row.issue_date, today));
+    // Issues are serialised by the settings row's lock, so this check can't race another issue.
+    const [taken] = await rows<{ ok: boolean }>(
+      tx,
+      sql`select true as ok from app.invoices where number = ${number}`,
+    );
+    if (taken)
+      throw new CoreError(
+        'conflict',
+        `The number ${number} is already taken: raise the next number in Settings → Invoicing.`,
+      );
+    await tx.execute(
+      sql`update app.invoices set number = ${number}, issued_at = now(), sent_at = now(), updated_at = now(),
+            issue_date = issue_date + ${shift}::int, due_date = due_date + ${shift}::int
+           where id = ${id}::uuid`,
+    );
+  } else {
+    await tx.execute(sql`update app.invoices set sent_at = now() where id = ${id}::uuid`);
+  }
+  row = await readInvoice(tx, id);
+  const number = row.number ?? '';
+  const balance = balanceOf(row, statusOf(row, today));
+  const recipients = await tellAudience(tx, tenantId, row, {
+    event: 'invoice-sent',
+    title: `Invoice ${number}`,
+    body: `${formatMoney(balance, row.currency)} due ${row.due_date}.`,
+    vars: { invoiceNumber: number, amountMinor: balance, currency: row.currency, dueDate: row.due_date },
+  });
+  return { row, number, recipients, issued: issuing };
 }
 
 /** Voids an issued invoice nothing is paid on: it keeps its number, and the client sees why. */
@@ -1126,6 +1176,46 @@ export async function recordPayment({
       subject: { type: 'invoice', id: data.id },
       projectId: row.project_id,
       data: { number: row.number, amountMinor, currency: row.currency, method: data.method },
+    });
+  });
+}
+
+// ---- retainers ----------------------------------------------------------------------------------
+
+/**
+ * Makes an invoice a retainer (a copy every month or quarter from `next`, sent at once or left as
+ * a draft), changes its schedule, or stops it (`every` empty). Any invoice but a void one.
+ */
+export async function setInvoiceRepeat({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof repeatInput>;
+}): Promise<void> {
+  adminWriter(ctx);
+  const data = parseInput(repeatInput, input);
+  const today = todayOf(ctx);
+  if (data.every !== '' && !isCalendarDate(data.next))
+    throw invalid({ next: 'Enter the date of the next invoice.' });
+  if (data.every !== '' && data.next < today)
+    throw invalid({ next: 'The next invoice can’t be in the past.' });
+  await transact(ctx, async (tctx) => {
+    const row = await lockInvoice(tctx.tx, data.id);
+    if (row.voided_at !== null) throw new CoreError('conflict', 'This invoice is void: it can’t repeat.');
+    await tctx.tx.execute(
+      data.every === ''
+        ? sql`update app.invoices set repeat_every = null, repeat_next = null, repeat_send = false, updated_at = now()
+               where id = ${data.id}::uuid`
+        : sql`update app.invoices set repeat_every = ${data.every}, repeat_next = ${data.next}::date,
+                 repeat_send = ${data.send}, updated_at = now()
+               where id = ${data.id}::uuid`,
+    );
+    await record(tctx, {
+      verb: 'invoice.repeat',
+      subject: { type: 'invoice', id: data.id },
+      projectId: row.project_id,
+      data: data.every === '' ? { every: null } : { every: data.every, next: data.next, send: data.send },
     });
   });
 }

@@ -3,7 +3,15 @@ import { sql, system, withActor } from '@foyer/db';
 import type { Deps } from '../context';
 import { notifyInApp } from '../notifications/in-app';
 import { rows } from '../tasks/common';
-import { balanceOf, readInvoice, sendReminder, statusOf, todayOf } from './invoices';
+import {
+  balanceOf,
+  copyInvoice,
+  deliverInvoice,
+  readInvoice,
+  sendReminder,
+  statusOf,
+  todayOf,
+} from './invoices';
 
 /**
  * The invoices' daily work, run by the scheduled job as the worker of each tenant: an invoice
@@ -57,4 +65,48 @@ export async function runInvoiceSchedule(
     });
   }
   return { overdue, reminders };
+}
+
+/**
+ * The retainers' copies, run by the scheduled job as the worker of each tenant: each retainer whose
+ * next date has come gets a copy dated that day (a draft, or sent at once when the admin chose),
+ * and its next date moves on a month or a quarter. Locked and read again per retainer, so two
+ * workers never make one copy twice; a retainer whose dates were missed catches up one copy per
+ * run.
+ */
+export async function runInvoiceRepeats(
+  deps: Deps,
+  options: { tenantIds?: readonly string[]; limit?: number } = {},
+): Promise<{ drafts: number; sent: number }> {
+  const today = todayOf({ deps });
+  const due = await system.invoices.repeatsDue(deps.db, {
+    today,
+    limit: options.limit ?? 200,
+    ...(options.tenantIds ? { tenantIds: options.tenantIds } : {}),
+  });
+  let drafts = 0;
+  let sent = 0;
+  for (const item of due) {
+    await withActor(deps.db.db, { kind: 'worker', tenantId: item.tenantId }, async (tx) => {
+      const [repeat] = await rows<{ every: 'month' | 'quarter'; next: string; send: boolean }>(
+        tx,
+        sql`select repeat_every as every, repeat_next::text as next, repeat_send as send from app.invoices
+             where id = ${item.invoiceId}::uuid and repeat_next <= ${today}::date and voided_at is null for update`,
+      );
+      if (!repeat) return;
+      const source = await readInvoice(tx, item.invoiceId);
+      const copy = await copyInvoice(tx, source, repeat.next, { createdBy: null, repeatedFrom: source.id });
+      await tx.execute(
+        sql`update app.invoices set repeat_next = (repeat_next + ${repeat.every === 'month' ? '1 month' : '3 months'}::interval)::date,
+              updated_at = now() where id = ${item.invoiceId}::uuid`,
+      );
+      if (repeat.send) {
+        await deliverInvoice(tx, item.tenantId, copy.id, today);
+        sent += 1;
+      } else {
+        drafts += 1;
+      }
+    });
+  }
+  return { drafts, sent };
 }

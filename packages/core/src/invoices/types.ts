@@ -136,7 +136,12 @@ export interface InvoiceDetail extends InvoiceRow {
     refund: boolean;
     remind: boolean;
     delete: boolean;
+    repeat: boolean;
   };
+  /** A retainer's schedule (admins only; null for clients and one-off invoices). */
+  repeat: { every: 'month' | 'quarter'; next: string; send: boolean } | null;
+  /** The retainer this invoice was copied from (admins only). */
+  repeatedFrom: { id: string; number: string | null } | null;
   /** The seller as printed: the agency's document branding. */
   seller: { name: string; details: string[] };
 }

@@ -75,7 +75,13 @@ export const invoiceSettings = app.table(
       'invoice_settings_reminders_range',
       sql`${t.remindDaysBefore} between 0 and 60 and ${t.remindEveryDaysAfter} between 0 and 60`,
     ),
-    ...walledPolicies('invoice_settings', 'team', teamRole, t.tenantId, adminOnly),
+    // The worker takes the next number when it sends a retainer's copy.
+    ...walledPolicies('invoice_settings', 'team', teamRole, t.tenantId, {
+      ...adminOnly,
+      select: sql`(${actorIsAdmin} or ${actorIsWorker})`,
+      insert: sql`(${actorIsAdmin} or ${actorIsWorker})`,
+      update: sql`(${actorIsAdmin} or ${actorIsWorker})`,
+    }),
   ],
 );
 
@@ -107,6 +113,8 @@ export const taxRates = app.table(
 );
 
 export const invoiceDiscountKinds = ['percent', 'amount'] as const;
+export const invoiceRepeats = ['month', 'quarter'] as const;
+export type InvoiceRepeat = (typeof invoiceRepeats)[number];
 export type InvoiceDiscountKind = (typeof invoiceDiscountKinds)[number];
 
 /** A line's tax as it was applied: the rate's name and size are kept with the line. */
@@ -181,6 +189,15 @@ export const invoices = app.table(
     paidAt: timestamp('paid_at', { withTimezone: true }),
     voidedAt: timestamp('voided_at', { withTimezone: true }),
     voidReason: text('void_reason'),
+    /**
+     * A retainer: a copy of this invoice is made every month or quarter on `repeat_next`, sent at
+     * once (`repeat_send`) or left as a draft for an admin to check. Team-only columns.
+     */
+    repeatEvery: text('repeat_every', { enum: invoiceRepeats }),
+    repeatNext: date('repeat_next', { mode: 'string' }),
+    repeatSend: boolean('repeat_send').notNull().default(false),
+    /** The retainer invoice this one was copied from. Team-only. */
+    repeatedFrom: uuid('repeated_from'),
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -189,6 +206,12 @@ export const invoices = app.table(
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [clients.tenantId, clients.id] }),
+    check(
+      'invoices_repeat_shape',
+      sql`(${t.repeatEvery} is null) = (${t.repeatNext} is null) and (${t.repeatEvery} is null or ${t.repeatEvery} in ('month', 'quarter'))`,
+    ),
+    // The retainers the repeat job looks through, by their next date.
+    index('invoices_repeat_next_idx').on(t.tenantId, t.repeatNext).where(sql`${t.repeatNext} is not null`),
     foreignKey({ columns: [t.tenantId, t.contactId], foreignColumns: [users.tenantId, users.id] }),
     foreignKey({ columns: [t.tenantId, t.projectId], foreignColumns: [projects.tenantId, projects.id] }),
     // Never a duplicate number within a tenant.
@@ -219,10 +242,12 @@ export const invoices = app.table(
       'invoices_draft_facts',
       sql`${t.issuedAt} is not null or (${t.viewedAt} is null and ${t.paidAt} is null and ${t.overdueAt} is null and ${t.voidedAt} is null and ${t.paidMinor} = 0)`,
     ),
-    // Invoicing is the admins'; the worker marks overdue invoices and sends reminders.
+    // Invoicing is the admins'; the worker marks overdue invoices, sends reminders and makes the
+    // retainers' copies.
     ...walledPolicies('invoices', 'team', teamRole, t.tenantId, {
       ...adminOnly,
       select: sql`(${actorIsAdmin} or ${actorIsWorker})`,
+      insert: sql`(${actorIsAdmin} or ${actorIsWorker})`,
       update: sql`(${actorIsAdmin} or ${actorIsWorker})`,
     }),
     // A client with `invoices` reads the issued invoices addressed to them or their company, and
@@ -280,6 +305,7 @@ export const invoiceLines = app.table(
     ...walledPolicies('invoice_lines', 'team', teamRole, t.tenantId, {
       ...adminOnly,
       select: sql`(${actorIsAdmin} or ${actorIsWorker})`,
+      insert: sql`(${actorIsAdmin} or ${actorIsWorker})`,
     }),
     // The lines of the invoices the client reads (the invoices' own client policy applies).
     ...walledPolicies('invoice_lines', 'client', clientRole, t.tenantId, {
