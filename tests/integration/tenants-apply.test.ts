@@ -355,7 +355,7 @@ describe.each(drivers)('the demo agencies as their people see them, on %s', (dri
     );
   });
 
-  it('gives each agency invoices in every state, numbered in order, and its demo client an overdue one', async () => {
+  it('gives each agency invoices in every state, numbered in order, a retainer, and its demo client an overdue one', async () => {
     for (const { manifest } of declarations) {
       const tenantId = required(tenantIds.get(manifest.slug), manifest.slug);
       const found = await t.superuser<{ number: string | null; status: string; total: number; paid: number }>(
@@ -372,6 +372,12 @@ describe.each(drivers)('the demo agencies as their people see them, on %s', (dri
       expect(numbers).toEqual(
         numbers.map((_, i) => `${manifest.invoicing?.numberPrefix}${String(i + 1).padStart(4, '0')}`),
       );
+      // One retainer, whose next copy is still to come.
+      const [retainers] = await t.superuser<{ n: number }>(
+        `select count(*)::int as n from app.invoices where tenant_id = $1 and repeat_next > (now() at time zone 'utc')::date`,
+        [tenantId],
+      );
+      expect(retainers?.n).toBe(1);
       // Paid means paid in full: the declared payment matches the computed total.
       for (const row of found.filter((r) => r.status === 'paid')) expect(row.paid).toBe(row.total);
     }

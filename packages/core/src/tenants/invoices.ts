@@ -7,6 +7,13 @@ type DeclaredInvoice = NonNullable<TenantManifest['invoicing']>['invoices'][numb
 
 const DAY_MS = 86_400_000;
 
+/** `day` moved on whole months, the day clamped to the month's length (31 Jan + 1 → 28 Feb). */
+function addMonths(day: string, months: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month - 1 + months, Math.min(date, last))).toISOString().slice(0, 10);
+}
+
 /**
  * Writes the declared demo invoices when the tenant has none yet, as its admin: each computed by
  * the same code as the editor, numbered from the tenant's sequence in the order declared, then
@@ -81,6 +88,9 @@ export async function applyInvoices(
         viewedAt: issued && invoice.state !== 'sent' ? after(1) : null,
         voidedAt: invoice.state === 'void' ? after(2) : null,
         voidReason: invoice.state === 'void' ? (invoice.voidReason ?? 'Issued in error') : null,
+        repeatEvery: invoice.repeat?.every ?? null,
+        repeatNext: invoice.repeat ? addMonths(issueDate, invoice.repeat.every === 'month' ? 1 : 3) : null,
+        repeatSend: invoice.repeat?.send ?? false,
       })
       .returning({ id: schema.invoices.id });
     if (!row) throw new Error('demo invoice insert returned no row');

@@ -127,6 +127,10 @@ export const tenantManifest = z
               discountPercent: z.number().min(0).max(100).optional(),
               notes: text(2000).optional(),
               voidReason: text(500).optional(),
+              /** A retainer: copied every month or quarter from a period after its issue date. */
+              repeat: z
+                .object({ every: z.enum(['month', 'quarter']), send: z.boolean().default(false) })
+                .optional(),
               lines: z
                 .array(
                   z.object({

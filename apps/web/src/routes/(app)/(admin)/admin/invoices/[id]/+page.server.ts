@@ -4,6 +4,7 @@ import {
   recordPayment,
   sendInvoice,
   sendInvoiceReminder,
+  setInvoiceRepeat,
   voidInvoice,
 } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
@@ -32,9 +33,28 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 };
 
 /** Which part of the page an answer belongs to, so it shows beside the right form. */
-type Section = 'actions' | 'payment' | 'refund';
+type Section = 'actions' | 'payment' | 'refund' | 'repeat';
 
 export const actions: Actions = {
+  repeat: async (event) => {
+    const form = await readForm(event.request);
+    const echo = { every: trimmed(form, 'every'), next: trimmed(form, 'next'), send: form.has('send') };
+    try {
+      await setInvoiceRepeat({
+        ctx: event.locals.ctx,
+        // The verb parses `every`; anything but its three values is a field error.
+        input: { id: event.params.id, ...echo, every: echo.every as '' | 'month' | 'quarter' },
+      });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'repeat' as Section, echo });
+    }
+    const notice =
+      echo.every === ''
+        ? 'It no longer repeats.'
+        : `Saved: the next copy is made on ${echo.next}${echo.send ? ' and sent at once' : ', as a draft'}.`;
+    return { section: 'repeat' as Section, notice };
+  },
+
   send: async (event) => {
     try {
       const { number, recipients } = await sendInvoice({
