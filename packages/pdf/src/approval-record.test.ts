@@ -324,6 +324,30 @@ describe('approvalRecordPdf', () => {
     expect(liar.toString('latin1')).not.toContain('/Subtype /Image');
   });
 
+  it('leaves out, at once, a PNG whose chunks do not hold together (a decoder could spin on it)', async () => {
+    const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    const header = PNG.subarray(0, 33);
+    const corrupt = [
+      // A signature and noise: the bytes of a logo that once kept a renderer busy for minutes.
+      Uint8Array.from([...signature, ...Array.from({ length: 24 }, (_, i) => (i * 97 + 13) % 256)]),
+      // A real header with the rest cut off (no IEND).
+      Uint8Array.from(header),
+      // A chunk claiming more bytes than the file has.
+      Uint8Array.from([...header, 0x7f, 0xff, 0xff, 0xff, 0x49, 0x44, 0x41, 0x54, 0, 0, 0, 0]),
+    ];
+    for (const bytes of corrupt) {
+      const started = performance.now();
+      const pdf = await approvalRecordPdf(
+        record('client', {
+          brand: { name: 'Northwind Studio', accent: '#7c3aed', logo: { bytes, contentType: 'image/png' } },
+        }),
+      );
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(pdf.toString('latin1')).not.toContain('/Subtype /Image');
+      expect(readBack(pdf).text).toMatch(/^\s*Northwind Studio/);
+    }
+  });
+
   it('renders a ten-round record quickly once the fonts are loaded', async () => {
     const big = record('team');
     big.rounds = Array.from({ length: 10 }, (_, i) => ({

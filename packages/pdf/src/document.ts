@@ -115,9 +115,37 @@ function logoImage(logo: Brand['logo']): Buffer | null {
   const type = logo.contentType.toLowerCase().split(';')[0]?.trim();
   const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const jpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  if (type === 'image/png' && png) return bytes;
+  if (type === 'image/png' && png) return wellFormedPng(bytes) ? bytes : null;
   if ((type === 'image/jpeg' || type === 'image/jpg') && jpeg) return bytes;
   return null;
+}
+
+/** The largest logo, in pixels each way, that a document decodes. */
+const MAX_LOGO_SIDE = 4096;
+
+/**
+ * Whether a PNG's chunks hold together: IHDR first (13 bytes, a sane size), every chunk inside
+ * the file, IEND at the end. pdfkit's decoder trusts the lengths it reads, and on a corrupt file
+ * it can spin for minutes: such a logo is left out before it gets there.
+ */
+function wellFormedPng(bytes: Buffer): boolean {
+  let at = 8;
+  let first = true;
+  while (at + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (length > bytes.length - at - 12) return false;
+    if (first) {
+      if (type !== 'IHDR' || length !== 13) return false;
+      const width = bytes.readUInt32BE(at + 8);
+      const height = bytes.readUInt32BE(at + 12);
+      if (width < 1 || height < 1 || width > MAX_LOGO_SIDE || height > MAX_LOGO_SIDE) return false;
+      first = false;
+    }
+    if (type === 'IEND') return true;
+    at += length + 12;
+  }
+  return false;
 }
 
 function partsOf(cell: Cell): TextPart[] {
