@@ -11,8 +11,9 @@ import { expect, type HostUrl, test } from './support';
  * sends it; previewing the portal as the client shows it and leaves it "Sent"; the client, told
  * by email, opens it (now "Viewed" on the admin's side) and downloads its PDF, whose text carries
  * the same figures; the admin records the payment in full, the invoice is paid, and the receipt
- * reaches the client. And the invoice schedule, on the server's first tick, has marked the demo's
- * past-due invoice overdue: the client got the overdue notice and the admins a bell notice.
+ * reaches the client; then it becomes a monthly retainer. And the invoice schedule, on the
+ * server's first tick, has marked the demo's past-due invoice overdue: the client got the overdue
+ * notice and the admins a bell notice.
  */
 
 const HOST = 'northwind.localhost';
@@ -123,6 +124,14 @@ test('an admin sends an invoice, the client views it and its PDF, and a recorded
   await client.page.reload();
   await expect(client.page.getByText('Paid', { exact: true }).first()).toBeVisible();
   await client.context.close();
+
+  // It becomes a monthly retainer: the next copy is made as a draft on the day chosen.
+  const retainer = page.getByRole('region', { name: 'Retainer' });
+  await retainer.getByLabel('Repeat').selectOption({ label: 'Every month' });
+  await retainer.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(retainer).toContainText('Saved: the next copy is made on');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Retainer' }).getByLabel('Repeat')).toHaveValue('month');
 });
 
 test('the invoice schedule marks the demo’s past-due invoice overdue and tells both sides', async ({
