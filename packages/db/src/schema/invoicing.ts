@@ -135,6 +135,10 @@ export interface InvoiceTaxTotal {
   minor: number;
 }
 
+/** A discount is none, a percentage in basis points (0–100 %), or an amount of minor units. */
+const discountShape = (kind: PgColumn, value: PgColumn) =>
+  sql`(${kind} is null and ${value} is null) or (${kind} = 'percent' and ${value} between 0 and 10000) or (${kind} = 'amount' and ${value} >= 0)`;
+
 /** Addressed to the signed-in client: to their company, or to them by name. */
 const addressedToClient = (clientId: PgColumn, contactId: PgColumn) =>
   sql`(${clientId} = (select u.client_id from app.users u where u.tenant_id = ${currentTenant} and u.id = ${currentUser}) or ${contactId} = ${currentUser})`;
@@ -225,10 +229,7 @@ export const invoices = app.table(
     check('invoices_dates_ordered', sql`${t.dueDate} >= ${t.issueDate}`),
     check('invoices_number_when_issued', sql`(${t.number} is null) = (${t.issuedAt} is null)`),
     check('invoices_number_length', sql`length(${t.number}) <= 40`),
-    check(
-      'invoices_discount_shape',
-      sql`(${t.discountKind} is null and ${t.discountValue} is null) or (${t.discountKind} = 'percent' and ${t.discountValue} between 0 and 10000) or (${t.discountKind} = 'amount' and ${t.discountValue} >= 0)`,
-    ),
+    check('invoices_discount_shape', discountShape(t.discountKind, t.discountValue)),
     check(
       'invoices_amounts',
       sql`${t.totalMinor} >= 0 and ${t.paidMinor} >= 0 and ${t.refundedMinor} between 0 and ${t.paidMinor} and ${t.totalMinor} <= 10000000000000`,
@@ -298,10 +299,7 @@ export const invoiceLines = app.table(
     uniqueIndex('invoice_lines_position_idx').on(t.tenantId, t.invoiceId, t.position),
     check('invoice_lines_description_length', sql`length(btrim(${t.description})) between 1 and 2000`),
     check('invoice_lines_position_range', sql`${t.position} between 0 and 499`),
-    check(
-      'invoice_lines_discount_shape',
-      sql`(${t.discountKind} is null and ${t.discountValue} is null) or (${t.discountKind} = 'percent' and ${t.discountValue} between 0 and 10000) or (${t.discountKind} = 'amount' and ${t.discountValue} >= 0)`,
-    ),
+    check('invoice_lines_discount_shape', discountShape(t.discountKind, t.discountValue)),
     ...walledPolicies('invoice_lines', 'team', teamRole, t.tenantId, {
       ...adminOnly,
       select: sql`(${actorIsAdmin} or ${actorIsWorker})`,
