@@ -305,8 +305,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
     const core = testCore(t);
     const { tenant, staff } = await cast();
     // Being added to a project, assigned to a task, told of shared tasks and files, of a
-    // client's comment and of reviews are the events with an email so far; the others belong to
-    // later releases (messages, invoices), and today's other events are bell-only.
+    // client's comment, of reviews and of invoices are the events with an email so far; the
+    // others belong to later releases (messages), and today's other events are bell-only.
     expect(NOTIFICATION_EVENTS.filter((e) => e.live && e.email).map((e) => e.key)).toEqual([
       'project-added',
       'task-assigned',
@@ -315,6 +315,10 @@ describe.each(drivers)('notifications on %s', (driver) => {
       'review-requested',
       'review-approved',
       'revisions-requested',
+      'invoice-sent',
+      'payment-received',
+      'payment-reminder',
+      'payment-overdue',
       'file-shared',
     ]);
     for (const actor of [staff.actor, tenant.admin]) {
@@ -326,18 +330,20 @@ describe.each(drivers)('notifications on %s', (driver) => {
         'revisions-requested',
       ]);
     }
-    expect((await getPreferences({ ctx: core.as(tenant.client) })).map((p) => p.event)).toEqual([
+    const clientChoices = [
       'project-added',
       'tasks-shared',
       'review-requested',
+      'invoice-sent',
+      'payment-received',
+      'payment-reminder',
+      'payment-overdue',
       'file-shared',
-    ]);
-    expect(emailEventsFor('client').map((e) => e.key)).toEqual([
-      'project-added',
-      'tasks-shared',
-      'review-requested',
-      'file-shared',
-    ]);
+    ];
+    expect((await getPreferences({ ctx: core.as(tenant.client) })).map((p) => p.event)).toEqual(
+      clientChoices,
+    );
+    expect(emailEventsFor('client').map((e) => e.key)).toEqual(clientChoices);
 
     // Choosing an event of a feature still to come, an unknown one or a bell-only one changes nothing.
     for (const input of [

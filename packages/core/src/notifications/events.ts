@@ -55,9 +55,10 @@ export const NOTIFICATION_EVENTS = [
     email: true,
     live: true,
   },
-  { key: 'payment-received', label: 'A payment is received', audience: 'both', email: true, live: true },
+  { key: 'payment-received', label: 'A payment is received', audience: 'client', email: true, live: true },
   { key: 'payment-reminder', label: 'An invoice is due soon', audience: 'client', email: true, live: true },
-  { key: 'payment-overdue', label: 'An invoice is overdue', audience: 'both', email: true, live: true },
+  // Admins hear of an overdue invoice in the bell only (an email choice comes with one to send).
+  { key: 'payment-overdue', label: 'An invoice is overdue', audience: 'client', email: true, live: true },
   { key: 'file-shared', label: 'Files are shared with you', audience: 'client', email: true, live: true },
   {
     key: 'message-digest',
