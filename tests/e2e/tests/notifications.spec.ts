@@ -117,8 +117,8 @@ test('mark all read from the bell; email choices only for features that exist', 
   await page.getByRole('link', { name: 'Notification emails' }).click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/account/notifications'));
   // Only features that exist offer a choice: being added to a project, being assigned a task, a
-  // client's comment and a client's review decisions, not messages or invoices yet (nor what only
-  // clients are told).
+  // client's comment and a client's review decisions; not messages yet, nor what only clients are
+  // told (shared work, reviews, invoices).
   await expect(page.getByRole('checkbox')).toHaveCount(5);
   await expect(page.getByRole('checkbox', { name: 'You’re added to a project' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'You’re assigned to a task' })).toBeChecked();
@@ -127,6 +127,7 @@ test('mark all read from the bell; email choices only for features that exist', 
   await expect(page.getByRole('checkbox', { name: 'A client asks for revisions' })).toBeChecked();
   await expect(page.getByText('Tasks are shared with you')).toHaveCount(0);
   await expect(page.getByText('Work is ready for your review')).toHaveCount(0);
+  await expect(page.getByText('A new invoice is sent to you')).toHaveCount(0);
   await expect(page.getByText('New messages')).toHaveCount(0);
 });
 
