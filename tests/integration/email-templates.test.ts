@@ -48,7 +48,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'the team invitation',
     );
     expect(invitation).toMatchObject({ name: 'Team invitation', customised: false, updatedAt: null });
-    // Only the emails of features that exist; invoices, messages… come with their releases.
+    // Only the emails of features that exist; messages and digests come with their releases.
     expect(list.map((tpl) => tpl.key)).toEqual([
       'client-invitation',
       'staff-invitation',
@@ -59,12 +59,16 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'review-requested',
       'review-approved',
       'revisions-requested',
+      'invoice-sent',
+      'payment-received',
+      'payment-reminder',
+      'payment-overdue',
       'file-shared',
       'task-assigned',
       'tasks-shared',
       'task-comment',
     ]);
-    for (const later of ['invoice-sent', 'message-digest']) {
+    for (const later of ['message-new', 'message-digest']) {
       await expectCoreError(
         getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: later } }),
         'not_found',

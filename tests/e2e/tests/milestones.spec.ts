@@ -97,7 +97,15 @@ test('an admin renames and adds board columns in settings and sees them on a pro
   hostUrl,
 }, testInfo) => {
   const agency = await signUpAgency(page, hostUrl, 'cols');
-  await page.getByRole('navigation').getByRole('link', { name: 'Board', exact: true }).first().click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Settings', exact: true })
+    .first()
+    .click();
+  await page
+    .getByRole('navigation', { name: 'Settings' })
+    .getByRole('link', { name: 'Board', exact: true })
+    .click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/admin/settings/board'));
   await expect(page.getByRole('heading', { level: 1, name: 'Board and tasks' })).toBeVisible();
 
