@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { type Ctx, personOf, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { parseInput } from '../input';
+import { knownZone } from '../reviews/reviews';
 import { rows } from '../tasks/common';
 import { invoiceIdInput } from './inputs';
 import { clientInvoice, getInvoice } from './invoices';
@@ -109,15 +110,4 @@ export async function invoicePdf({
     payUrl: null,
   });
   return { filename: pdfFilename(detail), body };
-}
-
-/** The reader's time zone when it is one Intl knows, else UTC. */
-export function knownZone(zone: string | null | undefined): string {
-  if (!zone) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
-  }
 }

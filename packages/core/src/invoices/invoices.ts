@@ -52,7 +52,11 @@ const ADMINS_ONLY = 'Only admins see and change invoices.';
 /** The statuses that still ask for money: what reminders, Pay Now and "outstanding" mean. */
 export const PAYABLE_STATUSES: readonly InvoiceStatus[] = ['sent', 'viewed', 'partially_paid', 'overdue'];
 
-/** Today as the invoices count days: the UTC calendar date (ADR 0017). */
+/** `i`'s status on `today` is one that asks for money. */
+export const payableSql = (today: string): SQL =>
+  sql`${statusSql(today)} in (${sql.raw(PAYABLE_STATUSES.map((status) => `'${status}'`).join(', '))})`;
+
+/** Today as the invoices count days: the UTC calendar date (ADR 0018). */
 export function todayOf(ctx: { deps: { now(): Date } }): string {
   return ctx.deps.now().toISOString().slice(0, 10);
 }
@@ -189,8 +193,7 @@ async function invoicePage(
 /** A status filter as SQL: one status, or `outstanding` (every status that asks for money). */
 function statusWhere(status: string, today: string): SQL {
   if (status === '') return sql`true`;
-  if (status === 'outstanding')
-    return sql`${statusSql(today)} in ('sent', 'viewed', 'partially_paid', 'overdue')`;
+  if (status === 'outstanding') return payableSql(today);
   return sql`${statusSql(today)} = ${status}`;
 }
 
@@ -242,17 +245,20 @@ export async function clientInvoices({
   return page;
 }
 
+/** Whether the client `userId` is active and holds `invoices` (read from their own row). */
+export async function holdsInvoices(tx: Tx, userId: string): Promise<boolean> {
+  const [row] = await rows<{ ok: boolean }>(
+    tx,
+    sql`select 'invoices' = any(permissions) as ok from app.users where id = ${userId}::uuid and status = 'active'`,
+  );
+  return row?.ok === true;
+}
+
 /** A client holding `invoices`; anyone else is told the area isn't theirs. */
 async function clientWithInvoices(ctx: Ctx) {
   const me = personOf(ctx);
   if (me.kind !== 'client') throw new CoreError('forbidden', 'Invoices are in the client portal.');
-  const allowed = await transact(ctx, async ({ tx }) => {
-    const [row] = await rows<{ ok: boolean }>(
-      tx,
-      sql`select 'invoices' = any(permissions) as ok from app.users where id = ${me.userId}::uuid and status = 'active'`,
-    );
-    return row?.ok === true;
-  });
+  const allowed = await transact(ctx, ({ tx }) => holdsInvoices(tx, me.userId));
   if (!allowed) throw new CoreError('forbidden', 'Your access doesn’t include invoices.');
   return me;
 }

@@ -2,15 +2,13 @@ import { formatMoney, minorToDecimal } from '@foyer/billing';
 import { sql } from '@foyer/db';
 import { adminOf, type Ctx, personOf, transact } from '../ctx';
 import { rows } from '../tasks/common';
-import { PAYABLE_STATUSES, statusSql, todayOf } from './invoices';
+import { holdsInvoices, PAYABLE_STATUSES, payableSql, statusSql, todayOf } from './invoices';
 import {
   type ClientInvoiceSummary,
   type FinancialOverview,
   INVOICE_STATUS_LABELS,
   type InvoiceStatus,
 } from './types';
-
-const PAYABLE_SQL = sql.raw(PAYABLE_STATUSES.map((status) => `'${status}'`).join(', '));
 
 const AGEING = [
   { key: 'current', label: 'Not yet due', from: Number.NEGATIVE_INFINITY, to: 0 },
@@ -56,7 +54,7 @@ export async function financialOverview({ ctx }: { ctx: Ctx }): Promise<Financia
                  (i.total_minor - i.paid_minor + i.refunded_minor) as balance,
                  (${today}::date - i.due_date) as late_days, ${statusSql(today)} as status
             from app.invoices i join app.clients c on c.tenant_id = i.tenant_id and c.id = i.client_id
-           where i.issued_at is not null and i.voided_at is null and ${statusSql(today)} in (${PAYABLE_SQL})`,
+           where i.issued_at is not null and i.voided_at is null and ${payableSql(today)}`,
     );
     const received = await rows<{ currency: string; month: string; minor: number | string }>(
       tx,
@@ -207,15 +205,11 @@ export async function clientInvoiceSummary({ ctx }: { ctx: Ctx }): Promise<Clien
   if (me.kind !== 'client') return null;
   const today = todayOf(ctx);
   return transact(ctx, async ({ tx }) => {
-    const [self] = await rows<{ ok: boolean }>(
-      tx,
-      sql`select 'invoices' = any(permissions) as ok from app.users where id = ${me.userId}::uuid and status = 'active'`,
-    );
-    if (!self?.ok) return null;
+    if (!(await holdsInvoices(tx, me.userId))) return null;
     const owed = await rows<{ currency: string; status: InvoiceStatus; balance: number | string }>(
       tx,
       sql`select i.currency, ${statusSql(today)} as status, (i.total_minor - i.paid_minor + i.refunded_minor) as balance
-            from app.invoices i where ${statusSql(today)} in (${PAYABLE_SQL})`,
+            from app.invoices i where ${payableSql(today)}`,
     );
     const payments = await rows<{
       invoice_id: string;

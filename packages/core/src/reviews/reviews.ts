@@ -867,7 +867,7 @@ export async function waitingReviews({
 // ---- the approval record ------------------------------------------------------------------------
 
 /** The reader's time zone when it is one Intl knows, else UTC. */
-function knownZone(zone: string | null | undefined): string {
+export function knownZone(zone: string | null | undefined): string {
   if (!zone) return 'UTC';
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: zone });
