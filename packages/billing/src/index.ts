@@ -31,6 +31,7 @@ export {
   invoicePrefixProblem,
   isInvoicePrefix,
 } from './numbering';
+export { parsePercent } from './percent';
 export {
   assertQuantityMilli,
   formatQuantity,

@@ -10,6 +10,7 @@ import {
   isCurrency,
   minorToDecimal,
   parseMoney,
+  parsePercent,
   parseQuantity,
 } from '@foyer/billing';
 import { type SQL, schema, sql, type Tx } from '@foyer/db';
@@ -635,9 +636,8 @@ function parseDiscount(
 ): Discount | null {
   if (kind === '' || text.trim() === '') return null;
   if (kind === 'percent') {
-    const match = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(text.trim());
-    const basisPoints = match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : Number.NaN;
-    if (!match || basisPoints > 10_000) {
+    const basisPoints = parsePercent(text, 10_000);
+    if (basisPoints === null) {
       fields[path] = 'Enter a percentage between 0 and 100, such as 10 or 12.5.';
       return null;
     }

@@ -1,4 +1,4 @@
-import { formatInvoiceNumber, invoicePrefixProblem, isCurrency } from '@foyer/billing';
+import { formatInvoiceNumber, invoicePrefixProblem, isCurrency, parsePercent } from '@foyer/billing';
 import { eq, schema, sql } from '@foyer/db';
 import { z } from 'zod';
 import { adminOf, type Ctx, PREVIEW_IS_READ_ONLY, record, transact } from '../ctx';
@@ -67,9 +67,8 @@ export const invoiceSettingsInput = z.object({
 
 /** A percentage as typed ("20", "7.5", "12.25 %") in basis points; at most two decimals. */
 const ratePercent = line(12).transform((value, context) => {
-  const match = /^(\d{1,4})(?:\.(\d{1,2}))?\s*%?$/.exec(value.trim());
-  const basisPoints = match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : Number.NaN;
-  if (!match || basisPoints > 100_000) {
+  const basisPoints = parsePercent(value, 100_000);
+  if (basisPoints === null) {
     context.addIssue({ code: 'custom', message: 'Enter a rate between 0 and 1000, such as 20 or 7.5.' });
     return z.NEVER;
   }
