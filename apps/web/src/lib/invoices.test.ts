@@ -1,10 +1,11 @@
 import type { InvoiceFormOptions } from '@foyer/core';
 import { describe, expect, it } from 'vitest';
-import { basisPointsOf, blankLine, type EditorValues, invoicesHref, liveTotals } from './invoices';
+import { blankLine, type EditorValues, invoicesHref, liveTotals } from './invoices';
 
 const VAT: InvoiceFormOptions['taxRates'][number] = {
   id: 'vat',
   name: 'VAT',
+  rateBasisPoints: 2000,
   rateLabel: '20%',
   inclusive: false,
   archived: false,
@@ -12,6 +13,7 @@ const VAT: InvoiceFormOptions['taxRates'][number] = {
 const GST: InvoiceFormOptions['taxRates'][number] = {
   id: 'gst',
   name: 'GST',
+  rateBasisPoints: 1000,
   rateLabel: '10%',
   inclusive: true,
   archived: false,
@@ -108,12 +110,16 @@ describe('liveTotals', () => {
   });
 });
 
-describe('basisPointsOf', () => {
-  it('reads a rate’s label', () => {
-    expect(basisPointsOf('20%')).toBe(2000);
-    expect(basisPointsOf('7.5%')).toBe(750);
-    expect(basisPointsOf('12.25%')).toBe(1225);
-    expect(basisPointsOf('twenty')).toBeNull();
+describe('the live totals’ percentages', () => {
+  it('take a rate by its basis points and read a typed discount as the server does', () => {
+    const seven = { ...VAT, id: 'seven', rateBasisPoints: 750, rateLabel: '7.5%' };
+    const taxed = liveTotals(values({ lines: [line('Design', '1', '100', ['seven'])] }), [seven]);
+    expect(taxed?.rows.map((row) => row.amount)).toContain('£7.50');
+    const discounted = (discount: string) =>
+      liveTotals(values({ discountKind: 'percent', discount, lines: [line('Design', '1', '100')] }), []);
+    expect(discounted('12.25 %')?.rows.map((row) => row.amount)).toContain('£87.75');
+    // More than two decimals, over 100 % or a whole part longer than "100": left out, as refused.
+    for (const bad of ['7.125', '100.5', '0100']) expect(discounted(bad)?.discountSkipped, bad).toBe(true);
   });
 });
 

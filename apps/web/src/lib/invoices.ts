@@ -7,6 +7,7 @@ import {
   type LineInput,
   minorToDecimal,
   parseMoney,
+  parsePercent,
   parseQuantity,
   type TaxRate,
 } from '@foyer/billing';
@@ -119,18 +120,12 @@ export function amountInput(minor: number, currency: string): string {
   }
 }
 
-/** "20%" or "7.5%" (a tax rate's label) in basis points. */
-export function basisPointsOf(rateLabel: string): number | null {
-  const match = /^(\d+)(?:\.(\d{1,2}))?\s*%$/.exec(rateLabel.trim());
-  return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null;
-}
-
 /** A discount as typed, or null when there is none; throws BillingError when it cannot be read. */
 function discountOf(kind: DiscountKind, text: string, currency: string): Discount | null {
   if (kind === '' || text.trim() === '') return null;
   if (kind === 'amount') return { kind, minor: parseMoney(text, currency) };
-  const basisPoints = basisPointsOf(text.trim().endsWith('%') ? text : `${text}%`);
-  if (basisPoints === null || basisPoints > 10_000)
+  const basisPoints = parsePercent(text, 10_000);
+  if (basisPoints === null)
     throw new BillingError('invalid_discount', 'Enter a percentage between 0 and 100.');
   return { kind, basisPoints };
 }
@@ -165,12 +160,12 @@ export function liveTotals(
 ): LiveTotals | null {
   const currency = values.currency.trim().toUpperCase();
   if (!isCurrency(currency)) return null;
-  const rates: TaxRate[] = taxRates.flatMap((rate) => {
-    const rateBasisPoints = basisPointsOf(rate.rateLabel);
-    return rateBasisPoints === null
-      ? []
-      : [{ id: rate.id, name: `${rate.name} ${rate.rateLabel}`, rateBasisPoints, inclusive: rate.inclusive }];
-  });
+  const rates: TaxRate[] = taxRates.map((rate) => ({
+    id: rate.id,
+    name: `${rate.name} ${rate.rateLabel}`,
+    rateBasisPoints: rate.rateBasisPoints,
+    inclusive: rate.inclusive,
+  }));
   const known = new Set(rates.map((rate) => rate.id));
   const lines: LineInput[] = [];
   /** For each line computed, the editor row it came from. */

@@ -591,6 +591,7 @@ export async function invoiceFormOptions({ ctx }: { ctx: Ctx }): Promise<Invoice
       taxRates: rates.map((rate) => ({
         id: rate.id,
         name: rate.name,
+        rateBasisPoints: rate.rate_basis_points,
         rateLabel: rateLabel(rate.rate_basis_points),
         inclusive: rate.inclusive,
         archived: rate.archived,

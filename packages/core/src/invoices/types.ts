@@ -151,7 +151,15 @@ export interface InvoiceFormOptions {
   companies: { id: string; name: string }[];
   contacts: { id: string; name: string; email: string; clientId: string }[];
   projects: { id: string; name: string; clientId: string | null }[];
-  taxRates: { id: string; name: string; rateLabel: string; inclusive: boolean; archived: boolean }[];
+  taxRates: {
+    id: string;
+    name: string;
+    /** 20 % is 2000: what the editor's live totals compute with. */
+    rateBasisPoints: number;
+    rateLabel: string;
+    inclusive: boolean;
+    archived: boolean;
+  }[];
   defaults: { currency: string; issueDate: string; dueDate: string; terms: string; taxRateIds: string[] };
 }
 
