@@ -369,6 +369,7 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
       // the reminders sent for an invoice (issue #15).
       const appendOnly = [
         'activity',
+        'gateway_events',
         'invoice_reminders',
         'project_feed',
         'review_entries',

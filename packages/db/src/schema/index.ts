@@ -7,6 +7,7 @@ export * from './email';
 export * from './feed';
 export * from './files';
 export * from './invoicing';
+export * from './payments';
 export * from './platform';
 export * from './projects';
 export * from './reviews';

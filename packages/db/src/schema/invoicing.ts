@@ -62,6 +62,8 @@ export const invoiceSettings = app.table(
     remindOnDueDate: boolean('remind_on_due_date').notNull().default(true),
     /** …and every this many days after it until paid (0 for never). */
     remindEveryDaysAfter: integer('remind_every_days_after').notNull().default(7),
+    /** Clients paying online may pay part of the balance (otherwise Pay Now asks for all of it). */
+    partialPayments: boolean('partial_payments').notNull().default(false),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -81,6 +83,10 @@ export const invoiceSettings = app.table(
       select: sql`(${actorIsAdmin} or ${actorIsWorker})`,
       insert: sql`(${actorIsAdmin} or ${actorIsWorker})`,
       update: sql`(${actorIsAdmin} or ${actorIsWorker})`,
+    }),
+    // A client paying online learns whether part of the balance will do (one column is granted).
+    ...walledPolicies('invoice_settings', 'client', clientRole, t.tenantId, {
+      select: clientMay('invoices'),
     }),
   ],
 );
@@ -312,7 +318,11 @@ export const invoiceLines = app.table(
   ],
 );
 
-export const invoicePaymentKinds = ['payment', 'refund'] as const;
+/**
+ * `payment` and `refund` as recorded by an admin or a gateway; `dispute` is money a gateway holds back
+ * while a payer disputes a payment, `reinstatement` is that money returned when the dispute is won.
+ */
+export const invoicePaymentKinds = ['payment', 'refund', 'dispute', 'reinstatement'] as const;
 export type InvoicePaymentKind = (typeof invoicePaymentKinds)[number];
 
 /**
@@ -334,6 +344,9 @@ export const invoicePayments = app.table(
     reference: text('reference').notNull().default(''),
     /** Team-only: who recorded it (null for a payment gateway). Clients are not granted it. */
     recordedBy: uuid('recorded_by'),
+    /** The gateway that reported it, and its id for the payment (or dispute); null when recorded by hand. */
+    gatewayId: uuid('gateway_id'),
+    externalRef: text('external_ref'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -346,7 +359,12 @@ export const invoicePayments = app.table(
     index('invoice_payments_invoice_idx').on(t.tenantId, t.invoiceId, t.paidOn),
     // "Paid this month" and the revenue chart read payments by date.
     index('invoice_payments_tenant_date_idx').on(t.tenantId, t.paidOn),
-    check('invoice_payments_kind_known', sql`${t.kind} in ('payment', 'refund')`),
+    check('invoice_payments_kind_known', sql`${t.kind} in ('payment', 'refund', 'dispute', 'reinstatement')`),
+    // A gateway's payment, dispute or reinstatement is recorded once, however often it is reported.
+    uniqueIndex('invoice_payments_external_idx')
+      .on(t.tenantId, t.gatewayId, t.kind, t.externalRef)
+      .where(sql`${t.externalRef} is not null and ${t.kind} <> 'refund'`),
+    check('invoice_payments_external_length', sql`length(${t.externalRef}) <= 255`),
     check(
       'invoice_payments_amount_positive',
       sql`${t.amountMinor} > 0 and ${t.amountMinor} <= 10000000000000`,

@@ -10,6 +10,7 @@ export * as invoices from './invoices';
 export * as jobs from './jobs';
 export * as operators from './operators';
 export * as outbox from './outbox';
+export * as payments from './payments';
 export * as reviews from './reviews';
 export * as sessions from './sessions';
 export * as signIn from './sign-in';
