@@ -3,10 +3,10 @@ import {
   type CheckoutRequest,
   type CheckoutStart,
   type ConnectionCheck,
-  GatewayRequestError,
-  GatewaySignatureError,
   type GatewayMode,
   type GatewayNotice,
+  GatewayRequestError,
+  GatewaySignatureError,
   type PaymentGateway,
   type PaymentState,
   type RawNotification,
@@ -125,13 +125,17 @@ export function verifyStripeEvent(
       webhookSecret,
       STRIPE_SIGNATURE_TOLERANCE,
       undefined,
-      Math.floor(now.getTime() / 1000),
+      // The SDK takes the receive time in milliseconds; seconds here would make every event look
+      // fresh, replays included.
+      now.getTime(),
     );
   } catch {
     throw new GatewaySignatureError('The notification’s signature does not verify.');
   }
   if (event.livemode !== (mode === 'live')) {
-    throw new GatewaySignatureError(`A ${event.livemode ? 'live' : 'test'} event reached a ${mode} endpoint.`);
+    throw new GatewaySignatureError(
+      `A ${event.livemode ? 'live' : 'test'} event reached a ${mode} endpoint.`,
+    );
   }
   return event;
 }
@@ -201,7 +205,12 @@ export function stripeNotice(event: Stripe.Event): GatewayNotice {
     }
     case 'account.updated': {
       const account = event.data.object;
-      return { ...base, account: event.account ?? account.id, kind: 'account', ready: account.charges_enabled === true };
+      return {
+        ...base,
+        account: event.account ?? account.id,
+        kind: 'account',
+        ready: account.charges_enabled === true,
+      };
     }
     default:
       return { ...base, kind: 'other' };
@@ -210,12 +219,7 @@ export function stripeNotice(event: Stripe.Event): GatewayNotice {
 
 function sessionState(session: Stripe.Checkout.Session): PaymentState {
   return {
-    status:
-      session.payment_status === 'paid'
-        ? 'paid'
-        : session.status === 'expired'
-          ? 'failed'
-          : 'pending',
+    status: session.payment_status === 'paid' ? 'paid' : session.status === 'expired' ? 'failed' : 'pending',
     checkoutId: session.client_reference_id ?? session.metadata?.[CHECKOUT_KEY] ?? null,
     paymentRef: idOf(session.payment_intent),
     amountMinor: session.amount_total ?? 0,
@@ -279,7 +283,9 @@ export function stripeGateway(options: StripeGatewayOptions): PaymentGateway {
       return { externalId: session.id, url: session.url };
     },
     async verifyNotification(raw) {
-      if (!options.webhookSecret) throw new GatewaySignatureError('No signing secret is set for this endpoint.');
+      if (!options.webhookSecret) {
+        throw new GatewaySignatureError('No signing secret is set for this endpoint.');
+      }
       return stripeNotice(verifyStripeEvent(raw, options.webhookSecret, mode));
     },
     async fetchCheckout(externalId) {
@@ -292,7 +298,10 @@ export function stripeGateway(options: StripeGatewayOptions): PaymentGateway {
     },
     async refund(paymentRef, amountMinor, idempotencyKey) {
       const refund = await call(() =>
-        stripe.refunds.create({ payment_intent: paymentRef, amount: amountMinor }, { idempotencyKey, ...onBehalf }),
+        stripe.refunds.create(
+          { payment_intent: paymentRef, amount: amountMinor },
+          { idempotencyKey, ...onBehalf },
+        ),
       );
       return { refundRef: refund.id };
     },
@@ -302,7 +311,10 @@ export function stripeGateway(options: StripeGatewayOptions): PaymentGateway {
           ? await stripe.accounts.retrieve(options.account)
           : await stripe.accounts.retrieveCurrent();
         const name =
-          account.business_profile?.name || account.settings?.dashboard?.display_name || account.email || account.id;
+          account.business_profile?.name ||
+          account.settings?.dashboard?.display_name ||
+          account.email ||
+          account.id;
         return { ok: true, mode, account: name };
       } catch (error) {
         return { ok: false, message: requestError(error).message };

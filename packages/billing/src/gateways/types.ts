@@ -127,7 +127,12 @@ export interface PaymentState {
 
 /** What "test the connection" found. */
 export type ConnectionCheck =
-  | { ok: true; mode: GatewayMode; /** The account as the gateway names it. */ account: string }
+  | {
+      ok: true;
+      mode: GatewayMode;
+      /** The account as the gateway names it. */
+      account: string;
+    }
   | { ok: false; message: string };
 
 /** An HTTP request as the webhook route received it: the raw body, before any parsing. */
