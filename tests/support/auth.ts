@@ -136,6 +136,10 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
       direct: false,
       uploads: { maxFileBytes: 100 * 1024 * 1024, refusedExtensions: ['exe', 'bat'] },
     },
+    payments: {
+      secrets: createSecretBox(TEST_SECRET_KEY),
+      stripe: { connect: null, ownKeys: true, api: null },
+    },
     platformOrigin: PLATFORM_ORIGIN,
     tenantOriginForSlug: tenantOrigin,
     async siteForSlug(slug) {

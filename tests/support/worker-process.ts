@@ -86,6 +86,10 @@ const ctx: Deps = {
     direct: false,
     uploads: { maxFileBytes: 0, refusedExtensions: [] },
   },
+  payments: {
+    secrets: createSecretBox(Buffer.alloc(32, 0x5a)),
+    stripe: { connect: null, ownKeys: true, api: null },
+  },
   platformOrigin: `http://${PLATFORM_DOMAIN}`,
   tenantOriginForSlug: tenantOrigin,
   async siteForSlug(slug) {

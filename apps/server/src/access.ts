@@ -23,6 +23,11 @@ export const HONO_ACCESS = [
   'platform-host',
   /** A signed-in person of this agency: 404 on the platform host, 401 without a session. */
   'signed-in',
+  /**
+   * A payment gateway's notification, on any host: no cookie or session counts, only the
+   * signature on the body, which the route verifies (400 without one, whoever sends it).
+   */
+  'signed',
 ] as const;
 
 export type HonoAccess = (typeof HONO_ACCESS)[number];
@@ -40,6 +45,7 @@ function guard(level: HonoAccess): MiddlewareHandler<AppEnv> {
     const site = c.get('site');
     switch (level) {
       case 'public':
+      case 'signed':
         break;
       case 'tenant-host':
         if (site?.kind !== 'tenant') return refuseNotFound(c);

@@ -8,6 +8,7 @@ import {
   type FoyerCookie,
   setCookieHeader,
 } from '@foyer/auth';
+import { parseStripeApi } from '@foyer/billing/gateways';
 import type {
   Branding,
   Deps,
@@ -47,6 +48,7 @@ import { TenantDirectory } from './tenants';
 import { isUploadPath, mountUploads } from './upload-routes';
 import { REFUSED_EXTENSIONS } from './uploads/content-types';
 import type { PageRenderer, StaticAsset } from './web';
+import { mountWebhooks } from './webhooks';
 import { mountZip } from './zip-routes';
 
 /** Where a request landed, as resolved from its host. */
@@ -240,6 +242,7 @@ export function createDeps(
 ): Deps {
   const fileDir = config.resendApiKey ? null : join(config.dataDir, 'mail');
   const secretKey = secretKeyFor(config);
+  const secrets = createSecretBox(secretKey);
   return {
     db,
     mail: {
@@ -247,12 +250,20 @@ export function createDeps(
         ? resendTransport({ apiKey: config.resendApiKey })
         : fileTransport({ dir: join(config.dataDir, 'mail') }),
       from: config.mailFrom,
-      secrets: createSecretBox(secretKey),
+      secrets,
       allowPrivateSmtp: config.allowPrivateSmtp,
       fileDir,
       resend: config.resendApiKey ? { apiKey: config.resendApiKey } : null,
     },
     files: createFileStorage(config, secretKey),
+    payments: {
+      secrets,
+      stripe: {
+        connect: config.stripe.connect,
+        ownKeys: config.stripe.ownKeys,
+        api: config.stripe.apiUrl ? parseStripeApi(config.stripe.apiUrl) : null,
+      },
+    },
     platformOrigin: originFor(config, config.platformDomain),
     tenantOriginForSlug: (slug) => originFor(config, `${slug}.${config.platformDomain}`),
     siteForSlug: (slug) =>
@@ -344,6 +355,8 @@ export function createApp(deps: AppDeps) {
   app.on(['GET', 'HEAD'], '/files/:token', access('public'), (c) =>
     serveFileLink(c, core.files.store, core.files.linkSecret, core.now(), log),
   );
+
+  mountWebhooks(app, core, log);
 
   const assets = deps.assets ?? new Map<string, StaticAsset>();
 

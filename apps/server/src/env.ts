@@ -72,6 +72,16 @@ const schema = z.object({
     .min(1, 'must be at least 1 byte')
     .max(5 * 1024 ** 4, 'must be at most 5 TiB')
     .default(5 * 1024 ** 3),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=_-]{8,}$/, 'must be a webhook signing secret (whsec_…)')
+    .optional(),
+  STRIPE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  FOYER_STRIPE_OWN_KEYS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
   FOYER_DNS_SERVERS: z
     .string()
     .optional()
@@ -114,6 +124,16 @@ export interface Config {
   storage: StorageConfig;
   /** The largest file one upload may carry (FOYER_MAX_UPLOAD_BYTES, default 5 GiB). */
   maxUploadBytes: number;
+  stripe: StripeConfig;
+}
+
+export interface StripeConfig {
+  /** The platform's Stripe account for Connect (STRIPE_SECRET_KEY with STRIPE_WEBHOOK_SECRET). */
+  connect: { secretKey: string; webhookSecret: string } | null;
+  /** Agencies may enter their own keys: FOYER_STRIPE_OWN_KEYS, on by default without Connect. */
+  ownKeys: boolean;
+  /** STRIPE_API_URL: where the SDK sends requests (a local fake in tests); null for Stripe. */
+  apiUrl: string | null;
 }
 
 export type StorageConfig =
@@ -242,6 +262,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const givenDataDir = env.FOYER_DATA_DIR ?? resolve(repoRoot, '.data');
   const dataDir = isAbsolute(givenDataDir) ? givenDataDir : resolve(process.cwd(), givenDataDir);
   const onPostgres = Boolean(env.DATABASE_URL ?? env.DATABASE_LOGIN_URL);
+  if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_WEBHOOK_SECRET)) {
+    throw new ConfigError([
+      'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both (the platform account and its Connect webhook endpoint) or neither',
+    ]);
+  }
   if (onPostgres && !env.FOYER_SECRET_KEY) {
     throw new ConfigError([
       'FOYER_SECRET_KEY: required with DATABASE_URL (32 bytes, e.g. `openssl rand -base64 32`); every node must share it',
@@ -266,6 +291,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dnsServers: splitList(env.FOYER_DNS_SERVERS),
     storage: storageFrom(env, dataDir),
     maxUploadBytes: env.FOYER_MAX_UPLOAD_BYTES,
+    stripe: {
+      connect:
+        env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+          ? { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
+          : null,
+      ownKeys: env.FOYER_STRIPE_OWN_KEYS ? env.FOYER_STRIPE_OWN_KEYS === '1' : !env.STRIPE_SECRET_KEY,
+      apiUrl: env.STRIPE_API_URL ?? null,
+    },
   };
 }
 

@@ -190,6 +190,9 @@ function honoExpectation(access: HonoAccess, host: HostKind, who: Identity): Exp
     case 'signed-in':
       if (!tenantHost) return { status: 404 };
       return who?.kind === 'person' ? { allowed: true } : { status: 401 };
+    case 'signed':
+      // No cookie opens a gateway's webhook: unsigned, everyone is refused alike.
+      return { status: 400 };
   }
 }
 
@@ -581,6 +584,8 @@ describe('route access', () => {
       // A project as a zip: the sample file is client-visible, so everyone allowed gets a zip of it
       // (GET by query, POST from a form with the same names).
       '/files-zip': { target: `/files-zip?project=${PARAMS.id}`, allowedStatus: 200 },
+      // A gateway's own endpoint: unsigned, refused before the endpoint id is even looked up.
+      '/webhooks/stripe/:endpoint': { target: `/webhooks/stripe/${PARAMS.id}` },
       // The API's catch-all: whatever is not a route there is a problem+json 404, for everyone.
       '/api/v1/*': { target: '/api/v1/no-such-route', allowedStatus: 404 },
     };

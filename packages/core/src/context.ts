@@ -1,4 +1,5 @@
 import type { SecretBox } from '@foyer/auth';
+import type { StripeApi } from '@foyer/billing/gateways';
 import type { DatabaseHandle } from '@foyer/db';
 import type { Transport } from '@foyer/email';
 import type { ObjectStore } from '@foyer/storage';
@@ -56,11 +57,29 @@ export interface FileStorage {
   uploads: UploadRules;
 }
 
+/** How agencies take payments online; built once by the server from its configuration. */
+export interface PaymentSetup {
+  /** Seals and opens agencies' gateway credentials (FOYER_SECRET_KEY). */
+  secrets: SecretBox;
+  stripe: {
+    /**
+     * The platform's Stripe account, through which agencies connect theirs (Connect); null when
+     * STRIPE_SECRET_KEY is not set. Its webhook endpoint is `/webhooks/stripe`.
+     */
+    connect: { secretKey: string; webhookSecret: string } | null;
+    /** Agencies may enter their own Stripe keys instead (self-hosted installs). */
+    ownKeys: boolean;
+    /** Where the SDK sends requests: null for Stripe itself, a local fake in tests. */
+    api: StripeApi | null;
+  };
+}
+
 /** What domain operations need from the outside world; built once by the server. */
 export interface Deps {
   db: DatabaseHandle;
   mail: MailSetup;
   files: FileStorage;
+  payments: PaymentSetup;
   /** Absolute origin of the platform host, e.g. `https://foyer.app`. */
   platformOrigin: string;
   /** `scheme://<slug>.<platform domain>[:port]`: where a new tenant will live. */

@@ -350,6 +350,7 @@ export { listEmailLimits, MAX_EMAIL_DAILY_LIMIT, setEmailLimit } from './operato
 export type { OperatorTenant, SignedInOperator } from './operator/operator';
 export { listTenants, resolveOperator, signInOperator, signOutOperator } from './operator/operator';
 export { GB, MAX_STORAGE_LIMIT_GB, parseStorageGb, setStorageLimit } from './operator/storage-limits';
+export * from './payments/index';
 export type { AdminDashboard, ChecklistItem, ChecklistKey, DashboardProject } from './portal/dashboard';
 export { adminDashboard } from './portal/dashboard';
 export type {

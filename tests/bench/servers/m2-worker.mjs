@@ -55,6 +55,11 @@ const ctx = {
     direct: false,
     uploads: { maxFileBytes: 0, refusedExtensions: [] },
   },
+  // Nor any payment gateway.
+  payments: {
+    secrets: createSecretBox(Buffer.alloc(32, 1)),
+    stripe: { connect: null, ownKeys: false, api: null },
+  },
   platformOrigin: 'http://localhost',
   tenantOriginForSlug: origin,
   async siteForSlug(slug) {

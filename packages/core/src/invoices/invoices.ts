@@ -363,7 +363,7 @@ async function detailOf(
   });
   const paymentRows = await rows<{
     id: string;
-    kind: 'payment' | 'refund';
+    kind: InvoicePaymentView['kind'];
     amount_minor: number | string;
     paid_on: string;
     method: string;
@@ -1284,4 +1284,4 @@ export async function sendInvoiceReminder({
   });
 }
 
-export { balanceOf, detailOf, type InvoiceRecord, readInvoice, statusOf };
+export { balanceOf, detailOf, type InvoiceRecord, lockInvoice, num, readInvoice, statusOf, tellAudience };

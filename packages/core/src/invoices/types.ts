@@ -77,7 +77,8 @@ export interface InvoiceLineView {
 
 export interface InvoicePaymentView {
   id: string;
-  kind: 'payment' | 'refund';
+  /** A payment or refund; a gateway's dispute (money held) or reinstatement (dispute won). */
+  kind: 'payment' | 'refund' | 'dispute' | 'reinstatement';
   amountMinor: number;
   amount: string;
   paidOn: string;

@@ -59,6 +59,14 @@ export const NOTIFICATION_EVENTS = [
   { key: 'payment-reminder', label: 'An invoice is due soon', audience: 'client', email: true, live: true },
   // Admins hear of an overdue invoice in the bell only (an email choice comes with one to send).
   { key: 'payment-overdue', label: 'An invoice is overdue', audience: 'client', email: true, live: true },
+  // Admins hear in the bell of what a payment gateway reports: payments, refunds, disputes.
+  {
+    key: 'payment-online',
+    label: 'A payment gateway reports a payment, refund or dispute',
+    audience: 'team',
+    email: false,
+    live: true,
+  },
   { key: 'file-shared', label: 'Files are shared with you', audience: 'client', email: true, live: true },
   {
     key: 'message-digest',

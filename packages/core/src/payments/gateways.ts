@@ -1,0 +1,105 @@
+import { type GatewayKind, type PaymentGateway, stripeGateway } from '@foyer/billing/gateways';
+import { sql, type Tx } from '@foyer/db';
+import type { Deps } from '../context';
+import { CoreError } from '../errors';
+import { rows } from '../files/common';
+
+/** A gateway row as the team and the worker read it. */
+export interface GatewayRecord {
+  id: string;
+  kind: GatewayKind;
+  connection: 'connect' | 'keys';
+  mode: 'test' | 'live';
+  account_ref: string | null;
+  credentials: string | null;
+  endpoint_id: string;
+  ready: boolean;
+  offered: boolean;
+  label: string;
+  checked_at: Date | string | null;
+  check_error: string | null;
+}
+
+/** An agency's own Stripe keys, as sealed in `credentials`. */
+export interface StripeKeys {
+  secretKey: string;
+  webhookSecret: string;
+}
+
+export const GATEWAY_NAMES: Record<GatewayKind, string> = {
+  stripe: 'Stripe',
+  paypal: 'PayPal',
+  twocheckout: '2Checkout',
+};
+
+/** The purpose credentials are sealed for: a value sealed for one tenant's gateway opens for no other. */
+const purposeOf = (tenantId: string, kind: GatewayKind) => `payment-gateway:${tenantId}:${kind}`;
+
+export function sealCredentials(deps: Deps, tenantId: string, kind: GatewayKind, value: object): string {
+  return deps.payments.secrets.seal(JSON.stringify(value), purposeOf(tenantId, kind));
+}
+
+function openCredentials<T>(deps: Deps, tenantId: string, row: GatewayRecord): T {
+  const opened = row.credentials
+    ? deps.payments.secrets.open(row.credentials, purposeOf(tenantId, row.kind))
+    : null;
+  if (opened === null) {
+    throw new CoreError(
+      'conflict',
+      `The ${GATEWAY_NAMES[row.kind]} credentials can’t be read with this server’s secret key: enter them again.`,
+    );
+  }
+  return JSON.parse(opened) as T;
+}
+
+const GATEWAY_COLUMNS = sql`g.id::text as id, g.kind, g.connection, g.mode, g.account_ref, g.credentials,
+  g.endpoint_id::text as endpoint_id, g.ready, g.offered, g.label, g.checked_at, g.check_error`;
+
+/** The tenant's gateways (admins and the worker), by kind. */
+export async function gatewayRows(tx: Tx): Promise<GatewayRecord[]> {
+  return rows<GatewayRecord>(tx, sql`select ${GATEWAY_COLUMNS} from app.payment_gateways g order by g.kind`);
+}
+
+export async function gatewayRow(
+  tx: Tx,
+  by: { id: string } | { kind: GatewayKind },
+): Promise<GatewayRecord | null> {
+  const where = 'id' in by ? sql`g.id = ${by.id}::uuid` : sql`g.kind = ${by.kind}`;
+  const [row] = await rows<GatewayRecord>(
+    tx,
+    sql`select ${GATEWAY_COLUMNS} from app.payment_gateways g where ${where}`,
+  );
+  return row ?? null;
+}
+
+/**
+ * The adapter that talks to a gateway for this tenant: through the platform's Connect account,
+ * on the agency's behalf, or with the agency's own credentials.
+ */
+export function adapterFor(deps: Deps, tenantId: string, row: GatewayRecord): PaymentGateway {
+  const stripe = deps.payments.stripe;
+  switch (row.kind) {
+    case 'stripe': {
+      if (row.connection === 'connect') {
+        if (!stripe.connect || !row.account_ref) {
+          throw new CoreError('conflict', 'Stripe Connect is not set up on this server.');
+        }
+        return stripeGateway({
+          secretKey: stripe.connect.secretKey,
+          webhookSecret: stripe.connect.webhookSecret,
+          account: row.account_ref,
+          api: stripe.api,
+        });
+      }
+      const keys = openCredentials<StripeKeys>(deps, tenantId, row);
+      return stripeGateway({
+        secretKey: keys.secretKey,
+        webhookSecret: keys.webhookSecret,
+        account: null,
+        api: stripe.api,
+      });
+    }
+    default:
+      throw new CoreError('conflict', `${GATEWAY_NAMES[row.kind]} is not available yet.`);
+  }
+}

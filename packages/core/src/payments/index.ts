@@ -1,0 +1,29 @@
+export {
+  type CheckoutOutcome,
+  checkoutReturn,
+  type PayOption,
+  type PayOptions,
+  payOptions,
+  startCheckout,
+} from './checkout';
+export { GATEWAY_NAMES } from './gateways';
+export type { NoticeResult } from './notices';
+export {
+  connectStripe,
+  disconnectGateway,
+  flaggedEvents,
+  type GatewayEventView,
+  type GatewayView,
+  type PaymentSettings,
+  paymentSettings,
+  refreshStripeConnect,
+  saveStripeKeys,
+  setGatewayOffered,
+  setPartialPayments,
+  testGateway,
+} from './settings';
+export {
+  receiveEndpointNotification,
+  receiveStripeConnectNotification,
+  type WebhookAnswer,
+} from './webhooks';
