@@ -12,6 +12,7 @@ export const SETTINGS = [
   { href: '/admin/settings/domain', label: 'Domain' },
   { href: '/admin/settings/board', label: 'Board' },
   { href: '/admin/settings/invoicing', label: 'Invoicing' },
+  { href: '/admin/settings/payments', label: 'Payments' },
   { href: '/admin/settings/storage', label: 'Storage' },
 ] as const;
 
