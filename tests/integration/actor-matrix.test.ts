@@ -17,6 +17,7 @@ import {
   updateStatement,
   type Values,
 } from '../support/matrix';
+import { fixtureGatewayEvent } from '../support/tenants';
 
 /**
  * The actor matrix: every actor × every `app` table × SELECT, INSERT, UPDATE, DELETE × fixture
@@ -168,6 +169,13 @@ const linesOf = (reads: Record<MatrixActor, Reads>) =>
       labels === 'denied' ? labels : labels.map((label) => label.replace('inv:', 'line:')),
     ]),
   ) as Record<MatrixActor, Reads>;
+
+const CHECKOUT_RULE =
+  'A client starts a checkout only of an invoice they read (payment_checkouts_client_insert: ' +
+  "invoice_id in the invoices their policy shows them): never a draft, another company's, or once deactivated.";
+
+const CHECKOUT_OWN_NAME_RULE =
+  'A client starts a checkout in their own name only (payment_checkouts_client_insert: created_by = app.user_id).';
 
 const VIEWED_NOW_RULE =
   'A client marks an invoice viewed at this moment only (invoices_client_update: viewed_at = now()), ' +
@@ -422,8 +430,26 @@ const spec: Record<string, TableSpec> = {
     label: (r, f) => f.name(r.tenant_id),
     // Invoicing is the agency's business: admins, and the worker, which takes the next number
     // when it sends a retainer's copy. Staff hold the team's grants but their policies see
-    // nothing; clients hold no grant at all.
-    select: { ...adminsOnly(['T'], ['U']), worker: ['T'] },
+    // nothing. An active client with `invoices` reads whether part of a balance may be paid
+    // online, and nothing else of the row (F is deactivated).
+    select: {
+      ...adminsOnly(['T'], ['U']),
+      worker: ['T'],
+      clientA: ['T'],
+      clientB: ['T'],
+      clientC: ['T'],
+      clientD: ['T'],
+      clientE: ['T'],
+      clientF: [],
+    },
+    columns: {
+      partial_payments: Object.fromEntries(matrixActors.map((actor) => [actor, 'ok'])) as Record<
+        MatrixActor,
+        'ok'
+      >,
+      next_number: teamOnlyColumn,
+      number_prefix: teamOnlyColumn,
+    },
     insert: [
       {
         target: 'a second settings row for T',
@@ -556,8 +582,9 @@ const spec: Record<string, TableSpec> = {
       worker: ['pay:X'],
       adminU: ['U:pay:X'],
     },
-    // Who recorded a payment is the team's business: clients hold no grant on it.
-    columns: { recorded_by: teamOnlyColumn },
+    // Who recorded a payment, and the gateway's own ids for it, are the team's business: clients
+    // hold no grant on them.
+    columns: { recorded_by: teamOnlyColumn, gateway_id: teamOnlyColumn, external_ref: teamOnlyColumn },
     insert: [
       {
         // Admins record payments; the worker does for a payment gateway.
@@ -569,6 +596,21 @@ const spec: Record<string, TableSpec> = {
           amount_minor: 100,
           paid_on: sql`current_date`,
           method: 'Card',
+        }),
+        expect: writes('insert', ['admin', 'worker'], TEAM_ONLY),
+      },
+      {
+        // What a gateway reports, as the worker records it: money held back while a payer disputes.
+        target: 'a dispute on inv:X reported by gw:stripe',
+        row: (f) => ({
+          ...T(f),
+          invoice_id: f.id['inv:X'],
+          kind: 'dispute',
+          amount_minor: 5000,
+          paid_on: sql`current_date`,
+          method: 'Stripe',
+          gateway_id: f.id['gw:stripe'],
+          external_ref: unique('dp'),
         }),
         expect: writes('insert', ['admin', 'worker'], TEAM_ONLY),
       },
@@ -618,6 +660,198 @@ const spec: Record<string, TableSpec> = {
       {
         target: 'rem:X',
         where: byId('rem:X'),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
+  },
+
+  payment_gateways: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The admins connect gateways, the worker reads them to apply notifications and marks them
+    // ready. An active client with `invoices` learns which are ready and offered (gw:paypal is not
+    // ready), through a few columns.
+    select: {
+      admin: ['gw:paypal', 'gw:stripe'],
+      staffS1: [],
+      staffS2: [],
+      clientA: ['gw:stripe'],
+      clientB: ['gw:stripe'],
+      clientC: ['gw:stripe'],
+      clientD: ['gw:stripe'],
+      clientE: ['gw:stripe'],
+      clientF: [],
+      worker: ['gw:paypal', 'gw:stripe'],
+      adminU: ['U:gw:stripe'],
+    },
+    // Never a gateway's credentials, connected account or notification endpoint to a client.
+    columns: {
+      credentials: teamOnlyColumn,
+      account_ref: teamOnlyColumn,
+      endpoint_id: teamOnlyColumn,
+      mode: Object.fromEntries(matrixActors.map((actor) => [actor, 'ok'])) as Record<MatrixActor, 'ok'>,
+    },
+    insert: [
+      {
+        target: "a 2Checkout gateway with the agency's own keys",
+        row: (f) => ({
+          ...T(f),
+          kind: 'twocheckout',
+          connection: 'keys',
+          mode: 'test',
+          credentials: 'sealed:probe',
+        }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+      {
+        // One gateway of each kind per agency.
+        target: 'a second Stripe gateway for T',
+        row: (f) => ({
+          ...T(f),
+          kind: 'stripe',
+          connection: 'connect',
+          mode: 'live',
+          account_ref: unique('acct'),
+        }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+      },
+    ],
+    update: [
+      {
+        target: 'gw:paypal, marked ready',
+        where: byId('gw:paypal'),
+        set: () => ({ ready: true, checked_at: now }),
+        expect: writes('update', ['admin', 'worker'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'gw:paypal',
+        where: byId('gw:paypal'),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  payment_checkouts: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The admins and the worker read every checkout; a client only the ones they started (E reads
+    // inv:Y-B but did not start co:Y-B/B).
+    select: {
+      admin: ['co:X/A', 'co:X/D', 'co:Y-B/B'],
+      staffS1: [],
+      staffS2: [],
+      clientA: ['co:X/A'],
+      clientB: ['co:Y-B/B'],
+      clientC: [],
+      clientD: ['co:X/D'],
+      clientE: [],
+      clientF: [],
+      worker: ['co:X/A', 'co:X/D', 'co:Y-B/B'],
+      adminU: ['U:co:X/A'],
+    },
+    // The gateway's ids for a checkout and its payment are the team's.
+    columns: { external_ref: teamOnlyColumn, payment_ref: teamOnlyColumn },
+    insert: [
+      {
+        // Of an invoice they read, in their own name: A and D (company X). B and E read only
+        // Y's invoice, C only Z's, F (deactivated) none; the team starts no checkout.
+        target: 'a checkout of inv:X in its own name',
+        row: (f, actor) => ownCheckout(f, actor, 'inv:X'),
+        expect: writes('insert', ['clientA', 'clientD'], BOTH, {
+          clientB: refused(CHECKOUT_RULE),
+          clientC: refused(CHECKOUT_RULE),
+          clientE: refused(CHECKOUT_RULE),
+          clientF: refused(CHECKOUT_RULE),
+        }),
+      },
+      {
+        target: 'a checkout of inv:Y-B in its own name',
+        row: (f, actor) => ownCheckout(f, actor, 'inv:Y-B'),
+        expect: writes('insert', ['clientB', 'clientE'], BOTH, {
+          clientA: refused(CHECKOUT_RULE),
+          clientC: refused(CHECKOUT_RULE),
+          clientD: refused(CHECKOUT_RULE),
+          clientF: refused(CHECKOUT_RULE),
+        }),
+      },
+      {
+        target: "a checkout of inv:X in D's name",
+        row: (f) => ownCheckout(f, 'clientD', 'inv:X'),
+        expect: writes('insert', ['clientD'], BOTH, {
+          clientA: refused(CHECKOUT_OWN_NAME_RULE),
+        }),
+      },
+    ],
+    update: [
+      {
+        // The gateway's answer, as the worker applies it; clients hold no UPDATE grant.
+        target: 'co:X/A, paid',
+        where: byId('co:X/A'),
+        set: () => ({ status: 'paid', payment_ref: unique('pi'), updated_at: now }),
+        expect: writes('update', ['worker'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'co:X/D',
+        where: byId('co:X/D'),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  gateway_events: {
+    key: ['id'],
+    label: (r, f) => f.name(r.id),
+    // The worker records what the gateways said, once; the admins read it (a flagged event waits
+    // for them). Clients hold no grant.
+    select: {
+      ...adminsOnly(['ev:stripe'], ['U:ev:stripe']),
+      worker: ['ev:stripe'],
+    },
+    insert: [
+      {
+        target: 'a notification from gw:stripe',
+        row: (f) => ({
+          ...T(f),
+          gateway_id: f.id['gw:stripe'],
+          event_id: unique('evt'),
+          type: 'checkout.session.completed',
+          outcome: 'applied',
+          invoice_id: f.id['inv:X'],
+          amount_minor: 7000,
+          currency: 'GBP',
+        }),
+        expect: writes('insert', ['worker'], TEAM_ONLY),
+      },
+      {
+        // A replay of ev:stripe's event id: the notification is applied once.
+        target: "ev:stripe's event again",
+        row: (f) => ({
+          ...T(f),
+          gateway_id: f.id['gw:stripe'],
+          event_id: fixtureGatewayEvent,
+          type: 'checkout.session.created',
+          outcome: 'ignored',
+        }),
+        expect: writes('insert', [], TEAM_ONLY, { worker: 'conflict' }),
+      },
+    ],
+    // The log is append-only: UPDATE and DELETE are revoked from the team, clients never held them.
+    update: [
+      {
+        target: 'ev:stripe',
+        where: byId('ev:stripe'),
+        set: () => ({ outcome: 'flagged' }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: 'ev:stripe',
+        where: byId('ev:stripe'),
         expect: writes('delete', [], NOBODY),
       },
     ],
@@ -1964,6 +2198,22 @@ const spec: Record<string, TableSpec> = {
     ],
   },
 };
+
+/**
+ * A checkout of `invoice`'s balance through gw:stripe in the actor's own name (the admin's for the
+ * worker, which has none), with only the columns a client may write.
+ */
+function ownCheckout(f: MatrixFixture, actor: MatrixActor, invoice: string): Values {
+  const who = f.actors[actor];
+  return {
+    ...T(f),
+    invoice_id: f.id[invoice],
+    gateway_id: f.id['gw:stripe'],
+    amount_minor: 7000,
+    currency: 'GBP',
+    created_by: 'userId' in who ? who.userId : f.id.admin,
+  };
+}
 
 /** The activity row each actor may write in its own name. */
 function ownEntry(f: MatrixFixture, actor: MatrixActor): Values {

@@ -22,7 +22,7 @@ import {
 } from '../support/assert';
 import { insertableColumns, tablesChildrenFirst, tablesIn } from '../support/catalog';
 import { drivers, openTestDatabase, type TestDatabase, txRows } from '../support/databases';
-import { addTenantInvoice, createTenant, type TenantFixture } from '../support/tenants';
+import { addTenantInvoice, addTenantPayments, createTenant, type TenantFixture } from '../support/tenants';
 
 /**
  * The tenant wall, exercised: two tenants with a row in every app table, and the team role of one
@@ -113,6 +113,9 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   let appendOnly: string[];
   /** UPDATE but never DELETE: a deleted message stays as a marker. */
   let kept: string[];
+  /** `table.column` for every app column the client role may INSERT. */
+  let clientInsertable: Set<string>;
+  const clientMayInsert = (table: string, column: string) => clientInsertable.has(`${table}.${column}`);
   beforeAll(async () => {
     t = await openTestDatabase(driver);
     // Read up front: on PGlite the superuser door cannot be used while a withActor is open.
@@ -130,13 +133,24 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
     deletable = mutable.filter((table) => may(table, 'delete'));
     appendOnly = tables.filter((table) => !may(table, 'update') && !may(table, 'delete'));
     kept = mutable.filter((table) => !may(table, 'delete'));
+    const clientColumns = await t.superuser<{ table: string; column: string }>(
+      `select c.relname as table, a.attname as column
+         from pg_attribute a join pg_class c on c.oid = a.attrelid
+         join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'app' and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
+          and has_column_privilege('foyer_client', c.oid, a.attnum, 'INSERT')`,
+    );
+    clientInsertable = new Set(clientColumns.map((row) => `${row.table}.${row.column}`));
   });
   afterAll(() => t.close());
 
-  /** Two tenants with a row in every app table (an invoice too, which createTenant leaves out). */
+  /**
+   * Two tenants with a row in every app table (an invoice and its online payment too, which
+   * createTenant leaves out).
+   */
   async function twoTenants(): Promise<[TenantFixture, TenantFixture]> {
     const tenants: [TenantFixture, TenantFixture] = [await createTenant(t), await createTenant(t)];
-    for (const tenant of tenants) await addTenantInvoice(t, tenant);
+    for (const tenant of tenants) await addTenantPayments(t, tenant, await addTenantInvoice(t, tenant));
     return tenants;
   }
 
@@ -174,13 +188,26 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
 
   /** Tables the database keeps itself (triggers): the team only reads them. */
   const TEAM_READ_ONLY = ['storage_usage'];
-  /** Tables only the worker, acting for the tenant, writes in (the review reminders it sends). */
-  const WORKER_WRITES = ['review_reminders'];
+  /**
+   * Tables only the worker, acting for the tenant, writes in (the review reminders it sends, the
+   * gateways' notifications it records).
+   */
+  const WORKER_WRITES = ['review_reminders', 'gateway_events'];
+  /** Tables only a client starts rows in (a checkout of an invoice they read), through its column grants. */
+  const CLIENT_WRITES = ['payment_checkouts'];
+  /** Tables whose rows only the worker updates (a checkout's outcome, as the gateway reports it). */
+  const WORKER_UPDATES = ['payment_checkouts'];
+  const updaterOf = (table: string, tenant: TenantFixture): TenantActor | WorkerActor =>
+    WORKER_UPDATES.includes(table) ? { kind: 'worker', tenantId: tenant.id } : tenant.admin;
 
   it('the team of A cannot insert rows of B into any app table; the same row for A passes the wall', async () => {
     const [a, b] = await twoTenants();
     for (const table of tables) {
-      const columns = await insertableColumns(t.superuser, 'app', table);
+      const clientWrites = CLIENT_WRITES.includes(table);
+      // A client names only the columns its role may write.
+      const columns = (await insertableColumns(t.superuser, 'app', table)).filter(
+        (column) => !clientWrites || clientMayInsert(table, column.name),
+      );
       // A copy of one of A's rows, with tenant_id replaced (and a fresh uuid id where there is one).
       const copyAs = (tenantId: string) =>
         sql`insert into ${appTable(table)} (${sql.join(
@@ -209,10 +236,13 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
         }
         continue;
       }
-      // The worker of A for the tables only it writes in; A's admin for the rest.
+      // The worker of A for the tables only it writes in, A's client for those only clients start
+      // rows in (the row copied is that client's own); A's admin for the rest.
       const writer: TenantActor | WorkerActor = WORKER_WRITES.includes(table)
         ? { kind: 'worker', tenantId: a.id }
-        : a.admin;
+        : clientWrites
+          ? a.client
+          : a.admin;
       await expectRlsViolation(
         withActor(t.handle.db, writer, (tx) => tx.execute(copyAs(b.id))),
         table,
@@ -280,17 +310,18 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   it('the team of A cannot move A rows to B; rewriting them as A is allowed', async () => {
     const [a, b] = await twoTenants();
     for (const table of mutable) {
+      const updater = updaterOf(table, a);
       // Without a WHERE clause only the UPDATE policy's WITH CHECK judges the new row; with one,
       // the SELECT policy does too. Both must refuse.
       for (const where of [sql``, sql` where tenant_id = ${a.id}::uuid`]) {
         await expectRlsViolation(
-          withActor(t.handle.db, a.admin, (tx) =>
+          withActor(t.handle.db, updater, (tx) =>
             tx.execute(sql`update ${appTable(table)} set tenant_id = ${b.id}::uuid${where}`),
           ),
           table,
         );
       }
-      const kept = await withActor(t.handle.db, a.admin, (tx) =>
+      const kept = await withActor(t.handle.db, updater, (tx) =>
         txRows(
           tx,
           sql`update ${appTable(table)} set tenant_id = ${a.id}::uuid where tenant_id = ${a.id}::uuid returning 1`,

@@ -14,6 +14,7 @@ import type { TestDatabase } from './databases';
 import {
   type AdminActor,
   addTenantInvoice,
+  addTenantPayments,
   type ClientActor,
   createTenant,
   invoiceFixture,
@@ -53,11 +54,16 @@ import {
  *            (`r:P-visible#2`), approved by B and still open, waiting for A; Q-visible: round 1
  *            by the admin for C (`r:Q-visible#1`). Reminders (the worker's): to A of
  *            r:P-visible#1, to C of r:Q-visible#1
- *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only.
+ *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only (a
+ *            client with `invoices` reads the settings' partial-payment choice alone).
  *            Invoices: `inv:X` (addTenantInvoice's: issued to X, partly paid: `pay:X`; reminded by the
  *            worker: `rem:X`),
  *            `inv:X-draft` (X, a draft), `inv:Y-B` (issued to Y, addressed to B), `inv:Z` (issued
  *            to Z); each with one line `line:<invoice>` (`line:X`, …)
+ *   payments gateways `gw:stripe` (addTenantPayments': Connect, ready and offered) and `gw:paypal`
+ *            (the agency's own keys, offered but not ready); checkouts of the balance through
+ *            gw:stripe, each started by its client: `co:X/A` (addTenantPayments'), `co:X/D`,
+ *            `co:Y-B/B`; the worker's record of one notification from gw:stripe, `ev:stripe`
  *
  * Every row is named by a label (`P`, `A`, `P/A`, `P:project.assigned@A`, …) through `label()`,
  * so expectations read as the fixture above; U's rows carry a `U:` prefix.
@@ -126,6 +132,10 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
   const T = await createTenant(t);
   const U = await createTenant(t);
   const [invoiceOfT, invoiceOfU] = [await addTenantInvoice(t, T), await addTenantInvoice(t, U)];
+  const [paymentsOfT, paymentsOfU] = [
+    await addTenantPayments(t, T, invoiceOfT),
+    await addTenantPayments(t, U, invoiceOfU),
+  ];
   const tenantId = T.id;
   const admin: AdminActor = T.admin;
   const staff = (): StaffActor => ({ kind: 'staff', tenantId, userId: randomUUID() });
@@ -211,6 +221,12 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       invoice === 'inv:X' ? invoiceOfT.lineId : randomUUID(),
     ]),
   );
+  const gateways = { 'gw:stripe': paymentsOfT.gatewayId, 'gw:paypal': randomUUID() };
+  const checkouts = {
+    'co:X/A': paymentsOfT.checkoutId,
+    'co:X/D': randomUUID(),
+    'co:Y-B/B': randomUUID(),
+  };
   const versions: Record<string, string> = Object.fromEntries(
     Object.keys(files).map((file) => [
       `fv:${file.slice(2)}`,
@@ -435,7 +451,27 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     ];
     await tx.insert(schema.invoices).values(more.map((made) => made.invoice));
     await tx.insert(schema.invoiceLines).values(more.map((made) => made.line));
+    await tx.insert(schema.paymentGateways).values({
+      tenantId,
+      id: gateways['gw:paypal'],
+      kind: 'paypal',
+      connection: 'keys',
+      mode: 'live',
+      credentials: 'sealed:not-a-real-secret',
+    });
   });
+  // A client starts a checkout as themselves, with the columns their role may write.
+  for (const [who, label, invoice] of [
+    [D, 'co:X/D', 'inv:X'],
+    [B, 'co:Y-B/B', 'inv:Y-B'],
+  ] as const) {
+    await withActor(t.handle.db, who, (tx) =>
+      tx.execute(
+        sql`insert into app.payment_checkouts (tenant_id, id, invoice_id, gateway_id, amount_minor, currency, created_by)
+            values (${tenantId}, ${checkouts[label]}, ${invoices[invoice]}, ${gateways['gw:stripe']}, 7000, 'GBP', ${who.userId})`,
+      ),
+    );
+  }
   // Rows that are each person's own are written as that person, as the server writes them.
   for (const who of [S1, A, B] as const) {
     await withActor(t.handle.db, who, (tx) =>
@@ -593,6 +629,9 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     ...invoiceLines,
     'pay:X': invoiceOfT.paymentId,
     'rem:X': invoiceOfT.reminderId,
+    ...gateways,
+    ...checkouts,
+    'ev:stripe': paymentsOfT.eventId,
     'U:admin': U.admin.userId,
     'U:A': U.client.userId,
     'U:X': U.clientId,
@@ -612,6 +651,9 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'U:line:X': invoiceOfU.lineId,
     'U:pay:X': invoiceOfU.paymentId,
     'U:rem:X': invoiceOfU.reminderId,
+    'U:gw:stripe': paymentsOfU.gatewayId,
+    'U:co:X/A': paymentsOfU.checkoutId,
+    'U:ev:stripe': paymentsOfU.eventId,
   };
   const names = new Map(Object.entries(id).map(([label, value]) => [value, label]));
   return {

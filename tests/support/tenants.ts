@@ -389,3 +389,73 @@ export async function addTenantInvoice(t: TestDatabase, tenant: TenantFixture): 
   );
   return ids;
 }
+
+/**
+ * The online payments of `addTenantInvoice`'s invoice: a Stripe gateway through Connect (ready and
+ * offered, so clients with `invoices` see it), the tenant client's checkout of the invoice's balance
+ * through it (still open), and the worker's record of one notification from it.
+ */
+export interface TenantPayments {
+  gatewayId: string;
+  /** The gateway's Connect account (`acct_…`), unique across tenants, and its endpoint. */
+  accountRef: string;
+  endpointId: string;
+  checkoutId: string;
+  eventId: string;
+}
+
+/** The gateway's own id of the notification `addTenantPayments` records (the same in every tenant). */
+export const fixtureGatewayEvent = 'evt_fixture_1';
+
+/**
+ * Gives `tenant` its payment rows (`TenantPayments`) for `invoice`, each written by whoever writes
+ * it in the product: the admin connects the gateway, the client starts the checkout, the worker
+ * records the gateway's notification. For the tenant wall and the actor matrix, as
+ * `addTenantInvoice`.
+ */
+export async function addTenantPayments(
+  t: TestDatabase,
+  tenant: TenantFixture,
+  invoice: TenantInvoice,
+): Promise<TenantPayments> {
+  const ids: TenantPayments = {
+    gatewayId: randomUUID(),
+    accountRef: `acct_${randomBytes(8).toString('hex')}`,
+    endpointId: randomUUID(),
+    checkoutId: randomUUID(),
+    eventId: randomUUID(),
+  };
+  const { id: tenantId } = tenant;
+  await withActor(t.handle.db, tenant.admin, (tx) =>
+    tx.insert(schema.paymentGateways).values({
+      tenantId,
+      id: ids.gatewayId,
+      kind: 'stripe',
+      connection: 'connect',
+      mode: 'test',
+      accountRef: ids.accountRef,
+      endpointId: ids.endpointId,
+      ready: true,
+      label: `Stripe of ${tenant.slug}`,
+    }),
+  );
+  // Only the columns a client may write (drizzle would list every column).
+  await withActor(t.handle.db, tenant.client, (tx) =>
+    tx.execute(
+      sql`insert into app.payment_checkouts (tenant_id, id, invoice_id, gateway_id, amount_minor, currency, created_by)
+          values (${tenantId}, ${ids.checkoutId}, ${invoice.invoiceId}, ${ids.gatewayId}, 7000, 'GBP', ${tenant.client.userId})`,
+    ),
+  );
+  await withActor(t.handle.db, { kind: 'worker', tenantId }, (tx) =>
+    tx.insert(schema.gatewayEvents).values({
+      tenantId,
+      id: ids.eventId,
+      gatewayId: ids.gatewayId,
+      eventId: fixtureGatewayEvent,
+      type: 'checkout.session.created',
+      outcome: 'ignored',
+      invoiceId: invoice.invoiceId,
+    }),
+  );
+  return ids;
+}
