@@ -51,19 +51,22 @@ describe.each(drivers)('payment walls on %s', (driver) => {
     extra?: Record<string, string>;
   }
 
-  /** A checkout of the balance through gw:stripe, naming the columns `extra` adds. */
+  /** A checkout of the balance through gw:stripe, with the columns `extra` adds or replaces. */
   const checkoutInsert = (tenantId: string, { invoice, createdBy, extra = {} }: Checkout) => {
-    const columns = ['tenant_id', 'invoice_id', 'gateway_id', 'amount_minor', 'currency', 'created_by'];
-    const values: unknown[] = [tenantId, f.id[invoice] ?? invoice, f.id['gw:stripe'], 7000, 'GBP', createdBy];
-    for (const [column, value] of Object.entries(extra)) {
-      columns.push(column);
-      values.push(value);
-    }
+    const values: Record<string, unknown> = {
+      tenant_id: tenantId,
+      invoice_id: f.id[invoice] ?? invoice,
+      gateway_id: f.id['gw:stripe'],
+      amount_minor: 7000,
+      currency: 'GBP',
+      created_by: createdBy,
+      ...extra,
+    };
     return sql`insert into app.payment_checkouts (${sql.join(
-      columns.map((column) => sql.identifier(column)),
+      Object.keys(values).map((column) => sql.identifier(column)),
       sql`, `,
     )}) values (${sql.join(
-      values.map((value) => sql`${value}`),
+      Object.values(values).map((value) => sql`${value}`),
       sql`, `,
     )}) returning id::text`;
   };
@@ -106,6 +109,23 @@ describe.each(drivers)('payment walls on %s', (driver) => {
       tryCheckout(f.actors.clientA, { invoice: 'inv:X-draft', createdBy: f.id.A as string }),
       'payment_checkouts',
     );
+    expect(await checkoutsOfT()).toEqual(['co:X/A', 'co:X/D', 'co:Y-B/B']);
+  });
+
+  it('client D pays only through an offered gateway, in the invoice’s currency, at most its balance', async () => {
+    const D = f.id.D as string;
+    const refused: Record<string, string>[] = [
+      // gw:paypal is connected but not ready: the client reads no such gateway.
+      { gateway_id: f.id['gw:paypal'] as string },
+      { currency: 'USD' },
+      { amount_minor: '999999999' },
+    ];
+    for (const extra of refused) {
+      await expectRlsViolation(
+        tryCheckout(f.actors.clientD, { invoice: 'inv:X', createdBy: D, extra }),
+        'payment_checkouts',
+      );
+    }
     expect(await checkoutsOfT()).toEqual(['co:X/A', 'co:X/D', 'co:Y-B/B']);
   });
 

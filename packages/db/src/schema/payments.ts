@@ -150,7 +150,8 @@ export const paymentCheckouts = app.table(
     // A client starts a checkout for an invoice they can read, as themselves, and reads their own.
     ...walledPolicies('payment_checkouts', 'client', clientRole, t.tenantId, {
       select: sql`${t.createdBy} = ${currentUser}`,
-      insert: sql`${t.createdBy} = ${currentUser} and ${t.status} = 'open' and ${t.externalRef} is null and ${t.paymentRef} is null and ${t.invoiceId} in (select i.id from app.invoices i)`,
+      // Through a gateway offered to them, in the invoice's currency, for at most its balance.
+      insert: sql`${t.createdBy} = ${currentUser} and ${t.status} = 'open' and ${t.externalRef} is null and ${t.paymentRef} is null and ${t.gatewayId} in (select g.id from app.payment_gateways g) and ${t.invoiceId} in (select i.id from app.invoices i where i.currency = ${t.currency} and i.voided_at is null and i.total_minor - i.paid_minor + i.refunded_minor >= ${t.amountMinor})`,
     }),
   ],
 );
