@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { startFakeStripe } from '../support/fake-stripe.mjs';
 import { startDnsServer } from './dns-server.mjs';
 
 const cli = new URL('../../apps/server/dist/cli.js', import.meta.url).pathname;
@@ -54,6 +55,20 @@ if (process.env.E2E_DATABASE === 'postgres') {
 const dns = await startDnsServer(join(dataDir, 'dns'));
 env.FOYER_DNS_SERVERS = `127.0.0.1:${dns.port}`;
 
+// Stripe is a local fake: the platform's Connect account, its hosted onboarding and checkout
+// pages, and signed webhooks to this server's /webhooks/stripe.
+const stripe = await startFakeStripe();
+const stripeKey = `sk_test_e2e${randomBytes(8).toString('hex')}`;
+const stripeSecret = `whsec_e2e${randomBytes(16).toString('hex')}`;
+stripe.connect({
+  platformKey: stripeKey,
+  webhookUrl: `http://127.0.0.1:${process.env.PORT}/webhooks/stripe`,
+  webhookSecret: stripeSecret,
+});
+env.STRIPE_SECRET_KEY = stripeKey;
+env.STRIPE_WEBHOOK_SECRET = stripeSecret;
+env.STRIPE_API_URL = stripe.url;
+
 const server = spawn(process.execPath, [cli, 'start'], { env, stdio: 'inherit' });
 let stopping = false;
 async function stop(signal) {
@@ -62,6 +77,7 @@ async function stop(signal) {
   server.kill(signal);
   await new Promise((resolve) => server.once('exit', resolve));
   await dns.close();
+  await stripe.close();
   await dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);

@@ -284,7 +284,7 @@ export async function testGateway({
   const me = adminOf(ctx, ADMINS_ONLY);
   const { gateway } = parseInput(gatewayKindInput, input);
   const row = await transact(ctx, ({ tx }) => gatewayRow(tx, { kind: gateway }));
-  if (!row) throw new CoreError('not_found', `${GATEWAY_NAMES[gateway]} is not connected.`);
+  if (!row) throw new CoreError('conflict', `${GATEWAY_NAMES[gateway]} is not connected.`);
   const check = await adapterFor(ctx.deps, me.tenantId, row).testConnection();
   return transact(ctx, async ({ tx }) => {
     await tx.execute(
@@ -297,7 +297,7 @@ export async function testGateway({
                where id = ${row.id}::uuid`,
     );
     const updated = await gatewayRow(tx, { id: row.id });
-    if (!updated) throw new CoreError('not_found', `${GATEWAY_NAMES[gateway]} is not connected.`);
+    if (!updated) throw new CoreError('conflict', `${GATEWAY_NAMES[gateway]} is not connected.`);
     return viewOf(updated);
   });
 }
@@ -321,7 +321,7 @@ export async function setGatewayOffered({
            where kind = ${data.gateway} returning id::text as id`,
     );
     if (changed.length === 0)
-      throw new CoreError('not_found', `${GATEWAY_NAMES[data.gateway]} is not connected.`);
+      throw new CoreError('conflict', `${GATEWAY_NAMES[data.gateway]} is not connected.`);
     await record(tctx, {
       verb: 'payments.offer',
       subject: { type: 'gateway', id: changed[0]?.id ?? null },
@@ -348,7 +348,7 @@ export async function disconnectGateway({
       tctx.tx,
       sql`delete from app.payment_gateways where kind = ${gateway} returning id::text as id`,
     );
-    if (removed.length === 0) throw new CoreError('not_found', `${GATEWAY_NAMES[gateway]} is not connected.`);
+    if (removed.length === 0) throw new CoreError('conflict', `${GATEWAY_NAMES[gateway]} is not connected.`);
     await record(tctx, {
       verb: 'payments.disconnect',
       subject: { type: 'gateway', id: null },

@@ -83,7 +83,10 @@ export const actions: Actions = {
   disconnect: async (event) => {
     const form = await readForm(event.request);
     if (!isConfirmed(form)) {
-      return { section: 'stripe' as Section, confirm: { action: '?/disconnect', fields: {}, ...disconnectQuestion } };
+      return {
+        section: 'stripe' as Section,
+        confirm: { action: '?/disconnect', fields: {}, ...disconnectQuestion },
+      };
     }
     try {
       await disconnectGateway({ ctx: event.locals.ctx, input: { gateway: 'stripe' } });
