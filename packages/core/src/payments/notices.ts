@@ -151,17 +151,24 @@ async function findPayment(
   return asked ? { invoiceId: asked.invoice_id, checkoutId: asked.id, state } : null;
 }
 
-/** The invoice's sums again from its money rows (the only place gateway kinds are summed). */
+/**
+ * The invoice's sums again from its money rows (the only place gateway kinds are summed). What is
+ * refunded or held is capped at what was paid: a payer may dispute the whole charge after part of
+ * it was refunded, and the invoice cannot have given back more than it took (the invoice's own
+ * check refuses it, which would fail the notification on every retry). Summing the rows each time
+ * keeps the result the same in any order; winning the dispute brings the sum back under the cap.
+ */
 async function resum(tx: Tx, invoiceId: string): Promise<{ paid: number; refunded: number; total: number }> {
   const [sums] = await rows<{ paid: string | number; refunded: string | number; total: string | number }>(
     tx,
     sql`update app.invoices i
            set paid_minor = s.paid, refunded_minor = s.refunded, updated_at = now(),
                paid_at = case when s.paid - s.refunded >= i.total_minor and s.paid > 0 then coalesce(i.paid_at, now()) else null end
-          from (select coalesce(sum(amount_minor) filter (where kind = 'payment'), 0) as paid,
-                       coalesce(sum(amount_minor) filter (where kind in ('refund', 'dispute')), 0)
-                         - coalesce(sum(amount_minor) filter (where kind = 'reinstatement'), 0) as refunded
-                  from app.invoice_payments where invoice_id = ${invoiceId}::uuid) s
+          from (select paid, least(paid, greatest(held, 0)) as refunded
+                  from (select coalesce(sum(amount_minor) filter (where kind = 'payment'), 0) as paid,
+                               coalesce(sum(amount_minor) filter (where kind in ('refund', 'dispute')), 0)
+                                 - coalesce(sum(amount_minor) filter (where kind = 'reinstatement'), 0) as held
+                          from app.invoice_payments where invoice_id = ${invoiceId}::uuid) r) s
          where i.id = ${invoiceId}::uuid
      returning i.paid_minor as paid, i.refunded_minor as refunded, i.total_minor as total`,
   );
