@@ -8,7 +8,9 @@ export default defineConfig({
     // Tests read workspace packages from source, so they need no build first.
     alias: {
       // A package's other entries come before the package itself: an alias matches by prefix.
-      '@foyer/billing/gateways': fileURLToPath(new URL('./packages/billing/src/gateways/index.ts', import.meta.url)),
+      '@foyer/billing/gateways': fileURLToPath(
+        new URL('./packages/billing/src/gateways/index.ts', import.meta.url),
+      ),
       '@foyer/billing': src('billing'),
       '@foyer/db': src('db'),
       '@foyer/core': src('core'),

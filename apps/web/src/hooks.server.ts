@@ -45,6 +45,9 @@ async function previewFor(event: RequestEvent, me: Me): Promise<NonNullable<App.
  * Turns what Hono resolved (host, tenant, branding, session) into typed `event.locals`, once per
  * request, and enforces the route's declared access before any load, action or endpoint runs.
  */
+/** Stripe's hosted checkout and Connect onboarding. */
+const STRIPE_PAGES = 'https://checkout.stripe.com https://connect.stripe.com';
+
 export const handle: Handle = async ({ event, resolve }) => {
   // Fail before any load runs, so the cause is this message rather than a TypeError somewhere.
   const platform = requirePlatform(event.platform);
@@ -107,6 +110,18 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
 
   const response = await resolve(event);
+  // Pay Now and "Connect with Stripe" post to us, and the answer sends the browser on to the
+  // gateway's hosted pages: a form's redirect must be allowed to go there. Every page's policy
+  // says so, since a page reached by client-side navigation keeps the policy of the first one.
+  const csp = response.headers.get('content-security-policy');
+  if (csp && site !== null) {
+    const api = platform.core.payments.stripe.api;
+    const gateways = api ? `${api.protocol}://${api.host}:${api.port}` : STRIPE_PAGES;
+    response.headers.set(
+      'content-security-policy',
+      csp.replace("form-action 'self'", `form-action 'self' ${gateways}`),
+    );
+  }
   // A page rendered for a signed-in person must not be kept by a shared cache or shown again
   // from history after signing out.
   if ((person !== null || event.locals.operator !== null) && !response.headers.has('cache-control')) {
