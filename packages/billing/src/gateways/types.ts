@@ -152,7 +152,11 @@ export interface PaymentGateway {
    * signature, timestamp or mode is wrong; nothing in an unverified body is trusted.
    */
   verifyNotification(raw: RawNotification): Promise<GatewayNotice>;
-  /** Asks the gateway how a checkout (by its `externalId`) stands. Null when it does not know it. */
+  /**
+   * Asks the gateway how a checkout (by its `externalId`) stands, when the payer comes back. Where
+   * the gateway wants the merchant to complete an approved payment (PayPal's capture), this does
+   * so, and reports the answer. Null when the gateway does not know the checkout.
+   */
   fetchCheckout(externalId: string): Promise<PaymentState | null>;
   /** Asks the gateway how a payment (by its `paymentRef`) stands. Null when it does not know it. */
   fetchPayment(paymentRef: string): Promise<PaymentState | null>;
@@ -160,6 +164,11 @@ export interface PaymentGateway {
   refund(paymentRef: string, amountMinor: number, idempotencyKey: string): Promise<{ refundRef: string }>;
   /** Checks the credentials with a harmless read. */
   testConnection(): Promise<ConnectionCheck>;
+  /**
+   * The answer a gateway requires to a notification it sent, once verified (2Checkout's IPN wants
+   * a signed receipt back). Absent or null: a plain 200 will do.
+   */
+  acknowledge?(raw: RawNotification, now: Date): { contentType: string; body: string } | null;
 }
 
 /** A notification that failed verification: answered 400, applied never. */
