@@ -16,6 +16,17 @@ export {
   verifyStripeEvent,
 } from './stripe';
 export {
+  TWOCHECKOUT_API,
+  TWOCHECKOUT_IPN_TOLERANCE,
+  type TwocheckoutApi,
+  type TwocheckoutGatewayOptions,
+  type TwocheckoutIpn,
+  twocheckoutAuthentication,
+  twocheckoutBuyLinkSignature,
+  twocheckoutGateway,
+  verifyTwocheckoutIpn,
+} from './twocheckout';
+export {
   type AccountNotice,
   type CheckoutRequest,
   type CheckoutStart,
