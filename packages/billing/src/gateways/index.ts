@@ -1,6 +1,14 @@
 // Payment gateways behind one interface (types.ts). A separate entry from the invoice arithmetic,
 // which the browser bundles: the SDKs here are for the server only.
 export {
+  PAYPAL_NOTIFICATION_TOLERANCE,
+  type PayPalGatewayOptions,
+  PayPalRequestError,
+  paypalGateway,
+  paypalNotice,
+  paypalValue,
+} from './paypal';
+export {
   type ConnectedAccount,
   isStripeSecretKey,
   isStripeWebhookSecret,
