@@ -89,6 +89,8 @@ const ctx: Deps = {
   payments: {
     secrets: createSecretBox(Buffer.alloc(32, 0x5a)),
     stripe: { connect: null, ownKeys: true, api: null },
+    paypal: { apiBase: null },
+    twocheckout: { api: null },
   },
   platformOrigin: `http://${PLATFORM_DOMAIN}`,
   tenantOriginForSlug: tenantOrigin,

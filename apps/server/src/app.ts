@@ -263,6 +263,8 @@ export function createDeps(
         ownKeys: config.stripe.ownKeys,
         api: config.stripe.apiUrl ? parseStripeApi(config.stripe.apiUrl) : null,
       },
+      paypal: { apiBase: config.paypalApiUrl },
+      twocheckout: { api: config.twocheckoutApi },
     },
     platformOrigin: originFor(config, config.platformDomain),
     tenantOriginForSlug: (slug) => originFor(config, `${slug}.${config.platformDomain}`),

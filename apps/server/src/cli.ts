@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { hashPassword, passwordProblem } from '@foyer/auth';
 import {
   applyTenant,
+  connectDemoStripe,
   DEFAULT_CLIENT_PERMISSIONS,
   type EnsuredTenant,
   loadTenantDeclarations,
@@ -310,6 +311,15 @@ async function main(argv: string[]) {
           'Demo agencies skipped: creating agencies needs DATABASE_URL (a superuser URL); run `foyer tenants apply` with it.\n',
         );
       const server = await startServer(config, db, log);
+      if (ensured && config.stripe.demo) {
+        const connected = await connectDemoStripe(
+          server.core,
+          ensured.map((tenant) => tenant.tenantId),
+          config.stripe.demo,
+        );
+        if (connected > 0)
+          process.stdout.write(`Stripe (test mode) connected to ${connected} demo agencies.\n`);
+      }
       const worker = config.worker ? createWorker({ ctx: server.core, log }) : null;
       worker?.start();
       printWelcome(config, ensured ? declarations : [], demo);

@@ -82,6 +82,24 @@ const schema = z.object({
     .optional(),
   STRIPE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   FOYER_STRIPE_OWN_KEYS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
+  FOYER_DEMO_STRIPE_SECRET_KEY: z
+    .string()
+    .regex(
+      /^(sk|rk)_test_[A-Za-z0-9]{8,}$/,
+      'must be a Stripe test secret key (sk_test_…): demos take no real money',
+    )
+    .optional(),
+  FOYER_DEMO_STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=_-]{8,}$/, 'must be a webhook signing secret (whsec_…)')
+    .optional(),
+  PAYPAL_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  TWOCHECKOUT_CHECKOUT_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  TWOCHECKOUT_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
   FOYER_DNS_SERVERS: z
     .string()
     .optional()
@@ -125,6 +143,10 @@ export interface Config {
   /** The largest file one upload may carry (FOYER_MAX_UPLOAD_BYTES, default 5 GiB). */
   maxUploadBytes: number;
   stripe: StripeConfig;
+  /** PAYPAL_API_URL: PayPal's REST API (a local fake in tests); null for PayPal's own, by mode. */
+  paypalApiUrl: string | null;
+  /** TWOCHECKOUT_CHECKOUT_URL and TWOCHECKOUT_API_URL, together (local fakes in tests); null for 2Checkout's. */
+  twocheckoutApi: { checkout: string; rest: string } | null;
 }
 
 export interface StripeConfig {
@@ -134,6 +156,8 @@ export interface StripeConfig {
   ownKeys: boolean;
   /** STRIPE_API_URL: where the SDK sends requests (a local fake in tests); null for Stripe. */
   apiUrl: string | null;
+  /** FOYER_DEMO_STRIPE_*: a test account `start` connects to the demo agencies; null for none. */
+  demo: { secretKey: string; webhookSecret: string } | null;
 }
 
 export type StorageConfig =
@@ -298,7 +322,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           : null,
       ownKeys: env.FOYER_STRIPE_OWN_KEYS ? env.FOYER_STRIPE_OWN_KEYS === '1' : !env.STRIPE_SECRET_KEY,
       apiUrl: env.STRIPE_API_URL ?? null,
+      demo:
+        env.FOYER_DEMO_STRIPE_SECRET_KEY && env.FOYER_DEMO_STRIPE_WEBHOOK_SECRET
+          ? {
+              secretKey: env.FOYER_DEMO_STRIPE_SECRET_KEY,
+              webhookSecret: env.FOYER_DEMO_STRIPE_WEBHOOK_SECRET,
+            }
+          : null,
     },
+    paypalApiUrl: env.PAYPAL_API_URL ?? null,
+    twocheckoutApi:
+      env.TWOCHECKOUT_CHECKOUT_URL && env.TWOCHECKOUT_API_URL
+        ? { checkout: env.TWOCHECKOUT_CHECKOUT_URL, rest: env.TWOCHECKOUT_API_URL }
+        : null,
   };
 }
 

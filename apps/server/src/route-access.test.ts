@@ -594,6 +594,8 @@ describe('route access', () => {
       '/files-zip': { target: `/files-zip?project=${PARAMS.id}`, allowedStatus: 200 },
       // A gateway's own endpoint: unsigned, refused before the endpoint id is even looked up.
       '/webhooks/stripe/:endpoint': { target: `/webhooks/stripe/${PARAMS.id}` },
+      '/webhooks/paypal/:endpoint': { target: `/webhooks/paypal/${PARAMS.id}` },
+      '/webhooks/twocheckout/:endpoint': { target: `/webhooks/twocheckout/${PARAMS.id}` },
       // The API's catch-all: whatever is not a route there is a problem+json 404, for everyone.
       '/api/v1/*': { target: '/api/v1/no-such-route', allowedStatus: 404 },
     };

@@ -1,4 +1,4 @@
-import type { RawNotification } from '@foyer/billing/gateways';
+import type { GatewayKind, RawNotification } from '@foyer/billing/gateways';
 import {
   type Deps,
   receiveEndpointNotification,
@@ -10,8 +10,13 @@ import { access } from './access';
 import type { AppEnv } from './app';
 import { errorFields, type Logger } from './log';
 
-/** The header each gateway signs its notifications with: unsigned requests stop here. */
-const SIGNATURE_HEADERS = { stripe: 'stripe-signature' } as const;
+/** Whether a notification carries the signature its gateway signs with: unsigned requests stop here. */
+const SIGNED: Record<GatewayKind, (raw: RawNotification) => boolean> = {
+  stripe: (raw) => Boolean(raw.headers['stripe-signature']),
+  paypal: (raw) => Boolean(raw.headers['paypal-transmission-sig']),
+  // 2Checkout signs the IPN's form fields: its hash is a field of the body.
+  twocheckout: (raw) => /(^|&)(SIGNATURE_SHA2_256|HASH)=/.test(raw.body),
+};
 
 async function rawOf(c: Context<AppEnv>): Promise<RawNotification> {
   const headers: Record<string, string> = {};
@@ -32,13 +37,13 @@ async function rawOf(c: Context<AppEnv>): Promise<RawNotification> {
 export function mountWebhooks(app: Hono<AppEnv>, core: Deps, log: Logger) {
   const answer = async (
     c: Context<AppEnv>,
-    gateway: keyof typeof SIGNATURE_HEADERS,
+    gateway: GatewayKind,
     work: (raw: RawNotification) => Promise<WebhookAnswer>,
   ) => {
-    if (!c.req.header(SIGNATURE_HEADERS[gateway]))
-      return c.json({ error: 'The notification is not signed.' }, 400);
+    const raw = await rawOf(c);
+    if (!SIGNED[gateway](raw)) return c.json({ error: 'The notification is not signed.' }, 400);
     try {
-      const result = await work(await rawOf(c));
+      const result = await work(raw);
       const fields = {
         requestId: c.get('requestId'),
         gateway,
@@ -48,6 +53,9 @@ export function mountWebhooks(app: Hono<AppEnv>, core: Deps, log: Logger) {
       if (result.status === 200)
         log.info('gateway notification', { ...fields, tenantId: result.tenantId ?? null });
       else log.warn('gateway notification refused', fields);
+      if (result.status === 200 && result.reply) {
+        return c.body(result.reply.body, 200, { 'content-type': result.reply.contentType });
+      }
       return c.json(
         result.status === 200 ? { received: true, outcome: result.message } : { error: result.message },
         result.status,
@@ -64,7 +72,10 @@ export function mountWebhooks(app: Hono<AppEnv>, core: Deps, log: Logger) {
   app.post('/webhooks/stripe', access('signed'), (c) =>
     answer(c, 'stripe', (raw) => receiveStripeConnectNotification(core, raw)),
   );
-  app.post('/webhooks/stripe/:endpoint', access('signed'), (c) =>
-    answer(c, 'stripe', (raw) => receiveEndpointNotification(core, 'stripe', c.req.param('endpoint'), raw)),
-  );
+  // An agency's own credentials: the endpoint id names the tenant and gateway, whose secret verifies.
+  for (const gateway of ['stripe', 'paypal', 'twocheckout'] as const) {
+    app.post(`/webhooks/${gateway}/:endpoint`, access('signed'), (c) =>
+      answer(c, gateway, (raw) => receiveEndpointNotification(core, gateway, c.req.param('endpoint'), raw)),
+    );
+  }
 }

@@ -1,4 +1,11 @@
-import { CoreError, createCtx, errorFields, PREVIEW_IS_READ_ONLY, previewTarget } from '@foyer/core';
+import {
+  CoreError,
+  createCtx,
+  errorFields,
+  gatewayPageOrigins,
+  PREVIEW_IS_READ_ONLY,
+  previewTarget,
+} from '@foyer/core';
 import { error, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { type Access, accessOf, enforce } from '$lib/server/access';
 import { requirePlatform } from '$lib/server/platform';
@@ -45,9 +52,6 @@ async function previewFor(event: RequestEvent, me: Me): Promise<NonNullable<App.
  * Turns what Hono resolved (host, tenant, branding, session) into typed `event.locals`, once per
  * request, and enforces the route's declared access before any load, action or endpoint runs.
  */
-/** Stripe's hosted checkout and Connect onboarding. */
-const STRIPE_PAGES = 'https://checkout.stripe.com https://connect.stripe.com';
-
 export const handle: Handle = async ({ event, resolve }) => {
   // Fail before any load runs, so the cause is this message rather than a TypeError somewhere.
   const platform = requirePlatform(event.platform);
@@ -115,8 +119,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   // says so, since a page reached by client-side navigation keeps the policy of the first one.
   const csp = response.headers.get('content-security-policy');
   if (csp && site !== null) {
-    const api = platform.core.payments.stripe.api;
-    const gateways = api ? `${api.protocol}://${api.host}:${api.port}` : STRIPE_PAGES;
+    const gateways = gatewayPageOrigins(platform.core).join(' ');
     response.headers.set(
       'content-security-policy',
       csp.replace("form-action 'self'", `form-action 'self' ${gateways}`),

@@ -72,6 +72,10 @@ export interface PaymentSetup {
     /** Where the SDK sends requests: null for Stripe itself, a local fake in tests. */
     api: StripeApi | null;
   };
+  /** PayPal's REST API base (a local fake in tests); null for PayPal's own, by mode. */
+  paypal: { apiBase: string | null };
+  /** 2Checkout's hosted checkout and REST API (a local fake in tests); null for 2Checkout's own. */
+  twocheckout: { api: { checkout: string; rest: string } | null };
 }
 
 /** What domain operations need from the outside world; built once by the server. */

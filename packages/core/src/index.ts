@@ -561,4 +561,5 @@ export type { TenantDeclaration } from './tenants/load';
 export { loadTenantDeclarations } from './tenants/load';
 export type { TenantManifest } from './tenants/manifest';
 export { tenantManifest } from './tenants/manifest';
+export { connectDemoStripe } from './tenants/payments';
 export { renderMarkdown } from './text/markdown';

@@ -59,6 +59,8 @@ const ctx = {
   payments: {
     secrets: createSecretBox(Buffer.alloc(32, 1)),
     stripe: { connect: null, ownKeys: false, api: null },
+    paypal: { apiBase: null },
+    twocheckout: { api: null },
   },
   platformOrigin: 'http://localhost',
   tenantOriginForSlug: origin,

@@ -36,6 +36,7 @@ export {
 } from './twocheckout';
 export {
   type AccountNotice,
+  type ApprovedNotice,
   type CheckoutRequest,
   type CheckoutStart,
   type ConnectionCheck,

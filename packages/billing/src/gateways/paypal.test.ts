@@ -558,16 +558,19 @@ describe('event mapping', () => {
   const verify = (event: FakePayPalEvent, merchant = northwind, endpoint = northwindEndpoint) =>
     gatewayOf(merchant).verifyNotification(deliveredTo(endpoint, event));
 
-  it('maps the payer’s approval to other, and a capture held for review to other', async () => {
+  it('maps the payer’s approval to an approved checkout, and a capture held for review to other', async () => {
     const gateway = gatewayOf(northwind);
-    const start = await gateway.createCheckout(checkoutRequest());
+    const request = checkoutRequest();
+    const start = await gateway.createCheckout(request);
     const approved = await fake.approve(start.externalId, { capture: 'PENDING' });
     expect(await verify(approved)).toEqual({
-      kind: 'other',
+      kind: 'approved',
       eventId: approved.id,
       type: 'CHECKOUT.ORDER.APPROVED',
       livemode: false,
       account: null,
+      checkoutId: request.checkoutId,
+      checkoutRef: start.externalId,
     });
     const state = await gateway.fetchCheckout(start.externalId);
     const pending = eventFor('PAYMENT.CAPTURE.PENDING', String(state?.paymentRef));

@@ -363,6 +363,17 @@ export function paypalNotice(event: PayPalEvent, mode: GatewayMode): GatewayNoti
         at,
       };
     }
+    case 'CHECKOUT.ORDER.APPROVED': {
+      // The payer approved on PayPal's page; the capture is ours to make, even if they never return.
+      const order = event.resource as { id?: string; purchase_units?: { custom_id?: string }[] } | undefined;
+      if (!order?.id) return other;
+      return {
+        ...base,
+        kind: 'approved',
+        checkoutId: order.purchase_units?.[0]?.custom_id ?? null,
+        checkoutRef: order.id,
+      };
+    }
     case 'PAYMENT.CAPTURE.REFUNDED':
     case 'PAYMENT.CAPTURE.REVERSED': {
       const refund = event.resource as Refund | undefined;

@@ -45,6 +45,7 @@ export interface CheckoutStart {
  */
 export type GatewayNotice =
   | PaymentNotice
+  | ApprovedNotice
   | RefundNotice
   | DisputeNotice
   | AccountNotice
@@ -78,6 +79,17 @@ export interface PaymentNotice extends NoticeBase {
   amountMinor: number;
   currency: string;
   at: Date;
+}
+
+/**
+ * The payer approved a checkout that the merchant must still complete (PayPal's order approval):
+ * the core completes it with `fetchCheckout`, so a payer who never comes back still pays.
+ */
+export interface ApprovedNotice extends NoticeBase {
+  kind: 'approved';
+  checkoutId: string | null;
+  /** The gateway's id for the checkout, as `fetchCheckout` takes it. */
+  checkoutRef: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import { parseInput } from '../input';
 import { knownZone } from '../reviews/reviews';
 import { rows } from '../tasks/common';
 import { invoiceIdInput } from './inputs';
-import { clientInvoice, getInvoice } from './invoices';
+import { clientInvoice, getInvoice, portalInvoiceLink } from './invoices';
 import type { InvoiceDetail } from './types';
 
 const longDate = new Intl.DateTimeFormat('en-GB', {
@@ -44,12 +44,17 @@ export async function invoicePdf({
     me.kind === 'admin'
       ? await getInvoice({ ctx, input: { id } })
       : await clientInvoice({ ctx, input: { id } });
-  const timeZone = await transact(ctx, async ({ tx }) => {
+  const { timeZone, payOnline } = await transact(ctx, async ({ tx }) => {
     const [zone] = await rows<{ tz: string | null }>(
       tx,
       sql`select time_zone as tz from app.users where id = ${me.userId}::uuid`,
     );
-    return knownZone(zone?.tz);
+    // A gateway clients are offered: the PDF then links to the invoice's page with Pay Now.
+    const [offered] = await rows<{ id: string }>(
+      tx,
+      sql`select id::text as id from app.payment_gateways where ready and offered limit 1`,
+    );
+    return { timeZone: knownZone(zone?.tz), payOnline: offered !== undefined };
   });
   const site = ctx.site;
   const stored = await system.tenants.logo(ctx.deps.db, me.tenantId);
@@ -99,15 +104,22 @@ export async function invoicePdf({
       amount: total.amount,
       strong: total.strong ?? false,
     })),
-    payments: detail.payments.map((payment) => ({
-      date: printDate(payment.paidOn) ?? payment.paidOn,
-      method: payment.kind === 'refund' ? `Refund (${payment.method})` : payment.method,
-      reference: payment.reference || null,
-      amount: payment.kind === 'refund' ? `\u2212${money(payment.amountMinor)}` : money(payment.amountMinor),
-    })),
+    payments: detail.payments.map((payment) => {
+      // A refund, or money a dispute holds back, takes from what was paid.
+      const out = payment.kind === 'refund' || payment.kind === 'dispute';
+      return {
+        date: printDate(payment.paidOn) ?? payment.paidOn,
+        method:
+          payment.kind === 'refund' && !payment.method.startsWith('Refund')
+            ? `Refund (${payment.method})`
+            : payment.method,
+        reference: payment.reference || null,
+        amount: out ? `\u2212${money(payment.amountMinor)}` : money(payment.amountMinor),
+      };
+    }),
     notes: detail.voidReason ? `Void: ${detail.voidReason}\n${detail.notes}`.trim() : detail.notes || null,
     terms: detail.terms || null,
-    payUrl: null,
+    payUrl: payOnline && site ? `${site.tenant.origin}${portalInvoiceLink(detail.id)}` : null,
   });
   return { filename: pdfFilename(detail), body };
 }

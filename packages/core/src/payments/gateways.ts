@@ -1,4 +1,10 @@
-import { type GatewayKind, type PaymentGateway, stripeGateway } from '@foyer/billing/gateways';
+import {
+  type GatewayKind,
+  type PaymentGateway,
+  paypalGateway,
+  stripeGateway,
+  twocheckoutGateway,
+} from '@foyer/billing/gateways';
 import { sql, type Tx } from '@foyer/db';
 import type { Deps } from '../context';
 import { CoreError } from '../errors';
@@ -24,6 +30,22 @@ export interface GatewayRecord {
 export interface StripeKeys {
   secretKey: string;
   webhookSecret: string;
+}
+
+/** An agency's PayPal REST app, as sealed in `credentials`. */
+export interface PayPalKeys {
+  clientId: string;
+  clientSecret: string;
+  /** The id of the webhook PayPal shows for this app's endpoint, which its signatures name. */
+  webhookId: string;
+}
+
+/** An agency's 2Checkout (Verifone) merchant account, as sealed in `credentials`. */
+export interface TwoCheckoutKeys {
+  merchantCode: string;
+  secretKey: string;
+  /** The buy-link secret word that signs hosted checkout links. */
+  buyLinkSecret: string;
 }
 
 export const GATEWAY_NAMES: Record<GatewayKind, string> = {
@@ -99,7 +121,31 @@ export function adapterFor(deps: Deps, tenantId: string, row: GatewayRecord): Pa
         api: stripe.api,
       });
     }
-    default:
-      throw new CoreError('conflict', `${GATEWAY_NAMES[row.kind]} is not available yet.`);
+    case 'paypal': {
+      const keys = openCredentials<PayPalKeys>(deps, tenantId, row);
+      return paypalGateway({ ...keys, mode: row.mode, apiBase: deps.payments.paypal.apiBase });
+    }
+    case 'twocheckout': {
+      const keys = openCredentials<TwoCheckoutKeys>(deps, tenantId, row);
+      return twocheckoutGateway({ ...keys, mode: row.mode, api: deps.payments.twocheckout.api });
+    }
   }
+}
+
+/**
+ * The origins of the gateways' hosted pages that a form's answer may send the browser to (Pay Now,
+ * Connect with Stripe): the pages' CSP must allow them as form targets.
+ */
+export function gatewayPageOrigins(deps: Deps): string[] {
+  const { stripe, paypal, twocheckout } = deps.payments;
+  const origin = (url: string) => new URL(url).origin;
+  return [
+    ...(stripe.api
+      ? [`${stripe.api.protocol}://${stripe.api.host}:${stripe.api.port}`]
+      : ['https://checkout.stripe.com', 'https://connect.stripe.com']),
+    ...(paypal.apiBase
+      ? [origin(paypal.apiBase)]
+      : ['https://www.paypal.com', 'https://www.sandbox.paypal.com']),
+    ...(twocheckout.api ? [origin(twocheckout.api.checkout)] : ['https://secure.2checkout.com']),
+  ];
 }

@@ -6,7 +6,7 @@ export {
   payOptions,
   startCheckout,
 } from './checkout';
-export { GATEWAY_NAMES } from './gateways';
+export { GATEWAY_NAMES, gatewayPageOrigins } from './gateways';
 export type { NoticeResult } from './notices';
 export {
   connectStripe,
@@ -14,10 +14,13 @@ export {
   flaggedEvents,
   type GatewayEventView,
   type GatewayView,
+  invoiceGatewayEvents,
   type PaymentSettings,
   paymentSettings,
   refreshStripeConnect,
+  savePayPal,
   saveStripeKeys,
+  saveTwoCheckout,
   setGatewayOffered,
   setPartialPayments,
   testGateway,

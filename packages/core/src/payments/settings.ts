@@ -21,7 +21,9 @@ import {
   type GatewayRecord,
   gatewayRow,
   gatewayRows,
+  type PayPalKeys,
   sealCredentials,
+  type TwoCheckoutKeys,
 } from './gateways';
 
 const ADMINS_ONLY = 'Only admins see and change payments.';
@@ -54,6 +56,8 @@ export interface GatewayEventView {
 
 export interface PaymentSettings {
   stripe: GatewayView | null;
+  paypal: GatewayView | null;
+  twocheckout: GatewayView | null;
   /** What this server offers for Stripe: Connect (the platform's account), own keys, or both. */
   stripeConnect: boolean;
   stripeOwnKeys: boolean;
@@ -122,13 +126,18 @@ export async function paymentSettings({ ctx }: { ctx: Ctx }): Promise<PaymentSet
   const setup = ctx.deps.payments.stripe;
   return transact(ctx, async ({ tx }) => {
     const gateways = await gatewayRows(tx);
-    const stripe = gateways.find((row) => row.kind === 'stripe');
+    const view = (kind: GatewayKind) => {
+      const row = gateways.find((gateway) => gateway.kind === kind);
+      return row ? viewOf(row) : null;
+    };
     const [settings] = await rows<{ partial_payments: boolean }>(
       tx,
       sql`select partial_payments from app.invoice_settings`,
     );
     return {
-      stripe: stripe ? viewOf(stripe) : null,
+      stripe: view('stripe'),
+      paypal: view('paypal'),
+      twocheckout: view('twocheckout'),
       stripeConnect: setup.connect !== null,
       stripeOwnKeys: setup.ownKeys || setup.connect === null,
       partialPayments: settings?.partial_payments ?? false,
@@ -269,6 +278,105 @@ export async function saveStripeKeys({
   });
 }
 
+const modeInput = z.enum(['test', 'live'], 'Choose test (sandbox) or live.');
+const credential = (what: string, max = 255) =>
+  secret(max)
+    .transform((value) => value.trim())
+    .refine((value) => value.length > 0, `Enter the ${what}.`)
+    .refine(
+      (value) => /^[\x21-\x7e]+$/.test(value),
+      `The ${what} has no spaces or accented letters: paste it again.`,
+    );
+
+export const payPalInput = z.object({
+  clientId: credential('client ID'),
+  clientSecret: credential('secret'),
+  webhookId: credential('webhook ID', 100),
+  mode: modeInput,
+});
+
+export const twoCheckoutInput = z.object({
+  merchantCode: credential('merchant code', 50),
+  secretKey: credential('secret key'),
+  buyLinkSecret: credential('buy-link secret word'),
+  mode: modeInput,
+});
+
+/**
+ * Keeps an agency's own credentials for a gateway once the gateway accepted them: checked with a
+ * harmless request, then sealed. `field` names the input a refusal belongs beside.
+ */
+async function saveKeys(
+  ctx: Ctx,
+  kind: 'paypal' | 'twocheckout',
+  mode: 'test' | 'live',
+  keys: PayPalKeys | TwoCheckoutKeys,
+  field: string,
+): Promise<GatewayView> {
+  const me = adminOf(ctx, ADMINS_ONLY);
+  const sealed = sealCredentials(ctx.deps, me.tenantId, kind, keys);
+  // The adapter as it will be built from the stored row, so the check proves what will be used.
+  const probe: GatewayRecord = {
+    id: '',
+    kind,
+    connection: 'keys',
+    mode,
+    account_ref: null,
+    credentials: sealed,
+    endpoint_id: '',
+    ready: false,
+    offered: true,
+    label: '',
+    checked_at: null,
+    check_error: null,
+  };
+  const check = await adapterFor(ctx.deps, me.tenantId, probe).testConnection();
+  if (!check.ok) throw invalid({ [field]: check.message });
+  return transact(ctx, async (tctx) => {
+    await tctx.tx.execute(
+      sql`insert into app.payment_gateways (tenant_id, kind, connection, mode, credentials, ready, label, checked_at)
+          values (${me.tenantId}::uuid, ${kind}, 'keys', ${mode}, ${sealed}, true, ${check.account}, now())
+          on conflict (tenant_id, kind) do update
+             set mode = excluded.mode, credentials = excluded.credentials, ready = true, label = excluded.label,
+                 checked_at = now(), check_error = null, updated_at = now()`,
+    );
+    await record(tctx, {
+      verb: 'payments.keys',
+      subject: { type: 'gateway', id: null },
+      data: { gateway: kind, mode },
+    });
+    const row = await gatewayRow(tctx.tx, { kind });
+    if (!row) throw new Error('gateway row missing after upsert');
+    return viewOf(row);
+  });
+}
+
+/** Connects PayPal with the agency's REST app (client ID and secret) and its webhook's ID. */
+export async function savePayPal({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof payPalInput>;
+}): Promise<GatewayView> {
+  adminOf(ctx, ADMINS_ONLY);
+  const { mode, ...keys } = parseInput(payPalInput, input);
+  return saveKeys(ctx, 'paypal', mode, keys, 'clientSecret');
+}
+
+/** Connects 2Checkout (Verifone) with the agency's merchant code, secret key and buy-link secret word. */
+export async function saveTwoCheckout({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.input<typeof twoCheckoutInput>;
+}): Promise<GatewayView> {
+  adminOf(ctx, ADMINS_ONLY);
+  const { mode, ...keys } = parseInput(twoCheckoutInput, input);
+  return saveKeys(ctx, 'twocheckout', mode, keys, 'secretKey');
+}
+
 export const gatewayKindInput = z.object({
   gateway: z.enum(GATEWAY_KINDS, 'Choose a payment gateway.'),
 });
@@ -381,4 +489,17 @@ export async function setPartialPayments({
 function gatewayProblem(error: unknown): never {
   if (error instanceof GatewayRequestError) throw new CoreError('conflict', error.message);
   throw error;
+}
+
+/** What the gateways reported about one invoice, newest first (its page shows them to admins). */
+export async function invoiceGatewayEvents({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: string };
+}): Promise<GatewayEventView[]> {
+  adminOf(ctx, ADMINS_ONLY);
+  const { id } = parseInput(z.object({ id: z.uuid('That invoice doesn’t exist.') }), input);
+  return transact(ctx, ({ tx }) => flaggedEvents(tx, id, 50));
 }

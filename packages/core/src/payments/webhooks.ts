@@ -18,6 +18,8 @@ export interface WebhookAnswer {
   message: string;
   result?: NoticeResult;
   tenantId?: string;
+  /** The body a gateway requires back for a notification it sent (2Checkout's signed receipt). */
+  reply?: { contentType: string; body: string } | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,7 +50,8 @@ export async function receiveEndpointNotification(
       throw error;
     }
     const result = await applyNotice({ deps, tx, tenantId: route.tenantId, gateway, adapter }, notice);
-    return { status: 200, message: result.outcome, result, tenantId: route.tenantId } as const;
+    const reply = adapter.acknowledge?.(raw, deps.now()) ?? null;
+    return { status: 200, message: result.outcome, result, tenantId: route.tenantId, reply } as const;
   });
 }
 

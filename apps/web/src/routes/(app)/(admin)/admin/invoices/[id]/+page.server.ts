@@ -1,6 +1,7 @@
 import {
   deleteDraft,
   duplicateInvoice,
+  invoiceGatewayEvents,
   recordPayment,
   sendInvoice,
   sendInvoiceReminder,
@@ -22,6 +23,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const sent = url.searchParams.get('sent');
   return {
     invoice,
+    gatewayEvents: invoice.number ? await invoiceGatewayEvents({ ctx, input: { id: invoice.id } }) : [],
     today: calendarToday(ctx.deps.now()),
     now: ctx.deps.now(),
     flash: {

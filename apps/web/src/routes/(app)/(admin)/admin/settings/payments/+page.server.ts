@@ -1,8 +1,11 @@
 import {
   connectStripe,
   disconnectGateway,
+  GATEWAY_NAMES,
   paymentSettings,
+  savePayPal,
   saveStripeKeys,
+  saveTwoCheckout,
   setGatewayOffered,
   setPartialPayments,
   testGateway,
@@ -18,15 +21,20 @@ export const load: PageServerLoad = async ({ locals, url }) => ({
   connected: url.searchParams.has('connected'),
 });
 
-/** The form an answer belongs to. */
-type Section = 'stripe' | 'keys' | 'partial';
+/** The form an answer belongs to: a gateway's panel, a gateway's keys form, or partial payments. */
+type Gateway = 'stripe' | 'paypal' | 'twocheckout';
+type Section = Gateway | `${Gateway}-keys` | 'partial';
 
-const disconnectQuestion = {
-  title: 'Disconnect Stripe?',
-  message:
-    'Clients will no longer see Pay Now for Stripe, and its keys are forgotten. Payments it brought stay on their invoices.',
-  confirmLabel: 'Disconnect Stripe',
+const gatewayOf = (form: FormData): Gateway => {
+  const value = field(form, 'gateway');
+  return value === 'paypal' || value === 'twocheckout' ? value : 'stripe';
 };
+
+const disconnectQuestion = (gateway: Gateway) => ({
+  title: `Disconnect ${GATEWAY_NAMES[gateway]}?`,
+  message: `Clients will no longer see Pay Now for ${GATEWAY_NAMES[gateway]}, and its keys are forgotten. Payments it brought stay on their invoices.`,
+  confirmLabel: `Disconnect ${GATEWAY_NAMES[gateway]}`,
+});
 
 export const actions: Actions = {
   connect: async (event) => {
@@ -48,52 +56,91 @@ export const actions: Actions = {
       });
     } catch (cause) {
       // The keys are never echoed back into the page.
-      return coreErrorToFail(cause, { section: 'keys' as Section });
+      return coreErrorToFail(cause, { section: 'stripe-keys' as Section });
     }
-    return { section: 'keys' as Section, notice: 'Stripe is connected with your keys.' };
+    return { section: 'stripe-keys' as Section, notice: 'Stripe is connected with your keys.' };
+  },
+
+  paypal: async (event) => {
+    const form = await readForm(event.request);
+    const echo = { clientId: field(form, 'clientId'), webhookId: field(form, 'webhookId'), mode: field(form, 'mode') };
+    try {
+      await savePayPal({
+        ctx: event.locals.ctx,
+        input: { ...echo, clientSecret: field(form, 'clientSecret'), mode: echo.mode as 'test' },
+      });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'paypal-keys' as Section, echo });
+    }
+    return { section: 'paypal-keys' as Section, notice: 'PayPal is connected.' };
+  },
+
+  twocheckout: async (event) => {
+    const form = await readForm(event.request);
+    const echo = { merchantCode: field(form, 'merchantCode'), mode: field(form, 'mode') };
+    try {
+      await saveTwoCheckout({
+        ctx: event.locals.ctx,
+        input: {
+          ...echo,
+          secretKey: field(form, 'secretKey'),
+          buyLinkSecret: field(form, 'buyLinkSecret'),
+          mode: echo.mode as 'test',
+        },
+      });
+    } catch (cause) {
+      return coreErrorToFail(cause, { section: 'twocheckout-keys' as Section, echo });
+    }
+    return { section: 'twocheckout-keys' as Section, notice: '2Checkout is connected.' };
   },
 
   test: async (event) => {
+    const form = await readForm(event.request);
+    const gateway = gatewayOf(form);
+    const name = GATEWAY_NAMES[gateway];
     let ok: boolean;
     try {
-      const view = await testGateway({ ctx: event.locals.ctx, input: { gateway: 'stripe' } });
+      const view = await testGateway({ ctx: event.locals.ctx, input: { gateway } });
       ok = view.checkError === null;
     } catch (cause) {
-      return coreErrorToFail(cause, { section: 'stripe' as Section });
+      return coreErrorToFail(cause, { section: gateway as Section });
     }
     return ok
-      ? { section: 'stripe' as Section, notice: 'Stripe answered: the connection works.' }
-      : { section: 'stripe' as Section, warning: 'Stripe refused the connection: see the error below.' };
+      ? { section: gateway as Section, notice: `${name} answered: the connection works.` }
+      : { section: gateway as Section, warning: `${name} refused the connection: see the error below.` };
   },
 
   offer: async (event) => {
     const form = await readForm(event.request);
+    const gateway = gatewayOf(form);
+    const name = GATEWAY_NAMES[gateway];
     const offered = field(form, 'offered') === 'true';
     try {
-      await setGatewayOffered({ ctx: event.locals.ctx, input: { gateway: 'stripe', offered } });
+      await setGatewayOffered({ ctx: event.locals.ctx, input: { gateway, offered } });
     } catch (cause) {
-      return coreErrorToFail(cause, { section: 'stripe' as Section });
+      return coreErrorToFail(cause, { section: gateway as Section });
     }
     return {
-      section: 'stripe' as Section,
-      notice: offered ? 'Clients now see Pay Now with Stripe.' : 'Clients no longer see Pay Now with Stripe.',
+      section: gateway as Section,
+      notice: offered ? `Clients now see Pay Now with ${name}.` : `Clients no longer see Pay Now with ${name}.`,
     };
   },
 
   disconnect: async (event) => {
     const form = await readForm(event.request);
+    const gateway = gatewayOf(form);
     if (!isConfirmed(form)) {
       return {
-        section: 'stripe' as Section,
-        confirm: { action: '?/disconnect', fields: {}, ...disconnectQuestion },
+        section: gateway as Section,
+        confirm: { action: '?/disconnect', fields: { gateway }, ...disconnectQuestion(gateway) },
       };
     }
     try {
-      await disconnectGateway({ ctx: event.locals.ctx, input: { gateway: 'stripe' } });
+      await disconnectGateway({ ctx: event.locals.ctx, input: { gateway } });
     } catch (cause) {
-      return coreErrorToFail(cause, { section: 'stripe' as Section });
+      return coreErrorToFail(cause, { section: gateway as Section });
     }
-    return { section: 'stripe' as Section, notice: 'Stripe is disconnected.' };
+    return { section: gateway as Section, notice: `${GATEWAY_NAMES[gateway]} is disconnected.` };
   },
 
   partial: async (event) => {
