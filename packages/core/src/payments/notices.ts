@@ -303,7 +303,7 @@ async function paymentEffect(scope: NoticeScope, notice: PaymentNotice): Promise
  */
 async function approvedEffect(scope: NoticeScope, notice: ApprovedNotice): Promise<Effect> {
   const state = await scope.adapter.fetchCheckout(notice.checkoutRef);
-  if (!state || state.status !== 'paid' || !state.paymentRef) {
+  if (state?.status !== 'paid' || !state.paymentRef) {
     return ignored(state?.status === 'failed' ? 'The payment was declined.' : 'Not paid yet.');
   }
   const found = await findPayment(scope, state.checkoutId ?? notice.checkoutId, state.paymentRef);
