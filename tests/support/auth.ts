@@ -139,8 +139,8 @@ export function testCore(t: Pick<TestDatabase, 'handle'>): TestCore {
     payments: {
       secrets: createSecretBox(TEST_SECRET_KEY),
       stripe: { connect: null, ownKeys: true, api: null },
-    paypal: { apiBase: null },
-    twocheckout: { api: null },
+      paypal: { apiBase: null },
+      twocheckout: { api: null },
     },
     platformOrigin: PLATFORM_ORIGIN,
     tenantOriginForSlug: tenantOrigin,

@@ -63,7 +63,11 @@ export const actions: Actions = {
 
   paypal: async (event) => {
     const form = await readForm(event.request);
-    const echo = { clientId: field(form, 'clientId'), webhookId: field(form, 'webhookId'), mode: field(form, 'mode') };
+    const echo = {
+      clientId: field(form, 'clientId'),
+      webhookId: field(form, 'webhookId'),
+      mode: field(form, 'mode'),
+    };
     try {
       await savePayPal({
         ctx: event.locals.ctx,
@@ -122,7 +126,9 @@ export const actions: Actions = {
     }
     return {
       section: gateway as Section,
-      notice: offered ? `Clients now see Pay Now with ${name}.` : `Clients no longer see Pay Now with ${name}.`,
+      notice: offered
+        ? `Clients now see Pay Now with ${name}.`
+        : `Clients no longer see Pay Now with ${name}.`,
     };
   },
 
