@@ -9,8 +9,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { startFake2Checkout } from '../support/fake-2checkout.mjs';
+import { startFakePayPal } from '../support/fake-paypal.mjs';
 import { startFakeStripe } from '../support/fake-stripe.mjs';
 import { startDnsServer } from './dns-server.mjs';
+import { PAYPAL_ACCOUNT, TWOCHECKOUT_ACCOUNT } from './gateway-accounts.mjs';
 
 const cli = new URL('../../apps/server/dist/cli.js', import.meta.url).pathname;
 const dataDir = process.env.FOYER_DATA_DIR || mkdtempSync(join(tmpdir(), 'foyer-e2e-'));
@@ -68,6 +71,16 @@ stripe.connect({
 env.STRIPE_SECRET_KEY = stripeKey;
 env.STRIPE_WEBHOOK_SECRET = stripeSecret;
 env.STRIPE_API_URL = stripe.url;
+// PayPal and 2Checkout: fakes that know one test account each. Their webhooks have nowhere to go
+// (the endpoint id is made when an admin connects): the browser tests pay by the return path, where
+// the server asks the gateway itself; the webhooks are tested in tests/integration.
+const paypal = await startFakePayPal();
+paypal.merchant({ ...PAYPAL_ACCOUNT, webhookUrl: null });
+env.PAYPAL_API_URL = paypal.url;
+const twocheckout = await startFake2Checkout();
+twocheckout.merchant({ ...TWOCHECKOUT_ACCOUNT, ipnUrl: null });
+env.TWOCHECKOUT_CHECKOUT_URL = twocheckout.checkoutUrl;
+env.TWOCHECKOUT_API_URL = twocheckout.restUrl;
 
 const server = spawn(process.execPath, [cli, 'start'], { env, stdio: 'inherit' });
 let stopping = false;
@@ -78,6 +91,8 @@ async function stop(signal) {
   await new Promise((resolve) => server.once('exit', resolve));
   await dns.close();
   await stripe.close();
+  await paypal.close();
+  await twocheckout.close();
   await dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { PAYPAL_ACCOUNT, TWOCHECKOUT_ACCOUNT } from '../gateway-accounts.mjs';
 import { expect, type HostUrl, test } from './support';
 
 /**
@@ -8,11 +9,12 @@ import { expect, type HostUrl, test } from './support';
  */
 
 const HOST = 'northwind.localhost';
+const BLUEFIN = 'bluefin.localhost';
 const ADMIN = { email: 'nora@northwind.example', password: 'northwind-admin-2026' };
 const CLIENT = { email: 'alex@acme-bakery.example', password: 'acme-client-2026' };
 
-async function signIn(page: Page, hostUrl: HostUrl, who: { email: string; password: string }) {
-  await page.goto(hostUrl(HOST, '/login'));
+async function signIn(page: Page, hostUrl: HostUrl, who: { email: string; password: string }, host = HOST) {
+  await page.goto(hostUrl(host, '/login'));
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -71,5 +73,66 @@ test('an admin connects Stripe, a client pays an invoice on its checkout, and th
   await page.setViewportSize({ width: 375, height: 740 });
   await page.reload();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.close();
+});
+
+test('an admin connects PayPal and 2Checkout, and a client pays one invoice through each', async ({
+  browser,
+  hostUrl,
+  mailbox,
+}) => {
+  const admin = await browser.newPage();
+  await signIn(admin, hostUrl, { email: 'ben@bluefin.example', password: 'bluefin-admin-2026' }, BLUEFIN);
+  await admin.goto(hostUrl(BLUEFIN, '/admin/settings/payments'));
+  await expect(admin.locator('html[data-interactive]')).toBeAttached();
+
+  const paypal = admin.getByRole('region', { name: 'PayPal' });
+  // A wrong secret is refused beside its field, and nothing is connected.
+  await paypal.getByLabel('Client ID').fill(PAYPAL_ACCOUNT.clientId);
+  await paypal.getByLabel('Secret', { exact: true }).fill('not-the-secret');
+  await paypal.getByLabel('Webhook ID').fill(PAYPAL_ACCOUNT.webhookId);
+  await paypal.getByRole('button', { name: 'Save and connect' }).click();
+  await expect(paypal.getByLabel('Secret', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(paypal.getByText('Not connected', { exact: true })).toBeVisible();
+  await paypal.getByLabel('Secret', { exact: true }).fill(PAYPAL_ACCOUNT.clientSecret);
+  await paypal.getByRole('button', { name: 'Save and connect' }).click();
+  await expect(paypal.getByText('PayPal is connected.')).toBeVisible();
+  await expect(paypal.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(paypal.getByLabel('Webhook endpoint')).toHaveValue(/\/webhooks\/paypal\/[0-9a-f-]{36}$/);
+
+  const twocheckout = admin.getByRole('region', { name: '2Checkout' });
+  await twocheckout.getByLabel('Merchant code').fill(TWOCHECKOUT_ACCOUNT.merchantCode);
+  await twocheckout.getByLabel('Secret key').fill(TWOCHECKOUT_ACCOUNT.secretKey);
+  await twocheckout.getByLabel('Buy-link secret word').fill(TWOCHECKOUT_ACCOUNT.buyLinkSecret);
+  await twocheckout.getByRole('button', { name: 'Save and connect' }).click();
+  await expect(twocheckout.getByText('2Checkout is connected.')).toBeVisible();
+  await twocheckout.getByRole('button', { name: 'Test the connection' }).click();
+  await expect(twocheckout.getByText('2Checkout answered: the connection works.')).toBeVisible();
+  await admin.close();
+
+  const page = await browser.newPage();
+  const client = { email: 'casey@harbor-coffee.example', password: 'harbor-client-2026' };
+  await signIn(page, hostUrl, client, BLUEFIN);
+  for (const gateway of ['PayPal', '2Checkout'] as const) {
+    await page.goto(hostUrl(BLUEFIN, '/invoices'));
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: /Sent|Viewed|Partly paid/ })
+      .first();
+    const link = row.getByRole('link');
+    const number = (await link.textContent())?.trim() ?? '';
+    await link.click();
+    await expect(page.getByRole('heading', { name: `Invoice ${number}`, level: 1 })).toBeVisible();
+    await page.getByRole('button', { name: `Pay with ${gateway}` }).click();
+    // The gateway's hosted page (the fake's): pay there, and come back.
+    await page
+      .getByRole('button', { name: gateway === 'PayPal' ? 'Approve and pay' : 'Place order' })
+      .click();
+    await expect(page.getByRole('heading', { name: `Invoice ${number}`, level: 1 })).toBeVisible();
+    await expect(page.getByText('Payment received: thank you!')).toBeVisible();
+    await expect(page.getByRole('button', { name: /^Pay with/ })).toHaveCount(0);
+    const receipt = await mailbox.latestTo(client.email, (mail) => mail.subject.includes(number));
+    expect(receipt.subject).toContain('Payment received');
+  }
   await page.close();
 });
