@@ -37,6 +37,7 @@ describe('navFor', () => {
       'Domain',
       'Board',
       'Invoicing',
+      'Payments',
       'Storage',
     ]);
   });

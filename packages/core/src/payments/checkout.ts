@@ -61,7 +61,9 @@ export async function payOptions({
     if (!PAYABLE_STATUSES.includes(status) || balanceMinor <= 0) return null;
     const offered = await rows<{ kind: GatewayKind; mode: 'test' | 'live' }>(
       tx,
-      sql`select kind, mode from app.payment_gateways where ready and offered order by kind`,
+      // Stripe, PayPal, 2Checkout: the order the settings page lists them in.
+      sql`select kind, mode from app.payment_gateways where ready and offered
+           order by array_position(array['stripe', 'paypal', 'twocheckout'], kind)`,
     );
     if (offered.length === 0) return null;
     const [settings] = await rows<{ partial_payments: boolean }>(
