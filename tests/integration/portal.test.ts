@@ -446,6 +446,7 @@ describe.each(drivers)('portal on %s', (driver) => {
       file_shared: true,
       review_requested: false,
       invoice_sent: false,
+      payments_connected: false,
       portal_previewed: false,
     });
     await t.superuser('update app.tasks set client_visible = false where id = $1', [tenant.taskId]);
@@ -523,7 +524,25 @@ describe.each(drivers)('portal on %s', (driver) => {
     });
     expect(await done()).toMatchObject({ invoice_sent: false });
     await sendInvoice({ ctx: admin, input: { id: invoice.id } });
-    expect(await done()).toMatchObject({ invoice_sent: true, portal_previewed: false });
+    expect(await done()).toMatchObject({
+      invoice_sent: true,
+      payments_connected: false,
+      portal_previewed: false,
+    });
+    // A gateway connected counts once it is ready and offered to clients.
+    await asAdmin(tenant, (tx) =>
+      tx.insert(schema.paymentGateways).values({
+        tenantId: tenant.id,
+        kind: 'stripe',
+        connection: 'connect',
+        mode: 'test',
+        accountRef: `acct_${tenant.id.slice(0, 8)}`,
+        ready: false,
+      }),
+    );
+    expect(await done()).toMatchObject({ payments_connected: false });
+    await asAdmin(tenant, (tx) => tx.update(schema.paymentGateways).set({ ready: true }));
+    expect(await done()).toMatchObject({ payments_connected: true, portal_previewed: false });
     await startPreview({ ctx: admin, input: { clientId: tenant.client.userId } });
     const finished = await adminDashboard({ ctx: admin });
     expect(finished.checklist).toBeNull();

@@ -13,6 +13,7 @@ export type ChecklistKey =
   | 'file_shared'
   | 'review_requested'
   | 'invoice_sent'
+  | 'payments_connected'
   | 'branding_applied'
   | 'portal_previewed';
 
@@ -59,6 +60,7 @@ const LABELS: Record<ChecklistKey, { label: string; href: string }> = {
   file_shared: { label: 'Share a file with your client', href: '/admin/projects' },
   review_requested: { label: 'Ask your client to review a deliverable', href: '/admin/tasks' },
   invoice_sent: { label: 'Send your first invoice', href: '/admin/invoices/new' },
+  payments_connected: { label: 'Let clients pay online', href: '/admin/settings/payments' },
   portal_previewed: { label: 'Preview the portal as a client', href: '/admin/preview' },
 };
 
@@ -72,6 +74,7 @@ const ORDER: ChecklistKey[] = [
   'file_shared',
   'review_requested',
   'invoice_sent',
+  'payments_connected',
   'portal_previewed',
 ];
 
@@ -116,6 +119,7 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
       )} as file_shared,
       ${exists(sql`select 1 from app.review_entries e where e.kind = 'round'`)} as review_requested,
       ${exists(sql`select 1 from app.invoices i where i.issued_at is not null`)} as invoice_sent,
+      ${exists(sql`select 1 from app.payment_gateways g where g.ready and g.offered`)} as payments_connected,
       ${exists(
         sql`select 1 from app.branding b where b.logo_sha256 is not null
           or lower(coalesce(b.primary_color, ${DEFAULT_PRIMARY})) <> ${DEFAULT_PRIMARY}
