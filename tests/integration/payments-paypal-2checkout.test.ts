@@ -34,7 +34,7 @@ import {
   type TestUser,
   testCore,
 } from '../support/auth';
-import { drivers, itOnPostgres, openTestDatabase, type TestDatabase } from '../support/databases';
+import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import {
   type Fake2Checkout,
   type Fake2CheckoutIpn,
@@ -429,101 +429,94 @@ describe.each(drivers)('online payments through PayPal and 2Checkout on %s', (dr
       });
     });
 
-    // PostgreSQL only: the fake delivers the capture's notification before it answers the capture,
-    // which the core makes inside the approval's transaction; PGlite runs one transaction at a
-    // time, so that delivery would wait for the capture that waits for it (PayPal itself delivers
-    // later). The approval alone paying the invoice is checked on both drivers below.
-    itOnPostgres(
-      driver,
-      'the payer approves at PayPal: the delivered approval captures once and pays the invoice; coming back twice changes nothing',
-      async () => {
-        const agency = await paypalAgency();
-        const first = await startCheckout({
-          ctx: agency.payerCtx,
-          input: { id: agency.invoiceId, gateway: 'paypal' },
-        });
-        const again = await startCheckout({
-          ctx: agency.payerCtx,
-          input: { id: agency.invoiceId, gateway: 'paypal' },
-        });
-        // A double click: the same checkout and the same order at PayPal (one request id).
-        expect(again).toEqual(first);
-        expect(first.url.startsWith(`${paypal.url}/checkoutnow?token=`)).toBe(true);
-        const orderId = orderIdOf(first.url);
-        const creates = paypal.requests.filter(
-          (request) =>
-            request.method === 'POST' &&
-            request.path === '/v2/checkout/orders' &&
-            request.clientId === agency.clientId,
-        );
-        expect(creates.map((request) => request.requestId)).toEqual([
-          `foyer-checkout-${first.checkoutId}`,
-          `foyer-checkout-${first.checkoutId}`,
-        ]);
-        expect(creates[0]?.body).toMatchObject({
-          intent: 'CAPTURE',
-          purchase_units: [
-            { custom_id: first.checkoutId, amount: { currency_code: 'EUR', value: '120.00' } },
-          ],
-        });
-        expect(await checkoutRow(first.checkoutId)).toMatchObject({
-          status: 'open',
-          amount_minor: 12000,
-          external_ref: orderId,
-        });
+    // The fake delivers the capture's notification before it answers the capture: the core asks
+    // PayPal with no transaction open, so even on PGlite (one transaction at a time) that
+    // delivery is applied while the capture is still on its way.
+    it('the payer approves at PayPal: the delivered approval captures once and pays the invoice; coming back twice changes nothing', async () => {
+      const agency = await paypalAgency();
+      const first = await startCheckout({
+        ctx: agency.payerCtx,
+        input: { id: agency.invoiceId, gateway: 'paypal' },
+      });
+      const again = await startCheckout({
+        ctx: agency.payerCtx,
+        input: { id: agency.invoiceId, gateway: 'paypal' },
+      });
+      // A double click: the same checkout and the same order at PayPal (one request id).
+      expect(again).toEqual(first);
+      expect(first.url.startsWith(`${paypal.url}/checkoutnow?token=`)).toBe(true);
+      const orderId = orderIdOf(first.url);
+      const creates = paypal.requests.filter(
+        (request) =>
+          request.method === 'POST' &&
+          request.path === '/v2/checkout/orders' &&
+          request.clientId === agency.clientId,
+      );
+      expect(creates.map((request) => request.requestId)).toEqual([
+        `foyer-checkout-${first.checkoutId}`,
+        `foyer-checkout-${first.checkoutId}`,
+      ]);
+      expect(creates[0]?.body).toMatchObject({
+        intent: 'CAPTURE',
+        purchase_units: [{ custom_id: first.checkoutId, amount: { currency_code: 'EUR', value: '120.00' } }],
+      });
+      expect(await checkoutRow(first.checkoutId)).toMatchObject({
+        status: 'open',
+        amount_minor: 12000,
+        external_ref: orderId,
+      });
 
-        // The payer presses "Approve and pay" on PayPal's page and is sent back to the portal.
-        const mark = paypal.events.length;
-        const approved = await fetch(first.url, { method: 'POST', redirect: 'manual' });
-        expect(approved.status).toBe(303);
-        const back = new URL(required(approved.headers.get('location'), 'the return address'));
-        expect(back.origin).toBe(agency.site.tenant.origin);
-        expect(back.searchParams.get('checkout')).toBe(first.checkoutId);
-        expect(back.searchParams.get('token')).toBe(orderId);
+      // The payer presses "Approve and pay" on PayPal's page and is sent back to the portal.
+      const mark = paypal.events.length;
+      const approved = await fetch(first.url, { method: 'POST', redirect: 'manual' });
+      expect(approved.status).toBe(303);
+      const back = new URL(required(approved.headers.get('location'), 'the return address'));
+      expect(back.origin).toBe(agency.site.tenant.origin);
+      expect(back.searchParams.get('checkout')).toBe(first.checkoutId);
+      expect(back.searchParams.get('token')).toBe(orderId);
 
-        const events = paypal.events.slice(mark);
-        expect(events.map((event) => event.event_type).sort()).toEqual([
-          'CHECKOUT.ORDER.APPROVED',
-          'PAYMENT.CAPTURE.COMPLETED',
-        ]);
-        const captureId = captureOf(events);
-        // Both reached /webhooks/paypal/<endpoint> through the relay and were answered 200.
-        for (const event of events) {
-          expect(paypal.deliveries.filter((delivery) => delivery.eventId === event.id)).toEqual([
-            {
-              eventId: event.id,
-              eventType: event.event_type,
-              url: `${relay.url}${agency.webhookPath}`,
-              status: 200,
-            },
-          ]);
-        }
-        expect(captureRequests(orderId)).toHaveLength(1);
-        await expectPaidOnce(agency, first.checkoutId, captureId);
-        const logged = await eventsOf(agency.tenant.id);
-        expect(logged.map((row) => row.event_id).sort()).toEqual(events.map((event) => event.id).sort());
-        expect(logged.filter((row) => row.outcome === 'applied')).toHaveLength(1);
-
-        // The payer's browser arrives (twice: a reload): paid, without asking PayPal to capture again.
-        for (let visit = 0; visit < 2; visit++) {
-          expect(await returnOf(agency, first.checkoutId)).toEqual({ outcome: 'paid', amount: '€120.00' });
-        }
-        expect(captureRequests(orderId)).toHaveLength(1);
-        // PayPal retries both notifications: nothing changes.
-        for (const event of events) {
-          expect(await deliver(agency.webhookPath, event, agency.webhookId)).toEqual({
+      const events = paypal.events.slice(mark);
+      expect(events.map((event) => event.event_type).sort()).toEqual([
+        'CHECKOUT.ORDER.APPROVED',
+        'PAYMENT.CAPTURE.COMPLETED',
+      ]);
+      const captureId = captureOf(events);
+      // Both reached /webhooks/paypal/<endpoint> through the relay and were answered 200.
+      for (const event of events) {
+        expect(paypal.deliveries.filter((delivery) => delivery.eventId === event.id)).toEqual([
+          {
+            eventId: event.id,
+            eventType: event.event_type,
+            url: `${relay.url}${agency.webhookPath}`,
             status: 200,
-            body: { received: true, outcome: 'duplicate' },
-          });
-        }
-        expect(await moneyRows(agency.invoiceId)).toHaveLength(1);
-        expect(await receiptsQueued(agency.tenant.id)).toHaveLength(1);
-        await expectCoreError(
-          startCheckout({ ctx: agency.payerCtx, input: { id: agency.invoiceId, gateway: 'paypal' } }),
-          'conflict',
-        );
-      },
-    );
+          },
+        ]);
+      }
+      expect(captureRequests(orderId)).toHaveLength(1);
+      await expectPaidOnce(agency, first.checkoutId, captureId);
+      const logged = await eventsOf(agency.tenant.id);
+      expect(logged.map((row) => row.event_id).sort()).toEqual(events.map((event) => event.id).sort());
+      expect(logged.filter((row) => row.outcome === 'applied')).toHaveLength(1);
+
+      // The payer's browser arrives (twice: a reload): paid, without asking PayPal to capture again.
+      for (let visit = 0; visit < 2; visit++) {
+        expect(await returnOf(agency, first.checkoutId)).toEqual({ outcome: 'paid', amount: '€120.00' });
+      }
+      expect(captureRequests(orderId)).toHaveLength(1);
+      // PayPal retries both notifications: nothing changes.
+      for (const event of events) {
+        expect(await deliver(agency.webhookPath, event, agency.webhookId)).toEqual({
+          status: 200,
+          body: { received: true, outcome: 'duplicate' },
+        });
+      }
+      expect(await moneyRows(agency.invoiceId)).toHaveLength(1);
+      expect(await receiptsQueued(agency.tenant.id)).toHaveLength(1);
+      await expectCoreError(
+        startCheckout({ ctx: agency.payerCtx, input: { id: agency.invoiceId, gateway: 'paypal' } }),
+        'conflict',
+      );
+    });
 
     it('the payer comes back before any notification: the return captures once, and the notifications after it change nothing', async () => {
       const agency = await paypalAgency({ deliver: false });

@@ -188,38 +188,37 @@ export async function startCheckout({
     return { row, gatewayId: gateway.id, amountMinor, checkoutId, email: email?.email ?? null };
   });
   const back = `${site.tenant.origin}${portalInvoiceLink(data.id)}?checkout=${prepared.checkoutId}`;
-  const started = await asWorker(ctx, me.tenantId, async (tx) => {
-    const gateway = await gatewayRow(tx, { id: prepared.gatewayId });
-    if (!gateway)
-      throw new CoreError('conflict', `${GATEWAY_NAMES[data.gateway]} isn’t available for paying right now.`);
-    const adapter = adapterFor(ctx.deps, me.tenantId, gateway);
-    const opened = await adapter
-      .createCheckout({
-        checkoutId: prepared.checkoutId,
-        invoiceNumber: prepared.row.number ?? '',
-        description: `Invoice ${prepared.row.number} from ${site.tenant.name}`,
-        amountMinor: prepared.amountMinor,
-        currency: prepared.row.currency,
-        successUrl: back,
-        cancelUrl: `${back}&cancelled=1`,
-        customerEmail: prepared.email,
-        idempotencyKey: `foyer-checkout-${prepared.checkoutId}`,
-      })
-      .catch((error: unknown) => {
-        if (error instanceof GatewayRequestError) {
-          throw new CoreError(
-            'conflict',
-            `${GATEWAY_NAMES[data.gateway]} couldn’t open a payment page: ${error.message}`,
-          );
-        }
-        throw error;
-      });
-    await tx.execute(
-      sql`update app.payment_checkouts set external_ref = ${opened.externalId}, updated_at = now()
+  const gateway = await asWorker(ctx, me.tenantId, (tx) => gatewayRow(tx, { id: prepared.gatewayId }));
+  if (!gateway)
+    throw new CoreError('conflict', `${GATEWAY_NAMES[data.gateway]} isn’t available for paying right now.`);
+  // The gateway is asked with no transaction open.
+  const started = await adapterFor(ctx.deps, me.tenantId, gateway)
+    .createCheckout({
+      checkoutId: prepared.checkoutId,
+      invoiceNumber: prepared.row.number ?? '',
+      description: `Invoice ${prepared.row.number} from ${site.tenant.name}`,
+      amountMinor: prepared.amountMinor,
+      currency: prepared.row.currency,
+      successUrl: back,
+      cancelUrl: `${back}&cancelled=1`,
+      customerEmail: prepared.email,
+      idempotencyKey: `foyer-checkout-${prepared.checkoutId}`,
+    })
+    .catch((error: unknown) => {
+      if (error instanceof GatewayRequestError) {
+        throw new CoreError(
+          'conflict',
+          `${GATEWAY_NAMES[data.gateway]} couldn’t open a payment page: ${error.message}`,
+        );
+      }
+      throw error;
+    });
+  await asWorker(ctx, me.tenantId, (tx) =>
+    tx.execute(
+      sql`update app.payment_checkouts set external_ref = ${started.externalId}, updated_at = now()
            where id = ${prepared.checkoutId}::uuid and external_ref is null`,
-    );
-    return opened;
-  });
+    ),
+  );
   return { url: started.url, checkoutId: prepared.checkoutId };
 }
 
@@ -265,36 +264,45 @@ export async function checkoutReturn({
   if (checkout.status === 'paid') return { outcome: 'paid', amount };
   if (checkout.status === 'failed') return { outcome: 'failed', amount };
   if (data.cancelled) return { outcome: 'cancelled', amount };
-  const outcome = await asWorker(ctx, me.tenantId, async (tx) => {
+  const found = await asWorker(ctx, me.tenantId, async (tx) => {
     const [external] = await rows<{ external_ref: string | null }>(
       tx,
       sql`select external_ref from app.payment_checkouts where id = ${checkout.id}::uuid`,
     );
-    const gateway = await gatewayRow(tx, { id: checkout.gateway_id });
-    if (!gateway || !external?.external_ref) return 'processing' as const;
-    const adapter = adapterFor(ctx.deps, me.tenantId, gateway);
-    const state = await adapter.fetchCheckout(external.external_ref).catch(() => null);
-    if (!state || state.status === 'pending' || !state.paymentRef) return 'processing' as const;
-    if (state.status === 'failed') return 'failed' as const;
-    if (state.checkoutId !== checkout.id || state.livemode !== (gateway.mode === 'live'))
-      return 'processing' as const;
-    await applyNotice(
+    return {
+      gateway: await gatewayRow(tx, { id: checkout.gateway_id }),
+      ref: external?.external_ref ?? null,
+    };
+  });
+  const { gateway, ref } = found;
+  if (!gateway || !ref) return { outcome: 'processing', amount };
+  // The gateway is asked with no transaction open (PayPal captures here).
+  const adapter = adapterFor(ctx.deps, me.tenantId, gateway);
+  const state = await adapter.fetchCheckout(ref).catch(() => null);
+  if (!state || state.status === 'pending' || !state.paymentRef) return { outcome: 'processing', amount };
+  if (state.status === 'failed') return { outcome: 'failed', amount };
+  if (state.checkoutId !== checkout.id || state.livemode !== (gateway.mode === 'live')) {
+    return { outcome: 'processing', amount };
+  }
+  const paymentRef = state.paymentRef;
+  await asWorker(ctx, me.tenantId, (tx) =>
+    applyNotice(
       { deps: ctx.deps, tx, tenantId: me.tenantId, gateway, adapter },
       {
         kind: 'payment',
-        eventId: `return:${external.external_ref}`,
+        eventId: `return:${ref}`,
         type: 'checkout.return',
         livemode: state.livemode,
         account: gateway.account_ref,
         checkoutId: checkout.id,
-        checkoutRef: external.external_ref,
-        paymentRef: state.paymentRef,
+        checkoutRef: ref,
+        paymentRef,
         amountMinor: state.amountMinor,
         currency: state.currency,
         at: ctx.deps.now(),
       },
-    );
-    return 'paid' as const;
-  });
+    ),
+  );
+  const outcome: CheckoutOutcome = 'paid';
   return { outcome, amount };
 }

@@ -1,6 +1,5 @@
 import { formatMoney } from '@foyer/billing';
 import type {
-  ApprovedNotice,
   DisputeNotice,
   GatewayNotice,
   PaymentGateway,
@@ -79,7 +78,9 @@ async function effectOf(scope: NoticeScope, notice: GatewayNotice): Promise<Effe
     case 'dispute':
       return disputeEffect(scope, notice);
     case 'approved':
-      return approvedEffect(scope, notice);
+      // The webhook asked the gateway before this transaction (`completeApproval`): still an
+      // approval means the payment was not complete.
+      return ignored('Approved by the payer; the payment isn’t complete yet.');
     case 'account': {
       if (scope.gateway.connection !== 'connect') return ignored('Not a connected account.');
       await scope.tx.execute(
@@ -295,25 +296,6 @@ async function paymentEffect(scope: NoticeScope, notice: PaymentNotice): Promise
   const found = await findPayment(scope, notice.checkoutId, notice.paymentRef);
   if (!found) return ignored('Not a payment for an invoice of this portal.');
   return recordGatewayPayment(scope, found, notice);
-}
-
-/**
- * A checkout the payer approved and the merchant completes: the gateway is asked (which completes
- * it, e.g. PayPal's capture), and a payment it confirms is recorded like any other.
- */
-async function approvedEffect(scope: NoticeScope, notice: ApprovedNotice): Promise<Effect> {
-  const state = await scope.adapter.fetchCheckout(notice.checkoutRef);
-  if (state?.status !== 'paid' || !state.paymentRef) {
-    return ignored(state?.status === 'failed' ? 'The payment was declined.' : 'Not paid yet.');
-  }
-  const found = await findPayment(scope, state.checkoutId ?? notice.checkoutId, state.paymentRef);
-  if (!found) return ignored('Not a payment for an invoice of this portal.');
-  return recordGatewayPayment(scope, found, {
-    paymentRef: state.paymentRef,
-    amountMinor: state.amountMinor,
-    currency: state.currency,
-    at: scope.deps.now(),
-  });
 }
 
 /**

@@ -1,6 +1,8 @@
 import {
   type GatewayKind,
+  type GatewayNotice,
   GatewaySignatureError,
+  type PaymentGateway,
   type RawNotification,
   stripeKeyMode,
   stripeNotice,
@@ -38,21 +40,52 @@ export async function receiveEndpointNotification(
   if (!UUID.test(endpointId)) return { status: 404, message: 'unknown endpoint' };
   const route = await system.payments.route(deps.db, { endpointId });
   if (!route || route.kind !== kind) return { status: 404, message: 'unknown endpoint' };
-  return withActor(deps.db.db, { kind: 'worker', tenantId: route.tenantId }, async (tx) => {
-    const gateway = await gatewayRow(tx, { id: route.gatewayId });
-    if (gateway?.connection !== 'keys') return { status: 404, message: 'unknown endpoint' } as const;
-    const adapter = adapterFor(deps, route.tenantId, gateway);
-    let notice: Awaited<ReturnType<typeof adapter.verifyNotification>>;
-    try {
-      notice = await adapter.verifyNotification(raw);
-    } catch (error) {
-      if (error instanceof GatewaySignatureError) return { status: 400, message: error.message } as const;
-      throw error;
-    }
-    const result = await applyNotice({ deps, tx, tenantId: route.tenantId, gateway, adapter }, notice);
-    const reply = adapter.acknowledge?.(raw, deps.now()) ?? null;
-    return { status: 200, message: result.outcome, result, tenantId: route.tenantId, reply } as const;
-  });
+  const worker = { kind: 'worker', tenantId: route.tenantId } as const;
+  const gateway = await withActor(deps.db.db, worker, (tx) => gatewayRow(tx, { id: route.gatewayId }));
+  if (gateway?.connection !== 'keys') return { status: 404, message: 'unknown endpoint' };
+  const adapter = adapterFor(deps, route.tenantId, gateway);
+  // Whatever asks the gateway (PayPal verifies by asking it; an approval is captured) happens
+  // before the transaction opens: no transaction waits on the network.
+  let notice: GatewayNotice;
+  try {
+    notice = await completeApproval(adapter, await adapter.verifyNotification(raw), deps.now());
+  } catch (error) {
+    if (error instanceof GatewaySignatureError) return { status: 400, message: error.message };
+    throw error;
+  }
+  const result = await withActor(deps.db.db, worker, (tx) =>
+    applyNotice({ deps, tx, tenantId: route.tenantId, gateway, adapter }, notice),
+  );
+  const reply = adapter.acknowledge?.(raw, deps.now()) ?? null;
+  return { status: 200, message: result.outcome, result, tenantId: route.tenantId, reply };
+}
+
+/**
+ * A checkout the payer approved and the merchant must complete (PayPal's order approval): the
+ * gateway is asked, which completes it, and a payment it confirms becomes a payment notice under
+ * the approval's event id. Anything else passes through unchanged.
+ */
+export async function completeApproval(
+  adapter: PaymentGateway,
+  notice: GatewayNotice,
+  now: Date,
+): Promise<GatewayNotice> {
+  if (notice.kind !== 'approved') return notice;
+  const state = await adapter.fetchCheckout(notice.checkoutRef);
+  if (state?.status !== 'paid' || !state.paymentRef) return notice;
+  return {
+    kind: 'payment',
+    eventId: notice.eventId,
+    type: notice.type,
+    livemode: notice.livemode,
+    account: notice.account,
+    checkoutId: state.checkoutId ?? notice.checkoutId,
+    checkoutRef: notice.checkoutRef,
+    paymentRef: state.paymentRef,
+    amountMinor: state.amountMinor,
+    currency: state.currency,
+    at: now,
+  };
 }
 
 /**
