@@ -143,17 +143,75 @@ async function findPayment(
       )
     )[0];
   if (checkout) return { invoiceId: checkout.invoice_id, checkoutId: checkout.id, state: null };
-  const [recorded] = await rows<{ invoice_id: string }>(
-    tx,
-    sql`select invoice_id::text as invoice_id from app.invoice_payments
-         where gateway_id = ${gateway.id}::uuid and kind = 'payment' and external_ref = ${paymentRef} limit 1`,
-  );
+  const recorded = await recordedPayment(scope, paymentRef);
   if (recorded) return { invoiceId: recorded.invoice_id, checkoutId: null, state: null };
   const state = await scope.adapter.fetchPayment(paymentRef);
   if (!state?.checkoutId) return null;
   const asked = await byCheckout(state.checkoutId);
   return asked ? { invoiceId: asked.invoice_id, checkoutId: asked.id, state } : null;
 }
+
+/** The invoice a payment of this gateway is recorded on, by the gateway's id for it. */
+async function recordedPayment(
+  scope: NoticeScope,
+  paymentRef: string,
+): Promise<{ invoice_id: string } | undefined> {
+  const [recorded] = await rows<{ invoice_id: string }>(
+    scope.tx,
+    sql`select invoice_id::text as invoice_id from app.invoice_payments
+         where gateway_id = ${scope.gateway.id}::uuid and kind = 'payment' and external_ref = ${paymentRef} limit 1`,
+  );
+  return recorded;
+}
+
+interface MoneyRow {
+  kind: 'payment' | 'refund' | 'dispute' | 'reinstatement';
+  amountMinor: number;
+  at: Date;
+  method: string;
+  reference: string;
+  externalRef: string;
+  /** A repeat of the same kind and reference records nothing (payments, disputes); refunds of one payment are several rows. */
+  once: boolean;
+}
+
+/** Records money a gateway moved on an invoice, under the gateway's reference: the rows made. */
+async function recordMoney(
+  scope: NoticeScope,
+  invoiceId: string,
+  money: MoneyRow,
+): Promise<{ id: string }[]> {
+  return rows<{ id: string }>(
+    scope.tx,
+    sql`insert into app.invoice_payments (tenant_id, invoice_id, kind, amount_minor, paid_on, method, reference, gateway_id, external_ref)
+        values (${scope.tenantId}::uuid, ${invoiceId}::uuid, ${money.kind}, ${money.amountMinor}, ${dayOf(money.at)}::date,
+                ${money.method}, ${money.reference.slice(0, 200)}, ${scope.gateway.id}::uuid, ${money.externalRef})
+        ${money.once ? sql`on conflict do nothing` : sql``} returning id::text as id`,
+  );
+}
+
+/**
+ * The invoice a refund or dispute speaks of, with its payment recorded first if it was not yet
+ * (notices can arrive before the payment's own): a Found, or the Effect that ends the notice.
+ */
+async function paymentSpokenOf(
+  scope: NoticeScope,
+  notice: { checkoutId: string | null; paymentRef: string },
+  what: string,
+): Promise<Found | Effect> {
+  const found = await findPayment(scope, notice.checkoutId, notice.paymentRef);
+  if (!found) return ignored('Not a payment for an invoice of this portal.');
+  if (!(await ensurePayment(scope, found, notice.paymentRef))) {
+    return {
+      outcome: 'flagged',
+      detail: `${what} was reported for a payment that isn’t recorded.`,
+      invoiceId: found.invoiceId,
+    };
+  }
+  return found;
+}
+
+const isEffect = (value: Found | Effect): value is Effect => 'outcome' in value;
 
 /**
  * The invoice's sums again from its money rows (the only place gateway kinds are summed). What is
@@ -257,13 +315,15 @@ async function recordGatewayPayment(scope: NoticeScope, found: Found, money: Mon
     if (!already) await tellAdmins(scope, row, `A payment needs a look: invoice ${row.number}`, why);
     return { ...base, outcome: 'flagged', detail: why };
   }
-  const inserted = await rows<{ id: string }>(
-    tx,
-    sql`insert into app.invoice_payments (tenant_id, invoice_id, kind, amount_minor, paid_on, method, reference, gateway_id, external_ref)
-        values (${scope.tenantId}::uuid, ${row.id}::uuid, 'payment', ${money.amountMinor}, ${dayOf(money.at)}::date,
-                ${`Online (${name})`}, ${money.paymentRef.slice(0, 200)}, ${gateway.id}::uuid, ${money.paymentRef})
-        on conflict do nothing returning id::text as id`,
-  );
+  const inserted = await recordMoney(scope, row.id, {
+    kind: 'payment',
+    amountMinor: money.amountMinor,
+    at: money.at,
+    method: `Online (${name})`,
+    reference: money.paymentRef,
+    externalRef: money.paymentRef,
+    once: true,
+  });
   if (inserted.length === 0)
     return { ...base, outcome: 'ignored', detail: 'This payment was already recorded.' };
   const sums = await resum(tx, row.id);
@@ -304,11 +364,7 @@ async function paymentEffect(scope: NoticeScope, notice: PaymentNotice): Promise
  * recorded; null when it was not paid (then nothing it says of refunds applies).
  */
 async function ensurePayment(scope: NoticeScope, found: Found, paymentRef: string): Promise<boolean> {
-  const [recorded] = await rows<{ id: string }>(
-    scope.tx,
-    sql`select id::text as id from app.invoice_payments
-         where gateway_id = ${scope.gateway.id}::uuid and kind = 'payment' and external_ref = ${paymentRef}`,
-  );
+  const recorded = await recordedPayment(scope, paymentRef);
   if (recorded) return true;
   const state = found.state ?? (await scope.adapter.fetchPayment(paymentRef));
   if (state?.status !== 'paid') return false;
@@ -318,26 +374,14 @@ async function ensurePayment(scope: NoticeScope, found: Found, paymentRef: strin
     currency: state.currency,
     at: scope.deps.now(),
   });
-  const [now] = await rows<{ id: string }>(
-    scope.tx,
-    sql`select id::text as id from app.invoice_payments
-         where gateway_id = ${scope.gateway.id}::uuid and kind = 'payment' and external_ref = ${paymentRef}`,
-  );
-  return now !== undefined;
+  return (await recordedPayment(scope, paymentRef)) !== undefined;
 }
 
 async function refundEffect(scope: NoticeScope, notice: RefundNotice): Promise<Effect> {
   const { tx, gateway } = scope;
   const name = GATEWAY_NAMES[gateway.kind];
-  const found = await findPayment(scope, notice.checkoutId, notice.paymentRef);
-  if (!found) return ignored('Not a payment for an invoice of this portal.');
-  if (!(await ensurePayment(scope, found, notice.paymentRef))) {
-    return {
-      outcome: 'flagged',
-      detail: `A refund was reported for a payment that isn’t recorded.`,
-      invoiceId: found.invoiceId,
-    };
-  }
+  const found = await paymentSpokenOf(scope, notice, 'A refund');
+  if (isEffect(found)) return found;
   const row = await lockInvoice(tx, found.invoiceId);
   const [so] = await rows<{ refunded: string | number }>(
     tx,
@@ -348,11 +392,15 @@ async function refundEffect(scope: NoticeScope, notice: RefundNotice): Promise<E
   const base = { invoiceId: row.id, amountMinor: delta > 0 ? delta : null, currency: notice.currency };
   // A refund total no larger than what is recorded is an older notice arriving late: nothing to do.
   if (delta <= 0) return { ...base, outcome: 'ignored', detail: 'This refund was already recorded.' };
-  await tx.execute(
-    sql`insert into app.invoice_payments (tenant_id, invoice_id, kind, amount_minor, paid_on, method, reference, gateway_id, external_ref)
-        values (${scope.tenantId}::uuid, ${row.id}::uuid, 'refund', ${delta}, ${dayOf(notice.at)}::date,
-                ${`Refund (${name})`}, ${notice.paymentRef.slice(0, 200)}, ${gateway.id}::uuid, ${notice.paymentRef})`,
-  );
+  await recordMoney(scope, row.id, {
+    kind: 'refund',
+    amountMinor: delta,
+    at: notice.at,
+    method: `Refund (${name})`,
+    reference: notice.paymentRef,
+    externalRef: notice.paymentRef,
+    once: false,
+  });
   await resum(tx, row.id);
   const amount = formatMoney(delta, notice.currency);
   await recordActivity(scope, row, 'invoice.refund', { amountMinor: delta, currency: notice.currency });
@@ -369,26 +417,21 @@ async function refundEffect(scope: NoticeScope, notice: RefundNotice): Promise<E
 async function disputeEffect(scope: NoticeScope, notice: DisputeNotice): Promise<Effect> {
   const { tx, gateway } = scope;
   const name = GATEWAY_NAMES[gateway.kind];
-  const found = await findPayment(scope, notice.checkoutId, notice.paymentRef);
-  if (!found) return ignored('Not a payment for an invoice of this portal.');
-  if (!(await ensurePayment(scope, found, notice.paymentRef))) {
-    return {
-      outcome: 'flagged',
-      detail: 'A dispute was reported for a payment that isn’t recorded.',
-      invoiceId: found.invoiceId,
-    };
-  }
+  const found = await paymentSpokenOf(scope, notice, 'A dispute');
+  if (isEffect(found)) return found;
   const row = await lockInvoice(tx, found.invoiceId);
   const amount = formatMoney(notice.amountMinor, notice.currency);
   const reason = notice.reason.replace(/_/g, ' ');
   const insert = (kind: 'dispute' | 'reinstatement', method: string) =>
-    rows<{ id: string }>(
-      tx,
-      sql`insert into app.invoice_payments (tenant_id, invoice_id, kind, amount_minor, paid_on, method, reference, gateway_id, external_ref)
-          values (${scope.tenantId}::uuid, ${row.id}::uuid, ${kind}, ${notice.amountMinor}, ${dayOf(notice.at)}::date,
-                  ${method}, ${(reason || notice.disputeRef).slice(0, 200)}, ${gateway.id}::uuid, ${notice.disputeRef})
-          on conflict do nothing returning id::text as id`,
-    );
+    recordMoney(scope, row.id, {
+      kind,
+      amountMinor: notice.amountMinor,
+      at: notice.at,
+      method,
+      reference: reason || notice.disputeRef,
+      externalRef: notice.disputeRef,
+      once: true,
+    });
   const opened = await insert('dispute', `Disputed (${name})`);
   const reinstated = notice.status === 'won' ? await insert('reinstatement', `Dispute won (${name})`) : [];
   const base = { invoiceId: row.id, amountMinor: notice.amountMinor, currency: notice.currency };
