@@ -8,9 +8,9 @@ import {
   stripeGateway,
   stripeKeyMode,
 } from '@foyer/billing/gateways';
-import { sql, type Tx } from '@foyer/db';
+import { type SQL, sql, type Tx } from '@foyer/db';
 import { z } from 'zod';
-import { adminOf, type Ctx, record, siteOf, transact } from '../ctx';
+import { adminOf, type Ctx, record, siteOf, type TxCtx, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
 import { rows } from '../files/common';
 import { parseInput, secret } from '../input';
@@ -392,7 +392,7 @@ export async function testGateway({
   const me = adminOf(ctx, ADMINS_ONLY);
   const { gateway } = parseInput(gatewayKindInput, input);
   const row = await transact(ctx, ({ tx }) => gatewayRow(tx, { kind: gateway }));
-  if (!row) throw new CoreError('conflict', `${GATEWAY_NAMES[gateway]} is not connected.`);
+  if (!row) throw notConnected(gateway);
   const check = await adapterFor(ctx.deps, me.tenantId, row).testConnection();
   return transact(ctx, async ({ tx }) => {
     await tx.execute(
@@ -405,9 +405,24 @@ export async function testGateway({
                where id = ${row.id}::uuid`,
     );
     const updated = await gatewayRow(tx, { id: row.id });
-    if (!updated) throw new CoreError('conflict', `${GATEWAY_NAMES[gateway]} is not connected.`);
+    if (!updated) throw notConnected(gateway);
     return viewOf(updated);
   });
+}
+
+const notConnected = (gateway: GatewayKind) =>
+  new CoreError('conflict', `${GATEWAY_NAMES[gateway]} is not connected.`);
+
+/** Changes the tenant's gateway of a kind (`change` returns its id) and records it; refused when there is none. */
+async function changeGateway(
+  ctx: TxCtx,
+  gateway: GatewayKind,
+  change: SQL,
+  entry: { verb: string; data: Record<string, unknown> },
+): Promise<void> {
+  const [changed] = await rows<{ id: string }>(ctx.tx, change);
+  if (!changed) throw notConnected(gateway);
+  await record(ctx, { verb: entry.verb, subject: { type: 'gateway', id: changed.id }, data: entry.data });
 }
 
 export const offeredInput = gatewayKindInput.extend({ offered: flag });
@@ -422,20 +437,15 @@ export async function setGatewayOffered({
 }): Promise<void> {
   adminOf(ctx, ADMINS_ONLY);
   const data = parseInput(offeredInput, input);
-  await transact(ctx, async (tctx) => {
-    const changed = await rows<{ id: string }>(
-      tctx.tx,
+  await transact(ctx, (tctx) =>
+    changeGateway(
+      tctx,
+      data.gateway,
       sql`update app.payment_gateways set offered = ${data.offered}, updated_at = now()
            where kind = ${data.gateway} returning id::text as id`,
-    );
-    if (changed.length === 0)
-      throw new CoreError('conflict', `${GATEWAY_NAMES[data.gateway]} is not connected.`);
-    await record(tctx, {
-      verb: 'payments.offer',
-      subject: { type: 'gateway', id: changed[0]?.id ?? null },
-      data: { gateway: data.gateway, offered: data.offered },
-    });
-  });
+      { verb: 'payments.offer', data: { gateway: data.gateway, offered: data.offered } },
+    ),
+  );
 }
 
 /**
@@ -451,18 +461,14 @@ export async function disconnectGateway({
 }): Promise<void> {
   adminOf(ctx, ADMINS_ONLY);
   const { gateway } = parseInput(gatewayKindInput, input);
-  await transact(ctx, async (tctx) => {
-    const removed = await rows<{ id: string }>(
-      tctx.tx,
+  await transact(ctx, (tctx) =>
+    changeGateway(
+      tctx,
+      gateway,
       sql`delete from app.payment_gateways where kind = ${gateway} returning id::text as id`,
-    );
-    if (removed.length === 0) throw new CoreError('conflict', `${GATEWAY_NAMES[gateway]} is not connected.`);
-    await record(tctx, {
-      verb: 'payments.disconnect',
-      subject: { type: 'gateway', id: null },
-      data: { gateway },
-    });
-  });
+      { verb: 'payments.disconnect', data: { gateway } },
+    ),
+  );
 }
 
 export const partialPaymentsInput = z.object({ partialPayments: flag });
