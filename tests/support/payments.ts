@@ -188,7 +188,7 @@ export interface PaymentsBed {
   ): Promise<void>;
 }
 
-interface GatewayRow {
+export interface GatewayRow {
   id: string;
   kind: string;
   label: string;
@@ -198,7 +198,7 @@ interface GatewayRow {
   endpoint_id: string;
 }
 
-interface CheckoutRow {
+export interface CheckoutRow {
   status: string;
   amount_minor: number;
   external_ref: string | null;
