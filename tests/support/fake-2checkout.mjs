@@ -9,7 +9,15 @@
 // REFUND, REFUND_TYPE FULL or PARTIAL, and the refunded amount in IPN_TOTALGENERAL; a partial
 // refund through the API names the order's line item.
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import {
+  escapeHtml,
+  laterDeliveries,
+  postWebhook,
+  seeOther,
+  sendJson,
+  sendPage,
+  startFakeServer,
+} from './fake-http.mjs';
 
 /** The buy-link parameters 2Checkout signs when present (general and dynamic-product ones). */
 const SIGNED_BUY_LINK_PARAMS = new Set([
@@ -128,19 +136,6 @@ function formatAmount(/** @type {number} */ minor, /** @type {string} */ currenc
   return new Intl.NumberFormat('en', { style: 'currency', currency }).format(minor / minorFactor(currency));
 }
 
-const escapeHtml = (/** @type {unknown} */ text) =>
-  String(text ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-const page = (/** @type {string} */ title, /** @type {string} */ body) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-  `<body style="font-family:system-ui;max-width:32rem;margin:4rem auto">${body}</body></html>`;
-
-/** @param {import('node:http').IncomingMessage} request */
-async function readBody(request) {
-  const chunks = [];
-  for await (const chunk of request) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** A refused request, answered with 2Checkout's error shape. */
 class TwocheckoutFailure extends Error {
   /** @param {number} status @param {string} code @param {string} message */
@@ -159,7 +154,7 @@ export async function startFake2Checkout(options = {}) {
   const orders = new Map();
   const requests = [];
   const ipns = [];
-  const inFlight = new Set();
+  const later = laterDeliveries();
   let serial = 0;
   let refNoSeed = 200_000_000 + Math.floor(Math.random() * 90_000_000);
   let base = '';
@@ -257,21 +252,10 @@ export async function startFake2Checkout(options = {}) {
       acknowledged: false,
     };
     if (merchant.ipnUrl) {
-      try {
-        const response = await fetch(merchant.ipnUrl, {
-          method: 'POST',
-          headers: signed.headers,
-          body: signed.body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(10_000),
-        });
-        entry.response = { status: response.status, body: await response.text() };
-        // 2Checkout counts the IPN as received only with its read receipt; otherwise it retries.
-        entry.acknowledged =
-          response.status === 200 && isIpnReceipt(entry.response.body, pairs, merchant.secretKey);
-      } catch {
-        // Unreachable or too slow: status 0, as a failed attempt.
-      }
+      entry.response = await postWebhook(merchant.ipnUrl, signed);
+      // 2Checkout counts the IPN as received only with its read receipt; otherwise it retries.
+      entry.acknowledged =
+        entry.response.status === 200 && isIpnReceipt(entry.response.body, pairs, merchant.secretKey);
     }
     ipns.push(entry);
     return entry;
@@ -414,11 +398,6 @@ export async function startFake2Checkout(options = {}) {
     return { answer: true, after: applyRefund(record, amountMinor) };
   }
 
-  function send(response, status, body) {
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body));
-  }
-
   async function rest(request, response, url, text) {
     const method = request.method ?? 'GET';
     const path = url.pathname.slice('/rest/6.0'.length);
@@ -442,93 +421,72 @@ export async function startFake2Checkout(options = {}) {
       const one = /^\/orders\/([^/]+)\/$/.exec(path);
       const refund = /^\/orders\/([^/]+)\/refund\/$/.exec(path);
       if (method === 'GET' && path === '/orders/')
-        return send(response, 200, searchOrders(merchant, url.searchParams));
+        return sendJson(response, 200, searchOrders(merchant, url.searchParams));
       if (method === 'GET' && one?.[1]) {
-        return send(response, 200, ownOrder(merchant, decodeURIComponent(one[1])).order);
+        return sendJson(response, 200, ownOrder(merchant, decodeURIComponent(one[1])).order);
       }
       if (method === 'POST' && refund?.[1]) {
         const { answer, after } = refundOrder(merchant, decodeURIComponent(refund[1]), body);
-        send(response, 200, answer);
+        sendJson(response, 200, answer);
         // 2Checkout sends the refund's IPN on its own time; here right after the answer.
-        const delivery = after().finally(() => inFlight.delete(delivery));
-        inFlight.add(delivery);
+        later.start(after);
         return;
       }
       throw new TwocheckoutFailure(404, 'NOT_FOUND', `No such resource: ${method} ${path}`);
     } catch (error) {
       if (!(error instanceof TwocheckoutFailure)) throw error;
-      send(response, error.status, { error_code: error.code, message: error.message });
+      sendJson(response, error.status, { error_code: error.code, message: error.message });
     }
-  }
-
-  function html(response, status, body) {
-    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(body);
   }
 
   async function cart(request, response, url) {
     if (url.pathname !== '/checkout/buy') {
-      return html(response, 404, page('Not found', '<h1>Not found</h1>'));
+      return sendPage(response, 404, 'Not found', '<h1>Not found</h1>');
     }
     const link = readBuyLink(url.searchParams);
     if (link.error) {
-      return html(
+      return sendPage(
         response,
         400,
-        page(
-          'Invalid buy link — 2Checkout test',
-          `<h1>This link cannot be used</h1><p>${escapeHtml(link.error)}</p>`,
-        ),
+        'Invalid buy link — 2Checkout test',
+        `<h1>This link cannot be used</h1><p>${escapeHtml(link.error)}</p>`,
       );
     }
     const amount = formatAmount(link.amountMinor, link.currency);
     if (request.method === 'POST') {
       const { record } = await placeOrder(link);
       if (record.returnUrl && record.returnType === 'redirect') {
-        response.writeHead(303, { location: record.returnUrl });
-        return response.end();
+        return seeOther(response, record.returnUrl);
       }
       const back = record.returnUrl
         ? `<p><a href="${escapeHtml(record.returnUrl)}">Back to the merchant</a></p>`
         : '';
-      return html(
+      return sendPage(
         response,
         200,
-        page('Thank you — 2Checkout test', `<h1>Thank you for your order</h1>${back}`),
+        'Thank you — 2Checkout test',
+        `<h1>Thank you for your order</h1>${back}`,
       );
     }
-    return html(
+    return sendPage(
       response,
       200,
-      page(
-        `Pay ${amount} — 2Checkout test`,
-        `<h1>${escapeHtml(amount)}</h1><p>${escapeHtml(link.params.prod)}</p>` +
-          (link.test ? '<p><strong>Test order</strong>: no money moves.</p>' : '') +
-          '<form method="post"><button type="submit">Place order</button></form>',
-      ),
+      `Pay ${amount} — 2Checkout test`,
+      `<h1>${escapeHtml(amount)}</h1><p>${escapeHtml(link.params.prod)}</p>` +
+        (link.test ? '<p><strong>Test order</strong>: no money moves.</p>' : '') +
+        '<form method="post"><button type="submit">Place order</button></form>',
     );
   }
 
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', base);
-    readBody(request)
-      .then((text) =>
-        url.pathname.startsWith('/rest/6.0/')
-          ? rest(request, response, url, text)
-          : cart(request, response, url),
-      )
-      .catch((error) => {
-        if (response.headersSent) return response.destroy();
-        send(response, 500, { error_code: 'INTERNAL_ERROR', message: String(error?.message ?? error) });
-      });
+  const server = await startFakeServer({
+    port: options.port,
+    handle: (request, response, url, text) =>
+      url.pathname.startsWith('/rest/6.0/')
+        ? rest(request, response, url, text)
+        : cart(request, response, url),
+    failed: (response, message) => sendJson(response, 500, { error_code: 'INTERNAL_ERROR', message }),
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  base = `http://127.0.0.1:${port}`;
+  base = server.url;
 
   return {
     url: base,
@@ -550,14 +508,7 @@ export async function startFake2Checkout(options = {}) {
       return applyRefund(record, amountMinor ?? record.amountMinor - record.refundedMinor)();
     },
     signedIpn,
-    async settled() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
-    },
-    close() {
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve(undefined)));
-        server.closeAllConnections();
-      });
-    },
+    settled: later.settled,
+    close: server.close,
   };
 }

@@ -1,5 +1,5 @@
 // A local stand-in for PayPal's REST API (OAuth2, Orders v2, Payments v2, webhook verification) and
-// its hosted approval page, for tests and local runs. It answers what
+// its hosted approval  for tests and local runs. It answers what
 // packages/billing/src/gateways/paypal.ts calls in PayPal's wire format (JSON in and out, PayPal's
 // error shape, PayPal-Request-Id idempotency) and delivers webhooks to the merchant's endpoint
 // before answering the call that caused them. PayPal signs webhooks with RSA and a certificate;
@@ -7,8 +7,8 @@
 // signs (`transmissionId|time|webhookId|crc32(body)`), so only verify-webhook-signature can tell a
 // genuine notification from a forged one, as with PayPal. Everything lives in memory.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
 import { crc32 } from 'node:zlib';
+import { escapeHtml, postWebhook, seeOther, sendJson, sendPage, startFakeServer } from './fake-http.mjs';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /** PayPal's ids: 17 upper-case letters and digits (orders, captures, refunds). */
@@ -102,19 +102,6 @@ const toMoney = (/** @type {number} */ minor, /** @type {string} */ currency) =>
   };
 };
 
-const escapeHtml = (/** @type {unknown} */ text) =>
-  String(text ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-const page = (/** @type {string} */ title, /** @type {string} */ body) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-  `<body style="font-family:system-ui;max-width:32rem;margin:4rem auto">${body}</body></html>`;
-
-/** @param {import('node:http').IncomingMessage} request */
-async function readBody(request) {
-  const chunks = [];
-  for await (const chunk of request) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** `url` with `params` added to its query string. */
 function withQuery(/** @type {string} */ url, /** @type {Record<string, string>} */ params) {
   const target = new URL(url);
@@ -190,21 +177,7 @@ export async function startFakePayPal(options = {}) {
     const event = paypalEvent(type, resourceType, resource, summary);
     events.push(event);
     if (!merchant.webhookUrl) return event;
-    const { body, headers } = signedEvent(event, merchant.webhookId);
-    let status = 0;
-    try {
-      const response = await fetch(merchant.webhookUrl, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
-      });
-      status = response.status;
-      await response.arrayBuffer();
-    } catch {
-      // Unreachable or too slow: recorded as status 0, as PayPal lists a failed attempt.
-    }
+    const { status } = await postWebhook(merchant.webhookUrl, signedEvent(event, merchant.webhookId));
     deliveries.push({ eventId: event.id, eventType: type, url: merchant.webhookUrl, status });
     return event;
   }
@@ -521,13 +494,8 @@ export async function startFakePayPal(options = {}) {
     ['POST', /^\/v1\/notifications\/verify-webhook-signature$/, verifySignature],
   ];
 
-  function send(response, status, body) {
-    response.writeHead(status, {
-      'content-type': 'application/json',
-      'paypal-debug-id': randomBytes(7).toString('hex'),
-    });
-    response.end(JSON.stringify(body));
-  }
+  const send = (response, status, body) =>
+    sendJson(response, status, body, { 'paypal-debug-id': randomBytes(7).toString('hex') });
 
   function oauth(request, response, text) {
     const header = request.headers.authorization ?? '';
@@ -633,63 +601,43 @@ export async function startFakePayPal(options = {}) {
     }
   }
 
-  function html(response, status, body) {
-    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(body);
-  }
-
   async function approvalPage(request, response, url) {
     const record = orders.get(url.searchParams.get('token') ?? '');
-    if (!record) return html(response, 404, page('Not found', '<h1>This order does not exist.</h1>'));
+    if (!record) return sendPage(response, 404, 'Not found', '<h1>This order does not exist.</h1>');
     const order = record.order;
     if (order.status !== 'CREATED' && order.status !== 'PAYER_ACTION_REQUIRED') {
-      return html(response, 410, page('Order closed', `<h1>This order is ${escapeHtml(order.status)}.</h1>`));
+      return sendPage(response, 410, 'Order closed', `<h1>This order is ${escapeHtml(order.status)}.</h1>`);
     }
     if (request.method === 'POST') {
       await approveOrder(order.id);
-      response.writeHead(303, {
-        location: withQuery(record.returnUrl, { token: order.id, PayerID: record.payerId }),
-      });
-      return response.end();
+      return seeOther(response, withQuery(record.returnUrl, { token: order.id, PayerID: record.payerId }));
     }
     const unit = order.purchase_units[0];
     const amount = `${unit.amount.value} ${unit.amount.currency_code}`;
     const cancel = record.cancelUrl ? withQuery(record.cancelUrl, { token: order.id }) : null;
-    return html(
+    return sendPage(
       response,
       200,
-      page(
-        `Pay ${amount} — PayPal (test)`,
-        `<h1>${escapeHtml(amount)}</h1><p>${escapeHtml(unit.description ?? '')}</p>` +
-          `<form method="post" action="/checkoutnow?token=${escapeHtml(order.id)}">` +
-          '<button type="submit">Approve and pay</button></form>' +
-          (cancel ? `<p><a href="${escapeHtml(cancel)}">Cancel and return to merchant</a></p>` : ''),
-      ),
+      `Pay ${amount} — PayPal (test)`,
+      `<h1>${escapeHtml(amount)}</h1><p>${escapeHtml(unit.description ?? '')}</p>` +
+        `<form method="post" action="/checkoutnow?token=${escapeHtml(order.id)}">` +
+        '<button type="submit">Approve and pay</button></form>' +
+        (cancel ? `<p><a href="${escapeHtml(cancel)}">Cancel and return to merchant</a></p>` : ''),
     );
   }
 
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', base);
-    readBody(request)
-      .then((text) => {
-        if (url.pathname.startsWith('/v1/') || url.pathname.startsWith('/v2/')) {
-          return api(request, response, url, text);
-        }
-        if (url.pathname === '/checkoutnow') return approvalPage(request, response, url);
-        return html(response, 404, page('Not found', '<h1>Not found</h1>'));
-      })
-      .catch((error) => {
-        if (response.headersSent) return response.destroy();
-        send(response, 500, { name: 'INTERNAL_SERVER_ERROR', message: String(error?.message ?? error) });
-      });
+  const server = await startFakeServer({
+    port: options.port,
+    handle: (request, response, url, text) => {
+      if (url.pathname.startsWith('/v1/') || url.pathname.startsWith('/v2/')) {
+        return api(request, response, url, text);
+      }
+      if (url.pathname === '/checkoutnow') return approvalPage(request, response, url);
+      return sendPage(response, 404, 'Not found', '<h1>Not found</h1>');
+    },
+    failed: (response, message) => send(response, 500, { name: 'INTERNAL_SERVER_ERROR', message }),
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  base = `http://127.0.0.1:${port}`;
+  base = server.url;
 
   /** Test controls act as PayPal's side does, so they throw the same failures a call would get. */
   const control =
@@ -803,11 +751,6 @@ export async function startFakePayPal(options = {}) {
       tokens.clear();
     },
     signedEvent,
-    close() {
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve(undefined)));
-        server.closeAllConnections();
-      });
-    },
+    close: server.close,
   };
 }

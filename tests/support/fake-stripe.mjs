@@ -5,7 +5,15 @@
 // signed webhooks to the endpoint Stripe would, so the code under test is the code that runs
 // against Stripe. Everything lives in memory, one instance per test file.
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import {
+  escapeHtml,
+  laterDeliveries,
+  postWebhook,
+  seeOther,
+  sendJson,
+  sendPage,
+  startFakeServer,
+} from './fake-http.mjs';
 
 const API_VERSION = '2026-02-25.clover';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -122,23 +130,9 @@ function accountObject({ name, email, type = 'standard', ready }) {
   };
 }
 
-const escapeHtml = (/** @type {unknown} */ text) =>
-  String(text ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-
 function formatAmount(/** @type {number} */ minor, /** @type {string} */ currency) {
   const format = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() });
   return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-}
-
-const page = (/** @type {string} */ title, /** @type {string} */ body) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-  `<body style="font-family:system-ui;max-width:32rem;margin:4rem auto">${body}</body></html>`;
-
-/** @param {import('node:http').IncomingMessage} request */
-async function readBody(request) {
-  const chunks = [];
-  for await (const chunk of request) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** @param {string | undefined} header */
@@ -163,7 +157,7 @@ export async function startFakeStripe(options = {}) {
   const disputes = new Map();
   const idempotent = new Map();
   /** Deliveries started after an API response was sent, for `settled()`. */
-  const inFlight = new Set();
+  const later = laterDeliveries();
   const requests = [];
   const events = [];
   const deliveries = [];
@@ -191,21 +185,7 @@ export async function startFakeStripe(options = {}) {
     events.push(event);
     const endpoint = endpointOf(scope);
     if (!endpoint) return event;
-    const { body, headers } = signedEvent(event, endpoint.webhookSecret);
-    let status = 0;
-    try {
-      const response = await fetch(endpoint.webhookUrl, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
-      });
-      status = response.status;
-      await response.arrayBuffer();
-    } catch {
-      // Unreachable or too slow: recorded as status 0, as Stripe shows a failed attempt.
-    }
+    const { status } = await postWebhook(endpoint.webhookUrl, signedEvent(event, endpoint.webhookSecret));
     deliveries.push({ eventId: event.id, url: endpoint.webhookUrl, status });
     return event;
   }
@@ -403,14 +383,8 @@ export async function startFakeStripe(options = {}) {
     ['POST', /^\/v1\/refunds$/, createRefund],
   ];
 
-  function send(response, status, body, headers = {}) {
-    response.writeHead(status, {
-      'content-type': 'application/json',
-      'request-id': newId('req'),
-      ...headers,
-    });
-    response.end(JSON.stringify(body));
-  }
+  const send = (response, status, body, headers = {}) =>
+    sendJson(response, status, body, { 'request-id': newId('req'), ...headers });
 
   async function api(request, response, url, text) {
     const key = keyFrom(request.headers.authorization);
@@ -475,60 +449,47 @@ export async function startFakeStripe(options = {}) {
     if (slot) idempotent.set(slot, { fingerprint, status, body });
     send(response, status, body);
     // Stripe sends the webhook on its own time; here right after the answer, and `settled()` waits.
-    if (ctx.after) {
-      const delivery = ctx.after().finally(() => inFlight.delete(delivery));
-      inFlight.add(delivery);
-    }
+    if (ctx.after) later.start(ctx.after);
   }
-
-  function html(response, status, body) {
-    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(body);
-  }
-  const redirect = (response, location) => {
-    response.writeHead(303, { location });
-    response.end();
-  };
 
   async function pages(request, response, url) {
     const pay = /^\/checkout\/pay\/([^/]+)$/.exec(url.pathname);
     const onboard = /^\/connect\/onboard\/([^/]+)$/.exec(url.pathname);
     if (pay?.[1]) {
       const record = sessions.get(decodeURIComponent(pay[1]));
-      if (!record) return html(response, 404, page('Not found', '<h1>This checkout does not exist.</h1>'));
+      if (!record) return sendPage(response, 404, 'Not found', '<h1>This checkout does not exist.</h1>');
       const session = record.object;
       if (session.status !== 'open') {
-        return html(
+        return sendPage(
           response,
           410,
-          page('Checkout closed', `<h1>This checkout is ${escapeHtml(session.status)}.</h1>`),
+          'Checkout closed',
+          `<h1>This checkout is ${escapeHtml(session.status)}.</h1>`,
         );
       }
       if (request.method === 'POST') {
         // The payer's return and the webhook race at real Stripe; here the webhook always wins.
         await paySession(session.id);
-        return redirect(response, session.success_url);
+        return seeOther(response, session.success_url);
       }
       const amount = formatAmount(session.amount_total, session.currency);
-      return html(
+      return sendPage(
         response,
         200,
-        page(
-          `Pay ${amount} — test checkout`,
-          `<h1>${escapeHtml(amount)}</h1><p>${escapeHtml(record.description)}</p>` +
-            '<form method="post"><button type="submit">Pay</button></form>' +
-            `<p><a href="${escapeHtml(session.cancel_url)}">Cancel</a></p>`,
-        ),
+        `Pay ${amount} — test checkout`,
+        `<h1>${escapeHtml(amount)}</h1><p>${escapeHtml(record.description)}</p>` +
+          '<form method="post"><button type="submit">Pay</button></form>' +
+          `<p><a href="${escapeHtml(session.cancel_url)}">Cancel</a></p>`,
       );
     }
     if (onboard?.[1]) {
       const record = accounts.get(decodeURIComponent(onboard[1]));
       const link = links.get(url.searchParams.get('link') ?? '');
       if (!record || link?.account !== record.object.id) {
-        return html(response, 404, page('Not found', '<h1>This link does not exist.</h1>'));
+        return sendPage(response, 404, 'Not found', '<h1>This link does not exist.</h1>');
       }
       // Account links are single-use: a spent one sends the admin to refresh_url for a new one.
-      if (link.used) return redirect(response, link.refreshUrl);
+      if (link.used) return seeOther(response, link.refreshUrl);
       const account = record.object;
       const name = account.business_profile.name ?? account.id;
       if (request.method === 'POST') {
@@ -536,39 +497,26 @@ export async function startFakeStripe(options = {}) {
         const previous = { charges_enabled: false, details_submitted: false, payouts_enabled: false };
         Object.assign(account, { charges_enabled: true, details_submitted: true, payouts_enabled: true });
         await emit('account.updated', account, scopeOf(record.platformKey, account.id), previous);
-        return redirect(response, link.returnUrl);
+        return seeOther(response, link.returnUrl);
       }
-      return html(
+      return sendPage(
         response,
         200,
-        page(
-          `Stripe (test) — set up payments for ${name}`,
-          `<h1>Stripe (test) — set up payments for ${escapeHtml(name)}</h1>` +
-            '<form method="post"><button type="submit">Finish setup</button></form>',
-        ),
+        `Stripe (test) — set up payments for ${name}`,
+        `<h1>Stripe (test) — set up payments for ${escapeHtml(name)}</h1>` +
+          '<form method="post"><button type="submit">Finish setup</button></form>',
       );
     }
-    return html(response, 404, page('Not found', '<h1>Not found</h1>'));
+    return sendPage(response, 404, 'Not found', '<h1>Not found</h1>');
   }
 
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', base);
-    readBody(request)
-      .then((text) =>
-        url.pathname.startsWith('/v1/') ? api(request, response, url, text) : pages(request, response, url),
-      )
-      .catch((error) => {
-        if (response.headersSent) return response.destroy();
-        send(response, 500, { error: { type: 'api_error', message: String(error?.message ?? error) } });
-      });
+  const server = await startFakeServer({
+    port: options.port,
+    handle: (request, response, url, text) =>
+      url.pathname.startsWith('/v1/') ? api(request, response, url, text) : pages(request, response, url),
+    failed: (response, message) => send(response, 500, { error: { type: 'api_error', message } }),
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  base = `http://127.0.0.1:${port}`;
+  base = server.url;
 
   const intentRecord = (id) => {
     const record = intents.get(id);
@@ -578,7 +526,7 @@ export async function startFakeStripe(options = {}) {
 
   return {
     url: base,
-    api: { host: '127.0.0.1', port, protocol: 'http' },
+    api: { host: '127.0.0.1', port: server.port, protocol: 'http' },
     requests,
     events,
     deliveries,
@@ -630,14 +578,7 @@ export async function startFakeStripe(options = {}) {
       }
       return event ?? emit('charge.dispute.updated', dispute, record.scope);
     },
-    async settled() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
-    },
-    close() {
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve(undefined)));
-        server.closeAllConnections();
-      });
-    },
+    settled: later.settled,
+    close: server.close,
   };
 }
