@@ -1,9 +1,11 @@
 -- Before a review entry of the actor's tenant is written, the database fills what the trail
 -- vouches for and refuses what the rules forbid, whoever the writer is (the team's grants cannot skip it, a client's
 -- cannot widen it). Fired BEFORE INSERT on app.review_entries.
---   Every entry: its place in the task's chain (seq; two writers racing for one place collide on
---   the unique (task, seq) and the loser retries), the previous hash and its own, the time, the
---   task's project, who acted by their name now.
+--   Every entry: its place in the task's chain, the previous hash and its own, the time, the
+--   task's project, who acted by their name now. Entries of one task are written one transaction
+--   at a time (a transaction lock on the task), so every check below reads the entries committed
+--   before it: two reviewers deciding at once cannot both find the round open, and two writers
+--   never take the same place (the unique (task, seq) stays as the backstop).
 --   A round: by an active team member; the task client-visible and not archived; reviewers who
 --   are active clients of the project holding `review`; its number; the tenant's approval rule;
 --   the names reviewers see each other by (theirs if the agency names them, else their company's).
@@ -29,6 +31,9 @@ BEGIN
   IF NEW.tenant_id IS DISTINCT FROM nullif(current_setting('app.tenant_id', true), '')::uuid THEN
     RETURN NEW;
   END IF;
+  -- Waits for any other transaction writing this task's trail; the statements after it see what
+  -- that one committed (READ COMMITTED takes a snapshot per statement).
+  PERFORM pg_advisory_xact_lock(hashtextextended('review-entries:' || NEW.task_id::text, 0));
   SELECT t.project_id, t.client_visible, t.archived_at INTO v_task
   FROM app.tasks t WHERE t.tenant_id = NEW.tenant_id AND t.id = NEW.task_id;
   IF NOT FOUND THEN
