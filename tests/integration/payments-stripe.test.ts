@@ -3,7 +3,9 @@ import {
   connectStripe,
   getInvoice,
   paymentSettings,
+  recordPayment,
   refreshStripeConnect,
+  refundOnline,
   saveStripeKeys,
   setGatewayOffered,
   setPartialPayments,
@@ -202,6 +204,73 @@ describe.each(drivers)('online payments through Stripe on %s', (driver) => {
     await expectCoreError(checkout(agency, 'stripe'), 'conflict');
     // The admin's "test the connection" reads the account with the sealed key.
     await expectKeysKept(agency, 'stripe', agency.secretKey, agency.tenant.name);
+  });
+
+  it('an admin refunds a gateway payment through Stripe: once per click, at most what is left, recorded when Stripe confirms', async () => {
+    const agency = await ownKeysAgency();
+    const { url } = await checkout(agency, 'stripe');
+    const paymentIntent = paymentIntentOf(await fake.pay(sessionIdOf(url)));
+    const detail = await getInvoice({ ctx: agency.adminCtx, input: { id: agency.invoiceId } });
+    expect(detail.payments.map((p) => p.refundableOnlineMinor)).toEqual([12000]);
+    const paymentId = required(detail.payments[0], 'the payment').id;
+
+    const refund = (amount: string) =>
+      refundOnline({ ctx: agency.adminCtx, input: { invoiceId: agency.invoiceId, paymentId, amount } });
+    await expectCoreError(refund('120.01'), 'validation');
+    await expectCoreError(refund('0'), 'validation');
+    // A double click: the same idempotency key, one refund at Stripe.
+    await refund('30.00');
+    await refund('30.00');
+    await fake.settled();
+    const asked = fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/v1/refunds' && r.key === agency.secretKey,
+    );
+    expect(new Set(asked.map((r) => r.idempotencyKey))).toEqual(
+      new Set([`foyer-refund-${paymentId}-0-3000`]),
+    );
+    expect(fake.refunds.filter((r) => r.payment_intent === paymentIntent)).toHaveLength(1);
+    // Stripe's notification recorded it: the invoice shows what Stripe says, no more.
+    expect(await sums(agency.invoiceId)).toMatchObject({ paid: 12000, refunded: 3000 });
+    const after = await getInvoice({ ctx: agency.adminCtx, input: { id: agency.invoiceId } });
+    expect(after.payments.find((p) => p.id === paymentId)?.refundableOnlineMinor).toBe(9000);
+    await expectCoreError(refund('90.01'), 'validation');
+
+    // A payment recorded by hand is refunded by hand: nothing goes to Stripe.
+    await recordPayment({
+      ctx: agency.adminCtx,
+      input: {
+        id: agency.invoiceId,
+        kind: 'refund',
+        amount: '1.00',
+        paidOn: new Date().toISOString().slice(0, 10),
+        method: 'Bank',
+        reference: '',
+      },
+    });
+    const byHand = (
+      await getInvoice({ ctx: agency.adminCtx, input: { id: agency.invoiceId } })
+    ).payments.find((row) => row.kind === 'refund' && row.method === 'Bank');
+    // Gateway refunds and payments recorded by hand have nothing to refund through a gateway.
+    expect(byHand?.refundableOnlineMinor).toBeNull();
+    await expectCoreError(
+      refundOnline({
+        ctx: agency.adminCtx,
+        input: {
+          invoiceId: agency.invoiceId,
+          paymentId: required(byHand, 'the refund by hand').id,
+          amount: '1.00',
+        },
+      }),
+      'not_found',
+    );
+    // The client can't.
+    await expectCoreError(
+      refundOnline({
+        ctx: agency.payerCtx,
+        input: { invoiceId: agency.invoiceId, paymentId, amount: '1.00' },
+      }),
+      'forbidden',
+    );
   });
 
   it('the payer coming back applies the payment at once; the notification after it changes nothing', async () => {

@@ -73,7 +73,25 @@ test('an admin connects Stripe, a client pays an invoice on its checkout, and th
   await page.setViewportSize({ width: 375, height: 740 });
   await page.reload();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  const invoicePath = new URL(page.url()).pathname;
   await page.close();
+
+  // The admin refunds part of it through Stripe; Stripe's notification puts the refund on the invoice.
+  const again = await browser.newPage();
+  await signIn(again, hostUrl, ADMIN);
+  await again.goto(hostUrl(HOST, `/admin${invoicePath}`));
+  await expect(again.locator('html[data-interactive]')).toBeAttached();
+  await again
+    .getByRole('button', { name: /^Refund\b/ })
+    .first()
+    .click();
+  const dialog = again.getByRole('dialog', { name: 'Refund through Stripe?' });
+  await dialog.getByLabel('Amount to refund').fill('50.00');
+  await dialog.getByRole('button', { name: 'Refund' }).click();
+  await expect(again.getByText(/Stripe is refunding £50\.00/)).toBeVisible();
+  await again.reload();
+  await expect(again.getByRole('cell', { name: 'Refund (Stripe)' })).toBeVisible();
+  await again.close();
 });
 
 test('an admin connects PayPal and 2Checkout, and a client pays one invoice through each', async ({

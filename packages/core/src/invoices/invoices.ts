@@ -373,6 +373,22 @@ async function detailOf(
     sql`select id::text as id, kind, amount_minor, paid_on::text as paid_on, method, reference
           from app.invoice_payments where invoice_id = ${row.id}::uuid order by paid_on, created_at`,
   );
+  // The team also learns what of each gateway payment can still be refunded through the gateway
+  // (clients are granted neither column these read).
+  const refundable = team
+    ? new Map(
+        (
+          await rows<{ id: string; left: number | string }>(
+            tx,
+            sql`select p.id::text as id, p.amount_minor - coalesce((select sum(r.amount_minor) from app.invoice_payments r
+                   where r.invoice_id = p.invoice_id and r.kind = 'refund' and r.gateway_id = p.gateway_id
+                     and r.external_ref = p.external_ref), 0) as left
+                  from app.invoice_payments p
+                 where p.invoice_id = ${row.id}::uuid and p.kind = 'payment' and p.gateway_id is not null`,
+          )
+        ).map((r) => [r.id, Math.max(0, num(r.left))]),
+      )
+    : new Map<string, number>();
   const payments: InvoicePaymentView[] = paymentRows.map((p) => ({
     id: p.id,
     kind: p.kind,
@@ -381,6 +397,7 @@ async function detailOf(
     paidOn: p.paid_on,
     method: p.method,
     reference: p.reference,
+    refundableOnlineMinor: refundable.get(p.id) ?? null,
   }));
   const reminders: InvoiceReminderView[] = team
     ? (

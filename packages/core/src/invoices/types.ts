@@ -84,6 +84,11 @@ export interface InvoicePaymentView {
   paidOn: string;
   method: string;
   reference: string;
+  /**
+   * A payment a gateway brought: what of it can still be refunded through the gateway (admins
+   * only; null for clients and for payments recorded by hand).
+   */
+  refundableOnlineMinor: number | null;
 }
 
 export interface InvoiceReminderView {

@@ -8,6 +8,7 @@ export {
 } from './checkout';
 export { GATEWAY_NAMES, gatewayPageOrigins } from './gateways';
 export type { NoticeResult } from './notices';
+export { refundOnline, refundOnlineInput } from './refunds';
 export {
   connectStripe,
   disconnectGateway,

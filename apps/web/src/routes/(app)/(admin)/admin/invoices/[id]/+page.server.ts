@@ -3,19 +3,20 @@ import {
   duplicateInvoice,
   invoiceGatewayEvents,
   recordPayment,
+  refundOnline,
   sendInvoice,
   sendInvoiceReminder,
   setInvoiceRepeat,
   voidInvoice,
 } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
-import { sentToText } from '$lib/invoices';
+import { amountInput, sentToText } from '$lib/invoices';
 import { loadInvoice } from '$lib/server/admin-invoices';
 import { coreErrorToFail } from '$lib/server/errors';
 import { field, isConfirmed, readForm, trimmed } from '$lib/server/forms';
 import { calendarToday } from '$lib/tasks';
 import type { Actions, PageServerLoad } from './$types';
-import { deleteDraftQuestion, voidQuestion } from './confirm';
+import { deleteDraftQuestion, refundOnlineQuestion, voidQuestion } from './confirm';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const { ctx } = locals;
@@ -108,6 +109,39 @@ export const actions: Actions = {
         : failure;
     }
     return { section: 'actions' as Section, notice: 'Invoice voided. The client sees it as void.' };
+  },
+
+  refundOnline: async (event) => {
+    const { ctx } = event.locals;
+    const form = await readForm(event.request);
+    const paymentId = field(form, 'paymentId');
+    const amount = trimmed(form, 'amount');
+    const ask = async (error?: string) => {
+      const invoice = await loadInvoice(ctx, event.params.id);
+      const payment = invoice.payments.find((p) => p.id === paymentId && p.refundableOnlineMinor !== null);
+      if (!payment) return null;
+      const left = amountInput(payment.refundableOnlineMinor ?? 0, invoice.currency);
+      return {
+        action: '?/refundOnline',
+        fields: { paymentId },
+        ...refundOnlineQuestion(payment, { value: amount || left, error }),
+      };
+    };
+    if (!isConfirmed(form)) return { section: 'payment' as Section, confirm: await ask() };
+    let done: { amount: string; gateway: string };
+    try {
+      done = await refundOnline({ ctx, input: { invoiceId: event.params.id, paymentId, amount } });
+    } catch (cause) {
+      const failure = coreErrorToFail(cause, { section: 'payment' as Section });
+      const amountError = failure.data.fields.amount;
+      return amountError
+        ? fail(failure.status, { ...failure.data, confirm: await ask(amountError) })
+        : failure;
+    }
+    return {
+      section: 'payment' as Section,
+      notice: `${done.gateway} is refunding ${done.amount}. The refund shows here once ${done.gateway} confirms it.`,
+    };
   },
 
   delete: async (event) => {

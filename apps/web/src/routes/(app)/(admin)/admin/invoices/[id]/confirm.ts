@@ -25,3 +25,17 @@ export const deleteDraftQuestion: Question = {
   message: 'It was never sent and has no number, so nothing else changes. It can’t be brought back.',
   confirmLabel: 'Delete draft',
 };
+
+/** The question before a gateway's payment is refunded through the gateway: how much. */
+export function refundOnlineQuestion(
+  payment: { amount: string; method: string },
+  amount: Partial<ConfirmationInput> = {},
+): Question {
+  const gateway = /\(([^)]+)\)/.exec(payment.method)?.[1] ?? 'the gateway';
+  return {
+    title: `Refund through ${gateway}?`,
+    message: `The money goes back to the payer of ${payment.amount}. The refund shows here once ${gateway} confirms it.`,
+    confirmLabel: 'Refund',
+    input: { name: 'amount', label: 'Amount to refund', maxlength: 40, ...amount },
+  };
+}
