@@ -165,3 +165,26 @@ export async function verifyAdmin(page: Page, hostUrl: HostUrl, mailbox: Mailbox
 }
 
 const verifiedAdmins = new Set<string>();
+
+/**
+ * The admin signed in on `page` sends a new invoice of one line to `company`: its number and id.
+ * Tests that pay or change an invoice make their own, so parallel tests never act on one invoice.
+ */
+export async function sendNewInvoice(
+  page: Page,
+  url: (path: string) => string,
+  company: string,
+  line: { description: string; quantity: string; unitPrice: string },
+): Promise<{ number: string; id: string }> {
+  await page.goto(url('/admin/invoices/new'));
+  await page.waitForSelector('html[data-interactive]');
+  await page.getByLabel('Company').selectOption({ label: company });
+  await page.getByLabel('Description').first().fill(line.description);
+  await page.getByLabel('Quantity').first().fill(line.quantity);
+  await page.getByLabel('Unit price').first().fill(line.unitPrice);
+  await page.getByRole('button', { name: 'Save and send' }).click();
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText(/^Invoice [A-Z]+-\d{4}$/);
+  const number = (await heading.textContent())?.replace('Invoice ', '').trim() ?? '';
+  return { number, id: new URL(page.url()).pathname.split('/').at(-1) ?? '' };
+}

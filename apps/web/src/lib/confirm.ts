@@ -20,6 +20,8 @@ export interface ConfirmationInput {
   hint?: string;
   maxlength?: number;
   required?: boolean;
+  /** One line (an amount) rather than a paragraph (a reason); `inputmode` for the phone's keyboard. */
+  line?: { inputmode: 'decimal' | 'text' };
   /** What was typed, and the server's word on it, when it is asked again. */
   value?: string;
   error?: string;

@@ -36,6 +36,12 @@ export function refundOnlineQuestion(
     title: `Refund through ${gateway}?`,
     message: `The money goes back to the payer of ${payment.amount}. The refund shows here once ${gateway} confirms it.`,
     confirmLabel: 'Refund',
-    input: { name: 'amount', label: 'Amount to refund', maxlength: 40, ...amount },
+    input: {
+      name: 'amount',
+      label: 'Amount to refund',
+      maxlength: 40,
+      line: { inputmode: 'decimal' },
+      ...amount,
+    },
   };
 }
