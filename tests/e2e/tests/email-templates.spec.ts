@@ -93,6 +93,8 @@ test('a broken template is refused with its line; a good one is saved and can be
   const agency = await signUpAgency(page, hostUrl);
   const { host } = agency;
   await page.goto(hostUrl(host, '/admin/settings/email/templates/staff-invitation'));
+  // The live preview follows typing only once the page is interactive.
+  await expect(page.locator('html[data-interactive]')).toBeAttached();
 
   const subject = page.getByLabel('Subject');
   const body = page.getByLabel('Text', { exact: true });
