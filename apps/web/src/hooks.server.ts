@@ -52,6 +52,17 @@ async function previewFor(event: RequestEvent, me: Me): Promise<NonNullable<App.
  * Turns what Hono resolved (host, tenant, branding, session) into typed `event.locals`, once per
  * request, and enforces the route's declared access before any load, action or endpoint runs.
  */
+/** The gateways' hosted pages as form-action sources, worked out once per server's dependencies. */
+const formTargets = new WeakMap<object, string>();
+function gatewayFormTargets(core: Parameters<typeof gatewayPageOrigins>[0]): string {
+  let targets = formTargets.get(core);
+  if (targets === undefined) {
+    targets = gatewayPageOrigins(core).join(' ');
+    formTargets.set(core, targets);
+  }
+  return targets;
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   // Fail before any load runs, so the cause is this message rather than a TypeError somewhere.
   const platform = requirePlatform(event.platform);
@@ -119,7 +130,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   // says so, since a page reached by client-side navigation keeps the policy of the first one.
   const csp = response.headers.get('content-security-policy');
   if (csp && site !== null) {
-    const gateways = gatewayPageOrigins(platform.core).join(' ');
+    const gateways = gatewayFormTargets(platform.core);
     response.headers.set(
       'content-security-policy',
       csp.replace("form-action 'self'", `form-action 'self' ${gateways}`),
