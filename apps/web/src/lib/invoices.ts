@@ -268,10 +268,10 @@ export function sentToText(recipients: number): string {
 /** How a payment was made, as the payment form offers it. */
 export const PAYMENT_METHODS = ['Bank transfer', 'Card', 'Cash', 'Cheque', 'Other'] as const;
 
-/** How a money row of an invoice is named, and whether it takes money back from the invoice. */
+/** How a money row of an invoice is named (whether it takes money back is the row's `takesBack`). */
 export const PAYMENT_KINDS = {
-  payment: { label: 'Payment', out: false },
-  refund: { label: 'Refund', out: true },
-  dispute: { label: 'Disputed', out: true },
-  reinstatement: { label: 'Dispute won', out: false },
+  payment: 'Payment',
+  refund: 'Refund',
+  dispute: 'Disputed',
+  reinstatement: 'Dispute won',
 } as const;

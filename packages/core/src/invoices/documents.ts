@@ -105,8 +105,6 @@ export async function invoicePdf({
       strong: total.strong ?? false,
     })),
     payments: detail.payments.map((payment) => {
-      // A refund, or money a dispute holds back, takes from what was paid.
-      const out = payment.kind === 'refund' || payment.kind === 'dispute';
       return {
         date: printDate(payment.paidOn) ?? payment.paidOn,
         method:
@@ -114,7 +112,7 @@ export async function invoicePdf({
             ? `Refund (${payment.method})`
             : payment.method,
         reference: payment.reference || null,
-        amount: out ? `\u2212${money(payment.amountMinor)}` : money(payment.amountMinor),
+        amount: payment.takesBack ? `\u2212${money(payment.amountMinor)}` : money(payment.amountMinor),
       };
     }),
     notes: detail.voidReason ? `Void: ${detail.voidReason}\n${detail.notes}`.trim() : detail.notes || null,

@@ -20,6 +20,7 @@ import { CoreError, invalid } from '../errors';
 import { isCalendarDate, parseInput } from '../input';
 import { notify } from '../mail/outbox';
 import { notifyInApp } from '../notifications/in-app';
+import { refundedOfPaymentSql } from '../payments/gateways';
 import { json, rows } from '../tasks/common';
 import {
   clientInvoicesInput,
@@ -380,9 +381,7 @@ async function detailOf(
         (
           await rows<{ id: string; left: number | string }>(
             tx,
-            sql`select p.id::text as id, p.amount_minor - coalesce((select sum(r.amount_minor) from app.invoice_payments r
-                   where r.invoice_id = p.invoice_id and r.kind = 'refund' and r.gateway_id = p.gateway_id
-                     and r.external_ref = p.external_ref), 0) as left
+            sql`select p.id::text as id, p.amount_minor - ${refundedOfPaymentSql} as left
                   from app.invoice_payments p
                  where p.invoice_id = ${row.id}::uuid and p.kind = 'payment' and p.gateway_id is not null`,
           )
@@ -392,6 +391,7 @@ async function detailOf(
   const payments: InvoicePaymentView[] = paymentRows.map((p) => ({
     id: p.id,
     kind: p.kind,
+    takesBack: p.kind === 'refund' || p.kind === 'dispute',
     amountMinor: num(p.amount_minor),
     amount: money(num(p.amount_minor)),
     paidOn: p.paid_on,

@@ -79,6 +79,8 @@ export interface InvoicePaymentView {
   id: string;
   /** A payment or refund; a gateway's dispute (money held) or reinstatement (dispute won). */
   kind: 'payment' | 'refund' | 'dispute' | 'reinstatement';
+  /** A refund, or money a dispute holds back: it takes from what was paid (shown with a minus). */
+  takesBack: boolean;
   amountMinor: number;
   amount: string;
   paidOn: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BillingError, formatMoney, minorToDecimal, parseMoney } from '@foyer/billing';
-import { type GatewayKind, GatewayRequestError } from '@foyer/billing/gateways';
+import { GATEWAY_KINDS, type GatewayKind, GatewayRequestError } from '@foyer/billing/gateways';
 import { sql, type Tx, type WorkerActor, withActor } from '@foyer/db';
 import { z } from 'zod';
 import { type Ctx, personOf, siteOf, transact } from '../ctx';
@@ -10,13 +10,14 @@ import { id, line, parseInput } from '../input';
 import {
   balanceOf,
   holdsInvoices,
+  type InvoiceRecord,
   PAYABLE_STATUSES,
   portalInvoiceLink,
   readInvoice,
   statusOf,
   todayOf,
 } from '../invoices/invoices';
-import { adapterFor, GATEWAY_NAMES, gatewayRow } from './gateways';
+import { adapterFor, GATEWAY_NAMES, gatewayRow, partialPaymentsAllowed } from './gateways';
 import { applyNotice } from './notices';
 
 /** One way to pay an invoice, as the client's page offers it. */
@@ -55,38 +56,32 @@ export async function payOptions({
   const today = todayOf(ctx);
   return transact(ctx, async ({ tx }) => {
     if (!(await holdsInvoices(tx, me.userId))) return null;
-    const row = await readInvoice(tx, invoiceId);
-    const status = statusOf(row, today);
-    const balanceMinor = balanceOf(row, status);
-    if (!PAYABLE_STATUSES.includes(status) || balanceMinor <= 0) return null;
+    const owed = await payable(tx, invoiceId, today);
+    if (!owed) return null;
     const offered = await rows<{ kind: GatewayKind; mode: 'test' | 'live' }>(
       tx,
-      // Stripe, PayPal, 2Checkout: the order the settings page lists them in.
-      sql`select kind, mode from app.payment_gateways where ready and offered
-           order by array_position(array['stripe', 'paypal', 'twocheckout'], kind)`,
+      sql`select kind, mode from app.payment_gateways where ready and offered`,
     );
     if (offered.length === 0) return null;
-    const [settings] = await rows<{ partial_payments: boolean }>(
-      tx,
-      sql`select partial_payments from app.invoice_settings`,
-    );
+    // Stripe, PayPal, 2Checkout: the order the settings page lists them in.
+    offered.sort((a, b) => GATEWAY_KINDS.indexOf(a.kind) - GATEWAY_KINDS.indexOf(b.kind));
     return {
       options: offered.map((g) => ({
         gateway: g.kind,
         label: `Pay with ${GATEWAY_NAMES[g.kind]}`,
         mode: g.mode,
       })),
-      partial: settings?.partial_payments ?? false,
-      balanceMinor,
-      balanceInput: minorToDecimal(balanceMinor, row.currency),
-      currency: row.currency,
+      partial: await partialPaymentsAllowed(tx),
+      balanceMinor: owed.balance,
+      balanceInput: minorToDecimal(owed.balance, owed.row.currency),
+      currency: owed.row.currency,
     };
   });
 }
 
 export const startCheckoutInput = z.object({
   id: id('invoice'),
-  gateway: z.enum(['stripe', 'paypal', 'twocheckout'], 'Choose how to pay.'),
+  gateway: z.enum(GATEWAY_KINDS, 'Choose how to pay.'),
   /** Part of the balance, where the agency allows it; empty for all of it. */
   amount: line(40).optional().default(''),
 });
@@ -102,6 +97,18 @@ function checkoutIdFor(parts: readonly (string | number)[]): string {
   // Shaped as a version 4 UUID (the variant and version bits set), so it is a valid row id.
   const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The invoice and what is still owed on it, while it asks for money (read as whoever acts); null otherwise. */
+async function payable(
+  tx: Tx,
+  invoiceId: string,
+  today: string,
+): Promise<{ row: InvoiceRecord; balance: number } | null> {
+  const row = await readInvoice(tx, invoiceId);
+  const status = statusOf(row, today);
+  const balance = balanceOf(row, status);
+  return PAYABLE_STATUSES.includes(status) && balance > 0 ? { row, balance } : null;
 }
 
 /** Runs `work` as this tenant's worker: what the client's own grants do not reach (credentials). */
@@ -132,25 +139,18 @@ export async function startCheckout({
   const prepared = await transact(ctx, async ({ tx }) => {
     if (!(await holdsInvoices(tx, me.userId)))
       throw new CoreError('forbidden', 'Your access doesn’t include invoices.');
-    const row = await readInvoice(tx, data.id);
-    const status = statusOf(row, today);
-    const balance = balanceOf(row, status);
-    if (!PAYABLE_STATUSES.includes(status) || balance <= 0) {
-      throw new CoreError('conflict', 'This invoice isn’t waiting for a payment.');
-    }
+    const owed = await payable(tx, data.id, today);
+    if (!owed) throw new CoreError('conflict', 'This invoice isn’t waiting for a payment.');
+    const { row, balance } = owed;
     const [gateway] = await rows<{ id: string }>(
       tx,
       sql`select id::text as id from app.payment_gateways where kind = ${data.gateway} and ready and offered`,
     );
     if (!gateway)
       throw new CoreError('conflict', `${GATEWAY_NAMES[data.gateway]} isn’t available for paying right now.`);
-    const [settings] = await rows<{ partial_payments: boolean }>(
-      tx,
-      sql`select partial_payments from app.invoice_settings`,
-    );
     let amountMinor = balance;
     if (data.amount !== '') {
-      if (!settings?.partial_payments) {
+      if (!(await partialPaymentsAllowed(tx))) {
         throw invalid({ amount: 'This invoice is paid in full: leave the amount as it is.' });
       }
       try {

@@ -95,6 +95,23 @@ export async function gatewayRow(
 }
 
 /**
+ * What has been refunded through its gateway of the payment row `p` (an alias of
+ * app.invoice_payments): its refunds, recorded under the same gateway and reference.
+ */
+export const refundedOfPaymentSql = sql`coalesce((select sum(r.amount_minor) from app.invoice_payments r
+  where r.invoice_id = p.invoice_id and r.kind = 'refund' and r.gateway_id = p.gateway_id
+    and r.external_ref = p.external_ref), 0)`;
+
+/** Whether the tenant lets clients pay part of a balance online (read by admins and clients alike). */
+export async function partialPaymentsAllowed(tx: Tx): Promise<boolean> {
+  const [settings] = await rows<{ partial_payments: boolean }>(
+    tx,
+    sql`select partial_payments from app.invoice_settings`,
+  );
+  return settings?.partial_payments ?? false;
+}
+
+/**
  * The adapter that talks to a gateway for this tenant: through the platform's Connect account,
  * on the agency's behalf, or with the agency's own credentials.
  */

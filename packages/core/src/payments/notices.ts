@@ -40,6 +40,8 @@ interface Effect {
   currency?: string | null;
 }
 
+const NOT_OURS = 'Not a payment for an invoice of this portal.';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -200,7 +202,7 @@ async function paymentSpokenOf(
   what: string,
 ): Promise<Found | Effect> {
   const found = await findPayment(scope, notice.checkoutId, notice.paymentRef);
-  if (!found) return ignored('Not a payment for an invoice of this portal.');
+  if (!found) return ignored(NOT_OURS);
   if (!(await ensurePayment(scope, found, notice.paymentRef))) {
     return {
       outcome: 'flagged',
@@ -236,6 +238,16 @@ async function resum(tx: Tx, invoiceId: string): Promise<{ paid: number; refunde
   );
   if (!sums) throw new Error('invoice vanished while its payments were summed');
   return { paid: num(sums.paid), refunded: num(sums.refunded), total: num(sums.total) };
+}
+
+/** Whether an earlier event of this gateway already said `detail` about the invoice (admins were told then). */
+async function alreadyTold(scope: NoticeScope, invoiceId: string, detail: string): Promise<boolean> {
+  const [told] = await rows<{ id: string }>(
+    scope.tx,
+    sql`select id::text as id from app.gateway_events
+         where gateway_id = ${scope.gateway.id}::uuid and invoice_id = ${invoiceId}::uuid and detail = ${detail}`,
+  );
+  return told !== undefined;
 }
 
 async function tellAdmins(
@@ -307,12 +319,8 @@ async function recordGatewayPayment(scope: NoticeScope, found: Found, money: Mon
       money.currency !== row.currency
         ? `${amount} arrived through ${name} for invoice ${row.number}, which is in ${row.currency}: it was not applied.`
         : `${amount} arrived through ${name} for invoice ${row.number}, which is void: refund it in ${name}, or record it by hand.`;
-    const [already] = await rows<{ id: string }>(
-      tx,
-      sql`select id::text as id from app.gateway_events
-           where gateway_id = ${gateway.id}::uuid and invoice_id = ${row.id}::uuid and outcome = 'flagged' and detail = ${why}`,
-    );
-    if (!already) await tellAdmins(scope, row, `A payment needs a look: invoice ${row.number}`, why);
+    if (!(await alreadyTold(scope, row.id, why)))
+      await tellAdmins(scope, row, `A payment needs a look: invoice ${row.number}`, why);
     return { ...base, outcome: 'flagged', detail: why };
   }
   const inserted = await recordMoney(scope, row.id, {
@@ -354,7 +362,7 @@ async function recordGatewayPayment(scope: NoticeScope, found: Found, money: Mon
 
 async function paymentEffect(scope: NoticeScope, notice: PaymentNotice): Promise<Effect> {
   const found = await findPayment(scope, notice.checkoutId, notice.paymentRef);
-  if (!found) return ignored('Not a payment for an invoice of this portal.');
+  if (!found) return ignored(NOT_OURS);
   return recordGatewayPayment(scope, found, notice);
 }
 
@@ -443,12 +451,7 @@ async function disputeEffect(scope: NoticeScope, notice: DisputeNotice): Promise
         : `A payer disputes ${amount} on invoice ${row.number}${reason ? ` (${reason})` : ''}: answer it in ${name}.`;
   if (opened.length === 0 && reinstated.length === 0) {
     // Nothing moved: an update of a dispute already recorded, or (once) the news that it was lost.
-    const [told] = await rows<{ id: string }>(
-      tx,
-      sql`select id::text as id from app.gateway_events
-           where gateway_id = ${gateway.id}::uuid and invoice_id = ${row.id}::uuid and detail = ${said}`,
-    );
-    if (notice.status !== 'lost' || told)
+    if (notice.status !== 'lost' || (await alreadyTold(scope, row.id, said)))
       return { ...base, outcome: 'ignored', detail: 'This dispute was already recorded.' };
   } else {
     await resum(tx, row.id);

@@ -6,7 +6,7 @@ import { adminOf, type Ctx, record, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
 import { rows } from '../files/common';
 import { id, line, parseInput } from '../input';
-import { adapterFor, GATEWAY_NAMES, gatewayRow } from './gateways';
+import { adapterFor, GATEWAY_NAMES, gatewayRow, refundedOfPaymentSql } from './gateways';
 
 export const refundOnlineInput = z.object({
   invoiceId: id('invoice'),
@@ -39,9 +39,7 @@ export async function refundOnline({
     }>(
       tx,
       sql`select p.gateway_id::text as gateway_id, p.external_ref, p.amount_minor, i.currency,
-                 coalesce((select sum(r.amount_minor) from app.invoice_payments r
-                   where r.invoice_id = p.invoice_id and r.kind = 'refund' and r.gateway_id = p.gateway_id
-                     and r.external_ref = p.external_ref), 0) as refunded
+                 ${refundedOfPaymentSql} as refunded
             from app.invoice_payments p join app.invoices i on i.tenant_id = p.tenant_id and i.id = p.invoice_id
            where p.id = ${data.paymentId}::uuid and p.invoice_id = ${data.invoiceId}::uuid and p.kind = 'payment'`,
     );

@@ -5,7 +5,6 @@ import {
   isStripeSecretKey,
   isStripeWebhookSecret,
   stripeConnect,
-  stripeGateway,
   stripeKeyMode,
 } from '@foyer/billing/gateways';
 import { type SQL, sql, type Tx } from '@foyer/db';
@@ -22,6 +21,8 @@ import {
   gatewayRow,
   gatewayRows,
   type PayPalKeys,
+  partialPaymentsAllowed,
+  type StripeKeys,
   sealCredentials,
   type TwoCheckoutKeys,
 } from './gateways';
@@ -130,17 +131,14 @@ export async function paymentSettings({ ctx }: { ctx: Ctx }): Promise<PaymentSet
       const row = gateways.find((gateway) => gateway.kind === kind);
       return row ? viewOf(row) : null;
     };
-    const [settings] = await rows<{ partial_payments: boolean }>(
-      tx,
-      sql`select partial_payments from app.invoice_settings`,
-    );
+
     return {
       stripe: view('stripe'),
       paypal: view('paypal'),
       twocheckout: view('twocheckout'),
       stripeConnect: setup.connect !== null,
       stripeOwnKeys: setup.ownKeys || setup.connect === null,
-      partialPayments: settings?.partial_payments ?? false,
+      partialPayments: await partialPaymentsAllowed(tx),
       flagged: await flaggedEvents(tx),
     };
   });
@@ -230,7 +228,7 @@ export async function saveStripeKeys({
   ctx: Ctx;
   input: z.input<typeof stripeKeysInput>;
 }): Promise<GatewayView> {
-  const me = adminOf(ctx, ADMINS_ONLY);
+  adminOf(ctx, ADMINS_ONLY);
   const setup = ctx.deps.payments.stripe;
   if (!(setup.ownKeys || setup.connect === null)) {
     throw new CoreError('forbidden', 'This server connects Stripe accounts through Stripe Connect.');
@@ -244,38 +242,7 @@ export async function saveStripeKeys({
   if (!isStripeWebhookSecret(data.webhookSecret)) {
     throw invalid({ webhookSecret: 'Enter the endpoint’s signing secret: it starts with whsec_.' });
   }
-  const check = await stripeGateway({
-    secretKey: data.secretKey,
-    webhookSecret: data.webhookSecret,
-    account: null,
-    api: setup.api,
-  }).testConnection();
-  if (!check.ok) throw invalid({ secretKey: check.message });
-  const sealed = sealCredentials(ctx.deps, me.tenantId, 'stripe', {
-    secretKey: data.secretKey,
-    webhookSecret: data.webhookSecret,
-  });
-  return transact(ctx, async (tctx) => {
-    const existing = await gatewayRow(tctx.tx, { kind: 'stripe' });
-    if (existing && existing.connection !== 'keys') {
-      throw new CoreError('conflict', 'Stripe is connected through Stripe Connect: disconnect it first.');
-    }
-    await tctx.tx.execute(
-      sql`insert into app.payment_gateways (tenant_id, kind, connection, mode, credentials, ready, label, checked_at)
-          values (${me.tenantId}::uuid, 'stripe', 'keys', ${stripeKeyMode(data.secretKey)}, ${sealed}, true, ${check.account}, now())
-          on conflict (tenant_id, kind) do update
-             set mode = excluded.mode, credentials = excluded.credentials, ready = true, label = excluded.label,
-                 checked_at = now(), check_error = null, updated_at = now()`,
-    );
-    await record(tctx, {
-      verb: 'payments.keys',
-      subject: { type: 'gateway', id: null },
-      data: { gateway: 'stripe', mode: stripeKeyMode(data.secretKey) },
-    });
-    const row = await gatewayRow(tctx.tx, { kind: 'stripe' });
-    if (!row) throw new Error('gateway row missing after upsert');
-    return viewOf(row);
-  });
+  return saveKeys(ctx, 'stripe', stripeKeyMode(data.secretKey), data, 'secretKey');
 }
 
 const modeInput = z.enum(['test', 'live'], 'Choose test (sandbox) or live.');
@@ -308,9 +275,9 @@ export const twoCheckoutInput = z.object({
  */
 async function saveKeys(
   ctx: Ctx,
-  kind: 'paypal' | 'twocheckout',
+  kind: GatewayKind,
   mode: 'test' | 'live',
-  keys: PayPalKeys | TwoCheckoutKeys,
+  keys: StripeKeys | PayPalKeys | TwoCheckoutKeys,
   field: string,
 ): Promise<GatewayView> {
   const me = adminOf(ctx, ADMINS_ONLY);
@@ -333,6 +300,13 @@ async function saveKeys(
   const check = await adapterFor(ctx.deps, me.tenantId, probe).testConnection();
   if (!check.ok) throw invalid({ [field]: check.message });
   return transact(ctx, async (tctx) => {
+    const existing = await gatewayRow(tctx.tx, { kind });
+    if (existing && existing.connection !== 'keys') {
+      throw new CoreError(
+        'conflict',
+        `${GATEWAY_NAMES[kind]} is connected through Stripe Connect: disconnect it first.`,
+      );
+    }
     await tctx.tx.execute(
       sql`insert into app.payment_gateways (tenant_id, kind, connection, mode, credentials, ready, label, checked_at)
           values (${me.tenantId}::uuid, ${kind}, 'keys', ${mode}, ${sealed}, true, ${check.account}, now())
