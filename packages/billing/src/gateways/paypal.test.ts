@@ -6,6 +6,7 @@ import {
   type FakePayPalEvent,
   startFakePayPal,
 } from '../../../../tests/support/fake-paypal.mjs';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../../tests/support/webhook-receiver';
 import {
   PAYPAL_NOTIFICATION_TOLERANCE,
   type PayPalGatewayOptions,
@@ -22,39 +23,8 @@ import {
 } from './types';
 
 /** A webhook endpoint that keeps every notification as the route would receive it. */
-interface Receiver {
-  url: string;
-  received: RawNotification[];
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const received: RawNotification[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers });
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/paypal`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
+type Receiver = WebhookReceiver;
+const startReceiver = () => startWebhookReceiver('/webhooks/paypal', null);
 
 interface Merchant {
   clientId: string;

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +6,7 @@ import {
   startFakeStripe,
   stripeEvent,
 } from '../../../../tests/support/fake-stripe.mjs';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../../tests/support/webhook-receiver';
 import {
   STRIPE_SIGNATURE_TOLERANCE,
   type StripeGatewayOptions,
@@ -29,39 +29,8 @@ const OWN_SECRET = 'whsec_ownEndpoint000002';
 const LIVE_KEY = 'sk_live_ownAgencyKey0000003';
 
 /** A webhook endpoint that keeps every notification as the route would receive it. */
-interface Receiver {
-  url: string;
-  received: RawNotification[];
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const received: RawNotification[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/stripe`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
+type Receiver = WebhookReceiver;
+const startReceiver = () => startWebhookReceiver('/webhooks/stripe', { received: true });
 
 let fake: FakeStripe;
 let connectEndpoint: Receiver;
