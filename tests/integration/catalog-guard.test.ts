@@ -378,8 +378,9 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
       // Messages are changed (edited, shared, marked deleted) but never removed: a deleted
       // comment leaves its marker; a task's removal takes its thread, by the foreign key.
       const kept = ['messages'];
-      // Storage usage is kept by the database (a trigger) on every file change: the team reads it.
-      const readOnly = ['storage_usage'];
+      // Storage usage is kept by the database (a trigger) on every file change, and live events
+      // are written by the database's triggers: the team reads both.
+      const readOnly = ['realtime_events', 'storage_usage'];
       for (const row of team) {
         if (readOnly.includes(row.table)) {
           expect(row, row.table).toMatchObject({ select: true, insert: false, update: false, delete: false });

@@ -64,7 +64,8 @@ export async function fileAudience({
       .from(files)
       .innerJoin(projects, and(eq(projects.tenantId, files.tenantId), eq(projects.id, files.projectId)))
       .where(eq(files.id, fileId));
-    if (!file) throw new CoreError('not_found', FILE_NOT_FOUND);
+    // A direct conversation's attachment has no project (and no project audience).
+    if (!file?.projectId) throw new CoreError('not_found', FILE_NOT_FOUND);
     const people = await clientsOnProject(tx, file.projectId);
     return people.map((person) => {
       const own = person.id === file.uploadedBy;

@@ -35,9 +35,13 @@ import { clientRole, teamRole } from './roles';
 import { messages, tasks } from './tasks';
 import { users } from './users';
 
-/** The worker, acting for one tenant, reads its files (the orphan sweep) and settles share notices. */
-const teamAndWorkerRules = (projectId: PgColumn, uploadedBy: PgColumn) => {
-  const rule = teamReaches(projectId);
+/**
+ * The team reaches a project's files with the project, and a direct conversation's files (which
+ * have no project) with its messages. The worker, acting for one tenant, reads its files (the
+ * orphan sweep) and settles share notices.
+ */
+const teamAndWorkerRules = (projectId: PgColumn, messageId: PgColumn, uploadedBy: PgColumn) => {
+  const rule = sql`case when ${projectId} is null then ${messageId} in (select rm.id from app.messages rm) else ${teamReaches(projectId)} end`;
   const withWorker = sql`(${rule} or ${actorIsWorker})`;
   return {
     select: withWorker,
@@ -105,7 +109,8 @@ export const files = app.table(
   {
     tenantId: tenantIdColumn(),
     id: idColumn(),
-    projectId: uuid('project_id').notNull(),
+    /** Null for the attachments of a direct conversation, which has no project. */
+    projectId: uuid('project_id'),
     folderId: uuid('folder_id'),
     folderPath: uuid('folder_path').array().notNull().default(sql`'{}'::uuid[]`),
     taskId: uuid('task_id'),
@@ -157,24 +162,40 @@ export const files = app.table(
     check('files_size_positive', sql`${t.size} >= 0`),
     check('files_version_positive', sql`${t.version} >= 1`),
     check('files_sha256_shape', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check(
+      'files_owner',
+      sql`${t.projectId} is not null or (${t.messageId} is not null and ${t.folderId} is null)`,
+    ),
     check('files_folder_path_shape', sql`(${t.folderId} is null) = (cardinality(${t.folderPath}) = 0)`),
-    ...walledPolicies('files', 'team', teamRole, t.tenantId, teamAndWorkerRules(t.projectId, t.uploadedBy)),
+    ...walledPolicies(
+      'files',
+      'team',
+      teamRole,
+      t.tenantId,
+      teamAndWorkerRules(t.projectId, t.messageId, t.uploadedBy),
+    ),
     // A client reads, in projects they can read: with `files.download`, the client-visible files
-    // and the attachments of comments they can read; with either files permission, their own
-    // uploads. They upload, with `files.upload`, internal files at the top of a project, or onto
-    // a comment of their own on that project, as themselves; the team files and shares them.
+    // and the attachments of comments and messages they can read; with either files permission,
+    // their own uploads. A direct conversation's attachments (no project) they read with its
+    // messages. They upload, with `files.upload`, internal files at the top of a project, or onto
+    // a message of their own on that project; with `messages`, onto their own direct message; as
+    // themselves, and the team files and shares them.
     ...walledPolicies('files', 'client', clientRole, t.tenantId, {
-      select: sql`${t.projectId} in ${readableProjectIds} and (
+      select: sql`case when ${t.projectId} is null then ${t.messageId} in (select rm.id from app.messages rm)
+        else ${t.projectId} in ${readableProjectIds} and (
         (${t.uploadedBy} = ${currentUser} and (${clientMay('files.upload')} or ${clientMay('files.download')}))
         or (${clientMay('files.download')} and (
           (${t.messageId} is null and ${t.clientVisible})
-          or ${t.messageId} in (select rm.id from app.messages rm))))`,
+          or ${t.messageId} in (select rm.id from app.messages rm)))) end`,
       insert: sql`${isCurrentUser(t.uploadedBy)} and not ${t.clientVisible} and ${t.folderId} is null
         and cardinality(${t.folderPath}) = 0 and ${t.taskId} is null
-        and (${t.messageId} is null or ${t.messageId} in (select om.id from app.messages om
+        and case when ${t.projectId} is null then ${t.messageId} in (select om.id from app.messages om
+          join app.threads oth on oth.tenant_id = om.tenant_id and oth.id = om.thread_id
+          where om.author_id = ${currentUser} and om.deleted_at is null and oth.kind = 'direct') and ${clientMay('messages')}
+        else (${t.messageId} is null or ${t.messageId} in (select om.id from app.messages om
           join app.threads oth on oth.tenant_id = om.tenant_id and oth.id = om.thread_id
           where om.author_id = ${currentUser} and om.deleted_at is null and oth.project_id = ${t.projectId}))
-        and ${t.projectId} in ${readableProjectIds} and ${clientMay('files.upload')}`,
+        and ${t.projectId} in ${readableProjectIds} and ${clientMay('files.upload')} end`,
     }),
   ],
 );

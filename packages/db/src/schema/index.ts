@@ -3,6 +3,7 @@ export * from './app';
 export * from './branding';
 export * from './clients';
 export { type ClientPermission, clientPermissions } from './columns';
+export * from './conversations';
 export * from './email';
 export * from './feed';
 export * from './files';

@@ -6,6 +6,8 @@ import {
   foreignKey,
   index,
   integer,
+  jsonb,
+  type PgColumn,
   primaryKey,
   text,
   timestamp,
@@ -17,10 +19,12 @@ import {
   actorIsAdmin,
   clientMay,
   createdAt,
+  currentTenant,
   currentUser,
   idColumn,
   isCurrentUser,
   readableProjectIds,
+  teamReaches,
   teamRules,
   tenantIdColumn,
   updatedAt,
@@ -230,8 +234,19 @@ export const threadKinds = ['task', 'project', 'direct', 'internal'] as const;
 export type ThreadKind = (typeof threadKinds)[number];
 
 /**
+ * The conversations the signed-in person takes part in: their own rows of
+ * `app.thread_participants`, whose policies read no thread (so the two do not recurse).
+ */
+const participatingThreadIds = sql`(select tp.thread_id from app.thread_participants tp where tp.tenant_id = ${currentTenant} and tp.user_id = ${currentUser})`;
+
+/**
  * A conversation (ARCHITECTURE's one message model). A task's comments are the messages of its
- * `task` thread, made with the task; the other kinds come with conversations.
+ * `task` thread, made with the task. A `project` discussion belongs to a project and has explicit
+ * participants; a `direct` thread is between a client and team members, with no project; an
+ * `internal` chat is the team's alone. The team reaches task threads with their task and project
+ * discussions with their project; direct and internal threads only their participants (and their
+ * maker) read. A client reads task threads with their task, and the project and direct threads
+ * they take part in while `messages` is on.
  */
 export const threads = app.table(
   'threads',
@@ -241,6 +256,17 @@ export const threads = app.table(
     kind: text('kind', { enum: threadKinds }).notNull(),
     projectId: uuid('project_id'),
     taskId: uuid('task_id'),
+    /** The conversation's subject; task threads take their task's title instead. */
+    title: text('title'),
+    createdBy: uuid('created_by'),
+    /**
+     * Who takes part, as everyone who reads the thread may see them: `[{ id, name, client }]`
+     * with the name the agency chose for each client (their company's by default). Written with
+     * `app.thread_participants` in one transaction; names travel with the item, not a wider grant.
+     */
+    people: jsonb('people').notNull().default(sql`'[]'::jsonb`),
+    /** When its latest message was posted (kept by the database); orders conversation lists. */
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -253,32 +279,69 @@ export const threads = app.table(
     foreignKey({ columns: [t.tenantId, t.taskId], foreignColumns: [tasks.tenantId, tasks.id] }).onDelete(
       'cascade',
     ),
+    // ON DELETE SET NULL (created_by), in the migration.
+    foreignKey({ columns: [t.tenantId, t.createdBy], foreignColumns: [users.tenantId, users.id] }),
     uniqueIndex('threads_tenant_task_idx').on(t.tenantId, t.taskId),
+    index('threads_tenant_project_idx')
+      .on(t.tenantId, t.projectId, t.lastMessageAt)
+      .where(sql`${t.kind} = 'project'`),
     check('threads_kind_known', sql`${t.kind} in ('task', 'project', 'direct', 'internal')`),
     check(
       'threads_task_shape',
       sql`(${t.kind} = 'task') = (${t.taskId} is not null) and (${t.kind} <> 'task' or ${t.projectId} is not null)`,
     ),
-    // Today every thread is a task's: the team reaches it with the task.
+    check(
+      'threads_conversation_shape',
+      sql`(${t.kind} <> 'project' or ${t.projectId} is not null) and (${t.kind} <> 'direct' or ${t.projectId} is null)
+        and (${t.kind} = 'task' or length(${t.title}) between 1 and 200)`,
+    ),
     ...walledPolicies('threads', 'team', teamRole, t.tenantId, {
-      select: sql`${t.taskId} in ${readableTaskIds}`,
-      insert: sql`${t.taskId} in ${readableTaskIds}`,
-      update: sql`${t.taskId} in ${readableTaskIds}`,
-      delete: sql`${t.taskId} in ${readableTaskIds}`,
+      select: sql`case ${t.kind}
+        when 'task' then ${t.taskId} in ${readableTaskIds}
+        when 'project' then ${teamReaches(t.projectId)}
+        else ${t.createdBy} = ${currentUser} or ${t.id} in ${participatingThreadIds} end`,
+      insert: sql`case ${t.kind}
+        when 'task' then ${t.taskId} in ${readableTaskIds}
+        when 'project' then ${teamReaches(t.projectId)} and ${isCurrentUser(t.createdBy)}
+        else ${isCurrentUser(t.createdBy)} and (${t.projectId} is null or ${teamReaches(t.projectId)}) end`,
+      update: sql`case ${t.kind}
+        when 'task' then ${t.taskId} in ${readableTaskIds}
+        when 'project' then ${teamReaches(t.projectId)}
+        else ${t.createdBy} = ${currentUser} or ${t.id} in ${participatingThreadIds} end`,
+      delete: sql`case ${t.kind}
+        when 'task' then ${t.taskId} in ${readableTaskIds}
+        when 'project' then ${teamReaches(t.projectId)} and (${actorIsAdmin} or ${t.createdBy} = ${currentUser})
+        else ${t.createdBy} = ${currentUser} end`,
     }),
     ...walledPolicies('threads', 'client', clientRole, t.tenantId, {
-      select: sql`${t.kind} = 'task' and ${t.taskId} in ${readableTaskIds}`,
+      select: sql`case ${t.kind}
+        when 'task' then ${t.taskId} in ${readableTaskIds}
+        when 'project' then ${t.id} in ${participatingThreadIds} and ${t.projectId} in ${readableProjectIds} and ${clientMay('messages')}
+        when 'direct' then ${t.id} in ${participatingThreadIds} and ${clientMay('messages')}
+        else false end`,
     }),
   ],
 );
 
 const readableThreadIds = sql`(select rth.id from app.threads rth)`;
 
+/** The threads of each kind this actor reads (the threads' own policies apply). */
+const readableTaskThreadIds = sql`(select rth.id from app.threads rth where rth.kind = 'task')`;
+const readableConversationIds = sql`(select rth.id from app.threads rth where rth.kind in ('project', 'direct'))`;
+const readableInternalThreadIds = sql`(select rth.id from app.threads rth where rth.kind = 'internal')`;
+
+/** The name the signed-in client goes by in a conversation: the one the agency chose. */
+const shownNameIn = (threadId: PgColumn) =>
+  sql`(select tp.shown_name from app.thread_participants tp where tp.tenant_id = ${currentTenant} and tp.thread_id = ${threadId} and tp.user_id = ${currentUser})`;
+
 /**
- * A message of a thread: a task's comment. Client-visible or internal; a deleted message keeps
- * its row as a marker (`deleted_at`, empty body). `author_name` is the name other clients see:
- * the team member's for the team, and for a client the agency's choice (their company's name),
- * set by the team when it shares the comment.
+ * A message of a thread: a task's comment, or a message of a conversation. A task's comments are
+ * client-visible or internal; in conversations every message is seen by everyone the thread shows
+ * it to (client-visible in project and direct threads, never in internal ones). A deleted message
+ * keeps its row as a marker (`deleted_at`, empty body). `author_name` is the name other clients
+ * see: the team member's name, and for a client the agency's choice (their company's name), set
+ * by the team when it shares a comment and taken from the participant row in conversations.
+ * `mentions` are the people the author addressed with `@`; `reply_to_id` the message answered.
  */
 export const messages = app.table(
   'messages',
@@ -290,6 +353,8 @@ export const messages = app.table(
     authorName: text('author_name'),
     body: text('body').notNull(),
     clientVisible: boolean('client_visible').notNull().default(false),
+    replyToId: uuid('reply_to_id'),
+    mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
     createdAt: createdAt(),
     editedAt: timestamp('edited_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
@@ -303,20 +368,33 @@ export const messages = app.table(
     }).onDelete('cascade'),
     // A person removed from the tenant leaves their messages (ON DELETE SET NULL (author_id), in the migration).
     foreignKey({ columns: [t.tenantId, t.authorId], foreignColumns: [users.tenantId, users.id] }),
+    // ON DELETE SET NULL (reply_to_id), in the migration (messages are not deleted, but threads are).
+    foreignKey({ columns: [t.tenantId, t.replyToId], foreignColumns: [t.tenantId, t.id] }),
     index('messages_tenant_thread_created_idx').on(t.tenantId, t.threadId, t.createdAt),
     check('messages_body_length', sql`length(${t.body}) <= 20000`),
     check('messages_deleted_empty', sql`${t.deletedAt} is null or ${t.body} = ''`),
+    check('messages_mentions_few', sql`cardinality(${t.mentions}) <= 50`),
+    // The team writes as itself: any visibility in task threads, client-visible in conversations
+    // with clients, internal in internal chats.
     ...walledPolicies('messages', 'team', teamRole, t.tenantId, {
       select: sql`${t.threadId} in ${readableThreadIds}`,
-      insert: sql`${t.threadId} in ${readableThreadIds} and ${isCurrentUser(t.authorId)}`,
+      insert: sql`${isCurrentUser(t.authorId)} and (${t.threadId} in ${readableTaskThreadIds}
+        or (${t.clientVisible} and ${t.threadId} in ${readableConversationIds})
+        or (not ${t.clientVisible} and ${t.threadId} in ${readableInternalThreadIds}))`,
       update: sql`${t.threadId} in ${readableThreadIds}`,
     }),
     // A client reads the client-visible messages of threads they can read, and their own. They
-    // write only their own, with `tasks.comment` on; sharing one with other clients is the team's.
+    // write only their own: on a task, internal until the team shares it, with `tasks.comment`;
+    // in a conversation, seen by its participants under the name the agency chose, with `messages`.
     ...walledPolicies('messages', 'client', clientRole, t.tenantId, {
       select: sql`${t.threadId} in ${readableThreadIds} and (${t.clientVisible} or ${t.authorId} = ${currentUser})`,
-      insert: sql`${isCurrentUser(t.authorId)} and not ${t.clientVisible} and ${t.threadId} in ${readableThreadIds} and ${clientMay('tasks.comment')}`,
-      update: sql`${isCurrentUser(t.authorId)} and ${t.threadId} in ${readableThreadIds} and ${clientMay('tasks.comment')}`,
+      insert: sql`${isCurrentUser(t.authorId)} and (
+        (not ${t.clientVisible} and ${t.threadId} in ${readableTaskThreadIds} and ${clientMay('tasks.comment')})
+        or (${t.clientVisible} and ${t.threadId} in ${readableConversationIds} and ${clientMay('messages')}
+          and ${t.authorName} is not distinct from ${shownNameIn(t.threadId)}))`,
+      update: sql`${isCurrentUser(t.authorId)} and (
+        (${t.threadId} in ${readableTaskThreadIds} and ${clientMay('tasks.comment')})
+        or (${t.threadId} in ${readableConversationIds} and ${clientMay('messages')}))`,
     }),
   ],
 );
