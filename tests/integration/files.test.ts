@@ -46,7 +46,8 @@ describe.each(drivers)('files on %s', (driver) => {
       name: string;
       folderId?: string | null;
       replaceFileId?: string | null;
-      projectId?: string;
+      /** null: none (a message's file goes where its thread lives). */
+      projectId?: string | null;
       taskId?: string | null;
       messageId?: string | null;
     },
@@ -58,7 +59,7 @@ describe.each(drivers)('files on %s', (driver) => {
     const registered = await registerUpload({
       ctx,
       input: {
-        projectId: place.projectId ?? tenant.projectId,
+        projectId: place.projectId === null ? null : (place.projectId ?? tenant.projectId),
         folderId: place.folderId ?? null,
         replaceFileId: place.replaceFileId ?? null,
         taskId: place.taskId ?? null,
@@ -505,5 +506,84 @@ describe.each(drivers)('files on %s', (driver) => {
       }),
       'forbidden',
     );
+  });
+
+  it('a direct conversation’s files belong to the thread; a discussion’s join its project’s files', async () => {
+    const core = testCore(t);
+    const tenant = await createTenant(t);
+    const admin = core.as(tenant.admin, siteOf(tenant));
+    const client = core.as(tenant.client, siteOf(tenant));
+    const direct = crypto.randomUUID();
+    const discussion = crypto.randomUUID();
+    await t.superuser(
+      `insert into app.threads (tenant_id, id, kind, title, created_by, project_id) values
+         ($1, $2, 'direct', 'Direct', $4, null), ($1, $3, 'project', 'Kick-off', $4, $5)`,
+      [tenant.id, direct, discussion, tenant.admin.userId, tenant.projectId],
+    );
+    for (const thread of [direct, discussion]) {
+      await t.superuser(
+        `insert into app.thread_participants (tenant_id, thread_id, user_id, shown_name) values
+           ($1, $2, $3, 'Admin'), ($1, $2, $4, 'Client company')`,
+        [tenant.id, thread, tenant.admin.userId, tenant.client.userId],
+      );
+    }
+    const clientMessage = crypto.randomUUID();
+    const teamMessage = crypto.randomUUID();
+    // Written without the messages' triggers (the bell and live events are not this test's
+    // subject), in one transaction on the single superuser session.
+    await t.superuser('begin');
+    await t.superuser('set local session_replication_role = replica');
+    await t.superuser(
+      `insert into app.messages (tenant_id, id, thread_id, author_id, author_name, body, client_visible) values
+         ($1, $2, $3, $4, 'Client company', 'Here it is', true), ($1, $5, $6, $7, 'Admin', 'The brief', true)`,
+      [tenant.id, clientMessage, direct, tenant.client.userId, teamMessage, discussion, tenant.admin.userId],
+    );
+    await t.superuser('commit');
+    const withoutProject = { projectId: null };
+    // The client's file on their own direct message: no project, read by both sides.
+    const theirs = await upload(core, tenant.client, tenant, {
+      ...withoutProject,
+      name: 'Direct.pdf',
+      messageId: clientMessage,
+    });
+    const [row] = await t.superuser<{ project_id: string | null }>(
+      'select project_id from app.files where id = $1',
+      [theirs.id],
+    );
+    expect(row?.project_id).toBeNull();
+    expect((await fileLink({ ctx: admin, input: { id: theirs.id } })).disposition).toBe('attachment');
+    expect((await fileLink({ ctx: client, input: { id: theirs.id } })).disposition).toBe('attachment');
+    // Another client of the agency, in no conversation, reads nothing of it.
+    const other = await addUser(t, tenant, { role: 'client', clientId: tenant.clientId });
+    await expectCoreError(
+      fileLink({ ctx: core.as(other.actor, siteOf(tenant)), input: { id: theirs.id } }),
+      'not_found',
+    );
+    // The team's file on a project discussion's message lands in the project's files.
+    const team = await upload(core, tenant.admin, tenant, {
+      ...withoutProject,
+      name: 'Brief.pdf',
+      messageId: teamMessage,
+    });
+    const [placed] = await t.superuser<{ project_id: string | null }>(
+      'select project_id::text from app.files where id = $1',
+      [team.id],
+    );
+    expect(placed?.project_id).toBe(tenant.projectId);
+    expect((await fileLink({ ctx: client, input: { id: team.id } })).disposition).toBe('attachment');
+    // A message named with another project is not there; the client's own rule still holds.
+    await expectCoreError(
+      uploadAllowance({
+        ctx: admin,
+        input: { projectId: crypto.randomUUID(), messageId: teamMessage, name: 'x.pdf', size: 1 },
+      }),
+      'not_found',
+    );
+    await expectCoreError(
+      uploadAllowance({ ctx: client, input: { messageId: teamMessage, name: 'x.pdf', size: 1 } }),
+      'forbidden',
+    );
+    // Neither a project nor a message: nowhere to go.
+    await expectCoreError(uploadAllowance({ ctx: admin, input: { name: 'x.pdf', size: 1 } }), 'validation');
   });
 });

@@ -4,20 +4,25 @@ import { isObjectKey } from '@foyer/storage';
 import { z } from 'zod';
 import { type Ctx, type Person, personOf, record, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { id, optionalId } from '../input';
+import { optionalId } from '../input';
 import { cleanName, FILE_NOT_FOUND, FOLDER_NOT_FOUND, PROJECT_NOT_FOUND, rows } from './common';
 
 const { files, fileVersions, folders, projects, tasks } = schema;
 
 /** Where an upload goes and what it is: the parts the browser may choose. */
 export const uploadPlaceInput = z.object({
-  projectId: id('project'),
+  /**
+   * The project whose files it joins. Optional with `messageId`: a message's file goes where its
+   * thread lives (the project of a task thread or discussion; none for a direct conversation or an
+   * internal chat without a project, whose files belong to the thread).
+   */
+  projectId: optionalId('project'),
   folderId: optionalId('folder'),
   /** Attach to a task of the project (the file still lives in the project's files). */
   taskId: optionalId('task'),
   /** Upload as the next version of this file. */
   replaceFileId: optionalId('file'),
-  /** Attach to a comment of a task of the project (the file follows the comment's visibility). */
+  /** Attach to a message: a task's comment (the file follows its visibility) or a conversation's. */
   messageId: optionalId('comment'),
   name: z.string('Name the file.').transform((raw, context) => {
     const name = cleanName(raw);
@@ -61,8 +66,50 @@ export function describeBytes(bytes: number): string {
   return unit === 0 ? `${value} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-/** Checks that `me` may put a file at `place`, reading what they may read; refuses otherwise. */
-async function checkPlace(tx: Tx, me: Person, place: UploadPlace): Promise<void> {
+/** The thread a message is in: its kind and project, read under `me`'s policies. */
+async function messageThread(
+  tx: Tx,
+  messageId: string,
+): Promise<{ kind: string; projectId: string | null; authorId: string | null } | undefined> {
+  const [found] = await rows<{ kind: string; project_id: string | null; author_id: string | null }>(
+    tx,
+    sql`select th.kind, th.project_id::text as project_id, m.author_id::text as author_id
+        from app.messages m join app.threads th on th.tenant_id = m.tenant_id and th.id = m.thread_id
+        where m.id = ${messageId}::uuid and m.deleted_at is null`,
+  );
+  return found ? { kind: found.kind, projectId: found.project_id, authorId: found.author_id } : undefined;
+}
+
+const MESSAGE_NOT_FOUND = 'That message doesn’t exist.';
+
+/**
+ * Checks that `me` may put a file at `place`, reading what they may read; refuses otherwise. A
+ * message's file without a project takes its thread's project (if it has one): the place returned
+ * is the one the file lands in.
+ */
+async function checkPlace(tx: Tx, me: Person, place: UploadPlace): Promise<UploadPlace> {
+  if (place.messageId) {
+    if (place.folderId || place.replaceFileId)
+      throw invalid({ messageId: 'A message’s file goes with the message.' });
+    const thread = await messageThread(tx, place.messageId);
+    if (!thread || (place.projectId !== null && thread.projectId !== place.projectId))
+      throw new CoreError('not_found', place.projectId ? 'That comment doesn’t exist.' : MESSAGE_NOT_FOUND);
+    if (me.kind === 'client' && thread.authorId !== me.userId)
+      throw new CoreError('forbidden', 'You can attach files to your own messages only.');
+    if (thread.projectId === null) {
+      // A direct conversation's files (or a project-less internal chat's) belong to the thread:
+      // its participants see them, the policies decide who may add one.
+      if (place.taskId) throw invalid({ taskId: 'A conversation’s file goes with its message.' });
+      if (me.kind === 'client') {
+        const permissions = await permissionsOf(tx, me);
+        if (thread.kind !== 'direct' || !permissions.includes('messages'))
+          throw new CoreError('forbidden', NO_UPLOADS);
+      }
+      return { ...place, projectId: null };
+    }
+    place = { ...place, projectId: thread.projectId };
+  }
+  if (!place.projectId) throw invalid({ projectId: 'Choose where the file goes.' });
   const [project] = await tx
     .select({ id: projects.id, status: projects.status })
     .from(projects)
@@ -70,33 +117,12 @@ async function checkPlace(tx: Tx, me: Person, place: UploadPlace): Promise<void>
   if (!project) throw new CoreError('not_found', PROJECT_NOT_FOUND);
   if (project.status === 'archived') throw new CoreError('forbidden', ARCHIVED);
   if (me.kind === 'client') {
-    const [person] = await rows<{ permissions: string[] }>(
-      tx,
-      sql`select permissions from app.users where id = ${me.userId}::uuid and status = 'active'`,
-    );
-    if (!person?.permissions.includes('files.upload')) throw new CoreError('forbidden', NO_UPLOADS);
-    // A client's upload lands at the top of the project, internal (or on a comment of their own);
+    if (!(await permissionsOf(tx, me)).includes('files.upload')) throw new CoreError('forbidden', NO_UPLOADS);
+    // A client's upload lands at the top of the project, internal (or on a message of their own);
     // the team files it.
     if (place.folderId || place.taskId || place.replaceFileId) throw new CoreError('forbidden', NO_UPLOADS);
+    return place;
   }
-  if (place.messageId) {
-    if (place.folderId || place.replaceFileId)
-      throw invalid({ messageId: 'A comment’s file goes with the comment.' });
-    const [message] = await rows<{ id: string }>(
-      tx,
-      sql`select m.id::text as id from app.messages m join app.threads th on th.tenant_id = m.tenant_id and th.id = m.thread_id
-          where m.id = ${place.messageId}::uuid and m.deleted_at is null and th.project_id = ${place.projectId}::uuid`,
-    );
-    if (!message) throw new CoreError('not_found', 'That comment doesn’t exist.');
-    if (me.kind === 'client') {
-      const [own] = await rows<{ id: string }>(
-        tx,
-        sql`select id::text as id from app.messages where id = ${place.messageId}::uuid and author_id = ${me.userId}::uuid`,
-      );
-      if (!own) throw new CoreError('forbidden', 'You can attach files to your own comments only.');
-    }
-  }
-  if (me.kind === 'client') return;
   if (place.folderId) {
     const [folder] = await tx
       .select({ id: folders.id })
@@ -118,6 +144,15 @@ async function checkPlace(tx: Tx, me: Person, place: UploadPlace): Promise<void>
       .where(and(eq(files.id, place.replaceFileId), eq(files.projectId, place.projectId)));
     if (!file) throw new CoreError('not_found', FILE_NOT_FOUND);
   }
+  return place;
+}
+
+async function permissionsOf(tx: Tx, me: Person): Promise<string[]> {
+  const [person] = await rows<{ permissions: string[] }>(
+    tx,
+    sql`select permissions from app.users where id = ${me.userId}::uuid and status = 'active'`,
+  );
+  return person?.permissions ?? [];
 }
 
 export interface UploadAllowance {
@@ -138,8 +173,7 @@ export async function uploadAllowance({
   input: z.input<typeof uploadPlaceInput>;
 }): Promise<UploadAllowance> {
   const me = personOf(ctx);
-  const place = parseUpload(uploadPlaceInput, input);
-  await transact(ctx, ({ tx }) => checkPlace(tx, me, place));
+  const place = await transact(ctx, ({ tx }) => checkPlace(tx, me, parseUpload(uploadPlaceInput, input)));
   const room = await system.storage.room(ctx.deps.db, me.tenantId);
   const roomBytes = Math.max(0, room.limitBytes - room.bytes);
   // A cap of 0 stops uploads altogether, an empty file too.
@@ -182,10 +216,10 @@ export async function registerUpload({
   input: z.input<typeof registerUploadInput>;
 }): Promise<{ id: string; version: number }> {
   const me = personOf(ctx);
-  const upload = parseUpload(registerUploadInput, input);
+  const parsed = parseUpload(registerUploadInput, input);
   return transact(ctx, async (txCtx) => {
     const { tx } = txCtx;
-    await checkPlace(tx, me, upload);
+    const upload = { ...parsed, ...(await checkPlace(tx, me, parsed)) };
     const facts = {
       tenantId: me.tenantId,
       name: upload.name,
@@ -228,10 +262,12 @@ export async function registerUpload({
       );
       result = { id: fileId, version: 1 };
     } else {
-      const [project] = await tx
-        .select({ shared: projects.filesVisibleByDefault })
-        .from(projects)
-        .where(eq(projects.id, upload.projectId));
+      const [project] = upload.projectId
+        ? await tx
+            .select({ shared: projects.filesVisibleByDefault })
+            .from(projects)
+            .where(eq(projects.id, upload.projectId))
+        : [];
       const [person] = await rows<{ name: string }>(
         tx,
         sql`select name from app.users where id = ${me.userId}::uuid`,
