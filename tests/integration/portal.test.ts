@@ -123,7 +123,7 @@ describe.each(drivers)('portal on %s', (driver) => {
       overdueCount: 0,
       recentPayments: [],
     });
-    expect(await portalNav({ ctx })).toEqual({ invoices: true });
+    expect(await portalNav({ ctx })).toEqual({ invoices: true, messages: true });
     expect(dash.welcome).toEqual({ text: null });
 
     const project = await clientProject({ ctx, input: { projectId: tenant.projectId } });
@@ -219,7 +219,7 @@ describe.each(drivers)('portal on %s', (driver) => {
     expect(narrow.reviewsWaiting).toBeNull();
     expect(narrow.invoicesOutstanding).toBeNull();
     expect(narrow.invoices).toBeNull();
-    expect(await portalNav({ ctx: core.as(noTasks.actor) })).toEqual({ invoices: false });
+    expect(await portalNav({ ctx: core.as(noTasks.actor) })).toEqual({ invoices: false, messages: false });
     const project = await clientProject({
       ctx: core.as(noTasks.actor),
       input: { projectId: tenant.projectId },

@@ -52,6 +52,8 @@ declare global {
       timeZone?: string | null;
       /** A client's header links beyond Home (by their permissions); null or absent otherwise. */
       portalNav?: PortalNav | null;
+      /** Unread messages over a signed-in person's conversations (the header's Messages link). */
+      unreadMessages?: number;
     }
   }
 }

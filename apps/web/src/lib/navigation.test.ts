@@ -7,6 +7,7 @@ describe('navFor', () => {
       'Dashboard',
       'Projects',
       'My tasks',
+      'Messages',
       'Reviews',
       'Clients',
       'Invoices',
@@ -19,14 +20,27 @@ describe('navFor', () => {
       'Dashboard',
       'Projects',
       'My tasks',
+      'Messages',
       'Reviews',
       'Account',
     ]);
     expect(navFor('staff').find((i) => i.label === 'Reviews')?.href).toBe('/admin/reviews');
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
     // A client's areas follow their permissions.
-    expect(navFor('client', { invoices: false }).map((i) => i.label)).toEqual(['Home', 'Account']);
-    expect(navFor('client', { invoices: true }).map((i) => i.label)).toEqual(['Home', 'Invoices', 'Account']);
+    expect(navFor('client', { invoices: false, messages: false }).map((i) => i.label)).toEqual(['Home', 'Account']);
+    expect(navFor('client', { invoices: true, messages: false }).map((i) => i.label)).toEqual([
+      'Home',
+      'Invoices',
+      'Account',
+    ]);
+    expect(navFor('client', { invoices: false, messages: true }).map((i) => i.label)).toEqual([
+      'Home',
+      'Messages',
+      'Account',
+    ]);
+    // Messages carries the unread count, for the team and for clients.
+    expect(navFor('staff', null, 3).find((i) => i.label === 'Messages')?.count).toBe(3);
+    expect(navFor('client', { invoices: false, messages: true }, 2).find((i) => i.href === '/messages')?.count).toBe(2);
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/board');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/invoices');

@@ -3,6 +3,8 @@ import type { PortalNav, SignedInUser } from '@foyer/core';
 export interface NavItem {
   href: string;
   label: string;
+  /** A count shown beside the label (unread messages); none when 0 or absent. */
+  count?: number;
 }
 
 /** The admins' settings pages, in the order of their tabs. */
@@ -18,12 +20,17 @@ export const SETTINGS = [
 
 /**
  * The header's links for a role: nothing is linked that the person cannot open. A client's areas
- * follow their permissions (`areas`, from the page chrome).
+ * follow their permissions (`areas`, from the page chrome); Messages carries the unread count.
  */
-export function navFor(role: SignedInUser['role'], areas: PortalNav | null = null): NavItem[] {
+export function navFor(
+  role: SignedInUser['role'],
+  areas: PortalNav | null = null,
+  unreadMessages = 0,
+): NavItem[] {
   if (role === 'client') {
     return [
       { href: '/', label: 'Home' },
+      ...(areas?.messages ? [{ href: '/messages', label: 'Messages', count: unreadMessages }] : []),
       ...(areas?.invoices ? [{ href: '/invoices', label: 'Invoices' }] : []),
       { href: '/account', label: 'Account' },
     ];
@@ -32,6 +39,7 @@ export function navFor(role: SignedInUser['role'], areas: PortalNav | null = nul
     { href: '/admin', label: 'Dashboard' },
     { href: '/admin/projects', label: 'Projects' },
     { href: '/admin/tasks', label: 'My tasks' },
+    { href: '/admin/messages', label: 'Messages', count: unreadMessages },
     { href: '/admin/reviews', label: 'Reviews' },
     ...(role === 'admin'
       ? [

@@ -178,6 +178,8 @@ export async function clientDashboard({ ctx }: { ctx: Ctx }): Promise<ClientDash
 /** The areas beyond Home that the client's header links to: only those their permissions open. */
 export interface PortalNav {
   invoices: boolean;
+  /** Conversations: the client's `messages` permission. */
+  messages: boolean;
 }
 
 /** What the client's header needs on every page, read under their own row's policy. */
@@ -185,7 +187,7 @@ export async function portalNav({ ctx }: { ctx: Ctx }): Promise<PortalNav> {
   const me = clientOf(ctx);
   return transact(ctx, async (ctx) => {
     const self = await selfOf(ctx, me);
-    return { invoices: self.permissions.includes('invoices') };
+    return { invoices: self.permissions.includes('invoices'), messages: self.permissions.includes('messages') };
   });
 }
 

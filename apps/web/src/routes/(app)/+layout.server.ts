@@ -8,6 +8,8 @@ export const load: LayoutServerLoad = async (event) => {
   // Reading the path makes this load run again on every navigation, so the bell's count is
   // fresh on each page (and after every enhanced form, which invalidates all loads).
   void event.url.pathname;
+  // Live events (a message elsewhere, a thread read) refresh the counts without a navigation.
+  event.depends('app:chrome');
   const chrome = await chromeFor(event.locals);
   return { user: { name: user.name, email: user.email, role: user.role }, ...chrome };
 };
