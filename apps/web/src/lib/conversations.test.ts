@@ -53,7 +53,10 @@ describe('matchPeople', () => {
 
 describe('insertMention and mentionedIds', () => {
   it('replaces the query with the name and keeps only mentions still in the text', () => {
-    expect(insertMention('Hi @No how', 3, 6, 'Nora Green')).toEqual({ text: 'Hi @Nora Green how', caret: 15 });
+    expect(insertMention('Hi @No how', 3, 6, 'Nora Green')).toEqual({
+      text: 'Hi @Nora Green how',
+      caret: 15,
+    });
     expect(insertMention('@s', 0, 2, 'Sam')).toEqual({ text: '@Sam ', caret: 5 });
     const picked = [
       { id: '1', name: 'Nora Green' },

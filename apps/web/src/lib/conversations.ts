@@ -101,7 +101,10 @@ export function excerpt(text: string, max = 140): string {
 }
 
 /** Whether the reader is close enough to the bottom of a scroller that new messages should keep them there. */
-export function nearBottom(scroller: { scrollTop: number; scrollHeight: number; clientHeight: number }, slack = 80): boolean {
+export function nearBottom(
+  scroller: { scrollTop: number; scrollHeight: number; clientHeight: number },
+  slack = 80,
+): boolean {
   return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= slack;
 }
 

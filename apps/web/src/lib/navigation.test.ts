@@ -27,7 +27,10 @@ describe('navFor', () => {
     expect(navFor('staff').find((i) => i.label === 'Reviews')?.href).toBe('/admin/reviews');
     expect(navFor('client').map((i) => i.href)).not.toContain('/admin');
     // A client's areas follow their permissions.
-    expect(navFor('client', { invoices: false, messages: false }).map((i) => i.label)).toEqual(['Home', 'Account']);
+    expect(navFor('client', { invoices: false, messages: false }).map((i) => i.label)).toEqual([
+      'Home',
+      'Account',
+    ]);
     expect(navFor('client', { invoices: true, messages: false }).map((i) => i.label)).toEqual([
       'Home',
       'Invoices',
@@ -40,7 +43,9 @@ describe('navFor', () => {
     ]);
     // Messages carries the unread count, for the team and for clients.
     expect(navFor('staff', null, 3).find((i) => i.label === 'Messages')?.count).toBe(3);
-    expect(navFor('client', { invoices: false, messages: true }, 2).find((i) => i.href === '/messages')?.count).toBe(2);
+    expect(
+      navFor('client', { invoices: false, messages: true }, 2).find((i) => i.href === '/messages')?.count,
+    ).toBe(2);
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/branding');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/settings/board');
     expect(navFor('staff').map((i) => i.href)).not.toContain('/admin/invoices');

@@ -1,4 +1,11 @@
-import { type Ctx, type PortalNav, pageChrome, portalNav, type Theme, unreadConversations } from '@foyer/core';
+import {
+  type Ctx,
+  type PortalNav,
+  pageChrome,
+  portalNav,
+  type Theme,
+  unreadConversations,
+} from '@foyer/core';
 
 /** What the signed-in page chrome shows: the bell's count, the person's theme and time zone, a preview's banner. */
 export interface Chrome {
