@@ -3,6 +3,7 @@ import {
   assignStaff,
   CoreError,
   getProject,
+  listConversations,
   projectAssignables,
   projectAudience,
   unassignClient,
@@ -30,7 +31,16 @@ export const load: PageServerLoad = async (event) => {
   const [choices, audience] = isAdmin
     ? await Promise.all([projectAssignables({ ctx }), projectAudience({ ctx, input: { projectId } })])
     : [null, null];
-  return { ...detail, choices, audience, isAdmin, created: event.url.searchParams.has('created') };
+  const discussions = await listConversations({ ctx, input: { kind: 'project', projectId } });
+  return {
+    ...detail,
+    choices,
+    audience,
+    isAdmin,
+    discussions,
+    now: ctx.deps.now(),
+    created: event.url.searchParams.has('created'),
+  };
 };
 
 /** Which panel an answer belongs to, so it is shown beside the right form. */
