@@ -11,5 +11,5 @@ export const load: LayoutServerLoad = async (event) => {
   // Live events (a message elsewhere, a thread read) refresh the counts without a navigation.
   event.depends('app:chrome');
   const chrome = await chromeFor(event.locals);
-  return { user: { name: user.name, email: user.email, role: user.role }, ...chrome };
+  return { user: { id: user.id, name: user.name, email: user.email, role: user.role }, ...chrome };
 };
