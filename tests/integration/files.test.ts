@@ -571,6 +571,11 @@ describe.each(drivers)('files on %s', (driver) => {
     );
     expect(placed?.project_id).toBe(tenant.projectId);
     expect((await fileLink({ ctx: client, input: { id: team.id } })).disposition).toBe('attachment');
+    // It is listed in the project's files area, for the team and for the client in the discussion.
+    for (const ctx of [admin, client]) {
+      const area = await listFiles({ ctx, input: { projectId: tenant.projectId, everywhere: true } });
+      expect(area.files.find((f) => f.id === team.id)?.discussionId).toBe(discussion);
+    }
     // A message named with another project is not there; the client's own rule still holds.
     await expectCoreError(
       uploadAllowance({

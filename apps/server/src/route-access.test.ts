@@ -470,6 +470,18 @@ describe('route access', () => {
       `insert into app.threads (tenant_id, kind, project_id, task_id) values ($1, 'task', $2, $2)`,
       [a.id, PARAMS.id],
     );
+    // A discussion of the sample project with the same id, with the admin, the staff member and
+    // the client in it: the conversation pages answer everyone their groups let in.
+    await t.superuser(
+      `insert into app.threads (tenant_id, id, kind, title, project_id, created_by)
+       values ($1, $2, 'project', 'Route access discussion', $2, $3)`,
+      [a.id, PARAMS.id, a.admin.userId],
+    );
+    await t.superuser(
+      `insert into app.thread_participants (tenant_id, thread_id, user_id, shown_name)
+       values ($1, $2, $3, 'Admin'), ($1, $2, $4, 'Staff'), ($1, $2, $5, 'Client company')`,
+      [a.id, PARAMS.id, a.admin.userId, staff.userId, a.client.userId],
+    );
     await t.superuser(
       `insert into app.milestones (tenant_id, id, project_id, name, client_visible) values ($1, $2, $2, 'Route access milestone', true)`,
       [a.id, PARAMS.id],

@@ -122,6 +122,11 @@ export interface FileRow {
   /** A short-lived link to its thumbnail (images), or null. */
   thumbnailUrl: string | null;
   preview: PreviewKind | null;
+  /**
+   * Attached to a message of a project discussion: that conversation's id. Such a file is seen by
+   * whoever sees its message (it has no client-visible switch of its own) and stays where it is.
+   */
+  discussionId: string | null;
 }
 
 export interface FolderRow {
@@ -156,11 +161,23 @@ async function clientPermissions(tx: Tx, me: Person): Promise<readonly string[]>
   return row?.permissions ?? [];
 }
 
+/** The project discussion a file's message belongs to (task comments' files have none). */
+const discussionOf = sql`(select th.id::text from app.messages dm
+  join app.threads th on th.tenant_id = dm.tenant_id and th.id = dm.thread_id
+  where dm.tenant_id = f.tenant_id and dm.id = f.message_id and th.kind = 'project')`;
+
+/**
+ * Files of the files area: the project's own, and those shared in its discussions (a task
+ * comment's files are listed with the comment).
+ */
+const inFilesArea = sql`(f.message_id is null or f.message_id in (select dm.id from app.messages dm
+  join app.threads th on th.tenant_id = dm.tenant_id and th.id = dm.thread_id where th.kind = 'project'))`;
+
 const fileColumns = (me: Person) => {
   const team = me.kind !== 'client';
   return sql`f.id::text as id, f.name, f.content_type, f.size::float8 as size, f.version, f.client_visible,
     f.folder_id::text as folder_id, f.task_id::text as task_id, f.created_at, f.updated_at,
-    (f.uploaded_by = ${me.userId}::uuid) as own, f.thumbnail_key,
+    (f.uploaded_by = ${me.userId}::uuid) as own, f.thumbnail_key, ${discussionOf} as discussion_id,
     ${
       team
         ? sql`coalesce(u.name, f.uploader_name) as uploader_name, coalesce(u.role = 'client', false) as from_client`
@@ -188,6 +205,7 @@ interface RawFile {
   thumbnail_key: string | null;
   uploader_name: string | null;
   from_client: boolean;
+  discussion_id: string | null;
 }
 
 /** A same-origin, short-lived link to a thumbnail, signed once its row was read under the policies. */
@@ -222,6 +240,7 @@ const toFileRow = (ctx: Ctx, row: RawFile): FileRow => ({
   own: row.own,
   thumbnailUrl: thumbnailUrl(ctx, row.thumbnail_key, row.name),
   preview: previewKind(row.content_type),
+  discussionId: row.discussion_id ?? null,
 });
 
 const ORDER: Record<FileSort, ReturnType<typeof sql>> = {
@@ -250,7 +269,8 @@ function groupFilter(group: FileGroup | null) {
  * A project's files area, one folder at a time (or the whole project when searching by name):
  * its folders and files, sorted, filtered, 50 to a page. The database decides what is there: a
  * client reads only the files shared with them and their own uploads, and the folders on the way
- * to those; staff reach only their projects'. Comments' attachments are listed with their comments.
+ * to those; staff reach only their projects'. Files shared in the project's discussions are listed
+ * (where their messages are seen); task comments' attachments are listed with their comments.
  */
 export async function listFiles({
   ctx,
@@ -297,7 +317,7 @@ export async function listFiles({
         ? sql`true`
         : sql`f.client_visible = ${options.visibility === 'visible'}`;
     const task = options.taskId ? sql`f.task_id = ${options.taskId}::uuid` : sql`true`;
-    const where = sql`f.project_id = ${project.id}::uuid and f.message_id is null and ${place} and ${search} and ${task}
+    const where = sql`f.project_id = ${project.id}::uuid and ${inFilesArea} and ${place} and ${search} and ${task}
       and ${groupFilter(options.group)} and ${visibility}`;
     const [count] = await rows<{ n: number }>(
       tx,
