@@ -84,6 +84,8 @@ export interface TaskThread {
   comments: CommentItem[];
   /** Whether this viewer may post: the team always, a client with `tasks.comment`. */
   canPost: boolean;
+  /** The task's thread, whose live events the page follows; null before its first comment. */
+  threadId: string | null;
 }
 
 interface TaskRef {
@@ -252,7 +254,7 @@ export async function taskThread({
     const threadId = await threadOf(ctx, task.id);
     const comments = threadId ? await commentsOf(ctx, me, threadId) : [];
     const canPost = isTeam(me) || (threadId !== null && (await clientMayComment(ctx, me)));
-    return { comments, canPost };
+    return { comments, canPost, threadId };
   });
 }
 

@@ -7,6 +7,7 @@ import {
   getMessage,
   markThreadRead,
   postMessage,
+  REACTIONS,
   removeParticipant,
   renameConversation,
   toggleReaction,
@@ -135,7 +136,13 @@ const messageActions = {
   react: async ({ locals, request }: ThreadEvent) => {
     const form = await readForm(request);
     const id = field(form, 'messageId');
-    const emoji = field(form, 'emoji');
+    const emoji = REACTIONS.find((known) => known === field(form, 'emoji'));
+    if (!emoji)
+      return fieldFailure(
+        { emoji: 'Choose one of the reactions.' },
+        { convoAction: 'react' as ConvoAction, messageId: id },
+        'Choose one of the reactions.',
+      );
     try {
       await toggleReaction({ ctx: locals.ctx, input: { id, emoji } });
     } catch (cause) {
