@@ -551,6 +551,12 @@ describe.each(drivers)('files on %s', (driver) => {
       [theirs.id],
     );
     expect(row?.project_id).toBeNull();
+    // The message's readers hear of the new file live.
+    const changed = await t.superuser<{ n: number }>(
+      `select count(*)::int as n from app.realtime_events where message_id = $1 and kind = 'message.changed'`,
+      [clientMessage],
+    );
+    expect(changed[0]?.n).toBe(1);
     expect((await fileLink({ ctx: admin, input: { id: theirs.id } })).disposition).toBe('attachment');
     expect((await fileLink({ ctx: client, input: { id: theirs.id } })).disposition).toBe('attachment');
     // Another client of the agency, in no conversation, reads nothing of it.

@@ -8,6 +8,7 @@ import {
 import { redirect } from '@sveltejs/kit';
 import { isKind } from '$lib/conversations';
 import { coreErrorToFail } from '$lib/server/errors';
+import { person } from '$lib/server/session';
 import { field, readForm, trimmed } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,6 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export const load: PageServerLoad = async ({ locals, url }) => {
   const { ctx } = locals;
+  const me = person(locals).user.id;
   const rawKind = url.searchParams.get('kind');
   const kind: ConversationKind = isKind(rawKind) ? rawKind : 'project';
   const rawProject = url.searchParams.get('project') ?? '';
@@ -41,7 +43,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     kind,
     projectId: project?.id ?? null,
     projects: projects.map(({ id, name }) => ({ id, name })),
-    candidates,
+    // The one starting it is in it already.
+    candidates: candidates?.filter((chip) => chip.id !== me) ?? null,
   };
 };
 
