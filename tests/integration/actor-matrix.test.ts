@@ -255,6 +255,8 @@ const ownEvents = {
   ],
   A: ['notification@A', 'thread.joined:th:P-talk@A', 'thread.read:th:P-talk@A'],
   B: ['notification@B', 'thread.joined:th:dm-B@B', 'thread.read:th:dm-B@B'],
+  D: ['thread.joined:th:P-talk@D'],
+  E: ['thread.joined:th:dm-B@E'],
 };
 
 /** Events of th:P-visible's client-visible comments (msg-B-shared was shared after it was posted). */
@@ -2176,16 +2178,17 @@ const spec: Record<string, TableSpec> = {
   thread_participants: {
     key: ['thread_id', 'user_id'],
     label: (r, f) => `${f.name(r.thread_id)}/${f.name(r.user_id)}`,
-    // Who takes part in a conversation. Each person reads their own rows (the threads' policies
-    // look here), admins and the worker every row; the team adds and removes people in the
-    // threads it reads. Clients read only their own rows (everyone in a thread reads its people
-    // from threads.people) and write none.
+    // Who takes part in a conversation. Each person reads their own rows, admins and the worker
+    // every row; the team adds and removes people in the threads it reads. Clients read only their
+    // own rows (everyone in a thread reads its people from threads.people) and write none.
     select: {
       admin: [
         'th:P-talk/A',
+        'th:P-talk/D',
         'th:P-talk/S1',
         'th:P-talk/admin',
         'th:dm-B/B',
+        'th:dm-B/E',
         'th:dm-B/admin',
         'th:team/S1',
         'th:team/admin',
@@ -2195,14 +2198,16 @@ const spec: Record<string, TableSpec> = {
       clientA: ['th:P-talk/A'],
       clientB: ['th:dm-B/B'],
       clientC: [],
-      clientD: [],
-      clientE: [],
+      clientD: ['th:P-talk/D'],
+      clientE: ['th:dm-B/E'],
       clientF: [],
       worker: [
         'th:P-talk/A',
+        'th:P-talk/D',
         'th:P-talk/S1',
         'th:P-talk/admin',
         'th:dm-B/B',
+        'th:dm-B/E',
         'th:dm-B/admin',
         'th:team/S1',
         'th:team/admin',
@@ -2414,8 +2419,8 @@ const spec: Record<string, TableSpec> = {
       clientA: [...ownEvents.A, ...threadEvents.A],
       clientB: [...ownEvents.B, ...threadEvents.B],
       clientC: threadEvents.C,
-      clientD: [],
-      clientE: [],
+      clientD: ownEvents.D,
+      clientE: ownEvents.E,
       clientF: [],
       worker: [],
       adminU: [
@@ -2457,9 +2462,10 @@ const spec: Record<string, TableSpec> = {
     label: (r, f) => f.name(r.id),
     // A task's thread goes with the task: the team reaches it with the task, a client while it
     // reads the task. A project discussion goes with its project for the team (admins all, staff
-    // their projects'); a client reads it while taking part, reading the project, with `messages`.
-    // Direct and internal threads are their people's and their maker's (admins included); a client
-    // reads the direct ones it takes part in, with `messages`, and never an internal one.
+    // their projects'); a client reads it while taking part, reading the project, with `messages`
+    // (D takes part in th:P-talk but reads no project; E in th:dm-B, without `messages`).
+    // Direct and internal threads only their people and their maker read (admins no more than
+    // staff); a client reads the direct ones it takes part in, with `messages`, never an internal one.
     select: {
       admin: [
         'th:P-archived',

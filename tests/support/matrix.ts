@@ -67,14 +67,15 @@ import {
  *            `co:Y-B/B`; the worker's record of one notification from gw:stripe, `ev:stripe`
  *   conversations (each thread's `people` written with its participants, clients shown by their
  *            company's name): `th:P-talk`, a project discussion on P made by the admin
- *            (addTenantConversation's), with the admin, A (joined after the first message) and S1;
- *            messages msg-talk-admin (the admin's, with the admin's 👍 and A's ❤️) and msg-talk-A
- *            (A's, under X's name). `th:dm-B`, a direct thread the admin made with B: msg-dm-admin
- *            (with the attachment `f:dm-att`, no project, and its version `fv:dm-att`) and B's
- *            reply msg-dm-B. `th:team`, an internal chat the admin made with S1: msg-chat-admin.
- *            Read marks: the admin's and A's on th:P-talk, as themselves; and the marks the
- *            message_posted trigger keeps for the people it emails (S1 on th:P-talk and th:team,
- *            B and the admin on th:dm-B; the notices and emails it queued are removed)
+ *            (addTenantConversation's), with the admin, A (joined after the first message), S1
+ *            and D (who reads no project; joined last); messages msg-talk-admin (the admin's, with
+ *            the admin's 👍 and A's ❤️) and msg-talk-A (A's, under X's name). `th:dm-B`, a direct
+ *            thread the admin made with B and E (who lacks `messages`): msg-dm-admin (with the
+ *            attachment `f:dm-att`, no project, and its version `fv:dm-att`) and B's reply
+ *            msg-dm-B. `th:team`, an internal chat the admin made with S1: msg-chat-admin. Read
+ *            marks: the admin's and A's on th:P-talk, as themselves; and the marks the
+ *            message_posted trigger keeps for the people it emails (S1 on th:P-talk and th:team, B
+ *            and the admin on th:dm-B; the notices and emails it queued are removed)
  *   live events as the triggers publish them for every message, reaction, participant, read mark
  *            and notification above, of both tenants, one of each kind per thread, message and
  *            person (`message.posted:th:P-talk#msg-talk-A`, `thread.read:th:team@S1`, …)
@@ -628,7 +629,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
         kind: 'direct',
         title: 'dm-B',
         createdBy: admin.userId,
-        people: [taking(admin, 'Admin'), taking(B, shownB, true)],
+        people: [taking(admin, 'Admin'), taking(B, shownB, true), taking(E, shownB, true)],
       },
       {
         tenantId,
@@ -651,6 +652,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       .values([
         joins('th:dm-B', admin, 'Admin'),
         joins('th:dm-B', B, shownB),
+        joins('th:dm-B', E, shownB),
         joins('th:team', admin, 'Admin'),
         joins('th:team', S1, 'S1'),
       ]);
@@ -712,6 +714,28 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
           values (${tenantId}, ${talk.messageId}, ${A.userId}, '❤️')`,
     ),
   );
+  // D joins the discussion last, so no message told D of it (D reads no project, so not the
+  // discussion either).
+  await withActor(t.handle.db, admin, async (tx) => {
+    await tx
+      .update(schema.threads)
+      .set({
+        people: [
+          taking(admin, 'Admin'),
+          taking(A, talk.clientShownName, true),
+          taking(S1, 'S1'),
+          taking(D, talk.clientShownName, true),
+        ],
+      })
+      .where(sql`${schema.threads.id} = ${talk.threadId}`);
+    await tx.insert(schema.threadParticipants).values({
+      tenantId,
+      threadId: talk.threadId,
+      userId: D.userId,
+      shownName: talk.clientShownName,
+      addedBy: admin.userId,
+    });
+  });
   // What the clients' comments, B's decision and the conversations' messages told people (the
   // triggers' notices and emails) is not fixture data: their own tests cover it, and a queued
   // email would reach other tests' deliveries. The read marks of the people emailed stay.
