@@ -41,6 +41,25 @@ CREATE TABLE "app"."thread_participants" (
 );
 --> statement-breakpoint
 ALTER TABLE "app"."thread_participants" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+-- The conversations the signed-in person takes part in, for the threads' policies: a plain
+-- SECURITY INVOKER function, so its query runs under the caller's own policies (their own
+-- participant rows) and PostgreSQL's rewriter does not see app.thread_participants inside the
+-- threads' policies (whose participant policies read the threads: a subquery would be refused
+-- as recursive).
+CREATE FUNCTION app.participating_threads()
+RETURNS uuid[]
+LANGUAGE sql STABLE SET search_path = ''
+AS $$
+  SELECT coalesce(array_agg(tp.thread_id), '{}')
+  FROM app.thread_participants tp
+  WHERE tp.tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid
+    AND tp.user_id = nullif(current_setting('app.user_id', true), '')::uuid
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION app.participating_threads() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.participating_threads() TO foyer_team, foyer_client;
+--> statement-breakpoint
 CREATE TABLE "app"."thread_reads" (
 	"tenant_id" uuid NOT NULL,
 	"thread_id" uuid NOT NULL,
@@ -136,7 +155,7 @@ ALTER POLICY "messages_client_update" ON "app"."messages" TO foyer_client USING 
 ALTER POLICY "threads_team_select" ON "app"."threads" TO foyer_team USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))
-        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) end);--> statement-breakpoint
+        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" = any((select app.participating_threads())::uuid[]) end);--> statement-breakpoint
 ALTER POLICY "threads_team_insert" ON "app"."threads" TO foyer_team WITH CHECK ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))) and "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid)
@@ -144,18 +163,18 @@ ALTER POLICY "threads_team_insert" ON "app"."threads" TO foyer_team WITH CHECK (
 ALTER POLICY "threads_team_update" ON "app"."threads" TO foyer_team USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))
-        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) end) WITH CHECK ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
+        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" = any((select app.participating_threads())::uuid[]) end) WITH CHECK ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))
-        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) end);--> statement-breakpoint
+        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" = any((select app.participating_threads())::uuid[]) end);--> statement-breakpoint
 ALTER POLICY "threads_team_delete" ON "app"."threads" TO foyer_team USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))) and ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid))
         else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) end);--> statement-breakpoint
 ALTER POLICY "threads_client_select" ON "app"."threads" TO foyer_client USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
-        when 'project' then "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) and "app"."threads"."project_id" in (select p.id from app.projects p) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
-        when 'direct' then "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
+        when 'project' then "app"."threads"."id" = any((select app.participating_threads())::uuid[]) and "app"."threads"."project_id" in (select p.id from app.projects p) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
+        when 'direct' then "app"."threads"."id" = any((select app.participating_threads())::uuid[]) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
         else false end);
 --> statement-breakpoint
 ALTER TABLE app.thread_participants FORCE ROW LEVEL SECURITY;
@@ -440,7 +459,6 @@ BEGIN
     INSERT INTO app.thread_reads (tenant_id, thread_id, user_id, read_at, emailed_at)
     SELECT NEW.tenant_id, NEW.thread_id, told.id, NULL, now() FROM told
     ON CONFLICT (tenant_id, user_id, thread_id) DO UPDATE SET emailed_at = now()
-    RETURNING user_id
   ), bell AS (
     INSERT INTO app.notifications (tenant_id, user_id, event, title, body, link)
     SELECT NEW.tenant_id, told.id, 'message-new',
@@ -449,7 +467,6 @@ BEGIN
       v_excerpt,
       CASE WHEN told.role = 'client' THEN '/messages/' || NEW.thread_id ELSE '/admin/messages/' || NEW.thread_id END
     FROM told
-    RETURNING user_id
   )
   INSERT INTO app.outbox (tenant_id, template, user_id, event, vars)
   SELECT NEW.tenant_id, 'message-new', told.id, 'message-new',

@@ -112,6 +112,7 @@ export type {
   TenantSite,
   UploadRules,
 } from './context';
+export * from './conversations/index';
 export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
 export {
   actingAs,

@@ -83,7 +83,6 @@ BEGIN
     INSERT INTO app.thread_reads (tenant_id, thread_id, user_id, read_at, emailed_at)
     SELECT NEW.tenant_id, NEW.thread_id, told.id, NULL, now() FROM told
     ON CONFLICT (tenant_id, user_id, thread_id) DO UPDATE SET emailed_at = now()
-    RETURNING user_id
   ), bell AS (
     INSERT INTO app.notifications (tenant_id, user_id, event, title, body, link)
     SELECT NEW.tenant_id, told.id, 'message-new',
@@ -92,7 +91,6 @@ BEGIN
       v_excerpt,
       CASE WHEN told.role = 'client' THEN '/messages/' || NEW.thread_id ELSE '/admin/messages/' || NEW.thread_id END
     FROM told
-    RETURNING user_id
   )
   INSERT INTO app.outbox (tenant_id, template, user_id, event, vars)
   SELECT NEW.tenant_id, 'message-new', told.id, 'message-new',
