@@ -51,7 +51,7 @@ const team: readonly MatrixActor[] = ['admin', 'staffS1', 'staffS2', 'worker', '
 const clients: readonly MatrixActor[] = ['clientA', 'clientB', 'clientC', 'clientD', 'clientE', 'clientF'];
 
 /**
- * Outcomes of one write: `ok` for the actors named, and for everyone else what follows from their
+ * Outcomes of one write: `ok` for the actors named, and for participantsOfT else what follows from their
  * role: `denied` without a grant, otherwise a policy's refusal (`rls` for a new row, `none` for an
  * existing row out of reach). The other tenant's admin holds the team's grants. `also` sets cases
  * by hand.
@@ -130,6 +130,19 @@ const adminsOnly = (rows: Reads, adminU: Reads): Record<MatrixActor, Reads> =>
     admin: rows,
     adminU,
   }) as Record<MatrixActor, Reads>;
+
+/** Every participant row of T, as the team reads them. */
+const participantsOfT = [
+  'th:P-talk/A',
+  'th:P-talk/D',
+  'th:P-talk/S1',
+  'th:P-talk/admin',
+  'th:dm-B/B',
+  'th:dm-B/E',
+  'th:dm-B/admin',
+  'th:team/S1',
+  'th:team/admin',
+];
 
 const NOTIFY_RULE =
   "A client notifies only themselves (notifications_client_insert): what a client's act tells others " +
@@ -414,7 +427,7 @@ const spec: Record<string, TableSpec> = {
       clientD: ['X'],
       clientE: ['Y'],
       clientF: ['X'],
-      // Through the people it addresses mail to (users_team_select lets the worker read everyone).
+      // Through the people it addresses mail to (users_team_select lets the worker read participantsOfT).
       worker: ['X', 'Y', 'Z'],
       adminU: ['U:X'],
     },
@@ -1468,7 +1481,7 @@ const spec: Record<string, TableSpec> = {
   sessions: {
     key: ['tenant_id', 'user_id'],
     label: (r, f) => f.name(r.user_id),
-    // One's own; admins see and end everyone's.
+    // One's own; admins see and end participantsOfT's.
     select: {
       admin: ['A', 'B', 'S1', 'admin'],
       staffS1: ['S1'],
@@ -1514,7 +1527,7 @@ const spec: Record<string, TableSpec> = {
   task_statuses: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
-    // Board columns: everyone in the tenant reads them (a client sees its task's column name).
+    // Board columns: participantsOfT in the tenant reads them (a client sees its task's column name).
     select: everyoneInT(['done', 'todo'], ['U:todo']),
     insert: [
       {
@@ -2178,40 +2191,21 @@ const spec: Record<string, TableSpec> = {
   thread_participants: {
     key: ['thread_id', 'user_id'],
     label: (r, f) => `${f.name(r.thread_id)}/${f.name(r.user_id)}`,
-    // Who takes part in a conversation. Each person reads their own rows, admins and the worker
-    // every row; the team adds and removes people in the threads it reads. Clients read only their
-    // own rows (everyone in a thread reads its people from threads.people) and write none.
+    // Who takes part in a conversation. The team reads who takes part in which (not what is said:
+    // that is the threads' and messages'), and adds and removes people in the threads it reads.
+    // Clients read only their own rows (participantsOfT in a thread reads its people from
+    // threads.people) and write none.
     select: {
-      admin: [
-        'th:P-talk/A',
-        'th:P-talk/D',
-        'th:P-talk/S1',
-        'th:P-talk/admin',
-        'th:dm-B/B',
-        'th:dm-B/E',
-        'th:dm-B/admin',
-        'th:team/S1',
-        'th:team/admin',
-      ],
-      staffS1: ['th:P-talk/S1', 'th:team/S1'],
-      staffS2: [],
+      admin: participantsOfT,
+      staffS1: participantsOfT,
+      staffS2: participantsOfT,
       clientA: ['th:P-talk/A'],
       clientB: ['th:dm-B/B'],
       clientC: [],
       clientD: ['th:P-talk/D'],
       clientE: ['th:dm-B/E'],
       clientF: [],
-      worker: [
-        'th:P-talk/A',
-        'th:P-talk/D',
-        'th:P-talk/S1',
-        'th:P-talk/admin',
-        'th:dm-B/B',
-        'th:dm-B/E',
-        'th:dm-B/admin',
-        'th:team/S1',
-        'th:team/admin',
-      ],
+      worker: participantsOfT,
       adminU: ['U:th:P-talk/U:A', 'U:th:P-talk/U:admin'],
     },
     insert: [
@@ -2240,12 +2234,11 @@ const spec: Record<string, TableSpec> = {
     ],
     update: [
       {
-        // Staff reach only their own participant rows (the SELECT policy), so only an admin renames
-        // someone else in a discussion.
+        // The project's staff keep its discussion's people; S2 reads no discussion of P.
         target: 'th:P-talk/A, shown under another name',
         where: (f) => ({ ...T(f), thread_id: f.id['th:P-talk'], user_id: f.id.A }),
         set: () => ({ shown_name: 'Renamed' }),
-        expect: writes('update', ['admin'], TEAM_ONLY),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
       },
       {
         target: 'th:P-talk/S1, shown under another name',
@@ -2258,7 +2251,7 @@ const spec: Record<string, TableSpec> = {
       {
         target: 'th:P-talk/A (A taken out of the discussion)',
         where: (f) => ({ ...T(f), thread_id: f.id['th:P-talk'], user_id: f.id.A }),
-        expect: writes('delete', ['admin'], TEAM_ONLY),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
       },
       {
         target: 'th:team/S1 (S1 leaves the chat)',
@@ -2656,7 +2649,7 @@ const spec: Record<string, TableSpec> = {
   users: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
-    // Admins and the worker everyone; staff the team and the clients on their projects; a client
+    // Admins and the worker participantsOfT; staff the team and the clients on their projects; a client
     // only itself.
     select: {
       admin: ['A', 'B', 'C', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
