@@ -51,7 +51,7 @@ const team: readonly MatrixActor[] = ['admin', 'staffS1', 'staffS2', 'worker', '
 const clients: readonly MatrixActor[] = ['clientA', 'clientB', 'clientC', 'clientD', 'clientE', 'clientF'];
 
 /**
- * Outcomes of one write: `ok` for the actors named, and for participantsOfT else what follows from their
+ * Outcomes of one write: `ok` for the actors named, and for everyone else what follows from their
  * role: `denied` without a grant, otherwise a policy's refusal (`rls` for a new row, `none` for an
  * existing row out of reach). The other tenant's admin holds the team's grants. `also` sets cases
  * by hand.
@@ -427,7 +427,7 @@ const spec: Record<string, TableSpec> = {
       clientD: ['X'],
       clientE: ['Y'],
       clientF: ['X'],
-      // Through the people it addresses mail to (users_team_select lets the worker read participantsOfT).
+      // Through the people it addresses mail to (users_team_select lets the worker read everyone).
       worker: ['X', 'Y', 'Z'],
       adminU: ['U:X'],
     },
@@ -1481,7 +1481,7 @@ const spec: Record<string, TableSpec> = {
   sessions: {
     key: ['tenant_id', 'user_id'],
     label: (r, f) => f.name(r.user_id),
-    // One's own; admins see and end participantsOfT's.
+    // One's own; admins see and end everyone's.
     select: {
       admin: ['A', 'B', 'S1', 'admin'],
       staffS1: ['S1'],
@@ -1527,7 +1527,7 @@ const spec: Record<string, TableSpec> = {
   task_statuses: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
-    // Board columns: participantsOfT in the tenant reads them (a client sees its task's column name).
+    // Board columns: everyone in the tenant reads them (a client sees its task's column name).
     select: everyoneInT(['done', 'todo'], ['U:todo']),
     insert: [
       {
@@ -2193,7 +2193,7 @@ const spec: Record<string, TableSpec> = {
     label: (r, f) => `${f.name(r.thread_id)}/${f.name(r.user_id)}`,
     // Who takes part in a conversation. The team reads who takes part in which (not what is said:
     // that is the threads' and messages'), and adds and removes people in the threads it reads.
-    // Clients read only their own rows (participantsOfT in a thread reads its people from
+    // Clients read only their own rows (everyone in a thread reads its people from
     // threads.people) and write none.
     select: {
       admin: participantsOfT,
@@ -2649,7 +2649,7 @@ const spec: Record<string, TableSpec> = {
   users: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
-    // Admins and the worker participantsOfT; staff the team and the clients on their projects; a client
+    // Admins and the worker everyone; staff the team and the clients on their projects; a client
     // only itself.
     select: {
       admin: ['A', 'B', 'C', 'D', 'E', 'F', 'S1', 'S2', 'admin'],
