@@ -17,6 +17,7 @@ import {
 } from '@foyer/core';
 import { type ActingAs, sql, type Tx, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgFailure } from '../support/assert';
 import { addUser, countAs, expectCoreError, siteOf, testCore } from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant, type TenantFixture } from '../support/tenants';
@@ -225,6 +226,52 @@ describe.each(drivers)('conversations on %s', (driver) => {
     );
     // Staff not in it do not read it, though they reach the client.
     await expectCoreError(getConversation({ ctx: w.staffCtx, input: { id } }), 'not_found');
+  });
+
+  it('staff on the project start and manage discussions; a thread keeps its kind and project', async () => {
+    const w = await world();
+    const { id } = await startConversation({
+      ctx: w.staffCtx,
+      input: {
+        kind: 'project',
+        title: 'Staff-led',
+        projectId: w.tenant.projectId,
+        people: [w.tenant.client.userId, w.tenant.admin.userId],
+      },
+    });
+    const forClient = await getConversation({ ctx: w.client, input: { id } });
+    expect(forClient.people.map((p) => p.name).sort()).toEqual([
+      'Admin',
+      `Client of ${w.tenant.slug}`,
+      'Sam Staff',
+    ]);
+    await removeParticipant({ ctx: w.staffCtx, input: { threadId: id, userId: w.tenant.client.userId } });
+    await expectCoreError(getConversation({ ctx: w.client, input: { id } }), 'not_found');
+    // Turning a discussion into a direct thread (no project) would show it elsewhere: refused.
+    const failure = await pgFailure(
+      as(w.staff.actor, (tx) =>
+        tx.execute(sql`update app.threads set kind = 'direct', project_id = null where id = ${id}::uuid`),
+      ),
+    );
+    expect(failure.message).toMatch(/keeps its kind/);
+  });
+
+  it('a client taken off the project hears nothing more of its discussion', async () => {
+    const w = await world();
+    const { id } = await startConversation({
+      ctx: w.admin,
+      input: { kind: 'project', title: 'Pricing', projectId: w.tenant.projectId, people: [w.olive.id] },
+    });
+    await t.superuser('delete from app.project_clients where tenant_id = $1 and user_id = $2', [
+      w.tenant.id,
+      w.olive.id,
+    ]);
+    await postMessage({
+      ctx: w.admin,
+      input: { threadId: id, body: 'Our margin here is 60 percent', mentions: [w.olive.id] },
+    });
+    expect(await countAs(t, `select 1 from app.notifications where user_id = '${w.olive.id}'`)).toBe(0);
+    expect(await countAs(t, `select 1 from app.outbox where user_id = '${w.olive.id}'`)).toBe(0);
   });
 
   it('unread counts follow read marks; a message of one’s own is read', async () => {

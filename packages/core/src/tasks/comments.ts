@@ -81,11 +81,11 @@ export interface CommentAttachment {
 }
 
 export interface TaskThread {
+  /** The task's thread, whose live events the page listens for; null when it has none yet. */
+  threadId: string | null;
   comments: CommentItem[];
   /** Whether this viewer may post: the team always, a client with `tasks.comment`. */
   canPost: boolean;
-  /** The task's thread, whose live events the page follows; null before its first comment. */
-  threadId: string | null;
 }
 
 interface TaskRef {
@@ -254,7 +254,7 @@ export async function taskThread({
     const threadId = await threadOf(ctx, task.id);
     const comments = threadId ? await commentsOf(ctx, me, threadId) : [];
     const canPost = isTeam(me) || (threadId !== null && (await clientMayComment(ctx, me)));
-    return { comments, canPost, threadId };
+    return { threadId, comments, canPost };
   });
 }
 

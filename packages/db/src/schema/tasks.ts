@@ -392,7 +392,7 @@ export const messages = app.table(
     ...walledPolicies('messages', 'client', clientRole, t.tenantId, {
       select: sql`${t.threadId} in ${readableThreadIds} and (${t.clientVisible} or ${t.authorId} = ${currentUser})`,
       insert: sql`${isCurrentUser(t.authorId)} and (
-        (not ${t.clientVisible} and ${t.threadId} in ${readableTaskThreadIds} and ${clientMay('tasks.comment')})
+        (not ${t.clientVisible} and ${t.authorName} is null and ${t.threadId} in ${readableTaskThreadIds} and ${clientMay('tasks.comment')})
         or (${t.clientVisible} and ${t.threadId} in ${readableConversationIds} and ${clientMay('messages')}
           and ${t.authorName} is not distinct from ${shownNameIn(t.threadId)}))`,
       update: sql`${isCurrentUser(t.authorId)} and (
