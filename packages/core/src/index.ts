@@ -112,6 +112,9 @@ export type {
   TenantSite,
   UploadRules,
 } from './context';
+export { purgeLiveEvents } from './conversations/live-events';
+export type { Typing } from './conversations/typing';
+export { typingAs, typingInput } from './conversations/typing';
 export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
 export {
   actingAs,
