@@ -78,11 +78,21 @@ function parseJson(payload: string): Record<string, unknown> | null {
   }
 }
 
-/** Session checks in flight at once during a heartbeat, so 5,000 streams do not flood the pool. */
-const SESSION_CHECKS_AT_ONCE = 4;
+/** Session checks in flight at once, so a tick's share of 5,000 streams does not take the pool. */
+const SESSION_CHECKS_AT_ONCE = 2;
 
-/** A new person's presence is beaten this soon, not at the next heartbeat. */
-const PRESENCE_SOON_MS = 1_000;
+/**
+ * A heartbeat is spread over this many ticks: each stream belongs to one slice, pinged and its
+ * session checked on its tick, so 5,000 streams cost a steady trickle, not a burst that delays
+ * the events behind it.
+ */
+const HEARTBEAT_SLICES = 25;
+
+/**
+ * A new person's presence is beaten this soon rather than at the next round (the beat writes
+ * every present person, so new streams are gathered first).
+ */
+const PRESENCE_SOON_MS = 5_000;
 
 /**
  * This node's live delivery, one per server process. It LISTENs on the channels the database's
@@ -104,6 +114,9 @@ export class RealtimeHub {
   private starting: Promise<void> | null = null;
   private unlisten: (() => Promise<void>)[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
+  /** Each open stream's heartbeat slice, and its tenant for the session check. */
+  private readonly slices = new Map<LiveStream, { slice: number; tenantId: string }>();
+  private ticks = 0;
   private presenceSoon: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -122,7 +135,7 @@ export class RealtimeHub {
     this.starting ??= (async () => {
       this.unlisten.push(await this.db.listen(system.realtime.EVENTS_CHANNEL, (p) => this.onEvent(p)));
       this.unlisten.push(await this.db.listen(system.realtime.TYPING_CHANNEL, (p) => this.onTyping(p)));
-      this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs);
+      this.heartbeat = setInterval(() => void this.tick(), this.heartbeatMs / HEARTBEAT_SLICES);
       this.heartbeat.unref();
     })();
     return this.starting;
@@ -142,15 +155,14 @@ export class RealtimeHub {
       this.beatPresenceSoon();
     }
     listener.streams.add(stream);
+    // Its first ping comes a whole heartbeat after it opened.
+    this.slices.set(stream, { slice: this.ticks % HEARTBEAT_SLICES, tenantId: actor.tenantId });
     return () => this.detach(actor, stream);
   }
 
   /** How many streams are open on this node. */
   get streamCount(): number {
-    let count = 0;
-    for (const tenant of this.listeners.values())
-      for (const listener of tenant.values()) count += listener.streams.size;
-    return count;
+    return this.slices.size;
   }
 
   /**
@@ -183,10 +195,12 @@ export class RealtimeHub {
     for (const tenant of this.listeners.values())
       for (const listener of tenant.values()) for (const stream of listener.streams) stream.end();
     this.listeners.clear();
+    this.slices.clear();
     if (this.starting) await this.beatPresence([]);
   }
 
   private detach(actor: Person, stream: LiveStream): void {
+    this.slices.delete(stream);
     const tenant = this.listeners.get(actor.tenantId);
     const listener = tenant?.get(actor.userId);
     if (!tenant || !listener) return;
@@ -274,22 +288,24 @@ export class RealtimeHub {
     return yes;
   }
 
-  /** Every heartbeat: a ping on each stream, streams of ended sessions closed, presence beaten. */
-  private async beat(): Promise<void> {
+  /**
+   * One tick: the streams of this tick's slice get their ping and have their sessions checked
+   * (each stream once per heartbeat, spread over it rather than all at once); once per round,
+   * this node's presence is beaten.
+   */
+  private async tick(): Promise<void> {
+    const slot = this.ticks++ % HEARTBEAT_SLICES;
+    if (slot === 0) void this.beatPresence(this.present());
     const sessions = new Map<string, { tenantId: string; streams: LiveStream[] }>();
-    for (const [tenantId, tenant] of this.listeners) {
-      for (const listener of tenant.values()) {
-        for (const stream of listener.streams) {
-          stream.send(PING_FRAME);
-          const key = `${tenantId}:${stream.sessionId}`;
-          const entry = sessions.get(key) ?? { tenantId, streams: [] };
-          entry.streams.push(stream);
-          sessions.set(key, entry);
-        }
-      }
+    for (const [stream, { slice, tenantId }] of this.slices) {
+      if (slice !== slot) continue;
+      stream.send(PING_FRAME);
+      const key = `${tenantId}:${stream.sessionId}`;
+      const entry = sessions.get(key) ?? { tenantId, streams: [] };
+      entry.streams.push(stream);
+      sessions.set(key, entry);
     }
-    this.forgetOldTyping();
-    await this.beatPresence(this.present());
+    if (slot === 0) this.forgetOldTyping();
     const queue = [...sessions.values()];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
