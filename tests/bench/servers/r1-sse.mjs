@@ -20,8 +20,8 @@ const app = createApp({ config, db, pages, log, core: createDeps(config, db), re
 const server = createAdaptorServer({ fetch: app.fetch });
 announce({ url: await listenOnLoopback(server), headers: { Host: `${ctx.tenant.slug}.localhost` } });
 onStop(async () => {
+  // Ends every stream first; the server would otherwise wait on them.
   await realtime.close();
-  server.closeAllConnections();
   server.close();
   await db.close();
 });

@@ -38,7 +38,7 @@ function lastEventId(c: Context<AppEnv>): number | null | 'invalid' {
 }
 
 /** The signed-in person of a tenant-host request, or null (the access guard answered already). */
-function personOf(c: Context<AppEnv>): { person: Person; sessionId: string } | null {
+function signedInPerson(c: Context<AppEnv>): { person: Person; sessionId: string } | null {
   const session = c.get('session');
   const actor = session?.actor;
   if (!session || !actor || actor.kind === 'apikey') return null;
@@ -129,7 +129,7 @@ function openStream(sessionId: string) {
  */
 export function mountRealtime(app: Hono<AppEnv>, core: Deps, hub: RealtimeHub, log: Logger): void {
   app.get(EVENTS_PATH, access('signed-in'), async (c) => {
-    const who = personOf(c);
+    const who = signedInPerson(c);
     if (!who) return c.text('Sign in first.', 401);
     const last = lastEventId(c);
     if (last === 'invalid') return c.text('Last-Event-ID must be an event id.', 400);
@@ -156,7 +156,7 @@ export function mountRealtime(app: Hono<AppEnv>, core: Deps, hub: RealtimeHub, l
   });
 
   app.post(TYPING_PATH, access('signed-in'), async (c) => {
-    const who = personOf(c);
+    const who = signedInPerson(c);
     const site = c.get('site');
     if (!who || site.kind !== 'tenant') return c.text('Sign in first.', 401);
     const text = await c.req.text();
