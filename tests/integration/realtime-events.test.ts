@@ -205,6 +205,17 @@ describe.each(drivers)('live events on %s', (driver) => {
     expect(platform.status).toBe(404);
   });
 
+  it('answers HEAD without holding a stream', async () => {
+    const before = hub.streamCount;
+    const response = await app.request(`http://${host}/events`, {
+      method: 'HEAD',
+      headers: { host, cookie: await cookieOf(tenant.client) },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(hub.streamCount).toBe(before);
+  });
+
   it('refuses a Last-Event-ID that is not an event id', async () => {
     const response = await app.request(`http://${host}/events`, {
       headers: { host, cookie: await cookieOf(tenant.client), 'last-event-id': '12; drop' },

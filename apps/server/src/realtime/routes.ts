@@ -30,6 +30,8 @@ const STREAM_HEADERS = {
 
 const EVENT_ID = /^\d{1,15}$/;
 
+const encoder = new TextEncoder();
+
 /** The last event id a page heard: Last-Event-ID on a reconnect, `?last=` on a page's first connect. */
 function lastEventId(c: Context<AppEnv>): number | null | 'invalid' {
   const raw = c.req.header('last-event-id') ?? c.req.query('last');
@@ -50,7 +52,6 @@ function signedInPerson(c: Context<AppEnv>): { person: Person; sessionId: string
  * come. Ends when the browser goes, the session ends or the node shuts down.
  */
 function openStream(sessionId: string) {
-  const encoder = new TextEncoder();
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let ended = false;
   let onEnd = () => {};
@@ -133,6 +134,8 @@ export function mountRealtime(app: Hono<AppEnv>, core: Deps, hub: RealtimeHub, l
     if (!who) return c.text('Sign in first.', 401);
     const last = lastEventId(c);
     if (last === 'invalid') return c.text('Last-Event-ID must be an event id.', 400);
+    // Hono answers HEAD with GET's handler and drops the body: no stream is held for it.
+    if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: STREAM_HEADERS });
     await hub.start();
     const live = openStream(who.sessionId);
     const detach = hub.attach(who.person, live.stream);
