@@ -31,7 +31,8 @@ export const sse = {
  * @property {number} rssBeforeMiB  the server's resident memory before the first stream
  * @property {number} rssAfterMiB  with every stream open
  * @property {number} bytesPerStream  (after − before) / streams
- * @property {number} posted
+ * @property {number} posted  counted, after `warmup` posts that are not
+ * @property {number} warmup
  * @property {number} delivered  stream deliveries seen (posted × people when nothing is lost)
  * @property {number} p50Ms  from the post's acknowledged commit to arrival
  * @property {number} p99Ms
@@ -149,7 +150,7 @@ const quantile = (sorted, q) =>
 async function holdAndPost(target, people, headersOf, threads, post, { messages, rate }) {
   const url = new URL(target.url);
   const agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
-  /** @type {Map<string, { sent: number, committed: number }>} when each post was sent, and acknowledged */
+  /** @type {Map<string, { sent: number, committed: number, warmup: boolean }>} when each post was sent, and acknowledged */
   const posts = new Map();
   /** @type {{ message: string, at: number }[]} every delivery of a post, on any stream */
   const arrivals = [];
@@ -201,10 +202,13 @@ async function holdAndPost(target, people, headersOf, threads, post, { messages,
     const connectSeconds = (performance.now() - started) / 1000;
     const rssAfter = rssBytes(target.pid);
 
+    // The first second of posts warms the server up (its pool's connections and prepared
+    // statements, the first presence beat of everyone) and is not counted.
+    const warmup = rate;
     const expected = [];
     const interval = 1000 / rate;
     const first = performance.now();
-    for (let n = 0; n < messages; n++) {
+    for (let n = 0; n < warmup + messages; n++) {
       const wait = first + n * interval - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const thread = threads[(n * 7919) % threads.length];
@@ -212,7 +216,7 @@ async function holdAndPost(target, people, headersOf, threads, post, { messages,
       const messageId = randomUUID();
       const sent = performance.now();
       await post(thread, messageId);
-      posts.set(messageId, { sent, committed: performance.now() });
+      posts.set(messageId, { sent, committed: performance.now(), warmup: n < warmup });
       expected.push(thread.users.length);
     }
     const deliveries = expected.reduce((sum, n) => sum + n, 0);
@@ -222,7 +226,7 @@ async function holdAndPost(target, people, headersOf, threads, post, { messages,
     }
     const ours = arrivals.flatMap(({ message, at }) => {
       const post = posts.get(message);
-      return post ? [{ fromSend: at - post.sent, fromCommit: at - post.committed }] : [];
+      return post && !post.warmup ? [{ fromSend: at - post.sent, fromCommit: at - post.committed }] : [];
     });
     const sorted = ours.map((a) => a.fromCommit).sort((a, b) => a - b);
     const sortedFromSend = ours.map((a) => a.fromSend).sort((a, b) => a - b);
@@ -233,6 +237,7 @@ async function holdAndPost(target, people, headersOf, threads, post, { messages,
       rssAfterMiB: rssAfter / 1024 / 1024,
       bytesPerStream: (rssAfter - rssBefore) / people.length,
       posted: messages,
+      warmup,
       delivered: ours.length,
       p50Ms: quantile(sorted, 0.5),
       p99Ms: quantile(sorted, 0.99),
@@ -340,7 +345,8 @@ export function sseSection(result) {
 Measured in the same run, on the same bench database (\`tests/bench/sse.mjs\`). The harness seeds
 one client person per stream, ${sse.people} to a conversation (project discussions), each with a session,
 then holds one \`/events\` stream per person from one process (raw \`node:http\`) while it posts
-messages into the conversations at ${result.rate} a second, spread over all of them. Latency runs from
+messages into the conversations at ${result.rate} a second, spread over all of them; the first second of
+posts warms the server up and is not counted. Latency runs from
 the post's acknowledged commit to its arrival on each participant's stream (p50, p99, max; it can
 be a little negative when the stream hears first), and "p99 from send" from just before the post
 was sent, its commit included; "post" is the post's own round trip.
