@@ -189,6 +189,14 @@ describe.each(drivers)('live events on %s', (driver) => {
     const own = await client.nextOf('message.posted');
     expect(JSON.parse(own.event.data).message).toBe(messageId);
     expect(own.before.map((e) => e.event)).not.toContain('typing');
+    // A team member is shown by their own name.
+    expect((await typing(tenant.admin, JSON.stringify({ thread: conversation }))).status).toBe(204);
+    const { event: adminTyping } = await client.nextOf('typing');
+    expect(JSON.parse(adminTyping.data)).toEqual({
+      thread: conversation,
+      user: tenant.admin.userId,
+      name: 'Admin',
+    });
     await admin.close();
     await client.close();
   });
