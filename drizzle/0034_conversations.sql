@@ -41,6 +41,25 @@ CREATE TABLE "app"."thread_participants" (
 );
 --> statement-breakpoint
 ALTER TABLE "app"."thread_participants" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+-- The conversations the signed-in person takes part in, for the threads' policies: a plain
+-- SECURITY INVOKER function, so its query runs under the caller's own policies (their own
+-- participant rows) and PostgreSQL's rewriter does not see app.thread_participants inside the
+-- threads' policies (whose participant policies read the threads: a subquery would be refused
+-- as recursive).
+CREATE FUNCTION app.participating_threads()
+RETURNS uuid[]
+LANGUAGE sql STABLE SET search_path = ''
+AS $$
+  SELECT coalesce(array_agg(tp.thread_id), '{}')
+  FROM app.thread_participants tp
+  WHERE tp.tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid
+    AND tp.user_id = nullif(current_setting('app.user_id', true), '')::uuid
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION app.participating_threads() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.participating_threads() TO foyer_team, foyer_client;
+--> statement-breakpoint
 CREATE TABLE "app"."thread_reads" (
 	"tenant_id" uuid NOT NULL,
 	"thread_id" uuid NOT NULL,
@@ -90,7 +109,7 @@ CREATE POLICY "realtime_events_team_select" ON "app"."realtime_events" AS PERMIS
         else "app"."realtime_events"."thread_id" in (select rth.id from app.threads rth) and ("app"."realtime_events"."message_id" is null or "app"."realtime_events"."message_id" in (select rm.id from app.messages rm)) end);--> statement-breakpoint
 CREATE POLICY "realtime_events_client_select" ON "app"."realtime_events" AS PERMISSIVE FOR SELECT TO "foyer_client" USING ("app"."realtime_events"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case when "app"."realtime_events"."user_id" is not null then "app"."realtime_events"."user_id" = (select nullif(current_setting('app.user_id', true), '')::uuid)
         else "app"."realtime_events"."thread_id" in (select rth.id from app.threads rth) and ("app"."realtime_events"."message_id" is null or "app"."realtime_events"."message_id" in (select rm.id from app.messages rm)) end);--> statement-breakpoint
-CREATE POLICY "thread_participants_team_select" ON "app"."thread_participants" AS PERMISSIVE FOR SELECT TO "foyer_team" USING ("app"."thread_participants"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ("app"."thread_participants"."user_id" = (select nullif(current_setting('app.user_id', true), '')::uuid) or (select current_setting('app.role', true)) = 'admin' or (select current_setting('app.role', true)) = 'worker'));--> statement-breakpoint
+CREATE POLICY "thread_participants_team_select" ON "app"."thread_participants" AS PERMISSIVE FOR SELECT TO "foyer_team" USING ("app"."thread_participants"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid));--> statement-breakpoint
 CREATE POLICY "thread_participants_team_insert" ON "app"."thread_participants" AS PERMISSIVE FOR INSERT TO "foyer_team" WITH CHECK ("app"."thread_participants"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and "app"."thread_participants"."thread_id" in (select rth.id from app.threads rth));--> statement-breakpoint
 CREATE POLICY "thread_participants_team_update" ON "app"."thread_participants" AS PERMISSIVE FOR UPDATE TO "foyer_team" USING ("app"."thread_participants"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and "app"."thread_participants"."thread_id" in (select rth.id from app.threads rth)) WITH CHECK ("app"."thread_participants"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and "app"."thread_participants"."thread_id" in (select rth.id from app.threads rth));--> statement-breakpoint
 CREATE POLICY "thread_participants_team_delete" ON "app"."thread_participants" AS PERMISSIVE FOR DELETE TO "foyer_team" USING ("app"."thread_participants"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and "app"."thread_participants"."thread_id" in (select rth.id from app.threads rth));--> statement-breakpoint
@@ -125,7 +144,7 @@ ALTER POLICY "messages_team_insert" ON "app"."messages" TO foyer_team WITH CHECK
         or ("app"."messages"."client_visible" and "app"."messages"."thread_id" in (select rth.id from app.threads rth where rth.kind in ('project', 'direct')))
         or (not "app"."messages"."client_visible" and "app"."messages"."thread_id" in (select rth.id from app.threads rth where rth.kind = 'internal'))));--> statement-breakpoint
 ALTER POLICY "messages_client_insert" ON "app"."messages" TO foyer_client WITH CHECK ("app"."messages"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and "app"."messages"."author_id" = (select nullif(current_setting('app.user_id', true), '')::uuid) and (
-        (not "app"."messages"."client_visible" and "app"."messages"."thread_id" in (select rth.id from app.threads rth where rth.kind = 'task') and coalesce((select 'tasks.comment' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false))
+        (not "app"."messages"."client_visible" and "app"."messages"."author_name" is null and "app"."messages"."thread_id" in (select rth.id from app.threads rth where rth.kind = 'task') and coalesce((select 'tasks.comment' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false))
         or ("app"."messages"."client_visible" and "app"."messages"."thread_id" in (select rth.id from app.threads rth where rth.kind in ('project', 'direct')) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
           and "app"."messages"."author_name" is not distinct from (select tp.shown_name from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.thread_id = "app"."messages"."thread_id" and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))));--> statement-breakpoint
 ALTER POLICY "messages_client_update" ON "app"."messages" TO foyer_client USING ("app"."messages"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and "app"."messages"."author_id" = (select nullif(current_setting('app.user_id', true), '')::uuid) and (
@@ -136,7 +155,7 @@ ALTER POLICY "messages_client_update" ON "app"."messages" TO foyer_client USING 
 ALTER POLICY "threads_team_select" ON "app"."threads" TO foyer_team USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))
-        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) end);--> statement-breakpoint
+        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" = any((select app.participating_threads())::uuid[]) end);--> statement-breakpoint
 ALTER POLICY "threads_team_insert" ON "app"."threads" TO foyer_team WITH CHECK ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))) and "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid)
@@ -144,18 +163,18 @@ ALTER POLICY "threads_team_insert" ON "app"."threads" TO foyer_team WITH CHECK (
 ALTER POLICY "threads_team_update" ON "app"."threads" TO foyer_team USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))
-        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) end) WITH CHECK ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
+        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" = any((select app.participating_threads())::uuid[]) end) WITH CHECK ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)))
-        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) end);--> statement-breakpoint
+        else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) or "app"."threads"."id" = any((select app.participating_threads())::uuid[]) end);--> statement-breakpoint
 ALTER POLICY "threads_team_delete" ON "app"."threads" TO foyer_team USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
         when 'project' then ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."project_id" in (select ps.project_id from app.project_staff ps where ps.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and ps.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid))) and ((select current_setting('app.role', true)) = 'admin' or "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid))
         else "app"."threads"."created_by" = (select nullif(current_setting('app.user_id', true), '')::uuid) end);--> statement-breakpoint
 ALTER POLICY "threads_client_select" ON "app"."threads" TO foyer_client USING ("app"."threads"."tenant_id" = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and case "app"."threads"."kind"
         when 'task' then "app"."threads"."task_id" in (select rt.id from app.tasks rt)
-        when 'project' then "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) and "app"."threads"."project_id" in (select p.id from app.projects p) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
-        when 'direct' then "app"."threads"."id" in (select tp.thread_id from app.thread_participants tp where tp.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and tp.user_id = (select nullif(current_setting('app.user_id', true), '')::uuid)) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
+        when 'project' then "app"."threads"."id" = any((select app.participating_threads())::uuid[]) and "app"."threads"."project_id" in (select p.id from app.projects p) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
+        when 'direct' then "app"."threads"."id" = any((select app.participating_threads())::uuid[]) and coalesce((select 'messages' = any(u.permissions) from app.users u where u.tenant_id = (select nullif(current_setting('app.tenant_id', true), '')::uuid) and u.id = (select nullif(current_setting('app.user_id', true), '')::uuid) and u.status = 'active'), false)
         else false end);
 --> statement-breakpoint
 ALTER TABLE app.thread_participants FORCE ROW LEVEL SECURITY;
@@ -359,8 +378,10 @@ GRANT EXECUTE ON FUNCTION app_system.presence_beat(text, uuid[], uuid[]) TO foye
 -- latest-message time; the people it mentions are told (bell, and email by their preferences);
 -- and in conversations (not task threads) the other participants who hold no live stream
 -- anywhere are told in the bell and by email (by preferences) at most once per conversation per
--- 15 minutes. Mentions reach only people who may read the message: a conversation's participants,
--- or in a task thread the team that reaches the project. Fired AFTER INSERT on app.messages.
+-- 15 minutes. Both reach only people who may read the message: in a task thread the team that
+-- reaches the project; in a conversation its participants, a client only while they read it
+-- (`messages` on, and for a project discussion still on the project, with `projects`, and the
+-- project not archived). Fired AFTER INSERT on app.messages.
 CREATE OR REPLACE FUNCTION app_system.message_posted()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ''
@@ -395,7 +416,11 @@ BEGIN
         ELSE
           u.id IN (SELECT tp.user_id FROM app.thread_participants tp
             WHERE tp.tenant_id = NEW.tenant_id AND tp.thread_id = NEW.thread_id)
-          AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)))
+          AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)
+            AND (v_thread.kind = 'direct' OR ('projects' = ANY (u.permissions) AND EXISTS (
+              SELECT 1 FROM app.project_clients pc JOIN app.projects p ON p.tenant_id = pc.tenant_id AND p.id = pc.project_id
+              WHERE pc.tenant_id = NEW.tenant_id AND pc.user_id = u.id AND pc.project_id = v_thread.project_id
+                AND p.status <> 'archived')))))
         END;
   IF cardinality(v_mentioned) > 0 THEN
     INSERT INTO app.notifications (tenant_id, user_id, event, title, body, link)
@@ -432,7 +457,11 @@ BEGIN
     WHERE tp.tenant_id = NEW.tenant_id AND tp.thread_id = NEW.thread_id
       AND u.id IS DISTINCT FROM NEW.author_id AND NOT (u.id = ANY (v_mentioned))
       AND u.status = 'active'
-      AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)))
+      AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)
+        AND (v_thread.kind = 'direct' OR ('projects' = ANY (u.permissions) AND EXISTS (
+          SELECT 1 FROM app.project_clients pc JOIN app.projects p ON p.tenant_id = pc.tenant_id AND p.id = pc.project_id
+          WHERE pc.tenant_id = NEW.tenant_id AND pc.user_id = u.id AND pc.project_id = v_thread.project_id
+            AND p.status <> 'archived')))))
       AND (r.emailed_at IS NULL OR r.emailed_at < now() - interval '15 minutes')
       AND NOT EXISTS (SELECT 1 FROM platform.presence pr
         WHERE pr.tenant_id = tp.tenant_id AND pr.user_id = tp.user_id AND pr.seen_at > now() - interval '90 seconds')
@@ -440,7 +469,6 @@ BEGIN
     INSERT INTO app.thread_reads (tenant_id, thread_id, user_id, read_at, emailed_at)
     SELECT NEW.tenant_id, NEW.thread_id, told.id, NULL, now() FROM told
     ON CONFLICT (tenant_id, user_id, thread_id) DO UPDATE SET emailed_at = now()
-    RETURNING user_id
   ), bell AS (
     INSERT INTO app.notifications (tenant_id, user_id, event, title, body, link)
     SELECT NEW.tenant_id, told.id, 'message-new',
@@ -449,7 +477,6 @@ BEGIN
       v_excerpt,
       CASE WHEN told.role = 'client' THEN '/messages/' || NEW.thread_id ELSE '/admin/messages/' || NEW.thread_id END
     FROM told
-    RETURNING user_id
   )
   INSERT INTO app.outbox (tenant_id, template, user_id, event, vars)
   SELECT NEW.tenant_id, 'message-new', told.id, 'message-new',
@@ -486,3 +513,25 @@ CREATE TRIGGER notifications_realtime AFTER INSERT ON app.notifications
 --> statement-breakpoint
 CREATE TRIGGER message_posted AFTER INSERT ON app.messages
   FOR EACH ROW EXECUTE FUNCTION app_system.message_posted();
+--> statement-breakpoint
+-- A thread keeps what it is: its kind, project and task decide who reads it, so changing them
+-- would move a conversation under other people's eyes. Only its maker can be cleared (their
+-- account removed, by the foreign key). A plain (invoker) check.
+CREATE FUNCTION app.threads_keep_shape()
+RETURNS trigger
+LANGUAGE plpgsql SET search_path = ''
+AS $$
+BEGIN
+  IF NEW.kind IS DISTINCT FROM OLD.kind OR NEW.project_id IS DISTINCT FROM OLD.project_id
+    OR NEW.task_id IS DISTINCT FROM OLD.task_id
+    OR (NEW.created_by IS DISTINCT FROM OLD.created_by AND NEW.created_by IS NOT NULL) THEN
+    RAISE EXCEPTION 'a thread keeps its kind, project, task and maker' USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION app.threads_keep_shape() FROM PUBLIC;
+--> statement-breakpoint
+CREATE TRIGGER threads_keep_shape BEFORE UPDATE ON app.threads
+  FOR EACH ROW EXECUTE FUNCTION app.threads_keep_shape();

@@ -73,9 +73,6 @@ async function seed(ctx, streams) {
   const adminId = randomUUID();
   const projectId = randomUUID();
   try {
-    // As migration 0034 stands, app_system.message_posted needs SELECT on app.notifications for
-    // its RETURNING, which foyer_system lacks; without it no conversation message can be posted.
-    await sql.unsafe('grant select on app.notifications to foyer_system');
     await sql`insert into app.users (tenant_id, id, email, name, role)
               values (${tenant}, ${adminId}, ${`sse-admin-${adminId}@bench.example`}, 'Bench Admin', 'admin')`;
     await sql`insert into app.projects (tenant_id, id, client_id, name)

@@ -131,6 +131,19 @@ const adminsOnly = (rows: Reads, adminU: Reads): Record<MatrixActor, Reads> =>
     adminU,
   }) as Record<MatrixActor, Reads>;
 
+/** Every participant row of T, as the team reads them. */
+const participantsOfT = [
+  'th:P-talk/A',
+  'th:P-talk/D',
+  'th:P-talk/S1',
+  'th:P-talk/admin',
+  'th:dm-B/B',
+  'th:dm-B/E',
+  'th:dm-B/admin',
+  'th:team/S1',
+  'th:team/admin',
+];
+
 const NOTIFY_RULE =
   "A client notifies only themselves (notifications_client_insert): what a client's act tells others " +
   'is written by a trigger or the worker, never in wording the client chose.';
@@ -181,6 +194,29 @@ const VIEWED_NOW_RULE =
   'A client marks an invoice viewed at this moment only (invoices_client_update: viewed_at = now()), ' +
   'so the first view is recorded as it happened.';
 
+const CLIENT_COMMENT_INTERNAL_RULE =
+  "A client's comment on a task is internal until the team shares it (messages_client_insert: " +
+  'client-visible only in project and direct threads, never in task threads).';
+
+const SHOWN_NAME_RULE =
+  'A client writes in a conversation under the name the agency shows for them there ' +
+  "(messages_client_insert: author_name is their thread_participants row's shown_name), never another's.";
+
+const INTERNAL_CHAT_RULE =
+  'An internal chat is the team’s alone (threads_client_select: never internal; messages_client_insert: ' +
+  'project and direct threads only).';
+
+const TASK_REACTION_RULE =
+  'A client reacts only where it may write in conversations (message_reactions_client_insert: messages of ' +
+  'project and direct threads, with `messages`), not to the comments of a task.';
+
+const OWN_ATTACHMENT_RULE =
+  'A client attaches files to its own messages only (files_client_insert: without a project, a message ' +
+  'of its own in a direct thread).';
+
+const OWN_MARKS_RULE =
+  'Read marks are one’s own (thread_reads_*: user_id = app.user_id), for threads one reads.';
+
 /** Every client, refused by a missing grant (a column only the team may write). */
 const clientsDenied: Partial<PerActor> = Object.fromEntries(clients.map((actor) => [actor, 'denied']));
 
@@ -208,6 +244,75 @@ const uploadRow = (f: MatrixFixture) => ({
   sha256: 'c'.repeat(64),
   object_key: `tenants/${f.T.id}/${randomUUID()}`,
 });
+
+/**
+ * T's live events meant for one person (`user_id` set), read by that person only: their
+ * notifications, their joining conversations, their read marks (those the database keeps when it
+ * emails them too).
+ */
+const ownEvents = {
+  admin: [
+    'notification@admin',
+    'thread.joined:th:P-talk@admin',
+    'thread.joined:th:dm-B@admin',
+    'thread.joined:th:team@admin',
+    'thread.read:th:P-talk@admin',
+    'thread.read:th:dm-B@admin',
+  ],
+  S1: [
+    'notification@S1',
+    'thread.joined:th:P-talk@S1',
+    'thread.joined:th:team@S1',
+    'thread.read:th:P-talk@S1',
+    'thread.read:th:team@S1',
+  ],
+  A: ['notification@A', 'thread.joined:th:P-talk@A', 'thread.read:th:P-talk@A'],
+  B: ['notification@B', 'thread.joined:th:dm-B@B', 'thread.read:th:dm-B@B'],
+  D: ['thread.joined:th:P-talk@D'],
+  E: ['thread.joined:th:dm-B@E'],
+};
+
+/** Events of th:P-visible's client-visible comments (msg-B-shared was shared after it was posted). */
+const sharedOnPVisible = [
+  'message.changed:th:P-visible#msg-B-shared',
+  'message.posted:th:P-visible#msg-B-shared',
+  'message.posted:th:P-visible#msg-team-visible',
+];
+const talkEvents = [
+  'message.changed:th:P-talk#msg-talk-admin',
+  'message.posted:th:P-talk#msg-talk-A',
+  'message.posted:th:P-talk#msg-talk-admin',
+  'thread.people:th:P-talk',
+];
+const dmEvents = [
+  'message.posted:th:dm-B#msg-dm-B',
+  'message.posted:th:dm-B#msg-dm-admin',
+  'thread.people:th:dm-B',
+];
+const chatEvents = ['message.posted:th:team#msg-chat-admin', 'thread.people:th:team'];
+/** The team's internal comments on P's tasks, and A's own comment on P-visible. */
+const teamOnPOnly = [
+  'message.posted:th:P-internal#msg-on-internal',
+  'message.posted:th:P-visible#msg-team-internal',
+];
+const byAOnPVisible = 'message.posted:th:P-visible#msg-A';
+
+/** T's events of threads (no person), read by whoever reads the thread and the message. */
+const threadEvents = {
+  admin: [
+    ...sharedOnPVisible,
+    ...teamOnPOnly,
+    byAOnPVisible,
+    'message.posted:th:Q-visible#msg-Q',
+    ...talkEvents,
+    ...dmEvents,
+    ...chatEvents,
+  ],
+  S1: [...sharedOnPVisible, ...teamOnPOnly, byAOnPVisible, ...talkEvents, ...chatEvents],
+  A: [...sharedOnPVisible, byAOnPVisible, ...talkEvents],
+  B: [...sharedOnPVisible, ...dmEvents],
+  C: ['message.posted:th:Q-visible#msg-Q'],
+};
 
 const spec: Record<string, TableSpec> = {
   activity: {
@@ -1550,20 +1655,43 @@ const spec: Record<string, TableSpec> = {
   messages: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
-    // The team reads its projects' threads whole; a client reads the client-visible messages of the
-    // task threads it can read, and its own. Nobody deletes a message (a marker stays).
+    // Messages go with their thread: the team reads the threads it reaches whole (its projects'
+    // task threads and discussions, the direct and internal threads it takes part in); a client
+    // reads the client-visible messages of the threads it can read, and its own. Nobody deletes a
+    // message (a marker stays).
     select: {
-      admin: ['msg-A', 'msg-B-shared', 'msg-Q', 'msg-on-internal', 'msg-team-internal', 'msg-team-visible'],
-      staffS1: ['msg-A', 'msg-B-shared', 'msg-on-internal', 'msg-team-internal', 'msg-team-visible'],
+      admin: [
+        'msg-A',
+        'msg-B-shared',
+        'msg-Q',
+        'msg-chat-admin',
+        'msg-dm-B',
+        'msg-dm-admin',
+        'msg-on-internal',
+        'msg-talk-A',
+        'msg-talk-admin',
+        'msg-team-internal',
+        'msg-team-visible',
+      ],
+      staffS1: [
+        'msg-A',
+        'msg-B-shared',
+        'msg-chat-admin',
+        'msg-on-internal',
+        'msg-talk-A',
+        'msg-talk-admin',
+        'msg-team-internal',
+        'msg-team-visible',
+      ],
       staffS2: [],
-      clientA: ['msg-A', 'msg-B-shared', 'msg-team-visible'],
-      clientB: ['msg-B-shared', 'msg-team-visible'],
+      clientA: ['msg-A', 'msg-B-shared', 'msg-talk-A', 'msg-talk-admin', 'msg-team-visible'],
+      clientB: ['msg-B-shared', 'msg-dm-B', 'msg-dm-admin', 'msg-team-visible'],
       clientC: ['msg-Q'],
       clientD: [],
       clientE: [],
       clientF: [],
       worker: [],
-      adminU: ['U:msg-team-visible'],
+      adminU: ['U:msg-talk-admin', 'U:msg-team-visible'],
     },
     insert: [
       {
@@ -1585,7 +1713,8 @@ const spec: Record<string, TableSpec> = {
         expect: writes('insert', ['clientA'], BOTH),
       },
       {
-        // Sharing with other clients is the team's: the client role has no grant on the column.
+        // Sharing a task's comment with other clients is the team's: clients hold the column's
+        // grant for conversations, and their policy keeps it off task threads.
         target: 'a client-visible comment on th:P-visible in the writer’s own name',
         row: (f, actor) => {
           const who = f.actors[actor];
@@ -1598,12 +1727,39 @@ const spec: Record<string, TableSpec> = {
           };
         },
         expect: writes('insert', ['admin', 'staffS1'], BOTH, {
-          clientA: 'denied',
-          clientB: 'denied',
-          clientC: 'denied',
-          clientD: 'denied',
-          clientE: 'denied',
-          clientF: 'denied',
+          clientA: refused(CLIENT_COMMENT_INTERNAL_RULE),
+          clientB: refused(CLIENT_COMMENT_INTERNAL_RULE),
+        }),
+      },
+      {
+        // The discussion's people, each under the name it shows them by (A: its company's).
+        target: 'a message in th:P-talk in the writer’s own name, under its name there',
+        row: (f, actor) => conversationMessage(f, actor, 'th:P-talk', shownName(f, actor)),
+        expect: writes('insert', ['admin', 'staffS1', 'clientA'], BOTH),
+      },
+      {
+        // A client writes under the name the agency chose for them in the conversation, never
+        // another (the team's messages carry the names the team gives them).
+        target: 'a message in th:P-talk in the writer’s own name, under company Y’s name',
+        row: (f, actor) => conversationMessage(f, actor, 'th:P-talk', `Company Y of ${f.T.slug}`),
+        expect: writes('insert', ['admin', 'staffS1'], BOTH, { clientA: refused(SHOWN_NAME_RULE) }),
+      },
+      {
+        // B may write in the direct thread it takes part in; S1 does not read it.
+        target: 'a message in th:dm-B in the writer’s own name, under its name there',
+        row: (f, actor) => conversationMessage(f, actor, 'th:dm-B', shownName(f, actor)),
+        expect: writes('insert', ['admin', 'clientB'], BOTH),
+      },
+      {
+        // An internal chat is the team's alone, and its messages are internal.
+        target: 'an internal message in th:team in the writer’s own name',
+        row: (f, actor) => ({
+          ...conversationMessage(f, actor, 'th:team', shownName(f, actor)),
+          client_visible: false,
+        }),
+        expect: writes('insert', ['admin', 'staffS1'], BOTH, {
+          clientA: refused(INTERNAL_CHAT_RULE),
+          clientB: refused(INTERNAL_CHAT_RULE),
         }),
       },
     ],
@@ -1611,6 +1767,13 @@ const spec: Record<string, TableSpec> = {
       {
         target: 'msg-A’s body',
         where: (f) => ({ ...T(f), id: f.id['msg-A'] }),
+        set: () => ({ body: 'Edited', edited_at: now }),
+        expect: writes('update', ['admin', 'staffS1', 'clientA'], BOTH),
+      },
+      {
+        // A client edits its own messages in a conversation; the team those of the threads it reads.
+        target: 'msg-talk-A’s body',
+        where: byId('msg-talk-A'),
         set: () => ({ body: 'Edited', edited_at: now }),
         expect: writes('update', ['admin', 'staffS1', 'clientA'], BOTH),
       },
@@ -1690,7 +1853,8 @@ const spec: Record<string, TableSpec> = {
     // The team reads its projects' files, the worker all of T's (the orphan sweep, share
     // notices). A client reads, in projects they read: with `files.download`, client-visible files
     // and the attachments of comments they read; their own uploads. E lacks `tasks.view`, so no
-    // attachment; D lacks `projects`; F is deactivated.
+    // attachment; D lacks `projects`; F is deactivated. A direct thread's attachment (no project)
+    // is read by whoever reads its message: the admin and B, not S1.
     select: {
       admin: [
         'f:P-by-A',
@@ -1701,6 +1865,7 @@ const spec: Record<string, TableSpec> = {
         'f:Q-visible',
         'f:att-internal',
         'f:att-visible',
+        'f:dm-att',
       ],
       staffS1: [
         'f:P-by-A',
@@ -1713,7 +1878,7 @@ const spec: Record<string, TableSpec> = {
       ],
       staffS2: [],
       clientA: ['f:P-by-A', 'f:P-by-B-shared', 'f:P-deep-visible', 'f:P-visible', 'f:att-visible'],
-      clientB: ['f:P-by-B-shared', 'f:P-deep-visible', 'f:P-visible', 'f:att-visible'],
+      clientB: ['f:P-by-B-shared', 'f:P-deep-visible', 'f:P-visible', 'f:att-visible', 'f:dm-att'],
       clientC: ['f:Q-visible'],
       clientD: [],
       clientE: ['f:P-by-B-shared', 'f:P-deep-visible', 'f:P-visible'],
@@ -1727,6 +1892,7 @@ const spec: Record<string, TableSpec> = {
         'f:Q-visible',
         'f:att-internal',
         'f:att-visible',
+        'f:dm-att',
       ],
       adminU: ['U:f:P-visible'],
     },
@@ -1772,6 +1938,22 @@ const spec: Record<string, TableSpec> = {
         expect: writes('insert', ['admin', 'staffS1', 'clientA'], BOTH),
       },
       {
+        // A direct thread's attachment has no project: the team attaches to the messages it reads,
+        // a client to its own messages there (with `messages`, no files permission needed).
+        target: 'an upload onto msg-dm-B, with no project, in the writer’s own name',
+        row: (f, actor) => ({ ...uploadRow(f), message_id: f.id['msg-dm-B'], uploaded_by: ownId(f, actor) }),
+        expect: writes('insert', ['admin', 'clientB'], BOTH),
+      },
+      {
+        target: 'an upload onto msg-dm-admin, with no project, in the writer’s own name',
+        row: (f, actor) => ({
+          ...uploadRow(f),
+          message_id: f.id['msg-dm-admin'],
+          uploaded_by: ownId(f, actor),
+        }),
+        expect: writes('insert', ['admin'], BOTH, { clientB: refused(OWN_ATTACHMENT_RULE) }),
+      },
+      {
         // Filing and sharing are the team's: the client role has no grant on those columns.
         target: 'an upload into fo:P, client-visible',
         row: (f, actor) => {
@@ -1801,6 +1983,12 @@ const spec: Record<string, TableSpec> = {
         set: () => ({ name: 'Renamed.pdf' }),
         expect: writes('update', ['admin', 'worker'], TEAM_ONLY),
       },
+      {
+        target: 'f:dm-att, renamed',
+        where: byId('f:dm-att'),
+        set: () => ({ name: 'Renamed.pdf' }),
+        expect: writes('update', ['admin', 'worker'], TEAM_ONLY),
+      },
     ],
     delete: [
       {
@@ -1826,6 +2014,7 @@ const spec: Record<string, TableSpec> = {
         'fv:Q-visible',
         'fv:att-internal',
         'fv:att-visible',
+        'fv:dm-att',
       ],
       staffS1: [
         'fv:P-by-A',
@@ -1852,6 +2041,7 @@ const spec: Record<string, TableSpec> = {
         'fv:Q-visible',
         'fv:att-internal',
         'fv:att-visible',
+        'fv:dm-att',
       ],
       adminU: ['U:fv:P-visible'],
     },
@@ -1998,23 +2188,298 @@ const spec: Record<string, TableSpec> = {
     ],
   },
 
+  thread_participants: {
+    key: ['thread_id', 'user_id'],
+    label: (r, f) => `${f.name(r.thread_id)}/${f.name(r.user_id)}`,
+    // Who takes part in a conversation. The team reads who takes part in which (not what is said:
+    // that is the threads' and messages'), and adds and removes people in the threads it reads.
+    // Clients read only their own rows (everyone in a thread reads its people from
+    // threads.people) and write none.
+    select: {
+      admin: participantsOfT,
+      staffS1: participantsOfT,
+      staffS2: participantsOfT,
+      clientA: ['th:P-talk/A'],
+      clientB: ['th:dm-B/B'],
+      clientC: [],
+      clientD: ['th:P-talk/D'],
+      clientE: ['th:dm-B/E'],
+      clientF: [],
+      worker: participantsOfT,
+      adminU: ['U:th:P-talk/U:A', 'U:th:P-talk/U:admin'],
+    },
+    insert: [
+      {
+        // The project's staff bring people into its discussion; clients never write here.
+        target: 'client B added to th:P-talk',
+        row: (f) => ({
+          ...T(f),
+          thread_id: f.id['th:P-talk'],
+          user_id: f.id.B,
+          shown_name: shownName(f, 'clientB'),
+        }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        // Those in an internal chat bring others in; S2 cannot let itself into one it does not read.
+        target: 'S2 added to th:team',
+        row: (f) => ({ ...T(f), thread_id: f.id['th:team'], user_id: f.id.S2, shown_name: 'S2' }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'S1 added to th:dm-B',
+        row: (f) => ({ ...T(f), thread_id: f.id['th:dm-B'], user_id: f.id.S1, shown_name: 'S1' }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+    ],
+    update: [
+      {
+        // The project's staff keep its discussion's people; S2 reads no discussion of P.
+        target: 'th:P-talk/A, shown under another name',
+        where: (f) => ({ ...T(f), thread_id: f.id['th:P-talk'], user_id: f.id.A }),
+        set: () => ({ shown_name: 'Renamed' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'th:P-talk/S1, shown under another name',
+        where: (f) => ({ ...T(f), thread_id: f.id['th:P-talk'], user_id: f.id.S1 }),
+        set: () => ({ shown_name: 'Renamed' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: 'th:P-talk/A (A taken out of the discussion)',
+        where: (f) => ({ ...T(f), thread_id: f.id['th:P-talk'], user_id: f.id.A }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'th:team/S1 (S1 leaves the chat)',
+        where: (f) => ({ ...T(f), thread_id: f.id['th:team'], user_id: f.id.S1 }),
+        expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  thread_reads: {
+    key: ['thread_id', 'user_id'],
+    label: (r, f) => `${f.name(r.thread_id)}@${f.name(r.user_id)}`,
+    // One's own marks only, for threads one reads; the database keeps the marks of the people it
+    // emails (S1 on th:P-talk and th:team, B and the admin on th:dm-B). The worker has none.
+    select: {
+      admin: ['th:P-talk@admin', 'th:dm-B@admin'],
+      staffS1: ['th:P-talk@S1', 'th:team@S1'],
+      staffS2: [],
+      clientA: ['th:P-talk@A'],
+      clientB: ['th:dm-B@B'],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:th:P-talk@U:admin'],
+    },
+    insert: [
+      {
+        // Whoever reads a task's thread marks it read (E lacks `tasks.view`, F is deactivated).
+        target: 'a read mark of its own on th:P-visible',
+        row: (f, actor) => ({
+          ...T(f),
+          thread_id: f.id['th:P-visible'],
+          user_id: ownId(f, actor),
+          read_at: now,
+        }),
+        expect: writes('insert', ['admin', 'staffS1', 'clientA', 'clientB'], BOTH),
+      },
+      {
+        // S1 has a mark already (the one the database keeps when it emails).
+        target: 'a read mark of its own on th:team',
+        row: (f, actor) => ({ ...T(f), thread_id: f.id['th:team'], user_id: ownId(f, actor), read_at: now }),
+        expect: writes('insert', ['admin'], BOTH, {
+          staffS1: 'conflict',
+          clientA: refused(OWN_MARKS_RULE),
+          clientB: refused(OWN_MARKS_RULE),
+        }),
+      },
+      {
+        target: "client A's read mark on th:P-visible",
+        row: (f) => ({ ...T(f), thread_id: f.id['th:P-visible'], user_id: f.id.A, read_at: now }),
+        expect: writes('insert', ['clientA'], BOTH, { admin: refused(OWN_MARKS_RULE) }),
+      },
+    ],
+    update: [
+      {
+        target: "A's mark on th:P-talk, read now",
+        where: (f) => ({ ...T(f), thread_id: f.id['th:P-talk'], user_id: f.id.A }),
+        set: () => ({ read_at: now }),
+        expect: writes('update', ['clientA'], BOTH),
+      },
+      {
+        // When the database last emailed someone is not theirs to change: clients hold no grant.
+        target: "the admin's mark on th:P-talk, emailed now",
+        where: (f) => ({ ...T(f), thread_id: f.id['th:P-talk'], user_id: f.id.admin }),
+        set: () => ({ emailed_at: now }),
+        expect: writes('update', ['admin'], BOTH, clientsDenied),
+      },
+    ],
+    delete: [
+      {
+        // Clients hold no DELETE.
+        target: "S1's mark on th:team",
+        where: (f) => ({ ...T(f), thread_id: f.id['th:team'], user_id: f.id.S1 }),
+        expect: writes('delete', ['staffS1'], TEAM_ONLY),
+      },
+    ],
+  },
+
+  message_reactions: {
+    key: ['message_id', 'user_id', 'emoji'],
+    label: (r, f) => `${f.name(r.message_id)}@${f.name(r.user_id)}:${r.emoji}`,
+    // Read with the message: the discussion's people on P (B is not one of them).
+    select: {
+      admin: ['msg-talk-admin@A:❤️', 'msg-talk-admin@admin:👍'],
+      staffS1: ['msg-talk-admin@A:❤️', 'msg-talk-admin@admin:👍'],
+      staffS2: [],
+      clientA: ['msg-talk-admin@A:❤️', 'msg-talk-admin@admin:👍'],
+      clientB: [],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:msg-talk-admin@U:admin:👍'],
+    },
+    insert: [
+      {
+        target: 'a 🎉 of its own to msg-talk-admin',
+        row: (f, actor) => ({
+          ...T(f),
+          message_id: f.id['msg-talk-admin'],
+          user_id: ownId(f, actor),
+          emoji: '🎉',
+        }),
+        expect: writes('insert', ['admin', 'staffS1', 'clientA'], BOTH),
+      },
+      {
+        target: "a 🎉 in A's name to msg-talk-admin",
+        row: (f) => ({ ...T(f), message_id: f.id['msg-talk-admin'], user_id: f.id.A, emoji: '🎉' }),
+        expect: writes('insert', ['clientA'], BOTH),
+      },
+      {
+        // A task's comments take the team's reactions only.
+        target: 'a 🎉 of its own to msg-team-visible (a task comment)',
+        row: (f, actor) => ({
+          ...T(f),
+          message_id: f.id['msg-team-visible'],
+          user_id: ownId(f, actor),
+          emoji: '🎉',
+        }),
+        expect: writes('insert', ['admin', 'staffS1'], BOTH, {
+          clientA: refused(TASK_REACTION_RULE),
+          clientB: refused(TASK_REACTION_RULE),
+        }),
+      },
+    ],
+    update: [
+      {
+        // Clients hold no UPDATE: they take a reaction back and give another.
+        target: "the admin's 👍 to msg-talk-admin, made 🎉",
+        where: (f) => ({ ...T(f), message_id: f.id['msg-talk-admin'], user_id: f.id.admin }),
+        set: () => ({ emoji: '🎉' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [
+      {
+        target: "A's ❤️ to msg-talk-admin",
+        where: (f) => ({ ...T(f), message_id: f.id['msg-talk-admin'], user_id: f.id.A }),
+        expect: writes('delete', ['clientA'], BOTH),
+      },
+    ],
+  },
+
+  realtime_events: {
+    key: ['kind', 'thread_id', 'message_id', 'user_id'],
+    label: (r, f) =>
+      `${r.kind}${r.thread_id ? `:${f.name(r.thread_id)}` : ''}${r.message_id ? `#${f.name(r.message_id)}` : ''}${r.user_id ? `@${f.name(r.user_id)}` : ''}`,
+    // Live events carry ids only, and are read as what they point at: one's own (a notification,
+    // one's joining and read marks), or a thread's events while one reads the thread and the
+    // message. The triggers write them; nobody else does.
+    select: {
+      admin: [...ownEvents.admin, ...threadEvents.admin],
+      staffS1: [...ownEvents.S1, ...threadEvents.S1],
+      staffS2: [],
+      clientA: [...ownEvents.A, ...threadEvents.A],
+      clientB: [...ownEvents.B, ...threadEvents.B],
+      clientC: threadEvents.C,
+      clientD: ownEvents.D,
+      clientE: ownEvents.E,
+      clientF: [],
+      worker: [],
+      adminU: [
+        'message.changed:U:th:P-talk#U:msg-talk-admin',
+        'message.posted:U:th:P-talk#U:msg-talk-admin',
+        'message.posted:U:th:P-visible#U:msg-team-visible',
+        'notification@U:admin',
+        'thread.joined:U:th:P-talk@U:admin',
+        'thread.people:U:th:P-talk',
+        'thread.read:U:th:P-talk@U:admin',
+      ],
+    },
+    insert: [
+      {
+        target: 'an event of th:P-talk',
+        row: (f) => ({ ...T(f), kind: 'thread.people', thread_id: f.id['th:P-talk'] }),
+        expect: writes('insert', [], NOBODY),
+      },
+    ],
+    update: [
+      {
+        target: "th:P-talk's people event",
+        where: (f) => ({ ...T(f), kind: 'thread.people', thread_id: f.id['th:P-talk'] }),
+        set: () => ({ created_at: now }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: "th:P-talk's people event",
+        where: (f) => ({ ...T(f), kind: 'thread.people', thread_id: f.id['th:P-talk'] }),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
+  },
+
   threads: {
     key: ['id'],
     label: (r, f) => f.name(r.id),
     // A task's thread goes with the task: the team reaches it with the task, a client while it
-    // reads the task.
+    // reads the task. A project discussion goes with its project for the team (admins all, staff
+    // their projects'); a client reads it while taking part, reading the project, with `messages`
+    // (D takes part in th:P-talk but reads no project; E in th:dm-B, without `messages`).
+    // Direct and internal threads only their people and their maker read (admins no more than
+    // staff); a client reads the direct ones it takes part in, with `messages`, never an internal one.
     select: {
-      admin: ['th:P-archived', 'th:P-internal', 'th:P-visible', 'th:Q-visible', 'th:R-visible'],
-      staffS1: ['th:P-archived', 'th:P-internal', 'th:P-visible'],
+      admin: [
+        'th:P-archived',
+        'th:P-internal',
+        'th:P-talk',
+        'th:P-visible',
+        'th:Q-visible',
+        'th:R-visible',
+        'th:dm-B',
+        'th:team',
+      ],
+      staffS1: ['th:P-archived', 'th:P-internal', 'th:P-talk', 'th:P-visible', 'th:team'],
       staffS2: [],
-      clientA: ['th:P-visible'],
-      clientB: ['th:P-visible'],
+      clientA: ['th:P-talk', 'th:P-visible'],
+      clientB: ['th:P-visible', 'th:dm-B'],
       clientC: ['th:Q-visible'],
       clientD: [],
       clientE: [],
       clientF: [],
       worker: [],
-      adminU: ['U:th:P-visible'],
+      adminU: ['U:th:P-talk', 'U:th:P-visible'],
     },
     insert: [
       {
@@ -2027,6 +2492,40 @@ const spec: Record<string, TableSpec> = {
         row: (f) => ({ ...T(f), kind: 'task', project_id: f.id.Q, task_id: f.id['Q-visible'] }),
         expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
       },
+      {
+        // A discussion is started on a project one reaches, in one's own name.
+        target: 'a discussion on P in the writer’s own name',
+        row: (f, actor) => ({
+          ...T(f),
+          kind: 'project',
+          project_id: f.id.P,
+          title: 'Probe',
+          created_by: ownId(f, actor),
+        }),
+        expect: writes('insert', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'a discussion on Q in the writer’s own name',
+        row: (f, actor) => ({
+          ...T(f),
+          kind: 'project',
+          project_id: f.id.Q,
+          title: 'Probe',
+          created_by: ownId(f, actor),
+        }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
+      {
+        // Anyone in the team starts a direct or internal thread, in their own name.
+        target: 'an internal chat in the writer’s own name',
+        row: (f, actor) => ({ ...T(f), kind: 'internal', title: 'Probe', created_by: ownId(f, actor) }),
+        expect: writes('insert', ['admin', 'staffS1', 'staffS2'], TEAM_ONLY),
+      },
+      {
+        target: 'an internal chat in the admin’s name',
+        row: (f) => ({ ...T(f), kind: 'internal', title: 'Probe', created_by: f.id.admin }),
+        expect: writes('insert', ['admin'], TEAM_ONLY),
+      },
     ],
     update: [
       {
@@ -2035,12 +2534,43 @@ const spec: Record<string, TableSpec> = {
         set: () => ({ created_at: now }),
         expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
       },
+      {
+        target: 'th:P-talk, retitled',
+        where: byId('th:P-talk'),
+        set: () => ({ title: 'Retitled' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        // Its maker and its people (S1) change an internal chat; S2 does not read it.
+        target: 'th:team, retitled',
+        where: byId('th:team'),
+        set: () => ({ title: 'Retitled' }),
+        expect: writes('update', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        target: 'th:dm-B, retitled',
+        where: byId('th:dm-B'),
+        set: () => ({ title: 'Retitled' }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
     ],
     delete: [
       {
         target: 'th:P-internal',
         where: (f) => ({ ...T(f), id: f.id['th:P-internal'] }),
         expect: writes('delete', ['admin', 'staffS1'], TEAM_ONLY),
+      },
+      {
+        // A discussion is removed by an admin or its maker (the admin), not by the project's staff.
+        target: 'th:P-talk',
+        where: byId('th:P-talk'),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
+      },
+      {
+        // An internal chat only by its maker: S1 takes part but did not make it.
+        target: 'th:team',
+        where: byId('th:team'),
+        expect: writes('delete', ['admin'], TEAM_ONLY),
       },
     ],
   },
@@ -2197,6 +2727,45 @@ const spec: Record<string, TableSpec> = {
       },
     ],
   },
+};
+
+/**
+ * The name a person goes by in T's conversations: a client its company's (the agency's default),
+ * a team member its own (the actor's title: any name the team gives itself passes).
+ */
+function shownName(f: MatrixFixture, actor: MatrixActor): string {
+  const who = f.actors[actor];
+  if (!('clientId' in who)) return actorTitles[actor];
+  const companies: Record<string, string> = {
+    [f.id.X as string]: `Client of ${f.T.slug}`,
+    [f.id.Y as string]: `Company Y of ${f.T.slug}`,
+    [f.id.Z as string]: `Company Z of ${f.T.slug}`,
+  };
+  return companies[who.clientId] ?? '?';
+}
+
+/** A client-visible message in `thread` in the actor's own name, under `authorName`. */
+function conversationMessage(
+  f: MatrixFixture,
+  actor: MatrixActor,
+  thread: string,
+  authorName: string,
+): Values {
+  const who = f.actors[actor];
+  return {
+    ...T(f),
+    thread_id: f.id[thread],
+    author_id: 'userId' in who ? who.userId : null,
+    author_name: authorName,
+    body: 'Probe',
+    client_visible: true,
+  };
+}
+
+/** The actor's own id, or null for one acting without a user (the worker). */
+const ownId = (f: MatrixFixture, actor: MatrixActor): string | null => {
+  const who = f.actors[actor];
+  return 'userId' in who ? who.userId : null;
 };
 
 /**

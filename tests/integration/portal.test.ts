@@ -14,6 +14,7 @@ import {
   previewTarget,
   saveBranding,
   sendInvoice,
+  startConversation,
   startPreview,
   submitRound,
   updateProfile,
@@ -444,6 +445,7 @@ describe.each(drivers)('portal on %s', (driver) => {
       client_assigned: true,
       task_shared: true,
       file_shared: true,
+      conversation_started: false,
       review_requested: false,
       invoice_sent: false,
       payments_connected: false,
@@ -543,6 +545,18 @@ describe.each(drivers)('portal on %s', (driver) => {
     expect(await done()).toMatchObject({ payments_connected: false });
     await asAdmin(tenant, (tx) => tx.update(schema.paymentGateways).set({ ready: true }));
     expect(await done()).toMatchObject({ payments_connected: true, portal_previewed: false });
+    // A conversation with a client (an internal chat does not count).
+    await startConversation({ ctx: admin, input: { kind: 'internal', title: 'Team', people: [] } });
+    await t.superuser(
+      `update app.users set permissions = array_append(permissions, 'messages') where id = $1`,
+      [tenant.client.userId],
+    );
+    expect(await done()).toMatchObject({ conversation_started: false });
+    await startConversation({
+      ctx: admin,
+      input: { kind: 'direct', title: 'Hello', people: [tenant.client.userId] },
+    });
+    expect(await done()).toMatchObject({ conversation_started: true, portal_previewed: false });
     await startPreview({ ctx: admin, input: { clientId: tenant.client.userId } });
     const finished = await adminDashboard({ ctx: admin });
     expect(finished.checklist).toBeNull();

@@ -6,13 +6,7 @@ import { createLogger } from '../../apps/server/src/log';
 import { RealtimeHub } from '../../apps/server/src/realtime/hub';
 import { addUser, clientInfo, type PersonActor, sha256Hex, testCore } from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
-import {
-  allowConversationMessages,
-  postMessage,
-  type SseReader,
-  sseReader,
-  startConversation,
-} from '../support/realtime';
+import { postMessage, type SseReader, sseReader, startConversation } from '../support/realtime';
 import { createTenant, type TenantFixture } from '../support/tenants';
 
 /**
@@ -38,7 +32,6 @@ describe.each(drivers)('live events on %s', (driver) => {
 
   beforeAll(async () => {
     t = await openTestDatabase(driver);
-    await allowConversationMessages(t);
     tenant = await createTenant(t);
     host = `${tenant.slug}.${PLATFORM}`;
     const other = await addUser(t, tenant, { role: 'client', clientId: tenant.clientId, name: 'Other' });

@@ -22,7 +22,13 @@ import {
 } from '../support/assert';
 import { insertableColumns, tablesChildrenFirst, tablesIn } from '../support/catalog';
 import { drivers, openTestDatabase, type TestDatabase, txRows } from '../support/databases';
-import { addTenantInvoice, addTenantPayments, createTenant, type TenantFixture } from '../support/tenants';
+import {
+  addTenantConversation,
+  addTenantInvoice,
+  addTenantPayments,
+  createTenant,
+  type TenantFixture,
+} from '../support/tenants';
 
 /**
  * The tenant wall, exercised: two tenants with a row in every app table, and the team role of one
@@ -145,12 +151,15 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   afterAll(() => t.close());
 
   /**
-   * Two tenants with a row in every app table (an invoice and its online payment too, which
-   * createTenant leaves out).
+   * Two tenants with a row in every app table (an invoice and its online payment, and a project
+   * discussion, which createTenant leaves out).
    */
   async function twoTenants(): Promise<[TenantFixture, TenantFixture]> {
     const tenants: [TenantFixture, TenantFixture] = [await createTenant(t), await createTenant(t)];
-    for (const tenant of tenants) await addTenantPayments(t, tenant, await addTenantInvoice(t, tenant));
+    for (const tenant of tenants) {
+      await addTenantPayments(t, tenant, await addTenantInvoice(t, tenant));
+      await addTenantConversation(t, tenant);
+    }
     return tenants;
   }
 
@@ -187,7 +196,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   });
 
   /** Tables the database keeps itself (triggers): the team only reads them. */
-  const TEAM_READ_ONLY = ['storage_usage'];
+  const TEAM_READ_ONLY = ['realtime_events', 'storage_usage'];
   /**
    * Tables only the worker, acting for the tenant, writes in (the review reminders it sends, the
    * gateways' notifications it records).

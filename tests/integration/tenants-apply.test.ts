@@ -40,6 +40,7 @@ describe('a tenant manifest', () => {
     const project = required(manifest.projects[0], 'a project');
     const broken = {
       ...manifest,
+      conversations: [],
       projects: [
         {
           ...project,
@@ -73,6 +74,47 @@ describe('a tenant manifest', () => {
       'projects.0.tasks.0.milestone',
     ]);
     expect(tenantManifest.safeParse(manifest).success).toBe(true);
+  });
+
+  it('refuses conversations with clients in internal chats, strangers, or a direct message to two clients', async () => {
+    const declarations = await loadTenantDeclarations(tenantsDir);
+    const manifest = required(
+      declarations.find((d) => d.manifest.slug === 'northwind'),
+      'the northwind demo',
+    ).manifest;
+    const broken = {
+      ...manifest,
+      conversations: [
+        {
+          kind: 'internal',
+          title: 'Leak',
+          by: 'alex@acme-bakery.example',
+          people: ['alex@acme-bakery.example'],
+        },
+        {
+          kind: 'direct',
+          title: 'Two',
+          by: 'nora@northwind.example',
+          people: ['alex@acme-bakery.example', 'morgan@riverside-dental.example'],
+        },
+        {
+          kind: 'project',
+          title: 'Off project',
+          project: 'Website redesign',
+          by: 'nora@northwind.example',
+          people: ['morgan@riverside-dental.example'],
+          messages: [{ author: 'stranger@example.test', body: 'Hi' }],
+        },
+      ],
+    };
+    const parsed = tenantManifest.safeParse(broken);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'conversations.0.by',
+      'conversations.0.people.0',
+      'conversations.1.people',
+      'conversations.2.messages.0.author',
+      'conversations.2.people.0',
+    ]);
   });
 
   it('refuses files by strangers, clients filing into folders or without upload rights, bad names and twins', async () => {
@@ -186,10 +228,11 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
         visible(comments),
       columns: 4,
       tasks: tasks.length,
-      threads: tasks.length,
+      // A task thread per task, and the declared conversations.
+      threads: tasks.length + manifest.conversations.length,
       milestones: projects.reduce((n, p) => n + p.milestones.length, 0),
       assignees: tasks.reduce((n, task) => n + task.assignees.length, 0),
-      comments: comments.length,
+      comments: comments.length + manifest.conversations.reduce((n, c) => n + c.messages.length, 0),
       settings: 1,
       branding: 1,
       invoicing: manifest.invoicing ? 1 : 0,

@@ -13,6 +13,7 @@ import { findPgFailure, SqlState } from './assert';
 import type { TestDatabase } from './databases';
 import {
   type AdminActor,
+  addTenantConversation,
   addTenantInvoice,
   addTenantPayments,
   type ClientActor,
@@ -64,9 +65,24 @@ import {
  *            (the agency's own keys, offered but not ready); checkouts of the balance through
  *            gw:stripe, each started by its client: `co:X/A` (addTenantPayments'), `co:X/D`,
  *            `co:Y-B/B`; the worker's record of one notification from gw:stripe, `ev:stripe`
+ *   conversations (each thread's `people` written with its participants, clients shown by their
+ *            company's name): `th:P-talk`, a project discussion on P made by the admin
+ *            (addTenantConversation's), with the admin, A (joined after the first message), S1
+ *            and D (who reads no project; joined last); messages msg-talk-admin (the admin's, with
+ *            the admin's 👍 and A's ❤️) and msg-talk-A (A's, under X's name). `th:dm-B`, a direct
+ *            thread the admin made with B and E (who lacks `messages`): msg-dm-admin (with the
+ *            attachment `f:dm-att`, no project, and its version `fv:dm-att`) and B's reply
+ *            msg-dm-B. `th:team`, an internal chat the admin made with S1: msg-chat-admin. Read
+ *            marks: the admin's and A's on th:P-talk, as themselves; and the marks the
+ *            message_posted trigger keeps for the people it emails (S1 on th:P-talk and th:team, B
+ *            and the admin on th:dm-B; the notices and emails it queued are removed)
+ *   live events as the triggers publish them for every message, reaction, participant, read mark
+ *            and notification above, of both tenants, one of each kind per thread, message and
+ *            person (`message.posted:th:P-talk#msg-talk-A`, `thread.read:th:team@S1`, …)
  *
  * Every row is named by a label (`P`, `A`, `P/A`, `P:project.assigned@A`, …) through `label()`,
- * so expectations read as the fixture above; U's rows carry a `U:` prefix.
+ * so expectations read as the fixture above; U's rows carry a `U:` prefix. U has
+ * addTenantConversation's discussion too (`U:th:P-talk`, `U:msg-talk-admin`).
  */
 
 export const matrixActors = [
@@ -186,6 +202,13 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'msg-on-internal': randomUUID(),
     'msg-Q': randomUUID(),
   };
+  const conversations = { 'th:dm-B': randomUUID(), 'th:team': randomUUID() };
+  const conversationMessages = {
+    'msg-talk-A': randomUUID(),
+    'msg-dm-admin': randomUUID(),
+    'msg-dm-B': randomUUID(),
+    'msg-chat-admin': randomUUID(),
+  };
   const worker: WorkerActor = { kind: 'worker', tenantId };
   const rounds = {
     'r:P-visible#1': T.reviewRoundId,
@@ -208,6 +231,7 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'f:Q-visible': randomUUID(),
     'f:att-visible': randomUUID(),
     'f:att-internal': randomUUID(),
+    'f:dm-att': randomUUID(),
   };
   const invoices = {
     'inv:X': invoiceOfT.invoiceId,
@@ -576,14 +600,150 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       userId: C.userId,
     }),
   );
-  // What the clients' comments and B's decision told the team (the triggers' notices and
-  // emails) is not fixture data: the comments and reviews tests cover it, and a queued email
-  // would reach other tests' deliveries.
-  const toldTheTeam = `('task-comment', 'review-approved')`;
-  await t.superuser(`delete from app.notifications where tenant_id = $1 and event in ${toldTheTeam}`, [
+  // Conversations. The discussion on P is addTenantConversation's (the admin's; A joins after
+  // its first message); S1 joins it, and A writes in it under the name the agency shows for A.
+  const talk = await addTenantConversation(t, T);
+  const talkOfU = await addTenantConversation(t, U);
+  const shownB = `Company Y of ${T.slug}`;
+  const taking = (who: { userId: string }, name: string, client = false) => ({
+    id: who.userId,
+    name,
+    client,
+  });
+  await withActor(t.handle.db, admin, async (tx) => {
+    await tx
+      .update(schema.threads)
+      .set({ people: [taking(admin, 'Admin'), taking(A, talk.clientShownName, true), taking(S1, 'S1')] })
+      .where(sql`${schema.threads.id} = ${talk.threadId}`);
+    await tx.insert(schema.threadParticipants).values({
+      tenantId,
+      threadId: talk.threadId,
+      userId: S1.userId,
+      shownName: 'S1',
+      addedBy: admin.userId,
+    });
+    await tx.insert(schema.threads).values([
+      {
+        tenantId,
+        id: conversations['th:dm-B'],
+        kind: 'direct',
+        title: 'dm-B',
+        createdBy: admin.userId,
+        people: [taking(admin, 'Admin'), taking(B, shownB, true), taking(E, shownB, true)],
+      },
+      {
+        tenantId,
+        id: conversations['th:team'],
+        kind: 'internal',
+        title: 'team',
+        createdBy: admin.userId,
+        people: [taking(admin, 'Admin'), taking(S1, 'S1')],
+      },
+    ]);
+    const joins = (thread: keyof typeof conversations, who: { userId: string }, shownName: string) => ({
+      tenantId,
+      threadId: conversations[thread],
+      userId: who.userId,
+      shownName,
+      addedBy: admin.userId,
+    });
+    await tx
+      .insert(schema.threadParticipants)
+      .values([
+        joins('th:dm-B', admin, 'Admin'),
+        joins('th:dm-B', B, shownB),
+        joins('th:dm-B', E, shownB),
+        joins('th:team', admin, 'Admin'),
+        joins('th:team', S1, 'S1'),
+      ]);
+    await tx.insert(schema.messages).values([
+      {
+        tenantId,
+        id: conversationMessages['msg-dm-admin'],
+        threadId: conversations['th:dm-B'],
+        authorId: admin.userId,
+        authorName: 'Admin',
+        body: 'The contract, as promised',
+        clientVisible: true,
+      },
+      {
+        tenantId,
+        id: conversationMessages['msg-chat-admin'],
+        threadId: conversations['th:team'],
+        authorId: admin.userId,
+        authorName: 'Admin',
+        body: 'Between us',
+      },
+    ]);
+    // A direct thread's attachment belongs to its message, not to a project.
+    const attachment = {
+      ...fileFacts(tenantId),
+      id: files['f:dm-att'],
+      messageId: conversationMessages['msg-dm-admin'],
+      name: 'f:dm-att',
+      uploadedBy: admin.userId,
+      uploaderName: 'Admin',
+    } satisfies typeof schema.files.$inferInsert;
+    await tx.insert(schema.files).values(attachment);
+    await tx.insert(schema.fileVersions).values({
+      ...fileFacts(tenantId),
+      id: versions['fv:dm-att'] as string,
+      fileId: attachment.id,
+      name: attachment.name,
+      objectKey: attachment.objectKey,
+      version: 1,
+      uploadedBy: admin.userId,
+    });
+  });
+  // Clients write in conversations as themselves, under their participant row's name, with the
+  // columns their role may write; A reacts as A.
+  for (const [who, id, threadId, shownName] of [
+    [A, conversationMessages['msg-talk-A'], talk.threadId, talk.clientShownName],
+    [B, conversationMessages['msg-dm-B'], conversations['th:dm-B'], shownB],
+  ] as const) {
+    await withActor(t.handle.db, who, (tx) =>
+      tx.execute(
+        sql`insert into app.messages (tenant_id, id, thread_id, author_id, author_name, body, client_visible)
+            values (${tenantId}, ${id}, ${threadId}, ${who.userId}, ${shownName}, 'From a client', true)`,
+      ),
+    );
+  }
+  await withActor(t.handle.db, A, (tx) =>
+    tx.execute(
+      sql`insert into app.message_reactions (tenant_id, message_id, user_id, emoji)
+          values (${tenantId}, ${talk.messageId}, ${A.userId}, '❤️')`,
+    ),
+  );
+  // D joins the discussion last, so no message told D of it (D reads no project, so not the
+  // discussion either).
+  await withActor(t.handle.db, admin, async (tx) => {
+    await tx
+      .update(schema.threads)
+      .set({
+        people: [
+          taking(admin, 'Admin'),
+          taking(A, talk.clientShownName, true),
+          taking(S1, 'S1'),
+          taking(D, talk.clientShownName, true),
+        ],
+      })
+      .where(sql`${schema.threads.id} = ${talk.threadId}`);
+    await tx.insert(schema.threadParticipants).values({
+      tenantId,
+      threadId: talk.threadId,
+      userId: D.userId,
+      shownName: talk.clientShownName,
+      addedBy: admin.userId,
+    });
+  });
+  // What the clients' comments, B's decision and the conversations' messages told people (the
+  // triggers' notices and emails) is not fixture data: their own tests cover it, and a queued
+  // email would reach other tests' deliveries. The read marks of the people emailed stay.
+  const toldPeople = `('task-comment', 'review-approved', 'message-new')`;
+  await t.superuser(`delete from app.notifications where tenant_id = $1 and event in ${toldPeople}`, [
     tenantId,
   ]);
-  await t.superuser(`delete from app.outbox where tenant_id = $1 and template in ${toldTheTeam}`, [tenantId]);
+  await t.superuser(`delete from app.outbox where tenant_id = $1 and template in ${toldPeople}`, [tenantId]);
   for (const who of [S1, A, worker] as const) {
     await withActor(t.handle.db, who, (tx) =>
       tx.insert(schema.activity).values({
@@ -594,6 +754,20 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       }),
     );
   }
+
+  // The triggers publish an event per change (a thread's people once per person joining, a
+  // message once per reaction): one of each kind per thread, message and person stays, so every
+  // event has its own label.
+  await t.superuser(
+    `delete from app.realtime_events e
+      where e.tenant_id in ($1, $2)
+        and exists (select 1 from app.realtime_events k
+                     where k.tenant_id = e.tenant_id and k.kind = e.kind and k.id < e.id
+                       and k.thread_id is not distinct from e.thread_id
+                       and k.message_id is not distinct from e.message_id
+                       and k.user_id is not distinct from e.user_id)`,
+    [tenantId, U.id],
+  );
 
   const id: Record<string, string> = {
     T: T.id,
@@ -619,8 +793,12 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     done,
     ...tasks,
     ...threads,
+    'th:P-talk': talk.threadId,
+    ...conversations,
     ...milestones,
     ...messages,
+    'msg-talk-admin': talk.messageId,
+    ...conversationMessages,
     ...folders,
     ...files,
     ...versions,
@@ -641,6 +819,8 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     'U:th:P-visible': U.threadId,
     'U:MP-visible': U.milestoneId,
     'U:msg-team-visible': U.messageId,
+    'U:th:P-talk': talkOfU.threadId,
+    'U:msg-talk-admin': talkOfU.messageId,
     'U:fo:P': U.folderId,
     'U:f:P-visible': U.fileId,
     'U:fv:P-visible': U.fileVersionId,

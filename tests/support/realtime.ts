@@ -6,11 +6,9 @@ import type { TestDatabase } from './databases';
 /**
  * Conversations and live streams for the realtime tests. Conversations are made as their people
  * through `withActor` with plain SQL, under the same policies the conversation verbs meet: a team
- * member starts a project discussion (made by themselves, with a title); a message in it is
- * client-visible, and a client's carries the shown name the policy checks. Participants are added
- * as the superuser: as migration 0034 stands, any write to app.thread_participants as a runtime
- * role fails with "infinite recursion detected in policy" (its policies read app.threads, whose
- * policies read app.thread_participants).
+ * member starts a project discussion (made by themselves, with a title) and adds participants
+ * with the names the thread shows; a message in it is client-visible, and a client's carries the
+ * shown name the policy checks.
  */
 
 export interface Participant {
@@ -18,20 +16,9 @@ export interface Participant {
   shownName: string;
 }
 
-/**
- * Lets messages be posted in conversations on a test database. As migration 0034 stands,
- * `app_system.message_posted` (owned by foyer_system) inserts into app.notifications with
- * RETURNING, which needs SELECT there, and foyer_system has only INSERT: every message in a
- * conversation fails with "permission denied for table notifications". Remove once a migration
- * grants it (or drops the RETURNING).
- */
-export async function allowConversationMessages(t: Pick<TestDatabase, 'superuser'>): Promise<void> {
-  await t.superuser('grant select on app.notifications to foyer_system');
-}
-
 /** A project discussion started by `by` (a team member) with these participants (`by` included). */
 export async function startConversation(
-  t: Pick<TestDatabase, 'handle' | 'superuser'>,
+  t: Pick<TestDatabase, 'handle'>,
   by: PersonActor,
   projectId: string,
   people: readonly Participant[],
@@ -46,14 +33,13 @@ export async function startConversation(
       sql`insert into app.threads (tenant_id, id, kind, project_id, title, created_by, people)
           values (${by.tenantId}, ${threadId}, 'project', ${projectId}, ${title}, ${by.userId}, ${peopleJson}::jsonb)`,
     );
+    for (const person of people) {
+      await tx.execute(
+        sql`insert into app.thread_participants (tenant_id, thread_id, user_id, shown_name, added_by)
+            values (${by.tenantId}, ${threadId}, ${person.actor.userId}, ${person.shownName}, ${by.userId})`,
+      );
+    }
   });
-  for (const person of people) {
-    await t.superuser(
-      `insert into app.thread_participants (tenant_id, thread_id, user_id, shown_name, added_by)
-       values ($1, $2, $3, $4, $5)`,
-      [by.tenantId, threadId, person.actor.userId, person.shownName, by.userId],
-    );
-  }
   return threadId;
 }
 

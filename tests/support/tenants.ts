@@ -459,3 +459,82 @@ export async function addTenantPayments(
   );
   return ids;
 }
+
+/**
+ * A project discussion (`addTenantConversation`): the admin's, on the tenant's project, with the
+ * client taking part under their company's name (the agency's default), one client-visible message
+ * of the admin's with the admin's reaction to it, and both people's read marks.
+ */
+export interface TenantConversation {
+  threadId: string;
+  /** The admin's client-visible message, with the admin's 👍. */
+  messageId: string;
+  /** The name the client goes by in the discussion: their company's. */
+  clientShownName: string;
+}
+
+/**
+ * Gives `tenant` a conversation (`TenantConversation`), for the tests that need a row in every
+ * table (the tenant wall, the actor matrix), each row written by whoever writes it in the product:
+ * the admin starts the discussion, adds the people and posts; each person marks their own reading.
+ * The client joins after the message, so nobody is told of it (no notice, no email queued); the
+ * live events the triggers publish come with the rows.
+ */
+export async function addTenantConversation(
+  t: TestDatabase,
+  tenant: TenantFixture,
+): Promise<TenantConversation> {
+  const { id: tenantId, admin, client } = tenant;
+  const ids: TenantConversation = {
+    threadId: randomUUID(),
+    messageId: randomUUID(),
+    clientShownName: `Client of ${tenant.slug}`,
+  };
+  const { threadId, messageId } = ids;
+  await withActor(t.handle.db, admin, async (tx) => {
+    await tx.insert(schema.threads).values({
+      tenantId,
+      id: threadId,
+      kind: 'project',
+      projectId: tenant.projectId,
+      title: 'Talk',
+      createdBy: admin.userId,
+      people: [
+        { id: admin.userId, name: 'Admin', client: false },
+        { id: client.userId, name: ids.clientShownName, client: true },
+      ],
+    });
+    await tx
+      .insert(schema.threadParticipants)
+      .values({ tenantId, threadId, userId: admin.userId, shownName: 'Admin', addedBy: admin.userId });
+    await tx.insert(schema.messages).values({
+      tenantId,
+      id: messageId,
+      threadId,
+      authorId: admin.userId,
+      authorName: 'Admin',
+      body: 'Shall we talk here?',
+      clientVisible: true,
+    });
+    await tx.insert(schema.threadParticipants).values({
+      tenantId,
+      threadId,
+      userId: client.userId,
+      shownName: ids.clientShownName,
+      addedBy: admin.userId,
+    });
+    await tx
+      .insert(schema.messageReactions)
+      .values({ tenantId, messageId, userId: admin.userId, emoji: '👍' });
+  });
+  // Read marks are each person's own; a client names only the columns its role may write.
+  await withActor(t.handle.db, admin, (tx) =>
+    tx.insert(schema.threadReads).values({ tenantId, threadId, userId: admin.userId, readAt: new Date() }),
+  );
+  await withActor(t.handle.db, client, (tx) =>
+    tx.execute(
+      sql`insert into app.thread_reads (tenant_id, thread_id, user_id, read_at) values (${tenantId}, ${threadId}, ${client.userId}, now())`,
+    ),
+  );
+  return ids;
+}

@@ -112,9 +112,7 @@ export type {
   TenantSite,
   UploadRules,
 } from './context';
-export { purgeLiveEvents } from './conversations/live-events';
-export type { Typing } from './conversations/typing';
-export { typingAs, typingInput } from './conversations/typing';
+export * from './conversations/index';
 export type { ActivityEntry, Ctx, CtxFields, Person, TxCtx } from './ctx';
 export {
   actingAs,

@@ -1,7 +1,7 @@
 // The query-building helpers of the same drizzle instance, for packages that build SQL.
 
 export type { PGlite } from '@electric-sql/pglite';
-export { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+export { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 export type { ActingAs, Actor, TenantActor, VisitorActor, WorkerActor } from './actor';
 export type { Database, DatabaseHandle, PostgresOptions, Schema } from './client';
 export { createPglite, openPglite, openPostgres } from './client';

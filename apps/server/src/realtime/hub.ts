@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Person, Typing } from '@foyer/core';
+import type { Person } from '@foyer/core';
 import { type DatabaseHandle, system } from '@foyer/db';
 import { errorFields, type Logger } from '../log';
 import { readsThread, readVisibleEvent } from './reads';
@@ -13,6 +13,14 @@ export interface LiveStream {
   send(frame: string, eventId?: number): void;
   /** Ends the response (the session ended, or the node is shutting down). */
   end(): void;
+}
+
+/** Someone typing in a thread, named as the thread shows them (what `typingAs` answers). */
+export interface Typing {
+  tenantId: string;
+  threadId: string;
+  userId: string;
+  name: string;
 }
 
 /** Someone holding at least one stream on this node: their actor, their streams, what they read. */

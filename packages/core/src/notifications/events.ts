@@ -46,8 +46,8 @@ export const NOTIFICATION_EVENTS = [
     email: true,
     live: true,
   },
-  { key: 'message-new', label: 'New messages', audience: 'both', email: true, live: false },
-  { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true, live: false },
+  { key: 'message-new', label: 'New messages while you’re away', audience: 'both', email: true, live: true },
+  { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true, live: true },
   {
     key: 'invoice-sent',
     label: 'A new invoice is sent to you',

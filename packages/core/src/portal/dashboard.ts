@@ -11,6 +11,7 @@ export type ChecklistKey =
   | 'client_assigned'
   | 'task_shared'
   | 'file_shared'
+  | 'conversation_started'
   | 'review_requested'
   | 'invoice_sent'
   | 'payments_connected'
@@ -58,6 +59,7 @@ const LABELS: Record<ChecklistKey, { label: string; href: string }> = {
   client_assigned: { label: 'Assign a client to a project', href: '/admin/projects' },
   task_shared: { label: 'Make a task visible to your client', href: '/admin/projects' },
   file_shared: { label: 'Share a file with your client', href: '/admin/projects' },
+  conversation_started: { label: 'Start a conversation with a client', href: '/admin/messages/new' },
   review_requested: { label: 'Ask your client to review a deliverable', href: '/admin/tasks' },
   invoice_sent: { label: 'Send your first invoice', href: '/admin/invoices/new' },
   payments_connected: { label: 'Let clients pay online', href: '/admin/settings/payments' },
@@ -72,6 +74,7 @@ const ORDER: ChecklistKey[] = [
   'client_assigned',
   'task_shared',
   'file_shared',
+  'conversation_started',
   'review_requested',
   'invoice_sent',
   'payments_connected',
@@ -117,6 +120,10 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
         sql`select 1 from app.files f where (f.message_id is null and f.client_visible)
           or f.message_id in (select m.id from app.messages m where m.client_visible and m.deleted_at is null)`,
       )} as file_shared,
+      ${exists(
+        sql`select 1 from app.thread_participants tp join app.users u on u.tenant_id = tp.tenant_id and u.id = tp.user_id
+          where u.role = 'client'`,
+      )} as conversation_started,
       ${exists(sql`select 1 from app.review_entries e where e.kind = 'round'`)} as review_requested,
       ${exists(sql`select 1 from app.invoices i where i.issued_at is not null`)} as invoice_sent,
       ${exists(sql`select 1 from app.payment_gateways g where g.ready and g.offered`)} as payments_connected,

@@ -81,6 +81,8 @@ export interface CommentAttachment {
 }
 
 export interface TaskThread {
+  /** The task's thread, whose live events the page listens for; null when it has none yet. */
+  threadId: string | null;
   comments: CommentItem[];
   /** Whether this viewer may post: the team always, a client with `tasks.comment`. */
   canPost: boolean;
@@ -252,7 +254,7 @@ export async function taskThread({
     const threadId = await threadOf(ctx, task.id);
     const comments = threadId ? await commentsOf(ctx, me, threadId) : [];
     const canPost = isTeam(me) || (threadId !== null && (await clientMayComment(ctx, me)));
-    return { comments, canPost };
+    return { threadId, comments, canPost };
   });
 }
 

@@ -5,6 +5,7 @@ import { type ObjectStore, objectKey } from '@foyer/storage';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { ClientPermission } from '../clients/permissions';
 import { ensureBoard } from './board';
+import { applyConversations } from './conversations';
 import { demoPdf, demoPng } from './demo-files';
 import { applyInvoices } from './invoices';
 import type { TenantManifest } from './manifest';
@@ -388,6 +389,7 @@ export async function applyTenant(
     people,
     companyOf,
   );
+  await applyConversations(handle, tenantId, manifest.conversations, people, companyOf);
   if (options.files)
     await applyFiles(handle, tenantId, declaredFiles, people, companyOf, options.files, [
       manifest.brand.primaryColor,

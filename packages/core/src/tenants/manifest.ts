@@ -78,6 +78,33 @@ export const tenantManifest = z
       })
       .default({}),
     admin: person,
+    /**
+     * Conversations, started by `by` (the admin or a staff member) with `people` (by email): a
+     * project discussion (with `project`, whose people they must be), a direct message (one
+     * contact and team members) or an internal chat (the team only). Messages oldest first, each
+     * in its author's name, `minutesAgo` when it was posted. Applied once: a conversation whose
+     * subject is already there is left as it is.
+     */
+    conversations: z
+      .array(
+        z.object({
+          kind: z.enum(['project', 'direct', 'internal']),
+          title: text(200),
+          project: text(200).optional(),
+          by: z.email(),
+          people: z.array(z.email()).default([]),
+          messages: z
+            .array(
+              z.object({
+                author: z.email(),
+                body: text(20000),
+                minutesAgo: z.number().int().min(0).max(525600).default(60),
+              }),
+            )
+            .default([]),
+        }),
+      )
+      .default([]),
     /** Tenant-wide work settings. */
     work: z
       .object({ clientsSeeAssignees: z.boolean().default(false) })
@@ -379,6 +406,37 @@ export const tenantManifest = z
           path: ['projects', i, 'deadline'],
           message: 'is before the start date',
         });
+    }
+    const teamEmails = new Set([manifest.admin.email.toLowerCase(), ...staff]);
+    for (const [i, talk] of manifest.conversations.entries()) {
+      const at = (...path: (string | number)[]) => ['conversations', i, ...path];
+      const issue = (path: (string | number)[], message: string) =>
+        context.addIssue({ code: 'custom', path, message });
+      if (!teamEmails.has(talk.by.toLowerCase()))
+        issue(at('by'), 'names neither the admin nor a staff member');
+      const project = talk.project ? manifest.projects.find((p) => p.name === talk.project) : undefined;
+      if (talk.project && !project) issue(at('project'), 'names no project above');
+      if (talk.kind === 'project' && !talk.project)
+        issue(at('project'), 'is required for a project discussion');
+      if (talk.kind === 'direct' && talk.project)
+        issue(at('project'), 'is not allowed: a direct message has none');
+      const clientsIn = talk.people.filter((email) => contacts.has(email.toLowerCase()));
+      for (const [j, email] of talk.people.entries()) {
+        const who = email.toLowerCase();
+        if (!teamEmails.has(who) && !contacts.has(who)) issue(at('people', j), 'names nobody above');
+        else if (contacts.has(who) && talk.kind === 'internal')
+          issue(at('people', j), 'names a contact in an internal chat');
+        else if (contacts.has(who) && !(permissionsOf.get(who) ?? []).includes('messages'))
+          issue(at('people', j), 'names a contact without the Messages permission');
+        else if (contacts.has(who) && project && !project.clients.some((c) => c.toLowerCase() === who))
+          issue(at('people', j), 'names a contact who is not on the project');
+      }
+      if (talk.kind === 'direct' && clientsIn.length !== 1)
+        issue(at('people'), 'must name exactly one contact');
+      const inIt = new Set([talk.by.toLowerCase(), ...talk.people.map((e) => e.toLowerCase())]);
+      for (const [j, message] of talk.messages.entries())
+        if (!inIt.has(message.author.toLowerCase()))
+          issue(at('messages', j, 'author'), 'names nobody in this conversation');
     }
   });
 

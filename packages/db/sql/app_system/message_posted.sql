@@ -2,8 +2,10 @@
 -- latest-message time; the people it mentions are told (bell, and email by their preferences);
 -- and in conversations (not task threads) the other participants who hold no live stream
 -- anywhere are told in the bell and by email (by preferences) at most once per conversation per
--- 15 minutes. Mentions reach only people who may read the message: a conversation's participants,
--- or in a task thread the team that reaches the project. Fired AFTER INSERT on app.messages.
+-- 15 minutes. Both reach only people who may read the message: in a task thread the team that
+-- reaches the project; in a conversation its participants, a client only while they read it
+-- (`messages` on, and for a project discussion still on the project, with `projects`, and the
+-- project not archived). Fired AFTER INSERT on app.messages.
 CREATE OR REPLACE FUNCTION app_system.message_posted()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ''
@@ -38,7 +40,11 @@ BEGIN
         ELSE
           u.id IN (SELECT tp.user_id FROM app.thread_participants tp
             WHERE tp.tenant_id = NEW.tenant_id AND tp.thread_id = NEW.thread_id)
-          AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)))
+          AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)
+            AND (v_thread.kind = 'direct' OR ('projects' = ANY (u.permissions) AND EXISTS (
+              SELECT 1 FROM app.project_clients pc JOIN app.projects p ON p.tenant_id = pc.tenant_id AND p.id = pc.project_id
+              WHERE pc.tenant_id = NEW.tenant_id AND pc.user_id = u.id AND pc.project_id = v_thread.project_id
+                AND p.status <> 'archived')))))
         END;
   IF cardinality(v_mentioned) > 0 THEN
     INSERT INTO app.notifications (tenant_id, user_id, event, title, body, link)
@@ -75,7 +81,11 @@ BEGIN
     WHERE tp.tenant_id = NEW.tenant_id AND tp.thread_id = NEW.thread_id
       AND u.id IS DISTINCT FROM NEW.author_id AND NOT (u.id = ANY (v_mentioned))
       AND u.status = 'active'
-      AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)))
+      AND (u.role <> 'client' OR (NEW.client_visible AND 'messages' = ANY (u.permissions)
+        AND (v_thread.kind = 'direct' OR ('projects' = ANY (u.permissions) AND EXISTS (
+          SELECT 1 FROM app.project_clients pc JOIN app.projects p ON p.tenant_id = pc.tenant_id AND p.id = pc.project_id
+          WHERE pc.tenant_id = NEW.tenant_id AND pc.user_id = u.id AND pc.project_id = v_thread.project_id
+            AND p.status <> 'archived')))))
       AND (r.emailed_at IS NULL OR r.emailed_at < now() - interval '15 minutes')
       AND NOT EXISTS (SELECT 1 FROM platform.presence pr
         WHERE pr.tenant_id = tp.tenant_id AND pr.user_id = tp.user_id AND pr.seen_at > now() - interval '90 seconds')
@@ -83,7 +93,6 @@ BEGIN
     INSERT INTO app.thread_reads (tenant_id, thread_id, user_id, read_at, emailed_at)
     SELECT NEW.tenant_id, NEW.thread_id, told.id, NULL, now() FROM told
     ON CONFLICT (tenant_id, user_id, thread_id) DO UPDATE SET emailed_at = now()
-    RETURNING user_id
   ), bell AS (
     INSERT INTO app.notifications (tenant_id, user_id, event, title, body, link)
     SELECT NEW.tenant_id, told.id, 'message-new',
@@ -92,7 +101,6 @@ BEGIN
       v_excerpt,
       CASE WHEN told.role = 'client' THEN '/messages/' || NEW.thread_id ELSE '/admin/messages/' || NEW.thread_id END
     FROM told
-    RETURNING user_id
   )
   INSERT INTO app.outbox (tenant_id, template, user_id, event, vars)
   SELECT NEW.tenant_id, 'message-new', told.id, 'message-new',

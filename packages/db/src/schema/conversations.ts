@@ -25,9 +25,10 @@ const readableMessageIds = sql`(select rm.id from app.messages rm)`;
  * Who takes part in a conversation (project, direct and internal threads; task threads reach
  * their task's people instead). `shown_name` is the name the conversation's clients see: a team
  * member's name, and for a client the agency's choice (by default their company's name), so a
- * client never reads another client's account. Each person reads their own rows (the threads'
- * policies look here, so these read no thread); everyone reads who is in a thread from the
- * thread's `people`. Admins and the worker read every row.
+ * client never reads another client's account. A client reads their own rows (the threads'
+ * policies look here, so these read no thread) and who else is in a thread from the thread's
+ * `people`; the team reads who takes part in which conversation (not what is said in it), so any
+ * member who manages a conversation can keep its people.
  */
 export const threadParticipants = app.table(
   'thread_participants',
@@ -56,7 +57,7 @@ export const threadParticipants = app.table(
     check('thread_participants_shown_name_length', sql`length(${t.shownName}) between 1 and 200`),
     // The team adds and removes people in the conversations it reads; the core checks who may join.
     ...walledPolicies('thread_participants', 'team', teamRole, t.tenantId, {
-      select: sql`(${isCurrentUser(t.userId)} or ${actorIsAdmin} or ${actorIsWorker})`,
+      select: true,
       insert: sql`${t.threadId} in ${readableThreadIds}`,
       update: sql`${t.threadId} in ${readableThreadIds}`,
       delete: sql`${t.threadId} in ${readableThreadIds}`,

@@ -234,10 +234,13 @@ export const threadKinds = ['task', 'project', 'direct', 'internal'] as const;
 export type ThreadKind = (typeof threadKinds)[number];
 
 /**
- * The conversations the signed-in person takes part in: their own rows of
- * `app.thread_participants`, whose policies read no thread (so the two do not recurse).
+ * The conversations the signed-in person takes part in, from their own rows of
+ * `app.thread_participants`, through a plain (SECURITY INVOKER) function: the participants'
+ * write policies read the threads, so a subquery here would make PostgreSQL's rewriter see the
+ * participants inside their own policies and refuse the statement as recursive. The function's
+ * query runs under the caller's policies (their own rows), when it runs.
  */
-const participatingThreadIds = sql`(select tp.thread_id from app.thread_participants tp where tp.tenant_id = ${currentTenant} and tp.user_id = ${currentUser})`;
+const participatingThreadIds = sql`(select app.participating_threads())::uuid[]`;
 
 /**
  * A conversation (ARCHITECTURE's one message model). A task's comments are the messages of its
@@ -299,7 +302,7 @@ export const threads = app.table(
       select: sql`case ${t.kind}
         when 'task' then ${t.taskId} in ${readableTaskIds}
         when 'project' then ${teamReaches(t.projectId)}
-        else ${t.createdBy} = ${currentUser} or ${t.id} in ${participatingThreadIds} end`,
+        else ${t.createdBy} = ${currentUser} or ${t.id} = any(${participatingThreadIds}) end`,
       insert: sql`case ${t.kind}
         when 'task' then ${t.taskId} in ${readableTaskIds}
         when 'project' then ${teamReaches(t.projectId)} and ${isCurrentUser(t.createdBy)}
@@ -307,7 +310,7 @@ export const threads = app.table(
       update: sql`case ${t.kind}
         when 'task' then ${t.taskId} in ${readableTaskIds}
         when 'project' then ${teamReaches(t.projectId)}
-        else ${t.createdBy} = ${currentUser} or ${t.id} in ${participatingThreadIds} end`,
+        else ${t.createdBy} = ${currentUser} or ${t.id} = any(${participatingThreadIds}) end`,
       delete: sql`case ${t.kind}
         when 'task' then ${t.taskId} in ${readableTaskIds}
         when 'project' then ${teamReaches(t.projectId)} and (${actorIsAdmin} or ${t.createdBy} = ${currentUser})
@@ -316,8 +319,8 @@ export const threads = app.table(
     ...walledPolicies('threads', 'client', clientRole, t.tenantId, {
       select: sql`case ${t.kind}
         when 'task' then ${t.taskId} in ${readableTaskIds}
-        when 'project' then ${t.id} in ${participatingThreadIds} and ${t.projectId} in ${readableProjectIds} and ${clientMay('messages')}
-        when 'direct' then ${t.id} in ${participatingThreadIds} and ${clientMay('messages')}
+        when 'project' then ${t.id} = any(${participatingThreadIds}) and ${t.projectId} in ${readableProjectIds} and ${clientMay('messages')}
+        when 'direct' then ${t.id} = any(${participatingThreadIds}) and ${clientMay('messages')}
         else false end`,
     }),
   ],
@@ -389,7 +392,7 @@ export const messages = app.table(
     ...walledPolicies('messages', 'client', clientRole, t.tenantId, {
       select: sql`${t.threadId} in ${readableThreadIds} and (${t.clientVisible} or ${t.authorId} = ${currentUser})`,
       insert: sql`${isCurrentUser(t.authorId)} and (
-        (not ${t.clientVisible} and ${t.threadId} in ${readableTaskThreadIds} and ${clientMay('tasks.comment')})
+        (not ${t.clientVisible} and ${t.authorName} is null and ${t.threadId} in ${readableTaskThreadIds} and ${clientMay('tasks.comment')})
         or (${t.clientVisible} and ${t.threadId} in ${readableConversationIds} and ${clientMay('messages')}
           and ${t.authorName} is not distinct from ${shownNameIn(t.threadId)}))`,
       update: sql`${isCurrentUser(t.authorId)} and (
