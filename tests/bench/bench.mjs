@@ -15,6 +15,7 @@ import { startCountingProxy } from './lib/statements.mjs';
 import { ensureWrk, startLoad, wrkVersion } from './lib/wrk.mjs';
 import { mailMeasures, mailSection, mailTable, runMailMeasures } from './mail.mjs';
 import { runSoak, soak, soakSection, soakTable } from './soak.mjs';
+import { runSse, sse, sseSection, sseTable } from './sse.mjs';
 
 /** @typedef {import('./floors.mjs').Floor} Floor */
 /** @typedef {import('./lib/context.mjs').BenchContext} BenchContext */
@@ -45,7 +46,8 @@ function readSettings() {
       !floors.some((f) => f.id === id) &&
       !mailMeasures.some((m) => m.id === id) &&
       id !== soak.id &&
-      id !== files.id,
+      id !== files.id &&
+      id !== sse.id,
   );
   if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown floors: ${unknown.join(', ')}`);
   return {
@@ -61,6 +63,9 @@ function readSettings() {
     poolSize: positiveNumber('BENCH_POOL', 10),
     countRequests: quick ? 50 : 200,
     emails: positiveNumber('BENCH_EMAILS', quick ? 500 : 2000),
+    // R1's streams (0: none) and the messages posted to them, 20 a second.
+    sseStreams: positiveNumber('BENCH_SSE_STREAMS', quick ? 500 : 5000, 0),
+    sseMessages: positiveNumber('BENCH_SSE_MESSAGES', quick ? 40 : 200),
     // U1's file, in MiB (0: none).
     fileMiB: positiveNumber('BENCH_FILE_MIB', quick ? 64 : 1024, 0),
     serverUrl: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -353,6 +358,8 @@ async function main() {
   let soakResult = null;
   /** @type {import('./files.mjs').FilesResult | null} */
   let filesResult = null;
+  /** @type {import('./sse.mjs').SseResult | null} */
+  let sseResult = null;
   await stopOnInterrupt(database.drop, async () => {
     try {
       const ctx = { ...database.context, poolSize: settings.poolSize };
@@ -384,6 +391,16 @@ async function main() {
         const value = m.value === undefined ? '' : `: ${m.value.toFixed(1)} ${m.measure.unit}`;
         say(`  ${m.measure.id} ${m.status}${value}${m.note ? ` (${m.note})` : ''}`);
       }
+      if (settings.sseStreams > 0 && (settings.only.length === 0 || settings.only.includes(sse.id))) {
+        say(`  ${sse.id}: ${settings.sseStreams.toLocaleString('en-US')} live streams, floor then Foyer…`);
+        const guard = (/** @type {() => Promise<void>} */ cleanup) => {
+          cleanups.add(cleanup);
+          return () => cleanups.delete(cleanup);
+        };
+        const { sseStreams: streams, sseMessages: messages } = settings;
+        sseResult = await runSse({ ctx, pinning, streams, messages, rate: 20, say, guard });
+        say(`  ${sse.id} ${sseResult.status}${sseResult.note ? ` (${sseResult.note})` : ''}`);
+      }
       if (settings.fileMiB > 0 && (settings.only.length === 0 || settings.only.includes(files.id))) {
         say(`  ${files.id}: a ${settings.fileMiB} MiB file up and down, floor, local directory, S3…`);
         const guard = (/** @type {() => Promise<void>} */ cleanup) => {
@@ -401,6 +418,7 @@ async function main() {
   // Assigned inside the callback above, which TypeScript's narrowing does not follow.
   const soaked = /** @type {import('./soak.mjs').SoakResult | null} */ (soakResult);
   const filed = /** @type {import('./files.mjs').FilesResult | null} */ (filesResult);
+  const streamed = /** @type {import('./sse.mjs').SseResult | null} */ (sseResult);
 
   const facts = {
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -424,8 +442,9 @@ async function main() {
   };
   const soakLines = soaked ? `${soakTable(soaked)}\n\n` : '';
   const fileLines = filed ? `\n${filesTable(filed)}\n` : '';
+  const sseLines = streamed ? `\n${sseTable(streamed)}\n` : '';
   say(
-    `\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${atRateTable(results)}\n\n${soakLines}${mailTable(mail)}\n${fileLines}`,
+    `\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${atRateTable(results)}\n\n${soakLines}${mailTable(mail)}\n${sseLines}${fileLines}`,
   );
 
   const failed = [
@@ -433,6 +452,7 @@ async function main() {
     ...mail.filter((m) => m.status === 'failed').map((m) => m.measure),
     ...(soaked?.status === 'failed' ? [soak] : []),
     ...(filed?.status === 'failed' ? [files] : []),
+    ...(streamed?.status === 'failed' ? [sse] : []),
   ];
   const disturbed = [
     ...results.filter((r) => r.cpu && r.cpu.other > BUSY_PERCENT).map((r) => r.floor),
@@ -462,6 +482,7 @@ async function main() {
       benchmarksDocument({ facts, results, ratios }) +
         soakSection(soaked) +
         mailSection(mail, settings.emails) +
+        sseSection(streamed) +
         filesSection(filed) +
         keptNotes(),
     );

@@ -48,7 +48,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'the team invitation',
     );
     expect(invitation).toMatchObject({ name: 'Team invitation', customised: false, updatedAt: null });
-    // Only the emails of features that exist; messages and digests come with their releases.
+    // Only the emails of features that exist; digests come with their release.
     expect(list.map((tpl) => tpl.key)).toEqual([
       'client-invitation',
       'staff-invitation',
@@ -59,6 +59,8 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'review-requested',
       'review-approved',
       'revisions-requested',
+      'message-new',
+      'mention',
       'invoice-sent',
       'payment-received',
       'payment-reminder',
@@ -68,7 +70,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'tasks-shared',
       'task-comment',
     ]);
-    for (const later of ['message-new', 'message-digest']) {
+    for (const later of ['message-digest']) {
       await expectCoreError(
         getEmailTemplate({ ctx: core.as(tenant.admin), input: { key: later } }),
         'not_found',

@@ -29,6 +29,8 @@ describe.each(drivers)('notification preferences on %s', (driver) => {
       { event: 'task-comment', label: expect.any(String), email: true },
       { event: 'review-approved', label: expect.any(String), email: true },
       { event: 'revisions-requested', label: expect.any(String), email: true },
+      { event: 'message-new', label: expect.any(String), email: true },
+      { event: 'mention', label: expect.any(String), email: true },
     ]);
 
     await expectCoreError(savePreferences({ ctx, input: { 'project-added': 'off' } }), 'validation');
@@ -42,6 +44,8 @@ describe.each(drivers)('notification preferences on %s', (driver) => {
       { event: 'task-comment', email: true },
       { event: 'review-approved', email: true },
       { event: 'revisions-requested', email: true },
+      { event: 'message-new', email: true },
+      { event: 'mention', email: true },
     ]);
     expect(await activityOf(t, tenant.id)).toMatchObject([
       {

@@ -305,8 +305,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
     const core = testCore(t);
     const { tenant, staff } = await cast();
     // Being added to a project, assigned to a task, told of shared tasks and files, of a
-    // client's comment, of reviews and of invoices are the events with an email so far; the
-    // others belong to later releases (messages), and today's other events are bell-only.
+    // client's comment, of reviews, of invoices and of messages are the events with an email so
+    // far; the digest belongs to a later release, and today's other events are bell-only.
     expect(NOTIFICATION_EVENTS.filter((e) => e.live && e.email).map((e) => e.key)).toEqual([
       'project-added',
       'task-assigned',
@@ -315,6 +315,8 @@ describe.each(drivers)('notifications on %s', (driver) => {
       'review-requested',
       'review-approved',
       'revisions-requested',
+      'message-new',
+      'mention',
       'invoice-sent',
       'payment-received',
       'payment-reminder',
@@ -328,12 +330,16 @@ describe.each(drivers)('notifications on %s', (driver) => {
         'task-comment',
         'review-approved',
         'revisions-requested',
+        'message-new',
+        'mention',
       ]);
     }
     const clientChoices = [
       'project-added',
       'tasks-shared',
       'review-requested',
+      'message-new',
+      'mention',
       'invoice-sent',
       'payment-received',
       'payment-reminder',
@@ -347,7 +353,7 @@ describe.each(drivers)('notifications on %s', (driver) => {
 
     // Choosing an event of a feature still to come, an unknown one or a bell-only one changes nothing.
     for (const input of [
-      { 'message-new': false },
+      { 'message-digest': false },
       { 'invoice-sent': false },
       { 'no-such-event': false },
       { 'team-joined': false },

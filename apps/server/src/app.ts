@@ -44,6 +44,8 @@ import { inputGuard, type Refusal } from './input-guard';
 import { errorFields, type Logger } from './log';
 import { errorPage, forbiddenPage, neutralPage, suspendedPage, unknownHostPage } from './pages';
 import type { RequestPlatform } from './platform';
+import { RealtimeHub } from './realtime/hub';
+import { mountRealtime } from './realtime/routes';
 import { TenantDirectory } from './tenants';
 import { isUploadPath, mountUploads } from './upload-routes';
 import { REFUSED_EXTENSIONS } from './uploads/content-types';
@@ -89,6 +91,8 @@ export interface AppDeps {
   log: Logger;
   tenants?: TenantDirectory;
   core?: Deps;
+  /** This process's live delivery; one is made (and starts with the first stream) when omitted. */
+  realtime?: RealtimeHub;
 }
 
 /** Policy for everything Hono renders itself; SvelteKit sets its own, with nonces, on pages. */
@@ -287,6 +291,7 @@ export function createApp(deps: AppDeps) {
   const { config, db, log } = deps;
   const tenants = deps.tenants ?? new TenantDirectory(db, config);
   const core = deps.core ?? createDeps(config, db, tenants);
+  const realtime = deps.realtime ?? new RealtimeHub(db, log);
   const platformOrigin = originFor(config, config.platformDomain);
   const sessionCookie = cookieName('session', config.publicScheme);
   const operatorCookie = cookieName('operator', config.publicScheme);
@@ -519,6 +524,7 @@ export function createApp(deps: AppDeps) {
 
   mountUploads(app, core, config.storage, log);
   mountZip(app, core, log);
+  mountRealtime(app, core, realtime, log);
 
   app.all('*', async (c) => {
     const site = c.get('site');

@@ -8,6 +8,8 @@ export type { HostMatch } from './host';
 export { normaliseHost, resolveHost } from './host';
 export type { Logger } from './log';
 export { createLogger } from './log';
+export type { HubOptions, LiveStream } from './realtime/hub';
+export { RealtimeHub } from './realtime/hub';
 export { openDatabase } from './server';
 export type { ResolvedTenant } from './tenants';
 export { TenantDirectory } from './tenants';

@@ -104,6 +104,9 @@ export async function bodyProblem(
 
 const UNSAFE_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Endpoints outside the API that pages send JSON to rather than forms: held to the API's rules. */
+const JSON_ENDPOINTS = new Set(['/events/typing']);
+
 /**
  * The edge of every form action and endpoint: a query string or body that no page of ours could
  * have produced (a NUL byte, a text/plain or truncated multipart body, JSON that does not parse)
@@ -117,7 +120,7 @@ export function inputGuard(render: (c: Context, refusal: Refusal) => Response): 
     if (!UNSAFE_WITH_BODY.has(c.req.method) || c.req.path.startsWith('/webhooks/')) return next();
     const request = c.req.raw;
     if (!request.body) return next();
-    const kind = c.req.path.startsWith('/api/') ? 'api' : 'page';
+    const kind = c.req.path.startsWith('/api/') || JSON_ENDPOINTS.has(c.req.path) ? 'api' : 'page';
     const { refusal, bytes } = await bodyProblem(request, mediaType(c), kind);
     if (refusal) return render(c, refusal);
     c.req.raw = new Request(request, { body: bytes });

@@ -21,6 +21,7 @@ import { declaredRoutes, type HonoAccess } from './access';
 import { type App, createApp } from './app';
 import { loadConfig } from './env';
 import { createLogger } from './log';
+import { RealtimeHub } from './realtime/hub';
 import { loadWebApp } from './web';
 
 /**
@@ -271,6 +272,7 @@ async function mismatch(
 describe('route access', () => {
   let t: TestDatabase;
   let app: App;
+  let hub: RealtimeHub;
   let a: TenantFixture;
   let b: TenantFixture;
   let staff: PersonActor;
@@ -515,6 +517,7 @@ describe('route access', () => {
     await writeFile(join(mailDir, PARAMS.name ?? ''), 'Subject: hello\r\n\r\nHello.\r\n');
     const base = testCore(t).ctx;
     core = { ...base, mail: { ...base.mail, fileDir: mailDir } };
+    hub = new RealtimeHub(t.handle, createLogger('silent'));
     app = createApp({
       config: loadConfig({ PLATFORM_DOMAIN: PLATFORM, PUBLIC_PORT: '80' }),
       db: t.handle,
@@ -522,6 +525,7 @@ describe('route access', () => {
       assets: web.assets,
       log: createLogger('silent'),
       core,
+      realtime: hub,
     });
     // A file in the core's local store and a link to it: the token is all a visitor needs.
     const fileKey = objectKey(a.id, PARAMS.id ?? '');
@@ -538,6 +542,7 @@ describe('route access', () => {
     faviconPath = `/_brand/favicon/${sha.slice(0, 16)}`;
   });
   afterAll(async () => {
+    await hub?.close();
     await t?.close();
     if (mailDir) await rm(mailDir, { recursive: true, force: true });
     if (core?.files.store instanceof LocalObjectStore)
@@ -604,6 +609,10 @@ describe('route access', () => {
       // A project as a zip: the sample file is client-visible, so everyone allowed gets a zip of it
       // (GET by query, POST from a form with the same names).
       '/files-zip': { target: `/files-zip?project=${PARAMS.id}`, allowedStatus: 200 },
+      // The live stream opens for every signed-in person (the suite ends it by cancelling the body);
+      // an empty body is not a typing notice.
+      '/events': { target: '/events', allowedStatus: 200 },
+      '/events/typing': { target: '/events/typing', allowedStatus: 400 },
       // A gateway's own endpoint: unsigned, refused before the endpoint id is even looked up.
       '/webhooks/stripe/:endpoint': { target: `/webhooks/stripe/${PARAMS.id}` },
       '/webhooks/paypal/:endpoint': { target: `/webhooks/paypal/${PARAMS.id}` },

@@ -14,6 +14,7 @@ import { serve } from '@hono/node-server';
 import { createApp, createDeps } from './app';
 import type { Config } from './env';
 import type { Logger } from './log';
+import { RealtimeHub } from './realtime/hub';
 import { TenantDirectory } from './tenants';
 import { loadWebApp } from './web';
 
@@ -50,7 +51,9 @@ export async function startServer(config: Config, db: DatabaseHandle, log: Logge
   const tenants = new TenantDirectory(db, config);
   const unfollow = await tenants.follow();
   const core = createDeps(config, db, tenants);
-  const app = createApp({ config, db, pages: web, assets: web.assets, log, tenants, core });
+  const realtime = new RealtimeHub(db, log);
+  await realtime.start();
+  const app = createApp({ config, db, pages: web, assets: web.assets, log, tenants, core, realtime });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -60,6 +63,8 @@ export async function startServer(config: Config, db: DatabaseHandle, log: Logge
     url: `http://${config.host}:${config.port}`,
     core,
     close: async () => {
+      // Live streams never end by themselves: end them first, or the server would wait on them.
+      await realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would otherwise hold the process open for their idle timeout.

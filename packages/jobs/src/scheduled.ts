@@ -2,6 +2,7 @@ import {
   announceFileShares,
   createCtx,
   type Deps,
+  purgeLiveEvents,
   purgeThrottle,
   remindReviewers,
   reverifyDomains,
@@ -75,6 +76,15 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       intervalSeconds: 60 * 60,
       run: async (ctx) => {
         await purgeThrottle({ ctx: createCtx(ctx) });
+      },
+    },
+    {
+      // Deletes live events older than a day (streams catch up from the last day) and presence
+      // rows of nodes that stopped beating.
+      name: 'realtime-purge',
+      intervalSeconds: 60 * 60,
+      run: async (ctx) => {
+        await purgeLiveEvents({ ctx: createCtx(ctx) });
       },
     },
   ];

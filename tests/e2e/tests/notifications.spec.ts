@@ -117,18 +117,20 @@ test('mark all read from the bell; email choices only for features that exist', 
   await page.getByRole('link', { name: 'Notification emails' }).click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/account/notifications'));
   // Only features that exist offer a choice: being added to a project, being assigned a task, a
-  // client's comment and a client's review decisions; not messages yet, nor what only clients are
-  // told (shared work, reviews, invoices).
-  await expect(page.getByRole('checkbox')).toHaveCount(5);
+  // client's comment, a client's review decisions, new messages while away and mentions; not the
+  // digest yet, nor what only clients are told (shared work, reviews, invoices).
+  await expect(page.getByRole('checkbox')).toHaveCount(7);
   await expect(page.getByRole('checkbox', { name: 'You’re added to a project' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'You’re assigned to a task' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'A client comments on a task' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'A client approves work' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'A client asks for revisions' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'New messages while you’re away' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Someone mentions you' })).toBeChecked();
   await expect(page.getByText('Tasks are shared with you')).toHaveCount(0);
   await expect(page.getByText('Work is ready for your review')).toHaveCount(0);
   await expect(page.getByText('A new invoice is sent to you')).toHaveCount(0);
-  await expect(page.getByText('New messages')).toHaveCount(0);
+  await expect(page.getByText('Daily digest of unread messages')).toHaveCount(0);
 });
 
 test('on a phone the bell’s panel fits the screen', async ({ page, hostUrl }) => {

@@ -1,5 +1,6 @@
 export type { ConversationKind, MessageItem, PersonChip } from './common';
 export { CONVERSATION_KINDS, MESSAGE_MAX_LENGTH, REACTIONS } from './common';
+export { purgeLiveEvents } from './live-events';
 export type { Candidate, ConversationSummary, ConversationView } from './read';
 export {
   CONVERSATIONS_LISTED,

@@ -11,6 +11,7 @@ export * as jobs from './jobs';
 export * as operators from './operators';
 export * as outbox from './outbox';
 export * as payments from './payments';
+export * as realtime from './realtime';
 export * as reviews from './reviews';
 export * as sessions from './sessions';
 export * as signIn from './sign-in';
