@@ -131,7 +131,9 @@ test('a client can’t open a team chat; one without messages has no Messages at
 
   await signIn(team, hostUrl, ADMIN);
   await team.goto(hostUrl(HOST, '/admin/messages/new?kind=internal'));
+  await interactive(team);
   await team.getByLabel('Title').fill(title);
+  await team.getByRole('checkbox', { name: 'Sam Patel' }).check();
   await team.getByLabel(/First message/).fill('Between us: the deadline moves.');
   await team.getByRole('button', { name: 'Start conversation' }).click();
   await expect(team).toHaveURL(/\/admin\/messages\/[0-9a-f-]{36}$/);

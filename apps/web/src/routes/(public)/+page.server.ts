@@ -1,17 +1,20 @@
 import { clientDashboard, dismissWelcome, transact, waitingReviews } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
+import { HEADER_COUNTS } from '$lib/header-counts';
 import { chromeFor } from '$lib/server/chrome';
 import { coreErrorToFail } from '$lib/server/errors';
 import { homeFor } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, depends }) => {
   if (locals.site === null) return { view: 'landing' as const };
   // An agency's host: the client portal for clients (and for an admin previewing as one), the
   // team panel for the team.
   const { me } = locals;
   if (me === null) redirect(303, '/login');
   if (me.user.role !== 'client') redirect(303, homeFor(me.user.role));
+  // Live events read the header's counts again (see ClientHome), with the page.
+  depends(HEADER_COUNTS);
   const { ctx } = locals;
   // The portal's home is outside the (app) layout, so it loads the page chrome itself: both in
   // one transaction.

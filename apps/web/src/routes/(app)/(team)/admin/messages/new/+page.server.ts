@@ -8,8 +8,8 @@ import {
 import { redirect } from '@sveltejs/kit';
 import { isKind } from '$lib/conversations';
 import { coreErrorToFail } from '$lib/server/errors';
-import { person } from '$lib/server/session';
 import { field, readForm, trimmed } from '$lib/server/forms';
+import { person } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
