@@ -76,11 +76,16 @@ test('a project discussion between the team and a client is live on both sides',
   await expect(client.locator('[data-typing]')).toHaveText(/is typing…/);
   await teamBox.press('Control+Enter');
   await expect(client.getByText('Any questions about the hero')).toBeVisible();
+  // The client mentions the team member: `@` and a few letters offer them, Enter picks them.
   const clientBox = client.getByRole('textbox', { name: 'Message' });
+  await clientBox.pressSequentially('@No', { delay: 20 });
+  await expect(client.getByRole('option', { name: /Nora Whitfield/ })).toBeVisible();
+  await clientBox.press('Enter');
+  await expect(clientBox).toHaveValue('@Nora Whitfield ');
   await clientBox.pressSequentially('Just one', { delay: 20 });
   await expect(team.locator('[data-typing]')).toHaveText(/is typing…/);
   await client.getByRole('button', { name: 'Send' }).click();
-  await expect(team.getByText('Just one')).toBeVisible();
+  await expect(team.getByText('@Nora Whitfield Just one')).toBeVisible();
 
   // Elsewhere in the portal, the client's Messages link counts a new message live.
   await client.goto(hostUrl(HOST, '/'));
