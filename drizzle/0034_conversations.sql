@@ -220,7 +220,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON platform.presence TO foyer_system;
 -- `foyer_events`, both in the transaction that made the change, so nothing is announced that did
 -- not commit. Each server node reads the event again as each recipient (the events' policies
 -- follow the thread's and the message's), so a stream shows what the database would. Fired AFTER
--- a message is posted or changed, a reaction comes or goes, a person joins or leaves a
+-- a message is posted or changed (or gains a file), a reaction comes or goes, a person joins or leaves a
 -- conversation, someone reads a thread (their own streams only) and a notification is written.
 CREATE OR REPLACE FUNCTION app_system.realtime_publish()
 RETURNS trigger
@@ -245,6 +245,15 @@ BEGIN
       v_thread := v_row.thread_id;
       v_message := v_row.id;
     WHEN 'message_reactions' THEN
+      v_kind := 'message.changed';
+      v_message := v_row.message_id;
+      SELECT m.thread_id INTO v_thread FROM app.messages m
+      WHERE m.tenant_id = v_row.tenant_id AND m.id = v_row.message_id;
+      IF v_thread IS NULL THEN
+        RETURN NULL;
+      END IF;
+    WHEN 'files' THEN
+      -- A file attached to a message: its readers hear the message changed.
       v_kind := 'message.changed';
       v_message := v_row.message_id;
       SELECT m.thread_id INTO v_thread FROM app.messages m
@@ -535,3 +544,6 @@ REVOKE ALL ON FUNCTION app.threads_keep_shape() FROM PUBLIC;
 --> statement-breakpoint
 CREATE TRIGGER threads_keep_shape BEFORE UPDATE ON app.threads
   FOR EACH ROW EXECUTE FUNCTION app.threads_keep_shape();
+--> statement-breakpoint
+CREATE TRIGGER files_realtime AFTER INSERT ON app.files
+  FOR EACH ROW WHEN (NEW.message_id IS NOT NULL) EXECUTE FUNCTION app_system.realtime_publish();

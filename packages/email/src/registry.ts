@@ -382,7 +382,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
   },
   'message-new': {
     name: 'New message',
-    description: 'A new message in a conversation, sent to people who are away (at most one per conversation per 15 minutes).',
+    description:
+      'A new message in a conversation, sent to people who are away (at most one per conversation per 15 minutes).',
     audience: 'any',
     link: 'messageUrl',
     live: true,

@@ -135,7 +135,9 @@ export const messageColumns = {
 /** A message's start as plain text on one line, for a quote or a list. */
 export function excerptOf(body: string, length = 140): string {
   const flat = body
-    .replace(/[`*_~>#[\]()!]/g, '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1') // [text](url) and images: their text
+    .replace(/^\s*(?:[#>]+|[-*+]|\d+\.)\s+/gm, '') // headings, quotes, list markers
+    .replace(/[`*_~]/g, '') // emphasis and code marks
     .replace(/\s+/g, ' ')
     .trim();
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;

@@ -302,14 +302,6 @@ export async function registerUpload({
       await tx.insert(fileVersions).values({ ...facts, fileId: row.id, version: 1, uploadedBy: me.userId });
       result = { id: row.id, version: 1 };
     }
-    if (upload.messageId && !upload.replaceFileId) {
-      // Those reading the message hear of its new file: an update that changes nothing fires the
-      // message's live event (`message.changed`), as an edit would. Only its author's touches it.
-      await rows(
-        tx,
-        sql`update app.messages set body = body where id = ${upload.messageId}::uuid and author_id = ${me.userId}::uuid`,
-      );
-    }
     await record(txCtx, {
       verb: 'file.uploaded',
       subject: { type: 'file', id: result.id },

@@ -187,7 +187,10 @@ export async function portalNav({ ctx }: { ctx: Ctx }): Promise<PortalNav> {
   const me = clientOf(ctx);
   return transact(ctx, async (ctx) => {
     const self = await selfOf(ctx, me);
-    return { invoices: self.permissions.includes('invoices'), messages: self.permissions.includes('messages') };
+    return {
+      invoices: self.permissions.includes('invoices'),
+      messages: self.permissions.includes('messages'),
+    };
   });
 }
 

@@ -2,7 +2,7 @@
 -- `foyer_events`, both in the transaction that made the change, so nothing is announced that did
 -- not commit. Each server node reads the event again as each recipient (the events' policies
 -- follow the thread's and the message's), so a stream shows what the database would. Fired AFTER
--- a message is posted or changed, a reaction comes or goes, a person joins or leaves a
+-- a message is posted or changed (or gains a file), a reaction comes or goes, a person joins or leaves a
 -- conversation, someone reads a thread (their own streams only) and a notification is written.
 CREATE OR REPLACE FUNCTION app_system.realtime_publish()
 RETURNS trigger
@@ -27,6 +27,15 @@ BEGIN
       v_thread := v_row.thread_id;
       v_message := v_row.id;
     WHEN 'message_reactions' THEN
+      v_kind := 'message.changed';
+      v_message := v_row.message_id;
+      SELECT m.thread_id INTO v_thread FROM app.messages m
+      WHERE m.tenant_id = v_row.tenant_id AND m.id = v_row.message_id;
+      IF v_thread IS NULL THEN
+        RETURN NULL;
+      END IF;
+    WHEN 'files' THEN
+      -- A file attached to a message: its readers hear the message changed.
       v_kind := 'message.changed';
       v_message := v_row.message_id;
       SELECT m.thread_id INTO v_thread FROM app.messages m

@@ -1,16 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, foreignKey, index, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { app } from './app';
-import {
-  actorIsAdmin,
-  actorIsWorker,
-  clientMay,
-  createdAt,
-  currentUser,
-  isCurrentUser,
-  tenantIdColumn,
-  walledPolicies,
-} from './columns';
+import { clientMay, createdAt, currentUser, isCurrentUser, tenantIdColumn, walledPolicies } from './columns';
 import { platform, tenants } from './platform';
 import { clientRole, teamRole } from './roles';
 import { messages, threads } from './tasks';
