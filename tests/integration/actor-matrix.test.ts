@@ -272,9 +272,13 @@ const ownEvents = {
   E: ['thread.joined:th:dm-B@E'],
 };
 
-/** Events of th:P-visible's client-visible comments (msg-B-shared was shared after it was posted). */
+/**
+ * Events of th:P-visible's client-visible comments (msg-B-shared was shared after it was posted;
+ * msg-team-visible gained its attachment f:att-visible).
+ */
 const sharedOnPVisible = [
   'message.changed:th:P-visible#msg-B-shared',
+  'message.changed:th:P-visible#msg-team-visible',
   'message.posted:th:P-visible#msg-B-shared',
   'message.posted:th:P-visible#msg-team-visible',
 ];
@@ -285,16 +289,19 @@ const talkEvents = [
   'thread.people:th:P-talk',
 ];
 const dmEvents = [
+  'message.changed:th:dm-B#msg-dm-admin',
   'message.posted:th:dm-B#msg-dm-B',
   'message.posted:th:dm-B#msg-dm-admin',
   'thread.people:th:dm-B',
 ];
 const chatEvents = ['message.posted:th:team#msg-chat-admin', 'thread.people:th:team'];
-/** The team's internal comments on P's tasks, and A's own comment on P-visible. */
+/** The team's internal comments on P's tasks (msg-team-internal with f:att-internal). */
 const teamOnPOnly = [
+  'message.changed:th:P-visible#msg-team-internal',
   'message.posted:th:P-internal#msg-on-internal',
   'message.posted:th:P-visible#msg-team-internal',
 ];
+/** A's own comment on P-visible. */
 const byAOnPVisible = 'message.posted:th:P-visible#msg-A';
 
 /** T's events of threads (no person), read by whoever reads the thread and the message. */

@@ -94,7 +94,7 @@ export function sseReader(body: ReadableStream<Uint8Array> | null) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  let pending: ReturnType<typeof reader.read> | null = null;
   let done = false;
   const ready: SseEvent[] = [];
 

@@ -14,6 +14,9 @@ DECLARE
   v_thread uuid;
   v_message uuid;
   v_user uuid;
+  -- A second event of the same change: the person who joined or left a conversation.
+  v_also_kind text;
+  v_also_user uuid;
   v_id bigint;
 BEGIN
   IF TG_OP = 'DELETE' THEN
@@ -26,16 +29,8 @@ BEGIN
       v_kind := CASE TG_OP WHEN 'INSERT' THEN 'message.posted' ELSE 'message.changed' END;
       v_thread := v_row.thread_id;
       v_message := v_row.id;
-    WHEN 'message_reactions' THEN
-      v_kind := 'message.changed';
-      v_message := v_row.message_id;
-      SELECT m.thread_id INTO v_thread FROM app.messages m
-      WHERE m.tenant_id = v_row.tenant_id AND m.id = v_row.message_id;
-      IF v_thread IS NULL THEN
-        RETURN NULL;
-      END IF;
-    WHEN 'files' THEN
-      -- A file attached to a message: its readers hear the message changed.
+    WHEN 'message_reactions', 'files' THEN
+      -- A reaction, or a file attached to a message: its readers hear the message changed.
       v_kind := 'message.changed';
       v_message := v_row.message_id;
       SELECT m.thread_id INTO v_thread FROM app.messages m
@@ -48,26 +43,27 @@ BEGIN
       v_thread := v_row.thread_id;
       v_user := v_row.user_id;
     WHEN 'thread_participants' THEN
-      -- The person who joined or left hears it on their own streams; the thread's readers too.
-      v_kind := CASE TG_OP WHEN 'DELETE' THEN 'thread.left' ELSE 'thread.joined' END;
-      INSERT INTO app.realtime_events (tenant_id, kind, thread_id, user_id)
-      VALUES (v_row.tenant_id, v_kind, v_row.thread_id, v_row.user_id)
-      RETURNING id INTO v_id;
-      PERFORM pg_notify('foyer_events', json_build_object('t', v_row.tenant_id, 'e', v_id,
-        'th', v_row.thread_id, 'u', v_row.user_id)::text);
+      -- The thread's readers hear its people changed; the person, on their own streams, too.
       v_kind := 'thread.people';
       v_thread := v_row.thread_id;
+      v_also_kind := CASE TG_OP WHEN 'DELETE' THEN 'thread.left' ELSE 'thread.joined' END;
+      v_also_user := v_row.user_id;
     WHEN 'notifications' THEN
       v_kind := 'notification';
       v_user := v_row.user_id;
     ELSE
       RAISE EXCEPTION 'realtime_publish: no events for %', TG_TABLE_NAME;
   END CASE;
-  INSERT INTO app.realtime_events (tenant_id, kind, thread_id, message_id, user_id)
-  VALUES (v_row.tenant_id, v_kind, v_thread, v_message, v_user)
-  RETURNING id INTO v_id;
-  PERFORM pg_notify('foyer_events', json_build_object('t', v_row.tenant_id, 'e', v_id,
-    'th', v_thread, 'u', v_user)::text);
+  FOR v_id, v_user IN
+    INSERT INTO app.realtime_events (tenant_id, kind, thread_id, message_id, user_id)
+    SELECT v_row.tenant_id, e.kind, v_thread, v_message, e.user_id
+    FROM (VALUES (v_kind, v_user), (v_also_kind, v_also_user)) AS e(kind, user_id)
+    WHERE e.kind IS NOT NULL
+    RETURNING id, user_id
+  LOOP
+    PERFORM pg_notify('foyer_events', json_build_object('t', v_row.tenant_id, 'e', v_id,
+      'th', v_thread, 'u', v_user)::text);
+  END LOOP;
   RETURN NULL;
 END
 $$;
