@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPermissionDenied, expectRlsViolation, required } from '../support/assert';
 import {
   activityOf,
+  addOtherClient,
   addUser,
   countAs,
   deliverQueued,
@@ -68,28 +69,10 @@ describe.each(drivers)('task comments on %s', (driver) => {
   }
 
   /** Another client person on the fixture's project, of a company of their own. */
-  async function otherClient(
+  const otherClient = async (
     tenant: TenantFixture,
     permissions = ['projects', 'tasks.view', 'tasks.comment'],
-  ) {
-    const companyId = randomUUID();
-    await t.superuser('insert into app.clients (tenant_id, id, name) values ($1, $2, $3)', [
-      tenant.id,
-      companyId,
-      'Other Co',
-    ]);
-    const user = await addUser(t, tenant, { role: 'client', clientId: companyId, name: 'Olive Other' });
-    await t.superuser('update app.users set permissions = $3 where tenant_id = $1 and id = $2', [
-      tenant.id,
-      user.id,
-      permissions,
-    ]);
-    await t.superuser(
-      'insert into app.project_clients (tenant_id, project_id, user_id) values ($1, $2, $3)',
-      [tenant.id, tenant.projectId, user.id],
-    );
-    return user.actor;
-  }
+  ) => (await addOtherClient(t, tenant, permissions)).actor;
 
   const as = <T>(actor: ActingAs, work: (tx: Tx) => Promise<T>) => withActor(t.handle.db, actor, work);
 

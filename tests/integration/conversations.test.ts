@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   addParticipants,
   conversationCandidates,
@@ -19,7 +18,7 @@ import {
 import { type ActingAs, sql, type Tx, withActor } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgFailure } from '../support/assert';
-import { addUser, countAs, expectCoreError, siteOf, testCore } from '../support/auth';
+import { addOtherClient, addUser, countAs, expectCoreError, siteOf, testCore } from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
 import { createTenant, type TenantFixture } from '../support/tenants';
 
@@ -40,27 +39,6 @@ describe.each(drivers)('conversations on %s', (driver) => {
 
   const as = <T>(actor: ActingAs, work: (tx: Tx) => Promise<T>) => withActor(t.handle.db, actor, work);
 
-  /** Another client person on the fixture's project, of a company of their own. */
-  async function otherClient(tenant: TenantFixture, permissions = ['projects', 'tasks.view', 'messages']) {
-    const companyId = randomUUID();
-    await t.superuser('insert into app.clients (tenant_id, id, name) values ($1, $2, $3)', [
-      tenant.id,
-      companyId,
-      'Other Co',
-    ]);
-    const user = await addUser(t, tenant, { role: 'client', clientId: companyId, name: 'Olive Other' });
-    await t.superuser('update app.users set permissions = $3 where tenant_id = $1 and id = $2', [
-      tenant.id,
-      user.id,
-      permissions,
-    ]);
-    await t.superuser(
-      'insert into app.project_clients (tenant_id, project_id, user_id) values ($1, $2, $3)',
-      [tenant.id, tenant.projectId, user.id],
-    );
-    return user;
-  }
-
   async function staffOnProject(tenant: TenantFixture, name = 'Sam Staff') {
     const staff = await addUser(t, tenant, { role: 'staff', name });
     await t.superuser('insert into app.project_staff (tenant_id, project_id, user_id) values ($1, $2, $3)', [
@@ -76,7 +54,7 @@ describe.each(drivers)('conversations on %s', (driver) => {
     const tenant = await createTenant(t);
     const site = siteOf(tenant);
     const staff = await staffOnProject(tenant);
-    const olive = await otherClient(tenant);
+    const olive = await addOtherClient(t, tenant, ['projects', 'tasks.view', 'messages']);
     return {
       core,
       tenant,

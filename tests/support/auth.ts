@@ -267,6 +267,32 @@ export async function addUser(
   return { id, email, actor };
 }
 
+/** Another client person on `tenant`'s project, of a company of their own ("Other Co"). */
+export async function addOtherClient(
+  t: TestDatabase,
+  tenant: Pick<TenantRow, 'id' | 'slug'> & { projectId: string },
+  permissions: readonly string[],
+): Promise<TestUser> {
+  const companyId = randomUUID();
+  await t.superuser('insert into app.clients (tenant_id, id, name) values ($1, $2, $3)', [
+    tenant.id,
+    companyId,
+    'Other Co',
+  ]);
+  const user = await addUser(t, tenant, { role: 'client', clientId: companyId, name: 'Olive Other' });
+  await t.superuser('update app.users set permissions = $3 where tenant_id = $1 and id = $2', [
+    tenant.id,
+    user.id,
+    permissions,
+  ]);
+  await t.superuser('insert into app.project_clients (tenant_id, project_id, user_id) values ($1, $2, $3)', [
+    tenant.id,
+    tenant.projectId,
+    user.id,
+  ]);
+  return user;
+}
+
 /** Gives an existing user (e.g. one of `createTenant`'s, which have none) a password. */
 export async function setPassword(
   t: TestDatabase,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, schema, sql } from '@foyer/db';
+import { and, eq, inArray, schema, sql, type Tx } from '@foyer/db';
 import type { Person, TxCtx } from '../ctx';
 import { CoreError } from '../errors';
 import { renderMarkdown } from '../text/markdown';
@@ -85,6 +85,30 @@ export async function clientPermissions(ctx: TxCtx, me: Person): Promise<string[
   return row?.status === 'active' ? row.permissions : [];
 }
 
+/** A person as the team reads them: name, role and, for a client, their company. */
+export interface KnownPerson {
+  name: string;
+  role: string;
+  companyName: string | null;
+}
+
+/** People by id as the team's policies show them (none for no ids). */
+export async function peopleByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, KnownPerson>> {
+  const people = new Map<string, KnownPerson>();
+  if (ids.length === 0) return people;
+  const found = await tx
+    .select({ id: users.id, name: users.name, role: users.role, companyName: clients.name })
+    .from(users)
+    .leftJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
+    .where(inArray(users.id, [...new Set(ids)]));
+  for (const { id, ...person } of found) people.set(id, person);
+  return people;
+}
+
+/** A person's name as the team shows it: a client's with their company. */
+export const teamName = (person: KnownPerson): string =>
+  person.role === 'client' && person.companyName ? `${person.name} (${person.companyName})` : person.name;
+
 export interface MessageItem {
   id: string;
   authorId: string | null;
@@ -160,24 +184,15 @@ export async function messageItems(ctx: TxCtx, me: Person, rows: MessageRow[]): 
   }
   // The team reads the authors' accounts (a client's with their company) for their real names;
   // clients read no one's account but their own, so they see the names the messages carry.
-  const people = new Map<string, { name: string; role: string; companyName: string | null }>();
-  const authorIds = [...new Set([...known.values()].map((r) => r.authorId).filter((a): a is string => !!a))];
-  if (team && authorIds.length > 0) {
-    const found = await ctx.tx
-      .select({ id: users.id, name: users.name, role: users.role, companyName: clients.name })
-      .from(users)
-      .leftJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
-      .where(inArray(users.id, authorIds));
-    for (const p of found) people.set(p.id, p);
-  }
+  // The team reads the authors' accounts (a client's with their company) for their real names;
+  // clients read no one's account but their own, so they see the names the messages carry.
+  const authorIds = [...known.values()].map((r) => r.authorId).filter((a): a is string => !!a);
+  const people = team ? await peopleByIds(ctx.tx, authorIds) : new Map<string, KnownPerson>();
   const nameOf = (row: MessageRow) => {
     if (row.authorId === me.userId) return 'You';
     if (!team) return row.authorName ?? 'The team';
     const person = row.authorId ? people.get(row.authorId) : undefined;
-    if (!person) return row.authorName ?? 'A former member';
-    return person.role === 'client' && person.companyName
-      ? `${person.name} (${person.companyName})`
-      : person.name;
+    return person ? teamName(person) : (row.authorName ?? 'A former member');
   };
   const attached = new Map<string, MessageItem['attachments']>();
   for (const file of await ctx.tx

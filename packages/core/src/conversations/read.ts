@@ -14,7 +14,9 @@ import {
   messageColumns,
   messageItems,
   type PersonChip,
+  peopleByIds,
   readableThread,
+  teamName,
 } from './common';
 
 /**
@@ -238,20 +240,14 @@ export async function getConversation({
     // The team knows who its clients are: their real names beside the company's.
     let people = thread.people;
     if (team && people.some((p) => p.client)) {
-      const found = await ctx.tx
-        .select({ id: users.id, name: users.name, companyName: clients.name })
-        .from(users)
-        .leftJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
-        .where(
-          inArray(
-            users.id,
-            people.filter((p) => p.client).map((p) => p.id),
-          ),
-        );
-      const named = new Map(
-        found.map((f) => [f.id, f.companyName ? `${f.name} (${f.companyName})` : f.name]),
+      const known = await peopleByIds(
+        ctx.tx,
+        people.filter((p) => p.client).map((p) => p.id),
       );
-      people = people.map((p) => ({ ...p, name: named.get(p.id) ?? p.name }));
+      people = people.map((p) => {
+        const person = known.get(p.id);
+        return person ? { ...p, name: teamName(person) } : p;
+      });
     }
     return {
       id: thread.id,

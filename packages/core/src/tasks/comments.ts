@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, schema, sql } from '@foyer/db';
 import { z } from 'zod';
+import { type KnownPerson, peopleByIds, teamName } from '../conversations/common';
 import { type Ctx, type Person, personOf, record, type TxCtx, teamMemberOf, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { id, lines, parseInput } from '../input';
@@ -158,16 +159,8 @@ async function commentsOf(ctx: TxCtx, me: Person, threadId: string): Promise<Com
     .orderBy(messages.createdAt, messages.id);
   // The team reads the authors' accounts (a client's with their company) for their real names;
   // clients read no one's account but their own, so they see the names the messages carry.
-  const people = new Map<string, { name: string; role: string; companyName: string | null }>();
-  const authorIds = [...new Set(rows.map((r) => r.authorId).filter((a): a is string => a !== null))];
-  if (team && authorIds.length > 0) {
-    const found = await ctx.tx
-      .select({ id: users.id, name: users.name, role: users.role, companyName: clients.name })
-      .from(users)
-      .leftJoin(clients, and(eq(clients.tenantId, users.tenantId), eq(clients.id, users.clientId)))
-      .where(inArray(users.id, authorIds));
-    for (const p of found) people.set(p.id, p);
-  }
+  const authorIds = rows.map((r) => r.authorId).filter((a): a is string => a !== null);
+  const people = team ? await peopleByIds(ctx.tx, authorIds) : new Map<string, KnownPerson>();
   // Attachments the viewer may read (the files policy decides): with the comments, by comment.
   const attached = new Map<string, CommentAttachment[]>();
   if (rows.length > 0) {
@@ -200,11 +193,7 @@ async function commentsOf(ctx: TxCtx, me: Person, threadId: string): Promise<Com
     let fromClient: boolean;
     if (team) {
       fromClient = person?.role === 'client';
-      authorName = person
-        ? fromClient && person.companyName
-          ? `${person.name} (${person.companyName})`
-          : person.name
-        : (row.authorName ?? 'A former member');
+      authorName = person ? teamName(person) : (row.authorName ?? 'A former member');
     } else {
       fromClient = mine;
       authorName = mine ? 'You' : (row.authorName ?? 'The team');
