@@ -40,8 +40,9 @@ test('an admin edits the invitation email, watches the preview, and sends themse
   await page.goto(hostUrl(host, '/admin/settings/email'));
   await expect(page.getByRole('heading', { name: 'Email', level: 1 })).toBeVisible();
   await expect(page.getByText('Confirm your email address to send invitations')).toHaveCount(0);
-  // Only the emails of features that exist are offered.
-  await expect(page.getByRole('link', { name: /New message/ })).toHaveCount(0);
+  // Only the emails of features that exist are offered: the message digest's release is to come.
+  await expect(page.getByRole('link', { name: /New message/ })).toHaveCount(1);
+  await expect(page.getByRole('link', { name: /Message digest/i })).toHaveCount(0);
   await page.getByRole('link', { name: /Team invitation/ }).click();
   await expect(page).toHaveURL(hostUrl(host, '/admin/settings/email/templates/staff-invitation'));
   await expect(page.getByRole('heading', { name: 'Team invitation', level: 1 })).toBeVisible();
