@@ -9,16 +9,16 @@ import { expect, type HostUrl, test, unique } from './support';
  * project's files. A client can't open a team chat: 404; one without `messages` has no Messages.
  */
 
-const HOST = 'northwind.localhost';
+const HOST = 'bluefin.localhost';
 /**
- * The team member: Sam, staff on the project (the demo admin's sign-ins are many across the suite,
- * and an account's sign-ins from new browsers are limited per 15 minutes).
+ * The people: the project's staff member and its full-retainer client, and a contact of the same
+ * company without `messages`. Not Northwind's, whose demo people other specs sign in many times
+ * from new browsers (an account allows 20 such sign-ins per 15 minutes).
  */
-const TEAM = { name: 'Sam Patel', email: 'sam@northwind.example', password: 'northwind-staff-2026' };
-const CLIENT = { name: 'Alex Baker', email: 'alex@acme-bakery.example', password: 'acme-client-2026' };
-/** A contact of the same company without `messages`: no Messages link, no conversations. */
-const NO_MESSAGES = { email: 'priya@acme-bakery.example', password: 'acme-finance-2026' };
-const PROJECT = 'Website redesign';
+const TEAM = { name: 'Riley Chen', email: 'riley@bluefin.example', password: 'bluefin-staff-2026' };
+const CLIENT = { name: 'Casey Harbor', email: 'casey@harbor-coffee.example', password: 'harbor-client-2026' };
+const NO_MESSAGES = { email: 'jamie@harbor-coffee.example', password: 'harbor-finance-2026' };
+const PROJECT = 'Spring campaign';
 
 async function signIn(page: Page, hostUrl: HostUrl, who: { email: string; password: string }) {
   await page.goto(hostUrl(HOST, '/login'));
@@ -82,14 +82,14 @@ test('a project discussion between the team and a client is live on both sides',
   await expect(client.getByText('Any questions about the hero')).toBeVisible();
   // The client mentions the team member: `@` and a few letters offer them, Enter picks them.
   const clientBox = client.getByRole('textbox', { name: 'Message' });
-  await clientBox.pressSequentially('@Sa', { delay: 20 });
-  await expect(client.getByRole('option', { name: /Sam Patel/ })).toBeVisible();
+  await clientBox.pressSequentially('@Ri', { delay: 20 });
+  await expect(client.getByRole('option', { name: /Riley Chen/ })).toBeVisible();
   await clientBox.press('Enter');
-  await expect(clientBox).toHaveValue('@Sam Patel ');
+  await expect(clientBox).toHaveValue('@Riley Chen ');
   await clientBox.pressSequentially('Just one', { delay: 20 });
   await expect(team.locator('[data-typing]')).toHaveText(/is typing…/);
   await client.getByRole('button', { name: 'Send' }).click();
-  await expect(team.getByText('@Sam Patel Just one')).toBeVisible();
+  await expect(team.getByText('@Riley Chen Just one')).toBeVisible();
 
   // Elsewhere in the portal, the client's Messages link counts a new message live.
   await client.goto(hostUrl(HOST, '/'));
@@ -142,7 +142,7 @@ test('a client can’t open a team chat; one without messages has no Messages at
   await team.goto(hostUrl(HOST, '/admin/messages/new?kind=internal'));
   await interactive(team);
   await team.getByLabel('Title').fill(title);
-  await team.getByRole('checkbox', { name: 'Nora Whitfield' }).check();
+  await team.getByRole('checkbox', { name: 'Ben Okafor' }).check();
   await team.getByLabel(/First message/).fill('Between us: the deadline moves.');
   await team.getByRole('button', { name: 'Start conversation' }).click();
   await expect(team).toHaveURL(/\/admin\/messages\/[0-9a-f-]{36}$/);
@@ -156,11 +156,11 @@ test('a client can’t open a team chat; one without messages has no Messages at
   await expect(client.getByText(title)).toHaveCount(0);
 
   const other = await browser.newContext();
-  const priya = await other.newPage();
-  await signIn(priya, hostUrl, NO_MESSAGES);
-  await expect(priya.getByRole('link', { name: 'Invoices' }).first()).toBeVisible();
-  await expect(priya.getByRole('link', { name: /^Messages/ })).toHaveCount(0);
-  expect((await priya.goto(hostUrl(HOST, '/messages')))?.status()).toBe(404);
+  const jamie = await other.newPage();
+  await signIn(jamie, hostUrl, NO_MESSAGES);
+  await expect(jamie.getByRole('link', { name: 'Invoices' }).first()).toBeVisible();
+  await expect(jamie.getByRole('link', { name: /^Messages/ })).toHaveCount(0);
+  expect((await jamie.goto(hostUrl(HOST, '/messages')))?.status()).toBe(404);
   await other.close();
 
   await teamContext.close();
