@@ -313,7 +313,7 @@ export async function createTenant(
     await withActor(t.handle.db, actor, async (tx) => {
       await tx
         .insert(schema.notificationPreferences)
-        .values({ tenantId, userId: actor.userId, event: 'project-added', email: false });
+        .values({ tenantId, userId: actor.userId, event: 'project-added', delivery: 'off' });
       if (actor.kind === 'admin')
         await tx.insert(schema.activity).values({
           tenantId,

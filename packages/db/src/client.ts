@@ -1,4 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -130,7 +132,11 @@ export async function openPglite(pg: PGlite): Promise<DatabaseHandle> {
   };
 }
 
-/** Opens (creating if needed) an embedded database in `dataDir`, or in memory when omitted. */
+/**
+ * Opens (creating if needed) an embedded database in `dataDir`, or in memory when omitted, with
+ * the extensions the migrations create: unaccent and btree_gin, for search.
+ */
 export async function createPglite(dataDir?: string): Promise<PGlite> {
-  return PGlite.create(dataDir ? { dataDir } : {});
+  const extensions = { unaccent, btree_gin };
+  return PGlite.create(dataDir ? { dataDir, extensions } : { extensions });
 }

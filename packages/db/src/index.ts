@@ -17,6 +17,12 @@ export {
   setOperatorDisabled,
   upsertOperator,
 } from './provisioning';
+export {
+  type NotificationDelivery,
+  notificationDeliveries,
+  type SummaryFrequency,
+  summaryFrequencies,
+} from './schema/email';
 export * as schema from './schema/index';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
 export * as system from './system/index';

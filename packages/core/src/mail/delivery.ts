@@ -1,4 +1,13 @@
-import { type ClaimedEmail, eq, type SettleOutcome, schema, sql, system, withActor } from '@foyer/db';
+import {
+  type ClaimedEmail,
+  eq,
+  type NotificationDelivery,
+  type SettleOutcome,
+  schema,
+  sql,
+  system,
+  withActor,
+} from '@foyer/db';
 import {
   type EmailBrand,
   type Envelope,
@@ -9,6 +18,7 @@ import {
   type Transport,
 } from '@foyer/email';
 import type { Deps, TenantSite } from '../context';
+import { defaultDelivery } from '../notifications/events';
 import {
   ACCOUNT_TEMPLATES,
   dailyLimitReached,
@@ -152,7 +162,8 @@ interface Loaded {
   settings: EmailSettingsRow | null;
   override: { subject: string; body: string } | null;
   recipient: { email: string; name: string; active: boolean } | null;
-  wantsEmail: boolean;
+  /** How the recipient takes this email's event: a digest or off means it is not sent alone. */
+  delivery: NotificationDelivery;
   /** An admin of the workspace has confirmed their address (see policy.ts). */
   verified: boolean;
 }
@@ -166,7 +177,7 @@ async function load(deps: Deps, email: ClaimedEmail): Promise<Loaded> {
       .from(schema.emailTemplates)
       .where(eq(schema.emailTemplates.template, email.template));
     let recipient: Loaded['recipient'] = null;
-    let wantsEmail = true;
+    let delivery: NotificationDelivery = 'instant';
     if (email.userId) {
       const [user] = await tx
         .select({ email: schema.users.email, name: schema.users.name, status: schema.users.status })
@@ -175,16 +186,16 @@ async function load(deps: Deps, email: ClaimedEmail): Promise<Loaded> {
       recipient = user ? { email: user.email, name: user.name, active: user.status === 'active' } : null;
       if (email.event) {
         const [preference] = await tx
-          .select({ email: schema.notificationPreferences.email })
+          .select({ delivery: schema.notificationPreferences.delivery })
           .from(schema.notificationPreferences)
           .where(
             sql`${schema.notificationPreferences.userId} = ${email.userId} and ${schema.notificationPreferences.event} = ${email.event}`,
           );
-        wantsEmail = preference?.email ?? true;
+        delivery = preference?.delivery ?? defaultDelivery(email.event);
       }
     }
     const verified = await workspaceVerified(tx);
-    return { settings: settings ?? null, override: override ?? null, recipient, wantsEmail, verified };
+    return { settings: settings ?? null, override: override ?? null, recipient, delivery, verified };
   });
 }
 
@@ -247,8 +258,11 @@ export async function deliverEmail(
   if (email.userId && !email.toAddress && loaded.recipient && !loaded.recipient.active) {
     return { outcome: 'suppressed', recipient: address, reason: 'The recipient’s account is deactivated.' };
   }
-  if (!loaded.wantsEmail) {
+  if (loaded.delivery === 'off') {
     return { outcome: 'suppressed', recipient: address, reason: 'The recipient turned these emails off.' };
+  }
+  if (loaded.delivery === 'digest') {
+    return { outcome: 'suppressed', recipient: address, reason: 'The recipient gets these in their digest.' };
   }
   if (!loaded.verified && !ACCOUNT_TEMPLATES.has(email.template)) {
     return { outcome: 'suppressed', recipient: address, reason: UNVERIFIED_SUPPRESSED };

@@ -1,3 +1,5 @@
+import type { NotificationDelivery } from '@foyer/db';
+
 /** Who an event can reach: the agency's team, its clients, or both. */
 export type NotificationAudience = 'team' | 'client' | 'both';
 
@@ -9,6 +11,11 @@ export interface NotificationEventInfo {
   audience: NotificationAudience;
   /** Whether the event also sends an email, which people may turn off per event. */
   email: boolean;
+  /**
+   * How its email reaches someone who has not chosen: at once, or in the offline digest of what
+   * they missed (new messages, which arrive in bursts). Events without an email: 'instant'.
+   */
+  defaultDelivery?: NotificationDelivery;
   /**
    * Whether the feature that raises the event exists yet. Choices for events still to come are
    * not shown; each later release sets this for its own events.
@@ -46,7 +53,14 @@ export const NOTIFICATION_EVENTS = [
     email: true,
     live: true,
   },
-  { key: 'message-new', label: 'New messages while you’re away', audience: 'both', email: true, live: true },
+  {
+    key: 'message-new',
+    label: 'New messages while you’re away',
+    audience: 'both',
+    email: true,
+    live: true,
+    defaultDelivery: 'digest',
+  },
   { key: 'mention', label: 'Someone mentions you', audience: 'both', email: true, live: true },
   {
     key: 'invoice-sent',
@@ -68,13 +82,6 @@ export const NOTIFICATION_EVENTS = [
     live: true,
   },
   { key: 'file-shared', label: 'Files are shared with you', audience: 'client', email: true, live: true },
-  {
-    key: 'message-digest',
-    label: 'Daily digest of unread messages',
-    audience: 'both',
-    email: true,
-    live: false,
-  },
   // In the bell only: admins hear about it, nobody needs an email for it.
   { key: 'team-joined', label: 'Someone joins the team', audience: 'team', email: false, live: true },
   {
@@ -115,3 +122,14 @@ export function reaches(event: NotificationEventInfo, role: 'admin' | 'staff' | 
 export function emailEventsFor(role: 'admin' | 'staff' | 'client'): NotificationEventInfo[] {
   return NOTIFICATION_EVENTS.filter((e) => e.live && e.email && reaches(e, role));
 }
+
+/** How an event's email reaches someone who has not chosen. */
+export function defaultDelivery(key: string): NotificationDelivery {
+  const event = byKey.get(key);
+  return event?.email ? (event.defaultDelivery ?? 'instant') : 'instant';
+}
+
+/** The events whose email goes in the digest unless people choose otherwise. */
+export const DEFAULT_DIGEST_EVENTS: readonly string[] = NOTIFICATION_EVENTS.filter(
+  (e: NotificationEventInfo) => e.email && e.defaultDelivery === 'digest',
+).map((e) => e.key);

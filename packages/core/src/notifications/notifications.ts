@@ -1,8 +1,11 @@
-import { and, eq, schema, sql } from '@foyer/db';
+import { and, eq, type NotificationDelivery, notificationDeliveries, schema, sql } from '@foyer/db';
 import { z } from 'zod';
 import { type Ctx, type Person, personOf, record, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { emailEventsFor } from './events';
+import { defaultDelivery, emailEventsFor } from './events';
+
+const isDelivery = (value: unknown): value is NotificationDelivery =>
+  typeof value === 'string' && (notificationDeliveries as readonly string[]).includes(value);
 
 const { notificationPreferences, notifications } = schema;
 
@@ -150,34 +153,38 @@ export async function markAllRead({ ctx }: { ctx: Ctx }): Promise<number> {
 export interface NotificationPreference {
   event: string;
   label: string;
-  /** Whether the event also sends an email. */
-  email: boolean;
+  /** How its email reaches the person: at once, in the offline digest, or not at all. */
+  delivery: NotificationDelivery;
+  /** What `delivery` is when the person has not chosen. */
+  defaultDelivery: NotificationDelivery;
 }
 
-/** Every event with an email that can reach the signed-in person, and whether it is on. */
+/** Every event with an email that can reach the signed-in person, and how its email arrives. */
 export async function getPreferences({ ctx }: { ctx: Ctx }): Promise<NotificationPreference[]> {
   const me = person(ctx);
   // A read: nothing is recorded.
   const rows = await transact(ctx, ({ tx }) =>
     tx
-      .select({ event: notificationPreferences.event, email: notificationPreferences.email })
+      .select({ event: notificationPreferences.event, delivery: notificationPreferences.delivery })
       .from(notificationPreferences)
       .where(
         and(eq(notificationPreferences.tenantId, me.tenantId), eq(notificationPreferences.userId, me.userId)),
       ),
   );
-  const stored = new Map(rows.map((r) => [r.event, r.email]));
-  // No row means the email goes out.
+  const stored = new Map(rows.map((r) => [r.event, r.delivery]));
+  // No row means the event's default.
   return emailEventsFor(me.kind).map((e) => ({
     event: e.key,
     label: e.label,
-    email: stored.get(e.key) ?? true,
+    delivery: stored.get(e.key) ?? defaultDelivery(e.key),
+    defaultDelivery: defaultDelivery(e.key),
   }));
 }
 
 /**
- * Turns emails on or off per event, for the events named; others keep their setting. An event
- * that does not exist, has no email, or cannot reach this person is refused, and nothing changes.
+ * Sets how each named event's email arrives (instant, digest or off); others keep their setting.
+ * An event that does not exist, has no email, or cannot reach this person is refused, as is an
+ * unknown choice, and nothing changes.
  */
 export async function savePreferences({
   ctx,
@@ -188,11 +195,11 @@ export async function savePreferences({
 }): Promise<void> {
   const me = person(ctx);
   const known = new Set(emailEventsFor(me.kind).map((e) => e.key));
-  const choices: { event: string; email: boolean }[] = [];
-  for (const [event, email] of Object.entries(input ?? {})) {
+  const choices: { event: string; delivery: NotificationDelivery }[] = [];
+  for (const [event, delivery] of Object.entries(input ?? {})) {
     if (!known.has(event)) throw invalid({ preferences: 'There is no such notification to choose.' });
-    if (typeof email !== 'boolean') throw invalid({ [event]: 'Choose on or off.' });
-    choices.push({ event, email });
+    if (!isDelivery(delivery)) throw invalid({ [event]: 'Choose instant, digest or off.' });
+    choices.push({ event, delivery });
   }
   if (choices.length === 0) return;
   await transact(ctx, async (ctx) => {
@@ -205,12 +212,12 @@ export async function savePreferences({
           notificationPreferences.userId,
           notificationPreferences.event,
         ],
-        set: { email: sql`excluded.email`, updatedAt: sql`now()` },
+        set: { delivery: sql`excluded.delivery`, updatedAt: sql`now()` },
       });
     await record(ctx, {
       verb: 'notifications.preferences_save',
       subject: { type: 'user', id: me.userId },
-      data: { email: Object.fromEntries(choices.map((c) => [c.event, c.email])) },
+      data: { delivery: Object.fromEntries(choices.map((c) => [c.event, c.delivery])) },
     });
   });
 }

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean,
   check,
   foreignKey,
   index,
@@ -177,6 +176,8 @@ export const notifications = app.table(
     /** Same-origin path of the item, e.g. `/projects/…`. */
     link: text('link'),
     readAt: timestamp('read_at', { withTimezone: true }),
+    /** When the offline digest carried it (notices whose event the person gets as a digest). */
+    digestedAt: timestamp('digested_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -186,6 +187,10 @@ export const notifications = app.table(
     ),
     index('notifications_tenant_user_created_idx').on(t.tenantId, t.userId, t.createdAt.desc()),
     index('notifications_tenant_user_unread_idx').on(t.tenantId, t.userId).where(sql`${t.readAt} is null`),
+    // What the digest job may still carry, across tenants: unread and not yet in a digest.
+    index('notifications_digest_pending_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.readAt} is null and ${t.digestedAt} is null`),
     check('notifications_link_relative', sql`${t.link} is null or ${t.link} ~ '^/[^/\\\\]'`),
     // Reading and marking are one's own. The team may notify anyone in its tenant; a client only
     // themselves (what a client's act tells others is the database's or the worker's to write).
@@ -199,23 +204,63 @@ export const notifications = app.table(
   ],
 );
 
-/** Per person and event: whether it also sends an email (no row: it does). */
+/**
+ * How a notification's email reaches a person: at once, in the offline digest of what they
+ * missed, or not at all (the bell still shows it).
+ */
+export const notificationDeliveries = ['instant', 'digest', 'off'] as const;
+export type NotificationDelivery = (typeof notificationDeliveries)[number];
+
+/** Per person and event: how its email is delivered (no row: the event's default). */
 export const notificationPreferences = app.table(
   'notification_preferences',
   {
     tenantId: tenantIdColumn(),
     userId: uuid('user_id').notNull(),
     event: text('event').notNull(),
-    email: boolean('email').notNull(),
+    delivery: text('delivery', { enum: notificationDeliveries }).notNull(),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.userId, t.event] }),
+    check('notification_preferences_delivery', sql`${t.delivery} in ('instant', 'digest', 'off')`),
     foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
       'cascade',
     ),
     ...walledPolicies('notification_preferences', 'own', [teamRole, clientRole], t.tenantId, {
       select: sql`(${isCurrentUser(t.userId)} or ${actorIsWorker})`,
+      insert: isCurrentUser(t.userId),
+      update: isCurrentUser(t.userId),
+      delete: isCurrentUser(t.userId),
+    }),
+  ],
+);
+
+/** How often a person gets the summary of their projects: never, each morning, each Monday. */
+export const summaryFrequencies = ['off', 'daily', 'weekly'] as const;
+export type SummaryFrequency = (typeof summaryFrequencies)[number];
+
+/**
+ * A person's summary email: how often (no row: weekly) and when the last went out, which the
+ * job claims so that two workers send one.
+ */
+export const emailSummaries = app.table(
+  'email_summaries',
+  {
+    tenantId: tenantIdColumn(),
+    userId: uuid('user_id').notNull(),
+    frequency: text('frequency', { enum: summaryFrequencies }).notNull(),
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId] }),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+    check('email_summaries_frequency', sql`${t.frequency} in ('off', 'daily', 'weekly')`),
+    ...walledPolicies('email_summaries', 'own', [teamRole, clientRole], t.tenantId, {
+      select: isCurrentUser(t.userId),
       insert: isCurrentUser(t.userId),
       update: isCurrentUser(t.userId),
       delete: isCurrentUser(t.userId),

@@ -3,6 +3,7 @@
 // packages/db/sql/app_system/<name>.sql. Reached as `system.sessions.forToken(…)` and so on, so
 // their names never collide with the verbs of @foyer/core that call them.
 export * as accounts from './accounts';
+export * as digests from './digests';
 export * as domains from './domains';
 export * as emailVerification from './email-verification';
 export * as invitations from './invitations';
@@ -13,6 +14,7 @@ export * as outbox from './outbox';
 export * as payments from './payments';
 export * as realtime from './realtime';
 export * as reviews from './reviews';
+export * as search from './search';
 export * as sessions from './sessions';
 export * as signIn from './sign-in';
 export * as storage from './storage';

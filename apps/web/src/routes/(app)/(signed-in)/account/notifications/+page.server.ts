@@ -17,9 +17,9 @@ export const actions: Actions = {
     const input = await parseForm(event.request, inputs.notificationChoicesInput);
     if (!input.ok) return input.failure;
     // Every event shown is on the form; an unticked box sends nothing, so it starts as off.
-    const choices: Record<string, boolean> = {};
-    for (const { event: key } of await getPreferences({ ctx })) choices[key] = false;
-    for (const key of input.data.email) choices[key] = true;
+    const choices: Record<string, string> = {};
+    for (const { event: key } of await getPreferences({ ctx })) choices[key] = 'off';
+    for (const key of input.data.email) choices[key] = 'instant';
     try {
       await savePreferences({ ctx, input: choices });
     } catch (error) {
