@@ -1035,7 +1035,7 @@ const spec: Record<string, TableSpec> = {
     insert: [
       {
         target: "a preference of client A's",
-        row: (f) => ({ ...T(f), user_id: f.id.A, event: 'task-assigned', email: false }),
+        row: (f) => ({ ...T(f), user_id: f.id.A, event: 'task-assigned', delivery: 'digest' }),
         expect: writes('insert', ['clientA'], BOTH),
       },
     ],
@@ -1043,13 +1043,54 @@ const spec: Record<string, TableSpec> = {
       {
         target: "client A's preference",
         where: (f) => ({ ...T(f), user_id: f.id.A }),
-        set: () => ({ email: true }),
+        set: () => ({ delivery: 'instant' }),
         expect: writes('update', ['clientA'], BOTH),
       },
     ],
     delete: [
       {
         target: "client A's preference",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['clientA'], BOTH),
+      },
+    ],
+  },
+
+  email_summaries: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // Each person's own choice of summary; the summary job claims a period as the person.
+    select: {
+      admin: ['admin'],
+      staffS1: [],
+      staffS2: [],
+      clientA: ['A'],
+      clientB: [],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: "a summary choice of client B's",
+        row: (f) => ({ ...T(f), user_id: f.id.B, frequency: 'weekly' }),
+        expect: writes('insert', ['clientB'], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: "client A's summary choice",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ frequency: 'off' }),
+        expect: writes('update', ['clientA'], BOTH),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's summary choice",
         where: (f) => ({ ...T(f), user_id: f.id.A }),
         expect: writes('delete', ['clientA'], BOTH),
       },

@@ -314,6 +314,7 @@ export async function createTenant(
       await tx
         .insert(schema.notificationPreferences)
         .values({ tenantId, userId: actor.userId, event: 'project-added', delivery: 'off' });
+      await tx.insert(schema.emailSummaries).values({ tenantId, userId: actor.userId, frequency: 'daily' });
       if (actor.kind === 'admin')
         await tx.insert(schema.activity).values({
           tenantId,

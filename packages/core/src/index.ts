@@ -452,6 +452,9 @@ export type {
   TrailCheck,
   WaitingReview,
 } from './reviews/types';
+export { highlight, snippet } from './search/highlight';
+export { SEARCH_CANDIDATES, SEARCH_PAGE_SIZE, SEARCH_QUERY_MAX, search, searchInput } from './search/search';
+export type { Highlighted, SearchHit, SearchInput, SearchKind, SearchResult } from './search/types';
 export type { TenantStatus, TenantSummary } from './site';
 export type { TaskAudience, TaskAudienceClient, TaskAudienceReason } from './tasks/audience';
 export { TASK_AUDIENCE_REASONS, taskAudience } from './tasks/audience';

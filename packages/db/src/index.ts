@@ -24,6 +24,7 @@ export {
   summaryFrequencies,
 } from './schema/email';
 export * as schema from './schema/index';
+export { type SearchCandidate, type SearchKind, searchKinds } from './system/search';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
 export * as system from './system/index';
 export type {
