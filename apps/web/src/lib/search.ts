@@ -1,4 +1,4 @@
-import type { SearchKind } from './search-contract';
+import type { SearchKind } from '@foyer/core';
 
 /** The kinds a search finds, in the order the results page offers them. */
 export const SEARCH_KINDS: readonly { kind: SearchKind; label: string; plural: string }[] = [

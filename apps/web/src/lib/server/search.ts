@@ -1,8 +1,6 @@
-import { CoreError } from '@foyer/core';
+import { CoreError, type SearchInput, type SearchResult, search } from '@foyer/core';
 import type { RequestEvent } from '@sveltejs/kit';
 import { hasWords, readSearchQuery, type SearchQuery } from '$lib/search';
-import type { SearchInput, SearchResult } from '$lib/search-contract';
-import { search } from './search-pending';
 
 /** Which field of the results page's form shows a refusal of each of the verb's input fields. */
 const FIELD_OF: Record<string, keyof SearchErrors> = {
