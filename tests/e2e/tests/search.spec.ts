@@ -59,6 +59,7 @@ test('a client finds a visible message and a shared file, and not an internal ta
   // An internal task (a new task is internal unless made visible).
   await riley.goto(hostUrl(HOST, '/admin/projects'));
   await riley.getByRole('link', { name: PROJECT }).first().click();
+  await expect(riley).toHaveURL(/\/admin\/projects\/[0-9a-f-]{36}$/);
   const projectUrl = riley.url();
   const sections = riley.getByRole('navigation', { name: 'Project sections' });
   await sections.getByRole('link', { name: 'Board' }).click();
