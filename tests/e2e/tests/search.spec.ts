@@ -113,6 +113,7 @@ test('a client finds a visible message and a shared file, and not an internal ta
   const casey = client.page;
   await searchFromHeader(casey, word);
   await expect(casey).toHaveURL(new RegExp(`/search\\?q=${word}$`));
+  await expect(casey).toHaveTitle('Search · Bluefin Digital');
   await expect(casey.getByRole('status')).toHaveText(`2 results for “${word}”`);
   const hits = casey.getByRole('list', { name: 'Results' });
   const message = hits.locator('a[data-kind="message"]');
