@@ -127,6 +127,14 @@ test('a client finds a visible message and a shared file, and not an internal ta
   await expect(count(casey, 'message')).toHaveText('1');
   await expect(count(casey, 'file')).toHaveText('1');
 
+  // / goes back to the results page's field, Escape leaves it as it was.
+  const field = casey.getByRole('searchbox', { name: 'Search for' });
+  await casey.keyboard.press('/');
+  await expect(field).toBeFocused();
+  await casey.keyboard.press('Escape');
+  await expect(field).not.toBeFocused();
+  await expect(field).toHaveValue(word);
+
   // ↓ moves to the first hit, Enter opens it.
   const first = hits.locator('a[data-hit]').first();
   const href = await first.getAttribute('href');
