@@ -11,7 +11,10 @@ CREATE TABLE "app"."email_summaries" (
 ALTER TABLE "app"."email_summaries" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "app"."notification_preferences" ADD COLUMN "delivery" text;--> statement-breakpoint
 -- Existing choices carry over: an email that was on arrives at once, one that was off stays off.
+-- The owner is under the table's forced RLS like everyone else; it steps out for this one update.
+ALTER TABLE app.notification_preferences NO FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 UPDATE "app"."notification_preferences" SET "delivery" = CASE WHEN "email" THEN 'instant' ELSE 'off' END;--> statement-breakpoint
+ALTER TABLE app.notification_preferences FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "app"."notification_preferences" ALTER COLUMN "delivery" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "app"."notifications" ADD COLUMN "digested_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "app"."email_summaries" ADD CONSTRAINT "email_summaries_tenant_id_user_id_users_tenant_id_id_fk" FOREIGN KEY ("tenant_id","user_id") REFERENCES "app"."users"("tenant_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -24,9 +24,9 @@ export {
   summaryFrequencies,
 } from './schema/email';
 export * as schema from './schema/index';
-export { type SearchCandidate, type SearchKind, searchKinds } from './system/search';
 export type { HostLookup, HostTenantRow, TenantLogo } from './system';
 export * as system from './system/index';
+export { type SearchCandidate, type SearchKind, searchKinds } from './system/search';
 export type {
   LinkPerson,
   OperatorTenantRow,

@@ -29,10 +29,10 @@ export async function migratePostgresDatabase(superuserUrl: string): Promise<voi
 }
 
 /** The same for an embedded PGlite; call it before `openPglite`, which steps down to foyer_login. */
-export async function migratePgliteDatabase(pg: PGlite): Promise<void> {
+export async function migratePgliteDatabase(pg: PGlite, folder = migrationsFolder): Promise<void> {
   await pg.exec('RESET ROLE');
   await pg.exec(await bootstrapSql());
   await pg.exec('SET ROLE foyer_owner');
-  await migratePglite(drizzlePglite(pg), { migrationsFolder });
+  await migratePglite(drizzlePglite(pg), { migrationsFolder: folder });
   await pg.exec('RESET ROLE');
 }
