@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 import { expect, type HostUrl, test, unique } from './support';
 
@@ -38,6 +39,13 @@ async function searchFromHeader(page: Page, words: string) {
   await expect(box).toBeFocused();
   await box.fill(words);
   await box.press('Enter');
+}
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const count = (page: Page, kind: string) => page.locator(`.kinds a[data-kind="${kind}"] .count`);
@@ -126,6 +134,7 @@ test('a client finds a visible message and a shared file, and not an internal ta
   await expect(count(casey, 'task')).toHaveText('0');
   await expect(count(casey, 'message')).toHaveText('1');
   await expect(count(casey, 'file')).toHaveText('1');
+  expect(await seriousViolations(casey), 'results').toEqual([]);
 
   // / goes back to the results page's field, Escape leaves it as it was.
   const field = casey.getByRole('searchbox', { name: 'Search for' });
