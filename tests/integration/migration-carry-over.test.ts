@@ -52,7 +52,7 @@ describe('migrations carry people’s choices over', () => {
         [on, 'On'],
         [off, 'Off'],
         [none, 'None'],
-      ])
+      ] as const)
         await pg.query(
           `insert into app.users (tenant_id, id, email, name, role) values ($1, $2, $3, $4, 'staff')`,
           [tenantId, id, `${name.toLowerCase()}@carry.test`, name],
