@@ -322,6 +322,8 @@ export {
   saveEmailTemplate,
   sendTemplateTest,
 } from './mail/templates';
+export type { DigestItem } from './notifications/digest';
+export { DIGEST_WAIT_MS, sendDigests } from './notifications/digest';
 export type { NotificationAudience, NotificationEvent, NotificationEventInfo } from './notifications/events';
 export {
   emailEventsFor,
@@ -344,6 +346,7 @@ export {
   savePreferences,
   unreadCount,
 } from './notifications/notifications';
+export { DEFAULT_SUMMARY, SUMMARY_HOUR, sendSummaries } from './notifications/summary';
 export type { EmailLogPage, MailFile, OperatorEmail } from './operator/email';
 export { listEmailLog, listMailFiles, MAIL_FILE_NAME, readMailFile } from './operator/email';
 export type { TenantEmailLimit } from './operator/email-limits';
