@@ -326,6 +326,8 @@ export type { DigestItem } from './notifications/digest';
 export { DIGEST_WAIT_MS, sendDigests } from './notifications/digest';
 export type { NotificationAudience, NotificationEvent, NotificationEventInfo } from './notifications/events';
 export {
+  DEFAULT_SUMMARY,
+  defaultDelivery,
   emailEventsFor,
   isNotificationEvent,
   NOTIFICATION_EVENTS,
@@ -337,16 +339,20 @@ export type {
   NotificationItem,
   NotificationPage,
   NotificationPreference,
+  SummaryChoice,
 } from './notifications/notifications';
 export {
   getPreferences,
+  getSummaryChoice,
   listNotifications,
   markAllRead,
   markRead,
+  saveNotificationChoices,
   savePreferences,
+  saveSummaryChoice,
   unreadCount,
 } from './notifications/notifications';
-export { DEFAULT_SUMMARY, SUMMARY_HOUR, sendSummaries } from './notifications/summary';
+export { SUMMARY_HOUR, sendSummaries } from './notifications/summary';
 export type { EmailLogPage, MailFile, OperatorEmail } from './operator/email';
 export { listEmailLog, listMailFiles, MAIL_FILE_NAME, readMailFile } from './operator/email';
 export type { TenantEmailLimit } from './operator/email-limits';

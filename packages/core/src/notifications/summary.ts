@@ -1,4 +1,4 @@
-import { type SummaryFrequency, sql, system } from '@foyer/db';
+import { sql, system } from '@foyer/db';
 import type { Deps } from '../context';
 import { createCtx, type TxCtx, transact } from '../ctx';
 import { CoreError } from '../errors';
@@ -14,11 +14,10 @@ import { portalProjectPath } from '../projects/projects';
 import { portalTaskLink, waitingReviews } from '../reviews/reviews';
 import { rows, teamTaskLink } from '../tasks/common';
 import { actorOf, PREFERENCES_PATH } from './digest';
+import { DEFAULT_SUMMARY } from './events';
 
 /** Summaries go out from this hour of the morning, in each person's time zone. */
 export const SUMMARY_HOUR = 8;
-/** What people who have not chosen get. */
-export const DEFAULT_SUMMARY: SummaryFrequency = 'weekly';
 /** An admin hears of invoices falling due within this many days. */
 const DUE_SOON_DAYS = 7;
 /** At most this many lines per section. */
