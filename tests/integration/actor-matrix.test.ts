@@ -1015,48 +1015,6 @@ const spec: Record<string, TableSpec> = {
     ],
   },
 
-  email_summaries: {
-    key: ['tenant_id', 'user_id'],
-    label: (r, f) => f.name(r.user_id),
-    // Each person's own summary choice: the job reads and claims it as that person, never as the
-    // worker, which reads none.
-    select: {
-      admin: ['admin'],
-      staffS1: ['S1'],
-      staffS2: [],
-      clientA: ['A'],
-      clientB: [],
-      clientC: [],
-      clientD: [],
-      clientE: [],
-      clientF: [],
-      worker: [],
-      adminU: ['U:admin'],
-    },
-    insert: [
-      {
-        target: "a summary choice of client B's",
-        row: (f) => ({ ...T(f), user_id: f.id.B, frequency: 'weekly' }),
-        expect: writes('insert', ['clientB'], BOTH),
-      },
-    ],
-    update: [
-      {
-        target: "client A's summary choice",
-        where: (f) => ({ ...T(f), user_id: f.id.A }),
-        set: () => ({ last_sent_at: new Date('2027-03-01T08:00:00Z') }),
-        expect: writes('update', ['clientA'], BOTH),
-      },
-    ],
-    delete: [
-      {
-        target: "client A's summary choice",
-        where: (f) => ({ ...T(f), user_id: f.id.A }),
-        expect: writes('delete', ['clientA'], BOTH),
-      },
-    ],
-  },
-
   notification_preferences: {
     key: ['tenant_id', 'user_id'],
     label: (r, f) => f.name(r.user_id),

@@ -100,6 +100,8 @@ describe.each(drivers)('notification preferences on %s', (driver) => {
     const core = testCore(t);
     const tenant = await createTenant(t);
     const client = core.as(tenant.client);
+    // The fixture's people chose daily summaries; start from no choice at all.
+    await t.superuser('delete from app.email_summaries where tenant_id = $1', [tenant.id]);
     expect(await getSummaryChoice({ ctx: client })).toEqual({
       frequency: 'weekly',
       defaultFrequency: 'weekly',

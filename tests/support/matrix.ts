@@ -502,12 +502,6 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
       tx.insert(schema.sessions).values({ tenantId, id: hex(), userId: who.userId, expiresAt: inAnHour() }),
     );
   }
-  // Summary choices are each person's own, written as them (the summary job writes as them too).
-  for (const who of [admin, S1, A] as const) {
-    await withActor(t.handle.db, who, (tx) =>
-      tx.insert(schema.emailSummaries).values({ tenantId, userId: who.userId, frequency: 'daily' }),
-    );
-  }
   await withActor(t.handle.db, A, (tx) =>
     tx.insert(schema.userTokens).values({
       tenantId,
