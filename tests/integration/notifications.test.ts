@@ -353,11 +353,13 @@ describe.each(drivers)('notifications on %s', (driver) => {
 
     // Choosing an event of a feature still to come, an unknown one or a bell-only one changes nothing.
     for (const input of [
-      { 'message-digest': false },
-      { 'invoice-sent': false },
-      { 'no-such-event': false },
-      { 'team-joined': false },
-      JSON.parse('{"__proto__": false}'),
+      { 'message-digest': 'digest' },
+      { 'invoice-sent': 'instant' },
+      { mention: true },
+      { mention: 'weekly' },
+      { 'no-such-event': 'off' },
+      { 'team-joined': 'off' },
+      JSON.parse('{"__proto__": "off"}'),
     ] as Record<string, unknown>[]) {
       await expectCoreError(savePreferences({ ctx: core.as(staff.actor), input }), 'validation');
     }
@@ -373,7 +375,7 @@ describe.each(drivers)('notifications on %s', (driver) => {
       as(staff.actor, (tx) =>
         tx
           .insert(notificationPreferences)
-          .values({ tenantId: tenant.id, userId: tenant.admin.userId, event: 'mention', email: false }),
+          .values({ tenantId: tenant.id, userId: tenant.admin.userId, event: 'mention', delivery: 'off' }),
       ),
       'notification_preferences',
     );

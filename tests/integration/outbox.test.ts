@@ -151,7 +151,7 @@ describe.each(drivers)('outbox on %s', (driver) => {
       await as(quiet.actor, (tx) =>
         tx
           .insert(schema.notificationPreferences)
-          .values({ tenantId: tenant.id, userId: quiet.id, event: 'mention', email: false }),
+          .values({ tenantId: tenant.id, userId: quiet.id, event: 'mention', delivery: 'off' }),
       );
       await as(tenant.admin, async (tx) => {
         await notify(tx, {

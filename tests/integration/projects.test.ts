@@ -426,7 +426,7 @@ describe.each(drivers)('projects on %s', (driver) => {
     // B turned the email off before it went out: the preference is applied at delivery.
     await withActor(t.handle.db, b.actor, (tx) =>
       tx.execute(
-        sql`insert into app.notification_preferences (tenant_id, user_id, event, email) values (${tenant.id}::uuid, ${b.id}::uuid, 'project-added', false)`,
+        sql`insert into app.notification_preferences (tenant_id, user_id, event, delivery) values (${tenant.id}::uuid, ${b.id}::uuid, 'project-added', 'off')`,
       ),
     );
     await deliverQueued(core, [tenant.id]);

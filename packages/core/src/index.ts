@@ -322,8 +322,12 @@ export {
   saveEmailTemplate,
   sendTemplateTest,
 } from './mail/templates';
+export type { DigestItem } from './notifications/digest';
+export { DIGEST_WAIT_MS, sendDigests } from './notifications/digest';
 export type { NotificationAudience, NotificationEvent, NotificationEventInfo } from './notifications/events';
 export {
+  DEFAULT_SUMMARY,
+  defaultDelivery,
   emailEventsFor,
   isNotificationEvent,
   NOTIFICATION_EVENTS,
@@ -335,15 +339,20 @@ export type {
   NotificationItem,
   NotificationPage,
   NotificationPreference,
+  SummaryChoice,
 } from './notifications/notifications';
 export {
   getPreferences,
+  getSummaryChoice,
   listNotifications,
   markAllRead,
   markRead,
+  saveNotificationChoices,
   savePreferences,
+  saveSummaryChoice,
   unreadCount,
 } from './notifications/notifications';
+export { SUMMARY_HOUR, sendSummaries } from './notifications/summary';
 export type { EmailLogPage, MailFile, OperatorEmail } from './operator/email';
 export { listEmailLog, listMailFiles, MAIL_FILE_NAME, readMailFile } from './operator/email';
 export type { TenantEmailLimit } from './operator/email-limits';

@@ -97,7 +97,17 @@ export const endSessionInput = z.object({
 });
 
 export const notificationInput = z.object({ id: id('notification') });
-export const notificationChoicesInput = z.object({ email: z.array(line(100)).max(100) });
+/**
+ * The notification emails form: per event how its email arrives (`delivery.<event>` fields:
+ * instant, digest or off) and how often the summary comes (off, daily or weekly). The choices
+ * themselves are checked by the verb, which names the event that is wrong.
+ */
+export const notificationChoicesInput = z.object({
+  delivery: z
+    .record(line(100), line(20))
+    .refine((choices) => Object.keys(choices).length <= 100, 'Choose for at most 100 kinds of email.'),
+  summary: line(20),
+});
 
 export const retryEmailInput = z.object({
   emailId: id('email'),

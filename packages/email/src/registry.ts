@@ -20,10 +20,11 @@ export const TEMPLATE_KEYS = [
   'payment-reminder',
   'payment-overdue',
   'file-shared',
-  'message-digest',
   'task-assigned',
   'tasks-shared',
   'task-comment',
+  'digest',
+  'summary',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -198,32 +199,6 @@ const samples = {
     ],
     filesUrl: link('/projects/spring-website-refresh/files'),
   },
-  'message-digest': {
-    messages: [
-      {
-        senderName: 'Sam Rivera',
-        projectName: 'Spring website refresh',
-        excerpt: 'Thanks for the update! I have shared the new photos in the files section.',
-        sentAt: '2026-03-17',
-        url: link('/projects/spring-website-refresh/messages/sample-thread'),
-      },
-      {
-        senderName: 'Jordan Lee',
-        projectName: 'Spring website refresh',
-        excerpt: 'The second round of homepage designs is ready for your review.',
-        sentAt: '2026-03-17',
-        url: link('/projects/spring-website-refresh/messages/design-review'),
-      },
-      {
-        senderName: 'Priya Shah',
-        projectName: 'Quarterly newsletter',
-        excerpt: 'Here is the draft copy for April. Let me know if the tone feels right.',
-        sentAt: '2026-03-16',
-        url: link('/projects/quarterly-newsletter/messages/april-draft'),
-      },
-    ],
-    inboxUrl: link('/messages'),
-  },
   'task-assigned': {
     taskTitle: 'Homepage design, round 2',
     projectName: 'Spring website refresh',
@@ -240,6 +215,68 @@ const samples = {
     several: true,
     tasks: [{ title: 'Homepage design, round 2' }, { title: 'Photography for the team page' }],
     projectUrl: link('/projects/spring-website-refresh'),
+  },
+  digest: {
+    count: 3,
+    several: true,
+    items: [
+      {
+        title: 'Sam Rivera wrote in “Spring website refresh”',
+        excerpt: 'Thanks for the update! I have shared the new photos in the files section.',
+        unread: 4,
+        linkUrl: link('/messages/sample-thread'),
+      },
+      {
+        title: 'Jordan Lee wrote in “Launch checklist”',
+        excerpt: 'The second round of homepage designs is ready for your review.',
+        unread: 1,
+        linkUrl: link('/messages/launch-checklist'),
+      },
+      {
+        title: 'Review ready: Homepage design, round 2',
+        excerpt: 'Jordan Lee asked for your review.',
+        unread: 0,
+        linkUrl: link('/tasks/homepage-design'),
+      },
+    ],
+    notificationsUrl: link('/notifications'),
+    preferencesUrl: link('/account/notifications'),
+  },
+  summary: {
+    period: 'weekly',
+    weekly: true,
+    since: '2026-03-09',
+    projects: [
+      {
+        name: 'Spring website refresh',
+        changes: '2 tasks completed, 1 new task, 3 files shared, 5 messages',
+        projectUrl: link('/projects/spring-website-refresh'),
+      },
+      {
+        name: 'Quarterly newsletter',
+        changes: '1 task completed',
+        projectUrl: link('/projects/quarterly-newsletter'),
+      },
+    ],
+    reviews: [
+      {
+        title: 'Homepage design, round 2',
+        projectName: 'Spring website refresh',
+        state: 'waiting for your decision',
+        reviewUrl: link('/tasks/homepage-design'),
+      },
+    ],
+    invoices: [
+      {
+        number: 'INV-2026-014',
+        amount: '$1,250.00',
+        dueDate: '2026-03-31',
+        overdue: false,
+        invoiceUrl: link('/invoices/inv-2026-014'),
+      },
+    ],
+    homeUrl: link('/'),
+    preferencesUrl: link('/account/notifications'),
   },
 } satisfies Record<TemplateKey, Record<string, unknown>>;
 
@@ -473,22 +510,6 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
       { name: 'filesUrl', description: 'Link to the project’s files' },
     ],
   },
-  'message-digest': {
-    name: 'Message digest',
-    description: 'A summary of unread messages, instead of one email each.',
-    audience: 'any',
-    link: 'inboxUrl',
-    live: false,
-    variables: [
-      { name: 'messages', description: 'The unread messages, newest first (use {{#each messages}})' },
-      { name: 'messages[].senderName', description: 'Who wrote it' },
-      { name: 'messages[].projectName', description: 'The project' },
-      { name: 'messages[].excerpt', description: 'The start of the message, as plain text' },
-      { name: 'messages[].sentAt', description: 'When it was sent (date)' },
-      { name: 'messages[].url', description: 'Link to the conversation' },
-      { name: 'inboxUrl', description: 'Link to all messages' },
-    ],
-  },
   'task-assigned': {
     name: 'Assigned to a task',
     description: 'Tells a team member someone assigned them to a task (or to several at once).',
@@ -521,6 +542,55 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
       { name: 'tasks', description: 'The tasks (use {{#each tasks}})' },
       { name: 'tasks[].title', description: 'A task’s title' },
       { name: 'projectUrl', description: 'Link to the project' },
+    ],
+  },
+  digest: {
+    name: 'Digest of what you missed',
+    description:
+      'One email for what someone missed while away (new messages by default, and any kind they chose as a digest), a few minutes after it waited unread.',
+    audience: 'any',
+    link: 'notificationsUrl',
+    live: true,
+    variables: [
+      { name: 'count', description: 'How many items' },
+      { name: 'several', description: 'Whether more than one item (use {{#if several}})' },
+      { name: 'items', description: 'The items, oldest first (use {{#each items}})' },
+      { name: 'items[].title', description: 'What happened, e.g. who wrote in which conversation' },
+      { name: 'items[].excerpt', description: 'The start of the message or the notice’s text; may be empty' },
+      { name: 'items[].unread', description: 'Unread messages in that conversation now (0 for other items)' },
+      { name: 'items[].linkUrl', description: 'Link to the conversation or the item' },
+      { name: 'notificationsUrl', description: 'Link to all their notifications' },
+      { name: 'preferencesUrl', description: 'Link to their email choices' },
+    ],
+  },
+  summary: {
+    name: 'Daily or weekly summary',
+    description:
+      'Each morning or each Monday (as each person chooses): what changed on their projects, reviews waiting and invoices due. Not sent when there is nothing to say.',
+    audience: 'any',
+    link: 'homeUrl',
+    live: true,
+    variables: [
+      { name: 'period', description: 'daily or weekly' },
+      { name: 'weekly', description: 'Whether it is the weekly summary (use {{#if weekly}})' },
+      { name: 'since', description: 'The start of the period it covers (date)' },
+      { name: 'projects', description: 'What changed per project (use {{#each projects}}); may be empty' },
+      { name: 'projects[].name', description: 'The project' },
+      { name: 'projects[].changes', description: 'What changed, e.g. "2 tasks completed, 1 new file"' },
+      { name: 'projects[].projectUrl', description: 'Link to the project' },
+      { name: 'reviews', description: 'Reviews waiting (use {{#each reviews}}); may be empty' },
+      { name: 'reviews[].title', description: 'The task' },
+      { name: 'reviews[].projectName', description: 'Its project' },
+      { name: 'reviews[].state', description: 'e.g. "waiting for your decision", "revisions requested"' },
+      { name: 'reviews[].reviewUrl', description: 'Link to the task' },
+      { name: 'invoices', description: 'Invoices due (use {{#each invoices}}); may be empty' },
+      { name: 'invoices[].number', description: 'The invoice number' },
+      { name: 'invoices[].amount', description: 'What is still owed, formatted, e.g. $1,250.00' },
+      { name: 'invoices[].dueDate', description: 'When it is due (date); may be empty' },
+      { name: 'invoices[].overdue', description: 'Whether it is past due' },
+      { name: 'invoices[].invoiceUrl', description: 'Link to the invoice' },
+      { name: 'homeUrl', description: 'Link to their portal' },
+      { name: 'preferencesUrl', description: 'Link to their email choices' },
     ],
   },
 };

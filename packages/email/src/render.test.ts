@@ -148,7 +148,8 @@ describe('default templates', () => {
       expect(t.body).toContain('{{button ');
       expect(t.body).not.toContain('{{!--');
     }
-    expect(listTemplates().find((t) => t.key === 'message-digest')?.body).toContain('{{#each messages}}');
+    expect(listTemplates().find((t) => t.key === 'digest')?.body).toContain('{{#each items}}');
+    expect(listTemplates().find((t) => t.key === 'summary')?.body).toContain('{{#each invoices}}');
   });
 
   it('show invoice number, amount, due date and a View invoice button on invoice emails', () => {
@@ -163,11 +164,49 @@ describe('default templates', () => {
     }
   });
 
-  it('list every message of a digest', () => {
-    const email = previewEmail('message-digest', null, brand);
-    for (const name of ['Sam Rivera', 'Jordan Lee', 'Priya Shah'])
-      expect(email.text).toContain(`${name} in `);
-    expect(email.text.match(/Open conversation: https:\/\/studio\.example\.com\//g)).toHaveLength(3);
+  it('list every item of a digest with its own link, and the way to change one’s choices', () => {
+    const email = previewEmail('digest', null, brand);
+    expect(email.subject).toBe('What you missed at Northwind Studio');
+    for (const name of ['Sam Rivera wrote', 'Jordan Lee wrote', 'Review ready'])
+      expect(email.text).toContain(name);
+    expect(email.text).toContain('4 unread');
+    expect(email.text.match(/Open: https:\/\/studio\.example\.com\//g)).toHaveLength(3);
+    expect(email.html).toContain('href="https://studio.example.com/account/notifications"');
+  });
+
+  it('show a summary’s projects, reviews and invoices, and leave out empty sections', () => {
+    const email = previewEmail('summary', null, brand);
+    expect(email.subject).toBe('Your weekly summary from Northwind Studio');
+    expect(email.text).toContain('Spring website refresh');
+    expect(email.text).toContain('waiting for your decision');
+    expect(email.text).toContain('INV-2026-014');
+    const daily = renderEmail({
+      key: 'summary',
+      brand,
+      vars: {
+        period: 'daily',
+        weekly: false,
+        since: '2026-03-16',
+        projects: [],
+        reviews: [],
+        invoices: [
+          {
+            number: 'INV-7',
+            amount: '$10.00',
+            dueDate: '2026-03-01',
+            overdue: true,
+            invoiceUrl: 'https://studio.example.com/invoices/x',
+          },
+        ],
+        homeUrl: 'https://studio.example.com/',
+        preferencesUrl: 'https://studio.example.com/account/notifications',
+      },
+      recipient: { name: 'Sam', email: 'sam@client.example' },
+    });
+    expect(daily.subject).toBe('Your daily summary from Northwind Studio');
+    expect(daily.text).not.toContain('Your projects');
+    expect(daily.text).not.toContain('Reviews');
+    expect(daily.text).toContain('was due');
   });
 });
 

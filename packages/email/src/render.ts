@@ -440,6 +440,7 @@ const SAMPLE_DAYS_FROM_TODAY: Readonly<Record<string, number>> = {
   dueDate: 14,
   paidAt: 0,
   sentAt: 0,
+  since: -7,
 };
 
 const sampleDate = (now: Date, days: number) =>

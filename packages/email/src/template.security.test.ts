@@ -85,7 +85,7 @@ describe('checkTemplate', () => {
         body: [
           '<p>{{#if recipient.name}}Hi {{recipient.name}},{{else}}Hello,{{/if}}</p>',
           '<p>Amount: {{money amountMinor currency}}, due {{date dueDate}}.</p>',
-          '<ul>{{#each messages}}<li><a href="{{url}}">{{senderName}}</a></li>{{/each}}</ul>',
+          '<ul>{{#each items}}<li><a href="{{linkUrl}}">{{title}}</a></li>{{/each}}</ul>',
           '<p><a href="mailto:billing@studio.example.com" style="color:#333">Billing</a></p>',
           '{{button invoiceUrl "View invoice"}}',
         ].join('\n'),
@@ -166,7 +166,7 @@ describe('checkTemplate', () => {
       reason: expect.stringMatching(/must be used as a block/),
     });
     expect(body('{{#button a "b"}}x{{/button}}')).toMatchObject({ ok: false });
-    expect(body('{{#each messages key="x"}}x{{/each}}')).toMatchObject({ ok: false });
+    expect(body('{{#each items key="x"}}x{{/each}}')).toMatchObject({ ok: false });
     expect(body('{{#if amountMinor includeZero=true}}x{{/if}}')).toEqual({ ok: true });
     expect(subject('{{button resetUrl "Go"}}')).toMatchObject({
       ok: false,
@@ -214,14 +214,14 @@ describe('checkTemplate', () => {
   });
 
   it('refuses templates that render too slowly or too large', () => {
-    // Eleven loops over the three sample messages: 3^11 iterations.
-    const slow = `${'{{#each @root.messages}}'.repeat(11)}x${'{{/each}}'.repeat(11)}`;
+    // Eleven loops over the three sample digest items: 3^11 iterations.
+    const slow = `${'{{#each @root.items}}'.repeat(11)}x${'{{/each}}'.repeat(11)}`;
     expect(body(slow)).toMatchObject({
       ok: false,
       field: 'body',
       reason: expect.stringMatching(/too long to render/),
     });
-    const huge = `{{#each @root.messages}}{{#each @root.messages}}{{#each @root.messages}}<p>${'y'.repeat(19_000)}</p>{{/each}}{{/each}}{{/each}}`;
+    const huge = `{{#each @root.items}}{{#each @root.items}}{{#each @root.items}}<p>${'y'.repeat(19_000)}</p>{{/each}}{{/each}}{{/each}}`;
     expect(body(huge)).toMatchObject({
       ok: false,
       field: 'body',

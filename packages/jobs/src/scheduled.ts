@@ -8,6 +8,8 @@ import {
   reverifyDomains,
   runInvoiceRepeats,
   runInvoiceSchedule,
+  sendDigests,
+  sendSummaries,
 } from '@foyer/core';
 
 /**
@@ -48,6 +50,24 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       intervalSeconds: 5 * 60,
       run: async (ctx) => {
         await announceFileShares(ctx);
+      },
+    },
+    {
+      // One email of what they missed for people who left notices unread for a few minutes
+      // while away (new messages by default): claimed per person, so two workers send one.
+      name: 'digests',
+      intervalSeconds: 60,
+      run: async (ctx) => {
+        await sendDigests(ctx);
+      },
+    },
+    {
+      // The daily or weekly summary from 8 o'clock in each person's time zone: every quarter of
+      // an hour, so that zones a half or three quarters off the hour are on time.
+      name: 'summaries',
+      intervalSeconds: 15 * 60,
+      run: async (ctx) => {
+        await sendSummaries(ctx);
       },
     },
     {

@@ -89,7 +89,7 @@ test('the bell shows what is unread, opens, follows a notification, and the coun
   await staff.context().close();
 });
 
-test('mark all read from the bell; email choices only for features that exist', async ({
+test('mark all read from the bell; email choices (instant, digest, off) only for features that exist', async ({
   page,
   hostUrl,
   mailbox,
@@ -117,20 +117,36 @@ test('mark all read from the bell; email choices only for features that exist', 
   await page.getByRole('link', { name: 'Notification emails' }).click();
   await expect(page).toHaveURL(hostUrl(agency.host, '/account/notifications'));
   // Only features that exist offer a choice: being added to a project, being assigned a task, a
-  // client's comment, a client's review decisions, new messages while away and mentions; not the
-  // digest yet, nor what only clients are told (shared work, reviews, invoices).
-  await expect(page.getByRole('checkbox')).toHaveCount(7);
-  await expect(page.getByRole('checkbox', { name: 'You’re added to a project' })).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'You’re assigned to a task' })).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'A client comments on a task' })).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'A client approves work' })).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'A client asks for revisions' })).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'New messages while you’re away' })).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'Someone mentions you' })).toBeChecked();
+  // client's comment, a client's review decisions, new messages while away and mentions; not what
+  // only clients are told (shared work, reviews, invoices). Each is Instant, Digest or Off, at its
+  // default until chosen: new messages in the digest, the rest at once.
+  const kind = (name: string) => page.getByRole('radiogroup', { name });
+  await expect(page.getByRole('radiogroup')).toHaveCount(7);
+  for (const name of [
+    'You’re added to a project',
+    'You’re assigned to a task',
+    'A client comments on a task',
+    'A client approves work',
+    'A client asks for revisions',
+    'Someone mentions you',
+  ])
+    await expect(kind(name).getByRole('radio', { name: 'Instant' })).toBeChecked();
+  await expect(kind('New messages while you’re away').getByRole('radio', { name: 'Digest' })).toBeChecked();
   await expect(page.getByText('Tasks are shared with you')).toHaveCount(0);
   await expect(page.getByText('Work is ready for your review')).toHaveCount(0);
   await expect(page.getByText('A new invoice is sent to you')).toHaveCount(0);
-  await expect(page.getByText('Daily digest of unread messages')).toHaveCount(0);
+  const summary = page.getByRole('group', { name: 'Summary email' });
+  await expect(summary.getByRole('radio', { name: 'Weekly' })).toBeChecked();
+
+  // Assignments in the digest, the summary daily: saved, and still so after a reload.
+  await kind('You’re assigned to a task').getByRole('radio', { name: 'Digest' }).check();
+  await summary.getByRole('radio', { name: 'Daily' }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your email choices are saved.')).toBeVisible();
+  await page.reload();
+  await expect(kind('You’re assigned to a task').getByRole('radio', { name: 'Digest' })).toBeChecked();
+  await expect(kind('You’re added to a project').getByRole('radio', { name: 'Instant' })).toBeChecked();
+  await expect(summary.getByRole('radio', { name: 'Daily' })).toBeChecked();
 });
 
 test('on a phone the bell’s panel fits the screen', async ({ page, hostUrl }) => {

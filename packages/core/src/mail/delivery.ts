@@ -60,15 +60,29 @@ export function emailBrand(site: TenantSite): EmailBrand {
   };
 }
 
+/** A path on the tenant's own host: `/` or `/x…`, never `//host` or `/\\host`. */
+const SAME_ORIGIN_PATH = /^\/(?:$|[^/\\])/;
+
 /**
  * A link variable (`…Url`) may be queued as a same-origin path (`/admin/tasks/…`) by whoever
  * cannot know the host, such as a database trigger; it is made absolute on the tenant's host.
  */
-export function absoluteLinks(vars: Record<string, unknown>, origin: string): Record<string, unknown> {
+export function absoluteLinks(
+  vars: Record<string, unknown>,
+  origin: string,
+  inList = false,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...vars };
   for (const [name, value] of Object.entries(vars)) {
-    if (name.endsWith('Url') && typeof value === 'string' && /^\/[^/\\]/.test(value))
+    if (name.endsWith('Url') && typeof value === 'string' && SAME_ORIGIN_PATH.test(value))
       out[name] = new URL(value, origin).toString();
+    // A list's items (a digest's, a summary's) carry their own links: one level down.
+    else if (!inList && Array.isArray(value))
+      out[name] = value.map((item) =>
+        item && typeof item === 'object' && !Array.isArray(item)
+          ? absoluteLinks(item as Record<string, unknown>, origin, true)
+          : item,
+      );
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { NotificationDelivery } from '@foyer/db';
+import type { NotificationDelivery, SummaryFrequency } from '@foyer/db';
 
 /** Who an event can reach: the agency's team, its clients, or both. */
 export type NotificationAudience = 'team' | 'client' | 'both';
@@ -133,3 +133,6 @@ export function defaultDelivery(key: string): NotificationDelivery {
 export const DEFAULT_DIGEST_EVENTS: readonly string[] = NOTIFICATION_EVENTS.filter(
   (e: NotificationEventInfo) => e.email && e.defaultDelivery === 'digest',
 ).map((e) => e.key);
+
+/** How often people who have not chosen get the summary email. */
+export const DEFAULT_SUMMARY: SummaryFrequency = 'weekly';

@@ -1,13 +1,25 @@
-import { and, eq, type NotificationDelivery, notificationDeliveries, schema, sql } from '@foyer/db';
+import {
+  and,
+  eq,
+  type NotificationDelivery,
+  notificationDeliveries,
+  type SummaryFrequency,
+  schema,
+  sql,
+  summaryFrequencies,
+} from '@foyer/db';
 import { z } from 'zod';
 import { type Ctx, type Person, personOf, record, transact } from '../ctx';
 import { CoreError, invalid } from '../errors';
-import { defaultDelivery, emailEventsFor } from './events';
+import { DEFAULT_SUMMARY, defaultDelivery, emailEventsFor } from './events';
 
 const isDelivery = (value: unknown): value is NotificationDelivery =>
   typeof value === 'string' && (notificationDeliveries as readonly string[]).includes(value);
 
-const { notificationPreferences, notifications } = schema;
+const isFrequency = (value: unknown): value is SummaryFrequency =>
+  typeof value === 'string' && (summaryFrequencies as readonly string[]).includes(value);
+
+const { emailSummaries, notificationPreferences, notifications } = schema;
 
 /** Notifications are people's: an API key, the worker or a visitor has none. */
 const person = (ctx: Ctx): Person => personOf(ctx, 'Only people signed in have notifications.');
@@ -218,6 +230,82 @@ export async function savePreferences({
       verb: 'notifications.preferences_save',
       subject: { type: 'user', id: me.userId },
       data: { delivery: Object.fromEntries(choices.map((c) => [c.event, c.delivery])) },
+    });
+  });
+}
+
+export interface SummaryChoice {
+  /** How often the person gets the summary of their projects. */
+  frequency: SummaryFrequency;
+  /** What `frequency` is when the person has not chosen. */
+  defaultFrequency: SummaryFrequency;
+}
+
+/** How often the signed-in person gets the summary email (their row, else the default). */
+export async function getSummaryChoice({ ctx }: { ctx: Ctx }): Promise<SummaryChoice> {
+  const me = person(ctx);
+  // A read: nothing is recorded.
+  const [row] = await transact(ctx, ({ tx }) =>
+    tx
+      .select({ frequency: emailSummaries.frequency })
+      .from(emailSummaries)
+      .where(and(eq(emailSummaries.tenantId, me.tenantId), eq(emailSummaries.userId, me.userId))),
+  );
+  return { frequency: row?.frequency ?? DEFAULT_SUMMARY, defaultFrequency: DEFAULT_SUMMARY };
+}
+
+/**
+ * Sets how often the person gets the summary email: off, daily or weekly. Anything else is
+ * refused and nothing changes. When the last one went out is kept, so a change never sends two
+ * in one period.
+ */
+export async function saveSummaryChoice({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { frequency: unknown };
+}): Promise<void> {
+  const me = person(ctx);
+  const frequency = input?.frequency;
+  if (!isFrequency(frequency)) throw invalid({ summary: 'Choose off, daily or weekly.' });
+  await transact(ctx, async (ctx) => {
+    await ctx.tx
+      .insert(emailSummaries)
+      .values({ tenantId: me.tenantId, userId: me.userId, frequency })
+      .onConflictDoUpdate({
+        target: [emailSummaries.tenantId, emailSummaries.userId],
+        set: { frequency, updatedAt: sql`now()` },
+      });
+    await record(ctx, {
+      verb: 'notifications.summary_save',
+      subject: { type: 'user', id: me.userId },
+      data: { summary: frequency },
+    });
+  });
+}
+
+/**
+ * The account page's one form: how each event's email arrives and how often the summary comes,
+ * saved together (one activity entry) or, when any choice is refused, not at all.
+ */
+export async function saveNotificationChoices({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { delivery: Record<string, unknown>; summary: unknown };
+}): Promise<void> {
+  const me = person(ctx);
+  if (!isFrequency(input?.summary)) throw invalid({ summary: 'Choose off, daily or weekly.' });
+  const summary = input.summary;
+  await transact(ctx, async (ctx) => {
+    await savePreferences({ ctx, input: input.delivery ?? {} });
+    await saveSummaryChoice({ ctx, input: { frequency: summary } });
+    await record(ctx, {
+      verb: 'notifications.preferences_save',
+      subject: { type: 'user', id: me.userId },
+      data: { delivery: input.delivery ?? {}, summary },
     });
   });
 }
