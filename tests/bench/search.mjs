@@ -239,15 +239,12 @@ export async function seedSearch(superuserUrl, { tenants, messages }) {
   }
 }
 
-/** A small seeded generator (mulberry32), so every run searches for the same things. */
+/** A seeded linear congruential generator, so every run searches for the same things. */
 function random(/** @type {number} */ seed) {
-  let a = seed >>> 0;
+  let state = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
   };
 }
 
