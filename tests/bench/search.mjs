@@ -4,7 +4,7 @@
 // time, for random tenants as their admin or their client, and times each call whole. Beside it,
 // the floor: step 1 alone (`system.search.candidates`, the tenant's full-text indexes), for the
 // same queries, so the ratio shows what reading the candidates as the person costs.
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg, release } from 'node:os';
 import { createCtx, SEARCH_CANDIDATES, search } from '@foyer/core';
 import { openPostgres, searchKinds, system } from '@foyer/db';
 import { createDeps, loadConfig } from '@foyer/server';
@@ -73,6 +73,7 @@ const wordsSql = (/** @type {string} */ count) =>
  * @property {number} perTenant  messages per tenant
  * @property {number} seconds  to seed, analyze included
  * @property {number} visibleShare  of the messages, the share a tenant's client may read
+ * @property {string} postgres  the server's version and shared_buffers
  */
 
 /**
@@ -235,12 +236,16 @@ export async function seedSearch(superuserUrl, { tenants, messages }) {
          left join app.tasks k on k.tenant_id = t.tenant_id and k.id = t.task_id`,
     );
     const [count] = await run('select count(*)::int as n from app.messages');
+    const [server] = await run(
+      "select current_setting('server_version') as version, current_setting('shared_buffers') as buffers",
+    );
     return {
       tenants,
       messages: Number(count?.n ?? 0),
       perTenant,
       seconds: (performance.now() - started) / 1000,
       visibleShare: Number(share?.share ?? 0),
+      postgres: `PostgreSQL ${server?.version} (shared_buffers ${server?.buffers})`,
     };
   } finally {
     await sql.end({ timeout: 5 });
@@ -334,6 +339,7 @@ function latencies(samples) {
  * @property {Record<string, Latencies>} [byKind]  the verb, by kind of query
  * @property {Latencies} [floor]  step 1 alone: `system.search.candidates`
  * @property {number} [loadAverage]  the machine's 1-minute load average when the timing ended
+ * @property {string} [machine]  when and where it ran, one line
  * @property {string} [note]
  */
 
@@ -410,6 +416,7 @@ export async function runSearch({ ctx, tenants, messages, searches, warmup, say 
         byKind,
         floor: latencies(floorSamples),
         loadAverage: loadavg()[0],
+        machine: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`nproc\` ${availableParallelism()} (${cpus()[0]?.model.replace(/\s+/g, ' ') ?? 'unknown CPU'}) · Node ${process.version} · ${seed.postgres} · Linux ${release()}`,
       };
     } finally {
       await db.close();
@@ -477,7 +484,8 @@ Measured in the same run, on the same bench database (\`tests/bench/search.mjs\`
   \`last_message_at\` is then set as \`message_posted\` would have. The messages' full-text index
   (\`messages_search_idx\`) is dropped before the insert and built again after it from its own
   definition (\`pg_get_indexdef\`), which is several times faster than keeping it row by row. Then
-  \`VACUUM ANALYZE\`.
+  \`VACUUM ANALYZE\`. The messages are inserted by ${MESSAGE_WRITERS} connection(s) at once (one a core, at most 4),
+  each for its share of the tenants.
 - **Measure**: in the harness's own process, \`createDeps\` on \`openPostgres\` as \`foyer_login\` (the
   production door, pool of the run's size), the real \`search({ ctx, input: { q } })\` of
   \`@foyer/core\`, timed whole, one search at a time. ${result.searches.toLocaleString('en-US')} searches (after ${result.warmup} untimed), each in a
@@ -495,6 +503,8 @@ Measured in the same run, on the same bench database (\`tests/bench/search.mjs\`
 tenants (default 10,000, 0: skip Q1), messages (1,000,000), timed searches (2,000) and warm-up
 (200). The process is not pinned and no CPU window is taken: the load average printed below says
 how busy the machine was.
+
+${result.machine ?? ''}
 
 ${searchTable(result)}
 `;
