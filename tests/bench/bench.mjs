@@ -14,6 +14,7 @@ import { atRateTable, BUSY_PERCENT, benchmarksDocument, ratiosTable, resultsTabl
 import { startCountingProxy } from './lib/statements.mjs';
 import { ensureWrk, startLoad, wrkVersion } from './lib/wrk.mjs';
 import { mailMeasures, mailSection, mailTable, runMailMeasures } from './mail.mjs';
+import { runSearch, searchMeasure, searchSection, searchTable } from './search.mjs';
 import { runSoak, soak, soakSection, soakTable } from './soak.mjs';
 import { runSse, sse, sseSection, sseTable } from './sse.mjs';
 
@@ -47,7 +48,8 @@ function readSettings() {
       !mailMeasures.some((m) => m.id === id) &&
       id !== soak.id &&
       id !== files.id &&
-      id !== sse.id,
+      id !== sse.id &&
+      id !== searchMeasure.id,
   );
   if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown floors: ${unknown.join(', ')}`);
   return {
@@ -68,6 +70,11 @@ function readSettings() {
     sseMessages: positiveNumber('BENCH_SSE_MESSAGES', quick ? 40 : 200),
     // U1's file, in MiB (0: none).
     fileMiB: positiveNumber('BENCH_FILE_MIB', quick ? 64 : 1024, 0),
+    // Q1's tenants (0: none) and messages in all, and the searches timed after a warm-up.
+    searchTenants: positiveNumber('BENCH_SEARCH_TENANTS', quick ? 1000 : 10_000, 0),
+    searchMessages: positiveNumber('BENCH_SEARCH_MESSAGES', quick ? 100_000 : 1_000_000),
+    searches: positiveNumber('BENCH_SEARCHES', quick ? 200 : 2000),
+    searchWarmup: positiveNumber('BENCH_SEARCH_WARMUP', quick ? 50 : 200),
     serverUrl: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     // A quick or partial run is a check of the harness, not figures worth keeping; BENCH_DOC=1
     // keeps the figures of a full run even when other work disturbed it, and those of a run of
@@ -80,7 +87,7 @@ function readSettings() {
  * Measures whose section of docs/benchmarks.md stands alone (no table shared with others), so a
  * run of only them can replace their section and leave the rest as it is.
  */
-const standaloneSections = [files.id];
+const standaloneSections = [files.id, searchMeasure.id];
 
 /** @param {boolean} quick @param {string[]} only */
 function writeDocMode(quick, only) {
@@ -360,6 +367,8 @@ async function main() {
   let filesResult = null;
   /** @type {import('./sse.mjs').SseResult | null} */
   let sseResult = null;
+  /** @type {import('./search.mjs').SearchBenchResult | null} */
+  let searchResult = null;
   await stopOnInterrupt(database.drop, async () => {
     try {
       const ctx = { ...database.context, poolSize: settings.poolSize };
@@ -410,6 +419,20 @@ async function main() {
         filesResult = await runFiles({ ctx, pinning, bytes: settings.fileMiB * 1024 * 1024, say, guard });
         say(`  ${files.id} ${filesResult.status}${filesResult.note ? ` (${filesResult.note})` : ''}`);
       }
+      // Last: its seed adds 10,000 tenants to the bench database the others share.
+      if (
+        settings.searchTenants > 0 &&
+        (settings.only.length === 0 || settings.only.includes(searchMeasure.id))
+      ) {
+        const { searchTenants: tenants, searchMessages: messages, searches, searchWarmup: warmup } = settings;
+        say(
+          `  ${searchMeasure.id}: seeding ${tenants.toLocaleString('en-US')} tenants, ${messages.toLocaleString('en-US')} messages, then ${searches} searches…`,
+        );
+        searchResult = await runSearch({ ctx, tenants, messages, searches, warmup, say });
+        const { status, verb, note } = searchResult;
+        const figures = verb ? `: p50 ${verb.p50Ms.toFixed(1)} ms, p99 ${verb.p99Ms.toFixed(1)} ms` : '';
+        say(`  ${searchMeasure.id} ${status}${figures}${note ? ` (${note})` : ''}`);
+      }
     } finally {
       await database.drop();
     }
@@ -419,6 +442,7 @@ async function main() {
   const soaked = /** @type {import('./soak.mjs').SoakResult | null} */ (soakResult);
   const filed = /** @type {import('./files.mjs').FilesResult | null} */ (filesResult);
   const streamed = /** @type {import('./sse.mjs').SseResult | null} */ (sseResult);
+  const searched = /** @type {import('./search.mjs').SearchBenchResult | null} */ (searchResult);
 
   const facts = {
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -443,8 +467,9 @@ async function main() {
   const soakLines = soaked ? `${soakTable(soaked)}\n\n` : '';
   const fileLines = filed ? `\n${filesTable(filed)}\n` : '';
   const sseLines = streamed ? `\n${sseTable(streamed)}\n` : '';
+  const searchLines = searched ? `\n${searchTable(searched)}\n` : '';
   say(
-    `\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${atRateTable(results)}\n\n${soakLines}${mailTable(mail)}\n${sseLines}${fileLines}`,
+    `\n${resultsTable(results)}\n\n${ratiosTable(results, ratios)}\n\n${atRateTable(results)}\n\n${soakLines}${mailTable(mail)}\n${sseLines}${fileLines}${searchLines}`,
   );
 
   const failed = [
@@ -453,6 +478,7 @@ async function main() {
     ...(soaked?.status === 'failed' ? [soak] : []),
     ...(filed?.status === 'failed' ? [files] : []),
     ...(streamed?.status === 'failed' ? [sse] : []),
+    ...(searched?.status === 'failed' ? [searchMeasure] : []),
   ];
   const disturbed = [
     ...results.filter((r) => r.cpu && r.cpu.other > BUSY_PERCENT).map((r) => r.floor),
@@ -472,6 +498,7 @@ async function main() {
     if (!existsSync(docPath)) throw new Error(`${docPath} is missing: a full run writes it first`);
     let text = readFileSync(docPath, 'utf8');
     if (filed) text = replaceSection(text, '## Files', filesSection(filed));
+    if (searched) text = replaceSection(text, '## Q1 — search', searchSection(searched));
     writeFileSync(docPath, text);
     say(
       `Rewrote the ${settings.only.join(', ')} section(s) of ${docPath} (run took ${Math.round(facts.totalSeconds)} s).`,
@@ -484,6 +511,7 @@ async function main() {
         mailSection(mail, settings.emails) +
         sseSection(streamed) +
         filesSection(filed) +
+        searchSection(searched) +
         keptNotes(),
     );
     say(`Wrote ${docPath} (run took ${Math.round(facts.totalSeconds)} s).`);

@@ -1,4 +1,4 @@
-import { type SearchKind, schema, searchKinds, sql, system } from '@foyer/db';
+import { type SearchKind, type SQL, schema, searchKinds, sql, system } from '@foyer/db';
 import { z } from 'zod';
 import { isTeam, peopleByIds, teamName } from '../conversations/common';
 import { type Ctx, type Person, personOf, transact } from '../ctx';
@@ -221,31 +221,46 @@ export async function search({ ctx, input }: { ctx: Ctx; input: SearchInput }): 
 /**
  * The candidates this person's policies let them read, with what the filters need. Each branch
  * joins a kind's table by id, so row-level security decides; a message also needs its thread.
+ * Only the kinds among the candidates get a branch: every branch brings its table's policies
+ * into the plan, and planning them is most of what an unneeded branch would cost.
  */
 function visibleAmong(candidates: readonly { kind: SearchKind; id: string; rank: number }[]) {
   const kinds = `{${candidates.map((c) => c.kind).join(',')}}`;
   const ids = `{${candidates.map((c) => c.id).join(',')}}`;
   const ranks = `{${candidates.map((c) => c.rank).join(',')}}`;
-  return sql`
-    with c as (select * from unnest(${kinds}::text[], ${ids}::uuid[], ${ranks}::float8[]) as c(kind, id, rank))
+  const present = new Set(candidates.map((c) => c.kind));
+  const branches: SQL[] = [];
+  if (present.has('conversation'))
+    branches.push(sql`
     select c.kind, t.id::text as id, c.rank, t.project_id::text as project_id, t.created_by::text as person_id,
       coalesce(t.last_message_at, t.created_at) as at
-    from c join app.threads t on t.id = c.id where c.kind = 'conversation'
-    union all
-    select c.kind, m.id::text, c.rank, coalesce(th.project_id, k.project_id)::text, m.author_id::text, m.created_at
+    from c join app.threads t on t.id = c.id where c.kind = 'conversation'`);
+  if (present.has('message') || present.has('comment'))
+    branches.push(sql`
+    select c.kind, m.id::text as id, c.rank, coalesce(th.project_id, k.project_id)::text as project_id,
+      m.author_id::text as person_id, m.created_at as at
     from c join app.messages m on m.id = c.id
       join app.threads th on th.tenant_id = m.tenant_id and th.id = m.thread_id
       left join app.tasks k on k.tenant_id = th.tenant_id and k.id = th.task_id
-    where c.kind in ('message', 'comment') and (th.kind <> 'task' or k.id is not null)
-    union all
-    select c.kind, k.id::text, c.rank, k.project_id::text, k.created_by::text, k.created_at
-    from c join app.tasks k on k.id = c.id where c.kind = 'task'
-    union all
-    select c.kind, f.id::text, c.rank, f.project_id::text, f.uploaded_by::text, f.created_at
-    from c join app.files f on f.id = c.id where c.kind = 'file'
-    union all
-    select c.kind, i.id::text, c.rank, i.project_id::text, i.client_id::text, i.issue_date::timestamptz
-    from c join app.invoices i on i.id = c.id where c.kind = 'invoice'`;
+    where c.kind in ('message', 'comment') and (th.kind <> 'task' or k.id is not null)`);
+  if (present.has('task'))
+    branches.push(sql`
+    select c.kind, k.id::text as id, c.rank, k.project_id::text as project_id, k.created_by::text as person_id,
+      k.created_at as at
+    from c join app.tasks k on k.id = c.id where c.kind = 'task'`);
+  if (present.has('file'))
+    branches.push(sql`
+    select c.kind, f.id::text as id, c.rank, f.project_id::text as project_id, f.uploaded_by::text as person_id,
+      f.created_at as at
+    from c join app.files f on f.id = c.id where c.kind = 'file'`);
+  if (present.has('invoice'))
+    branches.push(sql`
+    select c.kind, i.id::text as id, c.rank, i.project_id::text as project_id, i.client_id::text as person_id,
+      i.issue_date::timestamptz as at
+    from c join app.invoices i on i.id = c.id where c.kind = 'invoice'`);
+  return sql`
+    with c as (select * from unnest(${kinds}::text[], ${ids}::uuid[], ${ranks}::float8[]) as c(kind, id, rank))
+    ${sql.join(branches, sql` union all `)}`;
 }
 
 /** Titles, words and links of the hits on the page, read as the person. */
@@ -255,11 +270,55 @@ async function detailsOf(
 ): Promise<Map<string, Detail>> {
   const ids = (kind: SearchKind | SearchKind[]) => {
     const wanted = Array.isArray(kind) ? kind : [kind];
-    return `{${shown
-      .filter((hit) => wanted.includes(hit.kind))
-      .map((hit) => hit.id)
-      .join(',')}}`;
+    const list = shown.filter((hit) => wanted.includes(hit.kind)).map((hit) => hit.id);
+    return list.length > 0 ? `{${list.join(',')}}` : null;
   };
+  // As in visibleAmong, a branch only for the kinds on the page.
+  const branches: SQL[] = [];
+  const conversations = ids('conversation');
+  if (conversations)
+    branches.push(sql`
+      select 'conversation' as kind, t.id::text as id, t.title, null::text as body, t.project_id::text as project_id,
+        p.name as project_name, null::text as person_label, t.id::text as thread_id, null::text as task_id
+      from app.threads t left join app.projects p on p.tenant_id = t.tenant_id and p.id = t.project_id
+      where t.id = any(${conversations}::uuid[])`);
+  const messages = ids(['message', 'comment']);
+  if (messages)
+    branches.push(sql`
+      select case when th.kind = 'task' then 'comment' else 'message' end as kind, m.id::text as id,
+        case when th.kind = 'task' then k.title else th.title end as title, m.body,
+        coalesce(th.project_id, k.project_id)::text as project_id, p.name as project_name,
+        m.author_name as person_label, th.id::text as thread_id, th.task_id::text as task_id
+      from app.messages m
+        join app.threads th on th.tenant_id = m.tenant_id and th.id = m.thread_id
+        left join app.tasks k on k.tenant_id = th.tenant_id and k.id = th.task_id
+        left join app.projects p on p.tenant_id = m.tenant_id and p.id = coalesce(th.project_id, k.project_id)
+      where m.id = any(${messages}::uuid[])`);
+  const tasks = ids('task');
+  if (tasks)
+    branches.push(sql`
+      select 'task' as kind, k.id::text as id, k.title, k.description as body, k.project_id::text as project_id,
+        p.name as project_name, null::text as person_label, null::text as thread_id, k.id::text as task_id
+      from app.tasks k left join app.projects p on p.tenant_id = k.tenant_id and p.id = k.project_id
+      where k.id = any(${tasks}::uuid[])`);
+  const files = ids('file');
+  if (files)
+    branches.push(sql`
+      select 'file' as kind, f.id::text as id, f.name as title, null::text as body, f.project_id::text as project_id,
+        p.name as project_name, f.uploader_name as person_label, m.thread_id::text as thread_id, null::text as task_id
+      from app.files f
+        left join app.projects p on p.tenant_id = f.tenant_id and p.id = f.project_id
+        left join app.messages m on m.tenant_id = f.tenant_id and m.id = f.message_id
+      where f.id = any(${files}::uuid[])`);
+  const invoices = ids('invoice');
+  if (invoices)
+    branches.push(sql`
+      select 'invoice' as kind, i.id::text as id, coalesce(i.number, 'Draft') || ' · ' || i.buyer_name as title,
+        null::text as body, i.project_id::text as project_id, p.name as project_name, i.buyer_name as person_label,
+        null::text as thread_id, null::text as task_id
+      from app.invoices i left join app.projects p on p.tenant_id = i.tenant_id and p.id = i.project_id
+      where i.id = any(${invoices}::uuid[])`);
+  if (branches.length === 0) return new Map();
   const found = await rows<{
     kind: SearchKind;
     id: string;
@@ -270,38 +329,7 @@ async function detailsOf(
     person_label: string | null;
     thread_id: string | null;
     task_id: string | null;
-  }>(
-    tx,
-    sql`
-      select 'conversation' as kind, t.id::text as id, t.title, null::text as body, t.project_id::text as project_id,
-        p.name as project_name, null::text as person_label, t.id::text as thread_id, null::text as task_id
-      from app.threads t left join app.projects p on p.tenant_id = t.tenant_id and p.id = t.project_id
-      where t.id = any(${ids('conversation')}::uuid[])
-      union all
-      select case when th.kind = 'task' then 'comment' else 'message' end, m.id::text,
-        case when th.kind = 'task' then k.title else th.title end, m.body,
-        coalesce(th.project_id, k.project_id)::text, p.name, m.author_name, th.id::text, th.task_id::text
-      from app.messages m
-        join app.threads th on th.tenant_id = m.tenant_id and th.id = m.thread_id
-        left join app.tasks k on k.tenant_id = th.tenant_id and k.id = th.task_id
-        left join app.projects p on p.tenant_id = m.tenant_id and p.id = coalesce(th.project_id, k.project_id)
-      where m.id = any(${ids(['message', 'comment'])}::uuid[])
-      union all
-      select 'task', k.id::text, k.title, k.description, k.project_id::text, p.name, null, null, k.id::text
-      from app.tasks k left join app.projects p on p.tenant_id = k.tenant_id and p.id = k.project_id
-      where k.id = any(${ids('task')}::uuid[])
-      union all
-      select 'file', f.id::text, f.name, null, f.project_id::text, p.name, f.uploader_name, m.thread_id::text, null
-      from app.files f
-        left join app.projects p on p.tenant_id = f.tenant_id and p.id = f.project_id
-        left join app.messages m on m.tenant_id = f.tenant_id and m.id = f.message_id
-      where f.id = any(${ids('file')}::uuid[])
-      union all
-      select 'invoice', i.id::text, coalesce(i.number, 'Draft') || ' · ' || i.buyer_name, null, i.project_id::text,
-        p.name, i.buyer_name, null, null
-      from app.invoices i left join app.projects p on p.tenant_id = i.tenant_id and p.id = i.project_id
-      where i.id = any(${ids('invoice')}::uuid[])`,
-  );
+  }>(tx, sql.join(branches, sql` union all `));
   return new Map(
     found.map((row) => [
       `${row.kind}:${row.id}`,
