@@ -1,6 +1,6 @@
 import { type SearchKind, type SQL, schema, searchKinds, sql, system } from '@foyer/db';
 import { z } from 'zod';
-import { isTeam, peopleByIds, teamName } from '../conversations/common';
+import { isTeam, type KnownPerson, peopleByIds, teamName } from '../conversations/common';
 import { type Ctx, type Person, personOf, transact } from '../ctx';
 import { invalid } from '../errors';
 import { rows } from '../tasks/common';
@@ -104,14 +104,19 @@ export async function search({ ctx, input }: { ctx: Ctx; input: SearchInput }): 
   if (candidates.length === 0) return empty(q);
 
   return transact(ctx, async ({ tx }) => {
-    const visible = await rows<{
-      kind: SearchKind;
-      id: string;
-      rank: number;
-      project_id: string | null;
-      person_id: string | null;
-      at: string | Date;
-    }>(tx, visibleAmong(candidates));
+    // Statements that do not wait for each other are sent together: on PostgreSQL they share a
+    // round trip (postgres.js pipelines them on the transaction's connection).
+    const [visible, lexemes] = await Promise.all([
+      rows<{
+        kind: SearchKind;
+        id: string;
+        rank: number;
+        project_id: string | null;
+        person_id: string | null;
+        at: string | Date;
+      }>(tx, visibleAmong(candidates)),
+      stemsOf(tx, q),
+    ]);
     const all: Visible[] = visible.map((row) => ({
       kind: row.kind,
       id: row.id,
@@ -137,20 +142,21 @@ export async function search({ ctx, input }: { ctx: Ctx; input: SearchInput }): 
     const page = Math.min(parsed.data.page ?? 1, pages);
     const shown = matching.slice((page - 1) * SEARCH_PAGE_SIZE, page * SEARCH_PAGE_SIZE);
 
-    const details = shown.length > 0 ? await detailsOf(tx, shown) : new Map<string, Detail>();
-    const [terms] = await rows<{ lexemes: string[] }>(
-      tx,
-      sql`select coalesce(array(select lexeme from unnest(to_tsvector('english'::regconfig, app.search_text(${q}))) order by lexeme), '{}') as lexemes`,
-    );
-    const lexemes = terms?.lexemes ?? [];
-
     // Names of the people behind the hits, as this person sees them.
     const team = isTeam(me);
     const userIds = [...new Set(all.filter((h) => h.kind !== 'invoice').map((h) => h.personId))].filter(
       (id): id is string => !!id,
     );
-    const accounts = team ? await peopleByIds(tx, userIds) : new Map();
-    const labels = team ? new Map<string, string>() : await clientLabels(tx, all);
+    const [details, accounts, labels, projectNames, billed] = await Promise.all([
+      shown.length > 0 ? detailsOf(tx, shown) : new Map<string, Detail>(),
+      team ? peopleByIds(tx, userIds) : new Map<string, KnownPerson>(),
+      team ? new Map<string, string>() : clientLabels(tx, all),
+      projectNamesOf(
+        tx,
+        all.map((hit) => hit.projectId),
+      ),
+      team ? invoiceClients(tx, all) : new Map<string, string>(),
+    ]);
     const personOfHit = (hit: Visible, detail?: Detail): { id: string; name: string } | null => {
       if (!hit.personId) return null;
       if (hit.kind === 'invoice') {
@@ -166,10 +172,6 @@ export async function search({ ctx, input }: { ctx: Ctx; input: SearchInput }): 
       return label ? { id: hit.personId, name: label } : null;
     };
 
-    const projectNames = await projectNamesOf(
-      tx,
-      all.map((hit) => hit.projectId),
-    );
     const hits: SearchHit[] = shown.flatMap((hit) => {
       const detail = details.get(`${hit.kind}:${hit.id}`);
       if (!detail) return [];
@@ -194,7 +196,7 @@ export async function search({ ctx, input }: { ctx: Ctx; input: SearchInput }): 
         const person = personOfHit(hit);
         if (person) people.set(person.id, person.name);
       }
-      for (const [id, name] of await invoiceClients(tx, all)) if (!people.has(id)) people.set(id, name);
+      for (const [id, name] of billed) if (!people.has(id)) people.set(id, name);
     } else {
       for (const hit of all) {
         if (hit.kind === 'invoice' || !hit.personId || people.has(hit.personId)) continue;
@@ -346,6 +348,15 @@ async function detailsOf(
       },
     ]),
   );
+}
+
+/** The stems of the query's words, as the index holds them: what a hit highlights. */
+async function stemsOf(tx: Parameters<typeof rows>[0], q: string): Promise<string[]> {
+  const [terms] = await rows<{ lexemes: string[] }>(
+    tx,
+    sql`select coalesce(array(select lexeme from unnest(to_tsvector('english'::regconfig, app.search_text(${q}))) order by lexeme), '{}') as lexemes`,
+  );
+  return terms?.lexemes ?? [];
 }
 
 /** Where a hit opens: the team's pages, or the portal's. */
