@@ -39,6 +39,11 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   workers: 2,
+  // Two workers share two cores with the servers, and the embedded database answers every
+  // request on the server's one thread: a heavy page crawl in one worker stretches an ordinary
+  // test in the other past 30 s. A minute leaves room; a test that waits on something that never
+  // comes still fails.
+  timeout: 60_000,
   // npm test asks for a JSON report too (PLAYWRIGHT_JSON_OUTPUT_NAME) to print one summary line.
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
   use: {
