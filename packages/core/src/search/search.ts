@@ -189,21 +189,14 @@ export async function search({ ctx, input }: { ctx: Ctx; input: SearchInput }): 
       ];
     });
 
+    // The people behind the hits, then (for the team) the clients its invoice hits are billed to.
     const people = new Map<string, string>();
-    if (team) {
-      for (const hit of all) {
-        if (!hit.personId || hit.kind === 'invoice' || people.has(hit.personId)) continue;
-        const person = personOfHit(hit);
-        if (person) people.set(person.id, person.name);
-      }
-      for (const [id, name] of billed) if (!people.has(id)) people.set(id, name);
-    } else {
-      for (const hit of all) {
-        if (hit.kind === 'invoice' || !hit.personId || people.has(hit.personId)) continue;
-        const person = personOfHit(hit);
-        if (person) people.set(person.id, person.name);
-      }
+    for (const hit of all) {
+      if (!hit.personId || hit.kind === 'invoice' || people.has(hit.personId)) continue;
+      const person = personOfHit(hit);
+      if (person) people.set(person.id, person.name);
     }
+    for (const [id, name] of billed) if (!people.has(id)) people.set(id, name);
 
     return {
       query: q,
