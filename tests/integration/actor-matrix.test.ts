@@ -580,6 +580,36 @@ const spec: Record<string, TableSpec> = {
     delete: [{ target: "T's settings", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
   },
 
+  security_settings: {
+    key: ['tenant_id'],
+    label: (r, f) => inTenant(r, f, 'settings'),
+    // Sign-in and privacy settings: the team reads them (a staff member's sign-in asks whether
+    // two-factor is required; the retention job reads them as the worker); only admins change
+    // them; clients hold no grant.
+    select: {
+      ...(Object.fromEntries(
+        matrixActors.map((a) => [a, clients.includes(a) ? 'denied' : ['settings']]),
+      ) as Record<MatrixActor, Reads>),
+      adminU: ['U:settings'],
+    },
+    insert: [
+      {
+        target: 'a second settings row for T',
+        row: (f) => ({ ...T(f), google_sign_in: true }),
+        expect: writes('insert', [], TEAM_ONLY, { admin: 'conflict' }),
+      },
+    ],
+    update: [
+      {
+        target: "T's settings",
+        where: T,
+        set: () => ({ require_team_two_factor: false }),
+        expect: writes('update', ['admin'], TEAM_ONLY),
+      },
+    ],
+    delete: [{ target: "T's settings", where: T, expect: writes('delete', ['admin'], TEAM_ONLY) }],
+  },
+
   invoices: {
     key: ['id'],
     label: (r, f) => f.name(r.id),

@@ -55,6 +55,7 @@ import {
  *            (`r:P-visible#2`), approved by B and still open, waiting for A; Q-visible: round 1
  *            by the admin for C (`r:Q-visible#1`). Reminders (the worker's): to A of
  *            r:P-visible#1, to C of r:Q-visible#1
+ *   security each tenant's settings row (its admin's); the team reads it, admins change it
  *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only (a
  *            client with `invoices` reads the settings' partial-payment choice alone).
  *            Invoices: `inv:X` (addTenantInvoice's: issued to X, partly paid: `pay:X`; reminded by the
@@ -604,6 +605,11 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
   // its first message); S1 joins it, and A writes in it under the name the agency shows for A.
   const talk = await addTenantConversation(t, T);
   const talkOfU = await addTenantConversation(t, U);
+  // Each tenant's security settings, saved by its admin.
+  for (const who of [admin, U.admin])
+    await withActor(t.handle.db, who, (tx) =>
+      tx.insert(schema.securitySettings).values({ tenantId: who.tenantId, requireTeamTwoFactor: true }),
+    );
   const shownB = `Company Y of ${T.slug}`;
   const taking = (who: { userId: string }, name: string, client = false) => ({
     id: who.userId,

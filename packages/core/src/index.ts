@@ -576,3 +576,12 @@ export type { TenantManifest } from './tenants/manifest';
 export { tenantManifest } from './tenants/manifest';
 export { connectDemoStripe } from './tenants/payments';
 export { renderMarkdown } from './text/markdown';
+
+// ---- sign-in and privacy settings (issue #19) ----
+export type { SecuritySettings } from './security/settings';
+export {
+  getSecuritySettings,
+  SECURITY_DEFAULTS,
+  saveSecuritySettings,
+  securitySettingsInput,
+} from './security/settings';

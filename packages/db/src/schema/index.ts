@@ -13,6 +13,7 @@ export * from './platform';
 export * from './projects';
 export * from './reviews';
 export * from './roles';
+export * from './security';
 export * from './sessions';
 export * from './tasks';
 export * from './tokens';
