@@ -15,6 +15,31 @@ export {
   updateName,
   updateProfile,
 } from './account/account';
+// ---- client activity monitoring (issue #19) ----
+export type {
+  ActivityFilters,
+  ActivityItem,
+  ActivityKind,
+  ActivityPerson,
+  ClientActivity,
+  EntryKind,
+  SessionItem,
+  SessionState,
+  TimelineDay,
+} from './activity/client-activity';
+export {
+  ACTIVITY_KINDS,
+  ACTIVITY_PAGE_SIZE,
+  clientActivity,
+  describeDuration,
+  exportClientActivity,
+  sessionStateLabel,
+} from './activity/client-activity';
+export { csvCell, csvOf } from './activity/csv';
+export type { NudgeCandidate, WaitingItem, WaitingKind } from './activity/nudges';
+export { clientsToNudge, NUDGE_TEMPLATE, nudgeClient } from './activity/nudges';
+export { purgeOldActivityDetails } from './activity/retention';
+export { describeBrowser } from './activity/user-agent';
 export type { DeviceCookie, DeviceScope } from './auth/devices';
 export { issueDeviceCookie, trustedDevice } from './auth/devices';
 export { requestPasswordReset, resetPassword } from './auth/reset';
@@ -464,6 +489,14 @@ export type {
 export { highlight, snippet } from './search/highlight';
 export { SEARCH_CANDIDATES, SEARCH_PAGE_SIZE, SEARCH_QUERY_MAX, search, searchInput } from './search/search';
 export type { Highlighted, SearchHit, SearchInput, SearchKind, SearchResult } from './search/types';
+// ---- sign-in and privacy settings (issue #19) ----
+export type { SecuritySettings } from './security/settings';
+export {
+  getSecuritySettings,
+  SECURITY_DEFAULTS,
+  saveSecuritySettings,
+  securitySettingsInput,
+} from './security/settings';
 export type { TenantStatus, TenantSummary } from './site';
 export type { TaskAudience, TaskAudienceClient, TaskAudienceReason } from './tasks/audience';
 export { TASK_AUDIENCE_REASONS, taskAudience } from './tasks/audience';
@@ -576,12 +609,3 @@ export type { TenantManifest } from './tenants/manifest';
 export { tenantManifest } from './tenants/manifest';
 export { connectDemoStripe } from './tenants/payments';
 export { renderMarkdown } from './text/markdown';
-
-// ---- sign-in and privacy settings (issue #19) ----
-export type { SecuritySettings } from './security/settings';
-export {
-  getSecuritySettings,
-  SECURITY_DEFAULTS,
-  saveSecuritySettings,
-  securitySettingsInput,
-} from './security/settings';

@@ -25,6 +25,7 @@ export const TEMPLATE_KEYS = [
   'task-comment',
   'digest',
   'summary',
+  'nudge',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -215,6 +216,31 @@ const samples = {
     several: true,
     tasks: [{ title: 'Homepage design, round 2' }, { title: 'Photography for the team page' }],
     projectUrl: link('/projects/spring-website-refresh'),
+  },
+  nudge: {
+    count: 3,
+    several: true,
+    items: [
+      {
+        kind: 'Waiting for your review',
+        title: 'Homepage design, round 2',
+        since: '2026-03-14',
+        linkUrl: link('/tasks/homepage-design'),
+      },
+      {
+        kind: 'New file',
+        title: 'brand-guidelines.pdf',
+        since: '2026-03-15',
+        linkUrl: link('/projects/spring-website-refresh/files'),
+      },
+      {
+        kind: 'Invoice to pay',
+        title: 'Invoice INV-2026-014',
+        since: '2026-03-16',
+        linkUrl: link('/invoices/inv-2026-014'),
+      },
+    ],
+    portalUrl: link('/'),
   },
   digest: {
     count: 3,
@@ -542,6 +568,24 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
       { name: 'tasks', description: 'The tasks (use {{#each tasks}})' },
       { name: 'tasks[].title', description: 'A task’s title' },
       { name: 'projectUrl', description: 'Link to the project' },
+    ],
+  },
+  nudge: {
+    name: 'Reminder of what waits',
+    description:
+      'Sent when an admin nudges a client who has not signed in since files, reviews or invoices were sent to them (at most once a day).',
+    audience: 'client',
+    link: 'portalUrl',
+    live: true,
+    variables: [
+      { name: 'count', description: 'How many things wait' },
+      { name: 'several', description: 'Whether more than one (use {{#if several}})' },
+      { name: 'items', description: 'What waits, oldest first (use {{#each items}})' },
+      { name: 'items[].kind', description: 'e.g. "New file", "Waiting for your review", "Invoice to pay"' },
+      { name: 'items[].title', description: 'The file, task or invoice' },
+      { name: 'items[].since', description: 'When it was sent (date)' },
+      { name: 'items[].linkUrl', description: 'Link to it' },
+      { name: 'portalUrl', description: 'Link to their portal' },
     ],
   },
   digest: {

@@ -3,6 +3,7 @@ import {
   createCtx,
   type Deps,
   purgeLiveEvents,
+  purgeOldActivityDetails,
   purgeThrottle,
   remindReviewers,
   reverifyDomains,
@@ -105,6 +106,15 @@ export function defaultJobs(options: DefaultJobOptions = {}): ScheduledJob[] {
       intervalSeconds: 60 * 60,
       run: async (ctx) => {
         await purgeLiveEvents({ ctx: createCtx(ctx) });
+      },
+    },
+    {
+      // Removes IP addresses and browsers from activity entries and session history older than
+      // each tenant's retention setting (365 days by default); the entries themselves stay.
+      name: 'activity-retention',
+      intervalSeconds: 60 * 60,
+      run: async (ctx) => {
+        await purgeOldActivityDetails({ ctx: createCtx(ctx) });
       },
     },
   ];

@@ -219,6 +219,8 @@ export async function changePassword({
       .update(users)
       .set({ passwordHash: hash })
       .where(and(eq(users.tenantId, me.tenantId), eq(users.id, me.userId)));
+    // The session history (app_system.session_log_closed) says why these sessions ended.
+    await tx.execute(sql`select set_config('app.session_end', 'password_change', true)`);
     await tx.delete(sessions).where(and(eq(sessions.tenantId, me.tenantId), eq(sessions.userId, me.userId)));
     await tx
       .delete(userTokens)

@@ -543,6 +543,7 @@ export async function clientInvoice({
   return transact(ctx, async (tctx) => {
     const { tx } = tctx;
     const row = await readInvoice(tx, id);
+    let first = false;
     if (row.viewed_at === null && !ctx.previewBy) {
       const marked = await rows<{ viewed_at: Date | string }>(
         tx,
@@ -550,13 +551,16 @@ export async function clientInvoice({
       );
       if (marked[0]) {
         row.viewed_at = marked[0].viewed_at;
-        await record(tctx, {
-          verb: 'invoice.view',
-          subject: { type: 'invoice', id },
-          data: { number: row.number, by: me.userId },
-        });
+        first = true;
       }
     }
+    // Every opening is the client's action (admins follow it in their activity); the first one,
+    // which marked the invoice viewed, keeps its own verb. A preview records nothing.
+    await record(tctx, {
+      verb: first ? 'invoice.view' : 'invoice.viewed_again',
+      subject: { type: 'invoice', id },
+      data: { number: row.number, by: me.userId },
+    });
     return detailOf(tx, row, today, false, ctx);
   });
 }

@@ -308,11 +308,16 @@ async function recordGatewayPayment(scope: NoticeScope, found: Found, money: Mon
   const row = await lockInvoice(tx, found.invoiceId);
   const base = { invoiceId: row.id, amountMinor: money.amountMinor, currency: money.currency };
   const amount = formatMoney(money.amountMinor, money.currency);
+  // The client who opened the checkout paid: the worker's entry names them (`data.client`), so
+  // the payment appears in their activity history.
+  let payer: string | null = null;
   if (found.checkoutId) {
-    await tx.execute(
+    const [checkout] = await rows<{ created_by: string }>(
+      tx,
       sql`update app.payment_checkouts set status = 'paid', payment_ref = ${money.paymentRef}, updated_at = now()
-           where id = ${found.checkoutId}::uuid`,
+           where id = ${found.checkoutId}::uuid returning created_by::text as created_by`,
     );
+    payer = checkout?.created_by ?? null;
   }
   if (row.voided_at !== null || row.issued_at === null || money.currency !== row.currency) {
     const why =
@@ -349,6 +354,7 @@ async function recordGatewayPayment(scope: NoticeScope, found: Found, money: Mon
   await recordActivity(scope, row, 'invoice.payment', {
     amountMinor: money.amountMinor,
     currency: row.currency,
+    ...(payer ? { client: payer } : {}),
   });
   const over = sums.paid - sums.refunded - sums.total;
   if (over > 0) {

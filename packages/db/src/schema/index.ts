@@ -14,6 +14,7 @@ export * from './projects';
 export * from './reviews';
 export * from './roles';
 export * from './security';
+export * from './session-log';
 export * from './sessions';
 export * from './tasks';
 export * from './tokens';

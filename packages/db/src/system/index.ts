@@ -3,6 +3,7 @@
 // packages/db/sql/app_system/<name>.sql. Reached as `system.sessions.forToken(…)` and so on, so
 // their names never collide with the verbs of @foyer/core that call them.
 export * as accounts from './accounts';
+export * as activity from './activity';
 export * as digests from './digests';
 export * as domains from './domains';
 export * as emailVerification from './email-verification';
