@@ -99,7 +99,8 @@ BEGIN
     ELSE 'ended'
   END;
   UPDATE app.session_log l
-     SET ended_at = least(now(), OLD.expires_at), end_reason = v_reason, last_seen_at = OLD.last_seen_at
+     SET ended_at = greatest(least(now(), OLD.expires_at), OLD.last_seen_at), end_reason = v_reason,
+         last_seen_at = OLD.last_seen_at
    WHERE l.tenant_id = OLD.tenant_id AND l.session_key = encode(sha256(convert_to(OLD.id, 'UTF8')), 'hex')
      AND l.ended_at IS NULL;
   RETURN NULL;
