@@ -1556,6 +1556,43 @@ const spec: Record<string, TableSpec> = {
     ],
   },
 
+  session_log: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // The history of sessions (IP, browser, how long): admins only, like the activity log. Nobody
+    // writes it but the triggers on app.sessions (no grant for any runtime role).
+    select: adminsOnly(['A', 'B', 'S1', 'admin'], ['U:admin']),
+    insert: [
+      {
+        target: 'a session history row of client A',
+        row: (f) => ({
+          ...T(f),
+          session_key: unique('key'),
+          user_id: f.id.A,
+          started_at: now,
+          last_seen_at: now,
+          expires_at: inAnHour,
+        }),
+        expect: writes('insert', [], NOBODY),
+      },
+    ],
+    update: [
+      {
+        target: "client A's session history",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ ip: '192.0.2.1' }),
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's session history",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', [], NOBODY),
+      },
+    ],
+  },
+
   sessions: {
     key: ['tenant_id', 'user_id'],
     label: (r, f) => f.name(r.user_id),
