@@ -192,6 +192,12 @@ describe.each(drivers)('online payments through Stripe on %s', (driver) => {
       { eventId: paid.id, url: `${bed.relayUrl}${agency.webhookPath}`, status: 200 },
     ]);
     await expectPaidOnce(agency, first.checkoutId, paymentIntent);
+    // The worker's entry names the client who opened the checkout: it is in their activity.
+    const payments = await bed.t.superuser<{ client: string | null }>(
+      "select data->>'client' as client from app.activity where tenant_id = $1 and verb = 'invoice.payment'",
+      [agency.tenant.id],
+    );
+    expect(payments).toEqual([{ client: agency.payer.id }]);
     expect(await eventsOf(agency.tenant.id)).toEqual([
       expect.objectContaining({ event_id: paid.id, outcome: 'applied', invoice_id: agency.invoiceId }),
     ]);
