@@ -715,6 +715,53 @@ describe.each(drivers)('the demo agencies’ files, on %s', (driver) => {
     expect(file?.client_visible).toBe(true);
   });
 
+  it('gives Alex, the demo client who reviews, a fortnight of past visits for the Activity page', async () => {
+    const [alex] = await t.superuser<{ id: string; seen: boolean }>(
+      `select id::text as id, last_seen_at < now() - interval '1 day' as seen from app.users
+        where tenant_id = $1 and email = 'alex@acme-bakery.example'`,
+      [tenantId],
+    );
+    expect(alex?.seen).toBe(true);
+    const verbs = await t.superuser<{ verb: string; n: number; located: boolean }>(
+      `select verb, count(*)::int as n, bool_and(ip is not null and user_agent is not null) as located
+         from app.activity
+        where tenant_id = $1 and (actor_id = $2 or (actor_kind = 'visitor' and data->>'email' = 'alex@acme-bakery.example'))
+        group by verb order by verb`,
+      [tenantId, alex?.id],
+    );
+    expect(verbs).toEqual([
+      { verb: 'auth.sign_in', n: 5, located: true },
+      { verb: 'auth.sign_in_failed', n: 1, located: true },
+      { verb: 'auth.sign_out', n: 3, located: true },
+      { verb: 'file.downloaded', n: 5, located: true },
+      { verb: 'invoice.viewed_again', n: 2, located: true },
+    ]);
+    const sessions = await t.superuser<{ end_reason: string; n: number }>(
+      `select end_reason, count(*)::int as n from app.session_log
+        where tenant_id = $1 and user_id = $2 and ended_at is not null and ended_at > started_at
+        group by end_reason order by end_reason`,
+      [tenantId, alex?.id],
+    );
+    expect(sessions).toEqual([
+      { end_reason: 'expired', n: 2 },
+      { end_reason: 'signed_out', n: 3 },
+    ]);
+    // No live session is left behind, and nobody else gets made-up visits.
+    expect(
+      await t.superuser('select 1 from app.sessions where tenant_id = $1 and user_id = $2', [
+        tenantId,
+        alex?.id,
+      ]),
+    ).toEqual([]);
+    expect(
+      await t.superuser(
+        `select 1 from app.activity a join app.users u on u.id = a.actor_id
+          where a.tenant_id = $1 and u.role = 'client' and u.email <> 'alex@acme-bakery.example'`,
+        [tenantId],
+      ),
+    ).toEqual([]);
+  });
+
   it('adds nothing and stores nothing on a second apply', async () => {
     const before = { objects: await objectCount(), rows: await fileRows() };
     const folders = async () =>

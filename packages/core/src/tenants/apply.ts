@@ -4,6 +4,7 @@ import { type ActingAs, type DatabaseHandle, rowsOf, schema, type Tx, withActor 
 import { type ObjectStore, objectKey } from '@foyer/storage';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { ClientPermission } from '../clients/permissions';
+import { applyDemoActivity } from './activity';
 import { ensureBoard } from './board';
 import { applyConversations } from './conversations';
 import { demoPdf, demoPng } from './demo-files';
@@ -397,6 +398,18 @@ export async function applyTenant(
     ]);
   // Review trails name files by their name in the project, so they follow the files.
   if (options.files) await applyReviews(handle, tenantId, reviews, people);
+  // A new demo agency's reviewing clients come with a fortnight of past visits (the Activity page).
+  if (created) {
+    for (const contact of manifest.companies.flatMap((company) => company.contacts)) {
+      const person = people.get(contact.email.toLowerCase());
+      if (!person?.clientId || !contact.permissions.includes('review')) continue;
+      await applyDemoActivity(handle, tenantId, {
+        id: person.id,
+        email: contact.email,
+        clientId: person.clientId,
+      });
+    }
+  }
   return { slug: manifest.slug, tenantId, applied: true, created };
 }
 
