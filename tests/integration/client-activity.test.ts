@@ -1,5 +1,6 @@
 import {
   type ActivityItem,
+  changePassword,
   clientActivity,
   clientInvoice,
   clientsToNudge,
@@ -11,6 +12,8 @@ import {
   fileLink,
   nudgeClient,
   purgeOldActivityDetails,
+  requestPasswordReset,
+  resetPassword,
   resolveSession,
   signIn,
 } from '@foyer/core';
@@ -23,6 +26,8 @@ import {
   countAs,
   deliverQueued,
   expectCoreError,
+  linkFromMail,
+  OTHER_PASSWORD,
   setPassword,
   siteOf,
   TEST_PASSWORD,
@@ -199,6 +204,32 @@ describe.each(drivers)('client activity on %s', (driver) => {
     expect(
       await countAs(t, 'select 1 from app.session_log l join app.sessions s on s.id = l.session_key'),
     ).toBe(0);
+  });
+
+  it('a password change and a password reset say so as the reason their sessions ended', async () => {
+    const core = testCore(t);
+    const { tenant, emailA, site } = await setup(core);
+    const open = () =>
+      signIn({ ctx: core.visitor(site, clientInfo()), input: { email: emailA, password: TEST_PASSWORD } });
+    await open();
+    await changePassword({
+      ctx: core.as(tenant.client, site),
+      input: { currentPassword: TEST_PASSWORD, newPassword: OTHER_PASSWORD },
+    });
+    const reasons = async () =>
+      (await history(core, tenant, tenant.client.userId, { kind: 'sessions' })).sessions
+        .map((session) => session.state)
+        .sort();
+    // The change opened a fresh session for the person who made it.
+    expect(await reasons()).toEqual(['active', 'password_change']);
+
+    await requestPasswordReset({ ctx: core.visitor(site, clientInfo()), input: { email: emailA } });
+    await deliverQueued(core, [tenant.id]);
+    const { token } = linkFromMail(core.mail, emailA, '/reset-password');
+    await resetPassword({ ctx: core.visitor(site), input: { token, password: TEST_PASSWORD } });
+    expect(await reasons()).toEqual(['password_change', 'password_reset']);
+    await open();
+    expect(await reasons()).toEqual(['active', 'password_change', 'password_reset']);
   });
 
   it('a session past its expiry shows as expired', async () => {
