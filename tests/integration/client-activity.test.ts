@@ -7,10 +7,13 @@ import {
   closeSession,
   createCtx,
   deactivateClient,
+  decideReview,
   describeBrowser,
   exportClientActivity,
   fileLink,
   nudgeClient,
+  postComment,
+  postMessage,
   purgeOldActivityDetails,
   requestPasswordReset,
   resetPassword,
@@ -35,7 +38,12 @@ import {
   testCore,
 } from '../support/auth';
 import { drivers, openTestDatabase, type TestDatabase } from '../support/databases';
-import { addTenantInvoice, createTenant, type TenantFixture } from '../support/tenants';
+import {
+  addTenantConversation,
+  addTenantInvoice,
+  createTenant,
+  type TenantFixture,
+} from '../support/tenants';
 
 /**
  * Client activity monitoring for admins: a client person's sign-ins (refusals matched by the
@@ -160,6 +168,30 @@ describe.each(drivers)('client activity on %s', (driver) => {
       clientActivity({ ctx: core.as(other.admin, siteOf(other)), input: { userId: tenant.client.userId } }),
       'not_found',
     );
+  });
+
+  it("a client's review decision, comment and message are in their history under their kinds", async () => {
+    const core = testCore(t);
+    const { tenant, b, site } = await setup(core);
+    const conversation = await addTenantConversation(t, tenant);
+    const asA = core.as(tenant.client, site, clientInfo('192.0.2.77', MAC_CHROME));
+    await decideReview({
+      ctx: asA,
+      input: { taskId: tenant.taskId, roundId: tenant.reviewRoundId, decision: 'approved' },
+    });
+    await postComment({ ctx: asA, input: { taskId: tenant.taskId, body: 'Looks good to me.' } });
+    await postMessage({ ctx: asA, input: { threadId: conversation.threadId, body: 'Thanks, all clear.' } });
+
+    const kinds = async (kind: 'reviews' | 'comments' | 'messages') =>
+      verbs((await history(core, tenant, tenant.client.userId, { kind })).entries);
+    expect(await kinds('reviews')).toEqual(['review.approved']);
+    expect(await kinds('comments')).toEqual(['comment.post']);
+    expect(await kinds('messages')).toEqual(['message.post']);
+    const all = await history(core, tenant, tenant.client.userId);
+    expect(
+      all.entries.every((entry) => entry.ip === '192.0.2.77' && entry.browser === 'Chrome on macOS'),
+    ).toBe(true);
+    expect((await history(core, tenant, b.id)).entries).toEqual([]);
   });
 
   it('sessions keep their start, last activity, end and why, after the session row is gone', async () => {
