@@ -196,7 +196,7 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   });
 
   /** Tables the database keeps itself (triggers): the team only reads them. */
-  const TEAM_READ_ONLY = ['realtime_events', 'storage_usage'];
+  const TEAM_READ_ONLY = ['realtime_events', 'session_log', 'storage_usage'];
   /**
    * Tables only the worker, acting for the tenant, writes in (the review reminders it sends, the
    * gateways' notifications it records).
