@@ -151,14 +151,16 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
   afterAll(() => t.close());
 
   /**
-   * Two tenants with a row in every app table (an invoice and its online payment, and a project
-   * discussion, which createTenant leaves out).
+   * Two tenants with a row in every app table (an invoice and its online payment, a project
+   * discussion and security settings, which createTenant leaves out).
    */
   async function twoTenants(): Promise<[TenantFixture, TenantFixture]> {
     const tenants: [TenantFixture, TenantFixture] = [await createTenant(t), await createTenant(t)];
     for (const tenant of tenants) {
       await addTenantPayments(t, tenant, await addTenantInvoice(t, tenant));
       await addTenantConversation(t, tenant);
+      // A tenant has its security settings row once an admin saves them; the wall needs one.
+      await t.superuser('insert into app.security_settings (tenant_id) values ($1)', [tenant.id]);
     }
     return tenants;
   }
