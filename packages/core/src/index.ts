@@ -17,6 +17,21 @@ export {
 } from './account/account';
 export type { DeviceCookie, DeviceScope } from './auth/devices';
 export { issueDeviceCookie, trustedDevice } from './auth/devices';
+// ---- Google sign-in (issue #19) ----
+export type { GoogleFlow, GoogleRefusal, OpenedSession, SettledPerson } from './auth/google';
+export {
+  beginGoogleSignIn,
+  completeGoogleCallback,
+  finishGoogleSignIn,
+  GOOGLE_CALLBACK_PATH,
+  GOOGLE_FINISH_PATH,
+  GOOGLE_NOTICES,
+  GOOGLE_START_PATH,
+  googleConfigured,
+  googleSignInOffered,
+  openPersonSession,
+  startGoogleAuthorization,
+} from './auth/google';
 export { requestPasswordReset, resetPassword } from './auth/reset';
 export type { ResolvedSession, SignedInUser } from './auth/sessions';
 export {
@@ -464,6 +479,14 @@ export type {
 export { highlight, snippet } from './search/highlight';
 export { SEARCH_CANDIDATES, SEARCH_PAGE_SIZE, SEARCH_QUERY_MAX, search, searchInput } from './search/search';
 export type { Highlighted, SearchHit, SearchInput, SearchKind, SearchResult } from './search/types';
+// ---- sign-in and privacy settings (issue #19) ----
+export type { SecuritySettings } from './security/settings';
+export {
+  getSecuritySettings,
+  SECURITY_DEFAULTS,
+  saveSecuritySettings,
+  securitySettingsInput,
+} from './security/settings';
 export type { TenantStatus, TenantSummary } from './site';
 export type { TaskAudience, TaskAudienceClient, TaskAudienceReason } from './tasks/audience';
 export { TASK_AUDIENCE_REASONS, taskAudience } from './tasks/audience';
@@ -576,12 +599,3 @@ export type { TenantManifest } from './tenants/manifest';
 export { tenantManifest } from './tenants/manifest';
 export { connectDemoStripe } from './tenants/payments';
 export { renderMarkdown } from './text/markdown';
-
-// ---- sign-in and privacy settings (issue #19) ----
-export type { SecuritySettings } from './security/settings';
-export {
-  getSecuritySettings,
-  SECURITY_DEFAULTS,
-  saveSecuritySettings,
-  securitySettingsInput,
-} from './security/settings';
