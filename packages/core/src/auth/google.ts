@@ -151,7 +151,7 @@ export async function startGoogleAuthorization({
   if (!SLUG.test(slug) || slug.length > 63 || !HEX64.test(bindingHash))
     throw new CoreError('validation', GOOGLE_NOTICES['google-link']);
   const site = await ctx.deps.siteForSlug(slug);
-  if (!site || site.tenant.status !== 'active')
+  if (site?.tenant.status !== 'active' || !site)
     throw new CoreError('not_found', GOOGLE_NOTICES['google-off']);
   if (!(await system.google.state(ctx.deps.db, site.tenant.id)).signIn)
     throw new CoreError('not_found', GOOGLE_NOTICES['google-off']);
@@ -202,7 +202,7 @@ export async function completeGoogleCallback({
   if (!flow.state || !flow.codeVerifier || !context || !input.state || input.state !== flow.state)
     throw new CoreError('expired', GOOGLE_NOTICES['google-link']);
   const site = await ctx.deps.siteForSlug(context.slug);
-  if (!site || site.tenant.status !== 'active')
+  if (site?.tenant.status !== 'active' || !site)
     throw new CoreError('not_found', GOOGLE_NOTICES['google-off']);
   const origin = site.tenant.origin;
   if (input.error || !input.code || input.code.length > 2048)
