@@ -14,6 +14,7 @@ export interface FakeGoogle {
   authorizeUrl: string;
   tokenUrl: string;
   issuer: string;
+  clientSecret: string;
   tokenRequests: Array<{ ok: boolean; error?: string }>;
   /** Listed on the "choose an account" page. */
   addAccount(identity: FakeGoogleIdentity): void;

@@ -186,6 +186,7 @@ export async function startFakeGoogle(options) {
     authorizeUrl: `${server.url}/o/oauth2/v2/auth`,
     tokenUrl: `${server.url}/token`,
     issuer,
+    clientSecret: options.clientSecret,
     tokenRequests,
     /** @param {FakeGoogleIdentity} identity */
     addAccount(identity) {
