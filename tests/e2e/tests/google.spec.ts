@@ -70,8 +70,8 @@ test('the finish link of someone else’s Google sign-in does nothing in another
   await page.route('**/auth/google/callback?**', stop);
   await page.getByRole('button', { name: new RegExp(casey.email) }).click();
   await expect(page.getByText('/auth/google/callback?')).toBeVisible();
-  await page.goto(await page.locator('body').innerText());
-  const finish = await page.locator('body').innerText();
+  await page.goto((await page.locator('body').textContent()) ?? '');
+  const finish = (await page.locator('body').textContent()) ?? '';
   expect(finish).toContain('/auth/google/finish?code=');
 
   const victim = await browser.newPage();
