@@ -285,6 +285,10 @@ describe.each(drivers)('sign in with Google on %s', (driver) => {
       ok: false,
       refusal: 'google-link',
     });
+    // That presentation spent it: not even the attacker's own browser can use it now.
+    expect(
+      await finishGoogleSignIn({ ctx: core.visitor(site), input: { code, binding: attacker.begun.binding } }),
+    ).toEqual({ ok: false, refusal: 'google-link' });
     // The victim's browser has a binding cookie of its own, from a sign-in it began itself.
     const victim = await beginGoogleSignIn({ ctx: core.visitor(site), input: {} });
     const second = await throughGoogle(core, tenant, identity({ email: `client@${tenant.slug}.test` }));

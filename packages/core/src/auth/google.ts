@@ -288,6 +288,9 @@ export async function openPersonSession({
   };
 }
 
+/** Matches no binding hash (those are SHA-256 digests of random tokens). */
+const NO_BINDING = '0'.repeat(64);
+
 const REFUSED: Record<string, GoogleRefusal> = {
   invalid: 'google-link',
   disabled: 'google-off',
@@ -325,14 +328,10 @@ export async function finishGoogleSignIn({
     return { ok: false as const, refusal };
   };
   if (!ctx.deps.google) return refuse('google-off', null);
-  if (!looksLikeToken(input.code ?? undefined) || !looksLikeToken(input.binding ?? undefined))
-    return refuse('google-link', null);
-  const settled = await system.google.finish(
-    ctx.deps.db,
-    tenantId,
-    hashToken(input.code ?? ''),
-    hashToken(input.binding ?? ''),
-  );
+  if (!looksLikeToken(input.code ?? undefined)) return refuse('google-link', null);
+  // Without a binding cookie the code is still presented, so that it is spent all the same.
+  const binding = looksLikeToken(input.binding ?? undefined) ? hashToken(input.binding ?? '') : NO_BINDING;
+  const settled = await system.google.finish(ctx.deps.db, tenantId, hashToken(input.code ?? ''), binding);
   if (settled.outcome !== 'person' && settled.outcome !== 'linked' && settled.outcome !== 'registered')
     return refuse(REFUSED[settled.outcome] ?? 'google-link', settled.email);
   const session = await openPersonSession({
