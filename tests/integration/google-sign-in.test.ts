@@ -172,6 +172,17 @@ describe.each(drivers)('sign in with Google on %s', (driver) => {
     expect(fake.tokenRequests.every((r) => r.ok)).toBe(true);
   });
 
+  it('does not re-link a person already linked to another Google account with the same address', async () => {
+    const core = googleCore();
+    const tenant = await tenantWithGoogle(core, { googleRegistration: true });
+    const email = `client@${tenant.slug}.test`;
+    const first = await signInWithGoogle(core, tenant, identity({ email }));
+    expect(first.result.ok).toBe(true);
+    const other = await signInWithGoogle(core, tenant, identity({ email }));
+    expect(other.result).toEqual({ ok: false, refusal: 'google-other-account' });
+    expect(await countAs(t, 'select 1 from app.users where tenant_id = $1', [tenant.id])).toBe(2);
+  });
+
   it('signs the team in too, to the panel, by their verified address', async () => {
     const core = googleCore();
     const tenant = await tenantWithGoogle(core);
