@@ -53,6 +53,7 @@ describe('sign in with Google at the front door', () => {
   let app: App;
   let fake: FakeGoogle;
   let tenant: TenantFixture;
+  const logged: string[] = [];
   const tenantHost = () => `${tenant.slug}.${PLATFORM}`;
 
   beforeAll(async () => {
@@ -77,7 +78,7 @@ describe('sign in with Google at the front door', () => {
       db: t.handle,
       pages: web,
       assets: web.assets,
-      log: createLogger('silent'),
+      log: createLogger('debug', (line) => logged.push(line)),
       core,
     });
     tenant = await createTenant(t);
@@ -157,6 +158,18 @@ describe('sign in with Google at the front door', () => {
       [tenant.id, sha256Hex(jar.header(tenantHost(), '/').match(/foyer_session=([^;]+)/)?.[1] ?? '')],
     );
     expect(session?.user_id).toBe(tenant.client.userId);
+
+    // The log says which paths were asked for, never the codes, states or cookies that went along.
+    const log = logged.join('');
+    expect(log).toContain('/auth/google/finish');
+    const secrets = [
+      finish.searchParams.get('code'),
+      new URL(callbackUrl).searchParams.get('code'),
+      authorize.searchParams.get('state'),
+      authorize.searchParams.get('code_challenge'),
+      start.searchParams.get('binding'),
+    ];
+    for (const secret of secrets) expect(log).not.toContain(required(secret, 'a secret of the flow'));
   });
 
   it('refuses a finish link in a browser that did not begin the sign-in', async () => {
