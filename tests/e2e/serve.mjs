@@ -5,11 +5,12 @@
 // verification asks a local DNS server that answers from `$FOYER_DATA_DIR/dns/<name>.json`.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { startFake2Checkout } from '../support/fake-2checkout.mjs';
+import { startFakeGoogle } from '../support/fake-google.mjs';
 import { startFakePayPal } from '../support/fake-paypal.mjs';
 import { startFakeStripe } from '../support/fake-stripe.mjs';
 import { startDnsServer } from './dns-server.mjs';
@@ -82,6 +83,20 @@ twocheckout.merchant({ ...TWOCHECKOUT_ACCOUNT, ipnUrl: null });
 env.TWOCHECKOUT_CHECKOUT_URL = twocheckout.checkoutUrl;
 env.TWOCHECKOUT_API_URL = twocheckout.restUrl;
 
+// Google: a local fake of its authorize and token endpoints. Tests add the accounts its "choose an
+// account" page offers through its URL, kept in `$FOYER_DATA_DIR/google.json`.
+const google = await startFakeGoogle({
+  clientId: 'foyer-e2e.apps.googleusercontent.com',
+  clientSecret: `fake-google-${randomBytes(8).toString('hex')}`,
+  issuer: 'https://accounts.google.com',
+});
+env.GOOGLE_CLIENT_ID = 'foyer-e2e.apps.googleusercontent.com';
+env.GOOGLE_CLIENT_SECRET = google.clientSecret;
+env.GOOGLE_AUTHORIZE_URL = google.authorizeUrl;
+env.GOOGLE_TOKEN_URL = google.tokenUrl;
+mkdirSync(dataDir, { recursive: true });
+writeFileSync(join(dataDir, 'google.json'), JSON.stringify({ url: google.url }));
+
 const server = spawn(process.execPath, [cli, 'start'], { env, stdio: 'inherit' });
 let stopping = false;
 async function stop(signal) {
@@ -93,6 +108,7 @@ async function stop(signal) {
   await stripe.close();
   await paypal.close();
   await twocheckout.close();
+  await google.close();
   await dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);

@@ -514,6 +514,22 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
       const found = await system.tenants.forHost(t.handle, { slug: tenant.slug });
       expect(found?.tenantId).toBe(tenant.id);
     });
+
+    it('no runtime role reads the Google hand-offs, alone or as any actor (issue #19)', async () => {
+      const tenant = await insertTenant(t);
+      const admin = { kind: 'admin', tenantId: tenant.id, userId: crypto.randomUUID() } as const;
+      const client = { ...admin, kind: 'client', clientId: crypto.randomUUID() } as const;
+      await expectPermissionDenied(
+        t.handle.rows(sql`select * from platform.google_handoffs`),
+        /permission denied for schema platform/,
+      );
+      for (const actor of [admin, client]) {
+        await expectPermissionDenied(
+          withActor(t.handle.db, actor, (tx) => tx.execute(sql`select * from platform.google_handoffs`)),
+          /permission denied for schema platform/,
+        );
+      }
+    });
   });
 
   describe('foyer_login by itself', () => {

@@ -72,6 +72,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'digest',
       'summary',
       'nudge',
+      'google-joined',
     ]);
     // The message digest of an earlier plan is no email any more (the digest took its place).
     for (const later of ['message-digest']) {

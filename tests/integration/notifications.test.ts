@@ -322,18 +322,23 @@ describe.each(drivers)('notifications on %s', (driver) => {
       'payment-reminder',
       'payment-overdue',
       'file-shared',
+      'google-joined',
     ]);
-    for (const actor of [staff.actor, tenant.admin]) {
-      expect((await getPreferences({ ctx: core.as(actor) })).map((p) => p.event)).toEqual([
-        'project-added',
-        'task-assigned',
-        'task-comment',
-        'review-approved',
-        'revisions-requested',
-        'message-new',
-        'mention',
-      ]);
-    }
+    const teamChoices = [
+      'project-added',
+      'task-assigned',
+      'task-comment',
+      'review-approved',
+      'revisions-requested',
+      'message-new',
+      'mention',
+    ];
+    expect((await getPreferences({ ctx: core.as(staff.actor) })).map((p) => p.event)).toEqual(teamChoices);
+    // Someone joining with Google is the admins' news only (issue #19).
+    expect((await getPreferences({ ctx: core.as(tenant.admin) })).map((p) => p.event)).toEqual([
+      ...teamChoices,
+      'google-joined',
+    ]);
     const clientChoices = [
       'project-added',
       'tasks-shared',

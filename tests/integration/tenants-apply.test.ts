@@ -272,6 +272,23 @@ describe.each(drivers)('tenants apply on %s', (driver) => {
     });
   });
 
+  it('turns on Google sign-in when the manifest says so, and leaves the choice alone when it is silent', async () => {
+    const { manifest, logo } = freshCopy(declaration);
+    const security = (tenantId: string) =>
+      t.superuser<{ google_sign_in: boolean; google_registration: boolean }>(
+        'select google_sign_in, google_registration from app.security_settings where tenant_id = $1',
+        [tenantId],
+      );
+    const silent = { ...manifest, security: undefined };
+    const { tenantId } = await apply(silent, { logo });
+    expect(await security(tenantId)).toEqual([]);
+    await apply({ ...manifest, security: { googleSignIn: true, googleRegistration: false } }, { logo });
+    expect(await security(tenantId)).toEqual([{ google_sign_in: true, google_registration: false }]);
+    await apply(silent, { logo });
+    expect(await security(tenantId)).toEqual([{ google_sign_in: true, google_registration: false }]);
+    expect(await system.google.state(t.handle, tenantId)).toEqual({ signIn: true, registration: false });
+  });
+
   it('leaves an existing agency alone when asked for missing ones only', async () => {
     const { manifest, logo } = freshCopy(declaration);
     const { tenantId } = await apply(manifest, { logo });

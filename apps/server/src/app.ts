@@ -279,6 +279,7 @@ export function createDeps(
     dns: systemDnsResolver(config.dnsServers),
     platformDomain: config.platformDomain,
     now: () => new Date(),
+    google: config.google,
   };
 }
 

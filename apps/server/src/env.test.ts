@@ -149,6 +149,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it("sets up Google sign-in with both credentials, on Google's endpoints unless told otherwise", () => {
+    expect(loadConfig({}).google).toBeNull();
+    expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com' })).toThrow(
+      /GOOGLE_CLIENT_SECRET/,
+    );
+    expect(() => loadConfig({ GOOGLE_CLIENT_SECRET: 'secret' })).toThrow(/GOOGLE_CLIENT_ID/);
+    expect(loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' }).google).toEqual({
+      clientId: 'id',
+      clientSecret: 'secret',
+      authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+      issuers: ['https://accounts.google.com', 'accounts.google.com'],
+    });
+    const fake = loadConfig({
+      GOOGLE_CLIENT_ID: 'id',
+      GOOGLE_CLIENT_SECRET: 'secret',
+      GOOGLE_AUTHORIZE_URL: 'http://127.0.0.1:4822/o/oauth2/v2/auth',
+      GOOGLE_TOKEN_URL: 'http://127.0.0.1:4822/token',
+      GOOGLE_ISSUER: 'http://127.0.0.1:4822',
+    }).google;
+    expect(fake).toMatchObject({
+      tokenUrl: 'http://127.0.0.1:4822/token',
+      issuers: ['http://127.0.0.1:4822'],
+    });
+    expect(() =>
+      loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's', GOOGLE_TOKEN_URL: 'ftp://x' }),
+    ).toThrow(/GOOGLE_TOKEN_URL/);
+  });
+
   it('requires FOYER_SECRET_KEY on PostgreSQL, where every node must share it', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@h/db' })).toThrow(/FOYER_SECRET_KEY/);
     expect(

@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateSecretKey, parseSecretKey } from '@foyer/auth';
+import {
+  GOOGLE_AUTHORIZE_URL,
+  GOOGLE_ISSUERS,
+  GOOGLE_TOKEN_URL,
+  type GoogleConfig,
+  generateSecretKey,
+  parseSecretKey,
+} from '@foyer/auth';
 import { z } from 'zod';
 
 /** The repository root (this file sits at apps/server/{src,dist}/). */
@@ -100,6 +107,13 @@ const schema = z.object({
   TWOCHECKOUT_API_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional(),
+  GOOGLE_CLIENT_ID: z.string().min(1).max(500).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  GOOGLE_AUTHORIZE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  GOOGLE_ISSUER: z.string().min(1).max(500).optional(),
   FOYER_DNS_SERVERS: z
     .string()
     .optional()
@@ -147,6 +161,12 @@ export interface Config {
   paypalApiUrl: string | null;
   /** TWOCHECKOUT_CHECKOUT_URL and TWOCHECKOUT_API_URL, together (local fakes in tests); null for 2Checkout's. */
   twocheckoutApi: { checkout: string; rest: string } | null;
+  /**
+   * "Sign in with Google": GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET together; the endpoints and
+   * issuer default to Google's (GOOGLE_AUTHORIZE_URL, GOOGLE_TOKEN_URL, GOOGLE_ISSUER point tests
+   * at a local fake). Null when not set up.
+   */
+  google: GoogleConfig | null;
 }
 
 export interface StripeConfig {
@@ -291,6 +311,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both (the platform account and its Connect webhook endpoint) or neither',
     ]);
   }
+  if (Boolean(env.GOOGLE_CLIENT_ID) !== Boolean(env.GOOGLE_CLIENT_SECRET)) {
+    throw new ConfigError([
+      'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET: set both (the OAuth client from Google Cloud) or neither',
+    ]);
+  }
   if (onPostgres && !env.FOYER_SECRET_KEY) {
     throw new ConfigError([
       'FOYER_SECRET_KEY: required with DATABASE_URL (32 bytes, e.g. `openssl rand -base64 32`); every node must share it',
@@ -334,6 +359,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     twocheckoutApi:
       env.TWOCHECKOUT_CHECKOUT_URL && env.TWOCHECKOUT_API_URL
         ? { checkout: env.TWOCHECKOUT_CHECKOUT_URL, rest: env.TWOCHECKOUT_API_URL }
+        : null,
+    google:
+      env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+        ? {
+            clientId: env.GOOGLE_CLIENT_ID,
+            clientSecret: env.GOOGLE_CLIENT_SECRET,
+            authorizeUrl: env.GOOGLE_AUTHORIZE_URL ?? GOOGLE_AUTHORIZE_URL,
+            tokenUrl: env.GOOGLE_TOKEN_URL ?? GOOGLE_TOKEN_URL,
+            issuers: env.GOOGLE_ISSUER ? [env.GOOGLE_ISSUER] : [...GOOGLE_ISSUERS],
+          }
         : null,
   };
 }

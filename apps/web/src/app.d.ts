@@ -21,6 +21,8 @@ declare global {
       message: string;
       /** Set for unexpected errors so that a user can quote it to support. */
       requestId?: string;
+      /** The message is a sentence meant for the visitor (a refused sign-in link), shown as it is. */
+      explained?: boolean;
     }
     /** Hono resolves all of this before SvelteKit runs; pages never resolve it again. */
     interface Platform extends RequestPlatform {}

@@ -11,6 +11,20 @@ export {
   setCookieHeader,
 } from './cookies';
 export {
+  exchangeGoogleCode,
+  GOOGLE_AUTHORIZE_URL,
+  GOOGLE_FLOW_LIFETIME_MS,
+  GOOGLE_HANDOFF_LIFETIME_MS,
+  GOOGLE_ISSUERS,
+  GOOGLE_TOKEN_URL,
+  type GoogleAuthorization,
+  type GoogleConfig,
+  type GoogleIdentity,
+  GoogleTokenInvalid,
+  googleAuthorization,
+  identityFromIdToken,
+} from './google';
+export {
   ARGON2,
   burnPasswordCheck,
   hashLikeStored,

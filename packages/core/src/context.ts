@@ -1,4 +1,4 @@
-import type { SecretBox } from '@foyer/auth';
+import type { GoogleConfig, SecretBox } from '@foyer/auth';
 import type { StripeApi } from '@foyer/billing/gateways';
 import type { DatabaseHandle } from '@foyer/db';
 import type { Transport } from '@foyer/email';
@@ -102,6 +102,11 @@ export interface Deps {
   /** `PLATFORM_DOMAIN`: tenants' subdomains live under it, custom domains must not. */
   platformDomain: string;
   now(): Date;
+  /**
+   * The platform's Google OAuth client (GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET), with its
+   * endpoints; null or absent when "Sign in with Google" is not set up on this platform.
+   */
+  google?: GoogleConfig | null;
 }
 
 /** A tenant as a request on its host sees it. */

@@ -42,6 +42,21 @@ export { purgeOldActivityDetails } from './activity/retention';
 export { describeBrowser } from './activity/user-agent';
 export type { DeviceCookie, DeviceScope } from './auth/devices';
 export { issueDeviceCookie, trustedDevice } from './auth/devices';
+// ---- Google sign-in (issue #19) ----
+export type { GoogleFlow, GoogleRefusal, OpenedSession, SettledPerson } from './auth/google';
+export {
+  beginGoogleSignIn,
+  completeGoogleCallback,
+  finishGoogleSignIn,
+  GOOGLE_CALLBACK_PATH,
+  GOOGLE_FINISH_PATH,
+  GOOGLE_NOTICES,
+  GOOGLE_START_PATH,
+  googleConfigured,
+  googleSignInOffered,
+  openPersonSession,
+  startGoogleAuthorization,
+} from './auth/google';
 export { requestPasswordReset, resetPassword } from './auth/reset';
 export type { ResolvedSession, SignedInUser } from './auth/sessions';
 export {

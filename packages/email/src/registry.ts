@@ -26,6 +26,7 @@ export const TEMPLATE_KEYS = [
   'digest',
   'summary',
   'nudge',
+  'google-joined',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -303,6 +304,12 @@ const samples = {
     ],
     homeUrl: link('/'),
     preferencesUrl: link('/account/notifications'),
+  },
+  'google-joined': {
+    personName: 'Casey Morgan',
+    personEmail: 'casey@harbor-coffee.example',
+    companyName: 'Casey Morgan',
+    clientUrl: link('/admin/clients/casey-morgan'),
   },
 } satisfies Record<TemplateKey, Record<string, unknown>>;
 
@@ -635,6 +642,20 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
       { name: 'invoices[].invoiceUrl', description: 'Link to the invoice' },
       { name: 'homeUrl', description: 'Link to their portal' },
       { name: 'preferencesUrl', description: 'Link to their email choices' },
+    ],
+  },
+  'google-joined': {
+    name: 'Someone joined with Google',
+    description:
+      'Tells the admins that someone the agency did not know signed in with Google and became a client, with no projects and no permissions until they are given some.',
+    audience: 'team',
+    link: 'clientUrl',
+    live: true,
+    variables: [
+      { name: 'personName', description: 'Their name, as Google gave it' },
+      { name: 'personEmail', description: 'Their Google address (verified by Google)' },
+      { name: 'companyName', description: 'The client company made for them, in their name' },
+      { name: 'clientUrl', description: 'Link to the client, to give them projects and permissions' },
     ],
   },
 };

@@ -119,9 +119,10 @@ test('mark all read from the bell; email choices (instant, digest, off) only for
   // Only features that exist offer a choice: being added to a project, being assigned a task, a
   // client's comment, a client's review decisions, new messages while away and mentions; not what
   // only clients are told (shared work, reviews, invoices). Each is Instant, Digest or Off, at its
-  // default until chosen: new messages in the digest, the rest at once.
+  // default until chosen: new messages in the digest, the rest at once. Admins also hear when
+  // someone joins as a client with Google.
   const kind = (name: string) => page.getByRole('radiogroup', { name });
-  await expect(page.getByRole('radiogroup')).toHaveCount(7);
+  await expect(page.getByRole('radiogroup')).toHaveCount(8);
   for (const name of [
     'You’re added to a project',
     'You’re assigned to a task',
@@ -129,6 +130,7 @@ test('mark all read from the bell; email choices (instant, digest, off) only for
     'A client approves work',
     'A client asks for revisions',
     'Someone mentions you',
+    'Someone joins as a client with Google',
   ])
     await expect(kind(name).getByRole('radio', { name: 'Instant' })).toBeChecked();
   await expect(kind('New messages while you’re away').getByRole('radio', { name: 'Digest' })).toBeChecked();

@@ -16,6 +16,8 @@ export interface NotificationEventInfo {
    * they missed (new messages, which arrive in bursts). Events without an email: 'instant'.
    */
   defaultDelivery?: NotificationDelivery;
+  /** Only the agency's admins hear of it (staff are not offered its choices). */
+  adminsOnly?: boolean;
   /**
    * Whether the feature that raises the event exists yet. Choices for events still to come are
    * not shown; each later release sets this for its own events.
@@ -98,6 +100,15 @@ export const NOTIFICATION_EVENTS = [
     email: false,
     live: true,
   },
+  // Sign in with Google (issue #19): someone unknown registered as a client, with nothing yet.
+  {
+    key: 'google-joined',
+    label: 'Someone joins as a client with Google',
+    audience: 'team',
+    email: true,
+    adminsOnly: true,
+    live: true,
+  },
 ] as const satisfies readonly NotificationEventInfo[];
 
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number]['key'];
@@ -114,6 +125,7 @@ export function notificationEvent(key: string): NotificationEventInfo | undefine
 
 /** Whether people of `role` can receive `event`. */
 export function reaches(event: NotificationEventInfo, role: 'admin' | 'staff' | 'client'): boolean {
+  if (event.adminsOnly && role !== 'admin') return false;
   if (event.audience === 'both') return true;
   return role === 'client' ? event.audience === 'client' : event.audience === 'team';
 }

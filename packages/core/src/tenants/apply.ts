@@ -31,6 +31,7 @@ const {
   taxRates,
   users,
   workSettings,
+  securitySettings,
 } = schema;
 
 interface Person {
@@ -349,6 +350,15 @@ export async function applyTenant(
         target: workSettings.tenantId,
         set: { clientsSeeAssignees: manifest.work.clientsSeeAssignees, updatedAt: new Date() },
       });
+    if (manifest.security) {
+      await tx
+        .insert(securitySettings)
+        .values({ tenantId, ...manifest.security })
+        .onConflictDoUpdate({
+          target: securitySettings.tenantId,
+          set: { ...manifest.security, updatedAt: new Date() },
+        });
+    }
     if (manifest.invoicing) {
       const { taxRates: rates, invoices: declaredInvoices, ...settings } = manifest.invoicing;
       await tx

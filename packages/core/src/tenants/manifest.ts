@@ -109,6 +109,13 @@ export const tenantManifest = z
     work: z
       .object({ clientsSeeAssignees: z.boolean().default(false) })
       .default({ clientsSeeAssignees: false }),
+    /**
+     * Sign-in settings (Settings → Security): "Sign in with Google" shows on the sign-in page when
+     * the platform also has Google credentials. Absent: whatever the agency chose is kept.
+     */
+    security: z
+      .object({ googleSignIn: z.boolean().default(false), googleRegistration: z.boolean().default(false) })
+      .optional(),
     /** Invoicing settings and tax rates (rates in basis points: 20 % is 2000). */
     invoicing: z
       .object({

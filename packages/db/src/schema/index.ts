@@ -7,6 +7,7 @@ export * from './conversations';
 export * from './email';
 export * from './feed';
 export * from './files';
+export * from './google';
 export * from './invoicing';
 export * from './payments';
 export * from './platform';

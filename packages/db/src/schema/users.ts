@@ -58,6 +58,8 @@ export const users = app.table(
     timeZone: text('time_zone'),
     /** Light, dark or system; null follows the agency's theme. */
     theme: text('theme', { enum: ['light', 'dark', 'system'] }),
+    /** The Google account (its `sub`) this person signs in with; set on their first Google sign-in. */
+    googleSub: text('google_sub'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -69,6 +71,10 @@ export const users = app.table(
     index('users_tenant_client_name_idx')
       .on(t.tenantId, sql`lower(${t.name})`, t.id)
       .where(sql`${t.role} = 'client'`),
+    // One person per Google account in a tenant (the same account may sign in at several agencies).
+    uniqueIndex('users_tenant_google_sub_idx')
+      .on(t.tenantId, t.googleSub)
+      .where(sql`${t.googleSub} is not null`),
     check('users_role_known', sql`${t.role} in ('admin', 'staff', 'client')`),
     check('users_status_known', sql`${t.status} in ('active', 'deactivated')`),
     check('users_client_iff_client_role', sql`(${t.role} = 'client') = (${t.clientId} is not null)`),

@@ -7,6 +7,7 @@ export * as activity from './activity';
 export * as digests from './digests';
 export * as domains from './domains';
 export * as emailVerification from './email-verification';
+export * as google from './google';
 export * as invitations from './invitations';
 export * as invoices from './invoices';
 export * as jobs from './jobs';

@@ -1,4 +1,4 @@
-import { signIn } from '@foyer/core';
+import { GOOGLE_NOTICES, googleSignInOffered, signIn } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
@@ -12,11 +12,19 @@ const NOTICES: Record<string, string> = {
   'signed-out': 'You’re signed out.',
   handoff: 'That sign-in link has expired or was already used. Sign in with your email and password.',
   'password-reset': 'Your password was changed. Sign in with your new password.',
+  ...GOOGLE_NOTICES,
 };
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
   if (locals.me !== null) redirect(303, afterSignIn(locals.me.user.role, url.searchParams.get('next')));
-  return { notice: NOTICES[url.searchParams.get('notice') ?? ''] ?? null };
+  const next = safeNext(url.searchParams.get('next'));
+  return {
+    notice: NOTICES[url.searchParams.get('notice') ?? ''] ?? null,
+    // "Continue with Google", when the platform has Google credentials and the agency turned it on.
+    google: (await googleSignInOffered({ ctx: locals.ctx }))
+      ? `/auth/google${next ? `?next=${encodeURIComponent(next)}` : ''}`
+      : null,
+  };
 };
 
 export const actions: Actions = {
