@@ -24,6 +24,8 @@ export {
   asSession,
   closeSession,
   openSession,
+  type PasswordSignIn,
+  passwordSignIn,
   redeemHandoff,
   resolveSession,
   signIn,
@@ -37,6 +39,30 @@ export {
   SIGN_IN_LIMITS,
   THROTTLE_RETENTION_SECONDS,
 } from './auth/throttle';
+// ---- two-factor (issue #19) ----
+export type {
+  FirstFactorMethod,
+  FirstFactorOutcome,
+  RememberCookie,
+  SecondFactorResult,
+  TwoFactorSetup,
+  TwoFactorStatus,
+} from './auth/two-factor';
+export {
+  afterFirstFactor,
+  beginTwoFactorSetup,
+  completeSecondFactor,
+  confirmTwoFactor,
+  disableTwoFactor,
+  forgetRememberedBrowsers,
+  mustSetUpTwoFactor,
+  PENDING_SIGN_IN_LIFETIME_MS,
+  REMEMBER_BROWSER_LIFETIME_MS,
+  regenerateRecoveryCodes,
+  SECOND_FACTOR_LIMITS,
+  teamTwoFactor,
+  twoFactorStatus,
+} from './auth/two-factor';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
 export type { VerificationLink } from './auth/verify-email';
 export { resendVerification, verificationLink, verifyEmail } from './auth/verify-email';
@@ -464,6 +490,14 @@ export type {
 export { highlight, snippet } from './search/highlight';
 export { SEARCH_CANDIDATES, SEARCH_PAGE_SIZE, SEARCH_QUERY_MAX, search, searchInput } from './search/search';
 export type { Highlighted, SearchHit, SearchInput, SearchKind, SearchResult } from './search/types';
+// ---- sign-in and privacy settings (issue #19) ----
+export type { SecuritySettings } from './security/settings';
+export {
+  getSecuritySettings,
+  SECURITY_DEFAULTS,
+  saveSecuritySettings,
+  securitySettingsInput,
+} from './security/settings';
 export type { TenantStatus, TenantSummary } from './site';
 export type { TaskAudience, TaskAudienceClient, TaskAudienceReason } from './tasks/audience';
 export { TASK_AUDIENCE_REASONS, taskAudience } from './tasks/audience';
@@ -576,12 +610,3 @@ export type { TenantManifest } from './tenants/manifest';
 export { tenantManifest } from './tenants/manifest';
 export { connectDemoStripe } from './tenants/payments';
 export { renderMarkdown } from './text/markdown';
-
-// ---- sign-in and privacy settings (issue #19) ----
-export type { SecuritySettings } from './security/settings';
-export {
-  getSecuritySettings,
-  SECURITY_DEFAULTS,
-  saveSecuritySettings,
-  securitySettingsInput,
-} from './security/settings';

@@ -17,4 +17,5 @@ export * from './security';
 export * from './sessions';
 export * from './tasks';
 export * from './tokens';
+export * from './two-factor';
 export * from './users';
