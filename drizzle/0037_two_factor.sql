@@ -50,7 +50,7 @@ REVOKE UPDATE, TRUNCATE ON app.pending_sign_ins FROM foyer_team;
 --> statement-breakpoint
 GRANT SELECT, UPDATE ON app.two_factor TO foyer_system;
 --> statement-breakpoint
-GRANT SELECT, INSERT, DELETE ON app.pending_sign_ins TO foyer_system;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.pending_sign_ins TO foyer_system;
 --> statement-breakpoint
 DROP FUNCTION app_system.sign_in(uuid,text,text,text,timestamp with time zone,text,text);
 --> statement-breakpoint

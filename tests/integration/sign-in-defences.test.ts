@@ -491,10 +491,11 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
       ]);
       expect(
         await t.handle.rows(
-          sql`select * from app_system.sign_in(${tenant.id}::uuid, ${staff.email}::text, ${`${person?.password_params}$x`}::text, 'forged', now() + interval '1 day', null, null)`,
+          sql`select * from app_system.sign_in(${tenant.id}::uuid, ${staff.email}::text, ${`${person?.password_params}$x`}::text, 'forged', now() + interval '1 day', null, null, 'forged-pending', now() + interval '10 minutes', null)`,
         ),
       ).toEqual([]);
       expect(await t.superuser(`select 1 from app.sessions where id = 'forged'`)).toEqual([]);
+      expect(await t.superuser(`select 1 from app.pending_sign_ins where id = 'forged-pending'`)).toEqual([]);
       // Neither can it provision.
       await expectRefused(
         t.handle.rows(sql`select * from app_system.ensure_tenant('forged-tenant', 'Forged')`),
