@@ -441,7 +441,7 @@ describe.each(drivers)('catalog guard on %s', (driver) => {
           'app_system.sign_in(uuid,text,text,text,timestamp with time zone,text,text,text,timestamp with time zone,integer)',
           'app_system.complete_two_factor(uuid,text,timestamp with time zone,bigint,text,text,timestamp with time zone,text,text)',
           'app_system.operator_login_lookup(text)',
-          'app_system.operator_sign_in(text,text,text,timestamp with time zone,text,text)',
+          'app_system.operator_sign_in(text,text,text,timestamp with time zone,text,text,text,timestamp with time zone,integer)',
           'app_system.throttle_purge(integer)',
         ]),
       );

@@ -1,24 +1,32 @@
 import { totpCode } from '@foyer/auth';
 import {
   afterFirstFactor,
+  beginOperatorTwoFactor,
   beginTwoFactorSetup,
   changePassword,
+  completeOperatorSecondFactor,
   completeSecondFactor,
+  confirmOperatorTwoFactor,
   confirmTwoFactor,
+  createCtx,
   disableTwoFactor,
   forgetRememberedBrowsers,
   mustSetUpTwoFactor,
+  operatorTwoFactorStatus,
   type PasswordSignIn,
   PENDING_SIGN_IN_LIFETIME_MS,
   passwordSignIn,
   REMEMBER_BROWSER_LIFETIME_MS,
   regenerateRecoveryCodes,
+  resolveOperator,
   resolveSession,
   SECOND_FACTOR_LIMITS,
   saveSecuritySettings,
   signIn,
+  signInOperator,
   twoFactorStatus,
 } from '@foyer/core';
+import { upsertOperator } from '@foyer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { required } from '../support/assert';
 import {
@@ -30,6 +38,7 @@ import {
   OTHER_PASSWORD,
   siteOf,
   TEST_PASSWORD,
+  TEST_PASSWORD_HASH,
   type TestCore,
   type TestUser,
   testCore,
@@ -420,5 +429,90 @@ describe.each(drivers)('two-factor on %s', (driver) => {
     );
     const text = required(rows[0], 'the text').text;
     for (const planted of [secret, used, ...recoveryCodes, token]) expect(text).not.toContain(planted);
+  });
+
+  describe('operators', () => {
+    async function operator() {
+      const email = `ops-${Math.random().toString(36).slice(2, 10)}@foyer.test`;
+      await upsertOperator(
+        { query: t.superuser },
+        { email, name: 'Olive Operator', passwordHash: TEST_PASSWORD_HASH },
+      );
+      return email;
+    }
+    /** A request's context on the platform host, with DATABASE_URL-like configuration or not. */
+    const platformCtx = (required: boolean) =>
+      createCtx({ ...core.deps, operatorTwoFactorRequired: required }, { client: clientInfo() });
+    const signInOp = (email: string, remembered: string | null = null) =>
+      signInOperator({ ctx: platformCtx(true), input: { email, password: TEST_PASSWORD, remembered } });
+    const resolve = async (token: string) =>
+      required(await resolveOperator({ ctx: platformCtx(true), input: { token } }), 'the operator');
+
+    it('must set up two-factor where DATABASE_URL is set, not on embedded defaults', async () => {
+      const email = await operator();
+      const session = await signInOp(email);
+      expect(session.pending).toBe(false);
+      const me = await resolve(session.token);
+      expect((await operatorTwoFactorStatus({ ctx: platformCtx(true), operator: me })).mustSetUp).toBe(true);
+      expect((await operatorTwoFactorStatus({ ctx: platformCtx(false), operator: me })).mustSetUp).toBe(
+        false,
+      );
+      // Embedded defaults leave the flag unset: the demo operator stays password-only.
+      expect((await operatorTwoFactorStatus({ ctx: createCtx(core.deps), operator: me })).mustSetUp).toBe(
+        false,
+      );
+
+      const setup = await beginOperatorTwoFactor({ ctx: platformCtx(true), operator: me });
+      await expectCoreError(
+        confirmOperatorTwoFactor({ ctx: platformCtx(true), operator: me, input: { code: 'abcdef' } }),
+        'validation',
+        'code',
+      );
+      const { recoveryCodes } = await confirmOperatorTwoFactor({
+        ctx: platformCtx(true),
+        operator: me,
+        input: { code: code(setup.secret) },
+      });
+      expect(recoveryCodes).toHaveLength(10);
+      expect((await operatorTwoFactorStatus({ ctx: platformCtx(true), operator: me })).mustSetUp).toBe(false);
+      const [row] = await t.superuser<{ secret_sealed: string }>(
+        'select secret_sealed from platform.operator_two_factor where operator_id = $1',
+        [me.id],
+      );
+      expect(row?.secret_sealed).not.toContain(setup.secret);
+
+      // Signing in now takes a code, accepted once; a recovery code works once; a remembered browser skips it.
+      core.clock.advance(STEP_MS);
+      const pending = await signInOp(email);
+      expect(pending.pending).toBe(true);
+      expect(await resolveOperator({ ctx: platformCtx(true), input: { token: pending.token } })).toBeNull();
+      const now = code(setup.secret);
+      const done = await completeOperatorSecondFactor({
+        ctx: platformCtx(true),
+        input: { token: pending.token, code: now, remember: true },
+      });
+      expect((await resolve(done.token)).email).toBe(email);
+      const again = await signInOp(email);
+      await expectCoreError(
+        completeOperatorSecondFactor({ ctx: platformCtx(true), input: { token: again.token, code: now } }),
+        'validation',
+        'code',
+      );
+      const recovery = required(recoveryCodes[0], 'a code');
+      await completeOperatorSecondFactor({
+        ctx: platformCtx(true),
+        input: { token: again.token, code: recovery, kind: 'recovery' },
+      });
+      const third = await signInOp(email);
+      await expectCoreError(
+        completeOperatorSecondFactor({
+          ctx: platformCtx(true),
+          input: { token: third.token, code: recovery, kind: 'recovery' },
+        }),
+        'validation',
+        'code',
+      );
+      expect((await signInOp(email, required(done.remember, 'a remember cookie').value)).pending).toBe(false);
+    });
   });
 });

@@ -4,6 +4,7 @@ import {
   errorFields,
   gatewayPageOrigins,
   mustSetUpTwoFactor,
+  operatorTwoFactorStatus,
   PREVIEW_IS_READ_ONLY,
   previewTarget,
 } from '@foyer/core';
@@ -133,6 +134,17 @@ export const handle: Handle = async ({ event, resolve }) => {
       (await mustSetUpTwoFactor({ ctx: event.locals.ctx }))
     ) {
       redirect(303, '/account/two-factor');
+    }
+    // Operators on an installation with DATABASE_URL set up two-factor before anything else.
+    const operator = event.locals.operator;
+    if (
+      access === 'operator' &&
+      operator !== null &&
+      event.route.id !== '/(operator)/operator/two-factor' &&
+      platform.core.operatorTwoFactorRequired === true &&
+      (await operatorTwoFactorStatus({ ctx: event.locals.ctx, operator })).mustSetUp
+    ) {
+      redirect(303, '/operator/two-factor');
     }
   }
 

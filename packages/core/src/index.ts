@@ -50,12 +50,16 @@ export type {
 } from './auth/two-factor';
 export {
   afterFirstFactor,
+  beginOperatorTwoFactor,
   beginTwoFactorSetup,
+  completeOperatorSecondFactor,
   completeSecondFactor,
+  confirmOperatorTwoFactor,
   confirmTwoFactor,
   disableTwoFactor,
   forgetRememberedBrowsers,
   mustSetUpTwoFactor,
+  operatorTwoFactorStatus,
   PENDING_SIGN_IN_LIFETIME_MS,
   REMEMBER_BROWSER_LIFETIME_MS,
   regenerateRecoveryCodes,

@@ -285,13 +285,22 @@ export const operatorLoginLookup = async (h: DatabaseHandle, email: string) => {
 };
 
 /** Opens an operator session if `passwordPhc` is the stored hash; the operator's id, or null. */
-export async function operatorSignIn(h: DatabaseHandle, email: string, input: SignInSession) {
+/**
+ * Opens an operator's session if `passwordPhc` is the stored hash, or, for an operator with
+ * two-factor on whose browser is not remembered, the pending sign-in instead. Null for a wrong
+ * password.
+ */
+export async function operatorSignIn(
+  h: DatabaseHandle,
+  email: string,
+  input: TenantSignIn,
+): Promise<{ operatorId: string; secondFactor: 'remembered' | 'pending' | null } | null> {
   const row = await first(
-    h.rows<{ id: string | null }>(
-      sql`select app_system.operator_sign_in(${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text) as id`,
+    h.rows<{ operator_id: string; second_factor: 'remembered' | 'pending' | null }>(
+      sql`select * from app_system.operator_sign_in(${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text, ${input.pendingId}::text, ${input.pendingExpiresAt.toISOString()}::timestamptz, ${input.rememberEpoch}::integer)`,
     ),
   );
-  return row?.id ?? null;
+  return row ? { operatorId: row.operator_id, secondFactor: row.second_factor } : null;
 }
 
 export async function operatorSession(h: DatabaseHandle, sessionId: string, renewUntil: Date) {

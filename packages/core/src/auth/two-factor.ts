@@ -584,3 +584,139 @@ export async function teamTwoFactor({
     }));
   });
 }
+
+// ---- operators (on the platform host; their tables are reached only through app_system) ----
+
+/** What an operator's remember cookie is signed for, in place of a tenant. */
+export const OPERATOR_SCOPE = 'platform-operator';
+
+/** The signed-in operator, as `resolveOperator` returned them (its session is checked again). */
+interface OperatorRef {
+  id: string;
+  email: string;
+  sessionId: string;
+}
+
+/** Whether the operator has two-factor on, and whether they must set it up before anything else. */
+export async function operatorTwoFactorStatus({
+  ctx,
+  operator,
+}: {
+  ctx: Ctx;
+  operator: OperatorRef;
+}): Promise<{ enabled: boolean; mustSetUp: boolean; recoveryCodesLeft: number }> {
+  const state = await system.twoFactor.operatorState(ctx.deps.db, operator.sessionId);
+  const enabled = state?.enabledAt != null;
+  return {
+    enabled,
+    mustSetUp: ctx.deps.operatorTwoFactorRequired === true && !enabled,
+    recoveryCodesLeft: enabled ? (state?.recoveryLeft ?? 0) : 0,
+  };
+}
+
+/** The operator's set-up screen: as `beginTwoFactorSetup`, issuer the platform's domain. */
+export async function beginOperatorTwoFactor({
+  ctx,
+  operator,
+}: {
+  ctx: Ctx;
+  operator: OperatorRef;
+}): Promise<TwoFactorSetup> {
+  const { deps } = ctx;
+  const sealed = await system.twoFactor.operatorBegin(
+    deps.db,
+    operator.sessionId,
+    sealSecret(deps, generateTotpSecret()),
+  );
+  if (!sealed) throw new CoreError('conflict', ALREADY_ON);
+  const secret = openSecret(deps, sealed);
+  const uri = totpUri(`${deps.platformDomain} operators`, operator.email, secret);
+  return { secret, uri, qrSvg: qrSvg(uri) };
+}
+
+/** Turns the operator's two-factor on with a first code; the recovery codes, shown once. */
+export async function confirmOperatorTwoFactor({
+  ctx,
+  operator,
+  input,
+}: {
+  ctx: Ctx;
+  operator: OperatorRef;
+  input: z.input<typeof codeInput>;
+}): Promise<{ recoveryCodes: string[] }> {
+  const { deps } = ctx;
+  const { code } = parseInput(codeInput, input);
+  const state = await system.twoFactor.operatorState(deps.db, operator.sessionId);
+  if (!state) throw new CoreError('unauthenticated', 'Sign in first.');
+  if (state.enabledAt) throw new CoreError('conflict', ALREADY_ON);
+  if (!state.secretSealed) throw new CoreError('conflict', 'Start the set-up again: scan the new code.');
+  const step = matchTotp(openSecret(deps, state.secretSealed), code, deps.now());
+  if (step === null) throw invalid({ code: WRONG_CODE });
+  const codes = generateRecoveryCodes();
+  if (
+    !(await system.twoFactor.operatorConfirm(deps.db, operator.sessionId, step, codes.map(hashRecoveryCode)))
+  )
+    throw invalid({ code: WRONG_CODE });
+  return { recoveryCodes: codes };
+}
+
+/** An operator's second step, as `completeSecondFactor` is a tenant person's. */
+export async function completeOperatorSecondFactor({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string | null | undefined } & z.input<typeof secondFactorInput>;
+}): Promise<{ token: string; expiresAt: Date; remember: RememberCookie | null }> {
+  const { deps } = ctx;
+  if (!looksLikeToken(input.token)) throw new CoreError('expired', PENDING_GONE);
+  const { code, kind, remember } = parseInput(secondFactorInput, input);
+  const pendingId = hashToken(input.token);
+  const now = deps.now();
+  const pending = await system.twoFactor.operatorPending(deps.db, pendingId, now);
+  if (!pending) throw new CoreError('expired', PENDING_GONE);
+  const { perPending, perAccount } = SECOND_FACTOR_LIMITS;
+  const [pendingOk, accountOk] = await Promise.all([
+    system.throttle.hit(deps.db, `two-factor:${pendingId}`, perPending.limit, perPending.windowSeconds),
+    system.throttle.hit(
+      deps.db,
+      `two-factor-operator:${pending.operatorId}`,
+      perAccount.limit,
+      perAccount.windowSeconds,
+    ),
+  ]);
+  if (!pendingOk || !accountOk) throw new CoreError('throttled', SECOND_FACTOR_THROTTLED);
+  let step: number | null = null;
+  let recoveryHash: string | null = null;
+  if (kind === 'totp') {
+    step = matchTotp(openSecret(deps, pending.secretSealed), code, now);
+    if (step === null) throw invalid({ code: WRONG_CODE });
+  } else {
+    if (!looksLikeRecoveryCode(code)) throw invalid({ code: WRONG_RECOVERY });
+    recoveryHash = hashRecoveryCode(code);
+  }
+  const token = generateToken();
+  const expiresAt = sessionExpiry(now);
+  const done = await system.twoFactor.operatorComplete(deps.db, {
+    pendingId,
+    now,
+    step,
+    recoveryHash,
+    sessionId: hashToken(token),
+    expiresAt,
+    ip: ctx.client?.ip || null,
+    userAgent: ctx.client?.userAgent?.slice(0, 500) ?? null,
+  });
+  if (!done) throw invalid({ code: kind === 'totp' ? WRONG_CODE : WRONG_RECOVERY });
+  return {
+    token,
+    expiresAt,
+    remember: remember
+      ? issueRememberCookie(deps, {
+          tenantId: OPERATOR_SCOPE,
+          userId: done.operatorId,
+          epoch: done.rememberEpoch,
+        })
+      : null,
+  };
+}
