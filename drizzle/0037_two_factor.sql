@@ -66,6 +66,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON app.two_factor TO foyer_client;
 --> statement-breakpoint
 GRANT SELECT, INSERT, DELETE ON app.pending_sign_ins TO foyer_client;
 --> statement-breakpoint
+-- A pending sign-in is made and used up, never changed.
+REVOKE UPDATE ON app.pending_sign_ins FROM foyer_team;
+--> statement-breakpoint
 GRANT SELECT, UPDATE ON app.two_factor TO foyer_system;
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.pending_sign_ins TO foyer_system;
