@@ -14,7 +14,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
   if (locals.operator !== null) redirect(303, '/operator');
-  return { signedOut: url.searchParams.get('notice') === 'signed-out' };
+  const notice = url.searchParams.get('notice');
+  return { signedOut: notice === 'signed-out', twoFactorExpired: notice === 'two-factor-expired' };
 };
 
 export const actions: Actions = {

@@ -13,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 /** An operator's second step: a code from the app or a recovery code (see the agencies' page). */
 export const load: PageServerLoad = ({ locals, url, cookies, platform }) => {
   if (locals.operator !== null) redirect(303, '/operator');
-  if (!readTwoFactorCookie(cookies, platform)) redirect(303, '/operator/login');
+  if (!readTwoFactorCookie(cookies, platform)) redirect(303, '/operator/login?notice=two-factor-expired');
   return { recovery: url.searchParams.get('with') === 'recovery' };
 };
 
@@ -35,7 +35,7 @@ export const actions: Actions = {
       const failure = coreErrorToFail(error, { kind, remember });
       if (failure.status === 410) {
         clearTwoFactorCookie(event.cookies, event.platform);
-        redirect(303, '/operator/login');
+        redirect(303, '/operator/login?notice=two-factor-expired');
       }
       return failure;
     }
