@@ -461,3 +461,26 @@ ALTER FUNCTION app_system.operator_two_factor_confirm(text,bigint,text[]) OWNER 
 REVOKE ALL ON FUNCTION app_system.operator_two_factor_confirm(text,bigint,text[]) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION app_system.operator_two_factor_confirm(text,bigint,text[]) TO foyer_login;
+
+--> statement-breakpoint
+-- A new password for an operator (re-running `foyer operators create`) ends every browser
+-- remembered for their two-factor and every sign-in waiting for its second factor, as
+-- `operators_end_sessions` ends their sessions.
+CREATE OR REPLACE FUNCTION platform.operator_password_forgets_browsers()
+RETURNS trigger
+LANGUAGE plpgsql SET search_path = ''
+AS $$
+BEGIN
+  UPDATE platform.operator_two_factor tf SET remember_epoch = tf.remember_epoch + 1 WHERE tf.operator_id = NEW.id;
+  DELETE FROM platform.operator_pending_sign_ins p WHERE p.operator_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION platform.operator_password_forgets_browsers() FROM PUBLIC;
+--> statement-breakpoint
+CREATE TRIGGER operators_password_forgets_browsers
+AFTER UPDATE OF password_hash ON platform.operators
+FOR EACH ROW
+WHEN (OLD.password_hash IS DISTINCT FROM NEW.password_hash)
+EXECUTE FUNCTION platform.operator_password_forgets_browsers();

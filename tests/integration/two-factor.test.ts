@@ -39,6 +39,7 @@ import {
   siteOf,
   TEST_PASSWORD,
   TEST_PASSWORD_HASH,
+  TEST_PASSWORD_WEAK_HASH,
   type TestCore,
   type TestUser,
   testCore,
@@ -512,7 +513,14 @@ describe.each(drivers)('two-factor on %s', (driver) => {
         'validation',
         'code',
       );
-      expect((await signInOp(email, required(done.remember, 'a remember cookie').value)).pending).toBe(false);
+      const cookie = required(done.remember, 'a remember cookie').value;
+      expect((await signInOp(email, cookie)).pending).toBe(false);
+      // A new password (`foyer operators create` again) ends remembered browsers.
+      await upsertOperator(
+        { query: t.superuser },
+        { email, name: 'Olive Operator', passwordHash: TEST_PASSWORD_WEAK_HASH },
+      );
+      expect((await signInOp(email, cookie)).pending).toBe(true);
     });
   });
 });
