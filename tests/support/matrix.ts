@@ -507,23 +507,19 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
   // Two-factor (issue #19): S1, A and U's admin have it on, each with a sign-in waiting for its code.
   for (const who of [S1, A, U.admin] as const) {
     await withActor(t.handle.db, who, async (tx) => {
-      await tx
-        .insert(schema.twoFactor)
-        .values({
-          tenantId: who.tenantId,
-          userId: who.userId,
-          secretSealed: 'v1:sealed',
-          enabledAt: new Date(),
-        });
-      await tx
-        .insert(schema.pendingSignIns)
-        .values({
-          tenantId: who.tenantId,
-          id: hex(),
-          userId: who.userId,
-          method: 'password',
-          expiresAt: inAnHour(),
-        });
+      await tx.insert(schema.twoFactor).values({
+        tenantId: who.tenantId,
+        userId: who.userId,
+        secretSealed: 'v1:sealed',
+        enabledAt: new Date(),
+      });
+      await tx.insert(schema.pendingSignIns).values({
+        tenantId: who.tenantId,
+        id: hex(),
+        userId: who.userId,
+        method: 'password',
+        expiresAt: inAnHour(),
+      });
     });
   }
   await withActor(t.handle.db, A, (tx) =>

@@ -353,7 +353,8 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
   },
   'two-factor-changed': {
     name: 'Two-factor sign-in changed',
-    description: 'Tells a person that two-factor sign-in was turned on or off, or that a recovery code was used.',
+    description:
+      'Tells a person that two-factor sign-in was turned on or off, or that a recovery code was used.',
     audience: 'any',
     link: 'accountUrl',
     live: true,
