@@ -2761,6 +2761,95 @@ const spec: Record<string, TableSpec> = {
     ],
   },
 
+  two_factor: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // One's own (issue #19); admins see who in the tenant has it on.
+    select: {
+      admin: ['A', 'S1'],
+      staffS1: ['S1'],
+      staffS2: [],
+      clientA: ['A'],
+      clientB: [],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: 'two-factor of client B',
+        row: (f) => ({ ...T(f), user_id: f.id.B, secret_sealed: 'v1:sealed' }),
+        expect: writes('insert', ['clientB'], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: "client A's two-factor",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ remember_epoch: 7 }),
+        expect: writes('update', ['clientA'], BOTH),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's two-factor",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['clientA'], BOTH),
+      },
+    ],
+  },
+
+  pending_sign_ins: {
+    key: ['tenant_id', 'user_id'],
+    label: (r, f) => f.name(r.user_id),
+    // One's own (a first factor proven elsewhere, as Google's hand-over); nobody changes one.
+    select: {
+      admin: [],
+      staffS1: ['S1'],
+      staffS2: [],
+      clientA: ['A'],
+      clientB: [],
+      clientC: [],
+      clientD: [],
+      clientE: [],
+      clientF: [],
+      worker: [],
+      adminU: ['U:admin'],
+    },
+    insert: [
+      {
+        target: 'a pending sign-in of client B',
+        row: (f) => ({
+          ...T(f),
+          id: randomBytes(32).toString('hex'),
+          user_id: f.id.B,
+          method: 'google',
+          expires_at: inAnHour,
+        }),
+        expect: writes('insert', ['clientB'], BOTH),
+      },
+    ],
+    update: [
+      {
+        target: "client A's pending sign-in",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        set: () => ({ expires_at: inAnHour }),
+        // Nobody holds UPDATE on it (and its policy is false besides).
+        expect: writes('update', [], NOBODY),
+      },
+    ],
+    delete: [
+      {
+        target: "client A's pending sign-in",
+        where: (f) => ({ ...T(f), user_id: f.id.A }),
+        expect: writes('delete', ['clientA'], BOTH),
+      },
+    ],
+  },
+
   users: {
     key: ['id'],
     label: (r, f) => f.name(r.id),

@@ -55,6 +55,7 @@ describe.each(drivers)('email templates on %s', (driver) => {
       'email-verification',
       'password-reset',
       'email-change',
+      'two-factor-changed',
       'project-added',
       'review-requested',
       'review-approved',

@@ -450,6 +450,7 @@ describe.each(drivers)('portal on %s', (driver) => {
       invoice_sent: false,
       payments_connected: false,
       portal_previewed: false,
+      two_factor_on: false,
     });
     await t.superuser('update app.tasks set client_visible = false where id = $1', [tenant.taskId]);
     expect(await done()).toMatchObject({ task_shared: false });
@@ -557,6 +558,12 @@ describe.each(drivers)('portal on %s', (driver) => {
       input: { kind: 'direct', title: 'Hello', people: [tenant.client.userId] },
     });
     expect(await done()).toMatchObject({ conversation_started: true, portal_previewed: false });
+    // The admin's own two-factor (issue #19).
+    await t.superuser(
+      `insert into app.two_factor (tenant_id, user_id, secret_sealed, enabled_at) values ($1, $2, 'v1:x', now())`,
+      [tenant.id, tenant.admin.userId],
+    );
+    expect(await done()).toMatchObject({ two_factor_on: true, portal_previewed: false });
     await startPreview({ ctx: admin, input: { clientId: tenant.client.userId } });
     const finished = await adminDashboard({ ctx: admin });
     expect(finished.checklist).toBeNull();

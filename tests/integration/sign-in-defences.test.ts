@@ -469,12 +469,15 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
       );
       // Signing in with anything but the password's hash opens nothing.
       for (const phc of [`${lookup?.password_params}$${'A'.repeat(43)}`, '', 'forged']) {
-        const [row] = await t.handle.rows<{ id: string | null }>(
-          sql`select app_system.operator_sign_in(${operator.email}::text, ${phc}::text, 'forged', now() + interval '1 day', null, null) as id`,
+        const rows = await t.handle.rows(
+          sql`select * from app_system.operator_sign_in(${operator.email}::text, ${phc}::text, 'forged', now() + interval '1 day', null, null, 'forged-pending', now() + interval '10 minutes', null)`,
         );
-        expect(row?.id).toBeNull();
+        expect(rows).toEqual([]);
       }
       expect(await t.superuser(`select 1 from platform.operator_sessions where id = 'forged'`)).toEqual([]);
+      expect(
+        await t.superuser(`select 1 from platform.operator_pending_sign_ins where id = 'forged-pending'`),
+      ).toEqual([]);
       await expectPermissionDenied(
         t.handle.rows(sql`select * from app_system.operator_tenants('forged')`),
         /operator session required/,
@@ -491,10 +494,11 @@ describe.each(drivers)('sign-in defences on %s', (driver) => {
       ]);
       expect(
         await t.handle.rows(
-          sql`select * from app_system.sign_in(${tenant.id}::uuid, ${staff.email}::text, ${`${person?.password_params}$x`}::text, 'forged', now() + interval '1 day', null, null)`,
+          sql`select * from app_system.sign_in(${tenant.id}::uuid, ${staff.email}::text, ${`${person?.password_params}$x`}::text, 'forged', now() + interval '1 day', null, null, 'forged-pending', now() + interval '10 minutes', null)`,
         ),
       ).toEqual([]);
       expect(await t.superuser(`select 1 from app.sessions where id = 'forged'`)).toEqual([]);
+      expect(await t.superuser(`select 1 from app.pending_sign_ins where id = 'forged-pending'`)).toEqual([]);
       // Neither can it provision.
       await expectRefused(
         t.handle.rows(sql`select * from app_system.ensure_tenant('forged-tenant', 'Forged')`),

@@ -56,6 +56,7 @@ import {
  *            by the admin for C (`r:Q-visible#1`). Reminders (the worker's): to A of
  *            r:P-visible#1, to C of r:Q-visible#1
  *   security each tenant's settings row (its admin's); the team reads it, admins change it
+ *   two-factor S1, A and U's admin have it on (`two_factor`), each with a pending sign-in
  *   invoicing T's settings and its one tax rate `tax:VAT` (from createTenant); admins only (a
  *            client with `invoices` reads the settings' partial-payment choice alone).
  *            Invoices: `inv:X` (addTenantInvoice's: issued to X, partly paid: `pay:X`; reminded by the
@@ -502,6 +503,24 @@ export async function createMatrixFixture(t: TestDatabase): Promise<MatrixFixtur
     await withActor(t.handle.db, who, (tx) =>
       tx.insert(schema.sessions).values({ tenantId, id: hex(), userId: who.userId, expiresAt: inAnHour() }),
     );
+  }
+  // Two-factor (issue #19): S1, A and U's admin have it on, each with a sign-in waiting for its code.
+  for (const who of [S1, A, U.admin] as const) {
+    await withActor(t.handle.db, who, async (tx) => {
+      await tx.insert(schema.twoFactor).values({
+        tenantId: who.tenantId,
+        userId: who.userId,
+        secretSealed: 'v1:sealed',
+        enabledAt: new Date(),
+      });
+      await tx.insert(schema.pendingSignIns).values({
+        tenantId: who.tenantId,
+        id: hex(),
+        userId: who.userId,
+        method: 'password',
+        expiresAt: inAnHour(),
+      });
+    });
   }
   await withActor(t.handle.db, A, (tx) =>
     tx.insert(schema.userTokens).values({

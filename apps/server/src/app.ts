@@ -278,6 +278,9 @@ export function createDeps(
     tenantChanged: (tenantId) => tenants.announce(tenantId),
     dns: systemDnsResolver(config.dnsServers),
     platformDomain: config.platformDomain,
+    // Operators must use two-factor wherever DATABASE_URL is set (issue #19); the embedded demo
+    // operator stays password-only for the README's demo login and CI's start check.
+    operatorTwoFactorRequired: Boolean(config.databaseUrl ?? config.databaseLoginUrl),
     now: () => new Date(),
     google: config.google,
   };

@@ -213,6 +213,13 @@ const OWN_REDIRECTS: Record<
   '/(public)': { anonymous: '/login', staff: '/admin', admin: '/admin' },
   // Signing in again while signed in: back home.
   '/(auth)/(tenant-host)/login': { client: '/', staff: '/admin', admin: '/admin' },
+  // Two-factor's second step: signed in already, back home; without a pending sign-in, to sign in.
+  '/(auth)/(tenant-host)/login/two-factor': {
+    anonymous: '/login',
+    client: '/',
+    staff: '/admin',
+    admin: '/admin',
+  },
   // The theme switch returns to the page it was sent from, or home.
   '/(public)/theme': { '*': '/' },
 };

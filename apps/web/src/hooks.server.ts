@@ -3,10 +3,12 @@ import {
   createCtx,
   errorFields,
   gatewayPageOrigins,
+  mustSetUpTwoFactor,
+  operatorTwoFactorStatus,
   PREVIEW_IS_READ_ONLY,
   previewTarget,
 } from '@foyer/core';
-import { error, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
+import { error, type Handle, type HandleServerError, type RequestEvent, redirect } from '@sveltejs/kit';
 import { type Access, accessOf, enforce } from '$lib/server/access';
 import { requirePlatform } from '$lib/server/platform';
 import { clearPreviewCookie, type Me, readPreviewCookie } from '$lib/server/session';
@@ -122,6 +124,28 @@ export const handle: Handle = async ({ event, resolve }) => {
       { tenantHost: site !== null, user: me?.user ?? null, operator: event.locals.operator },
       event.url,
     );
+    // Settings → Security "Require two-factor for the team": an admin or staff member without it
+    // reaches no team page until they set it up (their account pages stay open for that).
+    if (
+      (access === 'team' || access === 'admin') &&
+      me !== null &&
+      me.actor.kind !== 'client' &&
+      event.locals.preview === null &&
+      (await mustSetUpTwoFactor({ ctx: event.locals.ctx }))
+    ) {
+      redirect(303, '/account/two-factor');
+    }
+    // Operators on an installation with DATABASE_URL set up two-factor before anything else.
+    const operator = event.locals.operator;
+    if (
+      access === 'operator' &&
+      operator !== null &&
+      event.route.id !== '/(operator)/operator/two-factor' &&
+      platform.core.operatorTwoFactorRequired === true &&
+      (await operatorTwoFactorStatus({ ctx: event.locals.ctx, operator })).mustSetUp
+    ) {
+      redirect(303, '/operator/two-factor');
+    }
   }
 
   const response = await resolve(event);

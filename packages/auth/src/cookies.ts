@@ -27,6 +27,13 @@ const NAMES = {
    * itself: it is read only for a signed-in admin, and the client is checked on every request.
    */
   preview: 'foyer_preview',
+  /**
+   * A sign-in waiting for its second factor (two-factor): ten minutes, single use, stored hashed
+   * in `app.pending_sign_ins`. Not a session: it reaches only the second-step page.
+   */
+  twoFactor: 'foyer_2fa',
+  /** "Remember this browser" for two-factor: signed, thirty days, ended by the account's epoch. */
+  remembered: 'foyer_2fa_browser',
 } as const;
 
 export type FoyerCookie = keyof typeof NAMES;

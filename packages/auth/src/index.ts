@@ -50,3 +50,18 @@ export {
   sessionExpiry,
 } from './sessions';
 export { generateToken, hashToken, looksLikeToken, TOKEN_BYTES } from './tokens';
+export {
+  generateRecoveryCodes,
+  generateTotpSecret,
+  hashRecoveryCode,
+  looksLikeRecoveryCode,
+  matchTotp,
+  normaliseCode,
+  qrSvg,
+  RECOVERY_CODE_COUNT,
+  TOTP_DIGITS,
+  TOTP_PERIOD_SECONDS,
+  totpCode,
+  totpStep,
+  totpUri,
+} from './totp';

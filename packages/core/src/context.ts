@@ -101,6 +101,11 @@ export interface Deps {
   dns: DnsResolver;
   /** `PLATFORM_DOMAIN`: tenants' subdomains live under it, custom domains must not. */
   platformDomain: string;
+  /**
+   * Operators must set up two-factor right after signing in (issue #19): true where
+   * DATABASE_URL is set; the embedded demo operator stays password-only. Unset: false.
+   */
+  operatorTwoFactorRequired?: boolean;
   now(): Date;
   /**
    * The platform's Google OAuth client (GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET), with its

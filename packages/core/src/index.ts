@@ -64,6 +64,8 @@ export {
   asSession,
   closeSession,
   openSession,
+  type PasswordSignIn,
+  passwordSignIn,
   redeemHandoff,
   resolveSession,
   signIn,
@@ -77,6 +79,34 @@ export {
   SIGN_IN_LIMITS,
   THROTTLE_RETENTION_SECONDS,
 } from './auth/throttle';
+// ---- two-factor (issue #19) ----
+export type {
+  FirstFactorMethod,
+  FirstFactorOutcome,
+  RememberCookie,
+  SecondFactorResult,
+  TwoFactorSetup,
+  TwoFactorStatus,
+} from './auth/two-factor';
+export {
+  afterFirstFactor,
+  beginOperatorTwoFactor,
+  beginTwoFactorSetup,
+  completeOperatorSecondFactor,
+  completeSecondFactor,
+  confirmOperatorTwoFactor,
+  confirmTwoFactor,
+  disableTwoFactor,
+  forgetRememberedBrowsers,
+  mustSetUpTwoFactor,
+  operatorTwoFactorStatus,
+  PENDING_SIGN_IN_LIFETIME_MS,
+  REMEMBER_BROWSER_LIFETIME_MS,
+  regenerateRecoveryCodes,
+  SECOND_FACTOR_LIMITS,
+  teamTwoFactor,
+  twoFactorStatus,
+} from './auth/two-factor';
 export { RESERVED_SLUGS, slugProblem } from './auth/validation';
 export type { VerificationLink } from './auth/verify-email';
 export { resendVerification, verificationLink, verifyEmail } from './auth/verify-email';

@@ -76,23 +76,55 @@ export interface SignInSession {
   userAgent: string | null;
 }
 
+/** A tenant person's sign-in: also what two-factor needs. */
+export interface TenantSignIn extends SignInSession {
+  /** The pending sign-in to open instead of the session when the person has two-factor on. */
+  pendingId: string;
+  pendingExpiresAt: Date;
+  /** The remember epoch of this browser's valid "remember this browser" cookie, or null. */
+  rememberEpoch: number | null;
+}
+
 /**
  * Opens a session if `passwordPhc` is the stored hash: the database compares, so a session
- * exists only where a password check succeeded. Null for a wrong password.
+ * exists only where a password check succeeded. For a person with two-factor on whose browser
+ * is not remembered it opens the pending sign-in instead (`secondFactor: 'pending'`). Null for a
+ * wrong password.
  */
 export async function signInWithPassword(
   h: DatabaseHandle,
   tenantId: string,
   email: string,
-  input: SignInSession,
-): Promise<{ userId: string; role: UserRole; clientId: string | null; name: string; email: string } | null> {
+  input: TenantSignIn,
+): Promise<{
+  userId: string;
+  role: UserRole;
+  clientId: string | null;
+  name: string;
+  email: string;
+  secondFactor: 'remembered' | 'pending' | null;
+} | null> {
   const row = await first(
-    h.rows<{ user_id: string; role: UserRole; client_id: string | null; name: string; email: string }>(
-      sql`select * from app_system.sign_in(${tenantId}::uuid, ${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text)`,
+    h.rows<{
+      user_id: string;
+      role: UserRole;
+      client_id: string | null;
+      name: string;
+      email: string;
+      second_factor: 'remembered' | 'pending' | null;
+    }>(
+      sql`select * from app_system.sign_in(${tenantId}::uuid, ${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text, ${input.pendingId}::text, ${input.pendingExpiresAt.toISOString()}::timestamptz, ${input.rememberEpoch}::integer)`,
     ),
   );
   return row
-    ? { userId: row.user_id, role: row.role, clientId: row.client_id, name: row.name, email: row.email }
+    ? {
+        userId: row.user_id,
+        role: row.role,
+        clientId: row.client_id,
+        name: row.name,
+        email: row.email,
+        secondFactor: row.second_factor,
+      }
     : null;
 }
 
@@ -253,13 +285,22 @@ export const operatorLoginLookup = async (h: DatabaseHandle, email: string) => {
 };
 
 /** Opens an operator session if `passwordPhc` is the stored hash; the operator's id, or null. */
-export async function operatorSignIn(h: DatabaseHandle, email: string, input: SignInSession) {
+/**
+ * Opens an operator's session if `passwordPhc` is the stored hash, or, for an operator with
+ * two-factor on whose browser is not remembered, the pending sign-in instead. Null for a wrong
+ * password.
+ */
+export async function operatorSignIn(
+  h: DatabaseHandle,
+  email: string,
+  input: TenantSignIn,
+): Promise<{ operatorId: string; secondFactor: 'remembered' | 'pending' | null } | null> {
   const row = await first(
-    h.rows<{ id: string | null }>(
-      sql`select app_system.operator_sign_in(${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text) as id`,
+    h.rows<{ operator_id: string; second_factor: 'remembered' | 'pending' | null }>(
+      sql`select * from app_system.operator_sign_in(${email}::text, ${input.passwordPhc}::text, ${input.sessionId}::text, ${input.expiresAt.toISOString()}::timestamptz, ${input.ip}::text, ${input.userAgent}::text, ${input.pendingId}::text, ${input.pendingExpiresAt.toISOString()}::timestamptz, ${input.rememberEpoch}::integer)`,
     ),
   );
-  return row?.id ?? null;
+  return row ? { operatorId: row.operator_id, secondFactor: row.second_factor } : null;
 }
 
 export async function operatorSession(h: DatabaseHandle, sessionId: string, renewUntil: Date) {

@@ -9,6 +9,7 @@ export const TEMPLATE_KEYS = [
   'email-verification',
   'password-reset',
   'email-change',
+  'two-factor-changed',
   'project-added',
   'review-requested',
   'review-approved',
@@ -110,6 +111,13 @@ const samples = {
     newEmail: 'sam.new@client.example',
     confirmUrl: link('/account/confirm-email?token=sample-change-token'),
     expiresInHours: 24,
+  },
+  'two-factor-changed': {
+    enabled: true,
+    disabled: false,
+    recoveryUsed: false,
+    recoveryLeft: 9,
+    accountUrl: link('/account'),
   },
   'project-added': {
     projectName: 'Spring website refresh',
@@ -374,6 +382,21 @@ const definitions: Record<TemplateKey, Omit<TemplateInfo, 'key' | 'sample'>> = {
       { name: 'newEmail', description: 'The new address being confirmed' },
       { name: 'confirmUrl', description: 'Link that confirms the change' },
       { name: 'expiresInHours', description: 'How long the link stays valid, in hours' },
+    ],
+  },
+  'two-factor-changed': {
+    name: 'Two-factor sign-in changed',
+    description:
+      'Tells a person that two-factor sign-in was turned on or off, or that a recovery code was used.',
+    audience: 'any',
+    link: 'accountUrl',
+    live: true,
+    variables: [
+      { name: 'enabled', description: 'True when two-factor was just turned on' },
+      { name: 'disabled', description: 'True when two-factor was just turned off' },
+      { name: 'recoveryUsed', description: 'True when a recovery code was used to sign in' },
+      { name: 'recoveryLeft', description: 'Recovery codes left after that sign-in' },
+      { name: 'accountUrl', description: 'Link to the account page' },
     ],
   },
   'project-added': {

@@ -16,6 +16,7 @@ export const SETTINGS = [
   { href: '/admin/settings/invoicing', label: 'Invoicing' },
   { href: '/admin/settings/payments', label: 'Payments' },
   { href: '/admin/settings/storage', label: 'Storage' },
+  { href: '/admin/settings/security', label: 'Security' },
 ] as const;
 
 /**

@@ -35,6 +35,7 @@ import { CoreError } from '../errors';
 import { parseInput } from '../input';
 import { type DeviceCookie, issueDeviceCookie, trustedDevice } from './devices';
 import { signInAllowed } from './throttle';
+import { PENDING_SIGN_IN_LIFETIME_MS, rememberedEpoch } from './two-factor';
 import { beyondAnyAccount, EMAIL_MAX_LENGTH } from './validation';
 
 const { sessions, users } = schema;
@@ -241,29 +242,40 @@ async function signInFailed(ctx: Ctx, email: string, reason: 'credentials' | 'th
     : new CoreError('invalid_credentials', INVALID);
 }
 
+/** A password sign-in: a session, or (two-factor on, browser not remembered) the second step. */
+export type PasswordSignIn =
+  | {
+      kind: 'session';
+      token: string;
+      expiresAt: Date;
+      user: SignedInUser;
+      actor: TenantActor;
+      device: DeviceCookie;
+      /** 'remembered' when a remembered browser skipped the code; null without two-factor. */
+      secondFactor: 'remembered' | null;
+    }
+  | { kind: 'pending'; token: string; expiresAt: Date; device: DeviceCookie };
+
 /**
- * Email + password -> a new session, for a visitor on the agency's host (`ctx`'s site). Unknown
- * accounts, wrong passwords and deactivated accounts get the same answer, after the same work.
- * `device` is the browser's device cookie, if any; a successful sign-in returns a fresh one to
- * set (see ./devices.ts).
+ * Email + password, for a visitor on the agency's host (`ctx`'s site). Unknown accounts, wrong
+ * passwords and deactivated accounts get the same answer, after the same work. `device` is the
+ * browser's device cookie, if any; a successful first factor returns a fresh one to set (see
+ * ./devices.ts). `remembered` is the browser's "remember this browser" cookie for two-factor.
  *
  * The password is hashed here with the stored hash's parameters and salt, and the database
- * compares and opens the session in one statement (`app_system.sign_in`), so the login role never
- * reads a password hash. A success is recorded as the person, a refusal as the visitor.
+ * compares and opens, in one statement (`app_system.sign_in`), either the session or, for a
+ * person with two-factor on whose browser is not remembered, a pending sign-in (the same rule as
+ * `afterFirstFactor`), so the login role never reads a password hash and no session exists
+ * without both factors. A session is recorded as the person, a refusal as the visitor; a pending
+ * sign-in is recorded when its second factor passes.
  */
-export async function signIn({
+export async function passwordSignIn({
   ctx,
   input,
 }: {
   ctx: Ctx;
-  input: { email: string; password: string; device?: string | null };
-}): Promise<{
-  token: string;
-  expiresAt: Date;
-  user: SignedInUser;
-  actor: TenantActor;
-  device: DeviceCookie;
-}> {
+  input: { email: string; password: string; device?: string | null; remembered?: string | null };
+}): Promise<PasswordSignIn> {
   const tenantId = siteOf(ctx).tenant.id;
   const { deps } = ctx;
   const email = input.email.trim().toLowerCase();
@@ -281,33 +293,75 @@ export async function signIn({
   // The account's counter is not cleared on success: that would hand whoever is guessing a
   // fresh allowance every time the owner signs in. The owner's browser now has a device cookie.
   const token = generateToken();
-  const expiresAt = sessionExpiry(deps.now());
+  const pendingToken = generateToken();
+  const now = deps.now();
+  const expiresAt = sessionExpiry(now);
+  const pendingExpiresAt = new Date(now.getTime() + PENDING_SIGN_IN_LIFETIME_MS);
   const row = await system.signIn.withPassword(deps.db, tenantId, email, {
     passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
     ip: ctx.client?.ip || null,
     userAgent: ctx.client?.userAgent?.slice(0, 500) ?? null,
+    pendingId: hashToken(pendingToken),
+    pendingExpiresAt,
+    rememberEpoch: account
+      ? rememberedEpoch(deps, { tenantId, userId: account.userId, cookie: input.remembered })
+      : null,
   });
   if (!row) return signInFailed(ctx, email, 'credentials');
 
   const actor = actorFor(tenantId, row);
   const upgraded = account && needsRehash(account.passwordParams) ? await hashPassword(input.password) : null;
+  const secondFactor = row.secondFactor;
   await transact(actingAs(ctx, actor), async (ctx) => {
     if (upgraded)
       await ctx.tx
         .update(users)
         .set({ passwordHash: upgraded })
         .where(and(eq(users.tenantId, tenantId), eq(users.id, row.userId)));
-    await record(ctx, { verb: 'auth.sign_in', subject: { type: 'user', id: row.userId } });
+    if (secondFactor !== 'pending')
+      await record(ctx, {
+        verb: 'auth.sign_in',
+        subject: { type: 'user', id: row.userId },
+        data: { method: 'password', ...(secondFactor ? { secondFactor } : {}) },
+      });
   });
+  const device = issueDeviceCookie(deps, scope);
+  if (secondFactor === 'pending')
+    return { kind: 'pending', token: pendingToken, expiresAt: pendingExpiresAt, device };
   return {
+    kind: 'session',
     token,
     expiresAt,
     actor,
     user: { id: row.userId, name: row.name, email: row.email, role: row.role },
-    device: issueDeviceCookie(deps, scope),
+    device,
+    secondFactor,
   };
+}
+
+/**
+ * Email + password -> a new session, for callers that need one (API clients, tests): a person
+ * with two-factor on is refused here (`forbidden`), as they can only finish on the sign-in page.
+ */
+export async function signIn({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { email: string; password: string; device?: string | null; remembered?: string | null };
+}): Promise<{
+  token: string;
+  expiresAt: Date;
+  user: SignedInUser;
+  actor: TenantActor;
+  device: DeviceCookie;
+}> {
+  const result = await passwordSignIn({ ctx, input });
+  if (result.kind === 'pending')
+    throw new CoreError('forbidden', 'This account uses two-factor: finish signing in on the sign-in page.');
+  return result;
 }
 
 /**

@@ -14,6 +14,7 @@ export const ACCOUNT_TEMPLATES: ReadonlySet<string> = new Set([
   'email-verification',
   'password-reset',
   'email-change',
+  'two-factor-changed',
 ]);
 
 /** Why an email of an unverified workspace was held back, as the email log shows it. */

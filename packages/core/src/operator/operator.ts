@@ -3,6 +3,7 @@ import { type OperatorTenantRow, system } from '@foyer/db';
 import { type DeviceCookie, issueDeviceCookie, trustedDevice } from '../auth/devices';
 import { passwordProof, THROTTLED } from '../auth/sessions';
 import { signInAllowed } from '../auth/throttle';
+import { OPERATOR_SCOPE, PENDING_SIGN_IN_LIFETIME_MS, rememberedEpoch } from '../auth/two-factor';
 import { beyondAnyAccount } from '../auth/validation';
 import type { Ctx } from '../ctx';
 import { CoreError } from '../errors';
@@ -27,17 +28,19 @@ export interface SignedInOperator {
 const INVALID = 'That email and password don’t match an operator account.';
 
 /**
- * Operators sign in like tenants' people (see `signIn`): device cookies against lock-out, and a
- * session that only `app_system.operator_sign_in` can open, after comparing the password's hash
- * itself. Disabled operators get the same answer as a wrong password.
+ * Operators sign in like tenants' people (see `passwordSignIn`): device cookies against lock-out,
+ * and a session that only `app_system.operator_sign_in` can open, after comparing the password's
+ * hash itself. Disabled operators get the same answer as a wrong password. An operator with
+ * two-factor on whose browser is not remembered (`remembered`) gets a pending sign-in instead:
+ * `pending` is true and `token` is the pending sign-in's, for `completeOperatorSecondFactor`.
  */
 export async function signInOperator({
   ctx,
   input,
 }: {
   ctx: Ctx;
-  input: { email: string; password: string; device?: string | null };
-}): Promise<{ token: string; expiresAt: Date; device: DeviceCookie }> {
+  input: { email: string; password: string; device?: string | null; remembered?: string | null };
+}): Promise<{ token: string; expiresAt: Date; device: DeviceCookie; pending: boolean }> {
   const { deps, client } = ctx;
   const email = input.email.trim().toLowerCase();
   if (beyondAnyAccount(email, input.password)) throw new CoreError('invalid_credentials', INVALID);
@@ -48,18 +51,34 @@ export async function signInOperator({
     device: trustedDevice(deps, scope, input.device),
   });
   if (!allowed) throw new CoreError('throttled', THROTTLED);
-  const phc = await passwordProof(await system.operators.loginLookup(deps.db, email), input.password);
+  const account = await system.operators.loginLookup(deps.db, email);
+  const phc = await passwordProof(account, input.password);
   const token = generateToken();
-  const expiresAt = sessionExpiry(deps.now());
-  const operatorId = await system.operators.signIn(deps.db, email, {
+  const pendingToken = generateToken();
+  const now = deps.now();
+  const expiresAt = sessionExpiry(now);
+  const pendingExpiresAt = new Date(now.getTime() + PENDING_SIGN_IN_LIFETIME_MS);
+  const row = await system.operators.signIn(deps.db, email, {
     passwordPhc: phc,
     sessionId: hashToken(token),
     expiresAt,
     ip: client?.ip || null,
     userAgent: client?.userAgent?.slice(0, 500) ?? null,
+    pendingId: hashToken(pendingToken),
+    pendingExpiresAt,
+    rememberEpoch: account
+      ? rememberedEpoch(deps, {
+          tenantId: OPERATOR_SCOPE,
+          userId: account.operatorId,
+          cookie: input.remembered,
+        })
+      : null,
   });
-  if (!operatorId) throw new CoreError('invalid_credentials', INVALID);
-  return { token, expiresAt, device: issueDeviceCookie(deps, scope) };
+  if (!row) throw new CoreError('invalid_credentials', INVALID);
+  const device = issueDeviceCookie(deps, scope);
+  if (row.secondFactor === 'pending')
+    return { token: pendingToken, expiresAt: pendingExpiresAt, device, pending: true };
+  return { token, expiresAt, device, pending: false };
 }
 
 /** Cookie token -> the signed-in operator, on the platform host; renews the session as it goes. */

@@ -16,7 +16,8 @@ export type ChecklistKey =
   | 'invoice_sent'
   | 'payments_connected'
   | 'branding_applied'
-  | 'portal_previewed';
+  | 'portal_previewed'
+  | 'two_factor_on';
 
 export interface ChecklistItem {
   key: ChecklistKey;
@@ -64,6 +65,7 @@ const LABELS: Record<ChecklistKey, { label: string; href: string }> = {
   invoice_sent: { label: 'Send your first invoice', href: '/admin/invoices/new' },
   payments_connected: { label: 'Let clients pay online', href: '/admin/settings/payments' },
   portal_previewed: { label: 'Preview the portal as a client', href: '/admin/preview' },
+  two_factor_on: { label: 'Protect your account with two-factor', href: '/account/two-factor' },
 };
 
 const ORDER: ChecklistKey[] = [
@@ -79,6 +81,7 @@ const ORDER: ChecklistKey[] = [
   'invoice_sent',
   'payments_connected',
   'portal_previewed',
+  'two_factor_on',
 ];
 
 const exists = (query: ReturnType<typeof sql>) => sql<boolean>`exists (${query})`;
@@ -133,6 +136,7 @@ export async function adminDashboard({ ctx }: { ctx: Ctx }): Promise<AdminDashbo
           or lower(coalesce(b.accent_color, ${DEFAULT_ACCENT})) <> ${DEFAULT_ACCENT}`,
       )} as branding_applied,
       ${exists(sql`select 1 from app.activity a where a.verb = 'client.preview'`)} as portal_previewed,
+      ${exists(sql`select 1 from app.two_factor tf where tf.user_id = ${me.userId} and tf.enabled_at is not null`)} as two_factor_on,
       (select count(*)::int from app.users u where u.role = 'client' and u.status = 'active') as clients,
       (select count(*)::int from app.users u
         where u.role = 'client' and u.status = 'active' and u.password_hash is null) as invitations_pending`);

@@ -19,4 +19,5 @@ export * from './session-log';
 export * from './sessions';
 export * from './tasks';
 export * from './tokens';
+export * from './two-factor';
 export * from './users';

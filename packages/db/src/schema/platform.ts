@@ -1,6 +1,7 @@
 import { SLUG_PATTERN } from '@foyer/names';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   date,
   index,
@@ -116,6 +117,38 @@ export const operatorSessions = platform.table(
     userAgent: text('user_agent'),
   },
   (t) => [index('operator_sessions_operator_idx').on(t.operatorId)],
+);
+
+/**
+ * An operator's two-factor sign-in (issue #19), as `app.two_factor` is a tenant person's: the TOTP
+ * secret sealed with FOYER_SECRET_KEY, the last step used, hashed recovery codes and the remember
+ * epoch. Reached only through `app_system` functions that name the operator's session.
+ */
+export const operatorTwoFactor = platform.table('operator_two_factor', {
+  operatorId: uuid('operator_id')
+    .primaryKey()
+    .references(() => operators.id, { onDelete: 'cascade' }),
+  secretSealed: text('secret_sealed').notNull(),
+  enabledAt: timestamp('enabled_at', { withTimezone: true }),
+  lastStep: bigint('last_step', { mode: 'number' }).notNull().default(0),
+  recoveryCodes: text('recovery_codes').array().notNull().default(sql`'{}'::text[]`),
+  rememberEpoch: integer('remember_epoch').notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** An operator's sign-in waiting for its second factor: ten minutes, single use, not a session. */
+export const operatorPendingSignIns = platform.table(
+  'operator_pending_sign_ins',
+  {
+    /** SHA-256 (hex) of the cookie's token. */
+    id: text('id').primaryKey(),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('operator_pending_sign_ins_operator_idx').on(t.operatorId)],
 );
 
 /** Fixed-window counters for throttling sign-ins and reset requests, by account and by IP. */

@@ -22,3 +22,4 @@ export * as signIn from './sign-in';
 export * as storage from './storage';
 export * as tenants from './tenants';
 export * as throttle from './throttle';
+export * as twoFactor from './two-factor';

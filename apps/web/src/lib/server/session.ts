@@ -109,3 +109,39 @@ export function setPreviewCookie(
 export function clearPreviewCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
   clearCookie(cookies, 'preview', schemeOf(platform));
 }
+
+/** The sign-in waiting for its second factor (two-factor), if any. */
+export function readTwoFactorCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+): string | null {
+  return readCookie(cookies, 'twoFactor', schemeOf(platform));
+}
+
+export function setTwoFactorCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+  pending: IssuedToken,
+): void {
+  setCookie(cookies, 'twoFactor', schemeOf(platform), pending.token, pending.expiresAt);
+}
+
+export function clearTwoFactorCookie(cookies: Cookies, platform: Readonly<App.Platform> | undefined): void {
+  clearCookie(cookies, 'twoFactor', schemeOf(platform));
+}
+
+/** This browser's "remember this browser" cookie for two-factor, if any. */
+export function readRememberedCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+): string | null {
+  return readCookie(cookies, 'remembered', schemeOf(platform));
+}
+
+export function setRememberedCookie(
+  cookies: Cookies,
+  platform: Readonly<App.Platform> | undefined,
+  remembered: { value: string; expiresAt: Date },
+): void {
+  setCookie(cookies, 'remembered', schemeOf(platform), remembered.value, remembered.expiresAt);
+}

@@ -8,6 +8,7 @@ import {
   profileInput,
   requestEmailChange,
   resendVerification,
+  twoFactorStatus,
   updateName,
   updateProfile,
 } from '@foyer/core';
@@ -28,14 +29,16 @@ const SAVED: Record<string, string> = {
 export const load: PageServerLoad = async (event) => {
   const me = person(event.locals);
   const { ctx } = event.locals;
-  const [account, profile, sessions] = await Promise.all([
+  const [account, profile, sessions, twoFactor] = await Promise.all([
     getAccount({ ctx }),
     getProfile({ ctx }),
     listSessions({ ctx, input: { currentSessionId: me.sessionId } }),
+    twoFactorStatus({ ctx }),
   ]);
   return {
     account,
     profile,
+    twoFactor,
     timeZones: TIME_ZONES,
     sessions: sessions.map((s) => ({
       id: s.id,

@@ -1,9 +1,15 @@
-import { GOOGLE_NOTICES, googleSignInOffered, signIn } from '@foyer/core';
+import { GOOGLE_NOTICES, googleSignInOffered, passwordSignIn } from '@foyer/core';
 import { fail, redirect } from '@sveltejs/kit';
 import { coreErrorToFail } from '$lib/server/errors';
 import { readForm } from '$lib/server/forms';
 import { afterSignIn, safeNext } from '$lib/server/redirects';
-import { readDeviceCookie, setDeviceCookie, setSessionCookie } from '$lib/server/session';
+import {
+  readDeviceCookie,
+  readRememberedCookie,
+  setDeviceCookie,
+  setSessionCookie,
+  setTwoFactorCookie,
+} from '$lib/server/session';
 import { parseSignInForm } from '$lib/server/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,6 +19,7 @@ const NOTICES: Record<string, string> = {
   handoff: 'That sign-in link has expired or was already used. Sign in with your email and password.',
   'password-reset': 'Your password was changed. Sign in with your new password.',
   ...GOOGLE_NOTICES,
+  'two-factor-expired': 'Your sign-in took too long or was already used. Sign in again.',
 };
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -36,12 +43,23 @@ export const actions: Actions = {
     let destination: string;
     try {
       const device = readDeviceCookie(event.cookies, event.platform);
+      const remembered = readRememberedCookie(event.cookies, event.platform);
       const { email, password } = parsed;
-      const session = await signIn({ ctx: event.locals.ctx, input: { email, password, device } });
-      setSessionCookie(event.cookies, event.platform, session);
-      setDeviceCookie(event.cookies, event.platform, session.device);
+      const result = await passwordSignIn({
+        ctx: event.locals.ctx,
+        input: { email, password, device, remembered },
+      });
+      setDeviceCookie(event.cookies, event.platform, result.device);
       // The form posts to its own URL, so a `next` from the sign-in link is still here.
-      destination = afterSignIn(session.user.role, safeNext(event.url.searchParams.get('next')));
+      const next = safeNext(event.url.searchParams.get('next'));
+      if (result.kind === 'pending') {
+        // Two-factor: the second step, with the pending sign-in in its own cookie.
+        setTwoFactorCookie(event.cookies, event.platform, result);
+        destination = next ? `/login/two-factor?next=${encodeURIComponent(next)}` : '/login/two-factor';
+      } else {
+        setSessionCookie(event.cookies, event.platform, result);
+        destination = afterSignIn(result.user.role, next);
+      }
     } catch (error) {
       return coreErrorToFail(error, { email: parsed.email });
     }
