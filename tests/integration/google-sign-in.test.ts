@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { totpCode } from '@foyer/auth';
 import {
   beginGoogleSignIn,
+  beginTwoFactorSetup,
   completeGoogleCallback,
+  completeSecondFactor,
+  confirmTwoFactor,
   finishGoogleSignIn,
   googleConfigured,
   googleSignInOffered,
@@ -123,8 +127,10 @@ describe.each(drivers)('sign in with Google on %s', (driver) => {
     return { begun, started, callback, flow, next: new URL(location) };
   }
 
-  /** All four steps: the hand-off redeemed in the browser that began. */
-  async function signInWithGoogle(core: TestCore, tenant: TenantFixture, who: FakeGoogleIdentity) {
+  type Finished = Awaited<ReturnType<typeof finishGoogleSignIn>>;
+
+  /** All four steps: the hand-off redeemed in the browser that began (the second step's, if any). */
+  async function throughToFinish(core: TestCore, tenant: TenantFixture, who: FakeGoogleIdentity) {
     const { begun, next } = await throughGoogle(core, tenant, who);
     expect(next.origin + next.pathname).toBe(`${siteOf(tenant).tenant.origin}/auth/google/finish`);
     const code = next.searchParams.get('code');
@@ -133,6 +139,14 @@ describe.each(drivers)('sign in with Google on %s', (driver) => {
       input: { code, binding: begun.binding },
     });
     return { result, code, binding: begun.binding, next };
+  }
+
+  /** All four steps, for people without two-factor: a session or a refusal. */
+  async function signInWithGoogle(core: TestCore, tenant: TenantFixture, who: FakeGoogleIdentity) {
+    const done = await throughToFinish(core, tenant, who);
+    if (done.result.ok && done.result.kind === 'pending')
+      throw new Error('expected a session, got the second step');
+    return { ...done, result: done.result as Exclude<Finished, { kind: 'pending' }> };
   }
 
   it('links an existing client by verified address, then knows them by their Google account', async () => {
@@ -181,6 +195,33 @@ describe.each(drivers)('sign in with Google on %s', (driver) => {
     const other = await signInWithGoogle(core, tenant, identity({ email }));
     expect(other.result).toEqual({ ok: false, refusal: 'google-other-account' });
     expect(await countAs(t, 'select 1 from app.users where tenant_id = $1', [tenant.id])).toBe(2);
+  });
+
+  it('sends a person with two-factor on to the second step, which opens the session', async () => {
+    const core = googleCore();
+    const tenant = await tenantWithGoogle(core);
+    const site = siteOf(tenant);
+    const setup = await beginTwoFactorSetup({ ctx: core.as(tenant.client, site) });
+    await confirmTwoFactor({
+      ctx: core.as(tenant.client, site),
+      input: { code: totpCode(setup.secret, core.clock.now()) },
+    });
+    core.clock.advance(30_000);
+    const before = await countAs(t, 'select 1 from app.sessions where tenant_id = $1', [tenant.id]);
+
+    const { result } = await throughToFinish(core, tenant, identity({ email: `client@${tenant.slug}.test` }));
+    if (!result.ok || result.kind !== 'pending') throw new Error('expected the second step');
+    // Google alone opened no session.
+    expect(await countAs(t, 'select 1 from app.sessions where tenant_id = $1', [tenant.id])).toBe(before);
+
+    const done = await completeSecondFactor({
+      ctx: core.visitor(site),
+      input: { token: result.token, code: totpCode(setup.secret, core.clock.now()) },
+    });
+    expect(done.actor).toEqual(tenant.client);
+    expect(await countAs(t, 'select 1 from app.sessions where tenant_id = $1', [tenant.id])).toBe(before + 1);
+    const entries = await activityOf(t, tenant.id, 'auth.sign_in');
+    expect(entries.at(-1)?.data).toMatchObject({ method: 'google', secondFactor: 'totp' });
   });
 
   it('signs the team in too, to the panel, by their verified address', async () => {

@@ -15,7 +15,8 @@ import type { Deps } from '../context';
 import { actingAs, type Ctx, record, siteOf, transact } from '../ctx';
 import { CoreError } from '../errors';
 import { type DeviceCookie, issueDeviceCookie } from './devices';
-import { actorFor, openSession, type SignedInUser } from './sessions';
+import type { SignedInUser } from './sessions';
+import { afterFirstFactor, type FirstFactorOutcome } from './two-factor';
 import { EMAIL_MAX_LENGTH } from './validation';
 
 /**
@@ -247,45 +248,41 @@ export interface SettledPerson {
   email: string;
 }
 
-export interface OpenedSession {
-  token: string;
-  expiresAt: Date;
-  user: SignedInUser;
-  actor: TenantActor;
-  device: DeviceCookie;
-}
+/** What a settled Google sign-in leads to: a session, or the second step for two-factor. */
+export type OpenedSession = FirstFactorOutcome & { device: DeviceCookie };
 
 /**
- * Opens the session of a person whose identity is settled (by Google here): the sessions row,
- * a fresh device cookie as a password sign-in gets, and the one `auth.sign_in` entry naming the
- * method. The one place such a session starts, so a second step (two-factor) can be put in front
- * of it.
+ * Hands a person whose identity is settled (by Google here) to the same step a password leads
+ * to (`afterFirstFactor`): the session at once, with the one `auth.sign_in` entry naming the
+ * method, or, for a person with two-factor whose browser is not remembered, the pending sign-in
+ * of the second step. Either way the browser gets a fresh device cookie, as after a password.
  */
 export async function openPersonSession({
   ctx,
   input,
 }: {
   ctx: Ctx;
-  input: { person: SettledPerson; method: 'google'; data?: Record<string, unknown> };
+  input: {
+    person: SettledPerson;
+    method: 'google';
+    remembered?: string | null;
+    data?: Record<string, unknown>;
+  };
 }): Promise<OpenedSession> {
   const tenantId = siteOf(ctx).tenant.id;
   const { person } = input;
-  const actor = actorFor(tenantId, person);
-  const session = await transact(actingAs(ctx, actor), async (ctx) => {
-    const opened = await openSession({ ctx });
-    await record(ctx, {
-      verb: 'auth.sign_in',
-      subject: { type: 'user', id: person.userId },
-      data: { method: input.method, ...input.data },
-    });
-    return opened;
+  const outcome = await afterFirstFactor({
+    ctx,
+    input: {
+      userId: person.userId,
+      role: person.role,
+      clientId: person.clientId,
+      method: input.method,
+      remembered: input.remembered ?? null,
+      data: input.data,
+    },
   });
-  return {
-    ...session,
-    actor,
-    user: { id: person.userId, name: person.name, email: person.email, role: person.role },
-    device: issueDeviceCookie(ctx.deps, { tenantId, email: person.email.toLowerCase() }),
-  };
+  return { ...outcome, device: issueDeviceCookie(ctx.deps, { tenantId, email: person.email.toLowerCase() }) };
 }
 
 /** Matches no binding hash (those are SHA-256 digests of random tokens). */
@@ -310,7 +307,7 @@ export async function finishGoogleSignIn({
   input,
 }: {
   ctx: Ctx;
-  input: { code: string | null; binding: string | null };
+  input: { code: string | null; binding: string | null; remembered?: string | null };
 }): Promise<({ ok: true } & OpenedSession) | { ok: false; refusal: GoogleRefusal }> {
   const tenantId = siteOf(ctx).tenant.id;
   const refuse = async (refusal: GoogleRefusal, email: string | null) => {
@@ -339,6 +336,7 @@ export async function finishGoogleSignIn({
     input: {
       person: settled,
       method: 'google',
+      remembered: input.remembered ?? null,
       data: {
         ...(settled.outcome === 'linked' ? { linked: true } : {}),
         ...(settled.outcome === 'registered' ? { registered: true } : {}),

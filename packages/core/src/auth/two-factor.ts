@@ -393,6 +393,8 @@ export async function afterFirstFactor({
     clientId: string | null;
     method: FirstFactorMethod;
     remembered?: string | null;
+    /** More to say in the `auth.sign_in` entry when the session opens at once (e.g. `linked`). */
+    data?: Record<string, unknown>;
   };
 }): Promise<FirstFactorOutcome> {
   const tenantId = siteOf(ctx).tenant.id;
@@ -419,7 +421,7 @@ export async function afterFirstFactor({
     await record(ctx, {
       verb: 'auth.sign_in',
       subject: { type: 'user', id: input.userId },
-      data: { method: input.method, ...(secondFactor ? { secondFactor } : {}) },
+      data: { method: input.method, ...input.data, ...(secondFactor ? { secondFactor } : {}) },
     });
     return {
       kind: 'session',

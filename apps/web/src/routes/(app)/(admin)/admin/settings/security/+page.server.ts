@@ -1,4 +1,4 @@
-import { getSecuritySettings, saveSecuritySettings, teamTwoFactor } from '@foyer/core';
+import { getSecuritySettings, googleConfigured, saveSecuritySettings, teamTwoFactor } from '@foyer/core';
 import { coreErrorToFail } from '$lib/server/errors';
 import { field, readForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -8,7 +8,8 @@ export const load: PageServerLoad = async ({ locals }) => {
     getSecuritySettings({ ctx: locals.ctx }),
     teamTwoFactor({ ctx: locals.ctx }),
   ]);
-  return { settings, team };
+  // Whether the platform has Google credentials: without them the button never shows.
+  return { settings, team, googleReady: googleConfigured(locals.ctx.deps) };
 };
 
 export const actions: Actions = {
