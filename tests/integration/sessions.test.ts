@@ -106,7 +106,7 @@ describe.each(drivers)('sessions on %s', (driver) => {
           subject_id: a.admin.userId,
           ip,
           user_agent: 'Mozilla/5.0 (vitest)',
-          data: {},
+          data: { method: 'password' },
         },
       ]);
     });
