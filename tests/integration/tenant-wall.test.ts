@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type Database,
   eq,
@@ -152,7 +152,8 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
 
   /**
    * Two tenants with a row in every app table (an invoice and its online payment, a project
-   * discussion and security settings, which createTenant leaves out).
+   * discussion, security settings, and the admin's two-factor row and pending sign-in, which
+   * createTenant leaves out).
    */
   async function twoTenants(): Promise<[TenantFixture, TenantFixture]> {
     const tenants: [TenantFixture, TenantFixture] = [await createTenant(t), await createTenant(t)];
@@ -161,6 +162,16 @@ describe.each(drivers)('tenant wall on %s', (driver) => {
       await addTenantConversation(t, tenant);
       // A tenant has its security settings row once an admin saves them; the wall needs one.
       await t.superuser('insert into app.security_settings (tenant_id) values ($1)', [tenant.id]);
+      // The admin's two-factor row and a pending sign-in of theirs (the second step's).
+      await t.superuser(
+        `insert into app.two_factor (tenant_id, user_id, secret_sealed) values ($1, $2, 'sealed:not-a-real-secret')`,
+        [tenant.id, tenant.admin.userId],
+      );
+      await t.superuser(
+        `insert into app.pending_sign_ins (tenant_id, id, user_id, method, expires_at)
+         values ($1, $2, $3, 'password', now() + interval '10 minutes')`,
+        [tenant.id, randomBytes(32).toString('hex'), tenant.admin.userId],
+      );
     }
     return tenants;
   }
