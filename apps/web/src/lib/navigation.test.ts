@@ -58,6 +58,7 @@ describe('navFor', () => {
       'Invoicing',
       'Payments',
       'Storage',
+      'Security',
     ]);
   });
 });
