@@ -450,6 +450,51 @@ export interface SecondFactorResult {
 }
 
 /**
+ * Counts a second-step attempt against its pending sign-in and its account (`accountKey`), both
+ * always; true while both are within SECOND_FACTOR_LIMITS. For agency people and operators alike.
+ */
+async function secondFactorAllowed(deps: Deps, pendingId: string, accountKey: string): Promise<boolean> {
+  const { perPending, perAccount } = SECOND_FACTOR_LIMITS;
+  const [pendingOk, accountOk] = await Promise.all([
+    system.throttle.hit(deps.db, `two-factor:${pendingId}`, perPending.limit, perPending.windowSeconds),
+    system.throttle.hit(deps.db, accountKey, perAccount.limit, perAccount.windowSeconds),
+  ]);
+  return pendingOk && accountOk;
+}
+
+/**
+ * What the database is asked to accept for a typed code: the TOTP step it matched, or the hash of
+ * a recovery code. Null when it cannot be right (no step matches; not shaped like a recovery code).
+ */
+function readSecondFactor(
+  deps: Deps,
+  secretSealed: string,
+  typed: { kind: 'totp' | 'recovery'; code: string },
+  now: Date,
+): { step: number | null; recoveryHash: string | null } | null {
+  if (typed.kind === 'totp') {
+    const step = matchTotp(openSecret(deps, secretSealed), typed.code, now);
+    return step === null ? null : { step, recoveryHash: null };
+  }
+  return looksLikeRecoveryCode(typed.code)
+    ? { step: null, recoveryHash: hashRecoveryCode(typed.code) }
+    : null;
+}
+
+/** A new session's token for the cookie, and the facts the database stores (never the token). */
+function newSession(ctx: Ctx, now: Date) {
+  const token = generateToken();
+  const expiresAt = sessionExpiry(now);
+  const session = {
+    sessionId: hashToken(token),
+    expiresAt,
+    ip: ctx.client?.ip || null,
+    userAgent: ctx.client?.userAgent?.slice(0, 500) ?? null,
+  };
+  return { token, expiresAt, session };
+}
+
+/**
  * The second step: `token` is the pending sign-in's cookie. A wrong code keeps the pending
  * sign-in (within its limits); an accepted one ends it and opens the session. Codes are checked
  * here against the unsealed secret; the database accepts the matched step only when it is later
@@ -471,16 +516,11 @@ export async function completeSecondFactor({
   const pending = await system.twoFactor.pending(deps.db, tenantId, pendingId, now);
   if (!pending) throw new CoreError('expired', PENDING_GONE);
 
-  const { perPending, perAccount } = SECOND_FACTOR_LIMITS;
-  const [pendingOk, accountOk] = await Promise.all([
-    system.throttle.hit(deps.db, `two-factor:${pendingId}`, perPending.limit, perPending.windowSeconds),
-    system.throttle.hit(
-      deps.db,
-      `two-factor-account:${tenantId}:${pending.userId}`,
-      perAccount.limit,
-      perAccount.windowSeconds,
-    ),
-  ]);
+  const allowed = await secondFactorAllowed(
+    deps,
+    pendingId,
+    `two-factor-account:${tenantId}:${pending.userId}`,
+  );
   const visitor = actingAs(ctx, { kind: 'visitor', tenantId });
   const failed = async (reason: 'code' | 'recovery' | 'throttled'): Promise<never> => {
     await transact(visitor, (ctx) =>
@@ -493,29 +533,12 @@ export async function completeSecondFactor({
     if (reason === 'throttled') throw new CoreError('throttled', SECOND_FACTOR_THROTTLED);
     throw invalid({ code: reason === 'recovery' ? WRONG_RECOVERY : WRONG_CODE });
   };
-  if (!pendingOk || !accountOk) return failed('throttled');
+  if (!allowed) return failed('throttled');
 
-  let step: number | null = null;
-  let recoveryHash: string | null = null;
-  if (kind === 'totp') {
-    step = matchTotp(openSecret(deps, pending.secretSealed), code, now);
-    if (step === null) return failed('code');
-  } else {
-    if (!looksLikeRecoveryCode(code)) return failed('recovery');
-    recoveryHash = hashRecoveryCode(code);
-  }
-  const token = generateToken();
-  const expiresAt = sessionExpiry(now);
-  const done = await system.twoFactor.complete(deps.db, tenantId, {
-    pendingId,
-    now,
-    step,
-    recoveryHash,
-    sessionId: hashToken(token),
-    expiresAt,
-    ip: ctx.client?.ip || null,
-    userAgent: ctx.client?.userAgent?.slice(0, 500) ?? null,
-  });
+  const typed = readSecondFactor(deps, pending.secretSealed, { kind, code }, now);
+  if (!typed) return failed(kind === 'totp' ? 'code' : 'recovery');
+  const { token, expiresAt, session } = newSession(ctx, now);
+  const done = await system.twoFactor.complete(deps.db, tenantId, { pendingId, now, ...typed, ...session });
   if (!done) return failed(kind === 'totp' ? 'code' : 'recovery');
 
   const actor = actorFor(tenantId, done);
@@ -677,38 +700,12 @@ export async function completeOperatorSecondFactor({
   const now = deps.now();
   const pending = await system.twoFactor.operatorPending(deps.db, pendingId, now);
   if (!pending) throw new CoreError('expired', PENDING_GONE);
-  const { perPending, perAccount } = SECOND_FACTOR_LIMITS;
-  const [pendingOk, accountOk] = await Promise.all([
-    system.throttle.hit(deps.db, `two-factor:${pendingId}`, perPending.limit, perPending.windowSeconds),
-    system.throttle.hit(
-      deps.db,
-      `two-factor-operator:${pending.operatorId}`,
-      perAccount.limit,
-      perAccount.windowSeconds,
-    ),
-  ]);
-  if (!pendingOk || !accountOk) throw new CoreError('throttled', SECOND_FACTOR_THROTTLED);
-  let step: number | null = null;
-  let recoveryHash: string | null = null;
-  if (kind === 'totp') {
-    step = matchTotp(openSecret(deps, pending.secretSealed), code, now);
-    if (step === null) throw invalid({ code: WRONG_CODE });
-  } else {
-    if (!looksLikeRecoveryCode(code)) throw invalid({ code: WRONG_RECOVERY });
-    recoveryHash = hashRecoveryCode(code);
-  }
-  const token = generateToken();
-  const expiresAt = sessionExpiry(now);
-  const done = await system.twoFactor.operatorComplete(deps.db, {
-    pendingId,
-    now,
-    step,
-    recoveryHash,
-    sessionId: hashToken(token),
-    expiresAt,
-    ip: ctx.client?.ip || null,
-    userAgent: ctx.client?.userAgent?.slice(0, 500) ?? null,
-  });
+  if (!(await secondFactorAllowed(deps, pendingId, `two-factor-operator:${pending.operatorId}`)))
+    throw new CoreError('throttled', SECOND_FACTOR_THROTTLED);
+  const typed = readSecondFactor(deps, pending.secretSealed, { kind, code }, now);
+  if (!typed) throw invalid({ code: kind === 'totp' ? WRONG_CODE : WRONG_RECOVERY });
+  const { token, expiresAt, session } = newSession(ctx, now);
+  const done = await system.twoFactor.operatorComplete(deps.db, { pendingId, now, ...typed, ...session });
   if (!done) throw invalid({ code: kind === 'totp' ? WRONG_CODE : WRONG_RECOVERY });
   return {
     token,
